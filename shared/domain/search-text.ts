@@ -1,0 +1,39 @@
+/**
+ * Search over Vietnamese text typed without diacritics (R16): "uy ban nhan dan" finds
+ * "Ủy ban nhân dân". Text is folded (NFD, combining marks removed, đ→d, lower case) and cut
+ * into tokens; registers store the tokens in a multi-entry index and queries match by prefix.
+ */
+export function foldVietnamese(text: string): string {
+  return text
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/đ/g, "d")
+    .replace(/Đ/g, "D")
+    .toLowerCase();
+}
+
+/** Tokens of a text, folded, unique, in order of first appearance. "15/QĐ-UBND" gives 15, qd, ubnd and the whole "15/qd-ubnd". */
+export function searchTokens(...texts: Array<string | undefined | null>): string[] {
+  const out = new Set<string>();
+  for (const t of texts) {
+    if (!t) continue;
+    const folded = foldVietnamese(t);
+    for (const whole of folded.split(/\s+/)) {
+      // A number and symbol is also kept whole so that "12/ubnd-vp" finds it exactly.
+      if (/[/-]/.test(whole) && /\d/.test(whole)) out.add(whole.replace(/[^\p{L}\p{N}/.-]/gu, ""));
+    }
+    for (const tok of folded.split(/[^\p{L}\p{N}]+/u)) if (tok) out.add(tok);
+  }
+  return [...out];
+}
+
+/** Query tokens: every one must match (as a prefix of) some token of the entry. */
+export function queryTokens(query: string): string[] {
+  return [...new Set(foldVietnamese(query).split(/[^\p{L}\p{N}]+/u).filter(Boolean))];
+}
+
+/** True when every query token is a prefix of one of the entry's tokens. */
+export function matchesQuery(entryTokens: readonly string[], query: string | readonly string[]): boolean {
+  const q = typeof query === "string" ? queryTokens(query) : query;
+  return q.every((qt) => entryTokens.some((et) => et.startsWith(qt)));
+}
