@@ -1,0 +1,95 @@
+import { ulid } from "ulid";
+import { documentTypeByCode, isoDay, refuseClassified, type Secrecy } from "../../../shared/domain/index.ts";
+import { VanthuError } from "../../../shared/errors.ts";
+import { putDocument } from "./documents.ts";
+import type { Draft, VanthuDb } from "./schema.ts";
+
+export type DraftFields = Omit<Draft, "id" | "createdAt" | "updatedAt" | "status" | "documentSha256" | "fileName" | "signedSha256" | "numberAndSymbol">;
+
+export function emptyDraftFields(now = new Date()): DraftFields {
+  return {
+    typeCode: "CV",
+    summary: "",
+    documentDate: isoDay(now),
+    signerName: "",
+    signerTitle: "",
+    capacity: "direct",
+    recipients: [],
+    urgency: "none",
+    secrecy: "none",
+    unitSymbol: "VP",
+  };
+}
+
+/** Checks the fields a person typed; a classified document is refused before anything is stored (R9). */
+export function validateDraftFields(f: Partial<DraftFields>): void {
+  refuseClassified(f.secrecy as Secrecy | undefined);
+  if (f.typeCode !== undefined && !documentTypeByCode(f.typeCode)) {
+    throw new VanthuError("web.bad-type", "Loại văn bản không hợp lệ.", `Unknown type ${f.typeCode}`);
+  }
+  if (f.documentDate !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(f.documentDate)) {
+    throw new VanthuError("web.bad-date", "Ngày tháng văn bản phải có dạng dd/mm/yyyy.", `Bad document date ${f.documentDate}`);
+  }
+  if (f.capacity !== undefined && f.capacity !== "direct" && !f.principalTitle?.trim()) {
+    throw new VanthuError("web.principal-missing", `Ký ${f.capacity} cần chức vụ của người đứng đầu (ví dụ: Chủ tịch).`, "Signing on behalf needs the principal's title");
+  }
+}
+
+/** Imports a PDF as a new draft. Nothing is written when the fields or the file are refused. */
+export async function createDraft(db: VanthuDb, pdf: { bytes: Uint8Array; name: string } | null, fields: DraftFields, now = new Date()): Promise<Draft> {
+  validateDraftFields(fields);
+  const sha = pdf ? await putDocument(db, pdf.bytes, pdf.name, now) : undefined;
+  const d: Draft = {
+    ...fields,
+    id: ulid(now.getTime()),
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+    documentSha256: sha,
+    fileName: pdf?.name,
+    status: "draft",
+  };
+  await db.drafts.add(d);
+  return d;
+}
+
+export async function updateDraft(db: VanthuDb, id: string, patch: Partial<DraftFields>, now = new Date()): Promise<Draft> {
+  validateDraftFields(patch);
+  return db.transaction("rw", db.drafts, async () => {
+    const d = await db.drafts.get(id);
+    if (!d) throw new VanthuError("web.draft-missing", "Không tìm thấy dự thảo.", `Draft ${id} not found`);
+    if (d.status !== "draft") throw new VanthuError("web.draft-locked", "Dự thảo đã ký, không sửa được nữa.", `Draft ${id} is ${d.status}`);
+    const next: Draft = { ...d, ...patch, updatedAt: now.toISOString() };
+    validateDraftFields(next);
+    await db.drafts.put(next);
+    return next;
+  });
+}
+
+export async function attachPdf(db: VanthuDb, id: string, pdf: { bytes: Uint8Array; name: string }, now = new Date()): Promise<void> {
+  const sha = await putDocument(db, pdf.bytes, pdf.name, now);
+  await db.transaction("rw", db.drafts, async () => {
+    const d = await db.drafts.get(id);
+    if (!d) throw new VanthuError("web.draft-missing", "Không tìm thấy dự thảo.", `Draft ${id} not found`);
+    if (d.status !== "draft") throw new VanthuError("web.draft-locked", "Dự thảo đã ký, không thay tệp được.", `Draft ${id} is ${d.status}`);
+    await db.drafts.put({ ...d, documentSha256: sha, fileName: pdf.name, updatedAt: now.toISOString() });
+  });
+}
+
+/** A signature was added: the signed bytes are kept as a new document; the draft points at the newest. */
+export async function recordSignedRevision(db: VanthuDb, id: string, signed: Uint8Array, now = new Date()): Promise<Draft> {
+  const d0 = await db.drafts.get(id);
+  if (!d0) throw new VanthuError("web.draft-missing", "Không tìm thấy dự thảo.", `Draft ${id} not found`);
+  const sha = await putDocument(db, signed, d0.fileName ?? "van-ban.pdf", now);
+  return db.transaction("rw", db.drafts, async () => {
+    const d = (await db.drafts.get(id))!;
+    const next: Draft = { ...d, status: d.status === "issued" ? "issued" : "signed", signedSha256: [...(d.signedSha256 ?? []), sha], updatedAt: now.toISOString() };
+    await db.drafts.put(next);
+    return next;
+  });
+}
+
+export async function deleteDraft(db: VanthuDb, id: string): Promise<void> {
+  const d = await db.drafts.get(id);
+  if (d && d.status !== "draft") throw new VanthuError("web.draft-locked", "Văn bản đã ký hoặc đã phát hành không được xóa.", `Draft ${id} is ${d.status}`);
+  await db.drafts.delete(id);
+}

@@ -1,0 +1,128 @@
+import { Dexie, type EntityTable } from "dexie";
+import type { IncomingRegisterEntry, OutgoingRegisterEntry, Secrecy, SigningCapacity, Urgency } from "../../../shared/domain/index.ts";
+
+/**
+ * The PWA's IndexedDB database. The schema is declared once, here; a change is a new
+ * `version(n)` with an upgrade function, never an edit of an old one.
+ */
+
+/** Dự thảo: a document being prepared, kept locally (R18). */
+export interface Draft {
+  id: string;
+  createdAt: string;
+  updatedAt: string;
+  /** The imported PDF (documents table, by SHA-256). */
+  documentSha256?: string;
+  fileName?: string;
+  typeCode: string;
+  /** Trích yếu nội dung. */
+  summary: string;
+  /** Số và ký hiệu, once the clerk has taken the number. */
+  numberAndSymbol?: string;
+  /** Ngày tháng văn bản, yyyy-mm-dd. */
+  documentDate: string;
+  signerName: string;
+  signerTitle: string;
+  capacity: SigningCapacity;
+  /** Title of the head on whose behalf KT./TL./TUQ. is signed. */
+  principalTitle?: string;
+  recipients: string[];
+  urgency: Urgency;
+  /** Never a classified level: those are refused before anything is stored (R9). */
+  secrecy: Secrecy;
+  /** Ký hiệu của đơn vị soạn thảo (for công văn). */
+  unitSymbol?: string;
+  status: "draft" | "signed" | "issued";
+  /** SHA-256 of the signed revisions, in order. */
+  signedSha256?: string[];
+}
+
+/** A PDF kept byte for byte (R15), addressed by its SHA-256. */
+export interface StoredDocument {
+  sha256: string;
+  bytes: Uint8Array;
+  size: number;
+  name: string;
+  createdAt: string;
+}
+
+/** A document that arrived (by sync or file import) and waits for the clerk's decision. */
+export interface ReceivedDocument {
+  id: string;
+  receivedAt: string;
+  /** True until the server's QLVB receive time arrives (R7). */
+  receivedAtProvisional: boolean;
+  documentSha256: string;
+  fileName: string;
+  source: "file" | "sync";
+  senderOffice?: string;
+  /** What the sender declared (edXML header) or what the clerk typed. */
+  declared: {
+    issuer: string;
+    numberAndSymbol: string;
+    documentDate: string;
+    typeCode: string;
+    summary: string;
+    documentId?: string;
+    urgency: Urgency;
+  };
+  status: "pending" | "verifying" | "verified" | "registered" | "refused";
+  reportId?: string;
+  incomingEntryId?: string;
+  refusalReason?: string;
+}
+
+/** A kept verification result (R12): the report object as the verifier produced it. */
+export interface StoredReport {
+  id: string;
+  documentSha256: string;
+  createdAt: string;
+  /** Overall verdict, for lists. */
+  verdict: "valid" | "invalid" | "indeterminate" | "error";
+  summaryVi: string;
+  report: unknown;
+}
+
+/** A change waiting to be pushed to the sync server; the ULID makes retries idempotent. */
+export interface OutboxMutation {
+  id: string;
+  createdAt: string;
+  kind: string;
+  entityId: string;
+  payload: unknown;
+  status: "pending" | "error";
+  attempts: number;
+  lastError?: string;
+}
+
+export interface MetaRow {
+  key: string;
+  value: unknown;
+}
+
+export type VanthuDb = Dexie & {
+  drafts: EntityTable<Draft, "id">;
+  documents: EntityTable<StoredDocument, "sha256">;
+  received: EntityTable<ReceivedDocument, "id">;
+  reports: EntityTable<StoredReport, "id">;
+  incoming: EntityTable<IncomingRegisterEntry, "id">;
+  outgoing: EntityTable<OutgoingRegisterEntry, "id">;
+  outbox: EntityTable<OutboxMutation, "id">;
+  meta: EntityTable<MetaRow, "key">;
+};
+
+export function openVanthuDb(name = "vanthu"): VanthuDb {
+  const db = new Dexie(name) as VanthuDb;
+  db.version(1).stores({
+    drafts: "id, updatedAt, status",
+    documents: "sha256, createdAt",
+    received: "id, receivedAt, status, documentSha256",
+    reports: "id, documentSha256, createdAt",
+    // [year+number] is unique: a number is given once per year (Điều 15.1); searchTokens is multi-entry (R16).
+    incoming: "id, &[year+number], year, arrivedAt, documentDate, typeCode, issuer, status, *searchTokens, documentSha256, documentId",
+    outgoing: "id, &[year+number], year, documentDate, typeCode, status, *searchTokens, documentSha256",
+    outbox: "id, status, createdAt",
+    meta: "key",
+  });
+  return db;
+}
