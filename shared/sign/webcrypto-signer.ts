@@ -1,5 +1,6 @@
 import type { DigestAlgorithmName, SignatureAlgorithmName, SignatureResult, Signer, SignerCertificates } from "./signer.ts";
 import { VanthuError } from "../errors.ts";
+import { exactBytes } from "../bytes.ts";
 
 /** A Signer over a WebCrypto private key: for tests, demos and PKCS#12 files. */
 export class WebCryptoSigner implements Signer {
@@ -30,7 +31,7 @@ export class WebCryptoSigner implements Signer {
         : this.signatureAlgorithm === "ECDSA"
           ? { name: "ECDSA", hash: this.digestAlgorithm }
           : { name: "RSASSA-PKCS1-v1_5" };
-    const raw = new Uint8Array(await this.crypto.subtle.sign(params, this.privateKey, signedAttributesDer));
+    const raw = new Uint8Array(await this.crypto.subtle.sign(params, this.privateKey, exactBytes(signedAttributesDer)));
     const signature = this.signatureAlgorithm === "ECDSA" ? ecdsaP1363ToDer(raw) : raw;
     return { signature, ...this.certs };
   }
