@@ -33,6 +33,8 @@ export interface IssueOptions {
   notAfter?: Date;
   keyUsages?: number;
   extendedKeyUsages?: string[];
+  /** RFC 3161 requires a time-stamping unit's EKU to be critical. */
+  extendedKeyUsageCritical?: boolean;
   ca?: boolean;
   pathLength?: number;
   modulusLength?: number;
@@ -122,7 +124,7 @@ export class DemoCertificationAuthority {
       await x509.SubjectKeyIdentifierExtension.create(publicKey, false, this.crypto),
       await x509.AuthorityKeyIdentifierExtension.create(this.keys.publicKey, false, this.crypto),
     ];
-    if (options.extendedKeyUsages) extensions.push(new x509.ExtendedKeyUsageExtension(options.extendedKeyUsages, false));
+    if (options.extendedKeyUsages) extensions.push(new x509.ExtendedKeyUsageExtension(options.extendedKeyUsages, options.extendedKeyUsageCritical ?? false));
     if (options.crlUrl) extensions.push(new x509.CRLDistributionPointsExtension([options.crlUrl]));
     return x509.X509CertificateGenerator.create(
       {

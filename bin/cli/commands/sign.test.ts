@@ -1,0 +1,121 @@
+/**
+ * `vanthu sign` as scripts and district IT run it: a child process, real files, a real
+ * PKCS#11 token (SoftHSM2 through pkcs11js), and poppler's pdfsig as the judge.
+ */
+import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { tmpdir } from "node:os";
+import { fileURLToPath } from "node:url";
+import { x509 } from "../../../shared/pki/x509.ts";
+import { officialDocumentPdf } from "../../../test/support/documents.ts";
+import { testIdentities, writePkcs12, type TestIdentities } from "../../../test/support/identities.ts";
+import { signaturePng, sealPng } from "../../../test/support/png.ts";
+import { SoftHsm, softHsmInstalled } from "../../../test/support/softhsm.ts";
+import { pdfsig, tool } from "../../../test/support/tools.ts";
+
+const VANTHU = fileURLToPath(new URL("../../vanthu.mjs", import.meta.url));
+let dir: string;
+let ids: TestIdentities;
+let hsm: SoftHsm;
+
+async function vanthu(args: string[], env: NodeJS.ProcessEnv = process.env) {
+  return tool(process.execPath, [VANTHU, ...args], { env });
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "vanthu-cli-sign-"));
+  ids = await testIdentities();
+  writeFileSync(join(dir, "doc.pdf"), await officialDocumentPdf());
+  writeFileSync(join(dir, "sig.png"), signaturePng());
+  writeFileSync(join(dir, "seal.png"), sealPng());
+  await writePkcs12(ids.official, dir, "official", "mật khẩu 1");
+  await writePkcs12(ids.organisation, dir, "org", "matkhau2");
+  const caOnly = await ids.ca.issue({ commonName: "Khóa chỉ để ký chứng thư", keyUsages: x509.KeyUsageFlags.keyCertSign });
+  await writePkcs12(caOnly, dir, "wrong-usage", "x");
+  const expired = await ids.ca.issue({ commonName: "Chứng thư hết hạn", notBefore: new Date("2020-01-01"), notAfter: new Date("2021-01-01") });
+  await writePkcs12(expired, dir, "expired", "x");
+  writeFileSync(join(dir, "not-a-pdf.pdf"), "Đây không phải là PDF\n");
+  const enc = await tool("qpdf", ["--encrypt", "user", "owner", "256", "--", join(dir, "doc.pdf"), join(dir, "encrypted.pdf")]);
+  if (enc.code !== 0) throw new Error(enc.stderr);
+  if (softHsmInstalled()) hsm = SoftHsm.create();
+}, 120_000);
+
+afterAll(() => hsm?.cleanup());
+
+describe("vanthu sign with a PKCS#12 file", () => {
+  it("signs as the official, then as the organisation; both valid in pdfsig", async () => {
+    const a = await vanthu(["sign", join(dir, "doc.pdf"), "-o", join(dir, "a.pdf"), "--type", "signer", "--p12", join(dir, "official.p12"), "--pass", "mật khẩu 1", "--image", join(dir, "sig.png")]);
+    expect(a.code, a.stderr).toBe(0);
+    const b = await vanthu(["sign", join(dir, "a.pdf"), "-o", join(dir, "b.pdf"), "--type", "issuer", "--p12", join(dir, "org.p12"), "--pass", "matkhau2", "--image", join(dir, "seal.png"), "--seal-mm", "38"]);
+    expect(b.code, b.stderr).toBe(0);
+    const sigs = await pdfsig(join(dir, "b.pdf"));
+    expect(sigs.map((s) => s.valid)).toEqual([true, true]);
+    expect(sigs[1]!.totalDocumentSigned).toBe(true);
+  });
+
+  it("prints usage with --help and exits 0", async () => {
+    const r = await vanthu(["sign", "--help"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("--type signer|issuer|copy|attachment|appendix");
+  });
+});
+
+describe("bad input: one clear line, a non-zero exit, nothing written", () => {
+  const cases: { name: string; args: () => string[]; code: number; says: RegExp }[] = [
+    { name: "not a PDF", args: () => ["sign", join(dir, "not-a-pdf.pdf"), "-o", join(dir, "x1.pdf"), "--type", "copy", "--copy-form", "sao y", "--org", "UBND", "--p12", join(dir, "org.p12"), "--pass", "matkhau2"], code: 1, says: /không phải là tệp PDF/ },
+    { name: "an encrypted PDF", args: () => ["sign", join(dir, "encrypted.pdf"), "-o", join(dir, "x2.pdf"), "--type", "copy", "--copy-form", "sao y", "--org", "UBND", "--p12", join(dir, "org.p12"), "--pass", "matkhau2"], code: 1, says: /mã hóa|mật khẩu/ },
+    { name: "a wrong password", args: () => ["sign", join(dir, "doc.pdf"), "-o", join(dir, "x3.pdf"), "--type", "signer", "--image", join(dir, "sig.png"), "--p12", join(dir, "official.p12"), "--pass", "sai"], code: 1, says: /Sai mật khẩu/ },
+    { name: "a missing image", args: () => ["sign", join(dir, "doc.pdf"), "-o", join(dir, "x4.pdf"), "--type", "signer", "--image", join(dir, "none.png"), "--p12", join(dir, "official.p12"), "--pass", "mật khẩu 1"], code: 1, says: /Không đọc được tệp ảnh/ },
+    { name: "no image at all for a visible signature", args: () => ["sign", join(dir, "doc.pdf"), "-o", join(dir, "x5.pdf"), "--type", "signer", "--p12", join(dir, "official.p12"), "--pass", "mật khẩu 1"], code: 1, says: /Thiếu ảnh chữ ký/ },
+    { name: "a certificate without a signing key usage", args: () => ["sign", join(dir, "doc.pdf"), "-o", join(dir, "x6.pdf"), "--type", "appendix", "--doc-number", "1/UBND", "--p12", join(dir, "wrong-usage.p12"), "--pass", "x"], code: 1, says: /không được phép dùng để ký/ },
+    { name: "an expired certificate", args: () => ["sign", join(dir, "doc.pdf"), "-o", join(dir, "x7.pdf"), "--type", "appendix", "--doc-number", "1/UBND", "--p12", join(dir, "expired.p12"), "--pass", "x"], code: 1, says: /hết hạn/ },
+    { name: "the output over the input", args: () => ["sign", join(dir, "doc.pdf"), "-o", join(dir, "doc.pdf"), "--type", "appendix", "--doc-number", "1/UBND", "--p12", join(dir, "org.p12"), "--pass", "matkhau2"], code: 2, says: /không ghi đè/ },
+    { name: "an unknown type", args: () => ["sign", join(dir, "doc.pdf"), "-o", join(dir, "x8.pdf"), "--type", "seal", "--p12", join(dir, "org.p12"), "--pass", "matkhau2"], code: 2, says: /--type/ },
+    { name: "a bad copy form", args: () => ["sign", join(dir, "doc.pdf"), "-o", join(dir, "x9.pdf"), "--type", "copy", "--copy-form", "photo", "--org", "UBND", "--p12", join(dir, "org.p12"), "--pass", "matkhau2"], code: 1, says: /Hình thức sao không hợp lệ/ },
+  ];
+  it.each(cases)("$name", async ({ args, code, says }) => {
+    const before = readdirSync(dir).sort();
+    const original = readFileSync(join(dir, "doc.pdf"));
+    const r = await vanthu(args());
+    expect(r.code).toBe(code);
+    const lines = r.stderr.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(says);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(readdirSync(dir).sort()).toEqual(before);
+    expect(readFileSync(join(dir, "doc.pdf")).equals(original)).toBe(true);
+  });
+});
+
+describe.skipIf(!softHsmInstalled())("vanthu sign with a PKCS#11 token (SoftHSM2 through pkcs11js)", () => {
+  it.each([
+    { keyType: "RSA" as const, bits: 2048 },
+    { keyType: "RSA" as const, bits: 3072 },
+    { keyType: "EC" as const, bits: 256 },
+  ])("signs with a $keyType $bits key on the token; pdfsig says valid", async ({ keyType, bits }) => {
+    const label = `Token ${keyType}${bits}`;
+    await hsm.initToken(label, "123456");
+    await hsm.provision(ids.ca, { tokenLabel: label, pin: "123456", keyType, bits, commonName: "Nguyễn Văn An", title: "Phó Chủ tịch", organization: "UBND phường Hồng Bàng", withChain: true, notBefore: new Date("2025-01-01") });
+    const out = join(dir, `p11-${keyType}${bits}.pdf`);
+    const env = { ...hsm.env, TOKEN_PIN: "123456" };
+    const r = await vanthu(["sign", join(dir, "doc.pdf"), "-o", out, "--type", "signer", "--image", join(dir, "sig.png"), "--pkcs11", hsm.module, "--pin-env", "TOKEN_PIN", "--token", label], env);
+    expect(r.code, r.stderr).toBe(0);
+    const sigs = await pdfsig(out);
+    expect(sigs).toHaveLength(1);
+    expect(sigs[0]!.valid).toBe(true);
+    expect(sigs[0]!.totalDocumentSigned).toBe(true);
+  });
+
+  it("a wrong PIN is refused with the tries left, and nothing is written", async () => {
+    const label = "Token PIN";
+    await hsm.initToken(label, "123456");
+    await hsm.provision(ids.ca, { tokenLabel: label, pin: "123456", commonName: "Nguyễn Văn An", notBefore: new Date("2025-01-01") });
+    const out = join(dir, "p11-wrong.pdf");
+    const r = await vanthu(["sign", join(dir, "doc.pdf"), "-o", out, "--type", "appendix", "--doc-number", "1/UBND", "--pkcs11", hsm.module, "--pin-env", "TOKEN_PIN", "--token", label], { ...hsm.env, TOKEN_PIN: "000000" });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/PIN/);
+    expect(r.stderr).not.toContain("000000");
+    expect(existsSync(out)).toBe(false);
+  });
+});
