@@ -1,0 +1,264 @@
+/**
+ * edXML document packages (QCVN 102:2016/BTTTT, amended by TT 01/2022/TT-BTTTT), for
+ * exchange with other QLVB systems and the national document exchange axis.
+ *
+ * Field names as domain-notes.md lists them. Implementations differ in a few spellings
+ * (`OrganizationInCharge`/`OrganInCharge`, `Bussiness`/`Business`): we read both and write
+ * the first. Dates are `yyyy/MM/dd`. The package's XML `Signature` is not written: the PDFs
+ * inside carry their own PAdES signatures, which the recipient verifies (R10).
+ */
+import { XMLBuilder, XMLParser } from "fast-xml-parser";
+import { VanthuError } from "../errors.ts";
+import type { DocumentHeader } from "./schemas.ts";
+
+export const EDXML_NAMESPACE = "http://www.mic.gov.vn/TBT/QCVN_102_2016";
+
+export interface EdxmlOrgan {
+  organId: string;
+  organName: string;
+  organizationInCharge?: string;
+  organAdd?: string;
+  email?: string;
+  telephone?: string;
+  fax?: string;
+  website?: string;
+}
+
+export interface EdxmlAttachment {
+  contentId: string;
+  name: string;
+  contentType: string;
+  description?: string;
+  data: Uint8Array;
+}
+
+/** BussinessDocType: 0 new, 1 recall (thu hồi), 2 update, 3 replace. */
+export type BusinessDocType = 0 | 1 | 2 | 3;
+
+export interface EdxmlPackage {
+  from: EdxmlOrgan;
+  to: EdxmlOrgan[];
+  header: DocumentHeader;
+  trace: { organId: string; timestamp: string }[];
+  business: { docType: BusinessDocType; reason?: string };
+  responseFor?: string;
+  attachments: EdxmlAttachment[];
+}
+
+const P = "edXML:";
+
+function organXml(o: EdxmlOrgan) {
+  return {
+    [`${P}OrganId`]: o.organId,
+    [`${P}OrganName`]: o.organName,
+    [`${P}OrganizationInCharge`]: o.organizationInCharge ?? "",
+    [`${P}OrganAdd`]: o.organAdd ?? "",
+    [`${P}Email`]: o.email ?? "",
+    [`${P}Telephone`]: o.telephone ?? "",
+    [`${P}Fax`]: o.fax ?? "",
+    [`${P}Website`]: o.website ?? "",
+  };
+}
+
+const slashDate = (day: string) => day.replaceAll("-", "/");
+
+export function buildEdxml(pkg: EdxmlPackage): string {
+  const h = pkg.header;
+  const messageHeader: Record<string, unknown> = {
+    [`${P}From`]: organXml(pkg.from),
+    [`${P}To`]: pkg.to.map(organXml),
+    [`${P}DocumentId`]: h.documentId ?? `${pkg.from.organId},${slashDate(h.promulgationDate)},${h.codeNumber}/${h.codeNotation}`,
+    [`${P}Code`]: { [`${P}CodeNumber`]: h.codeNumber, [`${P}CodeNotation`]: h.codeNotation },
+    [`${P}PromulgationInfo`]: { [`${P}Place`]: h.promulgationPlace ?? "", [`${P}PromulgationDate`]: slashDate(h.promulgationDate) },
+    [`${P}DocumentType`]: { [`${P}Type`]: h.typeCode ?? "", [`${P}TypeName`]: h.typeName ?? "" },
+    [`${P}Subject`]: h.subject,
+    [`${P}Content`]: h.content ?? "",
+    [`${P}SignerInfo`]: { [`${P}Competence`]: h.signerCompetence ?? "", [`${P}Position`]: h.signerPosition ?? "", [`${P}FullName`]: h.signerFullName ?? "" },
+    [`${P}DueDate`]: h.dueDate ? slashDate(h.dueDate) : "",
+    [`${P}ToPlaces`]: { [`${P}Place`]: h.toPlaces ?? [] },
+    [`${P}OtherInfo`]: {
+      [`${P}Priority`]: h.priority ?? 0,
+      [`${P}SphereOfPromulgation`]: h.sphereOfPromulgation ?? "",
+      [`${P}TyperNotation`]: h.typerNotation ?? "",
+      [`${P}PromulgationAmount`]: h.promulgationAmount ?? "",
+      [`${P}PageAmount`]: h.pageAmount ?? "",
+      [`${P}Appendixes`]: { [`${P}Appendix`]: pkg.attachments.filter((a) => a.description === "appendix").map((a) => a.name) },
+    },
+    [`${P}SteeringType`]: h.steeringType ?? "",
+  };
+  if (pkg.responseFor) messageHeader[`${P}ResponseFor`] = pkg.responseFor;
+  const doc = {
+    "?xml": { "@_version": "1.0", "@_encoding": "UTF-8" },
+    [`${P}edXML`]: {
+      [`@_xmlns:edXML`]: EDXML_NAMESPACE,
+      [`${P}edXMLEnvelope`]: {
+        [`${P}edXMLHeader`]: {
+          [`${P}MessageHeader`]: messageHeader,
+          [`${P}TraceHeaderList`]: {
+            [`${P}TraceHeader`]: pkg.trace.map((t) => ({ [`${P}OrganId`]: t.organId, [`${P}Timestamp`]: t.timestamp })),
+            [`${P}Bussiness`]: { [`${P}BussinessDocType`]: pkg.business.docType, [`${P}BussinessDocReason`]: pkg.business.reason ?? "" },
+          },
+        },
+        [`${P}edXMLBody`]: {
+          [`${P}edXMLManifest`]: {
+            [`${P}Reference`]: pkg.attachments.map((a) => ({ [`${P}ContentId`]: `cid:${a.contentId}`, [`${P}ContentType`]: a.contentType, [`${P}AttachmentName`]: a.name, [`${P}Description`]: a.description ?? "" })),
+          },
+        },
+      },
+      [`${P}AttachmentEncoded`]: {
+        [`${P}Attachment`]: pkg.attachments.map((a) => ({
+          [`${P}ContentId`]: a.contentId,
+          [`${P}AttachmentName`]: a.name,
+          [`${P}Description`]: a.description ?? "",
+          [`${P}ContentType`]: a.contentType,
+          [`${P}ContentTransferEncoded`]: toBase64(a.data),
+        })),
+      },
+    },
+  };
+  return new XMLBuilder({ ignoreAttributes: false, format: true, suppressEmptyNode: true }).build(doc) as string;
+}
+
+const ARRAYS = new Set([
+  "edXML.edXMLEnvelope.edXMLHeader.MessageHeader.To",
+  "edXML.edXMLEnvelope.edXMLHeader.MessageHeader.ToPlaces.Place",
+  "edXML.edXMLEnvelope.edXMLHeader.MessageHeader.OtherInfo.Appendixes.Appendix",
+  "edXML.edXMLEnvelope.edXMLHeader.TraceHeaderList.TraceHeader",
+  "edXML.edXMLEnvelope.edXMLBody.edXMLManifest.Reference",
+  "edXML.AttachmentEncoded.Attachment",
+]);
+
+type Node = Record<string, unknown>;
+const obj = (v: unknown): Node => (v && typeof v === "object" && !Array.isArray(v) ? (v as Node) : {});
+const str = (v: unknown): string | undefined => (v === undefined || v === null || v === "" ? undefined : String(v).trim() || undefined);
+const num = (v: unknown): number | undefined => {
+  const s = str(v);
+  return s !== undefined && /^\d+$/.test(s) ? Number(s) : undefined;
+};
+
+function invalid(why: string, whyVi: string): VanthuError {
+  return new VanthuError("edxml.invalid", `Gói edXML không hợp lệ: ${whyVi}.`, `Invalid edXML package: ${why}`);
+}
+
+/** `yyyy/MM/dd`, `yyyy-MM-dd` or `dd/MM/yyyy` → `yyyy-MM-dd`. */
+function day(v: unknown, field: string): string | undefined {
+  const s = str(v);
+  if (s === undefined) return undefined;
+  let m = /^(\d{4})[/-](\d{1,2})[/-](\d{1,2})/.exec(s);
+  let y: number, mo: number, d: number;
+  if (m) [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  else if ((m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(s))) [y, mo, d] = [Number(m[3]), Number(m[2]), Number(m[1])];
+  else throw invalid(`${field}: bad date '${s}'`, `ngày ${field} sai (${s})`);
+  const t = new Date(Date.UTC(y, mo - 1, d));
+  if (t.getUTCMonth() !== mo - 1 || t.getUTCDate() !== d) throw invalid(`${field}: bad date '${s}'`, `ngày ${field} sai (${s})`);
+  return `${y}-${String(mo).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
+}
+
+function organ(n: Node): EdxmlOrgan {
+  return {
+    organId: str(n.OrganId) ?? "",
+    organName: str(n.OrganName) ?? "",
+    organizationInCharge: str(n.OrganizationInCharge) ?? str(n.OrganInCharge),
+    organAdd: str(n.OrganAdd),
+    email: str(n.Email),
+    telephone: str(n.Telephone),
+    fax: str(n.Fax),
+    website: str(n.Website),
+  };
+}
+
+export function parseEdxml(xml: string): EdxmlPackage {
+  // No DTDs: entity expansion is a classic XML bomb and edXML has no use for it.
+  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw invalid("DOCTYPE/ENTITY declarations are not allowed", "không được chứa khai báo DOCTYPE/ENTITY");
+  let tree: Node;
+  try {
+    tree = new XMLParser({
+      removeNSPrefix: true,
+      ignoreAttributes: true,
+      parseTagValue: false,
+      trimValues: true,
+      isArray: (_name, jpath) => ARRAYS.has(String(jpath)),
+    }).parse(xml, true) as Node;
+  } catch (e) {
+    throw invalid(`not well-formed XML (${(e as Error).message.split("\n")[0]})`, "không phải XML hợp lệ");
+  }
+  const root = obj(tree.edXML);
+  const env = obj(root.edXMLEnvelope);
+  const head = obj(env.edXMLHeader);
+  const mh = obj(head.MessageHeader);
+  if (!root.edXMLEnvelope || !head.MessageHeader) throw invalid("missing edXML/edXMLEnvelope/edXMLHeader/MessageHeader", "thiếu phần MessageHeader");
+  const from = organ(obj(mh.From));
+  if (!from.organId || !from.organName) throw invalid("From/OrganId and From/OrganName are required", "thiếu mã hoặc tên cơ quan gửi");
+  const code = obj(mh.Code);
+  const codeNumber = str(code.CodeNumber);
+  const subject = str(mh.Subject);
+  const promulgationDate = day(obj(mh.PromulgationInfo).PromulgationDate, "PromulgationDate");
+  if (!codeNumber || !subject || !promulgationDate) throw invalid("Code/CodeNumber, Subject and PromulgationInfo/PromulgationDate are required", "thiếu số văn bản, trích yếu hoặc ngày ban hành");
+  const signer = obj(mh.SignerInfo);
+  const type = obj(mh.DocumentType);
+  const other = obj(mh.OtherInfo);
+  const header: DocumentHeader = {
+    documentId: str(mh.DocumentId),
+    codeNumber,
+    codeNotation: str(code.CodeNotation) ?? "",
+    typeCode: str(type.Type),
+    typeName: str(type.TypeName),
+    subject,
+    content: str(mh.Content),
+    promulgationPlace: str(obj(mh.PromulgationInfo).Place),
+    promulgationDate,
+    signerCompetence: str(signer.Competence),
+    signerPosition: str(signer.Position),
+    signerFullName: str(signer.FullName),
+    dueDate: day(mh.DueDate, "DueDate"),
+    toPlaces: ((obj(mh.ToPlaces).Place as unknown[]) ?? []).map((p) => String(p)).filter(Boolean),
+    priority: num(other.Priority),
+    sphereOfPromulgation: str(other.SphereOfPromulgation),
+    typerNotation: str(other.TyperNotation),
+    promulgationAmount: num(other.PromulgationAmount),
+    pageAmount: num(other.PageAmount),
+    steeringType: num(mh.SteeringType),
+  };
+  for (const k of Object.keys(header) as (keyof DocumentHeader)[]) if (header[k] === undefined) delete header[k];
+  const traceList = obj(head.TraceHeaderList);
+  const business = obj(traceList.Bussiness ?? traceList.Business ?? head.Bussiness ?? head.Business);
+  const docType = num(business.BussinessDocType ?? business.BusinessDocType) ?? 0;
+  if (docType > 3) throw invalid(`BussinessDocType ${docType} unknown`, `loại nghiệp vụ ${docType} không biết`);
+  const manifest = ((obj(obj(env.edXMLBody).edXMLManifest).Reference as Node[]) ?? []).map(obj);
+  const attachments = ((obj(root.AttachmentEncoded).Attachment as Node[]) ?? []).map(obj).map((a, i) => {
+    const contentId = (str(a.ContentId) ?? String(i + 1)).replace(/^cid:/, "");
+    const ref = manifest.find((r) => (str(r.ContentId) ?? "").replace(/^cid:/, "") === contentId);
+    const encoded = str(a.ContentTransferEncoded) ?? "";
+    return {
+      contentId,
+      name: str(a.AttachmentName) ?? str(ref?.AttachmentName) ?? `attachment-${i + 1}`,
+      contentType: str(a.ContentType) ?? str(ref?.ContentType) ?? "application/octet-stream",
+      description: str(a.Description) ?? str(ref?.Description),
+      data: fromBase64(encoded, contentId),
+    };
+  });
+  return {
+    from,
+    to: ((mh.To as Node[]) ?? []).map(obj).map(organ),
+    header,
+    trace: ((traceList.TraceHeader as Node[]) ?? []).map(obj).map((t) => ({ organId: str(t.OrganId) ?? "", timestamp: str(t.Timestamp) ?? "" })),
+    business: { docType: docType as BusinessDocType, reason: str(business.BussinessDocReason ?? business.BusinessDocReason) },
+    responseFor: str(mh.ResponseFor),
+    attachments,
+  };
+}
+
+function toBase64(bytes: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+function fromBase64(b64: string, contentId: string): Uint8Array {
+  const clean = b64.replace(/\s+/g, "");
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length % 4 !== 0) throw invalid(`attachment ${contentId}: bad base64`, `tệp đính kèm ${contentId} mã hóa base64 sai`);
+  const bin = atob(clean);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}

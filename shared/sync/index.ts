@@ -1,0 +1,3 @@
+export * from "./schemas.ts";
+export * from "./time.ts";
+export * from "./edxml.ts";

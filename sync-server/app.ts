@@ -1,0 +1,55 @@
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { authRoutes, requireSession, type AuthVariables } from "./auth/index.ts";
+import { blobRoutes } from "./blobs/index.ts";
+import type { BlobStore } from "./blobs/store.ts";
+import { edxmlRoutes } from "./edxml/index.ts";
+import { notFound } from "./errors.ts";
+import { exchangeRoutes, officeRoutes } from "./exchange/index.ts";
+import { errorResponse, tooLarge } from "./http/errors.ts";
+import { servePwa } from "./static.ts";
+import type { SyncStorage } from "./storage/storage.ts";
+import { syncRoutes, type SyncRouteOptions } from "./sync/index.ts";
+
+export interface SyncAppDeps {
+  storage: SyncStorage;
+  blobs: BlobStore;
+  /** The built PWA to serve at `/` (dist/web), when there is one. */
+  webDir?: string;
+  /** JSON bodies larger than this are refused with 413 (push batches, login). */
+  maxJsonBytes?: number;
+  sync?: SyncRouteOptions;
+}
+
+export const DEFAULT_MAX_JSON_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The sync server as a web-standard app (Request → Response): the Node adapter lives at the
+ * edge (serve.ts), so tests drive it with app.request() and no socket.
+ */
+export function createSyncApp(deps: SyncAppDeps) {
+  const { storage, blobs } = deps;
+  const app = new Hono<{ Variables: AuthVariables }>();
+  app.onError((err, c) => errorResponse(c, err));
+
+  const jsonLimit = bodyLimit({ maxSize: deps.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES, onError: () => { throw tooLarge(); } });
+  app.get("/api/health", (c) => c.json({ ok: true, database: storage.dialect, clock: storage.clock.source }));
+  app.use("/api/auth/*", jsonLimit);
+  app.route("/api/auth", authRoutes(storage));
+
+  const authed = requireSession(storage);
+  for (const p of ["/api/sync/*", "/api/exchange/*", "/api/offices", "/api/offices/*", "/api/blobs/*", "/api/edxml/*"]) app.use(p, authed);
+  app.use("/api/sync/*", jsonLimit);
+  app.use("/api/exchange/*", jsonLimit);
+  app.route("/api/sync", syncRoutes(storage, deps.sync));
+  app.route("/api/offices", officeRoutes(storage));
+  app.route("/api/blobs", blobRoutes(storage, blobs));
+  app.route("/api", edxmlRoutes(storage, blobs));
+  app.route("/api/exchange", exchangeRoutes(storage));
+
+  if (deps.webDir) app.use("*", servePwa(deps.webDir));
+  app.notFound((c) => errorResponse(c, notFound(`Route ${c.req.method} ${new URL(c.req.url).pathname}`, "địa chỉ này")));
+  return app;
+}
+
+export type SyncApp = ReturnType<typeof createSyncApp>;

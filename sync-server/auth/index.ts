@@ -1,0 +1,83 @@
+import { createHash, randomBytes } from "node:crypto";
+import { Hono, type MiddlewareHandler } from "hono";
+import { LoginRequest, type SessionInfo } from "../../shared/sync/schemas.ts";
+import { toVietnamTime } from "../../shared/sync/time.ts";
+import { SyncError } from "../errors.ts";
+import { readJson } from "../http/errors.ts";
+import type { Actor, SyncStorage, User } from "../storage/storage.ts";
+import { dummyHash, hashPassword, verifyPassword } from "./password.ts";
+
+export const SESSION_HOURS = 12;
+/** Which of their offices a district IT user acts for; absent = their own office. */
+export const OFFICE_HEADER = "x-vanthu-office";
+
+export interface AuthVariables {
+  user: User;
+  actor: Actor;
+  tokenHash: string;
+}
+
+export const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
+
+const unauthorised = () => new SyncError(401, "unauthorized", "Bạn chưa đăng nhập hoặc phiên làm việc đã hết hạn.", "Missing, invalid or expired session token");
+
+/** Checks the bearer token and the office asked for; sets `user` and `actor`. */
+export function requireSession(storage: SyncStorage): MiddlewareHandler<{ Variables: AuthVariables }> {
+  return async (c, next) => {
+    const m = /^Bearer ([A-Za-z0-9_-]{20,200})$/.exec(c.req.header("authorization") ?? "");
+    if (!m) throw unauthorised();
+    const tokenHash = hashToken(m[1]!);
+    const session = await storage.findSession(tokenHash);
+    if (!session) throw unauthorised();
+    const user = session.user;
+    const wanted = c.req.header(OFFICE_HEADER) ?? user.officeId;
+    if (wanted !== user.officeId) {
+      const offices = await storage.officesOf(user);
+      if (!offices.some((o) => o.id === wanted)) {
+        throw new SyncError(403, "office_forbidden", "Bạn không có quyền làm việc với dữ liệu của cơ quan này.", `User ${user.username} may not act for office ${wanted}`);
+      }
+    }
+    c.set("user", user);
+    c.set("tokenHash", tokenHash);
+    c.set("actor", { userId: user.id, roles: user.roles, officeId: wanted });
+    await next();
+  };
+}
+
+export function authRoutes(storage: SyncStorage) {
+  const app = new Hono<{ Variables: AuthVariables }>();
+
+  app.post("/login", async (c) => {
+    const body = await readJson(c, LoginRequest);
+    const user = await storage.findUserByUsername(body.username);
+    const ok = await verifyPassword(body.password, user?.passwordHash ?? (await dummyHash()));
+    if (!user || !ok || user.disabled) {
+      throw new SyncError(401, "bad_credentials", "Tên đăng nhập hoặc mật khẩu không đúng.", "Wrong username or password");
+    }
+    const token = randomBytes(32).toString("base64url");
+    const expiresAt = toVietnamTime(new Date(storage.clock.now().getTime() + SESSION_HOURS * 3600_000));
+    await storage.createSession(hashToken(token), user.id, expiresAt);
+    return c.json(await sessionInfo(storage, user, token, expiresAt));
+  });
+
+  app.get("/me", requireSession(storage), async (c) => {
+    const user = c.get("user");
+    const info = await sessionInfo(storage, user, "", "");
+    return c.json({ user: info.user, office: info.offices.find((o) => o.id === c.get("actor").officeId) ?? info.office, offices: info.offices });
+  });
+
+  app.post("/logout", requireSession(storage), async (c) => {
+    await storage.deleteSession(c.get("tokenHash"));
+    return c.json({ ok: true });
+  });
+
+  return app;
+}
+
+async function sessionInfo(storage: SyncStorage, user: User, token: string, expiresAt: string): Promise<SessionInfo> {
+  const offices = await storage.officesOf(user);
+  const office = offices.find((o) => o.id === user.officeId)!;
+  return { token, expiresAt, user: { id: user.id, username: user.username, fullName: user.fullName, roles: user.roles }, office, offices };
+}
+
+export { hashPassword };

@@ -1,0 +1,44 @@
+import { existsSync, statSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { extname, join, normalize, resolve, sep } from "node:path";
+import type { MiddlewareHandler } from "hono";
+
+const TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".json": "application/json",
+  ".webmanifest": "application/manifest+json",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".ico": "image/x-icon",
+  ".woff2": "font/woff2",
+  ".ttf": "font/ttf",
+  ".wasm": "application/wasm",
+  ".txt": "text/plain; charset=utf-8",
+  ".map": "application/json",
+  ".pdf": "application/pdf",
+};
+
+/**
+ * Serves the built PWA (dist/web) for GET/HEAD outside /api: the file when it exists, else
+ * index.html so that the app's own routes load on refresh.
+ */
+export function servePwa(dir: string): MiddlewareHandler {
+  const root = resolve(dir);
+  return async (c, next) => {
+    const path = decodeURIComponent(new URL(c.req.url).pathname);
+    if ((c.req.method !== "GET" && c.req.method !== "HEAD") || path === "/api" || path.startsWith("/api/")) return next();
+    let file = resolve(join(root, normalize(path)));
+    if (file !== root && !file.startsWith(root + sep)) return next();
+    if (!existsSync(file) || !statSync(file).isFile()) file = join(root, "index.html");
+    if (!existsSync(file)) return next();
+    const body = await readFile(file);
+    c.header("Content-Type", TYPES[extname(file)] ?? "application/octet-stream");
+    // Vite's hashed assets forever; everything else (HTML, service worker, manifest) revalidated to pick up a new build.
+    c.header("Cache-Control", file.startsWith(join(root, "assets") + sep) ? "public, max-age=31536000, immutable" : "no-cache");
+    if (c.req.method === "HEAD") return c.body(null);
+    return c.body(new Uint8Array(body));
+  };
+}

@@ -1,0 +1,35 @@
+import { Hono } from "hono";
+import { MAX_PULL_LIMIT, PushRequest, type PullResponse, type PushResponse } from "../../shared/sync/schemas.ts";
+import { SyncError } from "../errors.ts";
+import { readJson } from "../http/errors.ts";
+import type { AuthVariables } from "../auth/index.ts";
+import type { PushOptions, SyncStorage } from "../storage/storage.ts";
+
+export interface SyncRouteOptions {
+  /** Test seam passed to every push (see PushOptions.beforeCommit). */
+  beforeCommit?: PushOptions["beforeCommit"];
+}
+
+/** POST /push: the outbox in order, one transaction per batch. GET /pull?cursor=&limit=: the office's changes in pages. */
+export function syncRoutes(storage: SyncStorage, options: SyncRouteOptions = {}) {
+  const app = new Hono<{ Variables: AuthVariables }>();
+
+  app.post("/push", async (c) => {
+    const body = await readJson(c, PushRequest);
+    const results = await storage.applyPush(c.get("actor"), body.mutations, { clientId: body.clientId, beforeCommit: options.beforeCommit });
+    return c.json({ results } satisfies PushResponse);
+  });
+
+  app.get("/pull", async (c) => {
+    const cursor = c.req.query("cursor") ?? "";
+    const limitRaw = c.req.query("limit") ?? "200";
+    const limit = Number(limitRaw);
+    if (!/^\d{1,5}$/.test(limitRaw) || limit < 1 || limit > MAX_PULL_LIMIT) {
+      throw new SyncError(400, "bad_limit", `Số thay đổi mỗi trang phải từ 1 đến ${MAX_PULL_LIMIT}.`, `limit must be 1..${MAX_PULL_LIMIT}`);
+    }
+    const page = await storage.pull(c.get("actor").officeId, cursor, limit);
+    return c.json(page satisfies PullResponse);
+  });
+
+  return app;
+}

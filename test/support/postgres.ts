@@ -1,0 +1,97 @@
+/**
+ * A throwaway PostgreSQL 15 cluster for tests: initdb in a temp dir, started with pg_ctl as a
+ * non-root user (PostgreSQL refuses to run as root) on a free port, stopped and removed after.
+ *
+ *   const pg = await startPostgres();
+ *   const url = await pg.createDatabase("mytest");   // postgres://…/mytest
+ *   await pg.stop();
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { chmodSync, chownSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
+
+export const PG_BIN = "/usr/lib/postgresql/15/bin";
+
+export interface PostgresCluster {
+  port: number;
+  /** Connection string of the `postgres` database. */
+  url: string;
+  urlFor(database: string): string;
+  createDatabase(name: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.unref();
+    s.on("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const addr = s.address();
+      const port = typeof addr === "object" && addr ? addr.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** The user the cluster runs as: `postgres` when it exists (Debian's package creates it), else `nobody`. */
+function clusterUser(): { name: string; uid: number; gid: number } {
+  for (const name of ["postgres", "nobody"]) {
+    const r = spawnSync("id", ["-u", name], { encoding: "utf8" });
+    if (r.status === 0) {
+      const uid = Number(r.stdout.trim());
+      const gid = Number(spawnSync("id", ["-g", name], { encoding: "utf8" }).stdout.trim());
+      return { name, uid, gid };
+    }
+  }
+  throw new Error("no non-root user (postgres or nobody) to run PostgreSQL as");
+}
+
+function asUser(user: string, cmd: string, args: string[]) {
+  const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
+  return isRoot ? execFileSync("runuser", ["-u", user, "--", cmd, ...args], { stdio: "pipe" }) : execFileSync(cmd, args, { stdio: "pipe" });
+}
+
+export async function startPostgres(): Promise<PostgresCluster> {
+  const dir = mkdtempSync(join(tmpdir(), "vanthu-pg-"));
+  const dataDir = join(dir, "data");
+  const user = clusterUser();
+  const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
+  if (isRoot) chownSync(dir, user.uid, user.gid);
+  chmodSync(dir, 0o700);
+  asUser(user.name, `${PG_BIN}/initdb`, ["-D", dataDir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"]);
+  const port = await freePort();
+  // fsync off: a throwaway cluster; durability against a killed *server process* does not depend on it.
+  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200 -c shared_buffers=64MB`;
+  asUser(user.name, `${PG_BIN}/pg_ctl`, ["-D", dataDir, "-o", opts, "-l", join(dir, "log"), "-w", "-t", "60", "start"]);
+  const urlFor = (db: string) => `postgres://postgres@127.0.0.1:${port}/${db}`;
+  let stopped = false;
+  return {
+    port,
+    url: urlFor("postgres"),
+    urlFor,
+    async createDatabase(name: string) {
+      if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bad database name ${name}`);
+      const c = new pg.Client({ connectionString: urlFor("postgres") });
+      await c.connect();
+      try {
+        await c.query(`CREATE DATABASE ${name}`);
+      } finally {
+        await c.end();
+      }
+      return urlFor(name);
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      try {
+        asUser(user.name, `${PG_BIN}/pg_ctl`, ["-D", dataDir, "-m", "immediate", "-w", "stop"]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
