@@ -23,7 +23,7 @@ export function buildChain(leaf: Uint8Array, pool: Uint8Array[]): Uint8Array[] {
 
 function safeParse(der: Uint8Array): x509.X509Certificate | undefined {
   try {
-    return new x509.X509Certificate(der);
+    return new x509.X509Certificate(new Uint8Array(der));
   } catch {
     return undefined;
   }

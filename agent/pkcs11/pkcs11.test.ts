@@ -30,7 +30,7 @@ beforeAll(async () => {
 afterAll(() => hsm?.cleanup());
 
 function verifyRsa(der: Uint8Array, data: Uint8Array, sig: Uint8Array): boolean {
-  const cert = new x509.X509Certificate(der);
+  const cert = new x509.X509Certificate(new Uint8Array(der));
   const key = createPublicKey({ key: Buffer.from(cert.publicKey.rawData), format: "der", type: "spki" });
   return createVerify("sha256").update(data).verify(key, sig);
 }
@@ -74,7 +74,7 @@ describe("PKCS#11 on a SoftHSM2 token", () => {
       const data = new TextEncoder().encode("ec attrs");
       const { signature } = await signer.sign(data);
       expect(signature[0]).toBe(0x30);
-      const cert = new x509.X509Certificate(ec.der);
+      const cert = new x509.X509Certificate(new Uint8Array(ec.der));
       const key = createPublicKey({ key: Buffer.from(cert.publicKey.rawData), format: "der", type: "spki" });
       expect(createVerify("sha256").update(data).verify(key, signature)).toBe(true);
     } finally {

@@ -37,7 +37,8 @@ export class Pkcs11Signer implements Signer {
   private removed: TokenError | undefined;
   private closed = false;
 
-  private constructor(
+  /** Use Pkcs11Signer.open() or openPkcs11Signer(). */
+  constructor(
     private readonly mod: Pkcs11Module,
     private readonly token: TokenSlot,
     private readonly session: Buffer,
@@ -66,11 +67,6 @@ export class Pkcs11Signer implements Signer {
       mod.release();
       throw e;
     }
-  }
-
-  /** @internal used by open() */
-  static create(...args: ConstructorParameters<typeof Pkcs11Signer>): Pkcs11Signer {
-    return new Pkcs11Signer(...args);
   }
 
   async getCertificates(): Promise<SignerCertificates> {
@@ -207,7 +203,7 @@ function openOn(mod: Pkcs11Module, options: OpenPkcs11SignerOptions): Pkcs11Sign
       throw tokenErrors.mechanismUnsupported(`key type ${key.keyType}`);
     }
     const chain = buildChain(cert.der, all.map((c) => c.der));
-    return Pkcs11Signer.create(
+    return new Pkcs11Signer(
       mod,
       token,
       session,

@@ -54,21 +54,26 @@ export const TokenSummarySchema = z.object({
 });
 export type TokenSummary = z.infer<typeof TokenSummarySchema>;
 
-/** GET /v1/status — answers every origin, but says which tokens are present only to a paired one. */
+/**
+ * GET /v1/status — answers every origin (so the PWA can tell the agent runs), but only a
+ * paired caller that sends its pairing token learns the module and the tokens present.
+ */
 export const StatusResponseSchema = z.object({
   agent: z.literal("vanthu-agent"),
   version: z.string(),
   protocolVersion: z.literal(AGENT_PROTOCOL_VERSION),
-  module: z.object({
-    /** The PKCS#11 library in use, or "demo:…" for a demo token. */
-    path: z.string(),
-    description: z.string(),
-    /** True when the agent signs with a demo key: never an official signature. */
-    demo: z.boolean(),
-  }),
-  /** Whether the calling Origin is paired (and the pairing token, when sent, valid). */
+  /** Whether the calling Origin is paired and sent a valid pairing token. */
   paired: z.boolean(),
-  tokenCount: z.number().int().nonnegative(),
+  /** Only for a paired caller. */
+  module: z
+    .object({
+      /** The PKCS#11 library in use, or "demo:…" for a demo token. */
+      path: z.string(),
+      description: z.string(),
+      /** True when the agent signs with a demo key: never an official signature. */
+      demo: z.boolean(),
+    })
+    .optional(),
   /** Only for a paired caller. */
   tokens: z.array(TokenSummarySchema).optional(),
 });

@@ -1,0 +1,49 @@
+/**
+ * Helpers for driving the agent as a browser would: pairing through its own page, and
+ * building CMS signed-attribute DER to sign.
+ */
+import { hashPairingToken, newPairingToken, pairingCodeFromHash } from "../../shared/agent-protocol/index.ts";
+
+export interface Requester {
+  request(url: string, init?: RequestInit): Response | Promise<Response>;
+}
+
+export const AGENT = "http://127.0.0.1:47815";
+
+/** Pairs `origin` the way a person does: the PWA posts the form, the person types the code on the agent's page. */
+export async function pair(app: Requester, origin: string, agent = AGENT): Promise<string> {
+  const token = newPairingToken();
+  const tokenHash = await hashPairingToken(token);
+  const start = await app.request(`${agent}/pair`, {
+    method: "POST",
+    headers: { Origin: origin, "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ tokenHash, appName: "Văn thư số (thử)" }),
+  });
+  if (start.status !== 303) throw new Error(`pair start: ${start.status} ${await start.text()}`);
+  const page = await app.request(`${agent}${start.headers.get("location")}`);
+  const body = await page.text();
+  const csrf = /name="csrf" value="([^"]+)"/.exec(body)![1]!;
+  const done = await app.request(`${agent}${start.headers.get("location")}`, {
+    method: "POST",
+    headers: { Origin: agent, "Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "same-origin" },
+    body: new URLSearchParams({ csrf, code: pairingCodeFromHash(tokenHash), action: "confirm" }),
+  });
+  const text = await done.text();
+  if (!text.includes('id="paired"')) throw new Error(`pairing not confirmed: ${text}`);
+  return token;
+}
+
+/** A DER SET OF with arbitrary content: stands in for CMS signed attributes in API tests. */
+export function fakeSignedAttributes(i: number): Uint8Array {
+  const content = new TextEncoder().encode(`signed attributes of document ${i}`);
+  const octet = Uint8Array.of(0x04, content.length, ...content);
+  return Uint8Array.of(0x31, octet.length, ...octet);
+}
+
+export function hex(n: number): string {
+  return n.toString(16).padStart(2, "0").repeat(32);
+}
+
+export function csrfOf(html: string): string {
+  return /name="csrf" value="([^"]+)"/.exec(html)![1]!;
+}
