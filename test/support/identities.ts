@@ -29,7 +29,7 @@ export async function testIdentities(extra: Partial<IssueOptions> = {}): Promise
 
 function pem(label: string, der: ArrayBuffer | Uint8Array): string {
   const b64 = Buffer.from(der instanceof Uint8Array ? der : new Uint8Array(der)).toString("base64");
-  return `-----BEGIN ${label}-----\n${b64.replace(/.{64}/g, "$&\n")}\n-----END ${label}-----\n`;
+  return `-----BEGIN ${label}-----\n${(b64.match(/.{1,64}/g) ?? []).join("\n")}\n-----END ${label}-----\n`;
 }
 
 /** Writes the identity as a PKCS#12 file with OpenSSL (AES-256 / PBKDF2, OpenSSL 3's default). */
