@@ -1,0 +1,83 @@
+/**
+ * The agent on the network: the Hono app behind @hono/node-server, bound to 127.0.0.1 only.
+ */
+import { serve, type ServerType } from "@hono/node-server";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { AddressInfo } from "node:net";
+import { AGENT_DEFAULT_PORT } from "../shared/agent-protocol/index.ts";
+import { createAgentApp, type AgentLimits, type AgentEvents } from "./app.ts";
+import { PairingStore } from "./pairing/store.ts";
+import { SigningLog } from "./log/signing-log.ts";
+import { Pkcs11TokenProvider } from "./tokens/pkcs11-provider.ts";
+import { openDemoTokens } from "./demo/index.ts";
+import type { TokenProvider } from "./tokens/provider.ts";
+import { tokenErrors } from "./pkcs11/errors.ts";
+import { KNOWN_TOKEN_DRIVERS } from "./drivers.ts";
+
+export interface StartAgentOptions {
+  /** PKCS#11 library of the token; absent: demo mode. */
+  module?: string;
+  /** 0 picks a free port (tests). */
+  port?: number;
+  /** Pairings, signing log and the demo token live here (default ./data/agent). */
+  dataDir?: string;
+  /** Demo without SoftHSM2 even when it is installed. */
+  memoryDemo?: boolean;
+  limits?: Partial<AgentLimits>;
+  events?: AgentEvents;
+  /** Where the start-up lines go (default stderr). */
+  say?: (line: string) => void;
+  version?: string;
+}
+
+export interface RunningAgent {
+  url: string;
+  port: number;
+  tokens: TokenProvider;
+  demo: boolean;
+  close(): Promise<void>;
+}
+
+export async function startAgent(options: StartAgentOptions = {}): Promise<RunningAgent> {
+  const say = options.say ?? ((l: string) => process.stderr.write(l + "\n"));
+  const dataDir = resolve(options.dataDir ?? join("data", "agent"));
+  let tokens: TokenProvider;
+  if (options.module) {
+    if (!existsSync(options.module)) throw tokenErrors.moduleLoadFailed(options.module, new Error("file not found"));
+    tokens = new Pkcs11TokenProvider(options.module);
+  } else {
+    const demo = await openDemoTokens(join(dataDir), { forceMemory: options.memoryDemo ?? false });
+    tokens = demo.provider;
+    say(demo.notice);
+    const found = KNOWN_TOKEN_DRIVERS.filter((d) => d.paths.some((p) => existsSync(p)));
+    for (const d of found) say(`Có trình điều khiển token ${d.name} tại ${d.paths.find((p) => existsSync(p))}: dùng --module để ký bằng token thật (found a token driver; pass --module to use it).`);
+  }
+  let port = options.port ?? AGENT_DEFAULT_PORT;
+  const app = createAgentApp({
+    port: () => port,
+    tokens,
+    pairings: new PairingStore(join(dataDir, "pairings.json")),
+    log: new SigningLog(join(dataDir, "signing-log.jsonl")),
+    ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.events ? { events: options.events } : {}),
+    ...(options.version ? { version: options.version } : {}),
+  });
+  const server: ServerType = await new Promise((resolveListen, reject) => {
+    const s = serve({ fetch: app.fetch, port, hostname: "127.0.0.1" }, () => resolveListen(s));
+    s.once("error", reject);
+  });
+  port = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}`;
+  say(`Chương trình ký số đang chạy tại ${url} (module: ${tokens.module.path}) — the token agent listens on ${url}`);
+  return {
+    url,
+    port,
+    tokens,
+    demo: tokens.module.demo,
+    async close() {
+      await new Promise<void>((r) => server.close(() => r()));
+      await tokens.close();
+    },
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * `vanthu agent` as a person starts it: a child process in demo mode (SoftHSM2 token under
+ * the data folder), reached over HTTP on 127.0.0.1, stopped with SIGTERM.
+ */
+import { afterAll, describe, expect, it } from "vitest";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { tool } from "../../../test/support/tools.ts";
+
+const VANTHU = fileURLToPath(new URL("../../vanthu.mjs", import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), "vanthu-cli-agent-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function startAgent(args: string[]): Promise<{ url: string; stderr: () => string; stop: () => Promise<number> }> {
+  const child = spawn(process.execPath, [VANTHU, "agent", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  let err = "";
+  const exited = new Promise<number>((r) => child.on("exit", (c) => r(c ?? -1)));
+  return new Promise((resolve, reject) => {
+    child.stderr.on("data", (b: Buffer) => {
+      err += b.toString();
+      const m = /đang chạy tại (http:\/\/127\.0\.0\.1:\d+)/.exec(err);
+      if (m) resolve({ url: m[1]!, stderr: () => err, stop: () => (child.kill("SIGTERM"), exited) });
+    });
+    exited.then((c) => reject(new Error(`agent exited ${c}: ${err}`)));
+  });
+}
+
+describe("vanthu agent", () => {
+  it("starts in demo mode on 127.0.0.1, says so loudly, answers /v1/status, and stops cleanly", async () => {
+    const agent = await startAgent(["--port", "0", "--data-dir", dir]);
+    expect(agent.stderr()).toMatch(/CHẾ ĐỘ THỬ/);
+    expect(agent.stderr()).toMatch(/CHỈ DÙNG THỬ — không có giá trị pháp lý/);
+    const status = await (await fetch(`${agent.url}/v1/status`)).json();
+    expect(status).toMatchObject({ agent: "vanthu-agent", protocolVersion: 1, paired: false });
+    // the consent and pairing pages come from the agent itself, unframeable
+    const home = await fetch(`${agent.url}/`);
+    expect(home.headers.get("content-security-policy")).toMatch(/frame-ancestors 'none'/);
+    expect(await home.text()).toMatch(/KHÓA THỬ/);
+    expect(existsSync(join(dir, "demo-ca.pem"))).toBe(true);
+    expect(await agent.stop()).toBe(0);
+  });
+
+  it("reuses the demo token it initialised before", async () => {
+    const agent = await startAgent(["--port", "0", "--data-dir", dir]);
+    expect(agent.stderr()).toMatch(/VANTHU DEMO/);
+    expect(await agent.stop()).toBe(0);
+  });
+
+  it("fails clearly for a missing PKCS#11 library, and for a bad port", async () => {
+    const r = await tool(process.execPath, [VANTHU, "agent", "--module", join(dir, "khong-co.so"), "--port", "0", "--data-dir", dir]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/Không nạp được thư viện PKCS#11/);
+    expect(r.stderr).not.toMatch(/at .*\.ts:\d+/);
+    const p = await tool(process.execPath, [VANTHU, "agent", "--port", "http"]);
+    expect(p.code).toBe(2);
+  });
+
+  it("prints its usage", async () => {
+    const r = await tool(process.execPath, [VANTHU, "agent", "--help"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("--module");
+  });
+});
