@@ -155,3 +155,20 @@ describe("what the signatures carry", () => {
     expect(text).toContain("2026-11-24T09:15:02+07:00");
   });
 });
+
+describe("files with the small defects found in the wild", () => {
+  const variants: Record<string, (b: Uint8Array) => Uint8Array> = {
+    "bytes after %%EOF": (b) => new Uint8Array([...b, ...new TextEncoder().encode("\r\n\0\0 rác sau EOF\n")]),
+    "no newline after %%EOF": (b) => b.subarray(0, b.length - 1),
+  };
+  it.each(Object.keys(variants))("%s: signed, valid, original kept", async (name) => {
+    const input = variants[name]!(corpus.pdfLib);
+    const out = await signAs("appendix", input, "pdfLib");
+    await expectAllValid(`defect-${name.replace(/\W+/g, "-")}`, input, out, 1);
+  });
+
+  it("a file whose cross-reference data is broken is refused, not rewritten", async () => {
+    const broken = new Uint8Array(Buffer.from(Buffer.from(corpus.pdfLib).toString("latin1").replace(/startxref\s+\d+/, "startxref\n123"), "latin1"));
+    await expect(signAs("appendix", broken, "pdfLib")).rejects.toMatchObject({ code: "PDF_DAMAGED" });
+  });
+});
