@@ -1,9 +1,77 @@
 import { defineConfig } from "vitest/config";
+import solid from "vite-plugin-solid";
+import { VitePWA } from "vite-plugin-pwa";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Plugin } from "vite";
+
+/** pdf.js needs its CMaps, standard fonts and wasm decoders as files: emit them under pdfjs/ so the service worker precaches them. */
+function pdfjsAssets(): Plugin {
+  const base = join(import.meta.dirname, "node_modules/pdfjs-dist");
+  return {
+    name: "vanthu-pdfjs-assets",
+    apply: "build",
+    generateBundle() {
+      for (const dir of ["cmaps", "standard_fonts", "wasm"]) {
+        for (const f of readdirSync(join(base, dir))) {
+          if (f.endsWith(".md") || f === "LICENSE") continue;
+          this.emitFile({ type: "asset", fileName: `pdfjs/${dir}/${f}`, source: readFileSync(join(base, dir, f)) });
+        }
+      }
+    },
+  };
+}
 
 // One config for the PWA build (web/) and for Vitest, which reads the `test` block.
+// The Solid and PWA plugins are for the browser build only: under Vitest they would change how
+// Node tests of agent/, sync-server/ and shared/ resolve modules.
+const underVitest = Boolean(process.env.VITEST);
+
 export default defineConfig({
   root: "web",
-  build: { outDir: "../dist/web", emptyOutDir: true },
+  build: {
+    outDir: "../dist/web",
+    emptyOutDir: true,
+    target: "es2022",
+    chunkSizeWarningLimit: 2000,
+  },
+  worker: { format: "es" },
+  plugins: underVitest
+    ? []
+    : [
+        solid(),
+        pdfjsAssets(),
+        VitePWA({
+          // A new version waits until the person agrees (never in the middle of work).
+          registerType: "prompt",
+          injectRegister: false,
+          includeAssets: ["icons/*.png", "favicon.svg"],
+          manifest: {
+            name: "Văn thư số",
+            short_name: "Văn thư số",
+            description: "Ký, gửi, nhận, kiểm tra và lưu văn bản điện tử bằng chữ ký số chuyên dùng công vụ",
+            lang: "vi",
+            start_url: "./",
+            scope: "./",
+            display: "standalone",
+            background_color: "#ffffff",
+            theme_color: "#a31d1d",
+            icons: [
+              { src: "icons/icon-192.png", sizes: "192x192", type: "image/png" },
+              { src: "icons/icon-512.png", sizes: "512x512", type: "image/png" },
+              { src: "icons/icon-maskable-512.png", sizes: "512x512", type: "image/png", purpose: "maskable" },
+            ],
+          },
+          workbox: {
+            globPatterns: ["**/*.{js,mjs,css,html,png,svg,ttf,wasm,json,bcmap,pfb}"],
+            // pdf.js' worker is large; it must be precached for the viewer to work offline.
+            maximumFileSizeToCacheInBytes: 10 * 1024 * 1024,
+            navigateFallback: "index.html",
+            navigateFallbackDenylist: [/^\/api\//, /^\/v1\//, /^\/sync\//, /^\/blobs\//],
+            cleanupOutdatedCaches: true,
+          },
+        }),
+      ],
   test: {
     root: ".",
     include: ["shared/**/*.test.ts", "agent/**/*.test.ts", "sync-server/**/*.test.ts", "web/**/*.test.ts", "test/**/*.test.ts", "bin/**/*.test.ts"],

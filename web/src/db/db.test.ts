@@ -50,7 +50,7 @@ describe("documents (R15)", () => {
     const sha = await putDocument(db, await pdf("a"), "a.pdf");
     const row = (await db.documents.get(sha))!;
     const bad = row.bytes.slice();
-    bad[bad.length - 10] ^= 1;
+    bad[bad.length - 10]! ^= 1;
     await db.documents.put({ ...row, bytes: bad });
     await expect(getDocument(db, sha)).rejects.toMatchObject({ code: "web.document-corrupt" });
   });

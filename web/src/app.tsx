@@ -1,0 +1,95 @@
+import { Match, Show, Switch, createResource, onCleanup, onMount } from "solid-js";
+import { route, href } from "./router.ts";
+import { online, toast, loadProfile } from "./state.ts";
+import { DraftsView } from "./views/drafts.tsx";
+import { DraftEditor } from "./views/draft-editor.tsx";
+import { RegistersView } from "./views/registers.tsx";
+import { ReceivedView } from "./views/received.tsx";
+import { ReceivedDetail } from "./views/received-detail.tsx";
+import { ViewerView } from "./views/viewer-lazy.tsx";
+import { SyncView, SyncBadge, startAutoSync } from "./views/sync.tsx";
+import { StorageView, StorageWarning } from "./views/storage.tsx";
+import { SettingsView } from "./views/settings.tsx";
+import { UpdatePrompt } from "./views/update-prompt.tsx";
+import { askPersistence } from "./storage.ts";
+
+const NAV: Array<[string, string]> = [
+  ["du-thao", "Dự thảo"],
+  ["van-ban-den", "Văn bản đến"],
+  ["so-dang-ky", "Sổ đăng ký"],
+  ["dong-bo", "Đồng bộ"],
+  ["luu-tru", "Lưu trữ"],
+  ["cai-dat", "Cài đặt"],
+];
+
+export function App() {
+  const [profile] = createResource(loadProfile);
+  onMount(() => {
+    // Ask once at start: offline work must not be evicted by the browser (R15, R18).
+    void askPersistence().catch(() => undefined);
+    onCleanup(startAutoSync());
+  });
+  const section = () => route()[0] ?? "du-thao";
+  return (
+    <div class="shell">
+      <header class="top">
+        <a class="brand" href={href("du-thao")}>
+          <img src="/favicon.svg" alt="" width="28" height="28" />
+          <span>Văn thư số</span>
+        </a>
+        <span class="office">{profile()?.name}</span>
+        <span class={online() ? "net on" : "net off"} data-testid="network">
+          {online() ? "Đang trực tuyến" : "Ngoại tuyến"}
+        </span>
+        <SyncBadge />
+      </header>
+      <nav class="nav">
+        {NAV.map(([k, label]) => (
+          <a href={href(k)} classList={{ active: section() === k }}>
+            {label}
+          </a>
+        ))}
+      </nav>
+      <UpdatePrompt />
+      <StorageWarning />
+      <main class="main">
+        <Switch fallback={<p>Không tìm thấy trang này.</p>}>
+          <Match when={section() === "du-thao" && !route()[1]}>
+            <DraftsView />
+          </Match>
+          <Match when={section() === "du-thao" && route()[1]}>
+            <DraftEditor id={route()[1]!} />
+          </Match>
+          <Match when={section() === "van-ban-den" && !route()[1]}>
+            <ReceivedView />
+          </Match>
+          <Match when={section() === "van-ban-den" && route()[1]}>
+            <ReceivedDetail id={route()[1]!} />
+          </Match>
+          <Match when={section() === "so-dang-ky"}>
+            <RegistersView kind={route()[1] === "di" ? "outgoing" : "incoming"} />
+          </Match>
+          <Match when={section() === "xem" && route()[1]}>
+            <ViewerView sha256={route()[1]!} />
+          </Match>
+          <Match when={section() === "dong-bo"}>
+            <SyncView />
+          </Match>
+          <Match when={section() === "luu-tru"}>
+            <StorageView />
+          </Match>
+          <Match when={section() === "cai-dat"}>
+            <SettingsView />
+          </Match>
+        </Switch>
+      </main>
+      <Show when={toast()}>
+        {(t) => (
+          <div class={`toast ${t().kind}`} role={t().kind === "error" ? "alert" : "status"}>
+            {t().text}
+          </div>
+        )}
+      </Show>
+    </div>
+  );
+}

@@ -1,0 +1,108 @@
+import type { DocumentHeader, IncomingDelivery, Mutation } from "../../../shared/sync/schemas.ts";
+import { documentTypeByCode, foldVietnamese, parseNumberAndSymbol, toVietnamIso, type IncomingRegisterEntry, type OutgoingRegisterEntry, type Urgency } from "../../../shared/domain/index.ts";
+import type { Declared } from "../db/received.ts";
+import type { OutboxMutation, ReceivedDocument } from "../db/schema.ts";
+
+/** Pure translations between the PWA's records and the sync protocol (shared/sync). */
+const URGENCY_TO_PRIORITY: Record<Urgency, number> = { none: 0, Khẩn: 1, "Thượng khẩn": 2, "Hỏa tốc": 3 };
+const PRIORITY_TO_URGENCY: Urgency[] = ["none", "Khẩn", "Thượng khẩn", "Hỏa tốc", "Hỏa tốc"];
+
+export function headerOf(e: OutgoingRegisterEntry): DocumentHeader {
+  const p = parseNumberAndSymbol(e.numberAndSymbol);
+  return {
+    codeNumber: String(p?.number ?? e.number),
+    codeNotation: p?.symbol ?? e.numberAndSymbol,
+    typeName: documentTypeByCode(e.typeCode)?.name,
+    typeCode: e.typeCode,
+    subject: e.summary,
+    promulgationDate: e.documentDate,
+    signerPosition: e.signerTitle || undefined,
+    signerFullName: e.signerName.slice(0, 50) || undefined,
+    toPlaces: e.recipients,
+    priority: URGENCY_TO_PRIORITY[e.urgency],
+    promulgationAmount: e.copies,
+    secrecy: "none",
+  };
+}
+
+export function declaredOf(d: IncomingDelivery): Declared {
+  const h = d.header;
+  const typeCode = h.typeCode && documentTypeByCode(h.typeCode) ? h.typeCode : (typeCodeFromName(h.typeName) ?? "CV");
+  return {
+    issuer: d.from.name,
+    numberAndSymbol: `${h.codeNumber.padStart(2, "0")}/${h.codeNotation}`,
+    documentDate: h.promulgationDate,
+    typeCode,
+    summary: h.subject,
+    documentId: h.documentId,
+    urgency: PRIORITY_TO_URGENCY[h.priority ?? 0] ?? "none",
+  };
+}
+
+function typeCodeFromName(name: string | undefined): string | undefined {
+  if (!name) return undefined;
+  const f = foldVietnamese(name);
+  return ["NQ", "QĐ", "CT", "QC", "QyĐ", "TC", "TB", "HD", "CTr", "KH", "PA", "ĐA", "DA", "BC", "BB", "TTr", "HĐ", "CĐ", "BGN", "BTT", "GUQ", "GM", "GGT", "GNP", "PG", "PC", "PB", "CV", "THC"].find(
+    (c) => foldVietnamese(documentTypeByCode(c)!.name) === f,
+  );
+}
+
+/** Office ids for the recipients typed as names: matched without diacritics or case. */
+export function resolveRecipients(recipients: string[], directory: Array<{ id: string; name: string }>): string[] {
+  const key = (s: string) => foldVietnamese(s).replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+  const byName = new Map(directory.map((o) => [key(o.name), o.id]));
+  return [...new Set(recipients.map((r) => byName.get(key(r))).filter((x): x is string => Boolean(x)))];
+}
+
+function recordData(x: object): Record<string, unknown> {
+  const { searchTokens: _drop, ...rest } = x as { searchTokens?: unknown };
+  return JSON.parse(JSON.stringify(rest)) as Record<string, unknown>;
+}
+
+export interface Translated {
+  mutations: Mutation[];
+  /** Blobs that must be on the server before these mutations are pushed. */
+  blobs: string[];
+}
+
+/**
+ * One outbox entry → protocol mutations. Ids derive from the outbox ULID, so a retry sends
+ * the same ids and the server applies each once.
+ */
+export function translate(m: OutboxMutation, ctx: { directory: Array<{ id: string; name: string }>; received?: ReceivedDocument; ownOfficeId?: string }): Translated {
+  const base = { clientTime: toVietnamIso(m.createdAt) };
+  switch (m.kind) {
+    case "outgoing.issue": {
+      const { entry } = m.payload as { entry: OutgoingRegisterEntry };
+      const out: Mutation[] = [{ ...base, id: m.id, type: "record.put", entity: "outgoing", recordId: entry.id, data: recordData(entry) }];
+      const recipients = resolveRecipients(entry.recipients, ctx.directory).filter((id) => id !== ctx.ownOfficeId);
+      if (recipients.length > 0 && entry.documentSha256) {
+        out.push({
+          ...base,
+          id: `${m.id}-send`,
+          type: "exchange.send",
+          documentRef: entry.id,
+          recipients,
+          header: headerOf(entry),
+          blobs: [{ sha256: entry.documentSha256, name: `${entry.numberAndSymbol.replace(/[/\\]/g, "-")}.pdf`, contentType: "application/pdf", role: "main" }],
+        });
+        return { mutations: out, blobs: [entry.documentSha256] };
+      }
+      return { mutations: out, blobs: [] };
+    }
+    case "incoming.register": {
+      const { entry, receivedId } = m.payload as { entry: IncomingRegisterEntry; receivedId: string };
+      const out: Mutation[] = [];
+      if (ctx.received?.source === "sync") out.push({ ...base, id: `${m.id}-accept`, type: "exchange.accept", deliveryId: receivedId, note: entry.note });
+      out.push({ ...base, id: m.id, type: "record.put", entity: "incoming", recordId: entry.id, data: recordData(entry) });
+      return { mutations: out, blobs: [] };
+    }
+    case "incoming.refuse": {
+      const { receivedId, reason } = m.payload as { receivedId: string; reason: string };
+      if (ctx.received?.source === "sync") return { mutations: [{ ...base, id: m.id, type: "exchange.refuse", deliveryId: receivedId, reason }], blobs: [] };
+      return { mutations: [{ ...base, id: m.id, type: "record.put", entity: "refusal", recordId: receivedId, data: { receivedId, reason } }], blobs: [] };
+    }
+    default:
+      return { mutations: [{ ...base, id: m.id, type: "record.put", entity: m.kind.replace(/[^a-z0-9_]/g, "_").slice(0, 40), recordId: m.entityId, data: { payload: JSON.parse(JSON.stringify(m.payload ?? null)) } }], blobs: [] };
+  }
+}

@@ -1,0 +1,37 @@
+/** Messages between the page and the verification worker (R10 runs off the main thread). */
+export interface VerifyRequest {
+  id: number;
+  pdf: Uint8Array;
+  /** Cached trust anchors and CRLs (DER), for offline verification (R13). */
+  trustAnchors: Uint8Array[];
+  crls: Array<{ der: Uint8Array; fetchedAt: string }>;
+  at?: string;
+}
+
+/** One signature as the clerk sees it. */
+export interface SignatureSummary {
+  fieldName: string;
+  signerName: string;
+  title?: string;
+  organisation?: string;
+  signingTime?: string;
+  /** Which time that is: a timestamp token's, or the signer's claim. */
+  signingTimeSource?: "timestamp" | "claimed";
+  verdict: "valid" | "invalid" | "indeterminate";
+  /** Plain Vietnamese reason. */
+  messageVi: string;
+  /** How fresh the revocation data was (R13). */
+  revocationVi?: string;
+  isDemo?: boolean;
+}
+
+export interface VerifyResponse {
+  id: number;
+  ok: boolean;
+  verdict: "valid" | "invalid" | "indeterminate" | "error";
+  summaryVi: string;
+  signatures: SignatureSummary[];
+  /** The verifier's full report, kept as data (R12). */
+  report: unknown;
+  errorEn?: string;
+}

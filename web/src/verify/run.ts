@@ -1,0 +1,41 @@
+import type { VerifyRequest, VerifyResponse } from "./protocol.ts";
+import { getDocument } from "../db/documents.ts";
+import { saveReport } from "../db/received.ts";
+import type { VanthuDb } from "../db/schema.ts";
+
+let worker: Worker | null = null;
+let seq = 0;
+const waiting = new Map<number, (r: VerifyResponse) => void>();
+
+function getWorker(): Worker {
+  if (!worker) {
+    worker = new Worker(new URL("./verify.worker.ts", import.meta.url), { type: "module", name: "vanthu-verify" });
+    worker.onmessage = (ev: MessageEvent<VerifyResponse>) => {
+      waiting.get(ev.data.id)?.(ev.data);
+      waiting.delete(ev.data.id);
+    };
+  }
+  return worker;
+}
+
+/** Verifies a kept document in the worker with the cached trust store and CRLs, and keeps the report (R10, R12, R13). */
+export async function verifyReceived(db: VanthuDb, receivedId: string): Promise<VerifyResponse> {
+  const r = await db.received.get(receivedId);
+  if (!r) throw new Error(`received ${receivedId} not found`);
+  await db.received.update(receivedId, { status: "verifying" });
+  try {
+    const doc = await getDocument(db, r.documentSha256);
+    const trust = ((await db.meta.get("trustAnchors"))?.value as Uint8Array[] | undefined) ?? [];
+    const crls = ((await db.meta.get("crls"))?.value as VerifyRequest["crls"] | undefined) ?? [];
+    const id = ++seq;
+    const res = await new Promise<VerifyResponse>((resolve) => {
+      waiting.set(id, resolve);
+      getWorker().postMessage({ id, pdf: doc.bytes, trustAnchors: trust, crls } satisfies VerifyRequest);
+    });
+    await saveReport(db, receivedId, { documentSha256: r.documentSha256, verdict: res.verdict, summaryVi: res.summaryVi, report: { signatures: res.signatures, engine: res.report, errorEn: res.errorEn } });
+    return res;
+  } catch (e) {
+    await db.received.update(receivedId, { status: "pending" });
+    throw e;
+  }
+}

@@ -1,0 +1,49 @@
+import { For, Show } from "solid-js";
+import { formatDateTimeVi } from "../../../shared/domain/index.ts";
+import type { StoredReport } from "../db/schema.ts";
+import type { SignatureSummary } from "../verify/protocol.ts";
+
+const VERDICT_VI = { valid: "Hợp lệ", invalid: "Không hợp lệ", indeterminate: "Chưa kết luận được", error: "Không kiểm tra được" } as const;
+
+export function signaturesOf(r: StoredReport | undefined): SignatureSummary[] {
+  const s = (r?.report as { signatures?: SignatureSummary[] } | null)?.signatures;
+  return Array.isArray(s) ? s : [];
+}
+
+/** The verification report as the clerk reads it: per signature, who, title, organisation, when, the verdict, revocation freshness. */
+export function ReportView(props: { report: StoredReport }) {
+  return (
+    <div class="report" data-testid="report">
+      <p>
+        <span class={`tag ${props.report.verdict === "valid" ? "ok" : "bad"}`}>{VERDICT_VI[props.report.verdict]}</span> {props.report.summaryVi}
+      </p>
+      <p class="muted">Kiểm tra lúc {formatDateTimeVi(props.report.createdAt)}</p>
+      <For each={signaturesOf(props.report)}>
+        {(s) => (
+          <div class="sig-item">
+            <div>
+              <span class={`tag ${s.verdict === "valid" ? "ok" : s.verdict === "invalid" ? "bad" : "warn"}`}>{VERDICT_VI[s.verdict]}</span> <b>{s.signerName}</b>
+              {s.title ? `, ${s.title}` : ""}
+              {s.organisation ? ` — ${s.organisation}` : ""}
+              <Show when={s.isDemo}>
+                {" "}
+                <span class="tag warn">Chứng thư thử</span>
+              </Show>
+            </div>
+            <Show when={s.signingTime}>
+              <div class="muted">
+                Ký lúc {formatDateTimeVi(s.signingTime!)} ({s.signingTimeSource === "timestamp" ? "theo dấu thời gian" : "theo máy người ký khai"})
+              </div>
+            </Show>
+            <Show when={s.messageVi}>
+              <div>{s.messageVi}</div>
+            </Show>
+            <Show when={s.revocationVi}>
+              <div class="muted">Tình trạng thu hồi: {s.revocationVi}</div>
+            </Show>
+          </div>
+        )}
+      </For>
+    </div>
+  );
+}

@@ -1,0 +1,123 @@
+import { Show, createResource, createSignal } from "solid-js";
+import { createStore } from "solid-js/store";
+import { startPairing } from "../agent/client.ts";
+import { agentClient, loadAgentSettings, saveAgentSettings } from "../agent/settings.ts";
+import { DEFAULT_PROFILE, db, loadProfile, messageOf, notify, saveProfile, type UserProfile } from "../state.ts";
+import { readFile } from "./common.tsx";
+
+export function SettingsView() {
+  const [p, setP] = createStore<UserProfile>({ ...DEFAULT_PROFILE });
+  const [agentUrl, setAgentUrl] = createSignal("");
+  const [pairCode, setPairCode] = createSignal("");
+  const [agentStatus, setAgentStatus] = createSignal("");
+  void loadProfile().then((x) => setP(x));
+  void loadAgentSettings(db).then((s) => setAgentUrl(s.url));
+  const [images, { refetch }] = createResource(async () => ({ sig: Boolean((await db.meta.get("signatureImage"))?.value), seal: Boolean((await db.meta.get("sealImage"))?.value) }));
+
+  async function save(e: Event) {
+    e.preventDefault();
+    if (!p.name.trim() || !/^[\p{L}\p{N}.]+$/u.test(p.symbol.trim())) return notify("error", "Hãy nhập tên cơ quan và ký hiệu cơ quan (chỉ chữ và số, ví dụ UBND).");
+    await saveProfile({ ...p, symbol: p.symbol.trim() });
+    notify("ok", "Đã lưu.");
+  }
+  async function pair() {
+    try {
+      const s = await loadAgentSettings(db);
+      const url = agentUrl().trim().replace(/\/$/, "") || s.url;
+      window.open("about:blank", "vanthu-agent-pair");
+      const { token, code } = await startPairing(url, "vanthu-agent-pair");
+      await saveAgentSettings(db, { url, token });
+      setPairCode(code);
+    } catch (e) {
+      notify("error", messageOf(e));
+    }
+  }
+  async function checkAgent() {
+    try {
+      const st = await (await agentClient(db)).status();
+      setAgentStatus(
+        `${st.paired ? "Đã ghép nối" : "Chưa ghép nối"}` +
+          (st.tokens ? ` · ${st.tokens.length} thiết bị ký` : "") +
+          (st.module ? ` · ${st.module.demo ? "thiết bị THỬ (không có giá trị pháp lý)" : st.module.description}` : ""),
+      );
+    } catch (e) {
+      setAgentStatus(messageOf(e));
+    }
+  }
+  async function saveImage(key: "signatureImage" | "sealImage", f: File | undefined) {
+    if (!f) return;
+    const { bytes } = await readFile(f);
+    if (bytes[0] !== 0x89 || bytes[1] !== 0x50) return notify("error", "Ảnh phải là tệp PNG nền trong suốt.");
+    await db.meta.put({ key, value: bytes });
+    void refetch();
+    notify("ok", "Đã lưu ảnh.");
+  }
+  return (
+    <section>
+      <h1>Cài đặt</h1>
+      <form class="card grid" onSubmit={save}>
+        <h2 style={{ "grid-column": "1 / -1" }}>Cơ quan và người dùng</h2>
+        <label>
+          Tên cơ quan
+          <input id="s-name" value={p.name} onInput={(e) => setP("name", e.currentTarget.value)} />
+        </label>
+        <label>
+          Ký hiệu cơ quan
+          <input id="s-symbol" value={p.symbol} onInput={(e) => setP("symbol", e.currentTarget.value)} />
+        </label>
+        <label>
+          Cơ quan chủ quản
+          <input value={p.parentName ?? ""} onInput={(e) => setP("parentName", e.currentTarget.value)} />
+        </label>
+        <label>
+          Họ và tên người dùng
+          <input id="s-user" value={p.userName} onInput={(e) => setP("userName", e.currentTarget.value)} />
+        </label>
+        <label>
+          Chức vụ
+          <input id="s-title" value={p.userTitle} onInput={(e) => setP("userTitle", e.currentTarget.value)} />
+        </label>
+        <label>
+          Vai trò
+          <select id="s-role" value={p.role} onChange={(e) => setP("role", e.currentTarget.value as UserProfile["role"])}>
+            <option value="clerk">Văn thư</option>
+            <option value="official">Lãnh đạo (người có thẩm quyền ký)</option>
+          </select>
+        </label>
+        <div>
+          <button type="submit">Lưu</button>
+        </div>
+      </form>
+      <div class="card">
+        <h2>Phần mềm ký số trên máy (agent)</h2>
+        <div class="row">
+          <label style={{ flex: 1 }}>
+            Địa chỉ agent
+            <input value={agentUrl()} onInput={(e) => setAgentUrl(e.currentTarget.value)} />
+          </label>
+          <button onClick={pair}>Ghép nối</button>
+          <button class="secondary" onClick={checkAgent}>
+            Kiểm tra
+          </button>
+        </div>
+        <Show when={pairCode()}>
+          <p class="alert info">
+            Mã ghép nối: <b style={{ "font-size": "22px", "letter-spacing": "3px" }} data-testid="pair-code">{pairCode()}</b> — nhập mã này trên trang của agent vừa mở.
+          </p>
+        </Show>
+        <p class="muted">{agentStatus()}</p>
+      </div>
+      <div class="card grid">
+        <h2 style={{ "grid-column": "1 / -1" }}>Ảnh chữ ký và con dấu (PNG nền trong suốt)</h2>
+        <label>
+          Ảnh chữ ký của người có thẩm quyền (màu xanh) {images()?.sig ? "— đã có" : "— chưa có, dùng ảnh thử"}
+          <input type="file" accept="image/png" onChange={(e) => void saveImage("signatureImage", e.currentTarget.files?.[0])} />
+        </label>
+        <label>
+          Ảnh con dấu của cơ quan (màu đỏ, đúng kích thước) {images()?.seal ? "— đã có" : "— chưa có, dùng ảnh thử"}
+          <input type="file" accept="image/png" onChange={(e) => void saveImage("sealImage", e.currentTarget.files?.[0])} />
+        </label>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,159 @@
+import { For, Show, createResource, createSignal, onCleanup, onMount } from "solid-js";
+import { formatDateTimeVi } from "../../../shared/domain/index.ts";
+import { useLive } from "../live.ts";
+import { db, messageOf, notify, online } from "../state.ts";
+import { loadSession, login, logout, syncNow, syncState } from "../sync/client.ts";
+import { verifyReceived } from "../verify/run.ts";
+
+const KIND_VI: Record<string, string> = {
+  "outgoing.issue": "Phát hành văn bản đi",
+  "incoming.register": "Vào sổ văn bản đến",
+  "incoming.refuse": "Từ chối tiếp nhận",
+};
+
+export function runSync(): Promise<void> {
+  return syncNow(db, { onNewReceived: (id) => void verifyReceived(db, id).catch(() => undefined) });
+}
+
+/** Starts background sync: now, when the network returns, when the outbox grows, and every 30 s. */
+export function startAutoSync(): () => void {
+  void runSync();
+  const onOnline = () => void runSync();
+  window.addEventListener("online", onOnline);
+  const timer = setInterval(() => void runSync(), 30_000);
+  return () => {
+    window.removeEventListener("online", onOnline);
+    clearInterval(timer);
+  };
+}
+
+export function SyncBadge() {
+  const pending = useLive(() => undefined, () => db.outbox.count());
+  const text = () => {
+    const s = syncState();
+    if (!online() || s.phase === "offline") return `Ngoại tuyến · ${pending() ?? 0} thay đổi chờ gửi`;
+    if (s.phase === "signed-out") return "Chưa đăng nhập máy chủ";
+    if (s.phase === "syncing") return s.progress ? `${s.progress.what} ${s.progress.done}/${s.progress.total}` : "Đang đồng bộ…";
+    if (s.phase === "error") return "Lỗi đồng bộ";
+    return (pending() ?? 0) > 0 ? `${pending()} thay đổi chờ gửi` : "Đã đồng bộ";
+  };
+  return (
+    <a href="#/dong-bo" class={`sync-badge ${syncState().phase === "error" ? "error" : ""}`} style={{ color: "inherit", "text-decoration": "none" }} data-testid="sync-badge">
+      {text()}
+    </a>
+  );
+}
+
+export function SyncView() {
+  const [session, { refetch }] = createResource(() => loadSession(db));
+  const outbox = useLive(() => undefined, () => db.outbox.orderBy("id").toArray());
+  const lastSync = useLive(() => undefined, async () => (await db.meta.get("lastSyncAt"))?.value as string | undefined);
+  const [user, setUser] = createSignal("");
+  const [pass, setPass] = createSignal("");
+  async function doLogin(e: Event) {
+    e.preventDefault();
+    try {
+      await login(db, user(), pass());
+      setPass("");
+      await refetch();
+      notify("ok", "Đã đăng nhập. Từ nay có thể làm việc không cần mạng.");
+      void runSync();
+    } catch (err) {
+      notify("error", messageOf(err));
+    }
+  }
+  let stop: (() => void) | undefined;
+  onMount(() => void refetch());
+  onCleanup(() => stop?.());
+  return (
+    <section>
+      <h1>Đồng bộ với máy chủ</h1>
+      <div class="card">
+        <p>
+          Trạng thái:{" "}
+          <b data-testid="sync-phase">
+            {!online()
+              ? "Ngoại tuyến — mọi thay đổi được giữ trên máy này và gửi đi khi có mạng"
+              : { "signed-out": "Chưa đăng nhập", offline: "Ngoại tuyến", idle: "Đã cập nhật", syncing: "Đang đồng bộ…", error: "Có lỗi" }[syncState().phase]}
+          </b>
+        </p>
+        <Show when={syncState().progress}>
+          {(p) => (
+            <div>
+              {p().what}: {p().done}/{p().total}
+              <div class="bar">
+                <div style={{ width: `${(100 * p().done) / Math.max(1, p().total)}%` }} />
+              </div>
+            </div>
+          )}
+        </Show>
+        <Show when={syncState().errorVi}>
+          <div class="alert bad">
+            {syncState().errorVi} {syncState().adviceVi}
+          </div>
+        </Show>
+        <p class="muted">Lần đồng bộ gần nhất: {lastSync() ? formatDateTimeVi(lastSync()!) : "chưa có"}</p>
+        <Show when={session()}>
+          <button onClick={() => void runSync()} disabled={!online() || syncState().phase === "syncing"} data-testid="sync-now">
+            Đồng bộ ngay
+          </button>
+        </Show>
+      </div>
+      <div class="card">
+        <Show
+          when={session()}
+          fallback={
+            <form class="grid" onSubmit={doLogin}>
+              <h2 style={{ "grid-column": "1 / -1" }}>Đăng nhập (cần mạng lần đầu)</h2>
+              <label>
+                Tên đăng nhập
+                <input id="login-user" autocomplete="username" value={user()} onInput={(e) => setUser(e.currentTarget.value)} />
+              </label>
+              <label>
+                Mật khẩu
+                <input id="login-pass" type="password" autocomplete="current-password" value={pass()} onInput={(e) => setPass(e.currentTarget.value)} />
+              </label>
+              <div>
+                <button type="submit" disabled={!online()}>
+                  Đăng nhập
+                </button>
+              </div>
+            </form>
+          }
+        >
+          {(s) => (
+            <div>
+              Đã đăng nhập: <b>{s().user.fullName}</b> ({s().user.username}) — {s().office.name}
+              {s().office.isDemo ? " [THỬ]" : ""}.{" "}
+              <button
+                class="secondary"
+                onClick={async () => {
+                  await logout(db);
+                  await refetch();
+                }}
+              >
+                Đăng xuất
+              </button>
+            </div>
+          )}
+        </Show>
+      </div>
+      <h2>Thay đổi chờ gửi ({outbox()?.length ?? 0})</h2>
+      <ul class="list">
+        <For each={outbox()}>
+          {(m) => (
+            <li>
+              <div class="grow">
+                {KIND_VI[m.kind] ?? m.kind} <span class="muted">· {formatDateTimeVi(m.createdAt)}</span>
+                <Show when={m.lastError}>
+                  <div class="tag bad">{m.lastError}</div>
+                </Show>
+              </div>
+              <span class={`tag ${m.status === "error" ? "bad" : ""}`}>{m.status === "error" ? `lỗi (${m.attempts} lần)` : "chờ gửi"}</span>
+            </li>
+          )}
+        </For>
+      </ul>
+    </section>
+  );
+}
