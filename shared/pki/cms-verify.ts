@@ -1,0 +1,392 @@
+import * as asn1js from "asn1js";
+import * as pkijs from "pkijs";
+
+/**
+ * Checks one CMS SignedData signer (RFC 5652) the way a PAdES verifier must: message-digest
+ * and content-type attributes, signing-certificate(-v2) binding, and the signature itself
+ * with WebCrypto (RSA PKCS#1 v1.5, RSA-PSS, ECDSA). Isomorphic: only WebCrypto and pkijs.
+ */
+
+export const CMS_OID = {
+  data: "1.2.840.113549.1.7.1",
+  signedData: "1.2.840.113549.1.7.2",
+  tstInfo: "1.2.840.113549.1.9.16.1.4",
+  contentType: "1.2.840.113549.1.9.3",
+  messageDigest: "1.2.840.113549.1.9.4",
+  signingTime: "1.2.840.113549.1.9.5",
+  signingCertificate: "1.2.840.113549.1.9.16.2.12",
+  signingCertificateV2: "1.2.840.113549.1.9.16.2.47",
+  signatureTimeStampToken: "1.2.840.113549.1.9.16.2.14",
+  revocationInfoArchival: "1.2.840.113583.1.1.8",
+} as const;
+
+export type DigestName = "SHA-1" | "SHA-256" | "SHA-384" | "SHA-512";
+
+const DIGEST_BY_OID: Record<string, DigestName> = {
+  "1.3.14.3.2.26": "SHA-1",
+  "2.16.840.1.101.3.4.2.1": "SHA-256",
+  "2.16.840.1.101.3.4.2.2": "SHA-384",
+  "2.16.840.1.101.3.4.2.3": "SHA-512",
+};
+
+const SIG_ALGS: Record<string, { name: "RSASSA-PKCS1-v1_5" | "RSA-PSS" | "ECDSA"; hash?: DigestName }> = {
+  "1.2.840.113549.1.1.1": { name: "RSASSA-PKCS1-v1_5" },
+  "1.2.840.113549.1.1.5": { name: "RSASSA-PKCS1-v1_5", hash: "SHA-1" },
+  "1.2.840.113549.1.1.11": { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" },
+  "1.2.840.113549.1.1.12": { name: "RSASSA-PKCS1-v1_5", hash: "SHA-384" },
+  "1.2.840.113549.1.1.13": { name: "RSASSA-PKCS1-v1_5", hash: "SHA-512" },
+  "1.2.840.113549.1.1.10": { name: "RSA-PSS" },
+  "1.2.840.10045.2.1": { name: "ECDSA" },
+  "1.2.840.10045.4.1": { name: "ECDSA", hash: "SHA-1" },
+  "1.2.840.10045.4.3.2": { name: "ECDSA", hash: "SHA-256" },
+  "1.2.840.10045.4.3.3": { name: "ECDSA", hash: "SHA-384" },
+  "1.2.840.10045.4.3.4": { name: "ECDSA", hash: "SHA-512" },
+};
+
+const CURVES: Record<string, { name: string; size: number }> = {
+  "1.2.840.10045.3.1.7": { name: "P-256", size: 32 },
+  "1.3.132.0.34": { name: "P-384", size: 48 },
+  "1.3.132.0.35": { name: "P-521", size: 66 },
+};
+
+export class CmsFormatError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "CmsFormatError";
+  }
+}
+
+export function toArrayBuffer(u: Uint8Array): ArrayBuffer {
+  return u.buffer.slice(u.byteOffset, u.byteOffset + u.byteLength) as ArrayBuffer;
+}
+
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Length of the BER element at the start of `der` (header + content; indefinite lengths
+ * as NSS writes them included), or -1. /Contents is zero-padded after it.
+ */
+export function derElementLength(der: Uint8Array): number {
+  if (der.length < 2 || der[0] !== 0x30) return -1;
+  try {
+    const asn = asn1js.fromBER(toArrayBuffer(der));
+    return asn.offset === -1 ? -1 : asn.offset;
+  } catch {
+    return -1;
+  }
+}
+
+export function parseSignedData(der: Uint8Array): pkijs.SignedData {
+  let ci: pkijs.ContentInfo;
+  try {
+    const asn = asn1js.fromBER(toArrayBuffer(der));
+    if (asn.offset === -1) throw new Error(asn.result.error);
+    ci = new pkijs.ContentInfo({ schema: asn.result });
+  } catch (e) {
+    throw new CmsFormatError(`not a CMS ContentInfo: ${(e as Error).message}`);
+  }
+  if (ci.contentType !== CMS_OID.signedData) throw new CmsFormatError(`CMS content type ${ci.contentType} is not SignedData`);
+  try {
+    return new pkijs.SignedData({ schema: ci.content });
+  } catch (e) {
+    throw new CmsFormatError(`malformed SignedData: ${(e as Error).message}`);
+  }
+}
+
+export function certificatesOf(sd: pkijs.SignedData): pkijs.Certificate[] {
+  return (sd.certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate);
+}
+
+export function derOf(o: { toSchema(): asn1js.AsnType }): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(o.toSchema().toBER(false));
+}
+
+/** The signer's certificate: by issuer and serial, or by subject key identifier. */
+export function findSignerCertificate(sd: pkijs.SignedData, si: pkijs.SignerInfo): pkijs.Certificate | undefined {
+  const certs = certificatesOf(sd);
+  const sid = si.sid;
+  if (sid instanceof pkijs.IssuerAndSerialNumber) {
+    return certs.find((c) => c.serialNumber.isEqual(sid.serialNumber) && c.issuer.isEqual(sid.issuer));
+  }
+  if (sid instanceof asn1js.Primitive || sid instanceof asn1js.Constructed) {
+    const skid = new Uint8Array((sid as asn1js.Primitive).valueBlock.valueHexView ?? new Uint8Array());
+    return certs.find((c) => {
+      const ext = c.extensions?.find((e) => e.extnID === "2.5.29.14");
+      const v = ext?.parsedValue as asn1js.OctetString | undefined;
+      return v ? bytesEqual(new Uint8Array(v.valueBlock.valueHexView), skid) : false;
+    });
+  }
+  return undefined;
+}
+
+function attr(si: pkijs.SignerInfo, oid: string, unsigned = false): pkijs.Attribute[] {
+  const set = unsigned ? si.unsignedAttrs : si.signedAttrs;
+  return (set?.attributes ?? []).filter((a) => a.type === oid);
+}
+
+function timeOf(v: asn1js.AsnType | undefined): Date | undefined {
+  if (v instanceof asn1js.UTCTime || v instanceof asn1js.GeneralizedTime) return v.toDate();
+  return undefined;
+}
+
+export interface SignatureAlgorithmInfo {
+  name: "RSASSA-PKCS1-v1_5" | "RSA-PSS" | "ECDSA";
+  hash: DigestName;
+  saltLength?: number;
+}
+
+export function signatureAlgorithmOf(si: pkijs.SignerInfo, digest: DigestName): SignatureAlgorithmInfo | undefined {
+  const oid = si.signatureAlgorithm.algorithmId;
+  const base = SIG_ALGS[oid];
+  if (!base) return undefined;
+  if (base.name === "RSA-PSS") {
+    try {
+      const params = new pkijs.RSASSAPSSParams({ schema: si.signatureAlgorithm.algorithmParams });
+      const hash = DIGEST_BY_OID[params.hashAlgorithm.algorithmId] ?? "SHA-1";
+      return { name: "RSA-PSS", hash, saltLength: params.saltLength };
+    } catch {
+      return undefined;
+    }
+  }
+  return { name: base.name, hash: base.hash ?? digest };
+}
+
+/** Verifies a raw signature with a certificate's public key. */
+export async function verifyWithCertificate(
+  cert: pkijs.Certificate,
+  alg: SignatureAlgorithmInfo,
+  data: Uint8Array,
+  signature: Uint8Array,
+  crypto: Crypto = globalThis.crypto,
+): Promise<boolean> {
+  const spki = derOf(cert.subjectPublicKeyInfo);
+  const keyAlgOid = cert.subjectPublicKeyInfo.algorithm.algorithmId;
+  if (alg.name === "ECDSA") {
+    if (keyAlgOid !== "1.2.840.10045.2.1") return false;
+    const curveOid = (cert.subjectPublicKeyInfo.algorithm.algorithmParams as asn1js.ObjectIdentifier | undefined)?.valueBlock?.toString();
+    const curve = curveOid ? CURVES[curveOid] : undefined;
+    if (!curve) return false;
+    const key = await crypto.subtle.importKey("spki", toArrayBuffer(spki), { name: "ECDSA", namedCurve: curve.name }, false, ["verify"]);
+    let raw: ArrayBuffer;
+    try {
+      const asn = asn1js.fromBER(toArrayBuffer(signature));
+      if (asn.offset === -1) return false;
+      raw = pkijs.createECDSASignatureFromCMS(asn.result, curve.size);
+    } catch {
+      return false;
+    }
+    return crypto.subtle.verify({ name: "ECDSA", hash: alg.hash }, key, raw, toArrayBuffer(data));
+  }
+  if (keyAlgOid !== "1.2.840.113549.1.1.1" && keyAlgOid !== "1.2.840.113549.1.1.10") return false;
+  // An RSA-PSS key (id-RSASSA-PSS SPKI) is imported through its rsaEncryption form.
+  const spkiForImport =
+    keyAlgOid === "1.2.840.113549.1.1.10"
+      ? derOf(new pkijs.PublicKeyInfo({ algorithm: new pkijs.AlgorithmIdentifier({ algorithmId: "1.2.840.113549.1.1.1", algorithmParams: new asn1js.Null() }), subjectPublicKey: cert.subjectPublicKeyInfo.subjectPublicKey }))
+      : spki;
+  const key = await crypto.subtle.importKey("spki", toArrayBuffer(spkiForImport), { name: alg.name, hash: alg.hash }, false, ["verify"]);
+  const params = alg.name === "RSA-PSS" ? { name: "RSA-PSS", saltLength: alg.saltLength ?? 20 } : { name: alg.name };
+  return crypto.subtle.verify(params, key, toArrayBuffer(signature), toArrayBuffer(data));
+}
+
+export type SigningCertificateBinding = "v2" | "v1" | "absent" | "mismatch";
+
+export interface SignerInfoCheck {
+  signerInfo: pkijs.SignerInfo;
+  signerCertificate?: pkijs.Certificate;
+  certificates: pkijs.Certificate[];
+  digestAlgorithm?: DigestName;
+  signatureAlgorithm?: SignatureAlgorithmInfo;
+  hasSignedAttributes: boolean;
+  contentTypeOk: boolean;
+  /** undefined when it could not be computed (e.g. unsupported digest). */
+  messageDigestOk?: boolean;
+  signatureOk?: boolean;
+  signingCertificate: SigningCertificateBinding;
+  signingTime?: Date;
+  signatureValue: Uint8Array;
+  timestampTokens: Uint8Array[];
+  /** CRLs embedded in the SignedData and in Adobe's revocation-info-archival attribute. */
+  crls: Uint8Array[];
+  ocspResponses: Uint8Array[];
+  problems: string[];
+}
+
+/** ESS signing-certificate(-v2): does it name this certificate? */
+async function checkSigningCertificateAttr(si: pkijs.SignerInfo, cert: pkijs.Certificate | undefined, crypto: Crypto): Promise<SigningCertificateBinding> {
+  const v2 = attr(si, CMS_OID.signingCertificateV2);
+  const v1 = attr(si, CMS_OID.signingCertificate);
+  const which = v2.length > 0 ? "v2" : v1.length > 0 ? "v1" : "absent";
+  if (which === "absent") return "absent";
+  if (!cert) return "mismatch";
+  try {
+    const value = (which === "v2" ? v2 : v1)[0]!.values[0] as asn1js.Sequence;
+    const certs = value.valueBlock.value[0] as asn1js.Sequence;
+    const first = certs.valueBlock.value[0] as asn1js.Sequence;
+    const parts = first.valueBlock.value;
+    let i = 0;
+    let hash: DigestName = which === "v2" ? "SHA-256" : "SHA-1";
+    if (which === "v2" && parts[0] instanceof asn1js.Sequence) {
+      const algId = new pkijs.AlgorithmIdentifier({ schema: parts[0] });
+      const h = DIGEST_BY_OID[algId.algorithmId];
+      if (!h) return "mismatch";
+      hash = h;
+      i = 1;
+    }
+    const certHash = new Uint8Array((parts[i] as asn1js.OctetString).valueBlock.valueHexView);
+    const actual = new Uint8Array(await crypto.subtle.digest(hash, toArrayBuffer(derOf(cert))));
+    if (!bytesEqual(certHash, actual)) return "mismatch";
+    const issuerSerial = parts[i + 1] as asn1js.Sequence | undefined;
+    if (issuerSerial) {
+      const serial = issuerSerial.valueBlock.value[1] as asn1js.Integer;
+      if (serial && !serial.isEqual(cert.serialNumber)) return "mismatch";
+    }
+    return which;
+  } catch {
+    return "mismatch";
+  }
+}
+
+/**
+ * Verifies the (first) signer of a SignedData over `content` (the detached signed bytes,
+ * or the encapsulated content).
+ */
+export async function verifySignerInfo(sd: pkijs.SignedData, content: Uint8Array, crypto: Crypto = globalThis.crypto, digestCache = new Map<string, Uint8Array>()): Promise<SignerInfoCheck> {
+  const problems: string[] = [];
+  if (sd.signerInfos.length !== 1) problems.push(`SignedData has ${sd.signerInfos.length} signers; the first is checked`);
+  const si = sd.signerInfos[0];
+  if (!si) throw new CmsFormatError("SignedData has no signer");
+  const certificates = certificatesOf(sd);
+  const signerCertificate = findSignerCertificate(sd, si);
+  const digestAlgorithm = DIGEST_BY_OID[si.digestAlgorithm.algorithmId];
+  const signatureValue = new Uint8Array(si.signature.valueBlock.valueHexView);
+  const signatureAlgorithm = digestAlgorithm ? signatureAlgorithmOf(si, digestAlgorithm) : undefined;
+  const hasSignedAttributes = (si.signedAttrs?.attributes.length ?? 0) > 0;
+  const crls: Uint8Array[] = [];
+  const ocspResponses: Uint8Array[] = [];
+  for (const c of sd.crls ?? []) if (c instanceof pkijs.CertificateRevocationList) crls.push(derOf(c));
+  const digestOf = async (h: DigestName) => {
+    let d = digestCache.get(h);
+    if (!d) {
+      d = new Uint8Array(await crypto.subtle.digest(h, toArrayBuffer(content)));
+      digestCache.set(h, d);
+    }
+    return d;
+  };
+
+  let contentTypeOk = true;
+  let messageDigestOk: boolean | undefined;
+  let signingTime: Date | undefined;
+  let dataToVerify: Uint8Array;
+  if (hasSignedAttributes) {
+    const ct = attr(si, CMS_OID.contentType);
+    const eType = sd.encapContentInfo.eContentType;
+    const ctValue = ct[0]?.values[0] as asn1js.ObjectIdentifier | undefined;
+    contentTypeOk = ct.length === 1 && ctValue instanceof asn1js.ObjectIdentifier && ctValue.valueBlock.toString() === eType;
+    if (!contentTypeOk) problems.push("content-type attribute missing or not matching the encapsulated content type");
+    const md = attr(si, CMS_OID.messageDigest);
+    const mdValue = md[0]?.values[0];
+    if (md.length !== 1 || !(mdValue instanceof asn1js.OctetString)) {
+      messageDigestOk = false;
+      problems.push("message-digest attribute missing");
+    } else if (digestAlgorithm) {
+      messageDigestOk = bytesEqual(new Uint8Array(mdValue.valueBlock.valueHexView), await digestOf(digestAlgorithm));
+    }
+    const st = attr(si, CMS_OID.signingTime);
+    signingTime = timeOf(st[0]?.values[0]);
+    for (const a of attr(si, CMS_OID.revocationInfoArchival)) {
+      // RevocationInfoArchival ::= SEQUENCE { crl [0] EXPLICIT SEQUENCE OF CRLs, ocsp [1] EXPLICIT SEQUENCE OF OCSPResponse, ... }
+      try {
+        for (const tagged of (a.values[0] as asn1js.Sequence).valueBlock.value) {
+          const inner = (tagged as asn1js.Constructed).valueBlock.value[0] as asn1js.Sequence;
+          const tag = tagged.idBlock.tagNumber;
+          for (const item of inner.valueBlock.value) (tag === 0 ? crls : tag === 1 ? ocspResponses : []).push(new Uint8Array(item.toBER(false)));
+        }
+      } catch {
+        problems.push("unreadable revocation-info-archival attribute");
+      }
+    }
+    dataToVerify = new Uint8Array(si.signedAttrs!.encodedValue);
+  } else {
+    // No signed attributes: the signature is over the content itself.
+    dataToVerify = content;
+    messageDigestOk = undefined;
+  }
+  const signingCertificate = await checkSigningCertificateAttr(si, signerCertificate, crypto);
+  let signatureOk: boolean | undefined;
+  if (signerCertificate && signatureAlgorithm) {
+    try {
+      signatureOk = await verifyWithCertificate(signerCertificate, signatureAlgorithm, dataToVerify, signatureValue, crypto);
+    } catch (e) {
+      problems.push(`signature could not be checked: ${(e as Error).message}`);
+      signatureOk = false;
+    }
+  }
+  if (!digestAlgorithm) problems.push(`unsupported digest algorithm ${si.digestAlgorithm.algorithmId}`);
+  if (digestAlgorithm && !signatureAlgorithm) problems.push(`unsupported signature algorithm ${si.signatureAlgorithm.algorithmId}`);
+  const timestampTokens = attr(si, CMS_OID.signatureTimeStampToken, true).flatMap((a) => a.values.map((v) => new Uint8Array(v.toBER(false))));
+  return {
+    signerInfo: si,
+    signerCertificate,
+    certificates,
+    digestAlgorithm,
+    signatureAlgorithm,
+    hasSignedAttributes,
+    contentTypeOk,
+    messageDigestOk,
+    signatureOk,
+    signingCertificate,
+    signingTime,
+    signatureValue,
+    timestampTokens,
+    crls,
+    ocspResponses,
+    problems,
+  };
+}
+
+export interface TimestampCheck {
+  genTime?: Date;
+  imprintOk: boolean;
+  signature: SignerInfoCheck;
+  /** The token's TSA certificate, to be path-validated by the caller. */
+  tsaCertificate?: pkijs.Certificate;
+  problems: string[];
+}
+
+/** An RFC 3161 token over `imprintedData` (the signature value for a signature timestamp, the byte range for a document timestamp). */
+export async function verifyTimestampToken(token: Uint8Array, imprintedData: Uint8Array, crypto: Crypto = globalThis.crypto): Promise<TimestampCheck> {
+  const sd = parseSignedData(token);
+  const problems: string[] = [];
+  if (sd.encapContentInfo.eContentType !== CMS_OID.tstInfo) throw new CmsFormatError("timestamp token does not carry TSTInfo");
+  const eContent = sd.encapContentInfo.eContent;
+  if (!eContent) throw new CmsFormatError("timestamp token without content");
+  // The eContent may be constructed (chunked) in BER: join its pieces.
+  const content = eContent.idBlock.isConstructed
+    ? concat(eContent.valueBlock.value.map((v) => new Uint8Array((v as asn1js.OctetString).valueBlock.valueHexView)))
+    : new Uint8Array(eContent.valueBlock.valueHexView);
+  const asn = asn1js.fromBER(toArrayBuffer(content));
+  if (asn.offset === -1) throw new CmsFormatError("unreadable TSTInfo");
+  const tst = new pkijs.TSTInfo({ schema: asn.result });
+  const signature = await verifySignerInfo(sd, content, crypto);
+  const h = DIGEST_BY_OID[tst.messageImprint.hashAlgorithm.algorithmId];
+  let imprintOk = false;
+  if (h) {
+    const d = new Uint8Array(await crypto.subtle.digest(h, toArrayBuffer(imprintedData)));
+    imprintOk = bytesEqual(d, new Uint8Array(tst.messageImprint.hashedMessage.valueBlock.valueHexView));
+  } else problems.push("unsupported timestamp imprint algorithm");
+  return { genTime: tst.genTime, imprintOk, signature, tsaCertificate: signature.signerCertificate, problems };
+}
+
+export function concat(parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}

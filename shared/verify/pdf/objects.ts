@@ -1,0 +1,119 @@
+/**
+ * PDF objects as the verifier reads them: plain immutable values that remember where in the
+ * file they came from (strings and dictionaries keep their byte span, because the
+ * signature's /Contents must sit exactly in the /ByteRange gap).
+ */
+export class PdfName {
+  constructor(readonly name: string) {}
+}
+
+export class PdfString {
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly hex: boolean,
+    /** Byte span of the token in the buffer it was parsed from: [start, end). */
+    readonly start: number,
+    readonly end: number,
+  ) {}
+  text(): string {
+    const b = this.bytes;
+    if (b.length >= 2 && b[0] === 0xfe && b[1] === 0xff) {
+      let s = "";
+      for (let i = 2; i + 1 < b.length; i += 2) s += String.fromCharCode((b[i]! << 8) | b[i + 1]!);
+      return s;
+    }
+    if (b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) return new TextDecoder().decode(b.subarray(3));
+    // PDFDocEncoding coincides with Latin-1 for the characters that matter here.
+    let s = "";
+    for (const c of b) s += String.fromCharCode(c);
+    return s;
+  }
+}
+
+export class PdfRef {
+  constructor(
+    readonly num: number,
+    readonly gen: number,
+  ) {}
+  key(): string {
+    return `${this.num} ${this.gen}`;
+  }
+}
+
+export class PdfDict {
+  constructor(
+    readonly map: Map<string, PdfValue>,
+    readonly start: number,
+    readonly end: number,
+  ) {}
+  get(key: string): PdfValue | undefined {
+    return this.map.get(key);
+  }
+  has(key: string): boolean {
+    return this.map.has(key);
+  }
+  name(key: string): string | undefined {
+    const v = this.map.get(key);
+    return v instanceof PdfName ? v.name : undefined;
+  }
+}
+
+export class PdfStream {
+  constructor(
+    readonly dict: PdfDict,
+    /** The raw (still encoded) stream data. */
+    readonly data: Uint8Array,
+  ) {}
+}
+
+export type PdfValue = null | boolean | number | PdfName | PdfString | PdfRef | PdfDict | PdfStream | PdfValue[];
+
+/** Structural equality; references compare by number and generation, streams by dictionary and raw bytes. */
+export function pdfEquals(a: PdfValue | undefined, b: PdfValue | undefined, depth = 0): boolean {
+  if (depth > 200) return false;
+  if (a === b) return true;
+  if (a === null || b === null || a === undefined || b === undefined) return false;
+  if (typeof a !== "object" || typeof b !== "object") return a === b;
+  if (a instanceof PdfName) return b instanceof PdfName && a.name === b.name;
+  if (a instanceof PdfRef) return b instanceof PdfRef && a.num === b.num && a.gen === b.gen;
+  if (a instanceof PdfString) return b instanceof PdfString && bytesEqual(a.bytes, b.bytes);
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!pdfEquals(a[i], b[i], depth + 1)) return false;
+    return true;
+  }
+  if (a instanceof PdfStream) return b instanceof PdfStream && bytesEqual(a.data, b.data) && pdfEquals(a.dict, b.dict, depth + 1);
+  if (a instanceof PdfDict) {
+    if (!(b instanceof PdfDict) || a.map.size !== b.map.size) return false;
+    for (const [k, v] of a.map) if (!b.map.has(k) || !pdfEquals(v, b.map.get(k), depth + 1)) return false;
+    return true;
+  }
+  return false;
+}
+
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Every reference found inside a value (not following them). */
+export function collectRefs(v: PdfValue | undefined, out: PdfRef[], depth = 0): void {
+  if (depth > 200 || v === null || v === undefined || typeof v !== "object") return;
+  if (v instanceof PdfRef) out.push(v);
+  else if (Array.isArray(v)) for (const x of v) collectRefs(x, out, depth + 1);
+  else if (v instanceof PdfDict) for (const x of v.map.values()) collectRefs(x, out, depth + 1);
+  else if (v instanceof PdfStream) collectRefs(v.dict, out, depth + 1);
+}
+
+/** Dictionary keys whose values differ between two dictionaries. */
+export function changedKeys(a: PdfDict, b: PdfDict): string[] {
+  const keys = new Set([...a.map.keys(), ...b.map.keys()]);
+  return [...keys].filter((k) => !pdfEquals(a.get(k), b.get(k)));
+}
+
+export function dictOf(v: PdfValue | undefined): PdfDict | undefined {
+  if (v instanceof PdfDict) return v;
+  if (v instanceof PdfStream) return v.dict;
+  return undefined;
+}

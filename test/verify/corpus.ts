@@ -1,0 +1,181 @@
+/**
+ * The test corpus, built by the tests themselves: demo CAs and certificates (good,
+ * expired, not yet valid, revoked, untrusted, wrong key usage), PDFs signed by
+ * @libpdf/core, by poppler's `pdfsig -add-signature` (through an NSS database), and by the
+ * lead's signing engine when it is present.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PDFDocument, StandardFonts, rgb } from "pdf-lib";
+import { PDF, CryptoKeySigner, type TimestampAuthority } from "@libpdf/core";
+import { DemoCertificationAuthority, type IssuedIdentity, type IssueOptions } from "../../shared/pki/demo-ca.ts";
+import { x509 } from "../../shared/pki/x509.ts";
+
+export interface Identity {
+  certificate: x509.X509Certificate;
+  privateKey: CryptoKey;
+  chain: Uint8Array[];
+  algorithm: "RSASSA-PKCS1-v1_5" | "RSA-PSS" | "ECDSA";
+}
+
+export function der(c: x509.X509Certificate): Uint8Array {
+  return new Uint8Array(c.rawData);
+}
+
+export function fromIssued(i: IssuedIdentity): Identity {
+  return { certificate: i.certificate, privateKey: i.keys.privateKey, chain: i.chain, algorithm: "RSASSA-PKCS1-v1_5" };
+}
+
+export async function issue(ca: DemoCertificationAuthority, o: IssueOptions): Promise<Identity> {
+  return fromIssued(await ca.issue(o));
+}
+
+/** An identity with a key of another algorithm (ECDSA P-256, RSA-PSS). */
+export async function issueWithKey(ca: DemoCertificationAuthority, alg: "ECDSA" | "RSA-PSS", o: IssueOptions): Promise<Identity> {
+  const params: EcKeyGenParams | RsaHashedKeyGenParams =
+    alg === "ECDSA" ? { name: "ECDSA", namedCurve: "P-256" } : { name: "RSA-PSS", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" };
+  const keys = (await crypto.subtle.generateKey(params, true, ["sign", "verify"])) as CryptoKeyPair;
+  const certificate = await ca.issueFor(keys.publicKey, o);
+  return { certificate, privateKey: keys.privateKey, chain: ca.chain, algorithm: alg };
+}
+
+/** A small one-page official letter. */
+export async function makePdf(options: { pages?: number; text?: string; objectStreams?: boolean; padBytes?: number } = {}): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const font = await doc.embedFont(StandardFonts.TimesRoman);
+  for (let p = 0; p < (options.pages ?? 1); p++) {
+    const page = doc.addPage([595, 842]);
+    page.drawText(options.text ?? "UBND XA AN LAO - So: 125/UBND-VP - Ve viec to chuc hop", { x: 60, y: 760, size: 12, font, color: rgb(0, 0, 0) });
+    page.drawText(`Trang ${p + 1}`, { x: 280, y: 40, size: 10, font });
+  }
+  if (options.padBytes) {
+    // Bulk for the benchmark: an incompressible stream attached to the document.
+    const chunk = new Uint8Array(options.padBytes);
+    for (let i = 0; i < chunk.length; i += 65536) crypto.getRandomValues(chunk.subarray(i, Math.min(i + 65536, chunk.length)));
+    const ref = doc.context.register(doc.context.stream(chunk, {}));
+    doc.catalog.set(doc.context.obj("VanthuPadding") as never, ref);
+  }
+  return doc.save({ useObjectStreams: options.objectStreams ?? false });
+}
+
+export interface SignOptions {
+  signingTime?: Date;
+  fieldName?: string;
+  subFilter?: "adbe.pkcs7.detached" | "ETSI.CAdES.detached";
+  digest?: "SHA-256" | "SHA-384" | "SHA-512";
+  timestampAuthority?: TimestampAuthority;
+}
+
+/** Signs with @libpdf/core (incremental update). */
+export async function signLibpdf(pdf: Uint8Array, id: Identity, o: SignOptions = {}): Promise<Uint8Array> {
+  const doc = await PDF.load(pdf);
+  const signer = new CryptoKeySigner(id.privateKey, der(id.certificate), id.algorithm === "ECDSA" ? "EC" : "RSA", id.algorithm, id.chain);
+  const { bytes } = await doc.sign({
+    signer,
+    signingTime: o.signingTime,
+    fieldName: o.fieldName,
+    subFilter: o.subFilter,
+    digestAlgorithm: o.digest,
+    timestampAuthority: o.timestampAuthority,
+    level: o.timestampAuthority ? "B-T" : undefined,
+  });
+  return bytes;
+}
+
+function pem(label: string, bytes: Uint8Array): string {
+  const b64 = Buffer.from(bytes).toString("base64").replace(/.{64}/g, "$&\n");
+  return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
+}
+
+/** An NSS database holding `id`, for `pdfsig -add-signature`. */
+export async function nssDatabase(id: Identity, nick = "vanthu-test"): Promise<{ dir: string; nick: string }> {
+  const dir = mkdtempSync(join(tmpdir(), "vanthu-nss-"));
+  const pkcs8 = new Uint8Array(await crypto.subtle.exportKey("pkcs8", id.privateKey));
+  writeFileSync(join(dir, "key.pem"), pem("PRIVATE KEY", pkcs8));
+  writeFileSync(join(dir, "cert.pem"), pem("CERTIFICATE", der(id.certificate)) + id.chain.map((c) => pem("CERTIFICATE", c)).join(""));
+  execFileSync("openssl", ["pkcs12", "-export", "-inkey", join(dir, "key.pem"), "-in", join(dir, "cert.pem"), "-name", nick, "-passout", "pass:test", "-out", join(dir, "id.p12")]);
+  execFileSync("certutil", ["-N", "-d", `sql:${dir}`, "--empty-password"]);
+  execFileSync("pk12util", ["-i", join(dir, "id.p12"), "-d", `sql:${dir}`, "-W", "test"], { stdio: "pipe" });
+  return { dir, nick };
+}
+
+/** Signs with poppler's pdfsig (adbe.pkcs7.detached, or ETSI.CAdES.detached with etsi). */
+export function signPdfsig(pdf: Uint8Array, nss: { dir: string; nick: string }, o: { etsi?: boolean; field?: string; digest?: string } = {}): Uint8Array {
+  const dir = mkdtempSync(join(tmpdir(), "vanthu-pdfsig-"));
+  writeFileSync(join(dir, "in.pdf"), pdf);
+  const args = ["-nssdir", `sql:${nss.dir}`, "-add-signature", "-nick", nss.nick, "-new-signature-field-name", o.field ?? "PdfsigSignature", "-digest", o.digest ?? "SHA256"];
+  if (o.etsi) args.push("-etsi");
+  args.push(join(dir, "in.pdf"), join(dir, "out.pdf"));
+  execFileSync("pdfsig", args, { stdio: "pipe" });
+  return new Uint8Array(readFileSync(join(dir, "out.pdf")));
+}
+
+/** pdfsig's own verdict on a file (for interop checks). */
+export function pdfsigReport(pdf: Uint8Array): string {
+  const dir = mkdtempSync(join(tmpdir(), "vanthu-pdfsig-"));
+  writeFileSync(join(dir, "in.pdf"), pdf);
+  try {
+    return execFileSync("pdfsig", ["-nocert", "-no-ocsp", join(dir, "in.pdf")], { stdio: "pipe" }).toString();
+  } catch (e) {
+    return String((e as { stdout?: Buffer }).stdout ?? e);
+  }
+}
+
+/** The lead's signing engine, when it has landed (shared/sign/index.ts). */
+export async function leadSignPdf(): Promise<undefined | ((pdf: Uint8Array, options: Record<string, unknown>) => Promise<Uint8Array>)> {
+  const path = join(import.meta.dirname, "../../shared/sign/index.ts");
+  if (!existsSync(path)) return undefined;
+  try {
+    const mod = (await import(path)) as { signPdf?: (pdf: Uint8Array, options: Record<string, unknown>) => Promise<Uint8Array> };
+    return mod.signPdf;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Appends an incremental update (objects as raw text, plus a classic xref section) after the last revision. */
+export function appendUpdate(pdf: Uint8Array, objects: { num: number; body: string }[], trailerExtra: Record<string, string> = {}, options: { keepRoot?: string } = {}): Uint8Array {
+  const text = Buffer.from(pdf).toString("latin1");
+  const sx = text.lastIndexOf("startxref");
+  const prev = Number(/startxref\s+(\d+)/.exec(text.slice(sx))![1]);
+  const trailerInfo = lastTrailer(pdf);
+  let out = text.endsWith("\n") ? text : text + "\n";
+  const offsets: { num: number; off: number }[] = [];
+  for (const o of objects) {
+    offsets.push({ num: o.num, off: Buffer.byteLength(out, "latin1") });
+    out += `${o.num} 0 obj\n${o.body}\nendobj\n`;
+  }
+  const xrefAt = Buffer.byteLength(out, "latin1");
+  out += "xref\n";
+  for (const { num, off } of offsets.sort((a, b) => a.num - b.num)) out += `${num} 1\n${String(off).padStart(10, "0")} 00000 n \n`;
+  const size = Math.max(trailerInfo.size, ...objects.map((o) => o.num + 1));
+  const extra = Object.entries(trailerExtra).map(([k, v]) => `/${k} ${v}`).join(" ");
+  out += `trailer\n<< /Size ${size} /Root ${options.keepRoot ?? trailerInfo.root} /Prev ${prev} ${extra} >>\nstartxref\n${xrefAt}\n%%EOF\n`;
+  return new Uint8Array(Buffer.from(out, "latin1"));
+}
+
+/** /Root and /Size of the last trailer, whether a table trailer or a cross-reference stream. */
+export function lastTrailer(pdf: Uint8Array): { root: string; size: number } {
+  const text = Buffer.from(pdf).toString("latin1");
+  const sx = text.lastIndexOf("startxref");
+  const at = Number(/startxref\s+(\d+)/.exec(text.slice(sx))![1]);
+  const head = text.slice(at, at + 4000);
+  const root = /\/Root\s+(\d+\s+\d+\s+R)/.exec(head)![1]!;
+  const size = Number(/\/Size\s+(\d+)/.exec(head)![1]);
+  return { root, size };
+}
+
+/** Replaces the first occurrence of `from` by `to` (same length) in the bytes: a byte-level edit. */
+export function editBytes(pdf: Uint8Array, from: string, to: string, startAt = 0): Uint8Array {
+  if (from.length !== to.length) throw new Error("edit must keep the length");
+  const text = Buffer.from(pdf).toString("latin1");
+  const i = text.indexOf(from, startAt);
+  if (i < 0) throw new Error(`'${from}' not found`);
+  const out = new Uint8Array(pdf);
+  out.set(Buffer.from(to, "latin1"), i);
+  return out;
+}
+
+export { DemoCertificationAuthority };
