@@ -1,0 +1,57 @@
+import { existsSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
+import { serve, type ServerType } from "@hono/node-server";
+import { createSyncApp } from "./app.ts";
+import { BlobStore } from "./blobs/store.ts";
+import { systemQlvbClock, type QlvbClock } from "./clock/qlvb-clock.ts";
+import { DEFAULT_BLOBS, DEFAULT_DB, parseDatabaseUrl } from "./storage/open.ts";
+import { SyncStorage } from "./storage/storage.ts";
+
+/** The PWA that `vite build` writes (dist/web at the repository root). */
+export const DEFAULT_WEB_DIR = fileURLToPath(new URL("../dist/web", import.meta.url));
+
+export interface ServeOptions {
+  db?: string;
+  blobs?: string;
+  port?: number;
+  host?: string;
+  webDir?: string;
+  clock?: QlvbClock;
+  poolSize?: number;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  storage: SyncStorage;
+  webDir?: string;
+  close(): Promise<void>;
+}
+
+/** The Node edge: opens storage (migrating it), the blob folder, and listens. */
+export async function startSyncServer(o: ServeOptions = {}): Promise<RunningServer> {
+  const storage = await SyncStorage.open(parseDatabaseUrl(o.db ?? DEFAULT_DB), o.clock ?? systemQlvbClock, { poolSize: o.poolSize });
+  const blobs = new BlobStore(o.blobs ?? DEFAULT_BLOBS);
+  await blobs.init();
+  const webDir = o.webDir ?? DEFAULT_WEB_DIR;
+  const hasWeb = existsSync(`${webDir}/index.html`);
+  const app = createSyncApp({ storage, blobs, webDir: hasWeb ? webDir : undefined });
+  const host = o.host ?? "0.0.0.0";
+  let server!: ServerType;
+  const port = await new Promise<number>((resolve, reject) => {
+    server = serve({ fetch: app.fetch, port: o.port ?? 8080, hostname: host }, (info: AddressInfo) => resolve(info.port));
+    server.once("error", reject);
+  });
+  const shown = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
+  return {
+    url: `http://${shown}:${port}/`,
+    port,
+    storage,
+    webDir: hasWeb ? webDir : undefined,
+    async close() {
+      await new Promise<void>((r) => server.close(() => r()));
+      await storage.close();
+    },
+  };
+}
