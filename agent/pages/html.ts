@@ -13,7 +13,8 @@ export const pageHeaders: Record<string, string> = {
   "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   "X-Frame-Options": "DENY",
   "Cache-Control": "no-store",
-  "Referrer-Policy": "no-referrer",
+  // not no-referrer: with it Chromium sends "Origin: null" on the page's own form posts
+  "Referrer-Policy": "same-origin",
   "X-Content-Type-Options": "nosniff",
 };
 
