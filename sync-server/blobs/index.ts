@@ -42,17 +42,14 @@ export function blobRoutes(storage: SyncStorage, store: BlobStore) {
     return u;
   };
 
-  app.on("HEAD", "/uploads/:id", async (c) => {
-    const u = await loadUpload(c.get("actor").officeId, c.req.param("id"));
-    c.header("Upload-Offset", String(await store.uploadOffset(u.id)));
-    c.header("Upload-Length", String(u.size));
-    c.header("Cache-Control", "no-store");
-    return c.body(null, 200);
-  });
-
+  // Also answers HEAD (Hono routes HEAD to GET and drops the body), as tus clients ask.
   app.get("/uploads/:id", async (c) => {
     const u = await loadUpload(c.get("actor").officeId, c.req.param("id"));
-    return c.json({ uploadId: u.id, sha256: u.sha256, size: u.size, offset: await store.uploadOffset(u.id), complete: false } satisfies UploadState);
+    const offset = await store.uploadOffset(u.id);
+    c.header("Upload-Offset", String(offset));
+    c.header("Upload-Length", String(u.size));
+    c.header("Cache-Control", "no-store");
+    return c.json({ uploadId: u.id, sha256: u.sha256, size: u.size, offset, complete: false } satisfies UploadState);
   });
 
   app.patch("/uploads/:id", async (c) => {
@@ -138,7 +135,6 @@ export function blobRoutes(storage: SyncStorage, store: BlobStore) {
     return c.body(store.read(sha256, start, end), status);
   };
 
-  app.on("HEAD", "/:sha256", (c) => download(c, true));
-  app.get("/:sha256", (c) => download(c, false));
+  app.get("/:sha256", (c) => download(c, c.req.method === "HEAD"));
   return app;
 }
