@@ -2,6 +2,7 @@ import { PdfArray, PdfDict, PdfName, PdfNumber, PdfRef, PdfString, rgb, type PDF
 import * as pkijs from "pkijs";
 import { VanthuError } from "../errors.ts";
 import { openPdfForUpdate, saveIncrementalUpdate } from "../pdf/document.ts";
+import { docMdpPermission } from "../pdf/docmdp.ts";
 import { findSignaturePlaceholder, patchByteRange, patchContents, signedRanges } from "../pdf/byte-range.ts";
 import { assembleSignedData, digest, prepareSignerInfo } from "../pki/cms-build.ts";
 import { requestTimestampToken, type FetchLike } from "../pki/timestamp-client.ts";
@@ -232,6 +233,10 @@ export async function signPdf(input: Uint8Array, options: SignPdfOptions): Promi
   checkSigningCertificate(certs.certificate, signingTime);
 
   const pdf = await openPdfForUpdate(input);
+  if (docMdpPermission(pdf) === 1) {
+    // A certification signature that allows no change: any new revision would break it.
+    throw new VanthuError("DOCMDP_LOCKED", "Văn bản đã được chứng thực và khóa mọi thay đổi; không thể ký thêm", "document is certified with DocMDP P=1 (no changes allowed)");
+  }
   const pageCount = pdf.getPageCount();
   const defaultPage = options.type === "signer" || options.type === "issuer" ? pageCount : 1;
   const pageNo = options.page ?? defaultPage;
