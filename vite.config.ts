@@ -25,7 +25,7 @@ function pdfjsAssets(): Plugin {
 // One config for the PWA build (web/) and for Vitest, which reads the `test` block.
 // The Solid and PWA plugins are for the browser build only: under Vitest they would change how
 // Node tests of agent/, sync-server/ and shared/ resolve modules.
-const underVitest = Boolean(process.env.VITEST);
+const underVitest = Boolean(process.env.VITEST) && !process.argv.includes("build");
 
 export default defineConfig({
   root: "web",

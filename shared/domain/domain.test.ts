@@ -25,6 +25,7 @@ import {
   searchTokens,
   signatureTitleLines,
   toVietnamIso,
+  typeCodeFromNumberAndSymbol,
 } from "./index.ts";
 
 describe("document types (NĐ 30/2020 Phụ lục III)", () => {
@@ -59,6 +60,12 @@ describe("number and symbol (Phụ lục I)", () => {
     expect(parseNumberAndSymbol("hello")).toBeNull();
     expect(numberAndSymbolKey("05 / qđ - ubnd")).toBe(numberAndSymbolKey("5/QĐ-UBND"));
     expect(numberAndSymbolKey("5/QĐ-UBND")).not.toBe(numberAndSymbolKey("6/QĐ-UBND"));
+  });
+  it("reads the type from the symbol", () => {
+    expect(typeCodeFromNumberAndSymbol("15/QĐ-UBND")).toBe("QĐ");
+    expect(typeCodeFromNumberAndSymbol("03/qyđ-ubnd")).toBe("QyĐ");
+    expect(typeCodeFromNumberAndSymbol("12/UBND-VP")).toBe("CV");
+    expect(typeCodeFromNumberAndSymbol("không phải số")).toBeUndefined();
   });
 });
 

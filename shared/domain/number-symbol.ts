@@ -1,5 +1,5 @@
 import { VanthuError } from "../errors.ts";
-import { documentTypeByCode } from "./document-types.ts";
+import { DOCUMENT_TYPES, documentTypeByCode } from "./document-types.ts";
 
 /**
  * Số và ký hiệu (number and symbol), Nghị định 30/2020 Phụ lục I:
@@ -78,4 +78,16 @@ export function numberAndSymbolKey(text: string): string {
   const p = parseNumberAndSymbol(text);
   if (!p) return text.normalize("NFC").replace(/\s+/g, "").toUpperCase();
   return `${p.number}/${p.symbol.toUpperCase()}`;
+}
+
+/**
+ * The type a number and symbol names: `15/QĐ-UBND` is a Quyết định; a symbol that starts with
+ * the body's abbreviation (`12/UBND-VP`) is a công văn. Undefined when it cannot be read.
+ */
+export function typeCodeFromNumberAndSymbol(text: string): string | undefined {
+  const p = parseNumberAndSymbol(text);
+  if (!p) return undefined;
+  const first = p.groups[0]!;
+  const t = DOCUMENT_TYPES.find((x) => x.abbreviation !== null && x.abbreviation.toUpperCase() === first.toUpperCase());
+  return t ? t.code : "CV";
 }

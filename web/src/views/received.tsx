@@ -1,6 +1,6 @@
 import { For, Show, createSignal } from "solid-js";
 import { createStore } from "solid-js/store";
-import { dayToVi, documentTypeByCode, parseDateVi, type Urgency } from "../../../shared/domain/index.ts";
+import { dayToVi, documentTypeByCode, parseDateVi, typeCodeFromNumberAndSymbol, type Urgency } from "../../../shared/domain/index.ts";
 import { receiveDocument, type Declared } from "../db/received.ts";
 import { useLive } from "../live.ts";
 import { href, navigate } from "../router.ts";
@@ -57,7 +57,12 @@ export function ReceivedView() {
           </label>
           <label>
             Số, ký hiệu
-            <input id="r-number" value={decl.numberAndSymbol} onInput={(e) => setDecl("numberAndSymbol", e.currentTarget.value)} placeholder="15/QĐ-UBND" />
+            <input id="r-number" value={decl.numberAndSymbol} onInput={(e) => {
+                setDecl("numberAndSymbol", e.currentTarget.value);
+                // The symbol names the type (15/QĐ-UBND is a Quyết định): fill it in, the clerk can still change it.
+                const t = typeCodeFromNumberAndSymbol(e.currentTarget.value);
+                if (t) setDecl("typeCode", t);
+              }} placeholder="15/QĐ-UBND" />
           </label>
           <label>
             Ngày tháng văn bản (dd/mm/yyyy)

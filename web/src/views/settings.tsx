@@ -44,6 +44,22 @@ export function SettingsView() {
       setAgentStatus(messageOf(e));
     }
   }
+  const [anchors, { refetch: refetchAnchors }] = createResource(async () => ((await db.meta.get("trustAnchors"))?.value as Uint8Array[] | undefined)?.length ?? 0);
+  async function addAnchor(f: File | undefined) {
+    if (!f) return;
+    try {
+      const { bytes } = await readFile(f);
+      const { parseCertificates } = await import("../../../shared/trust/index.ts");
+      const certs = parseCertificates(bytes);
+      if (certs.length === 0) throw new Error("no certificate");
+      const list = ((await db.meta.get("trustAnchors"))?.value as Uint8Array[] | undefined) ?? [];
+      await db.meta.put({ key: "trustAnchors", value: [...list, ...certs.map((c) => new Uint8Array(c.rawData))] });
+      void refetchAnchors();
+      notify("ok", `Đã thêm ${certs.length} chứng thư gốc tin cậy: ${certs.map((c) => c.subject).join("; ")}`);
+    } catch {
+      notify("error", "Tệp không phải là chứng thư số (PEM hoặc DER).");
+    }
+  }
   async function saveImage(key: "signatureImage" | "sealImage", f: File | undefined) {
     if (!f) return;
     const { bytes } = await readFile(f);
@@ -106,6 +122,14 @@ export function SettingsView() {
           </p>
         </Show>
         <p class="muted">{agentStatus()}</p>
+      </div>
+      <div class="card">
+        <h2>Chứng thư gốc tin cậy</h2>
+        <p class="muted">Chứng thư gốc của Ban Cơ yếu Chính phủ (G2) có sẵn. Đã thêm: {anchors() ?? 0} chứng thư của cơ quan.</p>
+        <label>
+          Thêm chứng thư gốc (PEM hoặc DER)
+          <input type="file" accept=".pem,.crt,.cer,.der" data-testid="trust-anchor" onChange={(e) => void addAnchor(e.currentTarget.files?.[0])} />
+        </label>
       </div>
       <div class="card grid">
         <h2 style={{ "grid-column": "1 / -1" }}>Ảnh chữ ký và con dấu (PNG nền trong suốt)</h2>

@@ -31,7 +31,7 @@ export function SyncBadge() {
   const pending = useLive(() => undefined, () => db.outbox.count());
   const text = () => {
     const s = syncState();
-    if (!online() || s.phase === "offline") return `Ngoại tuyến · ${pending() ?? 0} thay đổi chờ gửi`;
+    if (!online() || s.phase === "offline") return `${pending() ?? 0} thay đổi chờ gửi`;
     if (s.phase === "signed-out") return "Chưa đăng nhập máy chủ";
     if (s.phase === "syncing") return s.progress ? `${s.progress.what} ${s.progress.done}/${s.progress.total}` : "Đang đồng bộ…";
     if (s.phase === "error") return "Lỗi đồng bộ";

@@ -1,0 +1,188 @@
+/**
+ * Helpers of the browser tests: the built PWA, a small static server for it (with a CRL the
+ * verifier can fetch), Chromium through playwright-core, and signed PDFs made with the
+ * project's own signing engine and a demo CA.
+ */
+import { spawnSync } from "node:child_process";
+import { createServer, type Server } from "node:http";
+import { existsSync, mkdtempSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { extname, join, normalize } from "node:path";
+import { deflateSync } from "node:zlib";
+import { chromium, type BrowserContext } from "playwright-core";
+import { PDFDocument } from "pdf-lib";
+import fontkit from "@pdf-lib/fontkit";
+import { DemoCertificationAuthority } from "../../shared/pki/demo-ca.ts";
+import { signPdf, WebCryptoSigner } from "../../shared/sign/index.ts";
+
+export const ROOT = join(import.meta.dirname, "../..");
+export const DIST = join(ROOT, "dist/web");
+export const RESULTS = join(ROOT, "test-results");
+
+let built: string | undefined;
+/**
+ * `vite build` once per test file, so the test runs against what is shipped; into its own
+ * directory, so test files running side by side (and a running `npm start`) do not collide.
+ */
+export function buildWeb(): string {
+  if (built) return built;
+  const out = mkdtempSync(join(tmpdir(), "vanthu-web-"));
+  const r = spawnSync(process.execPath, [join(ROOT, "node_modules/vite/bin/vite.js"), "build", "--logLevel", "error", "--outDir", out, "--emptyOutDir"], { cwd: ROOT, encoding: "utf8", env: { ...process.env, VITEST: "", VITEST_WORKER_ID: "", NODE_ENV: "production" } });
+  if (r.status !== 0) throw new Error(`vite build failed:\n${r.stdout}\n${r.stderr}`);
+  built = out;
+  return out;
+}
+
+const TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript",
+  ".mjs": "text/javascript",
+  ".css": "text/css",
+  ".json": "application/json",
+  ".webmanifest": "application/manifest+json",
+  ".png": "image/png",
+  ".svg": "image/svg+xml",
+  ".wasm": "application/wasm",
+  ".ttf": "font/ttf",
+};
+
+export interface StaticServer {
+  url: string;
+  close(): Promise<void>;
+  /** Extra answers (e.g. a CRL), path → bytes; served with CORS like a CRL distribution point that allows browsers. */
+  extra: Map<string, { body: Uint8Array; type: string }>;
+}
+
+/** Serves dist/web with the SPA fallback; no caching headers so the service worker decides. */
+export async function startStaticServer(dir: string): Promise<StaticServer> {
+  const extra = new Map<string, { body: Uint8Array; type: string }>();
+  const server: Server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
+    const x = extra.get(path);
+    if (x) {
+      res.writeHead(200, { "content-type": x.type, "access-control-allow-origin": "*" });
+      res.end(x.body);
+      return;
+    }
+    let file = normalize(join(dir, path));
+    if (!file.startsWith(dir) || !existsSync(file) || statSync(file).isDirectory()) file = join(dir, "index.html");
+    res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream", "cache-control": "no-cache" });
+    res.end(readFileSync(file));
+  });
+  await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
+  const port = (server.address() as { port: number }).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    extra,
+    close: () => new Promise<void>((ok) => server.close(() => ok())),
+  };
+}
+
+export const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
+
+export function userDataDir(): string {
+  return mkdtempSync(join(tmpdir(), "vanthu-e2e-"));
+}
+
+/** A browser profile on disk, so that closing and reopening keeps IndexedDB and the service worker. */
+export async function openBrowser(dir: string, viewport = { width: 1280, height: 860 }, extra: { isMobile?: boolean; deviceScaleFactor?: number } = {}): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(dir, {
+    executablePath: "/usr/bin/chromium",
+    args: CHROMIUM_ARGS,
+    viewport,
+    locale: "vi-VN",
+    timezoneId: "Asia/Ho_Chi_Minh",
+    ...extra,
+  });
+}
+
+/** A tiny RGBA PNG (transparent background) drawn by a function: for signature and seal images. */
+export function png(width: number, height: number, pixel: (x: number, y: number) => [number, number, number, number]): Uint8Array {
+  const raw = Buffer.alloc((width * 4 + 1) * height);
+  for (let y = 0; y < height; y++) {
+    raw[y * (width * 4 + 1)] = 0;
+    for (let x = 0; x < width; x++) raw.set(pixel(x, y), y * (width * 4 + 1) + 1 + x * 4);
+  }
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (b: Buffer) => {
+    let c = 0xffffffff;
+    for (const x of b) c = crcTable[(c ^ x) & 0xff]! ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type: string, data: Buffer) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const td = Buffer.concat([Buffer.from(type, "latin1"), data]);
+    const c = Buffer.alloc(4);
+    c.writeUInt32BE(crc(td));
+    return Buffer.concat([len, td, c]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 6, 0, 0, 0], 8);
+  return new Uint8Array(Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk("IHDR", ihdr), chunk("IDAT", deflateSync(raw)), chunk("IEND", Buffer.alloc(0))]));
+}
+
+export const signatureImage = () => png(240, 100, (x, y) => (Math.abs(y - 50 - 30 * Math.sin(x / 18)) < 4 ? [22, 51, 166, 255] : [0, 0, 0, 0]));
+export const sealImage = () =>
+  png(200, 200, (x, y) => {
+    const r = Math.hypot(x - 100, y - 100);
+    return (r > 88 && r < 97) || (r > 70 && r < 74) || (Math.abs(x - 100) < 20 && Math.abs(y - 100) < 20) ? [209, 26, 26, 255] : [0, 0, 0, 0];
+  });
+
+/** An administrative document (Nghị định 30/2020 layout, Vietnamese in the embedded Tinos font). */
+export async function documentPdf(lines: { issuer: string; number: string; title: string; summary: string; body: string; signerTitle: string; signerName: string }): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  doc.registerFontkit(fontkit);
+  const font = await doc.embedFont(readFileSync(join(ROOT, "shared/assets/fonts/Tinos-Regular.ttf")), { subset: false });
+  const page = doc.addPage([595.28, 841.89]);
+  const t = (s: string, x: number, y: number, size = 13) => page.drawText(s, { x, y, size, font });
+  t(lines.issuer.toLocaleUpperCase("vi"), 60, 780, 12);
+  t("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 300, 780, 12);
+  t("Độc lập - Tự do - Hạnh phúc", 340, 764, 12);
+  t(`Số: ${lines.number}`, 80, 740, 12);
+  t(lines.title.toLocaleUpperCase("vi"), 230, 690, 14);
+  t(lines.summary, 150, 670, 13);
+  t(lines.body, 70, 620, 13);
+  t(lines.signerTitle.toLocaleUpperCase("vi"), 380, 520, 13);
+  t(lines.signerName, 385, 420, 13);
+  return doc.save({ useObjectStreams: false });
+}
+
+export interface DemoPki {
+  ca: DemoCertificationAuthority;
+  caPem: string;
+  crlDer: Uint8Array;
+  official: WebCryptoSigner;
+  organisation: WebCryptoSigner;
+}
+
+export async function demoPki(crlUrl: string, orgName: string, official: { name: string; title: string }): Promise<DemoPki> {
+  const ca = await DemoCertificationAuthority.create();
+  const person = await ca.issue({ commonName: official.name, title: official.title, organization: orgName, locality: "Hải Phòng", crlUrl });
+  const org = await ca.issue({ commonName: orgName.toLocaleUpperCase("vi"), organization: "UBND thành phố Hải Phòng", locality: "Hải Phòng", crlUrl });
+  const signer = (id: typeof person, label: string) => new WebCryptoSigner(id.keys.privateKey, { certificate: new Uint8Array(id.certificate.rawData), chain: id.chain }, label, true);
+  const crl = await ca.crl([]);
+  return { ca, caPem: ca.certificate.toString("pem"), crlDer: new Uint8Array(crl.rawData), official: signer(person, "thử"), organisation: signer(org, "thử") };
+}
+
+/** Signed by the official (R1) then issued by the organisation (R2), as the sending office does. */
+export async function signedDocument(pki: DemoPki, pdf: Uint8Array): Promise<Uint8Array> {
+  const a = await signPdf(pdf, { type: "signer", signer: pki.official, image: signatureImage() });
+  const b = await signPdf(a.bytes, { type: "issuer", signer: pki.organisation, image: sealImage() });
+  return b.bytes;
+}
+
+/** The same length, one byte of the first stream changed inside the signed range: the verifier must refuse it. */
+export function tampered(signed: Uint8Array): Uint8Array {
+  const s = Buffer.from(signed);
+  const at = s.indexOf(Buffer.from("stream", "latin1")) + 20;
+  const out = new Uint8Array(s);
+  out[at] = out[at]! ^ 0x01;
+  return out;
+}
