@@ -284,6 +284,22 @@ describe("agent: certificates and signing on SoftHSM2", () => {
     });
   });
 
+  it("signs one batch at a time: a double-submitted consent signs once, two consents both complete", async () => {
+    clock = new Date(clock.getTime() + 61_000);
+    const a = (await api(app, token, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.main), documents: docs(3) } })).json();
+    const b = (await api(app, token, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.main), documents: docs(3) } })).json();
+    const form = async (url: string) => {
+      const path = new URL(url).pathname;
+      const csrf = csrfOf((await call(app, path)).text);
+      return () => call(app, path, { method: "POST", headers: { Origin: AGENT, "Content-Type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ csrf, pin: PIN, action: "sign" }).toString() });
+    };
+    const [postA, postB] = [await form(a.consentUrl), await form(b.consentUrl)];
+    const [a1, a2, b1] = await Promise.all([postA(), postA(), postB()]);
+    expect([a1.status, a2.status].sort()).toEqual([200, 410]);
+    expect(b1.status).toBe(200);
+    for (const id of [a.id, b.id]) expect((await api(app, token, `/v1/sign-requests/${id}`)).json().state).toBe("completed");
+  });
+
   it("refuses an expired certificate before asking for the PIN (R10)", async () => {
     const r = await api(app, token, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.expired), documents: docs(1) } });
     expect(r.status).toBe(422);

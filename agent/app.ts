@@ -343,6 +343,22 @@ export function createAgentApp(deps: AgentDeps) {
       fail(r, toAgentError(problem));
       return html(c, consentResultPage(r, demo));
     }
+    // One batch at a time: tokens share one login state per process, and a second login
+    // would log the first batch out. A double-submitted form finds the request taken.
+    return exclusive(async () => {
+      if (r.state !== "awaiting-consent") return html(c, consentResultPage(r, demo), 410);
+      return consentWithPin(c, r, pin);
+    });
+  });
+
+  let tokenLock: Promise<unknown> = Promise.resolve();
+  function exclusive<T>(f: () => Promise<T>): Promise<T> {
+    const run = tokenLock.then(f, f);
+    tokenLock = run.catch(() => undefined);
+    return run;
+  }
+
+  async function consentWithPin(c: Context, r: SignRequestRecord, pin: string): Promise<Response> {
     let signer;
     try {
       signer = await deps.tokens.openSigner(r.certificate.id, pin);
@@ -365,7 +381,7 @@ export function createAgentApp(deps: AgentDeps) {
     }
     await signBatch(r, signer);
     return html(c, consentResultPage(r, demo));
-  });
+  }
 
   app.get("/", (c) =>
     html(
