@@ -18,6 +18,9 @@ const needs = [
   ["/usr/bin/openssl", "openssl", ["test"]],
   ["/usr/lib/postgresql/15/bin/initdb", "postgresql-15", ["test"]],
   ["/usr/bin/soffice", "libreoffice-writer-nogui", ["test"]],
+  ["/usr/bin/pdftotext", "poppler-utils", ["test"]],
+  ["/usr/bin/certutil", "libnss3-tools", ["test"]],
+  ["/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf", "fonts-liberation", ["test"]],
 ];
 
 const missing = needs.filter(([path, , f]) => f.includes(forWhat) && !existsSync(path));
