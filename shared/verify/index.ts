@@ -351,10 +351,14 @@ async function verifySignature(ctx: Context, sig: SignatureField, certification:
 
   // The signer's certificate at T, and now.
   let leafOutOfBoundsNow = false;
+  let expiredAtClaimedTime = false;
   if (T < leaf.notBefore) add(poe ? "TOTAL_FAILED" : "INDETERMINATE", "NOT_YET_VALID", "NOT_YET_VALID", `the certificate is valid from ${leaf.notBefore.toISOString()}, signing time ${T.toISOString()}`);
   else if (T > leaf.notAfter) {
     if (poe) add("TOTAL_FAILED", "EXPIRED", "EXPIRED", `the certificate expired ${leaf.notAfter.toISOString()}, before the timestamp`);
-    else leafOutOfBoundsNow = true;
+    else {
+      leafOutOfBoundsNow = true;
+      expiredAtClaimedTime = true;
+    }
   } else if (!poe && ctx.now > leaf.notAfter) leafOutOfBoundsNow = true;
 
   // Revocation of every certificate of the path but the anchor.
@@ -388,7 +392,8 @@ async function verifySignature(ctx: Context, sig: SignatureField, certification:
     }
   }
   if (leafOutOfBoundsNow) {
-    const sub: SubIndication = leafStatus?.status === "good" ? "OUT_OF_BOUNDS_NOT_REVOKED" : "OUT_OF_BOUNDS_NO_POE";
+    // A CRL that no longer lists an expired certificate proves nothing about a time after its expiry.
+    const sub: SubIndication = leafStatus?.status === "good" && !expiredAtClaimedTime ? "OUT_OF_BOUNDS_NOT_REVOKED" : "OUT_OF_BOUNDS_NO_POE";
     add("INDETERMINATE", sub, "OUT_OF_BOUNDS", `the certificate expired ${leaf.notAfter.toISOString()} and no timestamp proves the signature existed before`);
   }
   return finish();
@@ -418,6 +423,9 @@ export async function verifyPdf(bytes: Uint8Array, options: VerifyOptions): Prom
     const sigs = locateSignatures(file);
     const report: ValidationReport = { status: "unsigned", validatedAt: isoVietnam(now), revisions: file.revisions.length, signatures: [], message: "" };
     if (sigs.length === 0) {
+      if (file.trailingBytes > 0) {
+        return errorReport("PDF_INCOMPLETE", "tệp PDF không đầy đủ hoặc có dữ liệu lạ sau phần kết thúc (có thể bị cắt cụt hoặc bị chèn thêm)", `${file.trailingBytes} bytes after the last complete revision`, file.revisions.length);
+      }
       report.message = renderReportVi(report);
       return report;
     }

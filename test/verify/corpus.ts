@@ -12,6 +12,9 @@ import { PDFDocument, StandardFonts, rgb } from "pdf-lib";
 import { PDF, CryptoKeySigner, type TimestampAuthority } from "@libpdf/core";
 import { DemoCertificationAuthority, type IssuedIdentity, type IssueOptions } from "../../shared/pki/demo-ca.ts";
 import { x509 } from "../../shared/pki/x509.ts";
+import { signPdf } from "../../shared/sign/index.ts";
+import { WebCryptoSigner } from "../../shared/sign/webcrypto-signer.ts";
+import { TINOS } from "../support/documents.ts";
 
 export interface Identity {
   certificate: x509.X509Certificate;
@@ -33,9 +36,9 @@ export async function issue(ca: DemoCertificationAuthority, o: IssueOptions): Pr
 }
 
 /** An identity with a key of another algorithm (ECDSA P-256, RSA-PSS). */
-export async function issueWithKey(ca: DemoCertificationAuthority, alg: "ECDSA" | "RSA-PSS", o: IssueOptions): Promise<Identity> {
+export async function issueWithKey(ca: DemoCertificationAuthority, alg: "ECDSA" | "RSA-PSS" | "RSASSA-PKCS1-v1_5", o: IssueOptions, hash = "SHA-256"): Promise<Identity> {
   const params: EcKeyGenParams | RsaHashedKeyGenParams =
-    alg === "ECDSA" ? { name: "ECDSA", namedCurve: "P-256" } : { name: "RSA-PSS", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" };
+    alg === "ECDSA" ? { name: "ECDSA", namedCurve: hash === "SHA-384" ? "P-384" : "P-256" } : { name: alg, modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash };
   const keys = (await crypto.subtle.generateKey(params, true, ["sign", "verify"])) as CryptoKeyPair;
   const certificate = await ca.issueFor(keys.publicKey, o);
   return { certificate, privateKey: keys.privateKey, chain: ca.chain, algorithm: alg };
@@ -66,6 +69,12 @@ export interface SignOptions {
   subFilter?: "adbe.pkcs7.detached" | "ETSI.CAdES.detached";
   digest?: "SHA-256" | "SHA-384" | "SHA-512";
   timestampAuthority?: TimestampAuthority;
+}
+
+/** Signs with our engine (shared/sign, PAdES B-B) as an invisible attachment signature. */
+export async function signOurs(pdf: Uint8Array, id: Identity, digest: "SHA-256" | "SHA-384" | "SHA-512" = "SHA-256"): Promise<Uint8Array> {
+  const signer = new WebCryptoSigner(id.privateKey, { certificate: der(id.certificate), chain: id.chain }, "khóa thử", true, digest);
+  return (await signPdf(pdf, { type: "attachment", docNumber: "12/UBND-VP", font: TINOS, signer })).bytes;
 }
 
 /** Signs with @libpdf/core (incremental update). */

@@ -45,6 +45,8 @@ export class PdfDict {
     readonly map: Map<string, PdfValue>,
     readonly start: number,
     readonly end: number,
+    /** A key appeared twice: readers disagree on which one wins, so a signature dictionary must not have any. */
+    readonly duplicateKeys = false,
   ) {}
   get(key: string): PdfValue | undefined {
     return this.map.get(key);

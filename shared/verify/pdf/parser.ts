@@ -225,6 +225,7 @@ export class PdfParser {
     const start = this.pos;
     this.pos += 2;
     const map = new Map<string, PdfValue>();
+    let duplicates = false;
     for (;;) {
       this.skipWs();
       if (this.pos >= b.length) this.fail("unterminated dictionary");
@@ -237,8 +238,9 @@ export class PdfParser {
       const value = this.parseValue(depth + 1);
       // A later duplicate key is ignored, as most readers do; keep the first.
       if (!map.has(key)) map.set(key, value);
+      else duplicates = true;
     }
-    const dict = new PdfDict(map, start, this.pos);
+    const dict = new PdfDict(map, start, this.pos, duplicates);
     if (depth === 0) {
       const save = this.pos;
       this.skipWs();

@@ -101,6 +101,7 @@ export function locateSignatures(file: PdfFile): SignatureField[] {
       continue;
     }
     if (!sigRef) problems.push("the signature dictionary is not an indirect object");
+    if (sigDict.duplicateKeys) problems.push("the signature dictionary has duplicate keys");
     const type = sigDict.name("Type");
     if (type === "DocTimeStamp") sf.kind = "document-timestamp";
     else if (type !== undefined && type !== "Sig") problems.push(`signature dictionary has /Type /${type}`);
