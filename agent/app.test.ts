@@ -20,7 +20,7 @@ const PWA = "http://localhost:5173";
 let hsm: SoftHsm;
 let dir: string;
 let tokens: Pkcs11TokenProvider;
-let ids: Record<"main" | "expired" | "locked" | "removable" | "caOnly", ProvisionedIdentity>;
+let ids: Record<"main" | "expired" | "locked" | "removable" | "caOnly" | "spare", ProvisionedIdentity>;
 let clock = new Date();
 let app: AgentApp;
 let log: SigningLog;
@@ -78,13 +78,14 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "vanthu-agent-"));
   log = new SigningLog(join(dir, "signing-log.jsonl"));
   const ca = await DemoCertificationAuthority.create({}, webcrypto as unknown as Crypto);
-  for (const t of ["Main", "Old", "Locked", "Removable", "CaOnly"]) await hsm.initToken(t, PIN);
+  for (const t of ["Main", "Old", "Locked", "Removable", "CaOnly", "Spare"]) await hsm.initToken(t, PIN);
   ids = {
     main: await hsm.provision(ca, { tokenLabel: "Main", pin: PIN, commonName: "Nguyễn Thị Bình", title: "Chủ tịch", organization: `UBND xã Tiên Lãng — ${DEMO_LABEL}`, keyLabel: "binh", withChain: true }),
     expired: await hsm.provision(ca, { tokenLabel: "Old", pin: PIN, commonName: "Trần Văn Cũ", notBefore: new Date(Date.now() - 800 * 86400e3), notAfter: new Date(Date.now() - 86400e3) }),
     locked: await hsm.provision(ca, { tokenLabel: "Locked", pin: PIN, commonName: "Lê Văn Khóa" }),
     removable: await hsm.provision(ca, { tokenLabel: "Removable", pin: PIN, commonName: "Phạm Văn Rút" }),
     caOnly: await hsm.provision(ca, { tokenLabel: "CaOnly", pin: PIN, commonName: "Chỉ ký CRL", keyUsages: x509.KeyUsageFlags.cRLSign }),
+    spare: await hsm.provision(ca, { tokenLabel: "Spare", pin: PIN, commonName: "Đỗ Thị Dự Phòng" }),
   };
   hsm.setTokenFlags("Locked", pkcs11js.CKF_USER_PIN_LOCKED);
   tokens = new Pkcs11TokenProvider(hsm.module);
@@ -185,8 +186,8 @@ describe("agent: certificates and signing on SoftHSM2", () => {
     expect(main.chain).toHaveLength(1);
     const old = certificates.find((c) => c.id === idOf(ids.expired))!;
     expect(old.usable).toBe(false);
-    expect(old.unusableReason?.code).toBe("certificate.expired");
-    expect(certificates.find((c) => c.id === idOf(ids.caOnly))!.unusableReason?.code).toBe("certificate.key-usage");
+    expect(old.unusableReason?.code).toBe("CERT_EXPIRED");
+    expect(certificates.find((c) => c.id === idOf(ids.caOnly))!.unusableReason?.code).toBe("CERT_KEY_USAGE");
   });
 
   it("signs a batch of 20 with one consent and one PIN, and logs it without the PIN", async () => {
@@ -300,10 +301,40 @@ describe("agent: certificates and signing on SoftHSM2", () => {
     for (const id of [a.id, b.id]) expect((await api(app, token, `/v1/sign-requests/${id}`)).json().state).toBe("completed");
   });
 
+  it("says when the token is not plugged in at the PIN, keeps the request, and refuses new ones for it", async () => {
+    clock = new Date(clock.getTime() + 61_000);
+    const { consentUrl, id } = (await api(app, token, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.spare), documents: docs(2) } })).json();
+    hsm.removeToken("Spare");
+    const page = await consent(app, consentUrl, PIN);
+    expect(page.text).toContain('data-code="token.not-present"');
+    expect(page.text).toMatch(/Hãy cắm đúng token/);
+    expect(page.text).toContain('name="pin"');
+    expect((await api(app, token, `/v1/sign-requests/${id}`)).json().state).toBe("awaiting-consent");
+    const again = await api(app, token, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.spare), documents: docs(1) } });
+    expect(again.status).toBe(404);
+    expect(again.json().error.code).toMatch(/^token\./);
+  });
+
+  it("limits PIN entries per minute", async () => {
+    clock = new Date(clock.getTime() + 61_000);
+    const { consentUrl } = (await api(app, token, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.main), documents: docs(1) } })).json();
+    const b = (await api(app, token, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.main), documents: docs(1) } })).json();
+    const c = (await api(app, token, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.main), documents: docs(1) } })).json();
+    // five wrong PINs spread over three requests (each below its own limit of three)
+    for (const [url, pin] of [[consentUrl, "999991"], [consentUrl, "999992"], [b.consentUrl, "999993"], [b.consentUrl, "999994"], [c.consentUrl, "999995"]] as const) {
+      expect((await consent(app, url, pin)).status).toBe(400);
+    }
+    const sixth = await consent(app, c.consentUrl, PIN);
+    expect(sixth.status).toBe(429);
+    expect(sixth.text).toContain("agent.rate-limited");
+    clock = new Date(clock.getTime() + 61_000);
+    expect((await consent(app, consentUrl, PIN)).text).toContain('data-signed="1"');
+  });
+
   it("refuses an expired certificate before asking for the PIN (R10)", async () => {
     const r = await api(app, token, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.expired), documents: docs(1) } });
     expect(r.status).toBe(422);
-    expect(r.json().error.code).toBe("certificate.expired");
+    expect(r.json().error.code).toBe("CERT_EXPIRED");
     expect(r.json().error.messageVi).toMatch(/hết hạn/);
   });
 

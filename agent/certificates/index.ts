@@ -6,6 +6,7 @@
 import { VanthuError } from "../../shared/errors.ts";
 import { x509 } from "../../shared/pki/x509.ts";
 import { DEMO_LABEL } from "../../shared/pki/demo-ca.ts";
+import { checkSigningCertificate as checkEngineRules } from "../../shared/sign/certificate-check.ts";
 import type { AgentError, CertificateInfo } from "../../shared/agent-protocol/index.ts";
 import type { TokenCertificate } from "../pkcs11/index.ts";
 
@@ -23,33 +24,17 @@ export function isoVietnam(d: Date): string {
   return v.toISOString().replace(/\.\d{3}Z$/, "+07:00");
 }
 
+/** The signing engine's own check (shared/sign/certificate-check.ts), and no CA certificate either. */
 export function checkSigningCertificate(der: Uint8Array, now: Date): VanthuError | undefined {
-  const cert = new x509.X509Certificate(new Uint8Array(der));
-  if (now < cert.notBefore) {
-    return new VanthuError(
-      "certificate.not-yet-valid",
-      `Chứng thư số chưa có hiệu lực (từ ${formatDateVi(cert.notBefore)}): không được ký.`,
-      `certificate not valid before ${cert.notBefore.toISOString()}`,
-    );
+  let cert: x509.X509Certificate;
+  try {
+    cert = checkEngineRules(der, now);
+  } catch (e) {
+    if (e instanceof VanthuError) return e;
+    throw e;
   }
-  if (now > cert.notAfter) {
-    return new VanthuError(
-      "certificate.expired",
-      `Chứng thư số đã hết hạn ngày ${formatDateVi(cert.notAfter)}: không được ký. Hãy đề nghị gia hạn hoặc cấp mới (Mẫu số 04 hoặc 01/02, Nghị định 68/2024/NĐ-CP).`,
-      `certificate expired on ${cert.notAfter.toISOString()}`,
-    );
-  }
-  const ku = cert.getExtension(x509.KeyUsagesExtension);
-  if (ku && !(ku.usages & (x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation))) {
-    return new VanthuError(
-      "certificate.key-usage",
-      "Chứng thư số này không dùng để ký (thiếu mục đích digitalSignature/nonRepudiation).",
-      "certificate key usage allows neither digitalSignature nor nonRepudiation",
-    );
-  }
-  const bc = cert.getExtension(x509.BasicConstraintsExtension);
-  if (bc?.ca) {
-    return new VanthuError("certificate.key-usage", "Đây là chứng thư số của tổ chức cấp chứng thư (CA), không dùng để ký văn bản.", "CA certificate cannot sign documents");
+  if (cert.getExtension(x509.BasicConstraintsExtension)?.ca) {
+    return new VanthuError("CERT_KEY_USAGE", "Đây là chứng thư số của tổ chức cấp chứng thư (CA), không dùng để ký văn bản.", "a CA certificate cannot sign documents");
   }
   return undefined;
 }

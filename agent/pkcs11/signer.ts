@@ -133,7 +133,13 @@ interface Candidate {
 
 function openOn(mod: Pkcs11Module, options: OpenPkcs11SignerOptions): Pkcs11Signer {
   const p = mod.pkcs11;
-  const tokens = tokensByLabel(p, options.tokenLabel);
+  let tokens: TokenSlot[];
+  try {
+    tokens = tokensByLabel(p, options.tokenLabel);
+  } catch (e) {
+    // Some libraries (SoftHSM2) fail the slot list itself once a token vanished.
+    throw e instanceof TokenError ? e : tokenErrors.notPresent(options.tokenLabel);
+  }
   const candidates: Candidate[] = [];
   for (const token of tokens) {
     const s = p.C_OpenSession(token.slot, pkcs11js.CKF_SERIAL_SESSION);
@@ -162,7 +168,17 @@ function openOn(mod: Pkcs11Module, options: OpenPkcs11SignerOptions): Pkcs11Sign
     }
   }
   const what = options.certificateId ?? options.keyLabel ?? options.tokenLabel ?? "any";
-  if (candidates.length === 0) throw tokenErrors.certificateNotFound(what);
+  if (candidates.length === 0) {
+    // A chosen certificate that is on no token present: most likely its token is not plugged in.
+    if (options.certificateId !== undefined) {
+      throw new TokenError(
+        "token.not-present",
+        "Không thấy thiết bị ký số chứa chứng thư số đã chọn. Hãy cắm đúng token rồi thử lại.",
+        `no token present holds certificate ${options.certificateId}`,
+      );
+    }
+    throw tokenErrors.certificateNotFound(what);
+  }
   if (candidates.length > 1) {
     throw new TokenError(
       "token.certificate-not-found",
