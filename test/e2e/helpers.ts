@@ -162,8 +162,8 @@ export interface DemoPki {
   organisation: WebCryptoSigner;
 }
 
-export async function demoPki(crlUrl: string, orgName: string, official: { name: string; title: string }): Promise<DemoPki> {
-  const ca = await DemoCertificationAuthority.create();
+export async function demoPki(crlUrl: string, orgName: string, official: { name: string; title: string }, existingCa?: DemoCertificationAuthority): Promise<DemoPki> {
+  const ca = existingCa ?? (await DemoCertificationAuthority.create());
   const person = await ca.issue({ commonName: official.name, title: official.title, organization: orgName, locality: "Hải Phòng", crlUrl });
   const org = await ca.issue({ commonName: orgName.toLocaleUpperCase("vi"), organization: "UBND thành phố Hải Phòng", locality: "Hải Phòng", crlUrl });
   const signer = (id: typeof person, label: string) => new WebCryptoSigner(id.keys.privateKey, { certificate: new Uint8Array(id.certificate.rawData), chain: id.chain }, label, true);
@@ -185,4 +185,63 @@ export function tampered(signed: Uint8Array): Uint8Array {
   const out = new Uint8Array(s);
   out[at] = out[at]! ^ 0x01;
   return out;
+}
+
+export interface GatedProxy {
+  url: string;
+  /** Cuts the network between the browser and the server (every connection refused and reset) or restores it. */
+  setDown(down: boolean): void;
+  extra: Map<string, { body: Uint8Array; type: string }>;
+  close(): Promise<void>;
+}
+
+/**
+ * The browser's "network" to the sync server: a reverse proxy that can be cut, while the
+ * token agent on 127.0.0.1 stays reachable, as it does for an office whose internet is down.
+ * It also serves the demo CA's CRL (a distribution point that answers browsers), behind the same cut.
+ */
+export async function startGatedProxy(target: string): Promise<GatedProxy> {
+  const { request } = await import("node:http");
+  const t = new URL(target);
+  let down = false;
+  const extra = new Map<string, { body: Uint8Array; type: string }>();
+  const sockets = new Set<import("node:net").Socket>();
+  const server = createServer((req, res) => {
+    if (down) {
+      req.socket.destroy();
+      return;
+    }
+    const path = new URL(req.url ?? "/", "http://x").pathname;
+    const x = extra.get(path);
+    if (x) {
+      res.writeHead(200, { "content-type": x.type, "access-control-allow-origin": "*" });
+      res.end(x.body);
+      return;
+    }
+    const up = request({ host: t.hostname, port: t.port, method: req.method, path: req.url, headers: { ...req.headers, host: t.host } }, (r) => {
+      res.writeHead(r.statusCode ?? 502, r.headers);
+      r.pipe(res);
+    });
+    up.on("error", () => res.destroy());
+    req.pipe(up);
+  });
+  server.on("connection", (s) => {
+    sockets.add(s);
+    s.on("close", () => sockets.delete(s));
+    if (down) s.destroy();
+  });
+  await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
+  return {
+    url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    extra,
+    setDown(d) {
+      down = d;
+      if (d) for (const s of sockets) s.destroy();
+    },
+    close: () =>
+      new Promise<void>((ok) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => ok());
+      }),
+  };
 }

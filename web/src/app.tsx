@@ -1,4 +1,5 @@
-import { Match, Show, Switch, createResource, onCleanup, onMount } from "solid-js";
+import { Match, Show, Switch, onCleanup, onMount } from "solid-js";
+import { useLive } from "./live.ts";
 import { route, href } from "./router.ts";
 import { online, toast, loadProfile } from "./state.ts";
 import { DraftsView } from "./views/drafts.tsx";
@@ -23,7 +24,7 @@ const NAV: Array<[string, string]> = [
 ];
 
 export function App() {
-  const [profile] = createResource(loadProfile);
+  const profile = useLive(() => undefined, () => loadProfile());
   onMount(() => {
     // Ask once at start: offline work must not be evicted by the browser (R15, R18).
     void askPersistence().catch(() => undefined);

@@ -109,7 +109,7 @@ export function SettingsView() {
         <div class="row">
           <label style={{ flex: 1 }}>
             Địa chỉ agent
-            <input value={agentUrl()} onInput={(e) => setAgentUrl(e.currentTarget.value)} />
+            <input id="s-agent" value={agentUrl()} onInput={(e) => setAgentUrl(e.currentTarget.value)} />
           </label>
           <button onClick={pair}>Ghép nối</button>
           <button class="secondary" onClick={checkAgent}>

@@ -1,7 +1,7 @@
 import { For, Show, createResource, createSignal, onCleanup, onMount } from "solid-js";
 import { formatDateTimeVi } from "../../../shared/domain/index.ts";
 import { useLive } from "../live.ts";
-import { db, messageOf, notify, online } from "../state.ts";
+import { db, loadProfile, messageOf, notify, online, saveProfile } from "../state.ts";
 import { loadSession, login, logout, syncNow, syncState } from "../sync/client.ts";
 import { verifyReceived } from "../verify/run.ts";
 
@@ -53,8 +53,11 @@ export function SyncView() {
   async function doLogin(e: Event) {
     e.preventDefault();
     try {
-      await login(db, user(), pass());
+      const s = await login(db, user(), pass());
       setPass("");
+      // The office and the person come from the server's account; the symbol stays as the office set it.
+      const prof = await loadProfile();
+      await saveProfile({ ...prof, name: s.office.name, userName: s.user.fullName, role: s.user.roles.includes("leader") ? "official" : "clerk" });
       await refetch();
       notify("ok", "Đã đăng nhập. Từ nay có thể làm việc không cần mạng.");
       void runSync();

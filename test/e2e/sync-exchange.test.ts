@@ -1,0 +1,333 @@
+/**
+ * The whole round in real Chromium with the real sync server (SQLite) and the real token agent
+ * on a SoftHSM2 token: office A (UBND phường Hồng Bàng) signs in, loses its network, drafts,
+ * signs (official) and issues (clerk) through the agent, receives and registers a document,
+ * closes and reopens the browser; the network returns, the outbox reaches the server and the
+ * QLVB times replace the provisional ones; office B (UBND xã An Hưng) receives the issued
+ * document, verifies it valid and registers it; a tampered document is refused with its
+ * reason and the sender sees the refusal.
+ */
+import { createHash } from "node:crypto";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startAgent, type RunningAgent } from "../../agent/server.ts";
+import { DemoCertificationAuthority } from "../../shared/pki/demo-ca.ts";
+import { seedDemo, DEMO_PASSWORD } from "../../sync-server/seed.ts";
+import { startSyncServer, type RunningServer } from "../../sync-server/serve.ts";
+import { SoftHsm, softHsmInstalled } from "../support/softhsm.ts";
+import { RESULTS, buildWeb, demoPki, documentPdf, openBrowser, signedDocument, startGatedProxy, tampered, userDataDir, type DemoPki, type GatedProxy } from "./helpers.ts";
+
+const PIN = "246810";
+const TOKEN = "HONG BANG";
+const shots = join(RESULTS, "screenshots");
+let web: string;
+let dir: string;
+let server: RunningServer;
+let proxy: GatedProxy;
+let hsm: SoftHsm;
+let agent: RunningAgent;
+let ca: DemoCertificationAuthority;
+let tienLang: DemoPki;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  web = buildWeb();
+  mkdirSync(shots, { recursive: true });
+  dir = mkdtempSync(join(tmpdir(), "vanthu-e2e-sync-"));
+  server = await startSyncServer({ db: `sqlite:${join(dir, "db.sqlite")}`, blobs: join(dir, "blobs"), port: 0, host: "127.0.0.1", webDir: web });
+  await seedDemo(server.storage);
+  proxy = await startGatedProxy(server.url);
+  ca = await DemoCertificationAuthority.create();
+  const crlUrl = `${proxy.url}/crl/demo.crl`;
+  proxy.extra.set("/crl/demo.crl", { body: new Uint8Array((await ca.crl([])).rawData), type: "application/pkix-crl" });
+  hsm = SoftHsm.create();
+  hsm.useInProcess();
+  await hsm.initToken(TOKEN, PIN);
+  await hsm.provision(ca, { tokenLabel: TOKEN, pin: PIN, commonName: "Nguyễn Thị Hoa", title: "Chủ tịch", organization: "UBND phường Hồng Bàng", locality: "Hải Phòng", keyLabel: "hoa", crlUrl, withChain: true });
+  await hsm.provision(ca, { tokenLabel: TOKEN, pin: PIN, commonName: "UBND PHƯỜNG HỒNG BÀNG", organization: "UBND thành phố Hải Phòng", locality: "Hải Phòng", keyLabel: "to-chuc", crlUrl });
+  agent = await startAgent({ module: hsm.module, port: 0, dataDir: join(dir, "agent"), say: () => undefined });
+  // A third office that sends office A a document by file (signed by the same demo CA).
+  tienLang = await demoPki(crlUrl, "UBND xã Tiên Lãng", { name: "Phạm Văn Tâm", title: "Chủ tịch" }, ca);
+}, 180_000);
+
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => undefined);
+  await agent?.close();
+  await proxy?.close();
+  await server?.close();
+  hsm?.cleanup();
+  for (const d of [dir, web]) if (d) rmSync(d, { recursive: true, force: true });
+});
+
+async function open(profile: string, viewport?: { width: number; height: number }): Promise<Page> {
+  const ctx = await openBrowser(profile, viewport);
+  contexts.push(ctx);
+  const page = ctx.pages()[0] ?? (await ctx.newPage());
+  page.on("pageerror", (e) => console.error("page error:", e.message));
+  return page;
+}
+
+async function close(page: Page) {
+  const ctx = page.context();
+  await ctx.close();
+  contexts.splice(contexts.indexOf(ctx), 1);
+}
+
+const text = (page: Page, testId: string) => page.getByTestId(testId).innerText();
+
+async function install(page: Page) {
+  await page.goto(proxy.url);
+  await expect.poll(() => page.evaluate(async () => Boolean(await navigator.serviceWorker.ready)), { timeout: 30_000 }).toBe(true);
+  await page.reload();
+  await expect.poll(() => page.evaluate(() => Boolean(navigator.serviceWorker.controller)), { timeout: 30_000 }).toBe(true);
+}
+
+async function signIn(page: Page, username: string) {
+  await page.goto(`${proxy.url}/#/dong-bo`);
+  await page.locator("#login-user").fill(username);
+  await page.locator("#login-pass").fill(DEMO_PASSWORD);
+  await page.getByRole("button", { name: "Đăng nhập" }).click();
+  await page.getByText("Đã đăng nhập:").waitFor();
+  await page.goto(`${proxy.url}/#/cai-dat`);
+  await page.getByTestId("trust-anchor").setInputFiles({ name: "demo-root.pem", mimeType: "application/x-pem-file", buffer: Buffer.from(ca.certificate.toString("pem")) });
+  await page.getByText(/Đã thêm 1 chứng thư gốc tin cậy/).waitFor();
+}
+
+async function setRole(page: Page, role: "official" | "clerk", name: string) {
+  await page.goto(`${proxy.url}/#/cai-dat`);
+  await page.locator("#s-role").selectOption(role);
+  await page.locator("#s-user").fill(name);
+  await page.getByRole("button", { name: "Lưu", exact: true }).click();
+  await page.getByText("Đã lưu.").waitFor();
+}
+
+/** The agent's consent page (opened by the PWA): the person reads and types the PIN there. */
+async function consentAndPin(page: Page, click: () => Promise<void>, expectInConsent: string) {
+  const popup = page.context().waitForEvent("page");
+  await click();
+  const consent = await popup;
+  await consent.waitForSelector("#pin", { timeout: 60_000 });
+  expect(await consent.textContent("#documents")).toContain(expectInConsent);
+  await consent.fill("#pin", PIN);
+  await consent.click("#sign");
+}
+
+async function importReceived(page: Page, bytes: Uint8Array, d: { number: string; date: string; summary: string }) {
+  await page.goto(`${proxy.url}/#/van-ban-den`);
+  await page.locator("details.card summary").click();
+  await page.getByTestId("import-received").setInputFiles({ name: `${d.number.replace("/", "-")}.pdf`, mimeType: "application/pdf", buffer: Buffer.from(bytes) });
+  await page.locator("#r-issuer").fill("UBND xã Tiên Lãng");
+  await page.locator("#r-number").fill(d.number);
+  await page.locator("#r-date").fill(d.date);
+  await page.locator("#r-summary").fill(d.summary);
+  await page.getByRole("button", { name: "Nhận và kiểm tra chữ ký" }).click();
+  await page.waitForURL(/#\/van-ban-den\/.+/);
+  await page.getByTestId("report").waitFor({ timeout: 60_000 });
+}
+
+async function syncAndWait(page: Page) {
+  await page.goto(`${proxy.url}/#/dong-bo`);
+  await page.getByTestId("sync-now").click();
+  await expect.poll(() => text(page, "sync-badge"), { timeout: 60_000 }).toBe("Đã đồng bộ");
+}
+
+async function api(username: string) {
+  const login = await fetch(`${server.url}api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username, password: DEMO_PASSWORD }) });
+  const { token } = (await login.json()) as { token: string };
+  return (path: string, init: RequestInit = {}) => fetch(`${server.url}${path.replace(/^\//, "")}`, { ...init, headers: { authorization: `Bearer ${token}`, ...(init.headers ?? {}) } });
+}
+
+describe.skipIf(!softHsmInstalled())("two offices, the sync server and the token agent", () => {
+  const profileA = userDataDir();
+  const profileB = userDataDir();
+  let draftUrl = "";
+
+  it("office A works without network: signs and issues through the agent, receives and registers, reopens", { timeout: 300_000 }, async () => {
+    let page = await open(profileA);
+    await install(page);
+    await signIn(page, "vanthu.hongbang");
+    await page.locator("#s-agent").fill(agent.url);
+    const pairing = page.context().waitForEvent("page");
+    await page.getByRole("button", { name: "Ghép nối" }).click();
+    const pairPage = await pairing;
+    await pairPage.waitForSelector("#code");
+    await pairPage.fill("#code", await text(page, "pair-code"));
+    await pairPage.click("#confirm");
+    await pairPage.waitForSelector("#paired");
+    await pairPage.close();
+
+    // Online once: a document received by file is verified (the CRL is fetched and cached) and registered.
+    const r1 = await signedDocument(tienLang, await documentPdf({ issuer: "UBND xã Tiên Lãng", number: "07/TB-UBND", title: "Thông báo", summary: "Lịch tiếp công dân tháng 12", body: "Nội dung.", signerTitle: "Chủ tịch", signerName: "Phạm Văn Tâm" }));
+    await importReceived(page, r1, { number: "07/TB-UBND", date: "18/11/2026", summary: "Thông báo lịch tiếp công dân tháng 12 năm 2026" });
+    await expect.poll(() => text(page, "report")).toContain("Hợp lệ");
+    await page.locator("#reg-handler").fill("Văn phòng");
+    await page.getByTestId("register-button").click();
+    await page.getByText(/số đến 1/).first().waitFor();
+
+    // The network is cut: the server and the CRL are unreachable; the agent on this machine is not.
+    proxy.setDown(true);
+    await page.reload();
+    await page.getByTestId("network").waitFor();
+
+    // Draft.
+    await page.goto(`${proxy.url}/#/du-thao`);
+    const pdf = await documentPdf({ issuer: "UBND phường Hồng Bàng", number: "      /UBND-VP", title: "Công văn", summary: "V/v triển khai chữ ký số chuyên dùng", body: "Kính gửi: UBND xã An Hưng.", signerTitle: "Chủ tịch", signerName: "Nguyễn Thị Hoa" });
+    await page.getByTestId("import-draft").setInputFiles({ name: "cong-van-chu-ky-so.pdf", mimeType: "application/pdf", buffer: Buffer.from(pdf) });
+    await page.waitForURL(/#\/du-thao\/.+/);
+    draftUrl = page.url();
+    await page.locator("#f-summary").fill("V/v triển khai chữ ký số chuyên dùng công vụ");
+    await page.locator("#f-signer").fill("Nguyễn Thị Hoa");
+    await page.locator("#f-title").fill("Chủ tịch");
+    await page.locator("#f-recipients").fill("UBND xã An Hưng");
+    await page.locator("#f-recipients").blur();
+    await expect.poll(() => text(page, "save-state")).toBe("Đã lưu trên máy này");
+
+    // The official signs (R1) with her own certificate, PIN on the agent's page.
+    await setRole(page, "official", "Nguyễn Thị Hoa");
+    await page.goto(draftUrl);
+    await page.getByRole("button", { name: "Đọc chứng thư số từ thiết bị ký" }).click();
+    await expect.poll(async () => (await page.getByTestId("cert-select").locator("option:checked").innerText())).toContain("Nguyễn Thị Hoa");
+    await consentAndPin(page, () => page.getByTestId("sign-button").click(), "triển khai chữ ký số");
+    await page.getByRole("heading", { name: "Văn bản đã ký" }).waitFor({ timeout: 60_000 });
+
+    // The clerk issues (R2): the organisation's certificate; an official's certificate would be refused (R8).
+    await setRole(page, "clerk", "Lê Thị Văn Thư");
+    await page.goto(draftUrl);
+    await page.getByRole("button", { name: "Đọc chứng thư số từ thiết bị ký" }).click();
+    await expect.poll(async () => (await page.getByTestId("cert-select").locator("option:checked").innerText())).toContain("UBND PHƯỜNG HỒNG BÀNG");
+    const hoa = await page.getByTestId("cert-select").locator("option", { hasText: "Nguyễn Thị Hoa" }).getAttribute("value");
+    await page.getByTestId("cert-select").selectOption(hoa!);
+    await page.getByText("Không được dùng chứng thư số cá nhân để ký với tư cách cơ quan, tổ chức.").waitFor();
+    expect(await page.getByTestId("sign-button").isDisabled()).toBe(true);
+    const org = await page.getByTestId("cert-select").locator("option", { hasText: "UBND PHƯỜNG HỒNG BÀNG" }).getAttribute("value");
+    await page.getByTestId("cert-select").selectOption(org!);
+    await consentAndPin(page, () => page.getByTestId("sign-button").click(), "triển khai chữ ký số");
+    await page.getByRole("heading", { name: "Văn bản đã phát hành số 01/UBND-VP" }).waitFor({ timeout: 60_000 });
+    await page.screenshot({ path: join(shots, "desktop-issued.png"), fullPage: true });
+
+    // Received offline: verified with the cached CRL; registered with the next số đến.
+    const r2 = await signedDocument(tienLang, await documentPdf({ issuer: "UBND xã Tiên Lãng", number: "12/KH-UBND", title: "Kế hoạch", summary: "Phối hợp diễn tập phòng cháy", body: "Nội dung.", signerTitle: "Chủ tịch", signerName: "Phạm Văn Tâm" }));
+    await importReceived(page, r2, { number: "12/KH-UBND", date: "19/11/2026", summary: "Kế hoạch phối hợp diễn tập phòng cháy chữa cháy" });
+    await expect.poll(() => text(page, "report")).toContain("Hợp lệ");
+    await expect.poll(() => text(page, "report")).toContain("CRL đã lưu trên máy");
+    await page.locator("#reg-handler").fill("Phó Chủ tịch");
+    await page.getByTestId("register-button").click();
+    await page.getByText(/số đến 2/).first().waitFor();
+
+    // The outgoing register shows the provisional send time.
+    await page.goto(`${proxy.url}/#/so-dang-ky/di`);
+    await expect.poll(() => text(page, "register-table")).toContain("01/UBND-VP");
+    await expect.poll(() => text(page, "register-table")).toContain("(tạm tính)");
+    await close(page);
+
+    // Reopen the browser: nothing lost, still no network.
+    page = await open(profileA);
+    await page.goto(draftUrl);
+    await page.getByRole("heading", { name: "Văn bản đã phát hành số 01/UBND-VP" }).waitFor();
+    await page.goto(`${proxy.url}/#/so-dang-ky/den`);
+    await expect.poll(() => page.getByTestId("register-table").locator("tbody tr").count()).toBe(2);
+    await page.goto(`${proxy.url}/#/dong-bo`);
+    await page.getByTestId("sync-now").click();
+    await expect.poll(() => text(page, "sync-phase"), { timeout: 30_000 }).toContain("Ngoại tuyến");
+    expect(await text(page, "sync-badge")).toMatch(/[1-9]\d* thay đổi chờ gửi/);
+    await page.screenshot({ path: join(shots, "desktop-sync-offline.png"), fullPage: true });
+
+    // The network returns: the outbox reaches the server; the QLVB time replaces the provisional one.
+    proxy.setDown(false);
+    await syncAndWait(page);
+    await page.goto(`${proxy.url}/#/so-dang-ky/di`);
+    await expect.poll(() => text(page, "register-table")).not.toContain("(tạm tính)");
+    await close(page);
+
+    const asA = await api("vanthu.hongbang");
+    const outgoing = (await (await asA("/api/exchange/outgoing")).json()) as { outgoing: Array<{ header: { codeNotation: string }; deliveries: Array<{ recipientOfficeId: string }> }> };
+    expect(outgoing.outgoing.map((o) => o.header.codeNotation)).toContain("UBND-VP");
+    expect(outgoing.outgoing[0]!.deliveries.map((d) => d.recipientOfficeId)).toEqual(["demo-an-hung"]);
+  });
+
+  it("office B receives the issued document, verifies it valid and registers it; the sender sees it", { timeout: 240_000 }, async () => {
+    const page = await open(profileB);
+    await install(page);
+    await signIn(page, "vanthu.anhung");
+    await syncAndWait(page);
+    await page.goto(`${proxy.url}/#/van-ban-den`);
+    await page.getByText("01/UBND-VP").click();
+    await page.getByTestId("report").waitFor({ timeout: 60_000 });
+    await expect.poll(() => text(page, "report")).toContain("Hợp lệ");
+    await expect.poll(() => text(page, "report")).toContain("Nguyễn Thị Hoa");
+    await expect.poll(() => text(page, "report")).toContain("UBND PHƯỜNG HỒNG BÀNG");
+    await page.locator("#reg-handler").fill("Chủ tịch UBND xã");
+    await page.getByTestId("register-button").click();
+    await page.getByText(/số đến 1/).first().waitFor();
+    await page.screenshot({ path: join(shots, "desktop-received-by-sync.png"), fullPage: true });
+    await syncAndWait(page);
+    await page.goto(`${proxy.url}/#/so-dang-ky/den`);
+    await expect.poll(() => text(page, "register-table")).toContain("01/UBND-VP");
+    await expect.poll(() => text(page, "register-table")).not.toContain("(tạm tính)");
+    await page.getByTestId("register-table").getByRole("link", { name: "01/UBND-VP" }).click();
+    await page.locator('[data-testid="pages"][data-rendered="true"]').waitFor({ timeout: 60_000 });
+    await expect.poll(() => page.getByTestId("signature-list").locator(".sig.valid").count()).toBe(2);
+    await page.screenshot({ path: join(shots, "desktop-viewer-synced.png"), fullPage: true });
+    await close(page);
+
+    // The sender's PWA learns the outcome: the receipt (số đến at office B) in its outgoing register.
+    const a = await open(profileA);
+    await syncAndWait(a);
+    await a.goto(`${proxy.url}/#/so-dang-ky/di`);
+    await expect.poll(() => text(a, "register-table")).toContain("UBND xã An Hưng (số đến 1)");
+    await a.screenshot({ path: join(shots, "desktop-register-outgoing.png"), fullPage: true });
+    await close(a);
+  });
+
+  it("a tampered document is refused with its reason, and the sender sees the refusal", { timeout: 240_000 }, async () => {
+    // Office A's system sends a document whose bytes were changed after signing.
+    const asA = await api("vanthu.hongbang");
+    const bad = tampered(await signedDocument(tienLang, await documentPdf({ issuer: "UBND phường Hồng Bàng", number: "02/UBND-VP", title: "Công văn", summary: "Văn bản bị sửa", body: "Nội dung đã bị sửa.", signerTitle: "Chủ tịch", signerName: "Phạm Văn Tâm" })));
+    const sha256 = createHash("sha256").update(bad).digest("hex");
+    const up = (await (await asA("/api/blobs/uploads", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ sha256, size: bad.length }) })).json()) as { uploadId: string };
+    const patched = await asA(`/api/blobs/uploads/${up.uploadId}`, { method: "PATCH", headers: { "content-type": "application/offset+octet-stream", "upload-offset": "0" }, body: bad });
+    expect(patched.status).toBe(200);
+    const push = await asA("/api/sync/push", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        clientId: "e2e",
+        mutations: [
+          {
+            id: "tampered-send-1",
+            clientTime: new Date().toISOString(),
+            type: "exchange.send",
+            documentRef: "tampered-doc-1",
+            recipients: ["demo-an-hung"],
+            header: { codeNumber: "2", codeNotation: "UBND-VP", typeName: "Công văn", subject: "Văn bản bị sửa sau khi ký", promulgationDate: "2026-11-24" },
+            blobs: [{ sha256, name: "02-UBND-VP.pdf", contentType: "application/pdf", role: "main" }],
+          },
+        ],
+      }),
+    });
+    expect(push.status).toBe(200);
+
+    const page = await open(profileB);
+    await syncAndWait(page);
+    await page.goto(`${proxy.url}/#/van-ban-den`);
+    await page.getByText("02/UBND-VP").click();
+    await page.getByTestId("report").waitFor({ timeout: 60_000 });
+    await expect.poll(() => text(page, "report")).toContain("Không hợp lệ");
+    expect(await page.getByTestId("register-button").isDisabled()).toBe(true);
+    const reason = "Chữ ký số không hợp lệ: nội dung văn bản đã bị thay đổi sau khi ký. Đề nghị gửi lại bản gốc.";
+    await page.locator("#refuse-reason").fill(reason);
+    await page.getByTestId("refuse-button").click();
+    await page.getByText("Đã từ chối", { exact: true }).first().waitFor();
+    await page.screenshot({ path: join(shots, "desktop-refused.png"), fullPage: true });
+    await syncAndWait(page);
+    await close(page);
+
+    const outgoing = (await (await asA("/api/exchange/outgoing")).json()) as { outgoing: Array<{ documentRef: string; deliveries: Array<{ status: string; refusalReason: string | null; refusedAt: string | null }> }> };
+    const sent = outgoing.outgoing.find((o) => o.documentRef === "tampered-doc-1")!;
+    expect(sent.deliveries[0]).toMatchObject({ status: "refused", refusalReason: reason });
+    expect(sent.deliveries[0]!.refusedAt).toMatch(/\+07:00$/);
+  });
+});
