@@ -1,0 +1,160 @@
+/**
+ * The PWA's side of the agent protocol, without DOM: an HTTP client over `fetch`, and a
+ * batch of Signers that collect the signed attributes the signing engine produces for many
+ * documents, so that one sign request — one consent, one PIN — signs them all.
+ * Opening the pairing form and the consent window is the web page's part (web/).
+ */
+import { VanthuError } from "../errors.ts";
+import type { SignatureResult, Signer } from "../sign/signer.ts";
+import {
+  AGENT_DEFAULT_PORT,
+  AgentErrorResponseSchema,
+  CertificateListResponseSchema,
+  CreateSignRequestResponseSchema,
+  SignRequestViewSchema,
+  StatusResponseSchema,
+  isFinalState,
+  type CertificateInfo,
+  type CreateSignRequest,
+  type CreateSignRequestResponse,
+  type SignDocument,
+  type SignRequestView,
+  type StatusResponse,
+} from "./index.ts";
+
+export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+
+export interface AgentClientOptions {
+  baseUrl?: string;
+  /** The pairing token (absent before pairing: only status() works). */
+  token?: string;
+  fetch?: FetchLike;
+  /** Extra headers on every request (tests outside a browser set Origin here). */
+  headers?: Record<string, string>;
+}
+
+const agentUnreachable = (e: unknown) =>
+  new VanthuError("agent.unreachable", "Không kết nối được chương trình ký số trên máy. Hãy mở chương trình ký số (vanthu agent) rồi thử lại.", `agent unreachable: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+
+export class AgentClient {
+  readonly baseUrl: string;
+  private readonly fetchFn: FetchLike;
+
+  constructor(private readonly options: AgentClientOptions = {}) {
+    this.baseUrl = (options.baseUrl ?? `http://127.0.0.1:${AGENT_DEFAULT_PORT}`).replace(/\/$/, "");
+    this.fetchFn = options.fetch ?? ((i, init) => fetch(i, init));
+  }
+
+  private async call(path: string, init: { method?: string; body?: unknown } = {}): Promise<unknown> {
+    const headers: Record<string, string> = { ...this.options.headers };
+    if (this.options.token) headers.Authorization = `Bearer ${this.options.token}`;
+    if (init.body !== undefined) headers["Content-Type"] = "application/json";
+    let res: Response;
+    try {
+      res = await this.fetchFn(`${this.baseUrl}${path}`, { method: init.method ?? "GET", headers, ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}) });
+    } catch (e) {
+      throw agentUnreachable(e);
+    }
+    const json: unknown = await res.json().catch(() => undefined);
+    if (!res.ok) {
+      const parsed = AgentErrorResponseSchema.safeParse(json);
+      if (parsed.success) throw Object.assign(new VanthuError(parsed.data.error.code, parsed.data.error.messageVi, parsed.data.error.messageEn), { pinTries: parsed.data.error.pinTries, status: res.status });
+      throw new VanthuError("agent.bad-answer", "Chương trình ký số trả lời không đúng giao thức.", `agent answered ${res.status} without an error body`);
+    }
+    return json;
+  }
+
+  async status(): Promise<StatusResponse> {
+    return StatusResponseSchema.parse(await this.call("/v1/status"));
+  }
+
+  async certificates(): Promise<CertificateInfo[]> {
+    return CertificateListResponseSchema.parse(await this.call("/v1/certificates")).certificates;
+  }
+
+  async createSignRequest(req: CreateSignRequest): Promise<CreateSignRequestResponse> {
+    return CreateSignRequestResponseSchema.parse(await this.call("/v1/sign-requests", { method: "POST", body: req }));
+  }
+
+  async signRequest(id: string): Promise<SignRequestView> {
+    return SignRequestViewSchema.parse(await this.call(`/v1/sign-requests/${encodeURIComponent(id)}`));
+  }
+
+  /** Polls until the request is completed, failed, expired or cancelled. */
+  async waitForSignRequest(id: string, options: { intervalMs?: number; signal?: AbortSignal } = {}): Promise<SignRequestView> {
+    for (;;) {
+      const view = await this.signRequest(id);
+      if (isFinalState(view.state)) return view;
+      if (options.signal?.aborted) throw new VanthuError("agent.wait-aborted", "Đã dừng chờ kết quả ký.", "stopped waiting for the sign request");
+      await new Promise((r) => setTimeout(r, options.intervalMs ?? 500));
+    }
+  }
+
+  async cancelSignRequest(id: string): Promise<SignRequestView> {
+    return SignRequestViewSchema.parse(await this.call(`/v1/sign-requests/${encodeURIComponent(id)}`, { method: "DELETE", body: {} }));
+  }
+
+  async unpair(): Promise<void> {
+    await this.call("/v1/pairing", { method: "DELETE", body: {} });
+  }
+}
+
+/** What the person sees of one document on the consent page. */
+export type DocumentLabel = Omit<SignDocument, "signedAttributes">;
+
+/**
+ * Signers for a batch: give `signers[i]` to the signing engine for document i; once every
+ * one has asked to sign, `request` holds the sign request to post; `deliver(view)` then
+ * hands each engine its signature (or its error).
+ */
+export function agentBatch(certificate: CertificateInfo, documents: DocumentLabel[]) {
+  const cert = base64ToBytes(certificate.certificate);
+  const chain = certificate.chain.map(base64ToBytes);
+  const waiting: { der: Uint8Array; resolve: (r: SignatureResult) => void; reject: (e: unknown) => void }[] = new Array(documents.length);
+  let asked = 0;
+  let ready!: (r: CreateSignRequest) => void;
+  const request = new Promise<CreateSignRequest>((r) => (ready = r));
+  const signers: Signer[] = documents.map((_, i) => ({
+    signatureAlgorithm: certificate.keyAlgorithm === "EC" ? "ECDSA" : "RSASSA-PKCS1-v1_5",
+    digestAlgorithm: "SHA-256",
+    label: certificate.tokenLabel,
+    isDemo: certificate.isDemo,
+    getCertificates: async () => ({ certificate: cert, chain }),
+    sign: (der) =>
+      new Promise<SignatureResult>((resolve, reject) => {
+        if (waiting[i]) return reject(new Error(`document ${i} asked to sign twice`));
+        waiting[i] = { der, resolve, reject };
+        if (++asked === documents.length) {
+          ready({ certificateId: certificate.id, documents: documents.map((d, j) => ({ ...d, signedAttributes: bytesToBase64(waiting[j]!.der) })) });
+        }
+      }),
+  }));
+  function deliver(view: SignRequestView): void {
+    for (const [i, w] of waiting.entries()) {
+      const r = view.results[i];
+      if (r?.status === "signed") w.resolve({ signature: base64ToBytes(r.signature), certificate: cert, chain });
+      else {
+        const e = r?.status === "failed" ? r.error : view.error;
+        w.reject(new VanthuError(e?.code ?? "agent.not-signed", e?.messageVi ?? "Văn bản chưa được ký.", e?.messageEn ?? "document not signed"));
+      }
+    }
+  }
+  /** Fails every engine still waiting (the request was refused before any consent). */
+  function abort(error: unknown): void {
+    for (const w of waiting) w?.reject(error);
+  }
+  return { signers, request, deliver, abort };
+}
+
+function base64ToBytes(b64: string): Uint8Array {
+  const s = atob(b64);
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+function bytesToBase64(b: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < b.length; i += 0x8000) s += String.fromCharCode(...b.subarray(i, i + 0x8000));
+  return btoa(s);
+}
