@@ -204,6 +204,10 @@ async function verifySignature(ctx: Context, sig: SignatureField, certification:
     report.modifiedAfter = m.modifiedAfter;
     report.changes = { allowed: m.allowed, disallowed: m.disallowed };
   } else report.modifiedAfter = "disallowed";
+  if (sig.removed) {
+    report.modifiedAfter = "disallowed";
+    report.changes.disallowed.push("the signature was removed from the document by a later revision");
+  }
   if (!sig.contents || !sig.byteRange) return finish();
 
   const supported = ["adbe.pkcs7.detached", "ETSI.CAdES.detached", "ETSI.RFC3161", "adbe.pkcs7.sha1"];
@@ -421,6 +425,17 @@ export async function verifyPdf(bytes: Uint8Array, options: VerifyOptions): Prom
   }
   try {
     const sigs = locateSignatures(file);
+    // A signature that an earlier revision had and the last one lacks was removed: report it.
+    const known = new Set(sigs.flatMap((s) => (s.sigRef ? [s.sigRef.num] : [])));
+    for (let i = file.revisions.length - 2, n = 0; i >= 0 && n < 64; i--, n++) {
+      for (const s of locateSignatures(file, i)) {
+        if (!s.sigRef || known.has(s.sigRef.num)) continue;
+        known.add(s.sigRef.num);
+        s.removed = true;
+        s.coversWholeDocument = false;
+        sigs.push(s);
+      }
+    }
     const report: ValidationReport = { status: "unsigned", validatedAt: isoVietnam(now), revisions: file.revisions.length, signatures: [], message: "" };
     if (sigs.length === 0) {
       if (file.trailingBytes > 0) {

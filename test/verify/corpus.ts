@@ -144,24 +144,36 @@ export async function leadSignPdf(): Promise<undefined | ((pdf: Uint8Array, opti
   }
 }
 
-/** Appends an incremental update (objects as raw text, plus a classic xref section) after the last revision. */
-export function appendUpdate(pdf: Uint8Array, objects: { num: number; body: string }[], trailerExtra: Record<string, string> = {}, options: { keepRoot?: string } = {}): Uint8Array {
+/**
+ * Appends an incremental update after the last revision: new object bodies, or entries
+ * that point at bodies already in the file (`offset`, an xref-only update), or freed numbers.
+ */
+export function appendUpdate(
+  pdf: Uint8Array,
+  objects: { num: number; body?: string; offset?: number; free?: boolean }[],
+  trailerExtra: Record<string, string> = {},
+  options: { root?: string } = {},
+): Uint8Array {
   const text = Buffer.from(pdf).toString("latin1");
   const sx = text.lastIndexOf("startxref");
   const prev = Number(/startxref\s+(\d+)/.exec(text.slice(sx))![1]);
   const trailerInfo = lastTrailer(pdf);
   let out = text.endsWith("\n") ? text : text + "\n";
-  const offsets: { num: number; off: number }[] = [];
+  const entries: { num: number; line: string }[] = [];
   for (const o of objects) {
-    offsets.push({ num: o.num, off: Buffer.byteLength(out, "latin1") });
-    out += `${o.num} 0 obj\n${o.body}\nendobj\n`;
+    if (o.free) entries.push({ num: o.num, line: "0000000000 00001 f \n" });
+    else if (o.offset !== undefined) entries.push({ num: o.num, line: `${String(o.offset).padStart(10, "0")} 00000 n \n` });
+    else {
+      entries.push({ num: o.num, line: `${String(Buffer.byteLength(out, "latin1")).padStart(10, "0")} 00000 n \n` });
+      out += `${o.num} 0 obj\n${o.body}\nendobj\n`;
+    }
   }
   const xrefAt = Buffer.byteLength(out, "latin1");
   out += "xref\n";
-  for (const { num, off } of offsets.sort((a, b) => a.num - b.num)) out += `${num} 1\n${String(off).padStart(10, "0")} 00000 n \n`;
+  for (const e of entries.sort((a, b) => a.num - b.num)) out += `${e.num} 1\n${e.line}`;
   const size = Math.max(trailerInfo.size, ...objects.map((o) => o.num + 1));
   const extra = Object.entries(trailerExtra).map(([k, v]) => `/${k} ${v}`).join(" ");
-  out += `trailer\n<< /Size ${size} /Root ${options.keepRoot ?? trailerInfo.root} /Prev ${prev} ${extra} >>\nstartxref\n${xrefAt}\n%%EOF\n`;
+  out += `trailer\n<< /Size ${size} /Root ${options.root ?? trailerInfo.root} /Prev ${prev} ${extra} >>\nstartxref\n${xrefAt}\n%%EOF\n`;
   return new Uint8Array(Buffer.from(out, "latin1"));
 }
 
@@ -188,3 +200,38 @@ export function editBytes(pdf: Uint8Array, from: string, to: string, startAt = 0
 }
 
 export { DemoCertificationAuthority };
+
+/**
+ * A hand-written PDF with a classic cross-reference table: `objects` are in the table;
+ * `shadows` are bodies written into the file but not referenced by it (the raw material of
+ * shadow attacks). Returns the bytes and each body's offset.
+ */
+export function buildPdf(objects: { num: number; body: string }[], shadows: { num: number; body: string }[] = [], root = 1): { bytes: Uint8Array; offsets: Map<string, number> } {
+  let out = "%PDF-1.7\n%\xe2\xe3\xcf\xd3\n";
+  const offsets = new Map<string, number>();
+  const put = (o: { num: number; body: string }, key: string) => {
+    offsets.set(key, out.length);
+    out += `${o.num} 0 obj\n${o.body}\nendobj\n`;
+  };
+  for (const o of objects) put(o, String(o.num));
+  shadows.forEach((o, i) => put(o, `shadow${i}:${o.num}`));
+  const size = Math.max(...objects.map((o) => o.num)) + 1;
+  const xref = out.length;
+  out += `xref\n0 ${size}\n0000000000 65535 f \n`;
+  for (let n = 1; n < size; n++) {
+    const off = offsets.get(String(n));
+    out += off === undefined ? "0000000000 65535 f \n" : `${String(off).padStart(10, "0")} 00000 n \n`;
+  }
+  out += `trailer\n<< /Size ${size} /Root ${root} 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return { bytes: new Uint8Array(Buffer.from(out, "latin1")), offsets };
+}
+
+/** A stream object body with a correct /Length. */
+export function stream(content: string, dict = ""): string {
+  return `<< ${dict} /Length ${Buffer.byteLength(content, "latin1")} >>\nstream\n${content}\nendstream`;
+}
+
+/** Offset of the first occurrence of `needle` at or after `from`. */
+export function offsetOf(pdf: Uint8Array, needle: string, from = 0): number {
+  return Buffer.from(pdf).toString("latin1").indexOf(needle, from);
+}

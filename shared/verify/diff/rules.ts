@@ -239,7 +239,20 @@ function isSignatureDict(d: PdfDict | undefined): boolean {
 export const signatureFieldRule: DiffRule = {
   name: "signature-fields",
   apply(ctx) {
-    for (const ref of newFieldsOf.get(ctx) ?? []) {
+    const candidates = [...(newFieldsOf.get(ctx) ?? [])];
+    // Signature widgets appended to a page without being listed in the form (pdfsig does this).
+    for (const n of ctx.pending) {
+      const a = ctx.old.get(n);
+      const b = ctx.cur.get(n);
+      if (!(a instanceof PdfDict) || !(b instanceof PdfDict) || a.name("Type") !== "Page") continue;
+      const before = new Set(refsOf(ctx.old, a.get("Annots")).map((r) => r.num));
+      for (const r of refsOf(ctx.cur, b.get("Annots"))) {
+        if (before.has(r.num) || candidates.some((c) => c.num === r.num)) continue;
+        const d = ctx.cur.dict(r);
+        if (d?.name("FT") === "Sig" && d.name("Subtype") === "Widget") candidates.push(r);
+      }
+    }
+    for (const ref of candidates) {
       const d = ctx.cur.dict(ref);
       if (!ctx.fresh(ref.num)) {
         ctx.violate(this.name, `field ${ref.num} reuses an object of the signed revision`, ref.num);

@@ -28,6 +28,8 @@ export interface SignatureField {
   coversWholeDocument: boolean;
   /** Structural defects (English): any of them makes the signature a FORMAT_FAILURE. */
   formatProblems: string[];
+  /** Found in an earlier revision but no longer in the document. */
+  removed?: boolean;
   /** DocMDP permission (1, 2, 3) when this is a certification signature. */
   docMdp?: number;
 }
@@ -43,7 +45,6 @@ export function listSignatureFields(view: RevisionView): { name: string; ref?: P
   const out: { name: string; ref?: PdfRef; dict: PdfDict }[] = [];
   const acro = view.dict(view.catalog()?.get("AcroForm"));
   const fields = view.array(acro?.get("Fields"));
-  if (!fields) return out;
   const seen = new Set<number>();
   let count = 0;
   const walk = (v: PdfValue, parentName: string, inheritedFT: string | undefined, depth: number) => {
@@ -69,7 +70,53 @@ export function listSignatureFields(view: RevisionView): { name: string; ref?: P
     }
     if (ft === "Sig" && d.has("V") && view.resolve(d.get("V")) !== null) out.push({ name: name || "(không tên)", ref, dict: d });
   };
-  for (const f of fields) walk(f, "", undefined, 0);
+  for (const f of fields ?? []) walk(f, "", undefined, 0);
+  // Signature widgets on pages that the form does not list (poppler's pdfsig writes these):
+  // readers that scan annotations show them, so they are judged too.
+  for (const w of pageSignatureWidgets(view)) {
+    if (w.ref && seen.has(w.ref.num)) continue;
+    if (w.ref) seen.add(w.ref.num);
+    out.push(w);
+  }
+  return out;
+}
+
+/** Page objects in tree order (bounded, cycle-safe). */
+export function pages(view: RevisionView, limit = 100_000): { ref?: PdfRef; dict: PdfDict }[] {
+  const out: { ref?: PdfRef; dict: PdfDict }[] = [];
+  const seen = new Set<number>();
+  const walk = (v: PdfValue | undefined, depth: number) => {
+    if (depth > 64 || out.length >= limit) return;
+    if (v instanceof PdfRef) {
+      if (seen.has(v.num)) return;
+      seen.add(v.num);
+    }
+    const d = view.dict(v);
+    if (!d) return;
+    if (d.name("Type") === "Pages" || d.has("Kids")) {
+      for (const k of view.array(d.get("Kids")) ?? []) walk(k, depth + 1);
+    } else out.push({ ref: v instanceof PdfRef ? v : undefined, dict: d });
+  };
+  walk(view.catalog()?.get("Pages"), 0);
+  return out;
+}
+
+function pageSignatureWidgets(view: RevisionView): { name: string; ref?: PdfRef; dict: PdfDict }[] {
+  const out: { name: string; ref?: PdfRef; dict: PdfDict }[] = [];
+  for (const p of pages(view)) {
+    for (const a of view.array(p.dict.get("Annots")) ?? []) {
+      const d = view.dict(a);
+      if (!d || d.name("Subtype") !== "Widget") continue;
+      const parent = view.dict(d.get("Parent"));
+      const ft = d.name("FT") ?? parent?.name("FT");
+      const holder = d.has("V") ? d : parent?.has("V") ? parent : undefined;
+      if (ft !== "Sig" || !holder || view.resolve(holder.get("V")) === null) continue;
+      const parentRef = d.get("Parent");
+      const ref = holder === d ? (a instanceof PdfRef ? a : undefined) : parentRef instanceof PdfRef ? parentRef : undefined;
+      out.push({ name: text(holder.get("T")) ?? "(không tên)", ref, dict: holder });
+      if (out.length > MAX_FIELDS) return out;
+    }
+  }
   return out;
 }
 
@@ -85,8 +132,9 @@ function docMdpOf(view: RevisionView, sig: PdfDict): number | undefined {
   return undefined;
 }
 
-export function locateSignatures(file: PdfFile): SignatureField[] {
-  const view = file.last;
+/** The signatures as the given revision (default: the last) shows them. */
+export function locateSignatures(file: PdfFile, revisionIndex = file.revisions.length - 1): SignatureField[] {
+  const view = file.view(revisionIndex);
   const lastRev = file.revisions[file.revisions.length - 1]!;
   const out: SignatureField[] = [];
   for (const f of listSignatureFields(view)) {
