@@ -208,6 +208,12 @@ describe("agent in Chromium", () => {
     expect(await consent.textContent("#documents")).toContain(`${BATCH}/UBND-VP`);
     expect(await consent.textContent("#certificate")).toContain("Nguyễn Văn An");
     expect(await consent.textContent("#origin")).toBe(pwa.origin);
+    // A wrong PIN first: the page says so, with what the token says about tries left.
+    await consent.fill("#pin", "000000");
+    await consent.click("#sign");
+    await consent.waitForSelector("#error");
+    expect(await consent.getAttribute("#error", "data-code")).toBe("token.pin-incorrect");
+    expect(await consent.textContent("#error")).toMatch(/Sai mã PIN/);
     await consent.fill("#pin", PIN);
     await consent.click("#sign");
     await consent.waitForSelector("#result");
