@@ -170,6 +170,9 @@ export class PdfFile {
       if (bytes[end] === 13 && bytes[end + 1] === 10) end += 2;
       else if (bytes[end] === 10 || bytes[end] === 13) end += 1;
       if (xrefOffset >= at) continue;
+      // An update defines its cross-reference section in its own bytes; one that points back
+      // into earlier revisions adds bytes no reader accounts for (they count as trailing data).
+      if (revisions.length > 0 && xrefOffset < lastEnd) continue;
       const buf = bytes.subarray(0, end);
       try {
         const { trailer, entries } = readXrefChain(buf, xrefOffset);
