@@ -1,0 +1,4 @@
+export * from "./canonical.ts";
+export * from "./audit-chain.ts";
+export * from "./export.ts";
+export * from "./report-pdf.ts";
