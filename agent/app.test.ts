@@ -169,6 +169,21 @@ describe("agent: pairing", () => {
     expect((await call(a, loc)).status).toBe(410);
   });
 
+  it("lets the person see and remove pairings on the agent's home page", async () => {
+    const a = makeApp();
+    const tok = await pair(a, "https://other.example");
+    const page = await call(a, "/");
+    expect(page.text).toContain("https://other.example");
+    const id = /action="\/pairings\/([^/]+)\/remove"/.exec(page.text)![1]!;
+    const remove = (origin: string) =>
+      call(a, `/pairings/${id}/remove`, { method: "POST", headers: { Origin: origin, "Content-Type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ csrf: csrfOf(page.text) }).toString() });
+    expect((await remove("https://other.example")).status).toBe(403);
+    expect((await call(a, "/v1/certificates", { headers: { Origin: "https://other.example", Authorization: `Bearer ${tok}` } })).status).toBe(200);
+    const after = await remove(AGENT);
+    expect(after.text).toContain("Chưa có trang web nào được ghép nối");
+    expect((await call(a, "/v1/certificates", { headers: { Origin: "https://other.example", Authorization: `Bearer ${tok}` } })).status).toBe(403);
+  });
+
   it("refuses to pair a plain-http remote site or the agent itself", async () => {
     for (const origin of ["http://evil.example", AGENT, "null"]) {
       const r = await call(app, "/pair", { method: "POST", headers: { Origin: origin, "Content-Type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ tokenHash: hex(9) }).toString() });
@@ -329,6 +344,14 @@ describe("agent: certificates and signing on SoftHSM2", () => {
     expect(sixth.text).toContain("agent.rate-limited");
     clock = new Date(clock.getTime() + 61_000);
     expect((await consent(app, consentUrl, PIN)).text).toContain('data-signed="1"');
+  });
+
+  it("signs CMS signed attributes only, never arbitrary bytes", async () => {
+    for (const bytes of [new TextEncoder().encode("any bytes a page wants signed"), Uint8Array.of(0x31, 0x03, 0x04, 0x01, 0x00)]) {
+      const r = await api(app, token, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.main), documents: docs(1, { signedAttributes: Buffer.from(bytes).toString("base64") }) } });
+      expect(r.status).toBe(400);
+      expect(r.json().error.code).toBe("agent.invalid-request");
+    }
   });
 
   it("refuses an expired certificate before asking for the PIN (R10)", async () => {

@@ -33,7 +33,8 @@ import type { SigningLog, SigningLogEntry } from "./log/signing-log.ts";
 import type { TokenProvider } from "./tokens/provider.ts";
 import { checkSigningCertificate, describeCertificate, isoVietnam, toAgentError } from "./certificates/index.ts";
 import { SignRequests, viewOf, type SignRequestRecord } from "./signing/requests.ts";
-import { consentPage, consentResultPage, messagePage, pageHeaders, pairPage, type PendingPairingView } from "./pages/html.ts";
+import { signedAttributesProblem } from "./signing/signed-attributes.ts";
+import { consentPage, consentResultPage, homePage, messagePage, pageHeaders, pairPage, type PendingPairingView } from "./pages/html.ts";
 import { TokenError } from "./pkcs11/errors.ts";
 
 export interface AgentLimits {
@@ -179,8 +180,9 @@ export function createAgentApp(deps: AgentDeps) {
       const documents = [];
       for (const [i, d] of req.documents.entries()) {
         const der = new Uint8Array(Buffer.from(d.signedAttributes, "base64"));
-        if (der[0] !== 0x31) {
-          return errorResponse(c, 400, agentError("agent.invalid-request", `Văn bản thứ ${i + 1}: dữ liệu cần ký không phải thuộc tính ký CMS (DER SET).`, `documents.${i}.signedAttributes is not a DER SET`));
+        const problem = signedAttributesProblem(der);
+        if (problem) {
+          return errorResponse(c, 400, agentError("agent.invalid-request", `Văn bản thứ ${i + 1}: dữ liệu cần ký không phải thuộc tính ký CMS.`, `documents.${i}.signedAttributes: ${problem}`));
         }
         documents.push({ title: d.title, ...(d.number ? { number: d.number } : {}), sha256: d.sha256, signatureType: d.signatureType, signedAttributes: der });
       }
@@ -245,6 +247,10 @@ export function createAgentApp(deps: AgentDeps) {
   app.all("/v1/*", (c) => errorResponse(c, 404, agentError("agent.not-found", "Không có chức năng này.", "no such API route")));
 
   // ---- pairing (the agent's own pages) -------------------------------------------------
+  // The agent's pages take small forms only.
+  for (const path of ["/pair", "/pair/*", "/consent/*", "/pairings/*"]) {
+    app.use(path, bodyLimit({ maxSize: 64 * 1024, onError: (c) => html(c, messagePage("Không thực hiện", "Biểu mẫu quá lớn.", demo, "error", "error"), 400) }));
+  }
   // Form posts to the agent's own pages come only from those pages (not /pair itself, which the PWA posts to).
   const ownForm = requireOwnOriginForm({ ownOrigins: () => ownOrigins(port()) });
 
@@ -383,18 +389,20 @@ export function createAgentApp(deps: AgentDeps) {
     return html(c, consentResultPage(r, demo));
   }
 
-  app.get("/", (c) =>
-    html(
-      c,
-      messagePage(
-        "Chương trình ký số Văn thư số",
-        `Đang chạy tại ${agentOrigin()}. Thiết bị: ${deps.tokens.module.description}. Trang web đã ghép nối: ${deps.pairings.list().map((p) => p.origin).join(", ") || "chưa có"}.`,
-        demo,
-        "ok",
-        "home",
-      ),
-    ),
-  );
+  // ---- home: what runs, which sites are paired; unpairing from the agent's side --------
+  const homeCsrf = randomBytes(24).toString("base64url");
+  const home = (c: Context) => html(c, homePage({ origin: agentOrigin(), module: deps.tokens.module, pairings: [...deps.pairings.list()], csrf: homeCsrf }));
+  app.get("/", (c) => home(c));
+  app.post("/pairings/:id/remove", ownForm, async (c) => {
+    const form = await c.req.parseBody();
+    if (!sameSecret(String(form.csrf ?? ""), homeCsrf)) return html(c, messagePage("Không thực hiện", "Biểu mẫu không hợp lệ.", demo, "error", "error"), 403);
+    const p = deps.pairings.list().find((x) => x.id === c.req.param("id"));
+    if (p) {
+      deps.pairings.remove(p.id);
+      logEntry({ event: "unpaired", origin: p.origin });
+    }
+    return home(c);
+  });
 
   async function signBatch(r: SignRequestRecord, signer: Awaited<ReturnType<TokenProvider["openSigner"]>>): Promise<void> {
     r.state = "signing";

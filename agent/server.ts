@@ -2,7 +2,7 @@
  * The agent on the network: the Hono app behind @hono/node-server, bound to 127.0.0.1 only.
  */
 import { serve, type ServerType } from "@hono/node-server";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { AddressInfo } from "node:net";
 import { AGENT_DEFAULT_PORT } from "../shared/agent-protocol/index.ts";
@@ -61,7 +61,7 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<Runni
     log: new SigningLog(join(dataDir, "signing-log.jsonl")),
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.events ? { events: options.events } : {}),
-    ...(options.version ? { version: options.version } : {}),
+    version: options.version ?? packageVersion(),
   });
   const server: ServerType = await new Promise((resolveListen, reject) => {
     const s = serve({ fetch: app.fetch, port, hostname: "127.0.0.1" }, () => resolveListen(s));
@@ -80,4 +80,12 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<Runni
       await tokens.close();
     },
   };
+}
+
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
+  } catch {
+    return "0.0.0";
+  }
 }

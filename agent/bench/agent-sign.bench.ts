@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pkcs11js from "pkcs11js";
+import * as asn1js from "asn1js";
 import { DemoCertificationAuthority } from "../../shared/pki/demo-ca.ts";
 import { hashPairingToken, newPairingToken, pairingCodeFromHash } from "../../shared/agent-protocol/index.ts";
 import { SoftHsm, softHsmInstalled } from "../../test/support/softhsm.ts";
@@ -33,11 +34,18 @@ const ca = await DemoCertificationAuthority.create({}, webcrypto as unknown as C
 await hsm.initToken("Bench", PIN);
 const id = await hsm.provision(ca, { tokenLabel: "Bench", pin: PIN, commonName: "Benchmark", keyLabel: "bench" });
 // Realistic size: PAdES signed attributes are ~1.5 KB with signing-certificate-v2.
-const data = Array.from({ length: N }, (_, i) => {
-  const pad = new Uint8Array(1500).fill(i);
-  const content = Uint8Array.of(0x04, 0x82, pad.length >> 8, pad.length & 0xff, ...pad);
-  return Uint8Array.of(0x31, 0x82, content.length >> 8, content.length & 0xff, ...content);
-});
+const attr = (oid: string, value: asn1js.AsnType) => new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: oid }), new asn1js.Set({ value: [value] })] });
+const data = Array.from({ length: N }, (_, i) =>
+  new Uint8Array(
+    new asn1js.Set({
+      value: [
+        attr("1.2.840.113549.1.9.3", new asn1js.ObjectIdentifier({ value: "1.2.840.113549.1.7.1" })),
+        attr("1.2.840.113549.1.9.4", new asn1js.OctetString({ valueHex: new Uint8Array(32).fill(i).buffer })),
+        attr("1.2.840.113549.1.9.16.2.47", new asn1js.OctetString({ valueHex: new Uint8Array(1400).fill(i).buffer })),
+      ],
+    }).toBER(),
+  ),
+);
 
 function best(xs: number[]): number {
   return Math.min(...xs);

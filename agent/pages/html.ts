@@ -6,7 +6,13 @@
 import { DEMO_LABEL } from "../../shared/pki/demo-ca.ts";
 import { SIGNATURE_TYPE_LABEL_VI, type AgentError } from "../../shared/agent-protocol/index.ts";
 import type { SignRequestRecord } from "../signing/requests.ts";
-import { formatDateVi } from "../certificates/index.ts";
+import { formatDateVi, isoVietnam } from "../certificates/index.ts";
+
+/** hh:mm dd/mm/yyyy, Vietnam time. */
+function timeVi(d: Date): string {
+  const iso = isoVietnam(d);
+  return `${iso.slice(11, 16)} ${formatDateVi(d)}`;
+}
 
 export const pageHeaders: Record<string, string> = {
   "Content-Type": "text/html; charset=utf-8",
@@ -93,7 +99,7 @@ ${c.organization ? `<tr><th>Cơ quan, tổ chức</th><td>${esc(c.organization)}
 <h2>Văn bản sẽ được ký (${n})</h2>
 <table id="documents"><tr><th>#</th><th>Tên loại và trích yếu</th><th>Số, ký hiệu</th><th>Loại chữ ký</th><th>SHA-256 của tệp</th></tr>
 ${rows}</table>
-<p>Yêu cầu hết hạn lúc ${esc(r.expiresAt.toISOString())}.</p>
+<p>Yêu cầu hết hạn lúc ${esc(timeVi(r.expiresAt))}.</p>
 ${errorBox(error)}
 <form method="post" action="/consent/${esc(r.id)}" autocomplete="off">
 <input type="hidden" name="csrf" value="${esc(r.csrf)}">
@@ -116,4 +122,29 @@ export function consentResultPage(r: SignRequestRecord, demo: boolean): string {
       ? `<div class="ok" id="result" data-signed="${signed}" data-total="${n}">Đã ký xong ${signed}/${n} văn bản. Kết quả đã được gửi về ứng dụng.</div>`
       : `<div class="error" id="result" data-signed="${signed}" data-total="${n}" data-code="${esc(firstError?.code ?? r.error?.code ?? "")}">Đã ký ${signed}/${n} văn bản. ${esc(firstError?.messageVi ?? r.error?.messageVi ?? "")}</div>`;
   return layout("Kết quả ký số", `${body}<p>Bạn có thể đóng cửa sổ này.</p>`, demo);
+}
+
+export interface HomeView {
+  origin: string;
+  module: { path: string; description: string; demo: boolean };
+  pairings: { id: string; origin: string; appName: string; pairedAt: string }[];
+  csrf: string;
+}
+
+/** The agent's home page: what it runs with, and the paired sites, each of which the person can unpair. */
+export function homePage(v: HomeView): string {
+  const rows = v.pairings
+    .map(
+      (p) => `<tr><td class="origin-cell">${esc(p.origin)}</td><td>${esc(p.appName)}</td><td>${esc(p.pairedAt)}</td>
+<td><form method="post" action="/pairings/${esc(p.id)}/remove"><input type="hidden" name="csrf" value="${esc(v.csrf)}"><button type="submit" id="unpair-${esc(p.id)}">Hủy ghép nối</button></form></td></tr>`,
+    )
+    .join("\n");
+  return layout(
+    "Chương trình ký số Văn thư số",
+    `<p id="home">Đang chạy tại <b>${esc(v.origin)}</b>. Thiết bị ký số: ${esc(v.module.description)} (<span class="hash">${esc(v.module.path)}</span>).</p>
+<h2>Trang web đã ghép nối</h2>
+${v.pairings.length ? `<table id="pairings"><tr><th>Địa chỉ</th><th>Ứng dụng</th><th>Ghép nối lúc</th><th></th></tr>${rows}</table>` : `<p id="pairings">Chưa có trang web nào được ghép nối.</p>`}
+<p>Mỗi lần ký, trang web đã ghép nối vẫn phải mở trang xác nhận này và bạn phải nhập mã PIN tại đây.</p>`,
+    v.module.demo,
+  );
 }

@@ -2,6 +2,8 @@
  * Helpers for driving the agent as a browser would: pairing through its own page, and
  * building CMS signed-attribute DER to sign.
  */
+import * as asn1js from "asn1js";
+import { createHash } from "node:crypto";
 import { hashPairingToken, newPairingToken, pairingCodeFromHash } from "../../shared/agent-protocol/index.ts";
 
 export interface Requester {
@@ -33,11 +35,18 @@ export async function pair(app: Requester, origin: string, agent = AGENT): Promi
   return token;
 }
 
-/** A DER SET OF with arbitrary content: stands in for CMS signed attributes in API tests. */
+/** CMS signed attributes (content-type, message-digest) for document i, as the engine would make them. */
 export function fakeSignedAttributes(i: number): Uint8Array {
-  const content = new TextEncoder().encode(`signed attributes of document ${i}`);
-  const octet = Uint8Array.of(0x04, content.length, ...content);
-  return Uint8Array.of(0x31, octet.length, ...octet);
+  const attr = (oid: string, value: asn1js.AsnType) => new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: oid }), new asn1js.Set({ value: [value] })] });
+  const digest = createHash("sha256").update(`document ${i}`).digest();
+  return new Uint8Array(
+    new asn1js.Set({
+      value: [
+        attr("1.2.840.113549.1.9.3", new asn1js.ObjectIdentifier({ value: "1.2.840.113549.1.7.1" })),
+        attr("1.2.840.113549.1.9.4", new asn1js.OctetString({ valueHex: new Uint8Array(digest).buffer })),
+      ],
+    }).toBER(),
+  );
 }
 
 export function hex(n: number): string {
