@@ -33,6 +33,9 @@ beforeAll(async () => {
   const ca = await DemoCertificationAuthority.create({}, webcrypto as unknown as Crypto);
   await hsm.initToken("Org", PIN);
   await hsm.provision(ca, { tokenLabel: "Org", pin: PIN, commonName: "ỦY BAN NHÂN DÂN PHƯỜNG HỒNG BÀNG", organization: "UBND thành phố Hải Phòng", keyLabel: "org" });
+  await hsm.initToken("Keys", PIN);
+  await hsm.provision(ca, { tokenLabel: "Keys", pin: PIN, commonName: "Khóa EC P-256", keyLabel: "ec", keyType: "EC" });
+  await hsm.provision(ca, { tokenLabel: "Keys", pin: PIN, commonName: "Khóa RSA 3072", keyLabel: "rsa3072", bits: 3072 });
   agent = await startAgent({ module: hsm.module, port: 0, dataDir: join(dir, "agent"), say: () => undefined });
   const token = await pair(http, ORIGIN, agent.url);
   client = new AgentClient({ baseUrl: agent.url, token, headers: { Origin: ORIGIN } });
@@ -49,13 +52,14 @@ describe("AgentClient", () => {
     expect((await new AgentClient({ baseUrl: agent.url, headers: { Origin: ORIGIN } }).status()).paired).toBe(false);
     const s = await client.status();
     expect(s.paired).toBe(true);
-    expect(s.tokens?.map((t) => t.label)).toEqual(["Org"]);
-    const [cert] = await client.certificates();
-    expect(cert?.commonName).toBe("ỦY BAN NHÂN DÂN PHƯỜNG HỒNG BÀNG");
+    expect(s.tokens?.map((t) => t.label).sort()).toEqual(["Keys", "Org"]);
+    const certs = await client.certificates();
+    expect(certs.find((c) => c.keyLabel === "org")?.commonName).toBe("ỦY BAN NHÂN DÂN PHƯỜNG HỒNG BÀNG");
+    expect(certs.find((c) => c.keyLabel === "ec")?.keyAlgorithm).toBe("EC");
   });
 
   it("signs three electronic copies (sao y) as the organisation with one consent through agentBatch", async () => {
-    const [cert] = await client.certificates();
+    const cert = (await client.certificates()).find((c) => c.keyLabel === "org");
     const inputs = await Promise.all([1, 2, 3].map(() => officialDocumentPdf()));
     const batch = agentBatch(cert!, inputs.map((_, i) => ({ title: `Quyết định ${i + 1}`, number: `${i + 1}/QĐ-UBND`, sha256: hex(i + 1), signatureType: "copy" as const })));
     const engines = inputs.map((pdf, i) => signPdf(pdf, { type: "copy", signer: batch.signers[i]!, copyForm: "sao y", org: "UBND phường Hồng Bàng", font: TINOS }));
@@ -73,8 +77,25 @@ describe("AgentClient", () => {
     }
   });
 
+  for (const keyLabel of ["ec", "rsa3072"]) {
+    it(`signs with a ${keyLabel} key on the token; valid in pdfsig`, async () => {
+      const cert = (await client.certificates()).find((c) => c.keyLabel === keyLabel)!;
+      const batch = agentBatch(cert, [{ title: "Bản sao", sha256: hex(5), signatureType: "copy" }]);
+      const engine = signPdf(await officialDocumentPdf(), { type: "copy", signer: batch.signers[0]!, copyForm: "sao y", org: "UBND phường Hồng Bàng", font: TINOS });
+      const created = await client.createSignRequest(await Promise.race([batch.request, engine.then(() => Promise.reject(new Error("engine finished without the agent")))]));
+      const page = await (await fetch(created.consentUrl)).text();
+      await fetch(created.consentUrl, { method: "POST", headers: { Origin: agent.url }, body: new URLSearchParams({ csrf: csrfOf(page), pin: PIN, action: "sign" }) });
+      const view = await client.waitForSignRequest(created.id, { intervalMs: 50 });
+      expect(view.signatureAlgorithm).toBe(keyLabel === "ec" ? "ECDSA" : "RSASSA-PKCS1-v1_5");
+      batch.deliver(view);
+      const f = join(dir, `${keyLabel}.pdf`);
+      writeFileSync(f, (await engine).bytes);
+      expect((await pdfsig(f)).map((s) => s.valid)).toEqual([true]);
+    });
+  }
+
   it("hands the engines the failure when the person refuses", async () => {
-    const [cert] = await client.certificates();
+    const cert = (await client.certificates()).find((c) => c.keyLabel === "org");
     const batch = agentBatch(cert!, [{ title: "Công văn", sha256: hex(9), signatureType: "copy" }]);
     const engine = signPdf(await officialDocumentPdf(), { type: "copy", signer: batch.signers[0]!, copyForm: "sao y", org: "UBND phường Hồng Bàng", font: TINOS });
     const created = await client.createSignRequest(await Promise.race([batch.request, engine.then(() => Promise.reject(new Error("engine finished without the agent")))]));
@@ -85,7 +106,7 @@ describe("AgentClient", () => {
   });
 
   it("surfaces the agent's refusals and an agent that is not running, in Vietnamese", async () => {
-    const [cert] = await client.certificates();
+    const cert = (await client.certificates()).find((c) => c.keyLabel === "org");
     const e = await client
       .createSignRequest({ certificateId: cert!.id, documents: [{ title: "Mật", sha256: hex(1), signatureType: "signer", secrecy: "Tuyệt mật", signedAttributes: "MQA=" }] })
       .catch((x) => x);
