@@ -1,0 +1,125 @@
+/** Each difference-analysis rule on its own: what it clears, and what falls through to "disallowed". */
+import { describe, it, expect } from "vitest";
+import { PdfFile } from "../pdf/document.ts";
+import { analyseUpdate } from "./rules.ts";
+import { buildPdf, stream, appendUpdate } from "../../../test/verify/corpus.ts";
+
+const base = buildPdf([
+  { num: 1, body: "<< /Type /Catalog /Pages 2 0 R /AcroForm 10 0 R /Metadata 11 0 R >>" },
+  { num: 2, body: "<< /Type /Pages /Kids [3 0 R] /Count 1 >>" },
+  { num: 3, body: "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> /Annots [12 0 R] >>" },
+  { num: 4, body: stream("BT /F1 12 Tf 72 760 Td (Noi dung) Tj ET") },
+  { num: 5, body: "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>" },
+  { num: 10, body: "<< /Fields [12 0 R] >>" },
+  { num: 11, body: stream("<x:xmpmeta/>", "/Type /Metadata /Subtype /XML") },
+  { num: 12, body: "<< /FT /Sig /T (Empty) /Type /Annot /Subtype /Widget /Rect [300 100 500 150] /P 3 0 R >>" },
+]).bytes;
+
+function analyse(update: Uint8Array) {
+  const f = PdfFile.open(update);
+  return analyseUpdate(f.view(f.revisions.length - 2), f.view(f.revisions.length - 1));
+}
+
+const sigDict = "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /ByteRange [0 0 0 0] /Contents <00> >>";
+
+describe("unchanged-objects", () => {
+  it("an object written again unchanged is cleared at level NONE", () => {
+    const u = analyse(appendUpdate(base, [{ num: 4, body: stream("BT /F1 12 Tf 72 760 Td (Noi dung) Tj ET") }]));
+    expect(u.disallowed).toEqual([]);
+    expect(u.level).toBe("NONE");
+  });
+});
+
+describe("trailer", () => {
+  it("a new /Root is disallowed", () => {
+    const u = analyse(appendUpdate(base, [{ num: 20, body: "<< /Type /Catalog /Pages 2 0 R >>" }], {}, { root: "20 0 R" }));
+    expect(u.disallowed.map((d) => d.rule)).toContain("trailer");
+  });
+});
+
+describe("catalog", () => {
+  it("adding /DSS is allowed; adding /OpenAction is not", () => {
+    const ok = analyse(appendUpdate(base, [{ num: 21, body: "<< /Certs [] >>" }, { num: 1, body: "<< /Type /Catalog /Pages 2 0 R /AcroForm 10 0 R /Metadata 11 0 R /DSS 21 0 R >>" }]));
+    expect(ok.disallowed).toEqual([]);
+    expect(ok.level).toBe("LTA_UPDATES");
+    const bad = analyse(appendUpdate(base, [{ num: 1, body: "<< /Type /Catalog /Pages 2 0 R /AcroForm 10 0 R /Metadata 11 0 R /OpenAction [3 0 R /Fit] >>" }]));
+    expect(bad.disallowed[0]!.what).toMatch(/catalog changed: \/OpenAction/);
+  });
+});
+
+describe("acroform + signature-fields + page-annots", () => {
+  it("a new signed signature field with its widget on the page and its appearance: FORM_FILLING", () => {
+    const u = analyse(
+      appendUpdate(base, [
+        { num: 10, body: "<< /Fields [12 0 R 22 0 R] /SigFlags 3 >>" },
+        { num: 22, body: "<< /FT /Sig /T (Ky2) /V 23 0 R /Type /Annot /Subtype /Widget /Rect [50 50 150 100] /P 3 0 R /AP << /N 24 0 R >> >>" },
+        { num: 23, body: sigDict },
+        { num: 24, body: stream("0 0 1 rg 0 0 100 50 re f", "/Type /XObject /Subtype /Form /BBox [0 0 100 50]") },
+        { num: 3, body: "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> /Annots [12 0 R 22 0 R] >>" },
+      ]),
+    );
+    expect(u.disallowed).toEqual([]);
+    expect(u.level).toBe("FORM_FILLING");
+  });
+
+  it("removing a field from /Fields is disallowed", () => {
+    const u = analyse(appendUpdate(base, [{ num: 10, body: "<< /Fields [] >>" }]));
+    expect(u.disallowed.length).toBeGreaterThan(0);
+  });
+
+  it("the existing empty signature field may be signed (gains /V and an appearance)", () => {
+    const u = analyse(
+      appendUpdate(base, [
+        { num: 12, body: "<< /FT /Sig /T (Empty) /V 25 0 R /Type /Annot /Subtype /Widget /Rect [300 100 500 150] /P 3 0 R /AP << /N 26 0 R >> >>" },
+        { num: 25, body: sigDict },
+        { num: 26, body: stream("0 0 1 rg 0 0 200 50 re f", "/Type /XObject /Subtype /Form /BBox [0 0 200 50]") },
+      ]),
+    );
+    expect(u.disallowed).toEqual([]);
+  });
+
+  it("moving the empty signature field's rectangle is disallowed", () => {
+    const u = analyse(appendUpdate(base, [{ num: 12, body: "<< /FT /Sig /T (Empty) /V 25 0 R /Type /Annot /Subtype /Widget /Rect [0 0 595 842] /P 3 0 R >>" }, { num: 25, body: sigDict }]));
+    expect(u.disallowed.length).toBeGreaterThan(0);
+  });
+
+  it("a new text field is disallowed", () => {
+    const u = analyse(appendUpdate(base, [{ num: 10, body: "<< /Fields [12 0 R 27 0 R] >>" }, { num: 27, body: "<< /FT /Tx /T (Them) /V (x) >>" }]));
+    expect(u.disallowed.map((d) => d.what).join()).toMatch(/not a signature field/);
+  });
+
+  it("an invisible new empty signature field is allowed; a visible one is not", () => {
+    const make = (rect: string) =>
+      analyse(
+        appendUpdate(base, [
+          { num: 10, body: "<< /Fields [12 0 R 28 0 R] >>" },
+          { num: 28, body: `<< /FT /Sig /T (Trong) /Type /Annot /Subtype /Widget /Rect ${rect} /P 3 0 R /AP << /N 29 0 R >> >>` },
+          { num: 29, body: stream("1 1 1 rg 0 0 595 842 re f", "/Type /XObject /Subtype /Form /BBox [0 0 595 842]") },
+        ]),
+      );
+    expect(make("[0 0 0 0]").disallowed).toEqual([]);
+    expect(make("[0 0 595 842]").disallowed.map((d) => d.what).join()).toMatch(/draws on the page/);
+  });
+});
+
+describe("metadata", () => {
+  it("new /Info and a rewritten XMP stream are allowed", () => {
+    const u = analyse(appendUpdate(base, [{ num: 30, body: "<< /Producer (x) >>" }, { num: 11, body: stream("<x:xmpmeta>2</x:xmpmeta>", "/Type /Metadata /Subtype /XML") }], { Info: "30 0 R" }));
+    expect(u.disallowed).toEqual([]);
+  });
+});
+
+describe("file-structure and freed-objects", () => {
+  it("an unreferenced new object is harmless; freeing a used object is not", () => {
+    expect(analyse(appendUpdate(base, [{ num: 31, body: "(orphan)" }])).disallowed).toEqual([]);
+    expect(analyse(appendUpdate(base, [{ num: 5, free: true }])).disallowed.map((d) => d.rule)).toContain("freed-objects");
+  });
+});
+
+describe("not cleared", () => {
+  it("a changed content stream, a changed font, a new page: each disallowed", () => {
+    expect(analyse(appendUpdate(base, [{ num: 4, body: stream("BT ET") }])).disallowed[0]!.what).toMatch(/object 4 was replaced/);
+    expect(analyse(appendUpdate(base, [{ num: 5, body: "<< /Type /Font /Subtype /Type1 /BaseFont /Courier >>" }])).disallowed[0]!.what).toMatch(/\/Font object 5/);
+    expect(analyse(appendUpdate(base, [{ num: 2, body: "<< /Type /Pages /Kids [3 0 R 32 0 R] /Count 2 >>" }, { num: 32, body: "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>" }])).level).toBe("OTHER");
+  });
+});
