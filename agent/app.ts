@@ -18,7 +18,6 @@ import {
   type CertificateInfo,
   type StatusResponse,
 } from "../shared/agent-protocol/index.ts";
-import { isClassified, SECRECY_REFUSAL_VI } from "../shared/domain/secrecy.ts";
 import { VanthuError } from "../shared/errors.ts";
 import { hostGuard } from "./guards/host/index.ts";
 import { corsForPairedOrigins } from "./guards/cors/index.ts";
@@ -27,6 +26,7 @@ import { requirePairingToken } from "./guards/pairing-token/index.ts";
 import { requireJsonBody } from "./guards/json-body/index.ts";
 import { RateLimiter, rateLimit } from "./guards/rate-limit/index.ts";
 import { requireOwnOriginForm } from "./guards/page-form/index.ts";
+import { refuseClassified } from "./guards/classified/index.ts";
 import { agentError, errorResponse, ownOrigins, type AgentEnv } from "./http.ts";
 import type { PairingStore } from "./pairing/store.ts";
 import type { SigningLog, SigningLogEntry } from "./log/signing-log.ts";
@@ -156,19 +156,14 @@ export function createAgentApp(deps: AgentDeps) {
   app.post(
     "/v1/sign-requests",
     rateLimit({ limiter: signLimiter, key: (c) => (c as Context<AgentEnv>).get("pairing").id, what: "yêu cầu ký" }),
+    // R9 first, before anything of the request is kept.
+    refuseClassified({ onRefused: (origin) => logEntry({ event: "batch-refused", origin, error: { code: "domain.classified", messageEn: "classified document refused (R9)" } }) }),
     async (c) => {
       let raw: unknown;
       try {
         raw = await c.req.json();
       } catch {
         return errorResponse(c, 400, agentError("agent.bad-json", "Yêu cầu ký không đọc được (JSON hỏng).", "malformed JSON"));
-      }
-      // R9 first, before anything of the request is kept.
-      const docs = (raw as { documents?: { secrecy?: unknown }[] })?.documents;
-      if (Array.isArray(docs) && docs.some((d) => isClassified(d?.secrecy as string))) {
-        const pairing = c.get("pairing");
-        logEntry({ event: "batch-refused", origin: pairing.origin, error: { code: "domain.classified", messageEn: "classified document refused (R9)" } });
-        return errorResponse(c, 422, agentError("domain.classified", SECRECY_REFUSAL_VI, "classified document (Mật/Tối mật/Tuyệt mật) refused (R9)"));
       }
       const parsed = CreateSignRequestSchema.safeParse(raw);
       if (!parsed.success) {
