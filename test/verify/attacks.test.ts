@@ -10,7 +10,7 @@ import { describe, it, expect, beforeAll } from "vitest";
 import { verifyPdf, type VerifyOptions, type ValidationReport } from "../../shared/verify/index.ts";
 import { PdfFile } from "../../shared/verify/pdf/document.ts";
 import { locateSignatures } from "../../shared/verify/pdf/signatures.ts";
-import { DemoCertificationAuthority, issue, signLibpdf, nssDatabase, signPdfsig, buildPdf, stream, appendUpdate, offsetOf, lastTrailer, type Identity } from "./corpus.ts";
+import { DemoCertificationAuthority, issue, signLibpdf, certifyPdf, nssDatabase, signPdfsig, buildPdf, stream, appendUpdate, offsetOf, lastTrailer, type Identity } from "./corpus.ts";
 
 let root: DemoCertificationAuthority;
 let signer: Identity;
@@ -387,5 +387,52 @@ describe("signature wrapping (SWA)", () => {
     expect(r.signatures[0]!.subIndication).toMatch(/FORMAT_FAILURE|HASH_FAILURE/);
     expect(r.signatures[0]!.findings.map((f) => f.detail).join("\n")).toMatch(/not the end of a revision/);
     void offsetOf;
+  });
+});
+
+describe("DocMDP (certification signatures)", () => {
+  const plain = () =>
+    buildPdf([
+      { num: 1, body: "<< /Type /Catalog /Pages 2 0 R >>" },
+      { num: 2, body: "<< /Type /Pages /Kids [3 0 R] /Count 1 >>" },
+      { num: 3, body: "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>" },
+      { num: 4, body: stream("BT /F1 14 Tf 72 760 Td (QUYET DINH) Tj ET") },
+      { num: 5, body: "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>" },
+    ]).bytes;
+
+  it("a certification signature alone is valid and reports its permission", async () => {
+    const r = await verifyPdf(await certifyPdf(plain(), signer, 1), opts);
+    expect(r.status).toBe("valid");
+    expect(r.signatures[0]).toMatchObject({ field: "Certify", docMdp: 1, indication: "TOTAL_PASSED" });
+  });
+
+  it("P=1 (no changes): a later approval signature is a disallowed change", async () => {
+    const certified = await certifyPdf(plain(), signer, 1);
+    const r = await verifyPdf(await signLibpdf(certified, signer, { fieldName: "Later" }), opts);
+    expect(r.status).toBe("invalid");
+    expect(r.signatures[0]!.modifiedAfter).toBe("disallowed");
+    expect(r.signatures[0]!.changes.disallowed.join()).toMatch(/DocMDP P=1/);
+    expect(r.signatures[1]!.indication).toBe("TOTAL_PASSED");
+  });
+
+  it("P=1: validation data (DSS) may still be added", async () => {
+    const certified = await certifyPdf(plain(), signer, 1);
+    const cat = findCatalog(certified);
+    const crl = opts.crls![0]!;
+    const updated = appendUpdate(certified, [
+      { num: 70, body: `<< /Length ${crl.length} >>\nstream\n${Buffer.from(crl).toString("latin1")}\nendstream` },
+      { num: 71, body: "<< /CRLs [70 0 R] >>" },
+      { num: cat.num, body: cat.body.replace(/>>\s*$/, " /DSS 71 0 R >>") },
+    ]);
+    const r = await verifyPdf(updated, opts);
+    expect(r.status).toBe("valid");
+    expect(r.signatures[0]!.modifiedAfter).toBe("allowed");
+  });
+
+  it("P=2 (form filling and signing): a later signature is allowed", async () => {
+    const certified = await certifyPdf(plain(), signer, 2);
+    const r = await verifyPdf(await signLibpdf(certified, signer, { fieldName: "Later" }), opts);
+    expect(r.status).toBe("valid");
+    expect(r.signatures.map((s) => s.modifiedAfter)).toEqual(["allowed", "none"]);
   });
 });

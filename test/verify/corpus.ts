@@ -235,3 +235,40 @@ export function stream(content: string, dict = ""): string {
 export function offsetOf(pdf: Uint8Array, needle: string, from = 0): number {
   return Buffer.from(pdf).toString("latin1").indexOf(needle, from);
 }
+
+/**
+ * A certification signature (DocMDP, ISO 32000 §12.8.2.2) over a hand-written PDF from
+ * `buildPdf` whose catalog is object 1 and first page object 3: @libpdf/core cannot make
+ * one, so the update is written here and signed with the lead's CMS builder.
+ */
+export async function certifyPdf(pdf: Uint8Array, id: Identity, p: 1 | 2 | 3, catalogBody = "<< /Type /Catalog /Pages 2 0 R"): Promise<Uint8Array> {
+  const { size } = lastTrailer(pdf);
+  const S = size, F = size + 1;
+  const placeholder = "0".repeat(16384);
+  const withPlaceholder = appendUpdate(pdf, [
+    { num: 1, body: `${catalogBody} /AcroForm << /Fields [${F} 0 R] /SigFlags 3 >> /Perms << /DocMDP ${S} 0 R >> >>` },
+    {
+      num: S,
+      body: `<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /Reference [<< /Type /SigRef /TransformMethod /DocMDP /TransformParams << /Type /TransformParams /P ${p} /V /1.2 >> >>] /M (D:${new Date().toISOString().replace(/[-:T]/g, "").slice(0, 14)}Z) /ByteRange [0 0000000000 0000000000 0000000000] /Contents <${placeholder}> >>`,
+    },
+    { num: F, body: `<< /FT /Sig /T (Certify) /V ${S} 0 R /Type /Annot /Subtype /Widget /Rect [0 0 0 0] /F 132 /P 3 0 R >>` },
+  ]);
+  const text = Buffer.from(withPlaceholder).toString("latin1");
+  const b = text.lastIndexOf(`<${placeholder}>`);
+  const c = b + placeholder.length + 2;
+  const d = text.length - c;
+  const br = `/ByteRange [0 ${String(b).padStart(10, "0")} ${String(c).padStart(10, "0")} ${String(d).padStart(10, "0")}]`;
+  const filled = text.replace("/ByteRange [0 0000000000 0000000000 0000000000]", br);
+  const bytes = new Uint8Array(Buffer.from(filled, "latin1"));
+  const signed = new Uint8Array(b + (bytes.length - c));
+  signed.set(bytes.subarray(0, b));
+  signed.set(bytes.subarray(c), b);
+  const { prepareSignerInfo, assembleSignedData } = await import("../../shared/pki/cms-build.ts");
+  const documentDigest = new Uint8Array(await crypto.subtle.digest("SHA-256", signed));
+  const prepared = await prepareSignerInfo({ documentDigest, certificate: der(id.certificate), digestAlgorithm: "SHA-256", signatureAlgorithm: "RSASSA-PKCS1-v1_5" });
+  const signature = new Uint8Array(await crypto.subtle.sign({ name: "RSASSA-PKCS1-v1_5" }, id.privateKey, prepared.signedAttributesDer as BufferSource));
+  const cms = assembleSignedData({ prepared, signature, certificates: [der(id.certificate), ...id.chain], digestAlgorithm: "SHA-256" });
+  const hex = Buffer.from(cms).toString("hex").toUpperCase().padEnd(placeholder.length, "0");
+  bytes.set(Buffer.from(hex, "latin1"), b + 1);
+  return bytes;
+}
