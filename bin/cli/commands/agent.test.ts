@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { tool } from "../../../test/support/tools.ts";
+import { pair } from "../../../test/agent/helpers.ts";
 
 const VANTHU = fileURLToPath(new URL("../../vanthu.mjs", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "vanthu-cli-agent-"));
@@ -43,9 +44,19 @@ describe("vanthu agent", () => {
     expect(await agent.stop()).toBe(0);
   });
 
-  it("reuses the demo token it initialised before", async () => {
+  it("reuses the demo token it initialised before: a person's and an organisation's demo certificate", async () => {
     const agent = await startAgent(["--port", "0", "--data-dir", dir]);
     expect(agent.stderr()).toMatch(/VANTHU DEMO/);
+    const origin = "http://127.0.0.1:8080";
+    const token = await pair({ request: (url, init) => fetch(url, { ...init, redirect: "manual" }) }, origin, agent.url);
+    const { certificates } = await (await fetch(`${agent.url}/v1/certificates`, { headers: { Origin: origin, Authorization: `Bearer ${token}` } })).json();
+    expect(certificates.map((c: { title?: string; commonName: string }) => c.title ?? c.commonName).sort()).toEqual(["Chủ tịch", "ỦY BAN NHÂN DÂN XÃ DEMO"]);
+    for (const c of certificates) {
+      expect(c.isDemo).toBe(true);
+      expect(c.usable).toBe(true);
+      expect(c.subject).toContain("CHỈ DÙNG THỬ");
+      expect(c.chain).toHaveLength(1);
+    }
     expect(await agent.stop()).toBe(0);
   });
 
