@@ -68,6 +68,8 @@ export const DEFAULT_LIMITS = {
 export interface AgentEvents {
   /** After each document of a batch is signed (progress on the console). */
   documentSigned?(e: { requestId: string; index: number; total: number }): void | Promise<void>;
+  /** After a batch ends, signed or not. */
+  batchFinished?(e: { requestId: string; origin: string; signed: number; total: number; certificate: string; error?: AgentError }): void;
 }
 
 export interface AgentDeps {
@@ -123,7 +125,7 @@ export function createAgentApp(deps: AgentDeps) {
     const m = /^Bearer (.+)$/.exec(c.req.header("authorization") ?? "");
     if (origin && m) {
       const h = createHash("sha256").update(m[1]!).digest("hex");
-      paired = deps.pairings.pairingsFor(origin).some((p) => p.tokenHash === h);
+      paired = deps.pairings.pairingsFor(origin).some((p) => sameSecret(p.tokenHash, h));
     }
     const body: StatusResponse = { agent: "vanthu-agent", version: deps.version ?? "0.1.0", protocolVersion: AGENT_PROTOCOL_VERSION, paired };
     if (paired) {
@@ -421,6 +423,14 @@ export function createAgentApp(deps: AgentDeps) {
     const failed = r.results.find((x) => x.status === "failed");
     r.state = failed ? "failed" : "completed";
     if (failed?.status === "failed") r.error = failed.error;
+    deps.events?.batchFinished?.({
+      requestId: r.id,
+      origin: r.origin,
+      signed: r.results.filter((x) => x.status === "signed").length,
+      total: r.results.length,
+      certificate: r.certificate.commonName,
+      ...(r.error ? { error: r.error } : {}),
+    });
     logEntry({
       event: failed ? "batch-failed" : "batch-signed",
       origin: r.origin,

@@ -14,6 +14,7 @@ import { openDemoTokens } from "./demo/index.ts";
 import type { TokenProvider } from "./tokens/provider.ts";
 import { tokenErrors } from "./pkcs11/errors.ts";
 import { KNOWN_TOKEN_DRIVERS } from "./drivers.ts";
+import { isoVietnam } from "./certificates/index.ts";
 
 export interface StartAgentOptions {
   /** PKCS#11 library of the token; absent: demo mode. */
@@ -60,7 +61,13 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<Runni
     pairings: new PairingStore(join(dataDir, "pairings.json")),
     log: new SigningLog(join(dataDir, "signing-log.jsonl")),
     ...(options.limits ? { limits: options.limits } : {}),
-    ...(options.events ? { events: options.events } : {}),
+    events: {
+      ...options.events,
+      batchFinished: (e) => {
+        say(`${isoVietnam(new Date())} đã ký ${e.signed}/${e.total} văn bản cho ${e.origin} bằng chứng thư "${e.certificate}"${e.error ? ` — ${e.error.messageVi}` : ""}`);
+        options.events?.batchFinished?.(e);
+      },
+    },
     version: options.version ?? packageVersion(),
   });
   const server: ServerType = await new Promise((resolveListen, reject) => {
