@@ -52,7 +52,7 @@ async function answer(body: Uint8Array): Promise<Uint8Array> {
       certID,
       certStatus: when
         ? new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 1 }, value: [new asn1js.GeneralizedTime({ valueDate: when })] })
-        : new asn1js.Primitive({ idBlock: { tagClass: 3, tagNumber: 0 }, lenBlockLength: 1 }),
+        : new asn1js.Primitive({ idBlock: { tagClass: 3, tagNumber: 0 } }),
       thisUpdate: new Date(),
       nextUpdate: new Date(Date.now() + 86400e3),
     }),

@@ -62,7 +62,7 @@ const bigVerify = median(await Promise.all(Array.from({ length: RUNS_BIG }, () =
   return xs;
 }));
 const bigHashRuns: number[] = [];
-for (let i = 0; i < RUNS_BIG; i++) bigHashRuns.push(await timeIt(() => crypto.subtle.digest("SHA-256", big)));
+for (let i = 0; i < RUNS_BIG; i++) bigHashRuns.push(await timeIt(() => crypto.subtle.digest("SHA-256", big as Uint8Array<ArrayBuffer>)));
 const bigHash = median(bigHashRuns);
 const bigPdfsigRuns: number[] = [];
 for (let i = 0; i < RUNS_BIG; i++) bigPdfsigRuns.push(await timeIt(() => pdfsig(bigFile)));
@@ -72,7 +72,7 @@ const smallVerify = (await timeIt(async () => {
   for (const s of small) await verifyPdf(s, opts);
 })) / SMALL;
 const smallHash = (await timeIt(async () => {
-  for (const s of small) await crypto.subtle.digest("SHA-256", s);
+  for (const s of small) await crypto.subtle.digest("SHA-256", s as Uint8Array<ArrayBuffer>);
 })) / SMALL;
 const smallPdfsig = (await timeIt(() => {
   for (const f of smallFiles) pdfsig(f);

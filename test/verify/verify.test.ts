@@ -275,7 +275,7 @@ describe("tampering and damaged files", () => {
     const signed = await signLibpdf(base, good);
     const sd = signedDataOf(signed);
     const sig = new Uint8Array(sd.signerInfos[0]!.signature.valueBlock.valueHexView);
-    sig[10] ^= 0xff;
+    sig[10] = sig[10]! ^ 0xff;
     sd.signerInfos[0]!.signature = new asn1js.OctetString({ valueHex: sig });
     const r = await verifyPdf(replaceCms(signed, encode(sd)), await options());
     expect(r.signatures[0]).toMatchObject({ indication: "TOTAL_FAILED", subIndication: "SIG_CRYPTO_FAILURE" });
