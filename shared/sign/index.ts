@@ -8,7 +8,7 @@ import { assembleSignedData, digest, prepareSignerInfo } from "../pki/cms-build.
 import { requestTimestampToken, type FetchLike } from "../pki/timestamp-client.ts";
 import { checkSigningCertificate } from "./certificate-check.ts";
 import { AppearanceBuilder, textWidth } from "./appearance.ts";
-import { findSignatureBlock, sealBox, signatureImageBox, topRightTextBox, type Box, type TextSegment } from "./layout.ts";
+import { findSignatureBlock, POINTS_PER_MM, sealBox, signatureImageBox, topRightTextBox, type Box, type TextSegment } from "./layout.ts";
 import { formatIsoVietnam, formatPdfDate } from "./time.ts";
 import type { Signer } from "./signer.ts";
 import { pngSize } from "./png.ts";
@@ -149,6 +149,43 @@ function visibleSignatureWidgets(pdf: PDF): ExistingSignatureWidget[] {
   return out;
 }
 
+function intersects(a: Box, b: Box): boolean {
+  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+}
+
+/**
+ * The preferred box, or the nearest free place to its left, then below it: a document
+ * copied and then sent with an appendix must not get two text blocks on top of each other.
+ */
+function freeBoxNear(preferred: Box, page: { width: number; height: number }, taken: Box[], bandBottom: number): Box {
+  for (let row = 0; row < 2; row++) {
+    for (let col = 0; col < 4; col++) {
+      const c = { ...preferred, x: preferred.x - col * (preferred.width + 8), y: preferred.y - row * (preferred.height + 2) };
+      if (c.x < 0 || c.y < bandBottom - 2 || c.y + c.height > page.height) continue;
+      if (!taken.some((t) => intersects(c, t))) return c;
+    }
+  }
+  return preferred;
+}
+
+/** True when any signature field of the document holds a signature value. */
+function hasSignatures(pdf: PDF): boolean {
+  const resolve = (o: unknown) => (o instanceof PdfRef ? pdf.getObject(o) : o);
+  const acro = resolve(pdf.getCatalog().get("AcroForm"));
+  const fields = acro instanceof PdfDict ? resolve(acro.get("Fields")) : undefined;
+  const stack: unknown[] = fields instanceof PdfArray ? Array.from({ length: fields.length }, (_, i) => fields.at(i)) : [];
+  for (let guard = 0; stack.length > 0 && guard < 10_000; guard++) {
+    const f = resolve(stack.pop());
+    if (!(f instanceof PdfDict)) continue;
+    const ft = f.get("FT");
+    if (ft instanceof PdfName && ft.value === "Sig" && resolve(f.get("V")) instanceof PdfDict) return true;
+    const kids = resolve(f.get("Kids"));
+    if (kids instanceof PdfArray) for (let i = 0; i < kids.length; i++) stack.push(kids.at(i));
+  }
+  // Signatures outside the form (a widget on a page only) still count.
+  return visibleSignatureWidgets(pdf).length > 0;
+}
+
 function uniqueFieldName(pdf: PDF, type: SignatureType): string {
   const names = new Set<string>();
   const acro = pdf.getCatalog().get("AcroForm");
@@ -279,9 +316,7 @@ export async function signPdf(input: Uint8Array, options: SignPdfOptions): Promi
     }
     appearance = new AppearanceBuilder(pdf, rect.width, rect.height).drawImage(image, { x: 0, y: 0, width: rect.width, height: rect.height }).build();
   } else {
-    // Copies, attachments and appendices: the signature itself is invisible; the text block
-    // the regulation asks for is drawn into page 1's content in the same revision, so the
-    // signature covers it and text extraction (search, pdftotext) finds it.
+    // Copies, attachments and appendices: no image; a text block at the top right of page 1.
     const font = pdf.embedFont(options.font!);
     const iso = formatIsoVietnam(signingTime);
     const lines =
@@ -291,13 +326,35 @@ export async function signPdf(input: Uint8Array, options: SignPdfOptions): Promi
       throw new VanthuError("FONT_COVERAGE", `Phông chữ không có ký tự: ${[...new Set(missing)].join(" ")}`, `font lacks characters: ${[...new Set(missing)].join(" ")}`);
     }
     const width = Math.max(...lines.map((l) => textWidth(font, l, TEXT_SIZE)));
-    const block = options.rect ?? topRightTextBox(pageBox, width, lines.length, TEXT_SIZE);
-    lines.forEach((line, i) => {
-      page.drawText(line, { x: block.x + 2, y: block.y + block.height - 2 - TEXT_SIZE * 0.9 - i * TEXT_SIZE * 1.2, font, size: TEXT_SIZE, color: rgb(0, 0, 0) });
-    });
+    const preferred = topRightTextBox(pageBox, width, lines.length, TEXT_SIZE);
+    // What the block must not cover: earlier signature widgets, and text that lies wholly in
+    // the top margin (20 mm, Nghị định 30/2020 Phụ lục I) — earlier text blocks drawn there.
+    const marginBottom = pageBox.height - 20 * POINTS_PER_MM;
+    const taken = [
+      ...pageSegments(pdf, pageIndex)
+        .map((t) => t.box)
+        .filter((b) => b.y >= marginBottom),
+      ...visibleSignatureWidgets(pdf)
+        .filter((w) => w.pageIndex === pageIndex)
+        .map((w) => w.rect),
+    ];
+    const block = options.rect ?? freeBoxNear(preferred, pageBox, taken, marginBottom);
     textBlock = block;
-    rect = { x: 0, y: 0, width: 0, height: 0 };
-    appearance = undefined;
+    if (!hasSignatures(pdf)) {
+      // On an unsigned file the block goes into page 1's content, in the revision this
+      // signature covers: text search and pdftotext find it, and the signature is invisible.
+      lines.forEach((line, i) => {
+        page.drawText(line, { x: block.x + 2, y: block.y + block.height - 2 - TEXT_SIZE * 0.9 - i * TEXT_SIZE * 1.2, font, size: TEXT_SIZE, color: rgb(0, 0, 0) });
+      });
+      rect = { x: 0, y: 0, width: 0, height: 0 };
+      appearance = undefined;
+    } else {
+      // On a file that is already signed (a copy of a signed original), changing page
+      // content would be a change "after the signature" that every strict verifier refuses.
+      // The block is then the appearance of this signature's widget: an allowed change.
+      rect = block;
+      appearance = new AppearanceBuilder(pdf, block.width, block.height).drawTextLines(font, lines, 2, block.height - 2 - TEXT_SIZE * 0.9, TEXT_SIZE).build();
+    }
   }
 
   const withTimestamp = Boolean(options.tsaUrl);

@@ -23,10 +23,10 @@ export async function officialDocumentPdf(options: { pages?: number; title?: str
   const pages = options.pages ?? 1;
   for (let p = 0; p < pages; p++) {
     const page = doc.addPage([595.28, 841.89]);
-    page.drawText("ỦY BAN NHÂN DÂN", { x: 70, y: 780, size: 13, font: regular });
-    page.drawText("PHƯỜNG HỒNG BÀNG", { x: 62, y: 764, size: 13, font: bold });
-    page.drawText("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", { x: 300, y: 780, size: 12, font: bold });
-    page.drawText("Độc lập - Tự do - Hạnh phúc", { x: 345, y: 764, size: 13, font: bold });
+    page.drawText("ỦY BAN NHÂN DÂN", { x: 70, y: 770, size: 13, font: regular });
+    page.drawText("PHƯỜNG HỒNG BÀNG", { x: 62, y: 754, size: 13, font: bold });
+    page.drawText("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", { x: 300, y: 770, size: 12, font: bold });
+    page.drawText("Độc lập - Tự do - Hạnh phúc", { x: 345, y: 754, size: 13, font: bold });
     page.drawText("Số: 125/UBND-VP", { x: 75, y: 735, size: 13, font: regular });
     page.drawText(`Về việc triển khai chữ ký số chuyên dùng công vụ (trang ${p + 1})`, { x: 70, y: 700, size: 13, font: regular });
     for (let i = 0; i < 12; i++) page.drawText(`Nội dung văn bản dòng ${i + 1}: Ủy ban nhân dân phường đề nghị các đơn vị thực hiện.`, { x: 70, y: 660 - i * 20, size: 13, font: regular, color: rgb(0, 0, 0) });
