@@ -288,7 +288,7 @@ describe.skipIf(!softHsmInstalled())("two offices, the sync server and the token
     const bad = tampered(await signedDocument(tienLang, await documentPdf({ issuer: "UBND phường Hồng Bàng", number: "02/UBND-VP", title: "Công văn", summary: "Văn bản bị sửa", body: "Nội dung đã bị sửa.", signerTitle: "Chủ tịch", signerName: "Phạm Văn Tâm" })));
     const sha256 = createHash("sha256").update(bad).digest("hex");
     const up = (await (await asA("/api/blobs/uploads", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ sha256, size: bad.length }) })).json()) as { uploadId: string };
-    const patched = await asA(`/api/blobs/uploads/${up.uploadId}`, { method: "PATCH", headers: { "content-type": "application/offset+octet-stream", "upload-offset": "0" }, body: bad });
+    const patched = await asA(`/api/blobs/uploads/${up.uploadId}`, { method: "PATCH", headers: { "content-type": "application/offset+octet-stream", "upload-offset": "0" }, body: bad as Uint8Array<ArrayBuffer> });
     expect(patched.status).toBe(200);
     const push = await asA("/api/sync/push", {
       method: "POST",

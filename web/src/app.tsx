@@ -1,16 +1,21 @@
-import { Match, Show, Switch, onCleanup, onMount } from "solid-js";
+import { Match, Show, Suspense, Switch, lazy, onCleanup, onMount } from "solid-js";
 import { useLive } from "./live.ts";
 import { route, href } from "./router.ts";
 import { online, toast, loadProfile } from "./state.ts";
 import { DraftsView } from "./views/drafts.tsx";
-import { DraftEditor } from "./views/draft-editor.tsx";
-import { RegistersView } from "./views/registers.tsx";
-import { ReceivedView } from "./views/received.tsx";
-import { ReceivedDetail } from "./views/received-detail.tsx";
-import { ViewerView } from "./views/viewer-lazy.tsx";
-import { SyncView, SyncBadge, startAutoSync } from "./views/sync.tsx";
-import { StorageView, StorageWarning } from "./views/storage.tsx";
-import { SettingsView } from "./views/settings.tsx";
+import { SyncBadge, startAutoSync } from "./views/sync-badge.tsx";
+import { StorageWarning } from "./views/storage.tsx";
+
+// The first screen (drafts) is in the main bundle; every other view loads when opened
+// (and is precached by the service worker, so offline too).
+const DraftEditor = lazy(() => import("./views/draft-editor.tsx").then((m) => ({ default: m.DraftEditor })));
+const RegistersView = lazy(() => import("./views/registers.tsx").then((m) => ({ default: m.RegistersView })));
+const ReceivedView = lazy(() => import("./views/received.tsx").then((m) => ({ default: m.ReceivedView })));
+const ReceivedDetail = lazy(() => import("./views/received-detail.tsx").then((m) => ({ default: m.ReceivedDetail })));
+const ViewerView = lazy(() => import("./views/viewer.tsx"));
+const SyncView = lazy(() => import("./views/sync.tsx").then((m) => ({ default: m.SyncView })));
+const StorageView = lazy(() => import("./views/storage.tsx").then((m) => ({ default: m.StorageView })));
+const SettingsView = lazy(() => import("./views/settings.tsx").then((m) => ({ default: m.SettingsView })));
 import { UpdatePrompt } from "./views/update-prompt.tsx";
 import { askPersistence } from "./storage.ts";
 
@@ -54,6 +59,7 @@ export function App() {
       <UpdatePrompt />
       <StorageWarning />
       <main class="main">
+        <Suspense fallback={<p class="muted">Đang mở…</p>}>
         <Switch fallback={<p>Không tìm thấy trang này.</p>}>
           <Match when={section() === "du-thao" && !route()[1]}>
             <DraftsView />
@@ -83,6 +89,7 @@ export function App() {
             <SettingsView />
           </Match>
         </Switch>
+        </Suspense>
       </main>
       <Show when={toast()}>
         {(t) => (

@@ -135,3 +135,31 @@ describe("incoming register, refusal, duplicates, search", () => {
     expect(after.arrivedAtProvisional).toBe(false);
   });
 });
+
+describe("schema v2: per-year search tokens", () => {
+  it("upgrades a v1 database and keeps the derived tokens right on every write", async () => {
+    const name = `upgrade-${n++}`;
+    const { Dexie } = await import("dexie");
+    const v1 = new Dexie(name);
+    v1.version(1).stores({
+      incoming: "id, &[year+number], year, arrivedAt, documentDate, typeCode, issuer, status, *searchTokens, documentSha256, documentId",
+      outgoing: "id, &[year+number], year, documentDate, typeCode, status, *searchTokens, documentSha256",
+    });
+    await v1.table("incoming").add({ id: "01A", year: 2025, number: 7, issuer: "Sở Nội vụ", numberAndSymbol: "7/KH-SNV", documentDate: "2025-05-05", typeCode: "KH", summary: "Kế hoạch", status: "registered", searchTokens: ["so", "noi", "vu"] });
+    v1.close();
+    const v2 = openVanthuDb(name);
+    try {
+      expect((await v2.incoming.get("01A")) as unknown).toMatchObject({ yearTokens: ["2025:so", "2025:noi", "2025:vu"] });
+      expect((await searchRegister(v2, "incoming", { year: 2025, query: "noi vu" })).map((e) => e.id)).toEqual(["01A"]);
+      // A server number moving the entry to another year re-derives the tokens.
+      const e = (await v2.incoming.get("01A"))!;
+      await v2.incoming.put({ ...e, year: 2026 });
+      expect((await searchRegister(v2, "incoming", { year: 2025, query: "noi vu" }))).toEqual([]);
+      expect((await searchRegister(v2, "incoming", { year: 2026, query: "noi vu" })).map((x) => x.id)).toEqual(["01A"]);
+      await v2.incoming.update("01A", { searchTokens: ["so", "tai", "chinh"] });
+      expect((await searchRegister(v2, "incoming", { year: 2026, query: "tai chinh" })).map((x) => x.id)).toEqual(["01A"]);
+    } finally {
+      await v2.delete();
+    }
+  });
+});

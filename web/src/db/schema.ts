@@ -124,5 +124,33 @@ export function openVanthuDb(name = "vanthu"): VanthuDb {
     outbox: "id, status, createdAt",
     meta: "key",
   });
+  // v2: the search tokens also per year ("2026:uy"), so that a search within the register of a
+  // year (what the view shows) scans only that year's part of the index (R16, 100,000 entries).
+  db.version(2)
+    .stores({
+      incoming: "id, &[year+number], year, arrivedAt, documentDate, typeCode, issuer, status, *searchTokens, *yearTokens, documentSha256, documentId",
+      outgoing: "id, &[year+number], year, documentDate, typeCode, status, *searchTokens, *yearTokens, documentSha256",
+    })
+    .upgrade(async (tx) => {
+      for (const name of ["incoming", "outgoing"]) {
+        await tx.table(name).toCollection().modify((e: { year: number; searchTokens: string[]; yearTokens?: string[] }) => {
+          e.yearTokens = yearTokensOf(e);
+        });
+      }
+    });
+  for (const t of [db.incoming, db.outgoing] as Array<Dexie.Table<{ year: number; searchTokens: string[]; yearTokens?: string[] }, string>>) {
+    // Derived on every write, whoever writes (registering, sync), so it can never be stale.
+    t.hook("creating", (_pk, obj) => {
+      obj.yearTokens = yearTokensOf(obj);
+    });
+    t.hook("updating", (mods, _pk, obj) => {
+      const next = { ...obj, ...(mods as object) } as { year: number; searchTokens: string[] };
+      return { yearTokens: yearTokensOf(next) };
+    });
+  }
   return db;
+}
+
+export function yearTokensOf(e: { year: number; searchTokens: string[] }): string[] {
+  return e.searchTokens.map((t) => `${e.year}:${t}`);
 }

@@ -1,4 +1,3 @@
-import { createSignal } from "solid-js";
 import {
   ApiErrorBody,
   EXCHANGE_INCOMING,
@@ -24,18 +23,8 @@ import { declaredOf, translate } from "./mapping.ts";
  * time (Web Locks). The server's answers carry the QLVB times (R7) that replace the
  * provisional local ones.
  */
-export type SyncPhase = "signed-out" | "offline" | "idle" | "syncing" | "error";
-export interface SyncState {
-  phase: SyncPhase;
-  progress?: { done: number; total: number; what: string };
-  lastSyncAt?: string;
-  errorVi?: string;
-  /** What the person can do about the error. */
-  adviceVi?: string;
-}
-
-const [syncState, setSyncState] = createSignal<SyncState>({ phase: "idle" });
-export { syncState };
+import { setSyncState } from "./state.ts";
+export { syncState } from "./state.ts";
 
 export async function loadSession(db: VanthuDb): Promise<SessionInfo | undefined> {
   return (await db.meta.get("session"))?.value as SessionInfo | undefined;

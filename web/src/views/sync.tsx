@@ -2,7 +2,8 @@ import { For, Show, createResource, createSignal, onCleanup, onMount } from "sol
 import { formatDateTimeVi } from "../../../shared/domain/index.ts";
 import { useLive } from "../live.ts";
 import { db, loadProfile, messageOf, notify, online, saveProfile } from "../state.ts";
-import { loadSession, login, logout, syncNow, syncState } from "../sync/client.ts";
+import { loadSession, login, logout, syncNow } from "../sync/client.ts";
+import { syncState } from "../sync/state.ts";
 import { verifyReceived } from "../verify/run.ts";
 
 const KIND_VI: Record<string, string> = {
@@ -13,35 +14,6 @@ const KIND_VI: Record<string, string> = {
 
 export function runSync(): Promise<void> {
   return syncNow(db, { onNewReceived: (id) => void verifyReceived(db, id).catch(() => undefined) });
-}
-
-/** Starts background sync: now, when the network returns, when the outbox grows, and every 30 s. */
-export function startAutoSync(): () => void {
-  void runSync();
-  const onOnline = () => void runSync();
-  window.addEventListener("online", onOnline);
-  const timer = setInterval(() => void runSync(), 30_000);
-  return () => {
-    window.removeEventListener("online", onOnline);
-    clearInterval(timer);
-  };
-}
-
-export function SyncBadge() {
-  const pending = useLive(() => undefined, () => db.outbox.count());
-  const text = () => {
-    const s = syncState();
-    if (!online() || s.phase === "offline") return `${pending() ?? 0} thay đổi chờ gửi`;
-    if (s.phase === "signed-out") return "Chưa đăng nhập máy chủ";
-    if (s.phase === "syncing") return s.progress ? `${s.progress.what} ${s.progress.done}/${s.progress.total}` : "Đang đồng bộ…";
-    if (s.phase === "error") return "Lỗi đồng bộ";
-    return (pending() ?? 0) > 0 ? `${pending()} thay đổi chờ gửi` : "Đã đồng bộ";
-  };
-  return (
-    <a href="#/dong-bo" class={`sync-badge ${syncState().phase === "error" ? "error" : ""}`} style={{ color: "inherit", "text-decoration": "none" }} data-testid="sync-badge">
-      {text()}
-    </a>
-  );
 }
 
 export function SyncView() {

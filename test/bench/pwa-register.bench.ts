@@ -1,0 +1,151 @@
+/**
+ * `npm run bench`: the PWA in Chromium with an incoming register of 100,000 entries.
+ * Prints: time to open the register view, p50/p95 of searches typed without diacritics
+ * (from typing to the answer on screen), JS heap, and the gzipped JavaScript the first
+ * screen loads. Figures only, no assertions on speed.
+ */
+import { readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { chromium } from "playwright-core";
+import { CHROMIUM_ARGS, buildWeb, startStaticServer } from "../e2e/helpers.ts";
+
+const N = Number(process.env.BENCH_ENTRIES ?? 100_000);
+const web = buildWeb();
+const server = await startStaticServer(web);
+const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: [...CHROMIUM_ARGS, "--enable-precise-memory-info"] });
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+  // tsx names inner functions with a helper that does not exist in the page.
+  await page.addInitScript("window.__name = (f) => f");
+  const firstScreenJs = new Set<string>();
+  page.on("response", (r) => {
+    const u = new URL(r.url());
+    if (u.origin === server.url && /\.m?js$/.test(u.pathname)) firstScreenJs.add(u.pathname);
+  });
+  await page.goto(server.url, { waitUntil: "networkidle" });
+  await page.getByTestId("draft-list").waitFor({ state: "attached" });
+  const firstJs = [...firstScreenJs];
+  const gz = firstJs.reduce((s, p) => s + gzipSync(readFileSync(join(web, p))).length, 0);
+  const raw = firstJs.reduce((s, p) => s + readFileSync(join(web, p)).length, 0);
+
+  // Seed the register the app created (schema v1) through IndexedDB directly: 100,000 entries
+  // over three years, with the same folding as shared/domain/search-text.ts.
+  const t0 = Date.now();
+  await page.evaluate(async (n) => {
+    const fold = (s: string) => s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d").replace(/Đ/g, "D").toLowerCase();
+    const tokens = (...xs: string[]) => [...new Set(xs.flatMap((x) => fold(x).split(/[^\p{L}\p{N}]+/u)).filter(Boolean))];
+    const issuers = ["Ủy ban nhân dân phường Hồng Bàng", "Sở Nội vụ thành phố Hải Phòng", "UBND xã An Hưng", "Sở Tài chính", "Công an thành phố", "Ủy ban nhân dân xã Tiên Lãng", "Sở Giáo dục và Đào tạo", "Ban Chỉ huy Quân sự"];
+    const subjects = ["Về việc tổ chức tiêm chủng mở rộng", "Kế hoạch phòng chống lụt bão", "Báo cáo tình hình kinh tế - xã hội", "Về việc triển khai chữ ký số chuyên dùng", "Thông báo lịch tiếp công dân", "Quyết định khen thưởng", "Hướng dẫn quyết toán ngân sách", "Về việc cấp giấy chứng nhận quyền sử dụng đất"];
+    const types = ["CV", "QĐ", "KH", "BC", "TB", "HD"];
+    const db: IDBDatabase = await new Promise((ok, bad) => {
+      const r = indexedDB.open("vanthu");
+      // The app opened it already (schema v2): no version given, no upgrade here.
+      r.onsuccess = () => ok(r.result);
+      r.onerror = () => bad(r.error);
+    });
+    const perYear = Math.ceil(n / 3);
+    for (let start = 0; start < n; start += 10_000) {
+      await new Promise<void>((ok, bad) => {
+        const tx = db.transaction("incoming", "readwrite");
+        const store = tx.objectStore("incoming");
+        for (let i = start; i < Math.min(n, start + 10_000); i++) {
+          const year = 2024 + Math.floor(i / perYear);
+          const number = (i % perYear) + 1;
+          const issuer = issuers[i % issuers.length]!;
+          const summary = `${subjects[(i * 7) % subjects.length]} đợt ${i % 97}`;
+          const typeCode = types[i % types.length]!;
+          const nas = `${String((i % 400) + 1).padStart(2, "0")}/${typeCode === "CV" ? "UBND-VP" : typeCode + "-UBND"}`;
+          const day = `${year}-${String((i % 12) + 1).padStart(2, "0")}-${String((i % 28) + 1).padStart(2, "0")}`;
+          store.put({
+            id: `bench-${String(i).padStart(7, "0")}`,
+            year,
+            number,
+            arrivedAt: `${day}T08:00:00+07:00`,
+            issuer,
+            numberAndSymbol: nas,
+            documentDate: day,
+            typeCode,
+            summary,
+            handler: "Văn phòng",
+            urgency: "none",
+            status: "registered",
+            searchTokens: tokens(issuer, nas, summary, "Văn phòng"),
+            yearTokens: tokens(issuer, nas, summary, "Văn phòng").map((t) => `${year}:${t}`),
+          });
+        }
+        tx.oncomplete = () => ok();
+        tx.onerror = () => bad(tx.error);
+      });
+    }
+    db.close();
+  }, N);
+  const seedMs = Date.now() - t0;
+
+  await page.reload();
+  await page.getByTestId("draft-list").waitFor({ state: "attached" });
+  // Open the register view: from the click to the table on screen.
+  const openMs = await page.evaluate(
+    () =>
+      new Promise<number>((ok) => {
+        const t = performance.now();
+        location.hash = "#/so-dang-ky/den";
+        const check = () => {
+          const c = document.querySelector('[data-testid="result-count"][data-kind="incoming"]');
+          if (c && document.querySelectorAll('[data-testid="register-table"] tbody tr').length > 0) ok(performance.now() - t);
+          else requestAnimationFrame(check);
+        };
+        check();
+      }),
+  );
+
+  const queries = ["uy ban nhan dan", "lut bao", "tiem chung", "hong bang", "chu ky so", "so noi vu", "quyet toan ngan sach", "giay chung nhan", "khen thuong", "tiep cong dan", "an hung", "dot 42", "12/ubnd-vp", "bao cao kinh te", "tien lang", "cong an", "giao duc", "quan su", "dat", "huong dan"];
+  const times: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    for (const q of queries) {
+      const query = round === 0 ? q : `${q}${round === 1 ? "" : " "}`.trim() + (round === 2 ? " " + q.split(" ")[0] : "");
+      times.push(
+        await page.evaluate(
+          (query) =>
+            new Promise<number>((ok) => {
+              const input = document.querySelector<HTMLInputElement>("#register-search")!;
+              const t = performance.now();
+              input.value = query;
+              input.dispatchEvent(new Event("input", { bubbles: true }));
+              const check = () => {
+                if (document.querySelector('[data-testid="result-count"]')?.getAttribute("data-query") === query) ok(performance.now() - t);
+                else requestAnimationFrame(check);
+              };
+              check();
+            }),
+          query,
+        ),
+      );
+      // Clear between queries, as a person does.
+      await page.evaluate(() => {
+        const input = document.querySelector<HTMLInputElement>("#register-search")!;
+        input.value = "";
+        input.dispatchEvent(new Event("input", { bubbles: true }));
+      });
+      await page.waitForFunction(() => document.querySelector('[data-testid="result-count"]')?.getAttribute("data-query") === "");
+    }
+  }
+  times.sort((a, b) => a - b);
+  const pct = (p: number) => times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))]!;
+  const heap = await page.evaluate(() => (performance as unknown as { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize);
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Performance.enable");
+  const metrics = (await cdp.send("Performance.getMetrics")).metrics;
+  const nodes = metrics.find((m) => m.name === "Nodes")?.value;
+
+  const mb = (b: number) => (b / 1024 / 1024).toFixed(1);
+  console.log(`Incoming register in Chromium, ${N.toLocaleString("en")} entries (seeded in ${(seedMs / 1000).toFixed(1)} s)`);
+  console.log(`  open register view (year ${new Date().getFullYear()}, first 200 rows): ${openMs.toFixed(0)} ms`);
+  console.log(`  search without diacritics, ${times.length} queries: p50 ${pct(50).toFixed(0)} ms, p95 ${pct(95).toFixed(0)} ms, max ${times.at(-1)!.toFixed(0)} ms`);
+  console.log(`  JS heap used after searching: ${mb(heap)} MB; DOM nodes: ${nodes}`);
+  console.log(`  first screen JavaScript: ${firstJs.length} files, ${(raw / 1024).toFixed(0)} KB, ${(gz / 1024).toFixed(1)} KB gzipped (${firstJs.join(", ")})`);
+} finally {
+  await browser.close();
+  await server.close();
+  rmSync(web, { recursive: true, force: true });
+}
