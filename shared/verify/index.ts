@@ -43,6 +43,8 @@ export interface VerifyOptions {
 }
 
 const TIMESTAMP_OID_EKU = "1.3.6.1.5.5.7.3.8";
+/** More signatures than an official document ever carries: a hostile file, refused. */
+const MAX_SIGNATURES = 500;
 
 /** "D:YYYYMMDDHHmmSSOHH'mm'" → Date. */
 export function parsePdfDate(s: string | undefined): Date | undefined {
@@ -443,6 +445,9 @@ export async function verifyPdf(bytes: Uint8Array, options: VerifyOptions): Prom
       }
       report.message = renderReportVi(report);
       return report;
+    }
+    if (sigs.length > MAX_SIGNATURES) {
+      return errorReport("TOO_MANY_SIGNATURES", `tệp có quá nhiều chữ ký (${sigs.length}), không kiểm tra`, `${sigs.length} signatures (limit ${MAX_SIGNATURES})`, file.revisions.length);
     }
     const dssRaw = readDss(file);
     const ctx: Context = {

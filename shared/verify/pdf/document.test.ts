@@ -78,3 +78,16 @@ describe("PdfFile", () => {
     expect(new PdfName("x").name).toBe("x");
   });
 });
+
+describe("decode budget", () => {
+  it("a file whose streams inflate beyond the budget ends in PdfSyntaxError or missing objects, quickly", async () => {
+    const { deflateSync } = await import("node:zlib");
+    const bomb = deflateSync(Buffer.alloc(70 * 1024 * 1024));
+    const { DecodeBudget, decodeStream } = await import("./filters.ts");
+    const { PdfStream } = await import("./objects.ts");
+    const s = new PdfStream(new PdfDict(new Map([["Filter", new PdfName("FlateDecode")]]), 0, 0), new Uint8Array(bomb));
+    expect(() => decodeStream(s)).toThrow(/too large/);
+    const budget = new DecodeBudget(1024);
+    expect(() => decodeStream(s, undefined, budget)).toThrow(/too large/);
+  });
+});

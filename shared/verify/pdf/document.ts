@@ -1,6 +1,6 @@
 import { PdfDict, PdfName, PdfRef, PdfStream, type PdfValue } from "./objects.ts";
 import { PdfParser, PdfSyntaxError, indexOfAscii, isWhite, lastIndexOfAscii, latin1 } from "./parser.ts";
-import { decodeStream } from "./filters.ts";
+import { DecodeBudget, decodeStream } from "./filters.ts";
 
 /**
  * Reads a PDF as a sequence of revisions (one per incremental update), as pyHanko's
@@ -60,7 +60,7 @@ function parseXrefTable(p: PdfParser): Section {
   return { entries, trailer };
 }
 
-function parseXrefStream(s: PdfStream): Section {
+function parseXrefStream(s: PdfStream, budget: DecodeBudget): Section {
   const d = s.dict;
   if (d.name("Type") !== "XRef") throw new PdfSyntaxError("cross-reference stream without /Type /XRef");
   const w = d.get("W");
@@ -73,7 +73,7 @@ function parseXrefStream(s: PdfStream): Section {
   const idx = d.get("Index");
   const index: number[] = Array.isArray(idx) ? (idx as number[]) : [0, size];
   if (index.length % 2 !== 0 || !index.every((x) => typeof x === "number" && Number.isInteger(x) && x >= 0)) throw new PdfSyntaxError("bad /Index");
-  const data = decodeStream(s);
+  const data = decodeStream(s, undefined, budget);
   const entries = new Map<number, XrefEntry>();
   const field = (pos: number, width: number) => {
     let v = 0;
@@ -102,7 +102,7 @@ function parseXrefStream(s: PdfStream): Section {
   return { entries, trailer: d };
 }
 
-function parseSectionAt(buf: Uint8Array, offset: number): Section {
+function parseSectionAt(buf: Uint8Array, offset: number, budget: DecodeBudget): Section {
   if (offset < 0 || offset >= buf.length) throw new PdfSyntaxError(`startxref ${offset} outside the file`);
   const p = new PdfParser(buf, offset);
   if (p.peekToken() === "xref") {
@@ -111,11 +111,11 @@ function parseSectionAt(buf: Uint8Array, offset: number): Section {
   }
   const obj = p.parseIndirect();
   if (!(obj.value instanceof PdfStream)) throw new PdfSyntaxError(`no cross-reference at ${offset}`);
-  return parseXrefStream(obj.value);
+  return parseXrefStream(obj.value, budget);
 }
 
 /** Merges the Prev chain (and hybrid /XRefStm) starting at one startxref. */
-function readXrefChain(buf: Uint8Array, startOffset: number): { trailer: PdfDict; entries: Map<number, XrefEntry> } {
+function readXrefChain(buf: Uint8Array, startOffset: number, budget: DecodeBudget): { trailer: PdfDict; entries: Map<number, XrefEntry> } {
   const entries = new Map<number, XrefEntry>();
   const seen = new Set<number>();
   let offset: number | undefined = startOffset;
@@ -124,14 +124,14 @@ function readXrefChain(buf: Uint8Array, startOffset: number): { trailer: PdfDict
     if (seen.has(offset)) throw new PdfSyntaxError("cross-reference chain loops");
     if (seen.size >= MAX_XREF_SECTIONS) throw new PdfSyntaxError("too many cross-reference sections");
     seen.add(offset);
-    const sec = parseSectionAt(buf, offset);
+    const sec = parseSectionAt(buf, offset, budget);
     trailer ??= sec.trailer;
     for (const [n, e] of sec.entries) if (!entries.has(n)) entries.set(n, e);
     const xs = sec.trailer.get("XRefStm");
     if (typeof xs === "number" && !seen.has(xs)) {
       seen.add(xs);
       try {
-        const hs = parseSectionAt(buf, xs);
+        const hs = parseSectionAt(buf, xs, budget);
         for (const [n, e] of hs.entries) if (!entries.has(n)) entries.set(n, e);
       } catch (e) {
         if (!(e instanceof PdfSyntaxError)) throw e;
@@ -146,7 +146,10 @@ function readXrefChain(buf: Uint8Array, startOffset: number): { trailer: PdfDict
 
 export class PdfFile {
   private readonly views = new Map<number, RevisionView>();
+  /** Decoded object streams by file offset: the same bytes for every revision that uses them. */
+  readonly objStreamCache = new Map<string, ObjStreamData | null>();
   private constructor(
+    readonly budget: DecodeBudget,
     readonly bytes: Uint8Array,
     readonly revisions: Revision[],
     /** Non-blank bytes after the last revision: not part of any revision a reader accepts. */
@@ -157,6 +160,7 @@ export class PdfFile {
     const head = latin1(bytes, 0, Math.min(bytes.length, 1024));
     if (!head.includes("%PDF-")) throw new PdfSyntaxError("not a PDF file (no %PDF- header)");
     const revisions: Revision[] = [];
+    const budget = new DecodeBudget();
     let searchFrom = 0;
     let lastEnd = 0;
     for (let at = indexOfAscii(bytes, "%%EOF", searchFrom); at >= 0; at = indexOfAscii(bytes, "%%EOF", searchFrom)) {
@@ -175,7 +179,7 @@ export class PdfFile {
       if (revisions.length > 0 && xrefOffset < lastEnd) continue;
       const buf = bytes.subarray(0, end);
       try {
-        const { trailer, entries } = readXrefChain(buf, xrefOffset);
+        const { trailer, entries } = readXrefChain(buf, xrefOffset, budget);
         revisions.push({ index: revisions.length, eofAt: at, end, xrefOffset, trailer, entries });
         lastEnd = end;
       } catch (e) {
@@ -186,7 +190,7 @@ export class PdfFile {
     if (revisions.length === 0) throw new PdfSyntaxError("no readable cross-reference section (damaged or truncated file)");
     let trailing = 0;
     for (let i = lastEnd; i < bytes.length; i++) if (!isWhite(bytes[i])) trailing++;
-    return new PdfFile(bytes, revisions, trailing);
+    return new PdfFile(budget, bytes, revisions, trailing);
   }
 
   get last(): RevisionView {
@@ -198,7 +202,7 @@ export class PdfFile {
     if (!v) {
       const rev = this.revisions[index];
       if (!rev) throw new RangeError("no such revision");
-      v = new RevisionView(this.bytes.subarray(0, rev.end), rev);
+      v = new RevisionView(this.bytes.subarray(0, rev.end), rev, this.budget, this.objStreamCache);
       this.views.set(index, v);
     }
     return v;
@@ -210,6 +214,12 @@ export class PdfFile {
   }
 }
 
+interface ObjStreamData {
+  decoded: Uint8Array;
+  first: number;
+  offsets: Map<number, number>;
+}
+
 interface LoadedObject {
   value: PdfValue;
   /** Byte offset of "N G obj" in the file, or undefined when it lives in an object stream. */
@@ -219,12 +229,14 @@ interface LoadedObject {
 /** The document as a reader sees it at the end of one revision. */
 export class RevisionView {
   private readonly cache = new Map<number, LoadedObject | null>();
-  private readonly objStreams = new Map<number, { decoded: Uint8Array; first: number; offsets: Map<number, number>; order: number[] } | null>();
+  private readonly objStreams = new Map<number, ObjStreamData | null>();
   private loading = new Set<number>();
 
   constructor(
     readonly buf: Uint8Array,
     readonly revision: Revision,
+    private readonly budget = new DecodeBudget(),
+    private readonly shared = new Map<string, ObjStreamData | null>(),
   ) {}
 
   get trailer(): PdfDict {
@@ -281,27 +293,34 @@ export class RevisionView {
 
   private objStream(num: number) {
     if (this.objStreams.has(num)) return this.objStreams.get(num)!;
-    let result: { decoded: Uint8Array; first: number; offsets: Map<number, number>; order: number[] } | null = null;
+    let result: ObjStreamData | null = null;
     const e = this.revision.entries.get(num);
-    if (e?.type === 1) {
+    const key = e?.type === 1 ? `${e.offset}` : undefined;
+    if (key !== undefined && this.shared.has(key)) {
+      result = this.shared.get(key)!;
+    } else if (e?.type === 1) {
       const s = this.get(num);
       if (s instanceof PdfStream && s.dict.name("Type") === "ObjStm") {
         const n = s.dict.get("N");
         const first = s.dict.get("First");
         if (typeof n === "number" && typeof first === "number" && n >= 0 && n <= 1_000_000 && first >= 0) {
-          const decoded = decodeStream(s);
-          const p = new PdfParser(decoded, 0);
-          const offsets = new Map<number, number>();
-          const order: number[] = [];
-          for (let i = 0; i < n; i++) {
-            const on = p.readInt();
-            const oo = p.readInt();
-            order.push(on);
-            if (!offsets.has(on)) offsets.set(on, oo);
+          try {
+            const decoded = decodeStream(s, undefined, this.budget);
+            const p = new PdfParser(decoded, 0);
+            const offsets = new Map<number, number>();
+            for (let i = 0; i < n; i++) {
+              const on = p.readInt();
+              const oo = p.readInt();
+              if (!offsets.has(on)) offsets.set(on, oo);
+            }
+            result = { decoded, first, offsets };
+          } catch (err) {
+            if (!(err instanceof PdfSyntaxError)) throw err;
+            // A broken object stream: its objects are missing (null), once and for all.
           }
-          result = { decoded, first, offsets, order };
         }
       }
+      this.shared.set(key!, result);
     }
     this.objStreams.set(num, result);
     return result;

@@ -84,7 +84,16 @@ function num(d: PdfDict | undefined, k: string, def: number): number {
  * Decodes a stream the verifier needs to read itself (object streams, cross-reference
  * streams). Only FlateDecode with PNG predictors is supported: that is what writers use there.
  */
-export function decodeStream(s: PdfStream, limit = MAX_DECODED_BYTES): Uint8Array {
+/** What one file may inflate in total, whatever the number of streams and revisions. */
+export class DecodeBudget {
+  constructor(public remaining = 256 * 1024 * 1024) {}
+}
+
+export function decodeStream(s: PdfStream, limit = MAX_DECODED_BYTES, budget?: DecodeBudget): Uint8Array {
+  if (budget) {
+    if (budget.remaining <= 0) throw new PdfSyntaxError("the file inflates to more data than allowed");
+    limit = Math.min(limit, budget.remaining);
+  }
   const f = s.dict.get("Filter");
   const filters: PdfValue[] = f === undefined || f === null ? [] : Array.isArray(f) ? f : [f];
   const p = s.dict.get("DecodeParms");
@@ -99,5 +108,6 @@ export function decodeStream(s: PdfStream, limit = MAX_DECODED_BYTES): Uint8Arra
     if (predictor >= 10) data = pngPredictor(data, num(dp, "Columns", 1), num(dp, "Colors", 1), num(dp, "BitsPerComponent", 8));
     else if (predictor !== 1) throw new PdfSyntaxError("unsupported predictor");
   });
+  if (budget) budget.remaining -= data.length;
   return data;
 }
