@@ -7,3 +7,4 @@ export * from "./signing-guard.ts";
 export * from "./requests.ts";
 export * from "./request-document.ts";
 export * from "./lifecycle.ts";
+export * from "./district.ts";
