@@ -46,11 +46,14 @@ export function openDatabase(target: DatabaseTarget, options: { poolSize?: numbe
   if (target.dialect === "sqlite") {
     if (target.location !== ":memory:") mkdirSync(dirname(target.location), { recursive: true });
     const sqlite = new BetterSqlite3(target.location, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
-    if (!options.readonly) sqlite.pragma("journal_mode = WAL");
-    // FULL: a committed push survives a power cut, not only a killed process.
-    sqlite.pragma("synchronous = FULL");
-    sqlite.pragma("foreign_keys = ON");
-    sqlite.pragma("busy_timeout = 10000");
+    if (!options.readonly) {
+      sqlite.pragma("journal_mode = WAL");
+      // FULL: a committed push survives a power cut, not only a killed process.
+      sqlite.pragma("synchronous = FULL");
+      sqlite.pragma("foreign_keys = ON");
+    }
+    // better-sqlite3 waits synchronously on a lock: keep it short, the server has one connection per process.
+    sqlite.pragma("busy_timeout = 5000");
     return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), dialect: "sqlite", target };
   }
   const pool = new pg.Pool({

@@ -71,10 +71,14 @@ export class SyncStorage {
     readonly clock: QlvbClock,
   ) {}
 
-  static async open(target: DatabaseTarget, clock: QlvbClock, options: { poolSize?: number } = {}): Promise<SyncStorage> {
+  /**
+   * Opens (and migrates) the database. `readonly` opens an existing database without
+   * migrating or writing anything: what a backup of a running server needs.
+   */
+  static async open(target: DatabaseTarget, clock: QlvbClock, options: { poolSize?: number; readonly?: boolean } = {}): Promise<SyncStorage> {
     const { db, dialect } = openDatabase(target, options);
     try {
-      await migrateToLatest(db, dialect);
+      if (!options.readonly) await migrateToLatest(db, dialect);
     } catch (e) {
       await db.destroy();
       throw e;

@@ -130,7 +130,7 @@ describeBackends("resumable blob upload over HTTP", (env) => {
     const created = (await (await api("/api/blobs/uploads", { method: "POST", headers: auth(u, { "content-type": "application/json" }), body: JSON.stringify({ sha256, size: 100 }) })).json()) as UploadState;
     const path = `/api/blobs/uploads/${created.uploadId}`;
     const patch = (offset: string, body: Uint8Array, type = "application/offset+octet-stream", extra: Record<string, string> = {}) =>
-      api(path, { method: "PATCH", headers: auth(u, { "content-type": type, "upload-offset": offset, ...extra }), body });
+      api(path, { method: "PATCH", headers: auth(u, { "content-type": type, "upload-offset": offset, ...extra }), body: new Uint8Array(body) });
     expect((await patch("0", bytes.subarray(0, 40))).status).toBe(200);
     expect((await patch("0", bytes.subarray(0, 40))).status).toBe(409);
     expect((await patch("40", randomBytes(61))).status).toBe(413);

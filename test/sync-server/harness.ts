@@ -150,7 +150,7 @@ export async function uploadWhole(env: Env, user: TestUser, bytes: Uint8Array): 
   const res = await env.app.request("/api/blobs/uploads", { method: "POST", headers: auth(user, { "content-type": "application/json" }), body: JSON.stringify({ sha256, size: bytes.byteLength }) });
   const state = (await res.json()) as { uploadId: string | null; complete: boolean };
   if (state.complete) return sha256;
-  const r2 = await env.app.request(`/api/blobs/uploads/${state.uploadId}`, { method: "PATCH", headers: auth(user, { "content-type": "application/offset+octet-stream", "upload-offset": "0" }), body: bytes });
+  const r2 = await env.app.request(`/api/blobs/uploads/${state.uploadId}`, { method: "PATCH", headers: auth(user, { "content-type": "application/offset+octet-stream", "upload-offset": "0" }), body: new Uint8Array(bytes) });
   if (r2.status !== 200) throw new Error(`upload failed: ${r2.status} ${await r2.text()}`);
   return sha256;
 }
