@@ -242,32 +242,69 @@ export function offsetOf(pdf: Uint8Array, needle: string, from = 0): number {
  * one, so the update is written here and signed with the lead's CMS builder.
  */
 export async function certifyPdf(pdf: Uint8Array, id: Identity, p: 1 | 2 | 3, catalogBody = "<< /Type /Catalog /Pages 2 0 R"): Promise<Uint8Array> {
+  return signWithCms(pdf, catalogBody, `/Reference [<< /Type /SigRef /TransformMethod /DocMDP /TransformParams << /Type /TransformParams /P ${p} /V /1.2 >> >>]`, "Certify", async (signed) => {
+    const { prepareSignerInfo, assembleSignedData } = await import("../../shared/pki/cms-build.ts");
+    const documentDigest = new Uint8Array(await crypto.subtle.digest("SHA-256", signed as BufferSource));
+    const prepared = await prepareSignerInfo({ documentDigest, certificate: der(id.certificate), digestAlgorithm: "SHA-256", signatureAlgorithm: "RSASSA-PKCS1-v1_5" });
+    const signature = new Uint8Array(await crypto.subtle.sign({ name: "RSASSA-PKCS1-v1_5" }, id.privateKey, prepared.signedAttributesDer as BufferSource));
+    return assembleSignedData({ prepared, signature, certificates: [der(id.certificate), ...id.chain], digestAlgorithm: "SHA-256" });
+  }, p);
+}
+
+/** An approval signature whose CMS pkijs builds with any digest (SHA-1 included), for old-style signatures. */
+export async function signPkijs(pdf: Uint8Array, id: Identity, hash: "SHA-1" | "SHA-256", catalogBody = "<< /Type /Catalog /Pages 2 0 R"): Promise<Uint8Array> {
+  return signWithCms(pdf, catalogBody, "", "Pkijs", async (signed) => {
+    const pkijs = await import("pkijs");
+    const asn1js = await import("asn1js");
+    const cert = pkijs.Certificate.fromBER(id.certificate.rawData);
+    const digest = new Uint8Array(await crypto.subtle.digest(hash, signed as BufferSource));
+    const sd = new pkijs.SignedData({
+      version: 1,
+      encapContentInfo: new pkijs.EncapsulatedContentInfo({ eContentType: "1.2.840.113549.1.7.1" }),
+      signerInfos: [
+        new pkijs.SignerInfo({
+          version: 1,
+          sid: new pkijs.IssuerAndSerialNumber({ issuer: cert.issuer, serialNumber: cert.serialNumber }),
+          signedAttrs: new pkijs.SignedAndUnsignedAttributes({
+            type: 0,
+            attributes: [
+              new pkijs.Attribute({ type: "1.2.840.113549.1.9.3", values: [new asn1js.ObjectIdentifier({ value: "1.2.840.113549.1.7.1" })] }),
+              new pkijs.Attribute({ type: "1.2.840.113549.1.9.4", values: [new asn1js.OctetString({ valueHex: digest.slice().buffer })] }),
+            ],
+          }),
+        }),
+      ],
+      certificates: [cert],
+    });
+    await sd.sign(id.privateKey, 0, hash);
+    return new Uint8Array(new pkijs.ContentInfo({ contentType: "1.2.840.113549.1.7.2", content: sd.toSchema(true) }).toSchema().toBER(false));
+  });
+}
+
+/** Appends a signature field and dictionary (with `extra` keys) to a `buildPdf` document, and fills /Contents with `makeCms(signedBytes)`. */
+async function signWithCms(pdf: Uint8Array, catalogBody: string, extra: string, field: string, makeCms: (signed: Uint8Array) => Promise<Uint8Array>, docMdp?: number): Promise<Uint8Array> {
   const { size } = lastTrailer(pdf);
   const S = size, F = size + 1;
   const placeholder = "0".repeat(16384);
+  const perms = docMdp ? ` /Perms << /DocMDP ${S} 0 R >>` : "";
   const withPlaceholder = appendUpdate(pdf, [
-    { num: 1, body: `${catalogBody} /AcroForm << /Fields [${F} 0 R] /SigFlags 3 >> /Perms << /DocMDP ${S} 0 R >> >>` },
+    { num: 1, body: `${catalogBody} /AcroForm << /Fields [${F} 0 R] /SigFlags 3 >>${perms} >>` },
     {
       num: S,
-      body: `<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /Reference [<< /Type /SigRef /TransformMethod /DocMDP /TransformParams << /Type /TransformParams /P ${p} /V /1.2 >> >>] /M (D:${new Date().toISOString().replace(/[-:T]/g, "").slice(0, 14)}Z) /ByteRange [0 0000000000 0000000000 0000000000] /Contents <${placeholder}> >>`,
+      body: `<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached ${extra} /M (D:${new Date().toISOString().replace(/[-:T]/g, "").slice(0, 14)}Z) /ByteRange [0 0000000000 0000000000 0000000000] /Contents <${placeholder}> >>`,
     },
-    { num: F, body: `<< /FT /Sig /T (Certify) /V ${S} 0 R /Type /Annot /Subtype /Widget /Rect [0 0 0 0] /F 132 /P 3 0 R >>` },
+    { num: F, body: `<< /FT /Sig /T (${field}) /V ${S} 0 R /Type /Annot /Subtype /Widget /Rect [0 0 0 0] /F 132 /P 3 0 R >>` },
   ]);
   const text = Buffer.from(withPlaceholder).toString("latin1");
   const b = text.lastIndexOf(`<${placeholder}>`);
   const c = b + placeholder.length + 2;
   const d = text.length - c;
   const br = `/ByteRange [0 ${String(b).padStart(10, "0")} ${String(c).padStart(10, "0")} ${String(d).padStart(10, "0")}]`;
-  const filled = text.replace("/ByteRange [0 0000000000 0000000000 0000000000]", br);
-  const bytes = new Uint8Array(Buffer.from(filled, "latin1"));
+  const bytes = new Uint8Array(Buffer.from(text.replace("/ByteRange [0 0000000000 0000000000 0000000000]", br), "latin1"));
   const signed = new Uint8Array(b + (bytes.length - c));
   signed.set(bytes.subarray(0, b));
   signed.set(bytes.subarray(c), b);
-  const { prepareSignerInfo, assembleSignedData } = await import("../../shared/pki/cms-build.ts");
-  const documentDigest = new Uint8Array(await crypto.subtle.digest("SHA-256", signed));
-  const prepared = await prepareSignerInfo({ documentDigest, certificate: der(id.certificate), digestAlgorithm: "SHA-256", signatureAlgorithm: "RSASSA-PKCS1-v1_5" });
-  const signature = new Uint8Array(await crypto.subtle.sign({ name: "RSASSA-PKCS1-v1_5" }, id.privateKey, prepared.signedAttributesDer as BufferSource));
-  const cms = assembleSignedData({ prepared, signature, certificates: [der(id.certificate), ...id.chain], digestAlgorithm: "SHA-256" });
+  const cms = await makeCms(signed);
   const hex = Buffer.from(cms).toString("hex").toUpperCase().padEnd(placeholder.length, "0");
   bytes.set(Buffer.from(hex, "latin1"), b + 1);
   return bytes;

@@ -12,7 +12,7 @@ import * as asn1js from "asn1js";
 import { verifyPdf, type VerifyOptions } from "../../shared/verify/index.ts";
 import { x509 } from "../../shared/pki/x509.ts";
 import type { CrlCache } from "../../shared/pki/revocation.ts";
-import { DemoCertificationAuthority, issue, issueWithKey, makePdf, signLibpdf, signOurs, nssDatabase, signPdfsig, editBytes, type Identity } from "./corpus.ts";
+import { DemoCertificationAuthority, issue, issueWithKey, makePdf, signLibpdf, signOurs, signPkijs, buildPdf, nssDatabase, signPdfsig, editBytes, type Identity } from "./corpus.ts";
 import { signPdf } from "../../shared/sign/index.ts";
 import { WebCryptoSigner } from "../../shared/sign/webcrypto-signer.ts";
 import { startTestTsa } from "../support/tsa.ts";
@@ -325,5 +325,54 @@ describe("tampering and damaged files", () => {
     const withStreams = await makePdf({ objectStreams: true });
     const r = await verifyPdf(await signLibpdf(withStreams, good), await options());
     expect(r.status).toBe("valid");
+  });
+});
+
+describe("weak algorithms (SHA-1)", () => {
+  it("a SHA-1 signature digest: INDETERMINATE / CRYPTO_CONSTRAINTS_FAILURE_NO_POE, flagged", async () => {
+    const id = await issueWithKey(root, "RSASSA-PKCS1-v1_5", { commonName: "Ký SHA-1" }, "SHA-1");
+    const plain = buildPdf([
+      { num: 1, body: "<< /Type /Catalog /Pages 2 0 R >>" },
+      { num: 2, body: "<< /Type /Pages /Kids [3 0 R] /Count 1 >>" },
+      { num: 3, body: "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>" },
+    ]).bytes;
+    const r = await verifyPdf(await signPkijs(plain, id, "SHA-1"), await options());
+    expect(r.signatures[0]).toMatchObject({ indication: "INDETERMINATE", subIndication: "CRYPTO_CONSTRAINTS_FAILURE_NO_POE", digestAlgorithm: "SHA-1" });
+    expect(r.signatures[0]!.weakAlgorithms).toContain("SHA-1");
+    expect(r.signatures[0]!.message).toMatch(/thuật toán yếu/);
+    const r256 = await verifyPdf(await signPkijs(plain, await issueWithKey(root, "RSASSA-PKCS1-v1_5", { commonName: "Ký SHA-256" }), "SHA-256"), await options());
+    expect(r256.signatures[0]!.indication).toBe("TOTAL_PASSED");
+  });
+
+  it("a G1-like chain whose CA certificates are signed with SHA-1: judged, the weakness noted, not refused", async () => {
+    const sha1 = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-1", publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 };
+    const rootKeys = (await crypto.subtle.generateKey(sha1, true, ["sign", "verify"])) as CryptoKeyPair;
+    const g1 = await x509.X509CertificateGenerator.createSelfSigned({
+      serialNumber: "0101",
+      name: "C=VN, O=Ban Co yeu Chinh phu (demo), CN=Co quan chung thuc so Chinh phu (demo G1)",
+      notBefore: new Date(Date.now() - 365 * DAY),
+      notAfter: new Date(Date.now() + 365 * DAY),
+      keys: rootKeys,
+      signingAlgorithm: sha1,
+      extensions: [new x509.BasicConstraintsExtension(true, undefined, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true)],
+    });
+    const leafKeys = (await crypto.subtle.generateKey({ ...sha1, hash: "SHA-256" }, true, ["sign", "verify"])) as CryptoKeyPair;
+    const leaf = await x509.X509CertificateGenerator.create({
+      serialNumber: "0202",
+      subject: "C=VN, CN=Nguyen Van G1",
+      issuer: g1.subject,
+      notBefore: new Date(Date.now() - DAY),
+      notAfter: new Date(Date.now() + 100 * DAY),
+      publicKey: leafKeys.publicKey,
+      signingKey: rootKeys.privateKey,
+      signingAlgorithm: sha1,
+      extensions: [new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation, true)],
+    });
+    const crl = await x509.X509CrlGenerator.create({ issuer: g1.subject, thisUpdate: new Date(), nextUpdate: new Date(Date.now() + DAY), entries: [], signingKey: rootKeys.privateKey, signingAlgorithm: sha1 });
+    const id: Identity = { certificate: leaf, privateKey: leafKeys.privateKey, chain: [new Uint8Array(g1.rawData)], algorithm: "RSASSA-PKCS1-v1_5" };
+    const r = await verifyPdf(await signLibpdf(base, id), { trustAnchors: [g1], crls: [new Uint8Array(crl.rawData)] });
+    expect(r.signatures[0]!.indication).toBe("TOTAL_PASSED");
+    expect(r.signatures[0]!.weakAlgorithms.join()).toMatch(/sha1WithRSAEncryption/);
+    expect(r.signatures[0]!.message).toMatch(/Lưu ý: có thuật toán yếu/);
   });
 });
