@@ -2,3 +2,4 @@ export * from "./canonical.ts";
 export * from "./audit-chain.ts";
 export * from "./export.ts";
 export * from "./report-pdf.ts";
+export * from "./schemas.ts";

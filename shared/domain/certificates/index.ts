@@ -8,3 +8,4 @@ export * from "./requests.ts";
 export * from "./request-document.ts";
 export * from "./lifecycle.ts";
 export * from "./district.ts";
+export * from "./schemas.ts";
