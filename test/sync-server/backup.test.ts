@@ -26,16 +26,20 @@ describeBackends("backup and restore", (env) => {
 
     // A writer keeps pushing during the backup: the snapshot must still be consistent.
     let writing = true;
+    let firstDone!: () => void;
+    const started = new Promise<void>((r) => (firstDone = r));
     const writer = (async () => {
       let i = 0;
       while (writing) {
         const batch: Mutation[] = [0, 1].map((k) => ({ id: mutationId("bk"), clientTime: clientTime(), type: "record.put", entity: "draft", recordId: `bk-${i}-${k}`, data: { i, k } }));
         await pushOk(e, a, batch);
         i++;
+        if (i === 2) firstDone();
         // On SQLite every step resolves as a microtask: yield so the backup's file I/O gets its turn.
         await new Promise((r) => setImmediate(r));
       }
     })();
+    await started;
     const out = join(e.dir, "backup-1");
     expect(await backupCommand.run(["--out", out, "--db", dbArg(e.target), "--blobs", e.blobsDir])).toBe(0);
     writing = false;
