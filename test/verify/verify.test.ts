@@ -6,6 +6,10 @@
  */
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { createServer, type Server } from "node:http";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import * as pkijs from "pkijs";
 import * as asn1js from "asn1js";
@@ -319,6 +323,16 @@ describe("tampering and damaged files", () => {
   it("an unsigned PDF is 'unsigned'", async () => {
     const r = await verifyPdf(base, await options());
     expect(r.status).toBe("unsigned");
+  });
+
+  it.each([["--linearize"], ["--object-streams=generate"], ["--qdf"]])("a file rewritten by qpdf %s, then signed twice: valid", async (flag) => {
+    const dir = mkdtempSync(join(tmpdir(), "vanthu-qpdf-"));
+    writeFileSync(join(dir, "in.pdf"), await makePdf({ pages: 3 }));
+    execFileSync("qpdf", [flag, join(dir, "in.pdf"), join(dir, "out.pdf")]);
+    const once = await signLibpdf(new Uint8Array(readFileSync(join(dir, "out.pdf"))), good);
+    const r = await verifyPdf(await signLibpdf(once, good, { fieldName: "Second" }), await options());
+    expect(r.status).toBe("valid");
+    expect(r.signatures.map((s) => s.modifiedAfter)).toEqual(["allowed", "none"]);
   });
 
   it("object streams and cross-reference streams are read", async () => {
