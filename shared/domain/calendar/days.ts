@@ -60,3 +60,13 @@ export function dayOf(year: number, month: number, date: number): IsoDay {
 }
 
 export const WEEKDAY_NAMES_VI = ["Chủ nhật", "Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy"] as const;
+
+/** The day after a valid `yyyy-mm-dd` (hot loops: no re-validation). */
+export function nextDay(day: IsoDay): IsoDay {
+  const y = +day.slice(0, 4);
+  const m = +day.slice(5, 7);
+  const d = +day.slice(8, 10);
+  const lengths = [31, (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+  if (d < lengths[m - 1]!) return dayOf(y, m, d + 1);
+  return m === 12 ? dayOf(y + 1, 1, 1) : dayOf(y, m + 1, 1);
+}

@@ -8,6 +8,7 @@ describe("Vietnamese lunar calendar (Hồ Ngọc Đức's method, UTC+7)", () =>
     expect(lunarNewYear(2025)).toBe("2025-01-29");
     expect(lunarNewYear(2026)).toBe("2026-02-17");
     expect(lunarNewYear(2027)).toBe("2027-02-06");
+    expect([2019, 2020, 2021, 2022, 2028, 2029].map((y) => lunarNewYear(y))).toEqual(["2019-02-05", "2020-01-25", "2021-02-12", "2022-02-01", "2028-01-26", "2029-02-13"]);
   });
 
   it("uses Vietnam's meridian, not China's: Tết 1985 and 2007 differ", () => {
@@ -23,12 +24,16 @@ describe("Vietnamese lunar calendar (Hồ Ngọc Đức's method, UTC+7)", () =>
     expect(isoOf(lunarToSolar({ day: 10, month: 3, year: 2025, leap: false })!)).toBe("2025-04-07");
     expect(isoOf(lunarToSolar({ day: 10, month: 3, year: 2026, leap: false })!)).toBe("2026-04-26");
     expect(isoOf(lunarToSolar({ day: 10, month: 3, year: 2024, leap: false })!)).toBe("2024-04-18");
+    expect([2019, 2020, 2021, 2022].map((y) => isoOf(lunarToSolar({ day: 10, month: 3, year: y, leap: false })!))).toEqual(["2019-04-14", "2020-04-02", "2021-04-21", "2022-04-10"]);
   });
 
   it("knows the leap months (tháng nhuận)", () => {
     expect(leapMonthOf(2023)).toBe(2);
     expect(leapMonthOf(2025)).toBe(6);
     expect(leapMonthOf(2024)).toBeNull();
+    expect(leapMonthOf(2020)).toBe(4);
+    // 2033: the leap month falls after the solstice (tháng 11 nhuận), the case naive rules get wrong.
+    expect(leapMonthOf(2033)).toBe(11);
     expect(leapMonthOf(2026)).toBeNull();
     // 1/6 nhuận Ất Tỵ = 25/07/2025; 1/2 nhuận Quý Mão = 22/03/2023.
     expect(isoOf(lunarToSolar({ day: 1, month: 6, year: 2025, leap: true })!)).toBe("2025-07-25");

@@ -68,6 +68,21 @@ describe("holidays of Bộ luật Lao động 2019 Điều 112, with nghỉ bù 
 });
 
 describe("addWorkingDays and legal deadlines", () => {
+  it("steps over month and year ends, leap days included", async () => {
+    const { nextDay } = await import("./days.ts");
+    expect(["2024-02-28", "2024-02-29", "2025-02-28", "2026-12-31", "2026-04-30", "2100-02-28", "2000-02-28"].map(nextDay)).toEqual([
+      "2024-02-29",
+      "2024-03-01",
+      "2025-03-01",
+      "2027-01-01",
+      "2026-05-01",
+      "2100-03-01",
+      "2000-02-29",
+    ]);
+    // Over the new year: Thursday 31/12/2026, 1 working day → Monday 04/01/2027 (1/1 Friday off).
+    expect(law.addWorkingDays("2026-12-31T10:00:00+07:00", 1)).toBe("2027-01-04");
+  });
+
   it("a request received on a Friday afternoon with 1 working day is due on Monday", () => {
     expect(law.addWorkingDays("2026-11-27T15:30:00+07:00", 1)).toBe("2026-11-30");
     const d = law.deadline("2026-11-27T15:30:00+07:00", 1);

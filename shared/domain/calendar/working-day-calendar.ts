@@ -1,5 +1,5 @@
 import { VanthuError } from "../../errors.ts";
-import { addDays, toIsoDay, yearOf, type IsoDay } from "./days.ts";
+import { addDays, dayOf, nextDay, toIsoDay, yearOf, type IsoDay } from "./days.ts";
 import { defaultDaysOff, isWeeklyRestDay, type DayOff } from "./holidays.ts";
 import type { CalendarOverride, HolidayCalendarData } from "./holiday-data.ts";
 
@@ -27,6 +27,8 @@ export interface LegalDeadline {
 export class WorkingDayCalendar {
   private readonly overrides: Map<IsoDay, CalendarOverride>;
   private readonly cache = new Map<number, Map<IsoDay, DayOff>>();
+  /** Every non-working day of a year (weekends included), for the counting loops. */
+  private readonly offSets = new Map<number, Set<IsoDay>>();
 
   constructor(data?: HolidayCalendarData) {
     this.overrides = new Map((data?.overrides ?? []).map((o) => [o.day, o]));
@@ -68,8 +70,8 @@ export class WorkingDayCalendar {
     let day = toIsoDay(start);
     let left = n;
     while (left > 0) {
-      day = addDays(day, 1);
-      if (this.isWorkingDay(day)) left--;
+      day = nextDay(day);
+      if (!this.offSet(yearOf(day)).has(day)) left--;
     }
     return day;
   }
@@ -87,10 +89,21 @@ export class WorkingDayCalendar {
     const end = toIsoDay(to);
     let n = 0;
     while (day < end) {
-      day = addDays(day, 1);
-      if (this.isWorkingDay(day)) n++;
+      day = nextDay(day);
+      if (!this.offSet(yearOf(day)).has(day)) n++;
     }
     return n;
+  }
+
+  private offSet(year: number): Set<IsoDay> {
+    let set = this.offSets.get(year);
+    if (set) return set;
+    set = new Set(this.yearMap(year).keys());
+    for (let d = dayOf(year, 1, 1); yearOf(d) === year; d = nextDay(d)) {
+      if (isWeeklyRestDay(d) && this.overrides.get(d)?.action !== "work") set.add(d);
+    }
+    this.offSets.set(year, set);
+    return set;
   }
 
   private yearMap(year: number): Map<IsoDay, DayOff> {
