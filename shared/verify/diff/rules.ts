@@ -129,7 +129,8 @@ export const trailerRule: DiffRule = {
   },
 };
 
-const CATALOG_KEYS: Record<string, ModificationLevel> = { AcroForm: "FORM_FILLING", DSS: "LTA_UPDATES", Extensions: "LTA_UPDATES", Metadata: "LTA_UPDATES" };
+// /Version: writers raise it when they add features (e.g. 1.7 for PAdES); it changes no page.
+const CATALOG_KEYS: Record<string, ModificationLevel> = { AcroForm: "FORM_FILLING", DSS: "LTA_UPDATES", Extensions: "LTA_UPDATES", Metadata: "LTA_UPDATES", Version: "LTA_UPDATES" };
 
 /** The catalog may gain or change /AcroForm, /DSS, /Extensions (ESIC), /Metadata: nothing else. */
 export const catalogRule: DiffRule = {

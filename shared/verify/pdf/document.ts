@@ -208,9 +208,13 @@ export class PdfFile {
     return v;
   }
 
-  /** The revision whose end is exactly `end` (either just after %%EOF or after its end-of-line). */
+  /** The revision whose end is `end`: just after its %%EOF, or after white space that follows it (end-of-line). */
   revisionEndingAt(end: number): Revision | undefined {
-    return this.revisions.find((r) => r.end === end || r.eofAt + 5 === end);
+    return this.revisions.find((r) => {
+      if (end < r.eofAt + 5 || end > r.eofAt + 5 + 64) return false;
+      for (let i = r.eofAt + 5; i < end; i++) if (!isWhite(this.bytes[i])) return false;
+      return true;
+    });
   }
 }
 
