@@ -35,9 +35,17 @@ export interface OutgoingRegisterEntry {
   note?: string;
   urgency: Urgency;
   documentSha256?: string;
+  /** Văn bản kèm theo / phụ lục in separate files, each signed by the organisation (R4, R5). */
+  attachments?: AttachedFile[];
   status: "issued" | "sent" | "refused-by-recipient";
   refusalReason?: string;
   searchTokens: string[];
+}
+
+export interface AttachedFile {
+  sha256: string;
+  name: string;
+  role: "attachment" | "appendix";
 }
 
 export interface IncomingRegisterEntry {

@@ -62,8 +62,12 @@ afterAll(async () => {
   for (const d of [dir, web]) if (d) rmSync(d, { recursive: true, force: true });
 });
 
+const byProfile = new Map<string, BrowserContext>();
 async function open(profile: string, viewport?: { width: number; height: number }): Promise<Page> {
+  // A test that failed midway left its browser open: close it, or the profile stays locked.
+  await byProfile.get(profile)?.close().catch(() => undefined);
   const ctx = await openBrowser(profile, viewport);
+  byProfile.set(profile, ctx);
   contexts.push(ctx);
   const page = ctx.pages()[0] ?? (await ctx.newPage());
   page.on("pageerror", (e) => console.error("page error:", e.message));
@@ -86,14 +90,15 @@ async function install(page: Page) {
 }
 
 async function signIn(page: Page, username: string) {
+  // The office's trust store first (as its IT sets it up), then the account.
+  await page.goto(`${proxy.url}/#/cai-dat`);
+  await page.getByTestId("trust-anchor").setInputFiles({ name: "demo-root.pem", mimeType: "application/x-pem-file", buffer: Buffer.from(ca.certificate.toString("pem")) });
+  await page.getByText(/Đã thêm 1 chứng thư gốc tin cậy/).waitFor();
   await page.goto(`${proxy.url}/#/dong-bo`);
   await page.locator("#login-user").fill(username);
   await page.locator("#login-pass").fill(DEMO_PASSWORD);
   await page.getByRole("button", { name: "Đăng nhập" }).click();
   await page.getByText("Đã đăng nhập:").waitFor();
-  await page.goto(`${proxy.url}/#/cai-dat`);
-  await page.getByTestId("trust-anchor").setInputFiles({ name: "demo-root.pem", mimeType: "application/x-pem-file", buffer: Buffer.from(ca.certificate.toString("pem")) });
-  await page.getByText(/Đã thêm 1 chứng thư gốc tin cậy/).waitFor();
 }
 
 async function setRole(page: Page, role: "official" | "clerk", name: string) {
@@ -149,6 +154,7 @@ describe.skipIf(!softHsmInstalled())("two offices, the sync server and the token
     let page = await open(profileA);
     await install(page);
     await signIn(page, "vanthu.hongbang");
+    await page.goto(`${proxy.url}/#/cai-dat`);
     await page.locator("#s-agent").fill(agent.url);
     const pairing = page.context().waitForEvent("page");
     await page.getByRole("button", { name: "Ghép nối" }).click();
@@ -184,6 +190,11 @@ describe.skipIf(!softHsmInstalled())("two offices, the sync server and the token
     await page.locator("#f-recipients").fill("UBND xã An Hưng");
     await page.locator("#f-recipients").blur();
     await expect.poll(() => text(page, "save-state")).toBe("Đã lưu trên máy này");
+    // An appendix in a separate file (R5): the organisation signs it at issue, with the main document's number.
+    const appendix = await documentPdf({ issuer: "UBND phường Hồng Bàng", number: "", title: "Phụ lục", summary: "Danh sách cán bộ được cấp chứng thư số", body: "1. Nguyễn Thị Hoa — Chủ tịch.", signerTitle: "", signerName: "" });
+    await page.locator("#att-role").selectOption("appendix");
+    await page.getByTestId("add-attachment").setInputFiles({ name: "phu-luc-danh-sach.pdf", mimeType: "application/pdf", buffer: Buffer.from(appendix) });
+    await expect.poll(() => text(page, "attachments")).toContain("phu-luc-danh-sach.pdf — Phụ lục");
 
     // The official signs (R1) with her own certificate, PIN on the agent's page.
     await setRole(page, "official", "Nguyễn Thị Hoa");
@@ -204,8 +215,10 @@ describe.skipIf(!softHsmInstalled())("two offices, the sync server and the token
     expect(await page.getByTestId("sign-button").isDisabled()).toBe(true);
     const org = await page.getByTestId("cert-select").locator("option", { hasText: "UBND PHƯỜNG HỒNG BÀNG" }).getAttribute("value");
     await page.getByTestId("cert-select").selectOption(org!);
-    await consentAndPin(page, () => page.getByTestId("sign-button").click(), "triển khai chữ ký số");
+    // One consent and one PIN for the document and its appendix.
+    await consentAndPin(page, () => page.getByTestId("sign-button").click(), "Phụ lục: phu-luc-danh-sach.pdf");
     await page.getByRole("heading", { name: "Văn bản đã phát hành số 01/UBND-VP" }).waitFor({ timeout: 60_000 });
+    await expect.poll(() => text(page, "attachments")).toContain("đã ký");
     await page.screenshot({ path: join(shots, "desktop-issued.png"), fullPage: true });
 
     // Received offline: verified with the cached CRL; registered with the next số đến.
@@ -259,6 +272,9 @@ describe.skipIf(!softHsmInstalled())("two offices, the sync server and the token
     await expect.poll(() => text(page, "report")).toContain("Hợp lệ");
     await expect.poll(() => text(page, "report")).toContain("Nguyễn Thị Hoa");
     await expect.poll(() => text(page, "report")).toContain("UBND PHƯỜNG HỒNG BÀNG");
+    // The appendix came with it and was verified too.
+    await expect.poll(() => page.getByTestId("attachment-result").innerText()).toContain("Hợp lệ");
+    await expect.poll(() => page.getByTestId("attachment-result").innerText()).toContain("phu-luc-danh-sach.pdf");
     await page.locator("#reg-handler").fill("Chủ tịch UBND xã");
     await page.getByTestId("register-button").click();
     await page.getByText(/số đến 1/).first().waitFor();

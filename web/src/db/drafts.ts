@@ -93,3 +93,23 @@ export async function deleteDraft(db: VanthuDb, id: string): Promise<void> {
   if (d && d.status !== "draft") throw new VanthuError("web.draft-locked", "Văn bản đã ký hoặc đã phát hành không được xóa.", `Draft ${id} is ${d.status}`);
   await db.drafts.delete(id);
 }
+
+/** Adds a separate attachment or appendix file to a draft (R4, R5). */
+export async function addAttachment(db: VanthuDb, id: string, pdf: { bytes: Uint8Array; name: string }, role: "attachment" | "appendix", now = new Date()): Promise<void> {
+  const sha = await putDocument(db, pdf.bytes, pdf.name, now);
+  await db.transaction("rw", db.drafts, async () => {
+    const d = await db.drafts.get(id);
+    if (!d) throw new VanthuError("web.draft-missing", "Không tìm thấy dự thảo.", `Draft ${id} not found`);
+    if (d.status === "issued") throw new VanthuError("web.draft-locked", "Văn bản đã phát hành, không thêm tệp được.", `Draft ${id} is issued`);
+    if ((d.attachments ?? []).some((a) => a.sha256 === sha)) return;
+    await db.drafts.put({ ...d, attachments: [...(d.attachments ?? []), { sha256: sha, name: pdf.name, role }], updatedAt: now.toISOString() });
+  });
+}
+
+export async function removeAttachment(db: VanthuDb, id: string, sha256: string): Promise<void> {
+  await db.transaction("rw", db.drafts, async () => {
+    const d = await db.drafts.get(id);
+    if (!d || d.status === "issued") return;
+    await db.drafts.put({ ...d, attachments: (d.attachments ?? []).filter((a) => a.sha256 !== sha256) });
+  });
+}

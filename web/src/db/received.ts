@@ -1,5 +1,5 @@
 import { ulid } from "ulid";
-import { toVietnamIso, type Urgency } from "../../../shared/domain/index.ts";
+import { toVietnamIso, type AttachedFile, type Urgency } from "../../../shared/domain/index.ts";
 import { putDocument } from "./documents.ts";
 import type { ReceivedDocument, StoredReport, VanthuDb } from "./schema.ts";
 
@@ -19,7 +19,7 @@ export async function receiveDocument(
   pdf: { bytes: Uint8Array; name: string },
   declared: Declared,
   source: ReceivedDocument["source"],
-  opts: { now?: Date; qlvbTime?: string; senderOffice?: string; id?: string } = {},
+  opts: { now?: Date; qlvbTime?: string; senderOffice?: string; id?: string; attachments?: AttachedFile[] } = {},
 ): Promise<ReceivedDocument> {
   const now = opts.now ?? new Date();
   const sha = await putDocument(db, pdf.bytes, pdf.name, now);
@@ -32,6 +32,7 @@ export async function receiveDocument(
     source,
     senderOffice: opts.senderOffice,
     declared,
+    attachments: opts.attachments,
     status: "pending",
   };
   await db.received.put(r);

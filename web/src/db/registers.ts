@@ -10,6 +10,7 @@ import {
   toVietnamIso,
   documentTypeByCode,
   hasNoTypeAbbreviation,
+  type AttachedFile,
   type DuplicateMatch,
   type IncomingRegisterEntry,
   type OutgoingRegisterEntry,
@@ -47,7 +48,15 @@ export async function issueOutgoing(
   db: VanthuDb,
   draftId: string,
   office: OfficeProfile,
-  opts: { archiveHolder?: string; copies?: number; now?: Date; signedSha256?: string } = {},
+  opts: {
+    archiveHolder?: string;
+    copies?: number;
+    now?: Date;
+    signedSha256?: string;
+    /** The number the signed files already carry (attachments name it): refused if another issue took it meanwhile. */
+    expectNumber?: number;
+    attachments?: AttachedFile[];
+  } = {},
 ): Promise<OutgoingRegisterEntry> {
   const now = opts.now ?? new Date();
   return db.transaction("rw", [db.drafts, db.outgoing, db.outbox], async () => {
@@ -56,6 +65,13 @@ export async function issueOutgoing(
     if (draft.status === "issued") throw new VanthuError("web.already-issued", "Văn bản này đã được phát hành.", `Draft ${draftId} already issued`);
     const year = registerYear(now);
     const number = await nextNumber(db, "outgoing", year);
+    if (opts.expectNumber !== undefined && opts.expectNumber !== number) {
+      throw new VanthuError(
+        "web.number-changed",
+        `Số ${opts.expectNumber} vừa được dùng cho văn bản khác; hãy phát hành lại để lấy số ${number}.`,
+        `Expected number ${opts.expectNumber}, next is ${number}`,
+      );
+    }
     const numberAndSymbol = formatNumberAndSymbol({ number, typeCode: draft.typeCode, issuerSymbol: office.symbol, unitSymbol: hasNoTypeAbbreviation(draft.typeCode) ? draft.unitSymbol || undefined : undefined });
     const entry: OutgoingRegisterEntry = {
       id: ulid(now.getTime()),
@@ -74,6 +90,7 @@ export async function issueOutgoing(
       sentAtProvisional: true,
       urgency: draft.urgency,
       documentSha256: opts.signedSha256 ?? draft.signedSha256?.at(-1) ?? draft.documentSha256,
+      attachments: opts.attachments,
       status: "issued",
       searchTokens: searchTokens(numberAndSymbol, typeName(draft.typeCode), draft.summary, draft.signerName, draft.recipients.join(" ")),
     };
@@ -82,6 +99,12 @@ export async function issueOutgoing(
     await enqueue(db, "outgoing.issue", entry.id, { entry, office: office.name }, now);
     return entry;
   });
+}
+
+/** The number and symbol the next issue of this draft would take (for files that must print it before issuing). */
+export async function peekOutgoingNumber(db: VanthuDb, draft: Draft, office: OfficeProfile, now = new Date()): Promise<{ number: number; numberAndSymbol: string }> {
+  const number = await nextNumber(db, "outgoing", registerYear(now));
+  return { number, numberAndSymbol: formatNumberAndSymbol({ number, typeCode: draft.typeCode, issuerSymbol: office.symbol, unitSymbol: hasNoTypeAbbreviation(draft.typeCode) ? draft.unitSymbol || undefined : undefined }) };
 }
 
 export async function incomingDuplicates(db: VanthuDb, receivedId: string): Promise<DuplicateMatch<IncomingRegisterEntry>[]> {

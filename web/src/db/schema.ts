@@ -1,5 +1,5 @@
 import { Dexie, type EntityTable } from "dexie";
-import type { IncomingRegisterEntry, OutgoingRegisterEntry, Secrecy, SigningCapacity, Urgency } from "../../../shared/domain/index.ts";
+import type { AttachedFile, IncomingRegisterEntry, OutgoingRegisterEntry, Secrecy, SigningCapacity, Urgency } from "../../../shared/domain/index.ts";
 
 /**
  * The PWA's IndexedDB database. The schema is declared once, here; a change is a new
@@ -35,6 +35,8 @@ export interface Draft {
   status: "draft" | "signed" | "issued";
   /** SHA-256 of the signed revisions, in order. */
   signedSha256?: string[];
+  /** Separate files issued with it (R4, R5); signedSha256 once the organisation has signed them. */
+  attachments?: Array<AttachedFile & { signedSha256?: string }>;
 }
 
 /** A PDF kept byte for byte (R15), addressed by its SHA-256. */
@@ -67,6 +69,8 @@ export interface ReceivedDocument {
     urgency: Urgency;
   };
   status: "pending" | "verifying" | "verified" | "registered" | "refused";
+  /** Attachments and appendices that came with it, kept and verified like the main file. */
+  attachments?: AttachedFile[];
   reportId?: string;
   incomingEntryId?: string;
   refusalReason?: string;

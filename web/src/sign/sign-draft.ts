@@ -1,11 +1,11 @@
 import type { CertificateInfo } from "../../../shared/agent-protocol/index.ts";
-import { assertCertificateFitsRole, documentTypeByCode, refuseClassified, type OfficeRole } from "../../../shared/domain/index.ts";
+import { assertCertificateFitsRole, documentTypeByCode, refuseClassified, type AttachedFile, type OfficeRole } from "../../../shared/domain/index.ts";
 import { VanthuError } from "../../../shared/errors.ts";
 import { AgentBatchSigner } from "../agent/agent-signer.ts";
 import type { AgentClient } from "../agent/client.ts";
-import { getDocument, sha256Hex } from "../db/documents.ts";
+import { getDocument, putDocument, sha256Hex } from "../db/documents.ts";
 import { recordSignedRevision } from "../db/drafts.ts";
-import { issueOutgoing, type OfficeProfile } from "../db/registers.ts";
+import { issueOutgoing, peekOutgoingNumber, type OfficeProfile } from "../db/registers.ts";
 import type { Draft, VanthuDb } from "../db/schema.ts";
 
 export interface SignContext {
@@ -44,26 +44,56 @@ export async function signAsOfficial(ctx: SignContext, draft: Draft): Promise<Dr
   }
 }
 
+let fontBytes: Promise<Uint8Array> | undefined;
+/** Tinos (Times-metric, full Vietnamese), shipped with the app and precached: the text blocks of R3–R5. */
+export function loadFont(): Promise<Uint8Array> {
+  fontBytes ??= import("../../../shared/assets/fonts/Tinos-Regular.ttf?url").then(async (m) => new Uint8Array(await (await fetch(m.default)).arrayBuffer()));
+  return fontBytes;
+}
+
 /**
- * R2: the clerk issues: signs as the organisation (seal over the official's signature, an
- * incremental update that keeps R1 valid), then takes the next number of the outgoing register.
+ * R2, R4, R5: the clerk issues. The number the document will take is read first, because the
+ * attachments and appendices print it; then one batch (one consent, one PIN): the
+ * organisation's signature over the official's (an incremental update that keeps R1 valid)
+ * and the organisation's signature on each separate file; then the register entry, which
+ * refuses if another issue took the number meanwhile.
  */
-export async function issueAsClerk(ctx: SignContext, draft: Draft): Promise<{ draft: Draft; numberAndSymbol: string; signedSha256: string }> {
+export async function issueAsClerk(ctx: SignContext, draft: Draft, now = new Date()): Promise<{ draft: Draft; numberAndSymbol: string; signedSha256: string }> {
   refuseClassified(draft.secrecy);
   if (draft.status !== "signed") throw new VanthuError("web.not-signed", "Văn bản phải có chữ ký của người có thẩm quyền trước khi phát hành.", "Issue needs the official's signature first");
   assertCertificateFitsRole(certFacts(ctx.certificate), { kind: "issuer", role: ctx.role, organisationName: ctx.office.name });
-  const doc = await getDocument(ctx.db, latestBytesSha(draft));
-  const batch = new AgentBatchSigner(ctx.agent, ctx.certificate, [{ title: `Phát hành: ${draft.summary}`, sha256: doc.sha256, signatureType: "issuer", secrecy: draft.secrecy }], ctx.consentWindow);
+  const { number, numberAndSymbol } = await peekOutgoingNumber(ctx.db, draft, ctx.office, now);
+  const main = await getDocument(ctx.db, latestBytesSha(draft));
+  const extra = await Promise.all((draft.attachments ?? []).map(async (a) => ({ a, doc: await getDocument(ctx.db, a.sha256) })));
+  const batch = new AgentBatchSigner(
+    ctx.agent,
+    ctx.certificate,
+    [
+      { title: `Phát hành: ${draft.summary}`, number: numberAndSymbol, sha256: main.sha256, signatureType: "issuer", secrecy: draft.secrecy },
+      ...extra.map(({ a }) => ({ title: `${a.role === "appendix" ? "Phụ lục" : "Văn bản kèm theo"}: ${a.name}`, number: numberAndSymbol, sha256: a.sha256, signatureType: a.role, secrecy: draft.secrecy })),
+    ],
+    ctx.consentWindow,
+  );
   const { signPdf } = await import("../../../shared/sign/index.ts");
-  let signed: Uint8Array;
+  const font = extra.length > 0 ? await loadFont() : undefined;
+  let signed: Uint8Array[];
   try {
-    signed = (await signPdf(doc.bytes, { type: "issuer", signer: batch.signerFor(0), image: ctx.image })).bytes;
+    signed = await Promise.all([
+      signPdf(main.bytes, { type: "issuer", signer: batch.signerFor(0), image: ctx.image, signingTime: now }).then((r) => r.bytes),
+      ...extra.map(({ a, doc }, i) => signPdf(doc.bytes, { type: a.role, signer: batch.signerFor(i + 1), docNumber: numberAndSymbol, font, signingTime: now }).then((r) => r.bytes)),
+    ]);
   } catch (e) {
     batch.fail(e);
     throw e;
   }
-  const d2 = await recordSignedRevision(ctx.db, draft.id, signed);
-  const signedSha256 = await sha256Hex(signed);
-  const entry = await issueOutgoing(ctx.db, d2.id, ctx.office, { signedSha256 });
+  const attachments: AttachedFile[] = [];
+  for (const [i, { a }] of extra.entries()) {
+    const sha = await putDocument(ctx.db, signed[i + 1]!, a.name, now);
+    attachments.push({ sha256: sha, name: a.name, role: a.role });
+  }
+  const d2 = await recordSignedRevision(ctx.db, draft.id, signed[0]!, now);
+  await ctx.db.drafts.update(d2.id, { attachments: (d2.attachments ?? []).map((a, i) => ({ ...a, signedSha256: attachments[i]?.sha256 })) });
+  const signedSha256 = await sha256Hex(signed[0]!);
+  const entry = await issueOutgoing(ctx.db, d2.id, ctx.office, { signedSha256, expectNumber: number, attachments, now });
   return { draft: (await ctx.db.drafts.get(d2.id))!, numberAndSymbol: entry.numberAndSymbol, signedSha256 };
 }

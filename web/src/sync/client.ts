@@ -12,7 +12,8 @@ import {
   type Mutation,
 } from "../../../shared/sync/schemas.ts";
 import { VanthuError } from "../../../shared/errors.ts";
-import { getDocument, sha256Hex } from "../db/documents.ts";
+import { getDocument, putDocument, sha256Hex } from "../db/documents.ts";
+import type { AttachedFile } from "../../../shared/domain/index.ts";
 import { acknowledge, markFailed, pendingMutations } from "../db/outbox.ts";
 import { applyQlvbReceiveTime, applyQlvbSendTime, receiveDocument } from "../db/received.ts";
 import type { VanthuDb } from "../db/schema.ts";
@@ -196,7 +197,13 @@ async function applyIncoming(api: ApiClient, db: VanthuDb, d: IncomingDelivery, 
     const main = d.blobs.find((b) => b.role === "main") ?? d.blobs[0];
     if (!main) return;
     const bytes = await downloadBlob(api, main.sha256);
-    await receiveDocument(db, { bytes, name: main.name }, declaredOf(d), "sync", { id: d.deliveryId, senderOffice: d.from.name, qlvbTime: d.receivedAt ?? undefined });
+    const attachments: AttachedFile[] = [];
+    for (const b of d.blobs) {
+      if (b === main || (b.role !== "attachment" && b.role !== "appendix")) continue;
+      await putDocument(db, await downloadBlob(api, b.sha256), b.name);
+      attachments.push({ sha256: b.sha256, name: b.name, role: b.role });
+    }
+    await receiveDocument(db, { bytes, name: main.name }, declaredOf(d), "sync", { id: d.deliveryId, senderOffice: d.from.name, qlvbTime: d.receivedAt ?? undefined, attachments });
     onNew(d.deliveryId);
     return;
   }

@@ -84,9 +84,12 @@ export function translate(m: OutboxMutation, ctx: { directory: Array<{ id: strin
           documentRef: entry.id,
           recipients,
           header: headerOf(entry),
-          blobs: [{ sha256: entry.documentSha256, name: `${entry.numberAndSymbol.replace(/[/\\]/g, "-")}.pdf`, contentType: "application/pdf", role: "main" }],
+          blobs: [
+            { sha256: entry.documentSha256, name: `${entry.numberAndSymbol.replace(/[/\\]/g, "-")}.pdf`, contentType: "application/pdf", role: "main" },
+            ...(entry.attachments ?? []).map((a) => ({ sha256: a.sha256, name: a.name, contentType: "application/pdf", role: a.role })),
+          ],
         });
-        return { mutations: out, blobs: [entry.documentSha256] };
+        return { mutations: out, blobs: [entry.documentSha256, ...(entry.attachments ?? []).map((a) => a.sha256)] };
       }
       return { mutations: out, blobs: [] };
     }

@@ -27,13 +27,25 @@ export async function verifyReceived(db: VanthuDb, receivedId: string): Promise<
     const doc = await getDocument(db, r.documentSha256);
     const trust = ((await db.meta.get("trustAnchors"))?.value as Uint8Array[] | undefined) ?? [];
     const crls = ((await db.meta.get("crls"))?.value as VerifyRequest["crls"] | undefined) ?? [];
-    const id = ++seq;
-    const res = await new Promise<VerifyResponse>((resolve) => {
-      waiting.set(id, resolve);
-      getWorker().postMessage({ id, pdf: doc.bytes, trustAnchors: trust, crls } satisfies VerifyRequest);
-    });
-    await saveReport(db, receivedId, { documentSha256: r.documentSha256, verdict: res.verdict, summaryVi: res.summaryVi, report: { signatures: res.signatures, engine: res.report, errorEn: res.errorEn } });
-    return res;
+    const run = (pdf: Uint8Array) => {
+      const id = ++seq;
+      return new Promise<VerifyResponse>((resolve) => {
+        waiting.set(id, resolve);
+        getWorker().postMessage({ id, pdf, trustAnchors: trust, crls } satisfies VerifyRequest);
+      });
+    };
+    const res = await run(doc.bytes);
+    // Each attachment and appendix in its own file carries the organisation's signature (R4, R5): verified too.
+    const attachments = [];
+    for (const a of r.attachments ?? []) {
+      const x = await run((await getDocument(db, a.sha256)).bytes);
+      attachments.push({ ...a, verdict: x.verdict, summaryVi: x.summaryVi, signatures: x.signatures });
+    }
+    const bad = attachments.find((a) => a.verdict !== "valid");
+    const verdict = res.verdict !== "valid" ? res.verdict : bad ? (bad.verdict === "error" ? "invalid" : bad.verdict) : "valid";
+    const summaryVi = bad && res.verdict === "valid" ? `Văn bản chính hợp lệ, nhưng tệp kèm theo "${bad.name}": ${bad.summaryVi}` : res.summaryVi;
+    await saveReport(db, receivedId, { documentSha256: r.documentSha256, verdict, summaryVi, report: { signatures: res.signatures, attachments, engine: res.report, errorEn: res.errorEn } });
+    return { ...res, verdict, summaryVi };
   } catch (e) {
     await db.received.update(receivedId, { status: "pending" });
     throw e;

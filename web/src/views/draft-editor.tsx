@@ -1,4 +1,4 @@
-import { Show, createEffect, createSignal, on, onCleanup } from "solid-js";
+import { For, Show, createEffect, createSignal, on, onCleanup } from "solid-js";
 import { createStore, reconcile } from "solid-js/store";
 import {
   SECRECY_LEVELS,
@@ -11,7 +11,7 @@ import {
   type Secrecy,
   type SigningCapacity,
 } from "../../../shared/domain/index.ts";
-import { attachPdf, deleteDraft, updateDraft, type DraftFields } from "../db/drafts.ts";
+import { addAttachment, attachPdf, deleteDraft, removeAttachment, updateDraft, type DraftFields } from "../db/drafts.ts";
 import type { Draft } from "../db/schema.ts";
 import { useLive } from "../live.ts";
 import { href, navigate } from "../router.ts";
@@ -27,6 +27,7 @@ export function DraftEditor(props: { id: string }) {
   const [dateText, setDateText] = createSignal("");
   const [saveState, setSaveState] = createSignal<"saved" | "saving" | "error">("saved");
   const [secrecyRefused, setSecrecyRefused] = createSignal(false);
+  const [attRole, setAttRole] = createSignal<"attachment" | "appendix">("attachment");
   let loadedFor = "";
   // Load the stored draft into the form once per draft (later live updates must not overwrite typing).
   createEffect(
@@ -214,6 +215,56 @@ export function DraftEditor(props: { id: string }) {
               />
             </label>
           </fieldset>
+          <div class="card" data-testid="attachments">
+            <h2>Văn bản kèm theo, phụ lục (tệp riêng)</h2>
+            <p class="muted">Mỗi tệp được ký số của cơ quan khi phát hành, ghi số, ký hiệu của văn bản chính và thời gian ký ở góc trên bên phải trang đầu (Điều 13).</p>
+            <ul class="list">
+              <For each={d().attachments ?? []}>
+                {(a) => (
+                  <li>
+                    <span class="grow">
+                      <a href={href("xem", a.signedSha256 ?? a.sha256)}>{a.name}</a> — {a.role === "appendix" ? "Phụ lục" : "Văn bản kèm theo"}
+                      {a.signedSha256 ? " · đã ký" : ""}
+                    </span>
+                    <Show when={d().status !== "issued"}>
+                      <button class="secondary" onClick={() => void removeAttachment(db, props.id, a.sha256)}>
+                        Bỏ
+                      </button>
+                    </Show>
+                  </li>
+                )}
+              </For>
+            </ul>
+            <Show when={d().status !== "issued"}>
+              <div class="row">
+                <label>
+                  Loại tệp
+                  <select id="att-role" value={attRole()} onChange={(e) => setAttRole(e.currentTarget.value as "attachment" | "appendix")}>
+                    <option value="attachment">Văn bản kèm theo</option>
+                    <option value="appendix">Phụ lục</option>
+                  </select>
+                </label>
+                <label>
+                  Thêm tệp PDF
+                  <input
+                    type="file"
+                    accept="application/pdf,.pdf"
+                    data-testid="add-attachment"
+                    onChange={async (e) => {
+                      const f = e.currentTarget.files?.[0];
+                      e.currentTarget.value = "";
+                      if (!f) return;
+                      try {
+                        await addAttachment(db, props.id, await readFile(f), attRole());
+                      } catch (err) {
+                        notify("error", messageOf(err));
+                      }
+                    }}
+                  />
+                </label>
+              </div>
+            </Show>
+          </div>
           <SignPanel draft={d()} beforeAction={flush} />
           <Show when={!locked()}>
             <p>

@@ -5,6 +5,14 @@ import type { SignatureSummary } from "../verify/protocol.ts";
 
 const VERDICT_VI = { valid: "Hợp lệ", invalid: "Không hợp lệ", indeterminate: "Chưa kết luận được", error: "Không kiểm tra được" } as const;
 
+interface AttachmentResult {
+  sha256: string;
+  name: string;
+  role: "attachment" | "appendix";
+  verdict: keyof typeof VERDICT_VI;
+  summaryVi: string;
+}
+
 export function signaturesOf(r: StoredReport | undefined): SignatureSummary[] {
   const s = (r?.report as { signatures?: SignatureSummary[] } | null)?.signatures;
   return Array.isArray(s) ? s : [];
@@ -41,6 +49,14 @@ export function ReportView(props: { report: StoredReport }) {
             <Show when={s.revocationVi}>
               <div class="muted">Tình trạng thu hồi: {s.revocationVi}</div>
             </Show>
+          </div>
+        )}
+      </For>
+      <For each={((props.report.report as { attachments?: AttachmentResult[] } | null)?.attachments ?? [])}>
+        {(a) => (
+          <div class="sig-item" data-testid="attachment-result">
+            <span class={`tag ${a.verdict === "valid" ? "ok" : "bad"}`}>{VERDICT_VI[a.verdict]}</span> {a.role === "appendix" ? "Phụ lục" : "Văn bản kèm theo"}:{" "}
+            <a href={`#/xem/${a.sha256}`}>{a.name}</a> — {a.summaryVi}
           </div>
         )}
       </For>
