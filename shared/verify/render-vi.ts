@@ -94,6 +94,16 @@ function reason(s: SignatureReport): string {
 
 export function renderSignatureVi(s: SignatureReport): string {
   let sentence: string;
+  if (s.modifiedAfter === "disallowed") {
+    // What the clerk must act on comes first: the document is not what was signed.
+    const removed = s.changes.disallowed.some((d) => d.includes("removed"));
+    sentence = removed
+      ? `${who(s)} đã bị gỡ bỏ khỏi văn bản sau khi ký: văn bản không được chấp nhận.`
+      : `Văn bản đã bị sửa đổi sau ${who(s).charAt(0).toLowerCase() + who(s).slice(1)} (thêm hoặc thay nội dung, trang, đối tượng hiển thị): văn bản không được chấp nhận.`;
+    if (s.indication === "TOTAL_PASSED") sentence += " Riêng phần nội dung đã được ký vẫn toàn vẹn và chữ ký hợp lệ.";
+    else sentence += ` Ngoài ra, chữ ký ${s.indication === "TOTAL_FAILED" ? "không hợp lệ" : "chưa xác định được là hợp lệ"}: ${reason(s)}.`;
+    return sentence;
+  }
   if (s.indication === "TOTAL_PASSED") {
     sentence = `${who(s)} hợp lệ: nội dung được ký toàn vẹn, chứng thư số do tổ chức tin cậy cấp, còn hiệu lực và chưa bị thu hồi tại ${timeSource(s)}.${revocationNote(s)}`;
   } else if (s.indication === "TOTAL_FAILED") {
@@ -102,8 +112,7 @@ export function renderSignatureVi(s: SignatureReport): string {
     sentence = `${who(s)} chưa xác định được là hợp lệ: ${reason(s)}.`;
   }
   if (s.weakAlgorithms.length > 0 && s.subIndication !== "CRYPTO_CONSTRAINTS_FAILURE_NO_POE") sentence += ` Lưu ý: có thuật toán yếu (${s.weakAlgorithms.join(", ")}).`;
-  if (s.modifiedAfter === "disallowed") sentence += " Văn bản đã bị sửa đổi sau khi ký (thêm hoặc thay nội dung trang), không được chấp nhận.";
-  else if (s.modifiedAfter === "allowed") sentence += " Sau chữ ký này văn bản chỉ được bổ sung chữ ký hoặc dữ liệu kiểm tra hợp lệ.";
+  if (s.modifiedAfter === "allowed") sentence += " Sau chữ ký này văn bản chỉ được bổ sung chữ ký hoặc dữ liệu kiểm tra hợp lệ.";
   return sentence;
 }
 

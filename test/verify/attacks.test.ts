@@ -75,7 +75,7 @@ async function expectRejected(bytes: Uint8Array, what?: RegExp): Promise<Validat
   const s = r.signatures.find((x) => x.field === "ChuTich")!;
   expect(s.modifiedAfter).toBe("disallowed");
   if (what) expect(s.changes.disallowed.join("\n")).toMatch(what);
-  expect(s.message).toContain("sửa đổi sau khi ký");
+  expect(s.message).toMatch(/sửa đổi sau chữ ký|gỡ bỏ khỏi văn bản/);
   return r;
 }
 
