@@ -346,4 +346,34 @@ describe.skipIf(!softHsmInstalled())("two offices, the sync server and the token
     expect(sent.deliveries[0]).toMatchObject({ status: "refused", refusalReason: reason });
     expect(sent.deliveries[0]!.refusedAt).toMatch(/\+07:00$/);
   });
+
+  it("the official signs three drafts with one consent and one PIN (batch)", { timeout: 240_000 }, async () => {
+    const page = await open(profileA);
+    await page.goto(`${proxy.url}/#/cai-dat`);
+    await page.locator("#s-role").selectOption("official");
+    await page.locator("#s-user").fill("Nguyễn Thị Hoa");
+    await page.locator("#s-title").fill("Chủ tịch");
+    await page.getByRole("button", { name: "Lưu", exact: true }).click();
+    await page.getByText("Đã lưu.").waitFor();
+    const subjects = ["Giấy mời họp giao ban tháng 12", "Kế hoạch kiểm tra an toàn thực phẩm", "Thông báo lịch trực Tết"];
+    for (const subject of subjects) {
+      await page.goto(`${proxy.url}/#/du-thao`);
+      const pdf = await documentPdf({ issuer: "UBND phường Hồng Bàng", number: "   /UBND-VP", title: "Công văn", summary: subject, body: "Nội dung.", signerTitle: "Chủ tịch", signerName: "Nguyễn Thị Hoa" });
+      await page.getByTestId("import-draft").setInputFiles({ name: `${subject}.pdf`, mimeType: "application/pdf", buffer: Buffer.from(pdf) });
+      await page.waitForURL(/#\/du-thao\/.+/);
+    }
+    await page.goto(`${proxy.url}/#/du-thao`);
+    for (const subject of subjects) await page.getByRole("listitem").filter({ hasText: subject }).getByRole("checkbox").check();
+    const popup = page.context().waitForEvent("page");
+    await page.getByTestId("sign-selected").click();
+    const consent = await popup;
+    await consent.waitForSelector("#pin", { timeout: 60_000 });
+    const listed = (await consent.textContent("#documents")) ?? "";
+    for (const subject of subjects) expect(listed).toContain(subject);
+    await consent.fill("#pin", PIN);
+    await consent.click("#sign");
+    for (const subject of subjects) await expect.poll(() => page.getByRole("listitem").filter({ hasText: subject }).innerText(), { timeout: 60_000 }).toContain("Đã ký");
+    await page.screenshot({ path: join(shots, "desktop-drafts-batch-signed.png"), fullPage: true });
+    await close(page);
+  });
 });

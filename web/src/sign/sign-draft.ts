@@ -44,6 +44,33 @@ export async function signAsOfficial(ctx: SignContext, draft: Draft): Promise<Dr
   }
 }
 
+/** R1 for several drafts at once: one request to the agent, one consent page, one PIN (batch). */
+export async function signManyAsOfficial(ctx: SignContext, drafts: Draft[]): Promise<Draft[]> {
+  for (const d of drafts) {
+    refuseClassified(d.secrecy);
+    if (d.status !== "draft") throw new VanthuError("web.draft-locked", `Dự thảo "${d.summary}" đã được ký.`, `Draft ${d.id} is ${d.status}`);
+    assertCertificateFitsRole(certFacts(ctx.certificate), { kind: "signer", role: ctx.role, signerName: d.signerName, signerTitle: d.signerTitle, capacity: d.capacity });
+  }
+  const docs = await Promise.all(drafts.map((d) => getDocument(ctx.db, latestBytesSha(d))));
+  const batch = new AgentBatchSigner(
+    ctx.agent,
+    ctx.certificate,
+    drafts.map((d, i) => ({ title: `${documentTypeByCode(d.typeCode)?.name ?? ""}: ${d.summary}`, sha256: docs[i]!.sha256, signatureType: "signer" as const, secrecy: d.secrecy })),
+    ctx.consentWindow,
+  );
+  const { signPdf } = await import("../../../shared/sign/index.ts");
+  let signed: Uint8Array[];
+  try {
+    signed = await Promise.all(docs.map((doc, i) => signPdf(doc.bytes, { type: "signer", signer: batch.signerFor(i), image: ctx.image }).then((r) => r.bytes)));
+  } catch (e) {
+    batch.fail(e);
+    throw e;
+  }
+  const out: Draft[] = [];
+  for (const [i, d] of drafts.entries()) out.push(await recordSignedRevision(ctx.db, d.id, signed[i]!));
+  return out;
+}
+
 let fontBytes: Promise<Uint8Array> | undefined;
 /** Tinos (Times-metric, full Vietnamese), shipped with the app and precached: the text blocks of R3–R5. */
 export function loadFont(): Promise<Uint8Array> {

@@ -1,4 +1,5 @@
-import { For, Show } from "solid-js";
+import { For, Show, createSignal } from "solid-js";
+import { VanthuError } from "../../../shared/errors.ts";
 import { documentTypeByCode, dayToVi, formatDateTimeVi } from "../../../shared/domain/index.ts";
 import { createDraft, emptyDraftFields } from "../db/drafts.ts";
 import { useLive } from "../live.ts";
@@ -10,6 +11,42 @@ const STATUS_VI = { draft: "Dự thảo", signed: "Đã ký", issued: "Đã phá
 
 export function DraftsView() {
   const drafts = useLive(() => undefined, () => db.drafts.orderBy("updatedAt").reverse().toArray());
+  const [selected, setSelected] = createSignal<Set<string>>(new Set());
+  const [busy, setBusy] = createSignal(false);
+  const toggle = (id: string, on: boolean) => {
+    const s = new Set(selected());
+    if (on) s.add(id);
+    else s.delete(id);
+    setSelected(s);
+  };
+  /** The official signs every selected draft with one consent and one PIN (R1, batch). */
+  async function signSelected() {
+    const win = window.open("about:blank", "vanthu-agent");
+    setBusy(true);
+    try {
+      const [{ agentClient, loadImage }, { signManyAsOfficial }, { demoSignatureImage }, { checkCertificateForRole }] = await Promise.all([
+        import("../agent/settings.ts"),
+        import("../sign/sign-draft.ts"),
+        import("../sign/images.ts"),
+        import("../../../shared/domain/roles.ts"),
+      ]);
+      const profile = await loadProfile();
+      const list = (await db.drafts.bulkGet([...selected()])).filter((d): d is NonNullable<typeof d> => Boolean(d));
+      const agent = await agentClient(db);
+      const certs = await agent.certificates();
+      const cert = certs.find((c) => c.usable && list.every((d) => checkCertificateForRole(c, { kind: "signer", role: profile.role, signerName: d.signerName, signerTitle: d.signerTitle }).length === 0));
+      if (!cert) throw new VanthuError("web.no-fitting-cert", "Không có chứng thư số nào trên thiết bị phù hợp với người ký và chức vụ của tất cả dự thảo đã chọn (R8).", "No certificate fits every selected draft");
+      const image = (await loadImage(db, "signatureImage")) ?? (await demoSignatureImage(cert.commonName));
+      await signManyAsOfficial({ db, agent, certificate: cert, role: profile.role, office: profile, image, consentWindow: () => win }, list);
+      setSelected(new Set<string>());
+      notify("ok", `Đã ký số ${list.length} dự thảo.`);
+    } catch (e) {
+      notify("error", messageOf(e));
+    } finally {
+      setBusy(false);
+      win?.close();
+    }
+  }
   async function importPdf(e: Event & { currentTarget: HTMLInputElement }) {
     const f = e.currentTarget.files?.[0];
     e.currentTarget.value = "";
@@ -50,10 +87,21 @@ export function DraftsView() {
       <Show when={drafts()?.length === 0}>
         <p class="muted">Chưa có dự thảo nào. Dự thảo được lưu ngay trên máy này và không mất khi đóng trình duyệt.</p>
       </Show>
+      <Show when={selected().size > 0}>
+        <div class="card row" style={{ "align-items": "center" }}>
+          <span style={{ flex: 1 }}>Đã chọn {selected().size} dự thảo.</span>
+          <button onClick={signSelected} disabled={busy()} data-testid="sign-selected">
+            {busy() ? "Đang chờ xác nhận và mã PIN trên cửa sổ agent…" : `Ký số ${selected().size} dự thảo (một lần nhập PIN)`}
+          </button>
+        </div>
+      </Show>
       <ul class="list" data-testid="draft-list">
         <For each={drafts()}>
           {(d) => (
             <li>
+              <Show when={d.status === "draft" && d.documentSha256}>
+                <input type="checkbox" aria-label="Chọn để ký" checked={selected().has(d.id)} onChange={(e) => toggle(d.id, e.currentTarget.checked)} />
+              </Show>
               <div class="grow">
                 <a href={href("du-thao", d.id)}>
                   <b>{documentTypeByCode(d.typeCode)?.name ?? d.typeCode}</b>
