@@ -9,3 +9,5 @@ export * from "./request-document.ts";
 export * from "./lifecycle.ts";
 export * from "./district.ts";
 export * from "./schemas.ts";
+export * from "./exchange.ts";
+export * from "./view-models.ts";
