@@ -111,8 +111,8 @@ async function crlAnswers(c: CrlCandidate, cert: x509.X509Certificate, issuer: x
   return undefined;
 }
 
-function isFresh(thisUpdate: Date, nextUpdate: Date | undefined, signingTime: Date, now: Date): boolean {
-  if (thisUpdate.getTime() >= signingTime.getTime()) return true;
+function isFresh(thisUpdate: Date, nextUpdate: Date | undefined, provenTime: Date, now: Date): boolean {
+  if (thisUpdate.getTime() >= provenTime.getTime()) return true;
   return nextUpdate === undefined || nextUpdate.getTime() >= now.getTime();
 }
 
@@ -132,8 +132,12 @@ async function fetchBytes(fetch: FetchLike, url: string, init: RequestInit, time
   }
 }
 
-/** Status of `cert` (issued by `issuer`) at `signingTime`, deciding with the best data available. */
-export async function checkRevocation(cert: x509.X509Certificate, issuer: x509.X509Certificate, signingTime: Date, ctx: RevocationContext): Promise<RevocationStatus> {
+/**
+ * Status of `cert` (issued by `issuer`), deciding with the best data available. Data is
+ * "fresh" when it is current (nextUpdate not passed) or was issued after `provenTime` (a
+ * timestamp's genTime; pass the validation time when there is none).
+ */
+export async function checkRevocation(cert: x509.X509Certificate, issuer: x509.X509Certificate, provenTime: Date, ctx: RevocationContext): Promise<RevocationStatus> {
   const crypto = ctx.crypto ?? globalThis.crypto;
   const notes: string[] = [];
   const candidates: CrlCandidate[] = [];
@@ -169,13 +173,13 @@ export async function checkRevocation(cert: x509.X509Certificate, issuer: x509.X
           url: c.url,
           thisUpdate: c.crl.thisUpdate,
           nextUpdate: c.crl.nextUpdate,
-          fresh: isFresh(c.crl.thisUpdate, c.crl.nextUpdate, signingTime, ctx.now),
+          fresh: isFresh(c.crl.thisUpdate, c.crl.nextUpdate, provenTime, ctx.now),
           revocationDate: entry.revocationDate,
           reason: entry.reason !== undefined ? REASONS[entry.reason] : undefined,
           notes,
         };
       }
-      const fresh = isFresh(c.crl.thisUpdate, c.crl.nextUpdate, signingTime, ctx.now);
+      const fresh = isFresh(c.crl.thisUpdate, c.crl.nextUpdate, provenTime, ctx.now);
       if (!best || (fresh && !best.fresh) || (fresh === best.fresh && c.crl.thisUpdate > best.c.crl.thisUpdate)) best = { c, fresh };
     }
     if (best) {
@@ -187,7 +191,7 @@ export async function checkRevocation(cert: x509.X509Certificate, issuer: x509.X
   let result = await decide();
   if (result && (result.status === "revoked" || result.fresh)) return result;
 
-  const embeddedOcsp = await tryOcspResponses(ctx.embeddedOcsp, cert, issuer, signingTime, ctx.now, "embedded-ocsp", notes);
+  const embeddedOcsp = await tryOcspResponses(ctx.embeddedOcsp, cert, issuer, provenTime, ctx.now, "embedded-ocsp", notes);
   if (embeddedOcsp && (embeddedOcsp.status === "revoked" || embeddedOcsp.fresh)) return embeddedOcsp;
 
   if (ctx.fetch) {
@@ -216,7 +220,7 @@ export async function checkRevocation(cert: x509.X509Certificate, issuer: x509.X
         await req.createForCertificate(pkijs.Certificate.fromBER(cert.rawData), { hashAlgorithm: "SHA-1", issuerCertificate: pkijs.Certificate.fromBER(issuer.rawData) });
         const body = new Uint8Array(req.toSchema(true).toBER(false));
         const resp = await fetchBytes(ctx.fetch, u, { method: "POST", headers: { "content-type": "application/ocsp-request" }, body: body as BodyInit }, timeout);
-        const r = await tryOcspResponses([resp], cert, issuer, signingTime, ctx.now, "ocsp", notes, u);
+        const r = await tryOcspResponses([resp], cert, issuer, provenTime, ctx.now, "ocsp", notes, u);
         if (r) return r;
       } catch (e) {
         notes.push(`OCSP ${u}: ${(e as Error).message}`);
@@ -232,7 +236,7 @@ async function tryOcspResponses(
   responses: Uint8Array[],
   cert: x509.X509Certificate,
   issuer: x509.X509Certificate,
-  signingTime: Date,
+  provenTime: Date,
   now: Date,
   source: RevocationSource,
   notes: string[],
@@ -255,7 +259,7 @@ async function tryOcspResponses(
       const single = basic.tbsResponseData.responses.find((r) => r.certID.serialNumber.isEqual(pCert.serialNumber));
       const thisUpdate = single?.thisUpdate ?? basic.tbsResponseData.producedAt;
       const nextUpdate = single?.nextUpdate;
-      const fresh = isFresh(thisUpdate, nextUpdate, signingTime, now);
+      const fresh = isFresh(thisUpdate, nextUpdate, provenTime, now);
       if (st.status === 1) {
         const revokedInfo = single?.certStatus as asn1js.Constructed | undefined;
         let revocationDate: Date | undefined;

@@ -374,7 +374,9 @@ async function verifySignature(ctx: Context, sig: SignatureField, certification:
     for (let i = 0; i < certs.length - 1; i++) {
       const cert = certs[i]!;
       const issuer = certs[i + 1]!;
-      const r = await checkRevocation(cert, issuer, T, {
+      // Freshness is judged against a proven time only: a claimed time could be backdated to
+      // make an old CRL look recent enough, so without a timestamp the data must be current.
+      const r = await checkRevocation(cert, issuer, poe ?? ctx.now, {
         given: ctx.options.crls ?? [],
         embeddedCrls: [...check.crls, ...ctx.dss.crls],
         embeddedOcsp: [...check.ocspResponses, ...ctx.dss.ocsps],

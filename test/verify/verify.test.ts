@@ -233,6 +233,13 @@ describe("revocation sources", () => {
     expect(r.signatures[0]!.revocation[0]).toMatchObject({ status: "good", fresh: false });
   });
 
+  it("a backdated claim cannot make an expired CRL count: TRY_LATER", async () => {
+    const old = new Uint8Array((await root.crl([], new Date(Date.now() - 5 * DAY), new Date(Date.now() - DAY))).rawData);
+    const id = await issue(root, { commonName: "Khai lùi ngày", notBefore: new Date(Date.now() - 30 * DAY) });
+    const r = await verifyPdf(await signLibpdf(base, id, { signingTime: new Date(Date.now() - 10 * DAY) }), await options({ crls: [old] }));
+    expect(r.signatures[0]).toMatchObject({ indication: "INDETERMINATE", subIndication: "TRY_LATER" });
+  });
+
   it("a CRL signed by another CA is not accepted", async () => {
     const forged = new Uint8Array((await other.crl([])).rawData);
     const r = await verifyPdf(await signLibpdf(base, good), await options({ crls: [forged] }));
