@@ -113,7 +113,9 @@ async function crlAnswers(c: CrlCandidate, cert: x509.X509Certificate, issuer: x
 
 function isFresh(thisUpdate: Date, nextUpdate: Date | undefined, provenTime: Date, now: Date): boolean {
   if (thisUpdate.getTime() >= provenTime.getTime()) return true;
-  return nextUpdate === undefined || nextUpdate.getTime() >= now.getTime();
+  // Without nextUpdate (common in OCSP), data counts as current for a week.
+  if (nextUpdate === undefined) return now.getTime() - thisUpdate.getTime() <= 7 * 86400e3;
+  return nextUpdate.getTime() >= now.getTime();
 }
 
 async function fetchBytes(fetch: FetchLike, url: string, init: RequestInit, timeoutMs: number): Promise<Uint8Array> {
