@@ -388,13 +388,16 @@ export class SyncStorage {
    */
   async pull(officeId: string, cursor: string, limit: number): Promise<PullPage> {
     const [ctx, cseq] = parseCursor(cursor);
-    let q = this.db
-      .selectFrom("changes")
-      .selectAll()
-      .where("office_id", "=", officeId)
-      .where((eb) => eb.or([eb("txid", ">", ctx), eb.and([eb("txid", "=", ctx), eb("seq", ">", cseq)])]));
-    if (this.dialect === "postgres") q = q.where(sql<boolean>`txid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint`);
-    const rows = await q.orderBy("txid").orderBy("seq").limit(limit + 1).execute();
+    // Two index range scans, (office, txid = t, seq > s) then (office, txid > t): an OR of the two
+    // would make the databases walk the office's whole feed.
+    const base = () => {
+      let q = this.db.selectFrom("changes").selectAll().where("office_id", "=", officeId);
+      if (this.dialect === "postgres") q = q.where(sql<boolean>`txid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint`);
+      return q;
+    };
+    const rows =
+      ctx >= 0 ? await base().where("txid", "=", ctx).where("seq", ">", cseq).orderBy("seq").limit(limit + 1).execute() : [];
+    if (rows.length <= limit) rows.push(...(await base().where("txid", ">", ctx).orderBy("txid").orderBy("seq").limit(limit + 1 - rows.length).execute()));
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
