@@ -139,6 +139,10 @@ function modificationsAfter(ctx: Context, sig: SignatureField, certification: { 
   for (let i = k; i < revs.length - 1; i++) {
     const u = updateAnalysis(ctx, i);
     for (const c of u.cleared) if (c.level !== "NONE") allowed.push(`revision ${i + 1}: ${c.what}`);
+    // Form filling is allowed only where a certification signature before it permits it.
+    if (u.cleared.some((c) => c.rule === "form-fill") && !certification.some((c) => c.revision <= i && c.p >= 2)) {
+      disallowed.push(`revision ${i + 1}: form field values changed, and no certification signature permits form filling`);
+    }
     for (const d of u.disallowed) disallowed.push(`revision ${i + 1}: ${d.what}`);
     for (const cert of certification) {
       if (cert.revision <= i && LEVEL_ORDER.indexOf(u.level) > LEVEL_ORDER.indexOf(DOCMDP_MAX[cert.p]!)) {

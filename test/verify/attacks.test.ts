@@ -221,7 +221,7 @@ describe("shadow attacks", () => {
         { num: 8, body: "<< /FT /Tx /T (amount) /V (9.000.000) /Type /Annot /Subtype /Widget /Rect [72 700 300 720] /P 3 0 R /AP << /N 58 0 R >> >>" },
         { num: 58, body: stream("BT /F1 12 Tf 2 5 Td (9.000.000) Tj ET", "/Type /XObject /Subtype /Form /BBox [0 0 228 20] /Resources << /Font << /F1 6 0 R >> >>") },
       ]),
-      /object 8/,
+      /no certification signature permits form filling/,
     );
   });
 
@@ -434,5 +434,30 @@ describe("DocMDP (certification signatures)", () => {
     const r = await verifyPdf(await signLibpdf(certified, signer, { fieldName: "Later" }), opts);
     expect(r.status).toBe("valid");
     expect(r.signatures.map((s) => s.modifiedAfter)).toEqual(["allowed", "none"]);
+  });
+
+  it("form filling: allowed under a certification with P=2, refused under P=1 and without certification", async () => {
+    const form = buildPdf([
+      { num: 1, body: "<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [6 0 R] >> >>" },
+      { num: 2, body: "<< /Type /Pages /Kids [3 0 R] /Count 1 >>" },
+      { num: 3, body: "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> /Annots [6 0 R] >>" },
+      { num: 4, body: stream("BT /F1 14 Tf 72 760 Td (PHIEU DANG KY) Tj ET") },
+      { num: 5, body: "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>" },
+      { num: 6, body: "<< /FT /Tx /T (hoten) /Type /Annot /Subtype /Widget /Rect [72 700 300 720] /P 3 0 R >>" },
+    ]).bytes;
+    const fill = (pdf: Uint8Array) =>
+      appendUpdate(pdf, [
+        { num: 6, body: "<< /FT /Tx /T (hoten) /V (Nguyen Van A) /Type /Annot /Subtype /Widget /Rect [72 700 300 720] /P 3 0 R /AP << /N 80 0 R >> >>" },
+        { num: 80, body: stream("BT /F1 12 Tf 2 5 Td (Nguyen Van A) Tj ET", "/Type /XObject /Subtype /Form /BBox [0 0 228 20] /Resources << /Font << /F1 5 0 R >> >>") },
+      ]);
+    const p2 = await verifyPdf(fill(await certifyPdf(form, signer, 2, "<< /Type /Catalog /Pages 2 0 R", "6 0 R")), opts);
+    expect(p2.status).toBe("valid");
+    expect(p2.signatures[0]!.modifiedAfter).toBe("allowed");
+    expect(p2.signatures[0]!.changes.allowed.join()).toMatch(/form field 6 filled in/);
+    const p1 = await verifyPdf(fill(await certifyPdf(form, signer, 1, "<< /Type /Catalog /Pages 2 0 R", "6 0 R")), opts);
+    expect(p1.signatures[0]!.modifiedAfter).toBe("disallowed");
+    const approval = await verifyPdf(fill(await signLibpdf(form, signer)), opts);
+    expect(approval.signatures[0]!.modifiedAfter).toBe("disallowed");
+    expect(approval.signatures[0]!.changes.disallowed.join()).toMatch(/no certification signature permits form filling/);
   });
 });

@@ -241,14 +241,14 @@ export function offsetOf(pdf: Uint8Array, needle: string, from = 0): number {
  * `buildPdf` whose catalog is object 1 and first page object 3: @libpdf/core cannot make
  * one, so the update is written here and signed with the lead's CMS builder.
  */
-export async function certifyPdf(pdf: Uint8Array, id: Identity, p: 1 | 2 | 3, catalogBody = "<< /Type /Catalog /Pages 2 0 R"): Promise<Uint8Array> {
+export async function certifyPdf(pdf: Uint8Array, id: Identity, p: 1 | 2 | 3, catalogBody = "<< /Type /Catalog /Pages 2 0 R", existingFields = ""): Promise<Uint8Array> {
   return signWithCms(pdf, catalogBody, `/Reference [<< /Type /SigRef /TransformMethod /DocMDP /TransformParams << /Type /TransformParams /P ${p} /V /1.2 >> >>]`, "Certify", async (signed) => {
     const { prepareSignerInfo, assembleSignedData } = await import("../../shared/pki/cms-build.ts");
     const documentDigest = new Uint8Array(await crypto.subtle.digest("SHA-256", signed as BufferSource));
     const prepared = await prepareSignerInfo({ documentDigest, certificate: der(id.certificate), digestAlgorithm: "SHA-256", signatureAlgorithm: "RSASSA-PKCS1-v1_5" });
     const signature = new Uint8Array(await crypto.subtle.sign({ name: "RSASSA-PKCS1-v1_5" }, id.privateKey, prepared.signedAttributesDer as BufferSource));
     return assembleSignedData({ prepared, signature, certificates: [der(id.certificate), ...id.chain], digestAlgorithm: "SHA-256" });
-  }, p);
+  }, p, existingFields);
 }
 
 /** An approval signature whose CMS pkijs builds with any digest (SHA-1 included), for old-style signatures. */
@@ -282,13 +282,13 @@ export async function signPkijs(pdf: Uint8Array, id: Identity, hash: "SHA-1" | "
 }
 
 /** Appends a signature field and dictionary (with `extra` keys) to a `buildPdf` document, and fills /Contents with `makeCms(signedBytes)`. */
-async function signWithCms(pdf: Uint8Array, catalogBody: string, extra: string, field: string, makeCms: (signed: Uint8Array) => Promise<Uint8Array>, docMdp?: number): Promise<Uint8Array> {
+async function signWithCms(pdf: Uint8Array, catalogBody: string, extra: string, field: string, makeCms: (signed: Uint8Array) => Promise<Uint8Array>, docMdp?: number, existingFields = ""): Promise<Uint8Array> {
   const { size } = lastTrailer(pdf);
   const S = size, F = size + 1;
   const placeholder = "0".repeat(16384);
   const perms = docMdp ? ` /Perms << /DocMDP ${S} 0 R >>` : "";
   const withPlaceholder = appendUpdate(pdf, [
-    { num: 1, body: `${catalogBody} /AcroForm << /Fields [${F} 0 R] /SigFlags 3 >>${perms} >>` },
+    { num: 1, body: `${catalogBody} /AcroForm << /Fields [${existingFields} ${F} 0 R] /SigFlags 3 >>${perms} >>` },
     {
       num: S,
       body: `<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached ${extra} /M (D:${new Date().toISOString().replace(/[-:T]/g, "").slice(0, 14)}Z) /ByteRange [0 0000000000 0000000000 0000000000] /Contents <${placeholder}> >>`,

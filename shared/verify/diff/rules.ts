@@ -352,6 +352,32 @@ function annotsAppendOnly(ctx: DiffContext, a: PdfValue[], b: PdfValue[]): boole
   return newRefs.every((r) => oldSet.has(r.num) || ctx.newWidgets.has(r.num));
 }
 
+const FILLABLE = new Set(["Tx", "Ch", "Btn"]);
+
+/**
+ * Filling in an existing form field (text, choice, button): its value and appearance. Cleared
+ * here at FORM_FILLING, but only a certification signature that permits form filling (DocMDP
+ * P=2 or 3) makes it allowed — otherwise it is the shadow "replace" attack.
+ */
+export const formFillRule: DiffRule = {
+  name: "form-fill",
+  apply(ctx) {
+    for (const n of [...ctx.pending]) {
+      const a = ctx.old.get(n);
+      const b = ctx.cur.get(n);
+      if (!(a instanceof PdfDict) || !(b instanceof PdfDict)) continue;
+      const ft = a.name("FT") ?? ctx.old.dict(a.get("Parent"))?.name("FT");
+      if (!ft || !FILLABLE.has(ft)) continue;
+      const keys = changedKeys(a, b);
+      if (keys.length === 0 || !keys.every((k) => k === "V" || k === "AP" || k === "AS")) continue;
+      if (b.name("FT") !== a.name("FT") || !pdfEquals(a.get("Rect"), b.get("Rect"))) continue;
+      ctx.clear(n, this.name, `form field ${n} filled in`, "FORM_FILLING");
+      ctx.clearFreshSubtree(b.get("AP"), this.name, `appearance of form field ${n}`, "FORM_FILLING");
+      ctx.clearFreshSubtree(b.get("V"), this.name, `value of form field ${n}`, "FORM_FILLING");
+    }
+  },
+};
+
 /** Long-term validation data (PAdES DSS, VRI): certificates, CRLs, OCSP responses, their timestamps. */
 export const dssRule: DiffRule = {
   name: "dss",
@@ -431,6 +457,7 @@ export const DEFAULT_RULES: DiffRule[] = [
   acroFormRule,
   signatureFieldRule,
   pageAnnotsRule,
+  formFillRule,
   dssRule,
   metadataRule,
   fileStructureRule,
