@@ -27,8 +27,12 @@ function pdfjsAssets(): Plugin {
 // Node tests of agent/, sync-server/ and shared/ resolve modules.
 const underVitest = Boolean(process.env.VITEST) && !process.argv.includes("build");
 
+const version = (JSON.parse(readFileSync(join(import.meta.dirname, "package.json"), "utf8")) as { version: string }).version;
+
 export default defineConfig({
   root: "web",
+  // Shown in Cài đặt; VANTHU_VERSION lets a build say which release it is (the update test makes two).
+  define: { __VANTHU_VERSION__: JSON.stringify(process.env.VANTHU_VERSION || version) },
   build: {
     outDir: "../dist/web",
     emptyOutDir: true,

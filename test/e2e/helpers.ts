@@ -20,6 +20,17 @@ export const DIST = join(ROOT, "dist/web");
 export const RESULTS = join(ROOT, "test-results");
 
 let built: string | undefined;
+/** A separate build with other environment (e.g. another VANTHU_VERSION), not cached. */
+export function buildWebWith(env: Record<string, string>): string {
+  const out = mkdtempSync(join(tmpdir(), "vanthu-web-"));
+  const r = spawnSync(process.execPath, [join(ROOT, "node_modules/vite/bin/vite.js"), "build", "--logLevel", "error", "--outDir", out, "--emptyOutDir"], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, VITEST: "", VITEST_WORKER_ID: "", NODE_ENV: "production", ...env },
+  });
+  if (r.status !== 0) throw new Error(`vite build failed:\n${r.stdout}\n${r.stderr}`);
+  return out;
+}
 /**
  * `vite build` once per test file, so the test runs against what is shipped; into its own
  * directory, so test files running side by side (and a running `npm start`) do not collide.
@@ -51,10 +62,13 @@ export interface StaticServer {
   close(): Promise<void>;
   /** Extra answers (e.g. a CRL), path → bytes; served with CORS like a CRL distribution point that allows browsers. */
   extra: Map<string, { body: Uint8Array; type: string }>;
+  /** Serve another build from now on (a new release deployed). */
+  setDir(dir: string): void;
 }
 
 /** Serves dist/web with the SPA fallback; no caching headers so the service worker decides. */
-export async function startStaticServer(dir: string): Promise<StaticServer> {
+export async function startStaticServer(initialDir: string): Promise<StaticServer> {
+  let dir = initialDir;
   const extra = new Map<string, { body: Uint8Array; type: string }>();
   const server: Server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
@@ -74,6 +88,9 @@ export async function startStaticServer(dir: string): Promise<StaticServer> {
   return {
     url: `http://127.0.0.1:${port}`,
     extra,
+    setDir: (d) => {
+      dir = d;
+    },
     close: () => new Promise<void>((ok) => server.close(() => ok())),
   };
 }

@@ -91,6 +91,9 @@ export function App() {
         </Switch>
         </Suspense>
       </main>
+      <footer class="foot muted" data-testid="version">
+        Văn thư số · phiên bản {__VANTHU_VERSION__}
+      </footer>
       <Show when={toast()}>
         {(t) => (
           <div class={`toast ${t().kind}`} role={t().kind === "error" ? "alert" : "status"}>

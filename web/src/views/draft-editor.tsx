@@ -124,6 +124,7 @@ export function DraftEditor(props: { id: string }) {
                       }
                     }}
                   />
+                  <span class="button secondary file-btn">Chọn tệp…</span>
                 </label>
               </Show>
               <span class="muted" data-testid="save-state">
@@ -261,6 +262,7 @@ export function DraftEditor(props: { id: string }) {
                       }
                     }}
                   />
+                  <span class="button secondary file-btn">Chọn tệp…</span>
                 </label>
               </div>
             </Show>

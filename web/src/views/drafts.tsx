@@ -79,6 +79,7 @@ export function DraftsView() {
         <label>
           Nhập tệp PDF để tạo dự thảo
           <input type="file" accept="application/pdf,.pdf" data-testid="import-draft" onChange={importPdf} />
+          <span class="button secondary file-btn">Chọn tệp…</span>
         </label>
         <button class="secondary" onClick={newEmpty}>
           Dự thảo mới (chưa có tệp)

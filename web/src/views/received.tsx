@@ -21,6 +21,7 @@ export function ReceivedView() {
   const reports = useLive(() => undefined, async () => new Map((await db.reports.toArray()).map((r) => [r.id, r])));
   const [decl, setDecl] = createStore<Declared>({ issuer: "", numberAndSymbol: "", documentDate: "", typeCode: "CV", summary: "", urgency: "none" });
   const [dateText, setDateText] = createSignal("");
+  const [fileName, setFileName] = createSignal("");
   let fileInput!: HTMLInputElement;
 
   async function submit(e: Event) {
@@ -33,6 +34,7 @@ export function ReceivedView() {
     try {
       const r = await receiveDocument(db, await readFile(f), { ...decl, documentDate: day }, "file");
       fileInput.value = "";
+      setFileName("");
       // Verified at once, in the worker.
       void verifyReceived(db, r.id).catch((err) => notify("error", messageOf(err)));
       navigate("van-ban-den", r.id);
@@ -49,7 +51,8 @@ export function ReceivedView() {
         <form class="grid" onSubmit={submit} style={{ "margin-top": "10px" }}>
           <label class="wide">
             Tệp PDF
-            <input ref={fileInput} type="file" accept="application/pdf,.pdf" data-testid="import-received" />
+            <input ref={fileInput} type="file" accept="application/pdf,.pdf" data-testid="import-received" onChange={(e) => setFileName(e.currentTarget.files?.[0]?.name ?? "")} />
+            <span class="button secondary file-btn">{fileName() || "Chọn tệp…"}</span>
           </label>
           <label>
             Cơ quan ban hành (tác giả)

@@ -132,6 +132,7 @@ export function SettingsView() {
         <label>
           Thêm chứng thư gốc (PEM hoặc DER)
           <input type="file" accept=".pem,.crt,.cer,.der" data-testid="trust-anchor" onChange={(e) => void addAnchor(e.currentTarget.files?.[0])} />
+          <span class="button secondary file-btn">Chọn tệp…</span>
         </label>
       </div>
       <div class="card grid">
@@ -139,10 +140,12 @@ export function SettingsView() {
         <label>
           Ảnh chữ ký của người có thẩm quyền (màu xanh) {images()?.sig ? "— đã có" : "— chưa có, dùng ảnh thử"}
           <input type="file" accept="image/png" onChange={(e) => void saveImage("signatureImage", e.currentTarget.files?.[0])} />
+          <span class="button secondary file-btn">Chọn tệp…</span>
         </label>
         <label>
           Ảnh con dấu của cơ quan (màu đỏ, đúng kích thước) {images()?.seal ? "— đã có" : "— chưa có, dùng ảnh thử"}
           <input type="file" accept="image/png" onChange={(e) => void saveImage("sealImage", e.currentTarget.files?.[0])} />
+          <span class="button secondary file-btn">Chọn tệp…</span>
         </label>
       </div>
     </section>

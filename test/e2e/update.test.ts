@@ -1,0 +1,61 @@
+/**
+ * Install and update: the service worker precaches the app; when a new release is deployed
+ * the app announces it and keeps running the old one until the person agrees; "Để sau" keeps
+ * working undisturbed; "Cập nhật ngay" applies it.
+ */
+import { rmSync } from "node:fs";
+import type { BrowserContext } from "playwright-core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { buildWebWith, openBrowser, startStaticServer, userDataDir, type StaticServer } from "./helpers.ts";
+
+let v1: string;
+let v2: string;
+let server: StaticServer;
+let ctx: BrowserContext | undefined;
+const profile = userDataDir();
+
+beforeAll(async () => {
+  v1 = buildWebWith({ VANTHU_VERSION: "2026.1-e2e" });
+  v2 = buildWebWith({ VANTHU_VERSION: "2026.2-e2e" });
+  server = await startStaticServer(v1);
+}, 120_000);
+
+afterAll(async () => {
+  await ctx?.close().catch(() => undefined);
+  await server?.close();
+  for (const d of [v1, v2, profile]) if (d) rmSync(d, { recursive: true, force: true });
+});
+
+it("announces a new version and applies it only when the person agrees", { timeout: 180_000 }, async () => {
+  ctx = await openBrowser(profile);
+  const page = ctx.pages()[0] ?? (await ctx.newPage());
+  await page.goto(server.url);
+  await expect.poll(() => page.evaluate(async () => Boolean(await navigator.serviceWorker.ready))).toBe(true);
+  await page.reload();
+  await expect.poll(() => page.getByTestId("version").innerText()).toContain("2026.1-e2e");
+
+  // The person is typing a draft when the new release is deployed.
+  await page.getByRole("button", { name: "Dự thảo mới (chưa có tệp)" }).click();
+  await page.waitForURL(/#\/du-thao\/.+/);
+  await page.locator("#f-summary").fill("Đang soạn dở");
+  server.setDir(v2);
+  await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())!.update());
+  await page.getByTestId("update-prompt").waitFor({ timeout: 60_000 });
+  expect(await page.getByTestId("update-prompt").innerText()).toContain("Có phiên bản mới");
+  // Nothing changed under the person's hands.
+  expect(await page.locator("#f-summary").inputValue()).toBe("Đang soạn dở");
+  expect(await page.getByTestId("version").innerText()).toContain("2026.1-e2e");
+
+  // Later: the prompt goes away, the old version keeps running, even after a reload.
+  await page.getByRole("button", { name: "Để sau" }).click();
+  expect(await page.getByTestId("update-prompt").count()).toBe(0);
+  await page.reload();
+  await expect.poll(() => page.getByTestId("version").innerText()).toContain("2026.1-e2e");
+  await expect.poll(() => page.locator("#f-summary").inputValue()).toBe("Đang soạn dở");
+
+  // Agreed: the new version takes over; the draft is still there.
+  await page.getByTestId("update-prompt").waitFor({ timeout: 60_000 });
+  await page.getByRole("button", { name: "Cập nhật ngay" }).click();
+  await expect.poll(() => page.getByTestId("version").innerText(), { timeout: 60_000 }).toContain("2026.2-e2e");
+  await expect.poll(() => page.locator("#f-summary").inputValue()).toBe("Đang soạn dở");
+});
