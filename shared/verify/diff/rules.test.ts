@@ -123,3 +123,35 @@ describe("not cleared", () => {
     expect(analyse(appendUpdate(base, [{ num: 2, body: "<< /Type /Pages /Kids [3 0 R 32 0 R] /Count 2 >>" }, { num: 32, body: "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>" }])).level).toBe("OTHER");
   });
 });
+
+describe("structure-tree", () => {
+  const tagged = buildPdf([
+    { num: 1, body: "<< /Type /Catalog /Pages 2 0 R /StructTreeRoot 20 0 R /MarkInfo << /Marked true >> >>" },
+    { num: 2, body: "<< /Type /Pages /Kids [3 0 R] /Count 1 >>" },
+    { num: 3, body: "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /StructParents 0 >>" },
+    { num: 4, body: stream("/P << /MCID 0 >> BDC BT ET EMC") },
+    { num: 20, body: "<< /Type /StructTreeRoot /K [21 0 R] /ParentTree 22 0 R /ParentTreeNextKey 1 >>" },
+    { num: 21, body: "<< /Type /StructElem /S /P /P 20 0 R /Pg 3 0 R /K 0 >>" },
+    { num: 22, body: "<< /Nums [0 [21 0 R]] >>" },
+  ]).bytes;
+
+  it("a signature widget registered in the structure tree (as Acrobat does) is allowed", () => {
+    const u = analyse(
+      appendUpdate(tagged, [
+        { num: 1, body: "<< /Type /Catalog /Pages 2 0 R /StructTreeRoot 20 0 R /MarkInfo << /Marked true >> /AcroForm << /Fields [30 0 R] >> >>" },
+        { num: 30, body: "<< /FT /Sig /T (Ky) /V 31 0 R /Type /Annot /Subtype /Widget /Rect [0 0 0 0] /P 3 0 R /StructParent 1 >>" },
+        { num: 31, body: sigDict },
+        { num: 3, body: "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /StructParents 0 /Annots [30 0 R] >>" },
+        { num: 32, body: "<< /Type /StructElem /S /Form /P 20 0 R /Pg 3 0 R /K << /Type /OBJR /Obj 30 0 R >> >>" },
+        { num: 20, body: "<< /Type /StructTreeRoot /K [21 0 R 32 0 R] /ParentTree 22 0 R /ParentTreeNextKey 2 >>" },
+        { num: 22, body: "<< /Nums [0 [21 0 R] 1 32 0 R] >>" },
+      ]),
+    );
+    expect(u.disallowed).toEqual([]);
+  });
+
+  it("but the page content changed alongside it is not", () => {
+    const u = analyse(appendUpdate(tagged, [{ num: 20, body: "<< /Type /StructTreeRoot /K [21 0 R] /ParentTree 22 0 R /ParentTreeNextKey 2 >>" }, { num: 4, body: stream("BT ET") }]));
+    expect(u.disallowed.map((d) => d.what).join()).toMatch(/object 4/);
+  });
+});

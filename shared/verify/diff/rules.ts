@@ -305,7 +305,7 @@ export const signatureFieldRule: DiffRule = {
       }
       const keys = changedKeys(a, b);
       const v = b.get("V");
-      if (keys.every((k) => k === "V" || k === "AP" || k === "AS") && v instanceof PdfRef && ctx.fresh(v.num) && isSignatureDict(ctx.cur.dict(v))) {
+      if (keys.every((k) => k === "V" || k === "AP" || k === "AS" || k === "StructParent") && v instanceof PdfRef && ctx.fresh(v.num) && isSignatureDict(ctx.cur.dict(v))) {
         ctx.clear(n, this.name, "an empty signature field was signed", "FORM_FILLING");
         ctx.clearFreshSubtree(v, this.name, "new signature dictionary", "FORM_FILLING");
         ctx.clearFreshSubtree(b.get("AP"), this.name, "appearance of a new signature", "FORM_FILLING");
@@ -395,6 +395,27 @@ export const dssRule: DiffRule = {
   },
 };
 
+/**
+ * Tagged-PDF logical structure (/StructTreeRoot, its elements and parent tree): Acrobat adds
+ * a new signature's widget there when it signs a tagged PDF. Structure is not drawn; objects
+ * that any page uses are never cleared here.
+ */
+export const structureTreeRule: DiffRule = {
+  name: "structure-tree",
+  apply(ctx) {
+    const now = ctx.cur.catalog()?.get("StructTreeRoot");
+    const before = ctx.old.catalog()?.get("StructTreeRoot");
+    if (now === undefined || before === undefined) return;
+    const shown = ctx.pageReachNow();
+    const oldReach = ctx.old.reach([before]).reachable;
+    const { reachable } = ctx.cur.reach([now]);
+    for (const n of reachable) {
+      if (!ctx.pending.has(n) || shown.has(n)) continue;
+      if (ctx.fresh(n) || oldReach.has(n)) ctx.clear(n, this.name, "tagged-PDF structure updated", "FORM_FILLING");
+    }
+  },
+};
+
 /** Document information and XMP metadata: not shown on any page. */
 export const metadataRule: DiffRule = {
   name: "metadata",
@@ -458,6 +479,7 @@ export const DEFAULT_RULES: DiffRule[] = [
   signatureFieldRule,
   pageAnnotsRule,
   formFillRule,
+  structureTreeRule,
   dssRule,
   metadataRule,
   fileStructureRule,
