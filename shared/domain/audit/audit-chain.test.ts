@@ -111,9 +111,12 @@ describe("audit chain (R23)", () => {
   it("detects an inserted duplicate", async () => {
     const entries = await chainOf(4);
     const extra = await appendAuditEntry(entries[1]!, input(99));
+    // A forged entry numbered 3, placed before the real entry 3.
     const r = await verifyAuditChain([entries[0]!, entries[1]!, extra, ...entries.slice(2)]);
-    expect(r.ok).toBe(false);
-    expect(r.problems.map((p) => p.kind)).toContain("inserted");
+    expect(r.problems.map((p) => [p.kind, p.position, p.seq])).toEqual([["inserted", 3, 3]]);
+    // Placed after it, it is still the forged one that is named.
+    const r2 = await verifyAuditChain([...entries.slice(0, 3), extra, entries[3]!]);
+    expect(r2.problems.map((p) => [p.kind, p.position, p.seq])).toEqual([["inserted", 4, 3]]);
   });
 
   it("detects a truncated or rewritten chain against an anchor kept elsewhere", async () => {

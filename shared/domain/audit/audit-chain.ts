@@ -215,19 +215,34 @@ export async function verifyAuditChain(entries: readonly AuditEntry[], options: 
     }
   }
 
-  // Sequence numbers: duplicates, order, gaps.
-  const seen = new Set<number>();
+  // Sequence numbers: duplicates, order, gaps. Of two entries with one number, the inserted one
+  // is the one that does not fit the chain (its link or the next entry's link fails).
+  const bySeq = new Map<number, number[]>();
+  entries.forEach((e, i) => bySeq.set(e.seq, [...(bySeq.get(e.seq) ?? []), i]));
+  const genuineIndex = new Map<number, number>();
+  for (const [seq, idx] of bySeq) {
+    if (idx.length < 2) continue;
+    const before = (bySeq.get(seq - 1) ?? []).map((j) => entries[j]!.hash);
+    if (seq === firstSeq) before.push(genesis);
+    const after = (bySeq.get(seq + 1) ?? []).map((j) => entries[j]!.prevHash);
+    const fits = idx.filter((i) => contentOk[i] && before.includes(entries[i]!.prevHash) && (after.length === 0 || after.includes(entries[i]!.hash)));
+    genuineIndex.set(seq, fits[0] ?? idx[0]!);
+  }
   let maxSeq = firstSeq - 1;
+  const seen = new Set<number>();
   for (const [i, e] of entries.entries()) {
-    if (seen.has(e.seq)) {
+    const genuine = genuineIndex.get(e.seq);
+    if (genuine !== undefined && genuine !== i) {
       add({
         kind: "inserted",
         position: i + 1,
         seq: e.seq,
-        messageVi: `Mục thứ ${i + 1} trùng số ${e.seq} với một mục khác: có mục bị chèn thêm.`,
-        messageEn: `Entry at position ${i + 1} repeats seq ${e.seq}: an entry was inserted`,
+        messageVi: `Mục thứ ${i + 1} trùng số ${e.seq} với một mục khác và không nối vào chuỗi: mục bị chèn thêm.`,
+        messageEn: `Entry at position ${i + 1} repeats seq ${e.seq} and does not fit the chain: an inserted entry`,
       });
-    } else if (e.seq < maxSeq) {
+      continue;
+    }
+    if (e.seq < maxSeq) {
       add({
         kind: "reordered",
         position: i + 1,
@@ -262,19 +277,24 @@ export async function verifyAuditChain(entries: readonly AuditEntry[], options: 
 
   // Links between neighbours whose numbers follow each other: a rewritten entry with a recomputed hash.
   const flagged = new Set(problems.filter((p) => p.kind === "changed").map((p) => p.position));
+  const inserted = new Set(problems.filter((p) => p.kind === "inserted").map((p) => p.position - 1));
+  let prevIndex = -1;
   for (const [i, e] of entries.entries()) {
-    const prev = i === 0 ? null : entries[i - 1]!;
+    if (inserted.has(i)) continue;
+    const prev = prevIndex < 0 ? null : entries[prevIndex]!;
+    const prevPosition = prevIndex + 1;
+    prevIndex = i;
     const expectedPrev = prev ? prev.hash : genesis;
     const consecutive = prev ? e.seq === prev.seq + 1 : e.seq === firstSeq;
     if (!consecutive || e.prevHash === expectedPrev) continue;
-    if (prev && contentOk[i - 1] && !flagged.has(i)) {
-      flagged.add(i);
+    if (prev && contentOk[prevPosition - 1] && !flagged.has(prevPosition)) {
+      flagged.add(prevPosition);
       add({
         kind: "changed",
-        position: i,
+        position: prevPosition,
         seq: prev.seq,
-        messageVi: `Mục thứ ${i} (số ${prev.seq}) đã bị sửa và tính lại mã băm: mục sau không còn nối với nó.`,
-        messageEn: `Entry at position ${i} (seq ${prev.seq}) was rewritten with a recomputed hash: the next entry no longer links to it`,
+        messageVi: `Mục thứ ${prevPosition} (số ${prev.seq}) đã bị sửa và tính lại mã băm: mục sau không còn nối với nó.`,
+        messageEn: `Entry at position ${prevPosition} (seq ${prev.seq}) was rewritten with a recomputed hash: the next entry no longer links to it`,
       });
     } else if (!prev) {
       add({
