@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { adminRoutes } from "./admin/index.ts";
 import { authRoutes, requireSession, type AuthVariables } from "./auth/index.ts";
 import { blobRoutes } from "./blobs/index.ts";
 import type { BlobStore } from "./blobs/store.ts";
@@ -38,9 +39,11 @@ export function createSyncApp(deps: SyncAppDeps) {
   app.route("/api/auth", authRoutes(storage));
 
   const authed = requireSession(storage);
-  for (const p of ["/api/sync/*", "/api/exchange/*", "/api/offices", "/api/offices/*", "/api/blobs/*", "/api/edxml/*"]) app.use(p, authed);
+  for (const p of ["/api/admin/*", "/api/sync/*", "/api/exchange/*", "/api/offices", "/api/offices/*", "/api/blobs/*", "/api/edxml/*"]) app.use(p, authed);
   app.use("/api/sync/*", jsonLimit);
   app.use("/api/exchange/*", jsonLimit);
+  app.use("/api/admin/*", jsonLimit);
+  app.route("/api/admin", adminRoutes(storage));
   app.route("/api/sync", syncRoutes(storage, deps.sync));
   app.route("/api/offices", officeRoutes(storage));
   app.route("/api/blobs", blobRoutes(storage, blobs));

@@ -21,19 +21,41 @@ export const hashToken = (token: string) => createHash("sha256").update(token).d
 
 const unauthorised = () => new SyncError(401, "unauthorized", "Bạn chưa đăng nhập hoặc phiên làm việc đã hết hạn.", "Missing, invalid or expired session token");
 
+/**
+ * Sessions checked in the last few seconds, so that a busy client does not cost a database
+ * round trip per request. Logout and expiry clear it; another server process sees a logout
+ * within SESSION_CACHE_MS.
+ */
+export const SESSION_CACHE_MS = 5_000;
+const sessionCaches = new WeakMap<SyncStorage, Map<string, { user: User; expiresAt: number; checkedAt: number; offices?: string[] }>>();
+function cacheOf(storage: SyncStorage) {
+  let m = sessionCaches.get(storage);
+  if (!m) sessionCaches.set(storage, (m = new Map()));
+  return m;
+}
+
 /** Checks the bearer token and the office asked for; sets `user` and `actor`. */
 export function requireSession(storage: SyncStorage): MiddlewareHandler<{ Variables: AuthVariables }> {
+  const cache = cacheOf(storage);
   return async (c, next) => {
     const m = /^Bearer ([A-Za-z0-9_-]{20,200})$/.exec(c.req.header("authorization") ?? "");
     if (!m) throw unauthorised();
     const tokenHash = hashToken(m[1]!);
-    const session = await storage.findSession(tokenHash);
-    if (!session) throw unauthorised();
-    const user = session.user;
+    const now = Date.now();
+    let entry = cache.get(tokenHash);
+    if (!entry || now - entry.checkedAt > SESSION_CACHE_MS || entry.expiresAt <= storage.clock.now().getTime()) {
+      cache.delete(tokenHash);
+      const session = await storage.findSession(tokenHash);
+      if (!session) throw unauthorised();
+      entry = { user: session.user, expiresAt: Date.parse(session.expiresAt), checkedAt: now };
+      if (cache.size > 50_000) cache.clear();
+      cache.set(tokenHash, entry);
+    }
+    const user = entry.user;
     const wanted = c.req.header(OFFICE_HEADER) ?? user.officeId;
     if (wanted !== user.officeId) {
-      const offices = await storage.officesOf(user);
-      if (!offices.some((o) => o.id === wanted)) {
+      entry.offices ??= (await storage.officesOf(user)).map((o) => o.id);
+      if (!entry.offices.includes(wanted)) {
         throw new SyncError(403, "office_forbidden", "Bạn không có quyền làm việc với dữ liệu của cơ quan này.", `User ${user.username} may not act for office ${wanted}`);
       }
     }
@@ -68,6 +90,7 @@ export function authRoutes(storage: SyncStorage) {
 
   app.post("/logout", requireSession(storage), async (c) => {
     await storage.deleteSession(c.get("tokenHash"));
+    cacheOf(storage).delete(c.get("tokenHash"));
     return c.json({ ok: true });
   });
 

@@ -12,6 +12,13 @@ export function errorResponse(c: Context, err: unknown): Response {
     if (err.status === 413) return errorResponse(c, tooLarge());
     return c.json({ error: { code: "http_error", message: err.message || "Request refused", messageVi: "Yêu cầu bị từ chối." } }, err.status);
   }
+  // Lock conflicts between concurrent writers (PostgreSQL deadlock / serialization failure,
+  // SQLite busy): the transaction was rolled back whole, the client just sends it again.
+  const dbCode = (err as { code?: unknown } | null)?.code;
+  if (dbCode === "40P01" || dbCode === "40001" || dbCode === "SQLITE_BUSY") {
+    c.header("Retry-After", "1");
+    return c.json({ error: { code: "busy", message: "Database busy; nothing was changed, send the request again", messageVi: "Máy chủ đang bận; không có gì bị thay đổi, hãy gửi lại." } }, 503);
+  }
   // Unknown errors: log the English detail for the operator, tell the person nothing was changed.
   console.error(`[sync-server] ${c.req.method} ${new URL(c.req.url).pathname}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   return c.json({ error: { code: "internal_error", message: "Internal server error; nothing was changed", messageVi: "Máy chủ gặp lỗi; không có gì bị thay đổi. Hãy thử lại sau." } }, 500);

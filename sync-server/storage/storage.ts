@@ -155,14 +155,21 @@ export class SyncStorage {
   }
 
   async findSession(tokenHash: string): Promise<{ user: User; expiresAt: string } | undefined> {
-    const s = await this.db.selectFrom("sessions").selectAll().where("token_hash", "=", tokenHash).executeTakeFirst();
-    if (!s) return undefined;
-    if (Date.parse(s.expires_at) <= this.clock.now().getTime()) {
+    // One query (session and user together): it runs on every request.
+    const r = await this.db
+      .selectFrom("sessions")
+      .innerJoin("users", "users.id", "sessions.user_id")
+      .selectAll("users")
+      .select("sessions.expires_at")
+      .where("sessions.token_hash", "=", tokenHash)
+      .executeTakeFirst();
+    if (!r) return undefined;
+    if (Date.parse(r.expires_at) <= this.clock.now().getTime()) {
       await this.deleteSession(tokenHash);
       return undefined;
     }
-    const user = await this.getUser(s.user_id);
-    return user && !user.disabled ? { user, expiresAt: s.expires_at } : undefined;
+    const user = toUser(r);
+    return user.disabled ? undefined : { user, expiresAt: r.expires_at };
   }
 
   async deleteSession(tokenHash: string): Promise<void> {

@@ -3,6 +3,7 @@ import type { CliCommand } from "../main.ts";
 import { CliError } from "../errors.ts";
 
 const usage = `Usage: vanthu server [--db sqlite:PATH | postgres://…] [--blobs DIR] [--port N] [--host ADDR] [--web DIR] [--no-demo]
+       vanthu server --create-admin USERNAME [--db …]
 
 Máy chủ đồng bộ Văn thư số (the sync server): các văn phòng đồng bộ với nó; đồng hồ của nó
 là thời gian QLVB chính thức khi gửi, nhận văn bản (Điều 13.6). Phục vụ cả ứng dụng web đã
@@ -15,6 +16,9 @@ dựng (dist/web) ở địa chỉ gốc /.
   --host ADDR   địa chỉ nghe (mặc định 0.0.0.0: các máy trong mạng nội bộ truy cập được)
   --web DIR     thư mục ứng dụng web đã dựng (mặc định dist/web)
   --no-demo     không tạo các cơ quan và tài khoản THỬ khi cơ sở dữ liệu còn trống
+  --create-admin USERNAME
+                tạo tài khoản quản trị hệ thống (in mật khẩu ngẫu nhiên một lần) rồi thoát;
+                quản trị tạo cơ quan và tài khoản qua /api/admin
 
 Khi cơ sở dữ liệu còn trống, máy chủ tạo cơ quan và tài khoản THỬ (in ra màn hình).
 Ctrl+C để dừng.`;
@@ -27,7 +31,7 @@ export const command: CliCommand = {
     try {
       ({ values } = parseArgs({
         args,
-        options: { db: { type: "string" }, blobs: { type: "string" }, port: { type: "string" }, host: { type: "string" }, web: { type: "string" }, "no-demo": { type: "boolean" } },
+        options: { db: { type: "string" }, blobs: { type: "string" }, port: { type: "string" }, host: { type: "string" }, web: { type: "string" }, "no-demo": { type: "boolean" }, "create-admin": { type: "string" } },
       }));
     } catch (e) {
       throw new CliError("USAGE", `Tham số không hợp lệ: ${(e as Error).message}`, (e as Error).message, 2);
@@ -41,6 +45,7 @@ export const command: CliCommand = {
       const err = e as { messageVi: string; message: string };
       throw new CliError("USAGE", err.messageVi, err.message, 2);
     }
+    if (values["create-admin"] !== undefined) return createAdmin(values["create-admin"], values.db);
     const { startSyncServer } = await import("../../../sync-server/serve.ts");
     const { seedDemo, DEMO_LABEL } = await import("../../../sync-server/seed.ts");
     const stopped = new Promise<void>((resolve) => {
@@ -64,3 +69,24 @@ export const command: CliCommand = {
     return 0;
   },
 };
+
+/** The first real account of a deployment: an administrator in a "system" office. */
+async function createAdmin(username: string, db: string | undefined): Promise<number> {
+  if (!/^[a-z0-9._-]{3,50}$/.test(username)) throw new CliError("USAGE", "Tên đăng nhập chỉ gồm chữ thường không dấu, số, . _ - (3–50 ký tự).", "username must match [a-z0-9._-]{3,50}", 2);
+  const { randomBytes } = await import("node:crypto");
+  const { parseDatabaseUrl, DEFAULT_DB } = await import("../../../sync-server/storage/open.ts");
+  const { SyncStorage } = await import("../../../sync-server/storage/storage.ts");
+  const { systemQlvbClock } = await import("../../../sync-server/clock/qlvb-clock.ts");
+  const { hashPassword } = await import("../../../sync-server/auth/password.ts");
+  const storage = await SyncStorage.open(parseDatabaseUrl(db ?? DEFAULT_DB), systemQlvbClock);
+  try {
+    if (await storage.findUserByUsername(username)) throw new CliError("USER_EXISTS", `Đã có tài khoản ${username}.`, `user ${username} exists`);
+    if (!(await storage.getOffice("system"))) await storage.createOffice({ id: "system", name: "Quản trị hệ thống", kind: "other", organId: "SYSTEM" });
+    const password = randomBytes(12).toString("base64url");
+    await storage.createUser({ officeId: "system", username, fullName: "Quản trị hệ thống", passwordHash: await hashPassword(password), roles: ["admin"] });
+    process.stdout.write(`Đã tạo tài khoản quản trị ${username} — mật khẩu: ${password}\n(Ghi lại ngay: mật khẩu không được in lại.) (admin created)\n`);
+    return 0;
+  } finally {
+    await storage.close();
+  }
+}
