@@ -12,6 +12,7 @@ import {
 } from "../pki/cms-verify.ts";
 import { findCertificationPath, type CertificationPath } from "../pki/path.ts";
 import { checkRevocation, type CrlCache, type FetchLike, type RevocationStatus } from "../pki/revocation.ts";
+import { fetchIssuers } from "../pki/aia.ts";
 import { PdfFile } from "./pdf/document.ts";
 import { PdfSyntaxError } from "./pdf/parser.ts";
 import { PdfStream } from "./pdf/objects.ts";
@@ -28,8 +29,10 @@ export { renderReportVi, renderSignatureVi } from "./render-vi.ts";
 export interface VerifyOptions {
   /** Trust anchors (e.g. bundledTrustAnchors() plus the office's own). */
   trustAnchors: x509.X509Certificate[];
-  /** Known CA certificates to build paths with when the document does not carry them. */
+  /** Known CA certificates to build paths with when the document does not carry them (a cache). */
   intermediates?: x509.X509Certificate[];
+  /** Told about CA certificates that completed a trusted path (from the document or fetched), to cache them. */
+  onIntermediate?: (certificate: x509.X509Certificate) => void;
   /** CRLs given by the user (--crl). */
   crls?: Uint8Array[];
   crlCache?: CrlCache;
@@ -346,7 +349,16 @@ async function verifySignature(ctx: Context, sig: SignatureField, certification:
     add("INDETERMINATE", "CHAIN_CONSTRAINTS_FAILURE", "KEY_USAGE", "the signer's key usage allows neither digitalSignature nor nonRepudiation");
   }
 
-  const path: CertificationPath | undefined = await findCertificationPath(leaf, pool, ctx.options.trustAnchors, T, ctx.crypto);
+  let path: CertificationPath | undefined = await findCertificationPath(leaf, pool, ctx.options.trustAnchors, T, ctx.crypto);
+  if (!path && ctx.options.fetch) {
+    // Online: the issuers the signature did not carry, from the certificates' caIssuers URLs.
+    const fetched = await fetchIssuers(leaf, ctx.options.fetch);
+    if (fetched.certificates.length > 0) path = await findCertificationPath(leaf, [...pool, ...fetched.certificates], ctx.options.trustAnchors, T, ctx.crypto);
+    for (const n of fetched.notes) findings.push({ code: "AIA_NOTE", indication: "TOTAL_PASSED", detail: n });
+  }
+  if (path && path.problems.every((p) => p.index === 0) && ctx.options.onIntermediate) {
+    for (const c of path.certificates.slice(1, -1)) ctx.options.onIntermediate(c);
+  }
   if (!path) {
     add("INDETERMINATE", "NO_CERTIFICATE_CHAIN_FOUND", "NO_CHAIN", "no certification path to a trust anchor");
   } else {

@@ -397,3 +397,41 @@ describe("weak algorithms (SHA-1)", () => {
     expect(r.signatures[0]!.message).toMatch(/Lưu ý: có thuật toán yếu/);
   });
 });
+
+describe("path building from the network and the cache", () => {
+  it("a signature carrying only its own certificate: offline NO_CERTIFICATE_CHAIN_FOUND; online the sub-CA comes from caIssuers and is cached; then offline it passes", async () => {
+    const sub = await root.issueSubordinate({ commonName: "Demo CA phục vụ cơ quan Nhà nước — AIA" });
+    const subCrl = new Uint8Array((await sub.crl([])).rawData);
+    const aiaServer = createServer((req, res) => (req.url === "/sub.crt" ? res.end(Buffer.from(sub.certificate.rawData)) : res.writeHead(404).end()));
+    await new Promise<void>((r) => aiaServer.listen(0, "127.0.0.1", () => r()));
+    try {
+      const aia = `http://127.0.0.1:${(aiaServer.address() as AddressInfo).port}/sub.crt`;
+      const keys = (await crypto.subtle.generateKey({ name: "RSASSA-PKCS1-v1_5", hash: "SHA-256", publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 }, true, ["sign", "verify"])) as CryptoKeyPair;
+      const certificate = await x509.X509CertificateGenerator.create({
+        serialNumber: "0c01",
+        subject: "C=VN, CN=Chỉ có chứng thư của mình",
+        issuer: sub.certificate.subject,
+        notBefore: new Date(Date.now() - 3600e3),
+        notAfter: new Date(Date.now() + 365 * DAY),
+        publicKey: keys.publicKey,
+        signingKey: sub.keys.privateKey,
+        signingAlgorithm: { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" },
+        extensions: [new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true), new x509.AuthorityInfoAccessExtension({ caIssuers: [new x509.GeneralName("url", aia)] })],
+      });
+      const leafOnly: Identity = { certificate, privateKey: keys.privateKey, chain: [], algorithm: "RSASSA-PKCS1-v1_5" };
+      const signed = await signLibpdf(base, leafOnly);
+      const crls = [crlDer, subCrl];
+      const offline = await verifyPdf(signed, await options({ crls }));
+      expect(offline.signatures[0]!.subIndication).toBe("NO_CERTIFICATE_CHAIN_FOUND");
+      const cached: x509.X509Certificate[] = [];
+      const online = await verifyPdf(signed, await options({ crls, fetch: (u, i) => fetch(u, i), onIntermediate: (c) => cached.push(c) }));
+      expect(online.signatures[0]!.indication).toBe("TOTAL_PASSED");
+      expect(online.signatures[0]!.chain).toHaveLength(3);
+      expect(cached.map((c) => c.subject)).toEqual([sub.certificate.subject]);
+      const fromCache = await verifyPdf(signed, await options({ crls, intermediates: cached }));
+      expect(fromCache.signatures[0]!.indication).toBe("TOTAL_PASSED");
+    } finally {
+      await new Promise<void>((r) => aiaServer.close(() => r()));
+    }
+  });
+});

@@ -21,8 +21,10 @@ những thay đổi sau khi ký.
                        mặc định đã có RootCA chuyên dùng Chính phủ G2 (Ban Cơ yếu Chính phủ)
   --no-default-trust   chỉ tin các chứng thư gốc được chỉ định bằng --trust
   --crl FILE           danh sách thu hồi (CRL, PEM hoặc DER) dùng để kiểm tra
-  --offline            không tải gì qua mạng (chỉ dùng CRL được cung cấp và CRL đã lưu)
-  --cache-dir DIR      nơi lưu CRL đã tải (mặc định $VANTHU_CACHE_DIR hoặc ~/.cache/vanthu)
+  --offline            không tải gì qua mạng (chỉ dùng CRL, chứng thư đã được cung cấp hoặc đã lưu);
+                       khi trực tuyến: tải CRL, hỏi OCSP, tải chứng thư CA trung gian (AIA)
+  --cache-dir DIR      nơi lưu CRL và chứng thư CA trung gian đã tải hoặc đã gặp
+                       (mặc định $VANTHU_CACHE_DIR hoặc ~/.cache/vanthu)
   --json               in một mảng JSON, mỗi tệp một đối tượng
 
 Exit codes: 0 every file valid, 1 any file not valid, 2 usage error.`;
@@ -68,6 +70,31 @@ export class FileCrlCache implements CrlCache {
   async put(url: string, der: Uint8Array): Promise<void> {
     mkdirSync(this.dir, { recursive: true });
     const f = this.file(url);
+    writeFileSync(f + ".tmp", der);
+    renameSync(f + ".tmp", f);
+  }
+}
+
+/** CA certificates that completed a trusted path before: used when a document carries only its signer's certificate. */
+export class FileCertificateCache {
+  constructor(readonly dir: string) {}
+  load(): x509.X509Certificate[] {
+    if (!existsSync(this.dir)) return [];
+    const out: x509.X509Certificate[] = [];
+    for (const f of readdirSync(this.dir).filter((n) => n.endsWith(".der"))) {
+      try {
+        out.push(...parseCertificates(new Uint8Array(readFileSync(join(this.dir, f)))));
+      } catch {
+        // A damaged cache entry is skipped; the path may then need the network.
+      }
+    }
+    return out;
+  }
+  store(c: x509.X509Certificate): void {
+    const der = new Uint8Array(c.rawData);
+    const f = join(this.dir, createHash("sha256").update(der).digest("hex") + ".der");
+    if (existsSync(f)) return;
+    mkdirSync(this.dir, { recursive: true });
     writeFileSync(f + ".tmp", der);
     renameSync(f + ".tmp", f);
   }
@@ -167,6 +194,8 @@ export const command: CliCommand = {
     }
     const cacheDir = values["cache-dir"] ?? process.env.VANTHU_CACHE_DIR ?? join(homedir(), ".cache", "vanthu");
     const crlCache = new FileCrlCache(join(cacheDir, "crl"));
+    const certCache = new FileCertificateCache(join(cacheDir, "certs"));
+    const intermediates = certCache.load();
     const fetchFn = values.offline ? undefined : (url: string, init?: RequestInit) => fetch(url, init);
 
     const results: { file: string; report: ValidationReport }[] = [];
@@ -183,7 +212,7 @@ export const command: CliCommand = {
         });
         continue;
       }
-      const report = await withDeadline(verifyPdf(bytes, { trustAnchors: anchors, crls, crlCache, fetch: fetchFn }), PER_FILE_DEADLINE_MS);
+      const report = await withDeadline(verifyPdf(bytes, { trustAnchors: anchors, intermediates, crls, crlCache, fetch: fetchFn, onIntermediate: (c) => certCache.store(c) }), PER_FILE_DEADLINE_MS);
       results.push({ file, report });
     }
 
