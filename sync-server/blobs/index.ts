@@ -64,7 +64,11 @@ export function blobRoutes(storage: SyncStorage, store: BlobStore) {
     }
     const length = c.req.header("content-length");
     if (length !== undefined && Number(length) > MAX_CHUNK_SIZE) throw tooLarge();
-    if (busy.has(u.id)) throw new SyncError(409, "upload_busy", "Tệp này đang được tải lên từ một kết nối khác.", "Another request is writing this upload");
+    if (busy.has(u.id)) {
+      c.header("Upload-Offset", String(await store.uploadOffset(u.id)));
+      c.header("Retry-After", "1");
+      throw new SyncError(409, "upload_busy", "Tệp này đang được tải lên từ một kết nối khác.", "Another request is writing this upload");
+    }
     busy.add(u.id);
     try {
       const offset = await store.uploadOffset(u.id);

@@ -132,7 +132,9 @@ describeBackends("resumable blob upload over HTTP", (env) => {
     const patch = (offset: string, body: Uint8Array, type = "application/offset+octet-stream", extra: Record<string, string> = {}) =>
       api(path, { method: "PATCH", headers: auth(u, { "content-type": type, "upload-offset": offset, ...extra }), body: new Uint8Array(body) });
     expect((await patch("0", bytes.subarray(0, 40))).status).toBe(200);
-    expect((await patch("0", bytes.subarray(0, 40))).status).toBe(409);
+    const mismatch = await patch("0", bytes.subarray(0, 40));
+    expect(mismatch.status).toBe(409);
+    expect(mismatch.headers.get("upload-offset")).toBe("40"); // where to resume
     expect((await patch("40", randomBytes(61))).status).toBe(413);
     expect((await patch("40", bytes.subarray(40), "application/json")).status).toBe(415);
     expect((await patch("x", bytes.subarray(40))).status).toBe(400);

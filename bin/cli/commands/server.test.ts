@@ -42,6 +42,30 @@ describe("vanthu server", () => {
     }
   });
 
+  it("--create-admin makes an administrator once and prints its password once", async () => {
+    const cwd = mkdtempSync(join(tmpdir(), "vanthu-server-cli-"));
+    try {
+      const r = await run(["server", "--create-admin", "quantri", "--db", `sqlite:${join(cwd, "a.sqlite")}`], cwd);
+      expect(r.code).toBe(0);
+      const password = /mật khẩu: (\S+)/.exec(r.out)![1]!;
+      const { SyncStorage } = await import("../../../sync-server/storage/storage.ts");
+      const { verifyPassword } = await import("../../../sync-server/auth/password.ts");
+      const { systemQlvbClock } = await import("../../../sync-server/clock/qlvb-clock.ts");
+      const s = await SyncStorage.open({ dialect: "sqlite", location: join(cwd, "a.sqlite") }, systemQlvbClock);
+      try {
+        const u = (await s.findUserByUsername("quantri"))!;
+        expect(u.roles).toEqual(["admin"]);
+        expect(await verifyPassword(password, u.passwordHash)).toBe(true);
+      } finally {
+        await s.close();
+      }
+      const again = await run(["server", "--create-admin", "quantri", "--db", `sqlite:${join(cwd, "a.sqlite")}`], cwd);
+      expect(again.code).toBe(1);
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+
   it("refuses bad flags with exit 2 and one line, no stack trace", async () => {
     const cwd = mkdtempSync(join(tmpdir(), "vanthu-server-cli-"));
     try {
