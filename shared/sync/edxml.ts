@@ -262,3 +262,81 @@ function fromBase64(b64: string, contentId: string): Uint8Array {
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
   return out;
 }
+
+/** Status codes of the edXML status package (domain-notes.md). */
+export const EDXML_STATUS = {
+  arrived: "01", // đã đến
+  refused: "02", // từ chối tiếp nhận
+  accepted: "03", // đã tiếp nhận
+  assigned: "04", // phân công
+  processing: "05", // đang xử lý
+  done: "06", // hoàn thành
+} as const;
+
+export interface EdxmlStatus {
+  responseFor: { organId: string; codeNumber: string; codeNotation: string; promulgationDate: string; documentId: string };
+  from: EdxmlOrgan;
+  statusCode: (typeof EDXML_STATUS)[keyof typeof EDXML_STATUS];
+  description?: string;
+  /** The QLVB time of the event, ISO 8601 with offset. */
+  timestamp: string;
+  staff?: { department?: string; name?: string; email?: string };
+}
+
+/**
+ * A status package: the recipient tells the sending system that a document arrived, was
+ * accepted (with the QLVB receive time) or refused with a reason (Điều 17.3). The element
+ * order follows the public implementations; the standard's own text was not available.
+ */
+export function buildEdxmlStatus(s: EdxmlStatus): string {
+  const doc = {
+    "?xml": { "@_version": "1.0", "@_encoding": "UTF-8" },
+    [`${P}edXML`]: {
+      [`@_xmlns:edXML`]: EDXML_NAMESPACE,
+      [`${P}edXMLEnvelope`]: {
+        [`${P}edXMLHeader`]: {
+          [`${P}Status`]: {
+            [`${P}ResponseFor`]: {
+              [`${P}OrganId`]: s.responseFor.organId,
+              [`${P}Code`]: `${s.responseFor.codeNumber}/${s.responseFor.codeNotation}`,
+              [`${P}PromulgationDate`]: slashDate(s.responseFor.promulgationDate),
+              [`${P}DocumentId`]: s.responseFor.documentId,
+            },
+            [`${P}From`]: organXml(s.from),
+            [`${P}StatusCode`]: s.statusCode,
+            [`${P}Description`]: s.description ?? "",
+            [`${P}Timestamp`]: s.timestamp,
+            [`${P}StaffInfo`]: { [`${P}Department`]: s.staff?.department ?? "", [`${P}Staff`]: s.staff?.name ?? "", [`${P}Email`]: s.staff?.email ?? "" },
+          },
+        },
+        [`${P}edXMLBody`]: "",
+      },
+    },
+  };
+  return new XMLBuilder({ ignoreAttributes: false, format: true, suppressEmptyNode: true }).build(doc) as string;
+}
+
+export function parseEdxmlStatus(xml: string): EdxmlStatus {
+  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw invalid("DOCTYPE/ENTITY declarations are not allowed", "không được chứa khai báo DOCTYPE/ENTITY");
+  let tree: Node;
+  try {
+    tree = new XMLParser({ removeNSPrefix: true, ignoreAttributes: true, parseTagValue: false, trimValues: true }).parse(xml, true) as Node;
+  } catch (e) {
+    throw invalid(`not well-formed XML (${(e as Error).message.split("\n")[0]})`, "không phải XML hợp lệ");
+  }
+  const st = obj(obj(obj(obj(tree.edXML).edXMLEnvelope).edXMLHeader).Status);
+  const code = str(st.StatusCode);
+  const codes = Object.values(EDXML_STATUS) as string[];
+  if (!code || !codes.includes(code)) throw invalid(`StatusCode '${code ?? ""}' unknown`, `mã trạng thái '${code ?? ""}' không biết`);
+  const rf = obj(st.ResponseFor);
+  const [codeNumber, ...notation] = (str(rf.Code) ?? "").split("/");
+  const staff = obj(st.StaffInfo);
+  return {
+    responseFor: { organId: str(rf.OrganId) ?? "", codeNumber: codeNumber ?? "", codeNotation: notation.join("/"), promulgationDate: day(rf.PromulgationDate, "PromulgationDate") ?? "", documentId: str(rf.DocumentId) ?? "" },
+    from: organ(obj(st.From)),
+    statusCode: code as EdxmlStatus["statusCode"],
+    description: str(st.Description),
+    timestamp: str(st.Timestamp) ?? "",
+    staff: { department: str(staff.Department), name: str(staff.Staff), email: str(staff.Email) },
+  };
+}

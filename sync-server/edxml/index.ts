@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { buildEdxml, parseEdxml, type EdxmlAttachment } from "../../shared/sync/edxml.ts";
+import { EDXML_STATUS, buildEdxml, buildEdxmlStatus, parseEdxml, type EdxmlAttachment } from "../../shared/sync/edxml.ts";
 import { DocumentHeader, type BlobRef } from "../../shared/sync/schemas.ts";
 import { isVanthuError } from "../../shared/errors.ts";
 import { SyncError } from "../errors.ts";
@@ -17,6 +17,8 @@ export const MAX_EDXML_BYTES = 150 * 1024 * 1024;
  * edXML packages (QCVN 102:2016) for exchange with other QLVB systems:
  *   GET  /exchange/:id/edxml  the package of a document this office sent or received
  *   POST /edxml/import        a package from elsewhere, placed in this office's incoming queue
+ *   GET  /exchange/incoming/:id/status.edxml   the status package of a received document
+ *                             (đã đến / đã tiếp nhận / từ chối tiếp nhận), for the sending system
  */
 export function edxmlRoutes(storage: SyncStorage, store: BlobStore) {
   const app = new Hono<{ Variables: AuthVariables }>();
@@ -37,6 +39,22 @@ export function edxmlRoutes(storage: SyncStorage, store: BlobStore) {
     });
     c.header("Content-Type", "application/xml; charset=utf-8");
     c.header("Content-Disposition", `attachment; filename="${exchange.exchangeId}.edxml"`);
+    return c.body(xml);
+  });
+
+  app.get("/exchange/incoming/:id/status.edxml", async (c) => {
+    const actor = c.get("actor");
+    const d = await storage.getIncoming(actor, c.req.param("id"));
+    const office = (await storage.getOffice(actor.officeId))!;
+    const statusCode = d.status === "accepted" ? EDXML_STATUS.accepted : d.status === "refused" ? EDXML_STATUS.refused : EDXML_STATUS.arrived;
+    const xml = buildEdxmlStatus({
+      responseFor: { organId: d.from.organId, codeNumber: d.header.codeNumber, codeNotation: d.header.codeNotation, promulgationDate: d.header.promulgationDate, documentId: d.header.documentId ?? "" },
+      from: { organId: office.organId, organName: office.name },
+      statusCode,
+      description: d.status === "refused" ? (d.refusalReason ?? undefined) : d.status === "accepted" ? `Số đến ${d.arrivalNumber}/${d.arrivalYear}` : undefined,
+      timestamp: d.receivedAt ?? d.refusedAt ?? d.sentAt,
+    });
+    c.header("Content-Type", "application/xml; charset=utf-8");
     return c.body(xml);
   });
 

@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { parseEdxml } from "../../shared/sync/edxml.ts";
+import { parseEdxml, parseEdxmlStatus } from "../../shared/sync/edxml.ts";
 import type { IncomingDelivery, Mutation, OutgoingExchange } from "../../shared/sync/schemas.ts";
 import { offsetQlvbClock } from "../../sync-server/clock/qlvb-clock.ts";
 import { auth, clientTime, describeBackends, mutationId, officeWithUser, pullAll, push, pushOk, uploadWhole, type TestUser } from "./harness.ts";
@@ -121,6 +121,14 @@ describeBackends(
       const delivery = (await imported.json()) as IncomingDelivery;
       expect(delivery).toMatchObject({ via: "edxml", status: "pending", from: { officeId: null, organId: a.organId } });
       expect(delivery.blobs[0]!.sha256).toBe(sha256);
+      // B's and C's answers as edXML status packages, for a sending QLVB system.
+      const bIncoming = ((await (await env().app.request("/api/exchange/incoming?status=accepted", { headers: auth(b) })).json()) as { incoming: IncomingDelivery[] }).incoming[0]!;
+      const bStatus = parseEdxmlStatus(await (await env().app.request(`/api/exchange/incoming/${bIncoming.deliveryId}/status.edxml`, { headers: auth(b) })).text());
+      expect(bStatus).toMatchObject({ statusCode: "03", timestamp: bIncoming.receivedAt, from: { organId: b.organId }, responseFor: { organId: a.organId, codeNumber: "15", codeNotation: "UBND-VP", promulgationDate: "2026-11-24" } });
+      const cIncoming = ((await (await env().app.request("/api/exchange/incoming?status=refused", { headers: auth(c) })).json()) as { incoming: IncomingDelivery[] }).incoming[0]!;
+      const cStatus = parseEdxmlStatus(await (await env().app.request(`/api/exchange/incoming/${cIncoming.deliveryId}/status.edxml`, { headers: auth(c) })).text());
+      expect(cStatus).toMatchObject({ statusCode: "02", description: cIncoming.refusalReason });
+      expect((await env().app.request(`/api/exchange/incoming/${cIncoming.deliveryId}/status.edxml`, { headers: auth(b) })).status).toBe(404);
       // An office the package is not addressed to is refused.
       const d = await officeWithUser(env(), "UBND xã Bạch Long Vĩ");
       const refused = await env().app.request("/api/edxml/import", { method: "POST", headers: auth(d, { "content-type": "application/xml" }), body: xml });
