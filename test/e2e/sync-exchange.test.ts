@@ -245,7 +245,7 @@ describe.skipIf(!softHsmInstalled())("two offices, the sync server and the token
     await page.goto(`${proxy.url}/#/dong-bo`);
     await page.getByTestId("sync-now").click();
     await expect.poll(() => text(page, "sync-phase"), { timeout: 30_000 }).toContain("Ngoại tuyến");
-    expect(await text(page, "sync-badge")).toMatch(/[1-9]\d* thay đổi chờ gửi/);
+    await expect.poll(() => text(page, "sync-badge"), { timeout: 30_000 }).toMatch(/^[1-9]\d* thay đổi chờ gửi$/);
     await page.screenshot({ path: join(shots, "desktop-sync-offline.png"), fullPage: true });
 
     // The network returns: the outbox reaches the server; the QLVB time replaces the provisional one.
@@ -262,6 +262,7 @@ describe.skipIf(!softHsmInstalled())("two offices, the sync server and the token
   });
 
   it("office B receives the issued document, verifies it valid and registers it; the sender sees it", { timeout: 240_000 }, async () => {
+    proxy.setDown(false);
     const page = await open(profileB);
     await install(page);
     await signIn(page, "vanthu.anhung");
@@ -374,6 +375,25 @@ describe.skipIf(!softHsmInstalled())("two offices, the sync server and the token
     await consent.click("#sign");
     for (const subject of subjects) await expect.poll(() => page.getByRole("listitem").filter({ hasText: subject }).innerText(), { timeout: 60_000 }).toContain("Đã ký");
     await page.screenshot({ path: join(shots, "desktop-drafts-batch-signed.png"), fullPage: true });
+
+    // The clerk makes an electronic copy (R3, sao y) of the issued document: a new file with a third signature.
+    await setRole(page, "clerk", "Lê Thị Văn Thư");
+    await page.goto(`${proxy.url}/#/so-dang-ky/di`);
+    await page.getByTestId("register-table").getByRole("link", { name: "01/UBND-VP" }).click();
+    await page.locator('[data-testid="pages"][data-rendered="true"]').waitFor({ timeout: 60_000 });
+    await page.locator("#copy-form").selectOption("SY");
+    const copyConsent = page.context().waitForEvent("page");
+    await page.getByTestId("make-copy").click();
+    const consent2 = await copyConsent;
+    await consent2.waitForSelector("#pin", { timeout: 60_000 });
+    expect(await consent2.textContent("#documents")).toContain("Bản sao y số 01/SY-UBND");
+    await consent2.fill("#pin", PIN);
+    await consent2.click("#sign");
+    await page.getByRole("link", { name: "Bản sao số 01/SY-UBND" }).click();
+    await page.locator('[data-testid="pages"][data-rendered="true"]').waitFor({ timeout: 60_000 });
+    await expect.poll(() => page.getByTestId("signature-list").locator(".sig").count()).toBe(3);
+    expect(await page.getByTestId("copy-panel").innerText()).toContain("Bản sao điện tử số 01/SY-UBND");
+    await page.screenshot({ path: join(shots, "desktop-copy.png"), fullPage: true });
     await close(page);
   });
 });

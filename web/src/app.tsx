@@ -77,7 +77,10 @@ export function App() {
             <RegistersView kind={route()[1] === "di" ? "outgoing" : "incoming"} />
           </Match>
           <Match when={section() === "xem" && route()[1]}>
-            <ViewerView sha256={route()[1]!} />
+            {/* Keyed: another document is a new viewer (pdf.js loads once per document). */}
+            <Show when={route()[1]} keyed>
+              {(sha) => <ViewerView sha256={sha} />}
+            </Show>
           </Match>
           <Match when={section() === "dong-bo"}>
             <SyncView />

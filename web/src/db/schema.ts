@@ -99,6 +99,19 @@ export interface OutboxMutation {
   lastError?: string;
 }
 
+/** Bản sao điện tử (R3): sao y, trích sao, sao lục share one yearly counter (Nghị định 30/2020). */
+export interface ElectronicCopy {
+  id: string;
+  year: number;
+  number: number;
+  /** e.g. `01/SY-UBND`. */
+  numberAndSymbol: string;
+  form: "SY" | "TrS" | "SL";
+  sourceSha256: string;
+  sha256: string;
+  createdAt: string;
+}
+
 export interface MetaRow {
   key: string;
   value: unknown;
@@ -113,6 +126,7 @@ export type VanthuDb = Dexie & {
   outgoing: EntityTable<OutgoingRegisterEntry, "id">;
   outbox: EntityTable<OutboxMutation, "id">;
   meta: EntityTable<MetaRow, "key">;
+  copies: EntityTable<ElectronicCopy, "id">;
 };
 
 export function openVanthuDb(name = "vanthu"): VanthuDb {
@@ -142,6 +156,8 @@ export function openVanthuDb(name = "vanthu"): VanthuDb {
         });
       }
     });
+  // v3: electronic copies with their yearly number.
+  db.version(3).stores({ copies: "id, &[year+number], sourceSha256, sha256" });
   for (const t of [db.incoming, db.outgoing] as Array<Dexie.Table<{ year: number; searchTokens: string[]; yearTokens?: string[] }, string>>) {
     // Derived on every write, whoever writes (registering, sync), so it can never be stale.
     t.hook("creating", (_pk, obj) => {

@@ -1,12 +1,14 @@
 import type { CertificateInfo } from "../../../shared/agent-protocol/index.ts";
-import { assertCertificateFitsRole, documentTypeByCode, refuseClassified, type AttachedFile, type OfficeRole } from "../../../shared/domain/index.ts";
+import { Dexie } from "dexie";
+import { ulid } from "ulid";
+import { assertCertificateFitsRole, documentTypeByCode, formatDocumentNumber, refuseClassified, registerYear, type AttachedFile, type OfficeRole } from "../../../shared/domain/index.ts";
 import { VanthuError } from "../../../shared/errors.ts";
 import { AgentBatchSigner } from "../agent/agent-signer.ts";
 import type { AgentClient } from "../agent/client.ts";
 import { getDocument, putDocument, sha256Hex } from "../db/documents.ts";
 import { recordSignedRevision } from "../db/drafts.ts";
 import { issueOutgoing, peekOutgoingNumber, type OfficeProfile } from "../db/registers.ts";
-import type { Draft, VanthuDb } from "../db/schema.ts";
+import type { Draft, ElectronicCopy, VanthuDb } from "../db/schema.ts";
 
 export interface SignContext {
   db: VanthuDb;
@@ -123,4 +125,34 @@ export async function issueAsClerk(ctx: SignContext, draft: Draft, now = new Dat
   const signedSha256 = await sha256Hex(signed[0]!);
   const entry = await issueOutgoing(ctx.db, d2.id, ctx.office, { signedSha256, expectNumber: number, attachments, now });
   return { draft: (await ctx.db.drafts.get(d2.id))!, numberAndSymbol: entry.numberAndSymbol, signedSha256 };
+}
+
+const COPY_FORM_TEXT = { SY: "sao y", TrS: "trích sao", SL: "sao lục" } as const;
+
+/**
+ * R3: an electronic copy (sao y, trích sao, sao lục) of a kept document, signed by the
+ * organisation with no image and the text block Điều 13 asks for; numbered in the yearly
+ * counter of copies (`01/SY-UBND`). The source stays untouched; the copy is a new document.
+ */
+export async function makeElectronicCopy(ctx: SignContext, sourceSha256: string, form: "SY" | "TrS" | "SL", now = new Date()): Promise<ElectronicCopy> {
+  assertCertificateFitsRole(certFacts(ctx.certificate), { kind: "copy", role: ctx.role, organisationName: ctx.office.name });
+  const source = await getDocument(ctx.db, sourceSha256);
+  const year = registerYear(now);
+  const last = await ctx.db.copies.where("[year+number]").between([year, Dexie.minKey], [year, Dexie.maxKey]).last();
+  const number = (last?.number ?? 0) + 1;
+  const numberAndSymbol = `${formatDocumentNumber(number)}/${form}-${ctx.office.symbol}`;
+  const batch = new AgentBatchSigner(ctx.agent, ctx.certificate, [{ title: `Bản ${COPY_FORM_TEXT[form]} số ${numberAndSymbol}: ${source.name}`, number: numberAndSymbol, sha256: source.sha256, signatureType: "copy" }], ctx.consentWindow);
+  const { signPdf } = await import("../../../shared/sign/index.ts");
+  let bytes: Uint8Array;
+  try {
+    bytes = (await signPdf(source.bytes, { type: "copy", signer: batch.signerFor(0), copyForm: COPY_FORM_TEXT[form], org: ctx.office.name, font: await loadFont(), signingTime: now })).bytes;
+  } catch (e) {
+    batch.fail(e);
+    throw e;
+  }
+  const sha256 = await putDocument(ctx.db, bytes, `${numberAndSymbol.replace("/", "-")}-${source.name}`, now);
+  const copy: ElectronicCopy = { id: ulid(now.getTime()), year, number, numberAndSymbol, form, sourceSha256, sha256, createdAt: now.toISOString() };
+  // The unique [year+number] index refuses a number another tab took meanwhile.
+  await ctx.db.copies.add(copy);
+  return copy;
 }

@@ -2,7 +2,8 @@ import { For, Show, createSignal, onCleanup, onMount } from "solid-js";
 import { formatDateTimeVi } from "../../../shared/domain/index.ts";
 import { getDocument } from "../db/documents.ts";
 import { useLive } from "../live.ts";
-import { db, messageOf } from "../state.ts";
+import { db, loadProfile, messageOf, notify } from "../state.ts";
+import { VanthuError } from "../../../shared/errors.ts";
 import { signaturesOf } from "./report.tsx";
 
 interface SigField {
@@ -21,15 +22,24 @@ export default function Viewer(props: { sha256: string }) {
   const [sigs, setSigs] = createSignal<SigField[]>([]);
   const [error, setError] = createSignal("");
   const [name, setName] = createSignal("");
+  const [download, setDownload] = createSignal("");
   const report = useLive(() => props.sha256, async (sha) => (await db.reports.where("documentSha256").equals(sha).sortBy("createdAt")).at(-1));
   let container!: HTMLDivElement;
   let destroy: (() => void) | undefined;
-  onCleanup(() => destroy?.());
+  let objectUrl: string | undefined;
+  onCleanup(() => {
+    destroy?.();
+    if (objectUrl) URL.revokeObjectURL(objectUrl);
+  });
 
   onMount(async () => {
     try {
       const doc = await getDocument(db, props.sha256);
       setName(doc.name);
+      // Download: the kept bytes exactly (R15), never a re-rendered file.
+      const url = URL.createObjectURL(new Blob([doc.bytes as Uint8Array<ArrayBuffer>], { type: "application/pdf" }));
+      objectUrl = url;
+      setDownload(url);
       const pdfjs = await import("pdfjs-dist");
       const workerUrl = (await import("pdfjs-dist/build/pdf.worker.min.mjs?url")).default;
       pdfjs.GlobalWorkerOptions.workerSrc = workerUrl;
@@ -61,6 +71,13 @@ export default function Viewer(props: { sha256: string }) {
         container.appendChild(canvas);
         await page.render({ canvas, canvasContext: canvas.getContext("2d")!, viewport, annotationMode: pdfjs.AnnotationMode.ENABLE }).promise;
       }
+      // Invisible signatures (copies, attachments: Điều 13 gives them no image) have zero-size
+      // widgets that pdf.js does not list per page: the form's field list has them all.
+      const fields = ((await pdf.getFieldObjects()) ?? {}) as Record<string, Array<{ type?: string; page?: number }>>;
+      for (const [name, objs] of Object.entries(fields)) {
+        const sig = objs.find((o) => o.type === "signature");
+        if (sig && !found.some((f) => f.fieldName === name)) found.push({ fieldName: name, pageIndex: sig.page ?? 0 });
+      }
       setSigs(found);
       container.dataset.rendered = "true";
     } catch (e) {
@@ -71,7 +88,14 @@ export default function Viewer(props: { sha256: string }) {
   const verdictFor = (f: SigField) => signaturesOf(report()).find((s) => s.fieldName === f.fieldName);
   return (
     <section>
-      <h1>{name() || "Văn bản"}</h1>
+      <div class="row" style={{ "justify-content": "space-between", "align-items": "center" }}>
+        <h1>{name() || "Văn bản"}</h1>
+        <Show when={download()}>
+          <a class="button secondary" download={name()} href={download()}>
+            Tải tệp về máy
+          </a>
+        </Show>
+      </div>
       <Show when={error()}>
         <div class="alert bad" role="alert">
           {error()}
@@ -109,11 +133,61 @@ export default function Viewer(props: { sha256: string }) {
               }}
             </For>
           </Show>
+          <CopyPanel sha256={props.sha256} />
           <Show when={report()}>
             <p class="muted">Kiểm tra lúc {formatDateTimeVi(report()!.createdAt)}: {report()!.summaryVi}</p>
           </Show>
         </aside>
       </div>
     </section>
+  );
+}
+
+/** Bản sao điện tử (R3), made by the clerk with the organisation's certificate. */
+function CopyPanel(props: { sha256: string }) {
+  const [form, setForm] = createSignal<"SY" | "TrS" | "SL">("SY");
+  const [busy, setBusy] = createSignal(false);
+  const copies = useLive(() => props.sha256, (sha) => db.copies.where("sourceSha256").equals(sha).toArray());
+  const copyOf = useLive(() => props.sha256, (sha) => db.copies.where("sha256").equals(sha).first());
+  async function make() {
+    const win = window.open("about:blank", "vanthu-agent");
+    setBusy(true);
+    try {
+      const [{ agentClient }, { makeElectronicCopy }, { checkCertificateForRole }] = await Promise.all([import("../agent/settings.ts"), import("../sign/sign-draft.ts"), import("../../../shared/domain/roles.ts")]);
+      const profile = await loadProfile();
+      const agent = await agentClient(db);
+      const cert = (await agent.certificates()).find((c) => c.usable && checkCertificateForRole(c, { kind: "copy", role: profile.role, organisationName: profile.name }).length === 0);
+      if (!cert) throw new VanthuError("web.no-org-cert", "Không có chứng thư số của cơ quan trên thiết bị ký (hoặc người dùng không phải văn thư): không thể sao văn bản (R8).", "No organisation certificate for the copy");
+      const c = await makeElectronicCopy({ db, agent, certificate: cert, role: profile.role, office: profile, image: new Uint8Array(), consentWindow: () => win }, props.sha256, form());
+      notify("ok", `Đã tạo bản sao số ${c.numberAndSymbol}.`);
+    } catch (e) {
+      notify("error", messageOf(e));
+    } finally {
+      setBusy(false);
+      win?.close();
+    }
+  }
+  return (
+    <div data-testid="copy-panel">
+      <Show when={copyOf()}>{(c) => <p class="tag ok">Bản sao điện tử số {c().numberAndSymbol}</p>}</Show>
+      <h2>Sao văn bản điện tử</h2>
+      <div class="row">
+        <select id="copy-form" value={form()} onChange={(e) => setForm(e.currentTarget.value as "SY" | "TrS" | "SL")}>
+          <option value="SY">Sao y</option>
+          <option value="TrS">Trích sao</option>
+          <option value="SL">Sao lục</option>
+        </select>
+        <button class="secondary" onClick={make} disabled={busy()} data-testid="make-copy">
+          {busy() ? "Đang chờ ký…" : "Tạo bản sao"}
+        </button>
+      </div>
+      <For each={copies()}>
+        {(c) => (
+          <p>
+            <a href={`#/xem/${c.sha256}`}>Bản sao số {c.numberAndSymbol}</a>
+          </p>
+        )}
+      </For>
+    </div>
   );
 }
