@@ -393,6 +393,10 @@ describe.skipIf(!softHsmInstalled())("two offices, the sync server and the token
     await page.locator('[data-testid="pages"][data-rendered="true"]').waitFor({ timeout: 60_000 });
     await expect.poll(() => page.getByTestId("signature-list").locator(".sig").count()).toBe(3);
     expect(await page.getByTestId("copy-panel").innerText()).toContain("Bản sao điện tử số 01/SY-UBND");
+    expect(await page.getByTestId("signature-list").innerText()).toContain("chưa kiểm tra");
+    await page.getByTestId("verify-now").click();
+    // The copy keeps the official's and the organisation's signatures valid and adds its own.
+    await expect.poll(() => page.getByTestId("signature-list").locator(".sig.valid").count(), { timeout: 60_000 }).toBe(3);
     await page.screenshot({ path: join(shots, "desktop-copy.png"), fullPage: true });
     await close(page);
   });

@@ -51,3 +51,17 @@ export async function verifyReceived(db: VanthuDb, receivedId: string): Promise<
     throw e;
   }
 }
+
+/** Verifies any kept document (an issued one, a copy) in the worker and keeps the report beside it. */
+export async function verifyDocument(db: VanthuDb, sha256: string): Promise<VerifyResponse> {
+  const doc = await getDocument(db, sha256);
+  const trust = ((await db.meta.get("trustAnchors"))?.value as Uint8Array[] | undefined) ?? [];
+  const crls = ((await db.meta.get("crls"))?.value as VerifyRequest["crls"] | undefined) ?? [];
+  const id = ++seq;
+  const res = await new Promise<VerifyResponse>((resolve) => {
+    waiting.set(id, resolve);
+    getWorker().postMessage({ id, pdf: doc.bytes, trustAnchors: trust, crls } satisfies VerifyRequest);
+  });
+  await saveReport(db, null, { documentSha256: sha256, verdict: res.verdict, summaryVi: res.summaryVi, report: { signatures: res.signatures, engine: res.report, errorEn: res.errorEn } });
+  return res;
+}

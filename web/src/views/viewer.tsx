@@ -133,6 +133,18 @@ export default function Viewer(props: { sha256: string }) {
               }}
             </For>
           </Show>
+          <Show when={sigs().length > 0}>
+            <button
+              class="secondary"
+              data-testid="verify-now"
+              onClick={async () => {
+                const { verifyDocument } = await import("../verify/run.ts");
+                await verifyDocument(db, props.sha256).catch((e) => notify("error", messageOf(e)));
+              }}
+            >
+              {report() ? "Kiểm tra lại chữ ký" : "Kiểm tra chữ ký"}
+            </button>
+          </Show>
           <CopyPanel sha256={props.sha256} />
           <Show when={report()}>
             <p class="muted">Kiểm tra lúc {formatDateTimeVi(report()!.createdAt)}: {report()!.summaryVi}</p>
