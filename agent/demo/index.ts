@@ -6,7 +6,7 @@
  * same label. Either way the agent says so loudly at start and on every page.
  */
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { webcrypto } from "node:crypto";
@@ -102,7 +102,8 @@ async function openSoftHsmDemo(dir: string, module: string, caFile: string): Pro
   // Must be set before the library's C_Initialize in this process.
   process.env.SOFTHSM2_CONF = conf;
   const marker = join(dir, "provisioned.json");
-  if (!existsSync(marker) || !existsSync(caFile)) {
+  // Provision again when any part is missing (a deleted token folder must not leave a demo without keys).
+  if (!existsSync(marker) || !existsSync(caFile) || readdirSync(tokenDir).length === 0) {
     await run("softhsm2-util", ["--init-token", "--free", "--label", DEMO_TOKEN_LABEL, "--pin", DEMO_PIN, "--so-pin", DEMO_SO_PIN], { env: { ...process.env, SOFTHSM2_CONF: conf } });
     const ca = await DemoCertificationAuthority.create({}, webcrypto as unknown as Crypto);
     const mod = acquireModule(module);
