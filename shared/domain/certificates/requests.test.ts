@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { WorkingDayCalendar } from "../calendar/working-day-calendar.ts";
 import { AuditChain, verifyAuditChain } from "../audit/audit-chain.ts";
-import { applyRequestEvent, createCertificateRequest, isOpenRequest, missingRequestFields, REQUEST_KINDS, requestDeadlineStatus, type CertificateRequest, type ContactPerson } from "./requests.ts";
+import { applyRequestEvent, createCertificateRequest, isOpenRequest, linkRequestDocument, missingRequestFields, REQUEST_KINDS, requestDeadlineStatus, type CertificateRequest, type ContactPerson } from "./requests.ts";
 import { applyRequestOutcomeToInventory, auditForIncident, auditForRequestEvent, revocationRequestFromIncident } from "./lifecycle.ts";
 import { reportTokenIncident } from "./incidents.ts";
 import { canSignAsOrganisation } from "./signing-guard.ts";
@@ -83,6 +83,13 @@ describe("requests to the Sở Khoa học và Công nghệ (R20)", () => {
     expect(again.deadline!.dueDay).toBe("2026-11-26");
     const refused = applyRequestEvent(again, { type: "refuse", at: "2026-11-26T10:00:00+07:00", by: so, reasons: ["Thiết bị không thuộc danh mục do Sở cấp", ""] }, cal);
     expect(refused.outcome).toEqual({ kind: "refused", at: "2026-11-26T10:00:00+07:00", by: so, reasons: ["Thiết bị không thuộc danh mục do Sở cấp"] });
+  });
+
+  it("remembers the draft of its công văn and the exchange reference, once", () => {
+    const r = linkRequestDocument(linkRequestDocument(recovery(), { draftId: "d1" }), { exchangeRef: "out-1" });
+    expect([r.draftId, r.exchangeRef]).toEqual(["d1", "out-1"]);
+    expect(linkRequestDocument(r, { exchangeRef: "out-1" }).exchangeRef).toBe("out-1");
+    expect(() => linkRequestDocument(r, { exchangeRef: "out-2" })).toThrow(expect.objectContaining({ code: "request.relinked" }));
   });
 
   it("refuses impossible steps and incomplete forms", () => {

@@ -200,6 +200,10 @@ export interface CertificateRequest {
   incidentId?: string;
   /** The signed document (PDF, by SHA-256) and its number. */
   document?: { sha256: string; number: string };
+  /** The office's draft (dự thảo) of the request's công văn, while it is being signed and issued. */
+  draftId?: string;
+  /** The documentRef the công văn travels under in the exchange (the outgoing register entry's id). */
+  exchangeRef?: string;
   sentAt?: string;
   receivedAt?: string;
   deadline?: LegalDeadline;
@@ -374,6 +378,14 @@ export function requestDeadlineStatus(r: CertificateRequest, now: Date | string,
   const overdue = nowMs >= Date.parse(r.deadline.dueAt);
   const left = overdue ? -calendar.workingDaysBetween(r.deadline.dueDay, now) : calendar.workingDaysBetween(now, r.deadline.dueDay);
   return { ...base, overdue, workingDaysLeft: left };
+}
+
+/** Links the request to the draft of its công văn and, once issued, to the exchange reference (pure). */
+export function linkRequestDocument(r: CertificateRequest, link: { draftId?: string; exchangeRef?: string }): CertificateRequest {
+  if (r.exchangeRef && link.exchangeRef && link.exchangeRef !== r.exchangeRef) {
+    throw bad("request.relinked", "Đề nghị đã gắn với một văn bản đã gửi khác.", `Request ${r.id} already travels as ${r.exchangeRef}`);
+  }
+  return { ...r, ...(link.draftId ? { draftId: link.draftId } : {}), ...(link.exchangeRef ? { exchangeRef: link.exchangeRef } : {}) };
 }
 
 export function isOpenRequest(r: CertificateRequest): boolean {

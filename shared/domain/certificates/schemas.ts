@@ -133,6 +133,8 @@ export const CertificateRequestSchema = z.object({
   createdBy: PersonRefSchema,
   incidentId: Id.optional(),
   document: z.object({ sha256: Sha256, number: Text(50) }).optional(),
+  draftId: Id.optional(),
+  exchangeRef: Id.optional(),
   sentAt: Iso.optional(),
   receivedAt: Iso.optional(),
   deadline: z.object({ startDay: Day, workingDays: z.number().int().min(0), dueDay: Day, dueAt: Iso }).optional(),
