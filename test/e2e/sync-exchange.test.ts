@@ -362,6 +362,9 @@ describe.skipIf(!softHsmInstalled())("two offices, the sync server and the token
       const pdf = await documentPdf({ issuer: "UBND phường Hồng Bàng", number: "   /UBND-VP", title: "Công văn", summary: subject, body: "Nội dung.", signerTitle: "Chủ tịch", signerName: "Nguyễn Thị Hoa" });
       await page.getByTestId("import-draft").setInputFiles({ name: `${subject}.pdf`, mimeType: "application/pdf", buffer: Buffer.from(pdf) });
       await page.waitForURL(/#\/du-thao\/.+/);
+      await page.locator("#f-recipients").fill("UBND xã An Hưng");
+      await page.locator("#f-recipients").blur();
+      await expect.poll(() => text(page, "save-state")).toBe("Đã lưu trên máy này");
     }
     await page.goto(`${proxy.url}/#/du-thao`);
     for (const subject of subjects) await page.getByRole("listitem").filter({ hasText: subject }).getByRole("checkbox").check();
@@ -399,5 +402,40 @@ describe.skipIf(!softHsmInstalled())("two offices, the sync server and the token
     await expect.poll(() => page.getByTestId("signature-list").locator(".sig.valid").count(), { timeout: 60_000 }).toBe(3);
     await page.screenshot({ path: join(shots, "desktop-copy.png"), fullPage: true });
     await close(page);
+  });
+
+  it("a document the recipient refuses shows the refusal and its reason in the sender's outgoing register", { timeout: 240_000 }, async () => {
+    const a = await open(profileA);
+    await a.goto(`${proxy.url}/#/du-thao`);
+    await a.getByRole("link", { name: /Giấy mời họp giao ban tháng 12/ }).click();
+    await a.waitForURL(/#\/du-thao\/.+/);
+    // Signed already: the recipients are part of the register entry made at issue.
+    await a.getByRole("heading", { name: "Văn bản đã ký" }).waitFor();
+    await a.getByRole("button", { name: "Đọc chứng thư số từ thiết bị ký" }).click();
+    await expect.poll(async () => (await a.getByTestId("cert-select").locator("option:checked").innerText())).toContain("UBND PHƯỜNG HỒNG BÀNG");
+    await consentAndPin(a, () => a.getByTestId("sign-button").click(), "Giấy mời họp giao ban");
+    await a.getByRole("heading", { name: /Văn bản đã phát hành số 02\/UBND-VP/ }).waitFor({ timeout: 60_000 });
+    await syncAndWait(a);
+    await close(a);
+
+    const b = await open(profileB);
+    await syncAndWait(b);
+    await b.goto(`${proxy.url}/#/van-ban-den`);
+    await b.getByRole("listitem").filter({ hasText: "Giấy mời họp giao ban" }).getByRole("link").click();
+    await b.getByTestId("report").waitFor({ timeout: 60_000 });
+    await expect.poll(() => text(b, "report")).toContain("Hợp lệ");
+    // Same number, symbol and issuer as the tampered one refused before: the clerk is warned (R16b) only against registered ones.
+    await b.locator("#refuse-reason").fill("Gửi nhầm nơi nhận: văn bản không thuộc thẩm quyền của xã An Hưng.");
+    await b.getByTestId("refuse-button").click();
+    await b.getByText("Đã từ chối", { exact: true }).first().waitFor();
+    await syncAndWait(b);
+    await close(b);
+
+    const a2 = await open(profileA);
+    await syncAndWait(a2);
+    await a2.goto(`${proxy.url}/#/so-dang-ky/di`);
+    await expect.poll(() => text(a2, "register-table")).toContain("Bị từ chối: UBND xã An Hưng: Gửi nhầm nơi nhận");
+    await a2.screenshot({ path: join(shots, "desktop-register-outgoing-refused.png"), fullPage: true });
+    await close(a2);
   });
 });
