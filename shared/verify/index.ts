@@ -181,6 +181,39 @@ function revocationReport(cert: x509.X509Certificate, r: RevocationStatus): Revo
   };
 }
 
+function unreadableSignature(ctx: Context, sig: SignatureField, certification: { revision: number; p: number }[], e: unknown): SignatureReport {
+  let modifiedAfter: ModifiedAfter = "disallowed";
+  let changes = { allowed: [] as string[], disallowed: [] as string[] };
+  try {
+    if (sig.signedRevision) {
+      const m = modificationsAfter(ctx, sig, certification);
+      modifiedAfter = sig.removed ? "disallowed" : m.modifiedAfter;
+      changes = { allowed: m.allowed, disallowed: m.disallowed };
+    }
+  } catch {
+    // keep "disallowed": the changes could not be judged
+  }
+  const report: SignatureReport = {
+    field: sig.name,
+    kind: sig.kind,
+    subFilter: sig.subFilter,
+    signingTimeSource: "validation-time",
+    indication: "TOTAL_FAILED",
+    subIndication: "FORMAT_FAILURE",
+    coversWholeDocument: sig.coversWholeDocument,
+    modifiedAfter,
+    signedRevision: sig.signedRevision?.index,
+    chain: [],
+    revocation: [],
+    weakAlgorithms: [],
+    changes,
+    findings: [{ code: "UNREADABLE", indication: "TOTAL_FAILED", subIndication: "FORMAT_FAILURE", detail: `signature data could not be read: ${(e as Error)?.message ?? String(e)}` }],
+    message: "",
+  };
+  report.message = renderSignatureVi(report);
+  return report;
+}
+
 async function verifySignature(ctx: Context, sig: SignatureField, certification: { revision: number; p: number }[]): Promise<SignatureReport> {
   const findings: Finding[] = [];
   const add = (indication: Indication, subIndication: SubIndication, code: string, detail: string) => findings.push({ code, indication, subIndication, detail });
@@ -479,7 +512,15 @@ export async function verifyPdf(bytes: Uint8Array, options: VerifyOptions): Prom
     // Certification signatures (DocMDP) bind every later update.
     const certification = sigs.filter((s) => s.docMdp !== undefined && s.signedRevision).map((s) => ({ revision: s.signedRevision!.index, p: s.docMdp! }));
     const ordered = [...sigs].sort((x, y) => (x.byteRange?.[2] ?? 0) - (y.byteRange?.[2] ?? 0));
-    for (const s of ordered) report.signatures.push(await verifySignature(ctx, s, certification));
+    for (const s of ordered) {
+      try {
+        report.signatures.push(await verifySignature(ctx, s, certification));
+      } catch (e) {
+        if (e instanceof RangeError && /call stack/i.test(e.message)) throw e;
+        // Data the libraries cannot read (a malformed certificate extension, say) fails this signature only.
+        report.signatures.push(unreadableSignature(ctx, s, certification, e));
+      }
+    }
     const all = report.signatures;
     if (all.some((s) => s.indication === "TOTAL_FAILED" || s.modifiedAfter === "disallowed")) report.status = "invalid";
     else if (all.every((s) => s.indication === "TOTAL_PASSED")) report.status = "valid";

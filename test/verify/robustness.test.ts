@@ -43,7 +43,7 @@ function mutate(seed: (typeof seeds)[number], r: () => number): Mutation {
   const [a, b, c, d] = seed.signed;
   const inSigned = (p: number) => (p >= a && p < a + b) || (p >= c && p < c + d);
   const pick = r();
-  if (pick < 0.4) {
+  if (pick < 0.35) {
     // 1–4 byte flips, half of them near the end where the structure lives.
     const out = new Uint8Array(src);
     let touches = false;
@@ -56,9 +56,19 @@ function mutate(seed: (typeof seeds)[number], r: () => number): Mutation {
     }
     return { kind: "flip", bytes: out, touchesSigned: touches };
   }
-  if (pick < 0.6) {
+  if (pick < 0.5) {
     const cut = Math.floor(r() * src.length);
     return { kind: "truncate", bytes: src.subarray(0, cut), touchesSigned: cut < c + d };
+  }
+  if (pick < 0.65) {
+    // Inside the CMS: hex digits changed to other hex digits (certificates, attributes, signature value).
+    const out = new Uint8Array(src);
+    const hexStart = b + 1;
+    let end = c - 1;
+    while (end > hexStart && out[end - 1] === 0x30) end--;
+    const n = 1 + Math.floor(r() * 3);
+    for (let i = 0; i < n; i++) out[hexStart + Math.floor(r() * Math.max(1, end - hexStart))] = "0123456789ABCDEF".charCodeAt(Math.floor(r() * 16));
+    return { kind: "cms hex", bytes: out, touchesSigned: false };
   }
   const text = Buffer.from(src).toString("latin1");
   if (pick < 0.9) {
@@ -123,6 +133,8 @@ describe("mutated signed files", () => {
       const r = rng(1000 + s);
       for (let i = 0; i < CASES_PER_SEED; i++) {
         const m = mutate(seed, r);
+        // An edit can happen to write back the very bytes it replaced: then nothing changed.
+        if (m.bytes.length === seed.bytes.length && Buffer.compare(Buffer.from(m.bytes), Buffer.from(seed.bytes)) === 0) m.touchesSigned = false;
         total++;
         let report: ValidationReport | "timeout";
         try {
@@ -139,7 +151,14 @@ describe("mutated signed files", () => {
         if (!["valid", "invalid", "indeterminate", "unsigned", "error"].includes(report.status)) failures.push(`${seed.name} #${i}: status ${report.status}`);
         if (report.status === "error" && !(report.error?.messageVi && report.error.messageEn)) failures.push(`${seed.name} #${i}: error without messages`);
         if (report.status !== "error" && typeof report.message !== "string") failures.push(`${seed.name} #${i}: no message`);
-        if (m.touchesSigned && report.status === "valid") failures.push(`${seed.name} #${i} ${m.kind}: a change to signed bytes came out valid`);
+        if (m.touchesSigned && report.status === "valid") {
+          failures.push(`${seed.name} #${i} ${m.kind}: a change to signed bytes came out valid`);
+          if (process.env.VANTHU_DUMP_DIR) {
+            const { writeFileSync } = await import("node:fs");
+            writeFileSync(`${process.env.VANTHU_DUMP_DIR}/case-${s}-${i}.pdf`, m.bytes);
+            writeFileSync(`${process.env.VANTHU_DUMP_DIR}/seed-${s}.pdf`, seed.bytes);
+          }
+        }
       }
     }
     expect(failures).toEqual([]);
