@@ -149,6 +149,18 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
         void sql;
       },
     },
+    "0002_sync_epoch": {
+      // The change feed's ordering key is txid + txid_offset. A restore sets the offset so that
+      // new changes sort after every restored one, whatever the new database's transaction ids.
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable("sync_epoch")
+          .addColumn("id", "integer", (c) => c.primaryKey())
+          .addColumn("txid_offset", "bigint", (c) => c.notNull())
+          .execute();
+        await db.insertInto("sync_epoch").values({ id: 1, txid_offset: 0 }).execute();
+      },
+    },
   };
 }
 

@@ -24,6 +24,9 @@ export interface BlobsTable { sha256: string; size: number; created_at: string }
 export interface BlobRefsTable { office_id: string; sha256: string; created_at: string }
 export interface BlobUploadsTable { id: string; office_id: string; sha256: string; size: number; created_at: string }
 
+/** One row: the offset added to transaction ids in the change feed (set by a restore). */
+export interface SyncEpochTable { id: number; txid_offset: number }
+
 export interface Database {
   offices: OfficesTable;
   users: UsersTable;
@@ -38,9 +41,13 @@ export interface Database {
   blobs: BlobsTable;
   blob_refs: BlobRefsTable;
   blob_uploads: BlobUploadsTable;
+  sync_epoch: SyncEpochTable;
 }
 
-/** Tables in an order that satisfies foreign keys (backup writes and restore reads in this order). */
+/**
+ * Tables in an order that satisfies foreign keys (backup writes and restore reads in this
+ * order). sync_epoch is not copied: a restore computes its own.
+ */
 export const TABLES = [
   "offices",
   "users",

@@ -368,8 +368,11 @@ export class SyncStorage {
 
   // ------------------------------------------------------------ change feed
   private txidExpression() {
-    // The writing transaction's id (xid8 as a number); SQLite serialises writers, so order by seq alone is safe there.
-    return this.dialect === "postgres" ? sql<number>`pg_current_xact_id()::text::bigint` : sql<number>`0`;
+    // The writing transaction's id (xid8 as a number) plus the epoch offset; SQLite serialises
+    // writers, so the offset alone (constant) with seq is a safe order there.
+    return this.dialect === "postgres"
+      ? sql<number>`pg_current_xact_id()::text::bigint + (SELECT txid_offset FROM sync_epoch WHERE id = 1)`
+      : sql<number>`(SELECT txid_offset FROM sync_epoch WHERE id = 1)`;
   }
 
   private async emit(trx: Tx, officeId: string, entity: string, entityId: string, op: "put" | "delete", data: string | null, version: number | null, at: string) {
@@ -399,7 +402,7 @@ export class SyncStorage {
     // would make the databases walk the office's whole feed.
     const base = () => {
       let q = this.db.selectFrom("changes").selectAll().where("office_id", "=", officeId);
-      if (this.dialect === "postgres") q = q.where(sql<boolean>`txid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint`);
+      if (this.dialect === "postgres") q = q.where(sql<boolean>`txid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint + (SELECT txid_offset FROM sync_epoch WHERE id = 1)`);
       return q;
     };
     const rows =
@@ -589,6 +592,19 @@ export class SyncStorage {
         for (let i = 0; i < rows.length; i += 200) await trx.insertInto(t).values(rows.slice(i, i + 200) as never).execute();
       }
       if (this.dialect === "postgres") await sql`SELECT setval(pg_get_serial_sequence('changes', 'seq'), GREATEST((SELECT MAX(seq) FROM changes), 1))`.execute(trx);
+      // New changes must sort after every restored one, so that clients keep their cursors:
+      // this database's transaction ids may be far below the old one's (a new cluster), or the
+      // restored ids may come from the other database kind.
+      const max = await trx.selectFrom("changes").select((eb) => eb.fn.max<number>("txid").as("m")).executeTakeFirst();
+      const maxTxid = max?.m === null || max?.m === undefined ? -1 : Number(max.m);
+      let offset = 0;
+      if (this.dialect === "postgres") {
+        const cur = await sql<{ x: number }>`SELECT pg_current_xact_id()::text::bigint AS x`.execute(trx);
+        offset = Math.max(0, maxTxid + 1 - Number(cur.rows[0]!.x));
+      } else {
+        offset = maxTxid + 1;
+      }
+      await trx.updateTable("sync_epoch").set({ txid_offset: offset }).where("id", "=", 1).execute();
     });
   }
 }

@@ -78,7 +78,7 @@ export async function startPostgres(): Promise<PostgresCluster> {
       const c = new pg.Client({ connectionString: urlFor("postgres") });
       await c.connect();
       try {
-        await c.query(`CREATE DATABASE ${name}`);
+        await c.query(`CREATE DATABASE "${name}"`);
       } finally {
         await c.end();
       }

@@ -11,6 +11,7 @@ import { systemQlvbClock } from "../../sync-server/clock/qlvb-clock.ts";
 import { parseDatabaseUrl } from "../../sync-server/storage/open.ts";
 import { SyncStorage } from "../../sync-server/storage/storage.ts";
 import { TABLES } from "../../sync-server/storage/schema.ts";
+import { startPostgres } from "../support/postgres.ts";
 import { auth, clientTime, describeBackends, mutationId, officeWithUser, pullAll, pushOk, uploadWhole } from "./harness.ts";
 
 const dbArg = (t: { dialect: string; location: string }) => (t.dialect === "sqlite" ? `sqlite:${t.location}` : t.location);
@@ -121,5 +122,38 @@ describeBackends("backup and restore", (env) => {
     writeFileSync(join(busy, "x"), "x");
     await expect(backupCommand.run(["--out", busy, "--db", dbArg(e.target), "--blobs", e.blobsDir])).rejects.toMatchObject({ code: "backup_target_not_empty" });
     expect(TABLES.length).toBeGreaterThan(10);
+  });
+
+  it("restores into the other kind of database, and clients keep their cursors", async () => {
+    const e = env();
+    const office = await e.storage.createOffice({ name: "UBND xã Bạch Đằng", kind: "commune", organId: `X-${Math.random()}` });
+    const user = await e.storage.createUser({ officeId: office.id, username: `x-${Math.random()}`, fullName: "Văn thư", passwordHash: "scrypt$x", roles: ["clerk"] });
+    const actor = { userId: user.id, roles: user.roles, officeId: office.id };
+    const put = (recordId: string): Mutation => ({ id: mutationId(), clientTime: clientTime(), type: "record.put", entity: "draft", recordId, data: { recordId } });
+    await e.storage.applyPush(actor, [put("before-1"), put("before-2")], { clientId: "x" });
+    const seen = await e.storage.pull(office.id, "", 100);
+    expect(seen.changes.map((c) => c.id)).toEqual(["before-1", "before-2"]);
+    const out = join(e.dir, "backup-cross");
+    await backup(e.target, e.blobsDir, out);
+
+    // PostgreSQL → SQLite, or SQLite → a new PostgreSQL cluster (whose transaction ids start low).
+    const other = e.backend === "postgres" ? undefined : await startPostgres();
+    try {
+      const url = other ? await other.createDatabase("cross") : `sqlite:${join(e.dir, "cross.sqlite")}`;
+      expect(await restoreCommand.run([out, "--db", url, "--blobs", join(e.dir, "blobs-cross")])).toBe(0);
+      const restored = await SyncStorage.open(parseDatabaseUrl(url), systemQlvbClock);
+      try {
+        expect(restored.dialect).not.toBe(e.storage.dialect);
+        await restored.applyPush(actor, [put("after-restore")], { clientId: "x" });
+        // The client's old cursor, from the other database, still brings exactly what is new.
+        const next = await restored.pull(office.id, seen.cursor, 100);
+        expect(next.changes.map((c) => c.id)).toEqual(["after-restore"]);
+        expect((await restored.pull(office.id, "", 100)).changes.map((c) => c.id)).toEqual(["before-1", "before-2", "after-restore"]);
+      } finally {
+        await restored.close();
+      }
+    } finally {
+      await other?.stop();
+    }
   });
 });
