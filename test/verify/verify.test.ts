@@ -16,7 +16,7 @@ import * as asn1js from "asn1js";
 import { verifyPdf, type VerifyOptions } from "../../shared/verify/index.ts";
 import { x509 } from "../../shared/pki/x509.ts";
 import type { CrlCache } from "../../shared/pki/revocation.ts";
-import { DemoCertificationAuthority, issue, issueWithKey, makePdf, signLibpdf, signOurs, signPkijs, buildPdf, nssDatabase, signPdfsig, editBytes, type Identity } from "./corpus.ts";
+import { DemoCertificationAuthority, issue, issueWithKey, makePdf, signLibpdf, signOurs, signPkijs, buildPdf, nssDatabase, signPdfsig, pdfsigReport, editBytes, type Identity } from "./corpus.ts";
 import { signPdf } from "../../shared/sign/index.ts";
 import { WebCryptoSigner } from "../../shared/sign/webcrypto-signer.ts";
 import { startTestTsa } from "../support/tsa.ts";
@@ -432,6 +432,29 @@ describe("path building from the network and the cache", () => {
       expect(fromCache.signatures[0]!.indication).toBe("TOTAL_PASSED");
     } finally {
       await new Promise<void>((r) => aiaServer.close(() => r()));
+    }
+  });
+});
+
+describe("agreement with pdfsig on integrity", () => {
+  it("where poppler says the signature is (in)valid, our digest/signature check says the same", async () => {
+    const signed = await signLibpdf(base, good);
+    const sd = signedDataOf(signed);
+    const sig = new Uint8Array(sd.signerInfos[0]!.signature.valueBlock.valueHexView);
+    sig[5] = sig[5]! ^ 0x01;
+    sd.signerInfos[0]!.signature = new asn1js.OctetString({ valueHex: sig });
+    const cases = {
+      libpdf: signed,
+      pdfsig: signPdfsig(base, await nssDatabase(good), { field: "P" }),
+      ours: await signOurs(base, good),
+      tamperedBytes: editBytes(signed, "595 842", "595 843"),
+      tamperedSignature: replaceCms(signed, encode(sd)),
+    };
+    for (const [name, bytes] of Object.entries(cases)) {
+      const poppler = /Signature is Valid/.test(pdfsigReport(bytes));
+      const r = await verifyPdf(bytes, await options());
+      const ours = !["HASH_FAILURE", "SIG_CRYPTO_FAILURE", "FORMAT_FAILURE"].includes(r.signatures[0]!.subIndication ?? "");
+      expect(ours, name).toBe(poppler);
     }
   });
 });
