@@ -3,7 +3,7 @@ import { VanthuError } from "../shared/errors.ts";
 /** An error the HTTP layer turns into `{error:{code,message,messageVi}}` with its status. */
 export class SyncError extends VanthuError {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 411 | 413 | 415 | 416 | 422 | 500 | 503,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 411 | 413 | 415 | 416 | 422 | 429 | 500 | 503,
     code: string,
     messageVi: string,
     messageEn: string,

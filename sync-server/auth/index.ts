@@ -66,16 +66,33 @@ export function requireSession(storage: SyncStorage): MiddlewareHandler<{ Variab
   };
 }
 
+/** Password guessing: after this many failures for one username within the window, wait. */
+export const LOGIN_MAX_FAILURES = 5;
+export const LOGIN_WINDOW_MS = 10 * 60_000;
+
 export function authRoutes(storage: SyncStorage) {
   const app = new Hono<{ Variables: AuthVariables }>();
+  const failures = new Map<string, number[]>();
 
   app.post("/login", async (c) => {
     const body = await readJson(c, LoginRequest);
+    const key = body.username.normalize("NFC").toLowerCase();
+    const now = Date.now();
+    const recent = (failures.get(key) ?? []).filter((t) => now - t < LOGIN_WINDOW_MS);
+    if (recent.length >= LOGIN_MAX_FAILURES) {
+      const wait = Math.ceil((LOGIN_WINDOW_MS - (now - recent[0]!)) / 60_000);
+      c.header("Retry-After", String(wait * 60));
+      throw new SyncError(429, "too_many_attempts", `Đã nhập sai mật khẩu nhiều lần; hãy thử lại sau ${wait} phút.`, `Too many failed logins for this username; retry in ${wait} min`);
+    }
     const user = await storage.findUserByUsername(body.username);
     const ok = await verifyPassword(body.password, user?.passwordHash ?? (await dummyHash()));
     if (!user || !ok || user.disabled) {
+      recent.push(now);
+      if (failures.size > 100_000) failures.clear();
+      failures.set(key, recent);
       throw new SyncError(401, "bad_credentials", "Tên đăng nhập hoặc mật khẩu không đúng.", "Wrong username or password");
     }
+    failures.delete(key);
     const token = randomBytes(32).toString("base64url");
     const expiresAt = toVietnamTime(new Date(storage.clock.now().getTime() + SESSION_HOURS * 3600_000));
     await storage.createSession(hashToken(token), user.id, expiresAt);

@@ -233,30 +233,18 @@ export class SyncStorage {
 
   private async applyRecord(trx: Tx, actor: Actor, m: Extract<Mutation, { type: "record.put" | "record.delete" }>): Promise<Assigned> {
     const now = stamp(this.clock);
-    const prior = await trx
-      .selectFrom("records")
-      .select(["version"])
-      .where("office_id", "=", actor.officeId)
-      .where("entity", "=", m.entity)
-      .where("record_id", "=", m.recordId)
-      .executeTakeFirst();
-    const version = (prior?.version ?? 0) + 1;
     const data = m.type === "record.put" ? JSON.stringify(m.data) : null;
     const deleted = m.type === "record.delete" ? 1 : 0;
-    if (prior) {
-      await trx
-        .updateTable("records")
-        .set({ data, version, deleted, updated_at: now, provisional_at: m.clientTime, updated_by: actor.userId })
-        .where("office_id", "=", actor.officeId)
-        .where("entity", "=", m.entity)
-        .where("record_id", "=", m.recordId)
-        .execute();
-    } else {
-      await trx
-        .insertInto("records")
-        .values({ office_id: actor.officeId, entity: m.entity, record_id: m.recordId, data, version, deleted, updated_at: now, provisional_at: m.clientTime, updated_by: actor.userId })
-        .execute();
-    }
+    // One statement: insert, or bump the version of the office's existing record.
+    const row = await trx
+      .insertInto("records")
+      .values({ office_id: actor.officeId, entity: m.entity, record_id: m.recordId, data, version: 1, deleted, updated_at: now, provisional_at: m.clientTime, updated_by: actor.userId })
+      .onConflict((oc) =>
+        oc.columns(["office_id", "entity", "record_id"]).doUpdateSet({ data, version: sql<number>`records.version + 1`, deleted, updated_at: now, provisional_at: m.clientTime, updated_by: actor.userId }),
+      )
+      .returning("version")
+      .executeTakeFirstOrThrow();
+    const version = Number(row.version);
     await this.emit(trx, actor.officeId, m.entity, m.recordId, m.type === "record.put" ? "put" : "delete", data, version, now);
     return { version };
   }

@@ -84,6 +84,17 @@ describeBackends(
       expect(res.status).toBe(400);
     });
 
+    it("slows down password guessing: after 5 failures the username waits, even with the right password", async () => {
+      const v = await officeWithUser(env(), "UBND xã An Lão");
+      const attempt = (password: string) => env().app.request("/api/auth/login", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: v.username, password }) });
+      for (let i = 0; i < 5; i++) expect((await attempt(`sai-${i}`)).status).toBe(401);
+      const blocked = await attempt(v.password);
+      expect(blocked.status).toBe(429);
+      expect(((await blocked.json()) as { error: { code: string } }).error.code).toBe("too_many_attempts");
+      // Other users are not affected.
+      expect((await env().app.request("/api/auth/login", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: u.username, password: u.password }) })).status).toBe(200);
+    });
+
     it("logout ends the session", async () => {
       const v = await officeWithUser(env(), "UBND xã Thủy Nguyên");
       expect((await env().app.request("/api/auth/me", { headers: auth(v) })).status).toBe(200);
