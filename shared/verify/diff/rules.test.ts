@@ -155,3 +155,13 @@ describe("structure-tree", () => {
     expect(u.disallowed.map((d) => d.what).join()).toMatch(/object 4/);
   });
 });
+
+describe("acroform /DA", () => {
+  it("may be added, not changed", () => {
+    const added = analyse(appendUpdate(base, [{ num: 10, body: "<< /Fields [12 0 R] /DA (/Helv 0 Tf 0 g) >>" }]));
+    expect(added.disallowed).toEqual([]);
+    const withDa = appendUpdate(base, [{ num: 10, body: "<< /Fields [12 0 R] /DA (/Helv 0 Tf 0 g) >>" }]);
+    const changed = analyse(appendUpdate(withDa, [{ num: 10, body: "<< /Fields [12 0 R] /DA (/Helv 0 Tf 1 0 0 rg) >>" }]));
+    expect(changed.disallowed.length).toBeGreaterThan(0);
+  });
+});

@@ -154,7 +154,9 @@ export const catalogRule: DiffRule = {
   },
 };
 
-const ACROFORM_KEYS = new Set(["Fields", "SigFlags", "DR", "DA"]);
+// /DA may be added (signing tools do when they create the form), never changed: a viewer that
+// draws fields without appearances would draw the existing ones differently.
+const ACROFORM_KEYS = new Set(["Fields", "SigFlags", "DR"]);
 
 /** New fields recorded by acroFormChangeAllowed for the signature-field rule. */
 const newFieldsOf = new WeakMap<DiffContext, PdfRef[]>();
@@ -166,7 +168,8 @@ function refsOf(view: RevisionView, v: PdfValue | undefined): PdfRef[] {
 function acroFormChangeAllowed(ctx: DiffContext, a: PdfDict | undefined, b: PdfDict | undefined): boolean {
   if (!b) return a === undefined;
   const keys = a ? changedKeys(a, b) : [...b.map.keys()];
-  if (keys.some((k) => !ACROFORM_KEYS.has(k) && !(k === "NeedAppearances" && b.get(k) !== true))) return false;
+  const daAdded = (k: string) => k === "DA" && (a === undefined || !a.has("DA"));
+  if (keys.some((k) => !ACROFORM_KEYS.has(k) && !daAdded(k) && !(k === "NeedAppearances" && b.get(k) !== true))) return false;
   const oldFields = a ? refsOf(ctx.old, a.get("Fields")) : [];
   const newFields = refsOf(ctx.cur, b.get("Fields"));
   const newNums = new Set(newFields.map((r) => r.num));
