@@ -104,6 +104,10 @@ describe("custody of the organisation's certificate (R22, Quy định Điều 8.
     expect(canSignAsPerson(HEAD, personCert, { now: "2026-01-01T09:00:00+07:00" })).toMatchObject({ allowed: false, code: "signing.not-holder" });
     expect(canSignAsOrganisation(DEPUTY, personCert, [], { now: "2026-01-01T09:00:00+07:00" }).code).toBe("signing.not-organisation");
     expect(canSignAsPerson(DEPUTY, orgCert, { now: "2026-01-01T09:00:00+07:00" }).code).toBe("signing.not-personal");
+    // Not linked to an account: the holder is recognised by name, whatever the case or diacritics form.
+    const unlinked = { ...personCert, holderPersonId: undefined, holder: "NGUYỄN VĂN AN".normalize("NFD") };
+    expect(canSignAsPerson(DEPUTY, unlinked, { now: "2026-01-01T09:00:00+07:00" }).allowed).toBe(true);
+    expect(canSignAsPerson(HEAD, unlinked, { now: "2026-01-01T09:00:00+07:00" }).code).toBe("signing.not-holder");
   });
 });
 

@@ -1,4 +1,5 @@
 import { VanthuError } from "../../errors.ts";
+import { foldVietnamese } from "../search-text.ts";
 import { currentCustodian, type CustodyEvent } from "./custody.ts";
 import { blockingIncident, INCIDENT_LABELS_VI, type TokenIncident } from "./incidents.ts";
 import type { CertificateInventoryEntry } from "./inventory.ts";
@@ -75,7 +76,10 @@ export function canSignAsPerson(person: OfficePerson, certificate: CertificateIn
   }
   const blocked = usability(certificate, o);
   if (blocked) return blocked;
-  if (certificate.holderPersonId !== person.id) {
+  // The holder is known by account when the office linked it, else by name (as on the certificate).
+  const fold = (x: string) => foldVietnamese(x).replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+  const isHolder = certificate.holderPersonId ? certificate.holderPersonId === person.id : fold(certificate.holder) === fold(person.name);
+  if (!isHolder) {
     return refuse(
       "signing.not-holder",
       `Chứng thư số là của ${certificate.holder}; ${person.name} phải ký bằng chứng thư số của chính mình.`,
