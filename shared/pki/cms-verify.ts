@@ -72,6 +72,17 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
  */
 export function derElementLength(der: Uint8Array): number {
   if (der.length < 2 || der[0] !== 0x30) return -1;
+  // Definite length (DER): read it from the header, no need to parse the whole element.
+  const l0 = der[1]!;
+  if (l0 < 0x80) return 2 + l0;
+  if (l0 !== 0x80) {
+    const n = l0 & 0x7f;
+    if (n > 4 || der.length < 2 + n) return -1;
+    let len = 0;
+    for (let i = 0; i < n; i++) len = len * 256 + der[2 + i]!;
+    return 2 + n + len;
+  }
+  // Indefinite length (BER, as NSS writes it): find the end by parsing.
   try {
     const asn = asn1js.fromBER(toArrayBuffer(der));
     return asn.offset === -1 ? -1 : asn.offset;
