@@ -282,7 +282,7 @@ export async function verifySignerInfo(sd: pkijs.SignedData, content: Uint8Array
   const digestOf = async (h: DigestName) => {
     let d = digestCache.get(h);
     if (!d) {
-      d = new Uint8Array(await crypto.subtle.digest(h, toArrayBuffer(content)));
+      d = new Uint8Array(await crypto.subtle.digest(h, content as Uint8Array<ArrayBuffer>));
       digestCache.set(h, d);
     }
     return d;
