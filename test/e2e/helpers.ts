@@ -153,7 +153,7 @@ export const sealImage = () =>
   });
 
 /** An administrative document (Nghị định 30/2020 layout, Vietnamese in the embedded Tinos font). */
-export async function documentPdf(lines: { issuer: string; number: string; title: string; summary: string; body: string; signerTitle: string; signerName: string }): Promise<Uint8Array> {
+export async function documentPdf(lines: { issuer: string; number: string; title: string; summary: string; body: string; signerTitle: string; signerName: string; stamp?: string }): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
   doc.registerFontkit(fontkit);
   const font = await doc.embedFont(readFileSync(join(ROOT, "shared/assets/fonts/Tinos-Regular.ttf")), { subset: false });
@@ -163,6 +163,7 @@ export async function documentPdf(lines: { issuer: string; number: string; title
   t("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 300, 780, 12);
   t("Độc lập - Tự do - Hạnh phúc", 340, 764, 12);
   t(`Số: ${lines.number}`, 80, 740, 12);
+  if (lines.stamp) t(lines.stamp, 90, 715, 14);
   t(lines.title.toLocaleUpperCase("vi"), 230, 690, 14);
   t(lines.summary, 150, 670, 13);
   t(lines.body, 70, 620, 13);

@@ -85,6 +85,12 @@ describe("offline office in Chromium", () => {
     await page.reload();
     await expect.poll(async () => (await page.getByTestId("network").innerText()).trim()).toBe("Ngoại tuyến")
 
+    // A file stamped MẬT is refused at import and nothing is kept (R9).
+    const secret = await documentPdf({ issuer: "Ủy ban nhân dân xã An Lão", number: "01/KH-UBND", title: "Kế hoạch", summary: "Bảo vệ mục tiêu", body: "Nội dung.", signerTitle: "Chủ tịch", signerName: "Nguyễn Thị Hoa", stamp: "MẬT" });
+    await page.getByTestId("import-draft").setInputFiles({ name: "ke-hoach-mat.pdf", mimeType: "application/pdf", buffer: Buffer.from(secret) });
+    await page.getByRole("alert").filter({ hasText: "không được ký, gửi hay lưu" }).waitFor();
+    expect(await page.getByTestId("draft-list").locator("li").count()).toBe(0);
+
     // Draft: import a PDF, fill the data; a classified level is refused and not kept (R9).
     const draftPdf = await documentPdf({ issuer: "Ủy ban nhân dân xã An Lão", number: "   /UBND-VP", title: "Công văn", summary: "Về việc chuẩn bị phòng chống bão số 5", body: "Kính gửi: các thôn.", signerTitle: "Chủ tịch", signerName: "Nguyễn Thị Hoa" });
     await page.getByTestId("import-draft").setInputFiles({ name: "cong-van-bao.pdf", mimeType: "application/pdf", buffer: Buffer.from(draftPdf) });
@@ -102,13 +108,26 @@ describe("offline office in Chromium", () => {
     const draftUrl = page.url();
 
     // A second document received offline: verified with the cached CRL, registered.
-    await importReceived(page, { name: "kh-20.pdf", bytes: await receivedDoc(20, "Kế hoạch phòng chống lụt bão") }, { issuer: ISSUER, number: "20/QĐ-UBND", date: "21/11/2026", summary: "Kế hoạch phòng chống lụt bão và tìm kiếm cứu nạn" });
+    const received20 = await receivedDoc(20, "Kế hoạch phòng chống lụt bão");
+    await importReceived(page, { name: "kh-20.pdf", bytes: received20 }, { issuer: ISSUER, number: "20/QĐ-UBND", date: "21/11/2026", summary: "Kế hoạch phòng chống lụt bão và tìm kiếm cứu nạn" });
     await expect.poll(() => page.getByTestId("report").innerText()).toContain("Hợp lệ")
     await expect.poll(() => page.getByTestId("report").innerText()).toContain("CRL đã lưu trên máy")
     await page.locator("#reg-handler").fill("Chủ tịch UBND xã");
     await page.getByTestId("register-button").click();
     await page.getByText(/Đã vào sổ văn bản đến: số đến 1/).waitFor();
     await page.screenshot({ path: join(shots, "desktop-received-report.png"), fullPage: true });
+
+    // The same file again: the clerk is warned of a duplicate (R16b) and refuses it.
+    await importReceived(page, { name: "kh-20-lan-2.pdf", bytes: received20 }, { issuer: ISSUER, number: "20/QĐ-UBND", date: "21/11/2026", summary: "Kế hoạch phòng chống lụt bão (gửi lại)" });
+    await expect.poll(() => page.getByTestId("duplicate-warning").innerText()).toContain("cùng tệp");
+    await expect.poll(() => page.getByTestId("duplicate-warning").innerText()).toContain("Số đến 1/2026");
+    await page.locator("#reg-handler").fill("Chủ tịch UBND xã");
+    await page.getByTestId("register-button").click();
+    await page.screenshot({ path: join(shots, "desktop-duplicate-warning.png"), fullPage: true });
+    await expect.poll(() => page.locator(".toast.error").innerText()).toContain("có thể trùng");
+    await page.locator("#refuse-reason").fill("Văn bản trùng với văn bản đã vào sổ (số đến 1).");
+    await page.getByTestId("refuse-button").click();
+    await page.getByText("Đã từ chối", { exact: true }).first().waitFor();
 
     // A tampered document: the verdict says so, registering is impossible, the clerk refuses it with the reason.
     await importReceived(page, { name: "sua-doi.pdf", bytes: tampered(await receivedDoc(21, "Văn bản bị sửa")) }, { issuer: ISSUER, number: "21/QĐ-UBND", date: "22/11/2026", summary: "Văn bản bị sửa sau khi ký" });
@@ -165,9 +184,9 @@ describe("offline office in Chromium", () => {
     await p2.goto(`${server.url}/#/so-dang-ky/den`);
     await expect.poll(() => p2.getByTestId("register-table").locator("tbody tr").count()).toBe(2)
     await p2.goto(`${server.url}/#/van-ban-den`);
-    await expect.poll(() => p2.getByTestId("received-list").locator("li").count()).toBe(3)
+    await expect.poll(() => p2.getByTestId("received-list").locator("li").count()).toBe(4)
     await p2.goto(`${server.url}/#/dong-bo`);
-    await expect.poll(() => p2.getByTestId("sync-badge").innerText()).toContain("3 thay đổi chờ gửi");
+    await expect.poll(() => p2.getByTestId("sync-badge").innerText()).toContain("4 thay đổi chờ gửi");
     await expect.poll(() => p2.getByTestId("sync-phase").innerText()).toContain("Ngoại tuyến");
     await p2.screenshot({ path: join(shots, "desktop-sync.png"), fullPage: true });
     await p2.goto(`${server.url}/#/luu-tru`);
@@ -178,6 +197,7 @@ describe("offline office in Chromium", () => {
   });
 
   it("renders on a 390 px phone", { timeout: 120_000 }, async () => {
+    await openCtx?.close().catch(() => undefined);
     ctx = openCtx = await openBrowser(profileDir, { width: 390, height: 844 }, { isMobile: true, deviceScaleFactor: 2 });
     await ctx.setOffline(true);
     const page = ctx.pages()[0] ?? (await ctx.newPage());
@@ -190,7 +210,7 @@ describe("offline office in Chromium", () => {
     await page.goto(`${server.url}/#/du-thao`);
     await page.screenshot({ path: join(shots, "phone-drafts.png"), fullPage: true });
     await page.goto(`${server.url}/#/van-ban-den`);
-    await page.getByText("20/QĐ-UBND").click();
+    await page.getByRole("link", { name: /tìm kiếm cứu nạn/ }).click();
     await page.getByTestId("report").waitFor();
     await page.screenshot({ path: join(shots, "phone-received-report.png"), fullPage: true });
     await ctx.close();

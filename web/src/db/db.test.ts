@@ -120,6 +120,9 @@ describe("incoming register, refusal, duplicates, search", () => {
     const r3 = await receivedAndVerified("c.pdf", { ...declared, numberAndSymbol: "20/KH-UBND", typeCode: "KH", summary: "Kế hoạch phòng chống lụt bão", issuer: "Sở Nội vụ" });
     await registerIncoming(db, r3.id, { handler: "Phó Chủ tịch", now: new Date("2026-11-22T03:00:00Z") });
 
+    // The very same file again, under another number: flagged as the same file.
+    const again = await receiveDocument(db, { bytes: (await db.documents.get(r1.documentSha256))!.bytes, name: "a-again.pdf" }, { ...declared, numberAndSymbol: "99/TB-UBND" }, "file");
+    expect((await incomingDuplicates(db, again.id)).map((d) => [d.reason, d.entry.number])).toEqual([["same-file", 1]]);
     expect((await searchRegister(db, "incoming", { query: "uy ban nhan dan" })).map((e) => e.number)).toEqual([2, 1]);
     expect((await searchRegister(db, "incoming", { query: "lut bao" })).map((e) => e.number)).toEqual([3]);
     expect((await searchRegister(db, "incoming", { year: 2026, typeCode: "KH" })).map((e) => e.number)).toEqual([3]);

@@ -119,7 +119,9 @@ export async function incomingDuplicates(db: VanthuDb, receivedId: string): Prom
     const tokens = queryTokens(r.declared.numberAndSymbol);
     for (const e of await db.incoming.where("searchTokens").equals(tokens.at(-1) ?? num).toArray()) candidates.set(e.id, e);
   }
-  return findDuplicates({ ...r.declared, sha256: r.documentSha256 }, candidates.values());
+  // The register keeps the file's hash as documentSha256; the rule compares sha256.
+  const withHash = [...candidates.values()].map((e) => ({ ...e, sha256: e.documentSha256 }));
+  return findDuplicates({ ...r.declared, sha256: r.documentSha256 }, withHash).map((d) => ({ ...d, entry: candidates.get(d.entry.id)! }));
 }
 
 /** Registers a received document in the incoming register with the next number of the year (số đến). */

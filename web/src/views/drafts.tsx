@@ -52,12 +52,17 @@ export function DraftsView() {
     e.currentTarget.value = "";
     if (!f) return;
     try {
+      const file = await readFile(f);
+      const { firstPageSecrecy } = await import("../pdf-text.ts");
+      const secrecy = await firstPageSecrecy(file.bytes);
       const profile = await loadProfile();
-      const d = await createDraft(db, await readFile(f), {
+      const d = await createDraft(db, file, {
         ...emptyDraftFields(),
         summary: f.name.replace(/\.pdf$/i, ""),
         signerName: profile.role === "official" ? profile.userName : "",
         signerTitle: profile.role === "official" ? profile.userTitle : "",
+        // A stamped secrecy mark makes createDraft refuse the file (R9) before anything is kept.
+        secrecy,
       });
       navigate("du-thao", d.id);
     } catch (err) {

@@ -1,6 +1,6 @@
 import { For, Show, createSignal } from "solid-js";
 import { createStore } from "solid-js/store";
-import { dayToVi, documentTypeByCode, parseDateVi, typeCodeFromNumberAndSymbol, type Urgency } from "../../../shared/domain/index.ts";
+import { dayToVi, documentTypeByCode, parseDateVi, refuseClassified, typeCodeFromNumberAndSymbol, type Urgency } from "../../../shared/domain/index.ts";
 import { receiveDocument, type Declared } from "../db/received.ts";
 import { useLive } from "../live.ts";
 import { href, navigate } from "../router.ts";
@@ -32,7 +32,11 @@ export function ReceivedView() {
     if (!day) return notify("error", "Ngày tháng văn bản phải có dạng dd/mm/yyyy.");
     if (!decl.issuer.trim() || !decl.summary.trim()) return notify("error", "Hãy nhập cơ quan ban hành và trích yếu.");
     try {
-      const r = await receiveDocument(db, await readFile(f), { ...decl, documentDate: day }, "file");
+      const file = await readFile(f);
+      const { firstPageSecrecy } = await import("../pdf-text.ts");
+      // R9: a document marked secret is not kept, not even as received.
+      refuseClassified(await firstPageSecrecy(file.bytes));
+      const r = await receiveDocument(db, file, { ...decl, documentDate: day }, "file");
       fileInput.value = "";
       setFileName("");
       // Verified at once, in the worker.
