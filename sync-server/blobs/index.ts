@@ -14,7 +14,8 @@ import type { BlobStore } from "./store.ts";
  * the upload is created for a declared SHA-256 and size, the hash is checked when the last
  * byte arrives, and a blob the office already has is not uploaded again.
  *
- *   POST  /uploads {sha256,size}     → 201 {uploadId, offset:0} | 200 {complete:true}
+ *   POST  /uploads {sha256,size}     → 201 {uploadId, offset:0} | 200 {uploadId, offset} (resumed)
+ *                                      | 200 {complete:true} (the office has it already)
  *   HEAD  /uploads/:id               → Upload-Offset, Upload-Length
  *   PATCH /uploads/:id  (chunk)      → 200 {offset, complete}; 422 when the hash is wrong
  *   GET   /:sha256  (Range: bytes=…) → 200 / 206 / 416
@@ -29,6 +30,14 @@ export function blobRoutes(storage: SyncStorage, store: BlobStore) {
     const officeId = c.get("actor").officeId;
     if (store.has(sha256) && (await storage.canReadBlob(officeId, sha256))) {
       return c.json({ uploadId: null, sha256, size, offset: size, complete: true } satisfies UploadState, 200);
+    }
+    // The same office uploading the same blob again (a client restarted mid-upload): resume it.
+    const existing = await storage.findUpload(officeId, sha256, size);
+    if (existing) {
+      const offset = await store.uploadOffset(existing);
+      c.header("Location", `/api/blobs/uploads/${existing}`);
+      c.header("Upload-Offset", String(offset));
+      return c.json({ uploadId: existing, sha256, size, offset, complete: false } satisfies UploadState, 200);
     }
     const uploadId = await storage.createUpload(officeId, sha256, size);
     c.header("Location", `/api/blobs/uploads/${uploadId}`);

@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import pg from "pg";
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from "kysely";
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver } from "kysely";
 import { SyncError } from "../errors.ts";
 import { migrationProvider, type DialectName } from "./migrations.ts";
 import type { Database } from "./schema.ts";
@@ -54,7 +54,7 @@ export function openDatabase(target: DatabaseTarget, options: { poolSize?: numbe
     }
     // better-sqlite3 waits synchronously on a lock: keep it short, the server has one connection per process.
     sqlite.pragma("busy_timeout = 5000");
-    return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), dialect: "sqlite", target };
+    return { db: new Kysely<Database>({ dialect: new FairSqliteDialect({ database: sqlite }) }), dialect: "sqlite", target };
   }
   const pool = new pg.Pool({
     connectionString: target.location,
@@ -73,5 +73,40 @@ export async function migrateToLatest(db: Kysely<Database>, dialect: DialectName
   if (error) {
     const failed = results?.find((r) => r.status === "Error")?.migrationName ?? "?";
     throw new SyncError(500, "migration_failed", `Không nâng cấp được cơ sở dữ liệu (bước ${failed}).`, `Migration ${failed} failed: ${String((error as Error).message ?? error)}`);
+  }
+}
+
+/**
+ * Kysely's SQLite driver guards its one connection with a mutex that wakes every waiter on
+ * each release; under hundreds of concurrent requests some waited tens of seconds while a few
+ * clients were served again and again (seen in sync.bench.ts). This driver queues first come,
+ * first served in front of it, so Kysely's own mutex never has more than one waiter.
+ */
+class FairSqliteDriver extends SqliteDriver {
+  readonly #waiting: (() => void)[] = [];
+  #busy = false;
+
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    if (this.#busy) await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    this.#busy = true;
+    return super.acquireConnection();
+  }
+
+  override async releaseConnection(): Promise<void> {
+    await super.releaseConnection();
+    const next = this.#waiting.shift();
+    if (next) next();
+    else this.#busy = false;
+  }
+}
+
+class FairSqliteDialect extends SqliteDialect {
+  readonly #config: ConstructorParameters<typeof SqliteDialect>[0];
+  constructor(config: ConstructorParameters<typeof SqliteDialect>[0]) {
+    super(config);
+    this.#config = config;
+  }
+  override createDriver(): Driver {
+    return new FairSqliteDriver(this.#config);
   }
 }

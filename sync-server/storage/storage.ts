@@ -547,6 +547,12 @@ export class SyncStorage {
     return id;
   }
 
+  /** An unfinished upload of the same blob by the same office: resumed rather than started again. */
+  async findUpload(officeId: string, sha256: string, size: number): Promise<string | undefined> {
+    const r = await this.db.selectFrom("blob_uploads").select("id").where("office_id", "=", officeId).where("sha256", "=", sha256).where("size", "=", size).orderBy("created_at", "desc").executeTakeFirst();
+    return r?.id;
+  }
+
   async getUpload(officeId: string, id: string): Promise<{ id: string; sha256: string; size: number } | undefined> {
     const r = await this.db.selectFrom("blob_uploads").select(["id", "sha256", "size"]).where("id", "=", id).where("office_id", "=", officeId).executeTakeFirst();
     return r ? { id: r.id, sha256: r.sha256, size: Number(r.size) } : undefined;

@@ -140,6 +140,10 @@ describeBackends("resumable blob upload over HTTP", (env) => {
     expect((await patch("x", bytes.subarray(40))).status).toBe(400);
     const head = await api(path, { method: "HEAD", headers: auth(u) });
     expect(head.headers.get("upload-offset")).toBe("40");
+    // A client that restarted asks to upload the same blob again: it gets the same upload back, at 40.
+    const resumed = await api("/api/blobs/uploads", { method: "POST", headers: auth(u, { "content-type": "application/json" }), body: JSON.stringify({ sha256, size: 100 }) });
+    expect(resumed.status).toBe(200);
+    expect((await resumed.json()) as UploadState).toMatchObject({ uploadId: created.uploadId, offset: 40, complete: false });
     expect((await patch("40", bytes.subarray(40))).status).toBe(200);
     const big = await api("/api/blobs/uploads", { method: "POST", headers: auth(u, { "content-type": "application/json" }), body: JSON.stringify({ sha256, size: 10 ** 12 }) });
     expect(big.status).toBe(400);
