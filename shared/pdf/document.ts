@@ -1,5 +1,6 @@
 import { PDF } from "@libpdf/core";
 import { VanthuError } from "../errors.ts";
+import { quietly } from "./quiet.ts";
 
 /**
  * Opening a PDF to append a revision to it.
@@ -19,7 +20,7 @@ export async function openPdfForUpdate(bytes: Uint8Array): Promise<PDF> {
   }
   let pdf: PDF;
   try {
-    pdf = await PDF.load(bytes);
+    pdf = await quietly(() => PDF.load(bytes));
   } catch (e) {
     if (/password|encrypt|decrypt/i.test(String((e as Error)?.message))) {
       throw new VanthuError("PDF_ENCRYPTED", "Tệp PDF được mã hóa hoặc đặt mật khẩu; không thể ký", "PDF is encrypted", { cause: e });
@@ -53,7 +54,7 @@ export async function saveIncrementalUpdate(pdf: PDF, original: Uint8Array): Pro
   } else if (blocker) {
     throw new VanthuError("PDF_NO_INCREMENTAL", "Không thể ghi thêm phiên bản mới vào tệp PDF này mà không làm hỏng chữ ký cũ", `incremental save impossible: ${blocker}`);
   }
-  const out = await pdf.save({ incremental: true, subsetFonts: true });
+  const out = await quietly(() => pdf.save({ incremental: true, subsetFonts: true }));
   if (out.length <= original.length || !startsWith(out, original)) {
     throw new VanthuError("PDF_NO_INCREMENTAL", "Không thể ghi thêm phiên bản mới vào tệp PDF này mà không làm hỏng chữ ký cũ", "incremental save changed the original bytes");
   }

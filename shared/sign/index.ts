@@ -3,6 +3,7 @@ import * as pkijs from "pkijs";
 import { VanthuError } from "../errors.ts";
 import { openPdfForUpdate, saveIncrementalUpdate } from "../pdf/document.ts";
 import { docMdpPermission } from "../pdf/docmdp.ts";
+import { quietly } from "../pdf/quiet.ts";
 import { findSignaturePlaceholder, patchByteRange, patchContents, signedRanges } from "../pdf/byte-range.ts";
 import { assembleSignedData, digest, prepareSignerInfo } from "../pki/cms-build.ts";
 import { requestTimestampToken, type FetchLike } from "../pki/timestamp-client.ts";
@@ -100,7 +101,7 @@ function pageSegments(pdf: PDF, pageIndex: number): TextSegment[] {
   const page = pdf.getPage(pageIndex);
   if (!page) return [];
   const out: TextSegment[] = [];
-  for (const line of page.extractText().lines) {
+  for (const line of quietly(() => page.extractText()).lines) {
     let cur: TextSegment | undefined;
     for (const span of line.spans) {
       const b = { x: span.bbox.x, y: span.bbox.y, width: span.bbox.width, height: span.bbox.height };
