@@ -246,6 +246,7 @@ describe.skipIf(!softHsmInstalled())("two offices, the sync server and the token
     await page.getByTestId("sync-now").click();
     await expect.poll(() => text(page, "sync-phase"), { timeout: 30_000 }).toContain("Ngoại tuyến");
     await expect.poll(() => text(page, "sync-badge"), { timeout: 30_000 }).toMatch(/^[1-9]\d* thay đổi chờ gửi$/);
+    await expect.poll(() => text(page, "network")).toBe("Mất kết nối máy chủ");
     await page.screenshot({ path: join(shots, "desktop-sync-offline.png"), fullPage: true });
 
     // The network returns: the outbox reaches the server; the QLVB time replaces the provisional one.

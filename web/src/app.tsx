@@ -1,5 +1,6 @@
 import { Match, Show, Suspense, Switch, lazy, onCleanup, onMount } from "solid-js";
 import { useLive } from "./live.ts";
+import { syncState } from "./sync/state.ts";
 import { route, href } from "./router.ts";
 import { online, toast, loadProfile } from "./state.ts";
 import { DraftsView } from "./views/drafts.tsx";
@@ -44,8 +45,9 @@ export function App() {
           <span>Văn thư số</span>
         </a>
         <span class="office">{profile()?.name}</span>
-        <span class={online() ? "net on" : "net off"} data-testid="network">
-          {online() ? "Đang trực tuyến" : "Ngoại tuyến"}
+        {/* The browser may be online while the server is unreachable: say which. */}
+        <span class={online() && syncState().phase !== "offline" ? "net on" : "net off"} data-testid="network">
+          {!online() ? "Ngoại tuyến" : syncState().phase === "offline" ? "Mất kết nối máy chủ" : "Đang trực tuyến"}
         </span>
         <SyncBadge />
       </header>

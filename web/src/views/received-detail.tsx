@@ -123,7 +123,7 @@ export function ReceivedDetail(props: { id: string }) {
               <h2 style={{ "grid-column": "1 / -1" }}>Từ chối tiếp nhận</h2>
               <label class="wide">
                 Lý do (gửi lại nơi gửi)
-                <textarea id="refuse-reason" value={reason()} onInput={(e) => setReason(e.currentTarget.value)} placeholder={report()?.summaryVi} />
+                <textarea id="refuse-reason" value={reason()} onInput={(e) => setReason(e.currentTarget.value)} placeholder={report() && report()!.verdict !== "valid" ? report()!.summaryVi : "Ví dụ: gửi nhầm nơi nhận"} />
               </label>
               <div>
                 <button class="secondary" onClick={refuse} data-testid="refuse-button">

@@ -119,7 +119,9 @@ export function SyncView() {
           {(m) => (
             <li>
               <div class="grow">
-                {KIND_VI[m.kind] ?? m.kind} <span class="muted">· {formatDateTimeVi(m.createdAt)}</span>
+                {KIND_VI[m.kind] ?? m.kind}
+                {(m.payload as { entry?: { numberAndSymbol?: string } } | null)?.entry?.numberAndSymbol ? ` ${(m.payload as { entry: { numberAndSymbol: string } }).entry.numberAndSymbol}` : ""}{" "}
+                <span class="muted">· {formatDateTimeVi(m.createdAt)}</span>
                 <Show when={m.lastError}>
                   <div class="tag bad">{m.lastError}</div>
                 </Show>
