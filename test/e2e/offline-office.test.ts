@@ -160,6 +160,17 @@ describe("offline office in Chromium", () => {
     await page.locator("#register-search").fill("");
     await expect.poll(() => page.getByTestId("register-table").locator("tbody tr").count()).toBe(2)
     await page.screenshot({ path: join(shots, "desktop-register-incoming.png"), fullPage: true });
+    // Export for printing: the register's cover and the columns of Phụ lục IV, in a window of its own.
+    const printing = page.context().waitForEvent("page");
+    await page.getByRole("button", { name: "In sổ" }).click();
+    const printPage = await printing;
+    await printPage.waitForLoadState();
+    const printed = await printPage.locator("body").innerText();
+    expect(printed).toContain("SỔ ĐĂNG KÝ VĂN BẢN ĐẾN");
+    expect(printed).toContain("Từ số: 1 đến số: 2");
+    expect(await printPage.locator("tbody tr").count()).toBe(2);
+    await printPage.screenshot({ path: join(shots, "desktop-register-print.png"), fullPage: true });
+    await printPage.close();
 
     // Viewer: pages drawn by pdf.js with the signature appearances; the signatures listed with the verdict.
     await page.getByTestId("register-table").getByRole("link", { name: "20/QĐ-UBND" }).click();
