@@ -55,6 +55,31 @@ function asUser(user: string, cmd: string, args: string[]) {
   return isRoot ? execFileSync("runuser", ["-u", user, "--", cmd, ...args], { stdio: "pipe" }) : execFileSync(cmd, args, { stdio: "pipe" });
 }
 
+/** Clusters still running: stopped when the process exits, even if a test never reached its afterAll. */
+const running = new Map<string, () => void>();
+let exitHook = false;
+function stopAllOnExit() {
+  if (exitHook) return;
+  exitHook = true;
+  const stopAll = () => {
+    for (const stop of running.values()) {
+      try {
+        stop();
+      } catch {
+        // best effort at exit
+      }
+    }
+    running.clear();
+  };
+  process.once("exit", stopAll);
+  for (const sig of ["SIGINT", "SIGTERM"] as const) {
+    process.once(sig, () => {
+      stopAll();
+      process.exit(130);
+    });
+  }
+}
+
 export async function startPostgres(): Promise<PostgresCluster> {
   const dir = mkdtempSync(join(tmpdir(), "vanthu-pg-"));
   const dataDir = join(dir, "data");
@@ -69,6 +94,12 @@ export async function startPostgres(): Promise<PostgresCluster> {
   asUser(user.name, `${PG_BIN}/pg_ctl`, ["-D", dataDir, "-o", opts, "-l", join(dir, "log"), "-w", "-t", "60", "start"]);
   const urlFor = (db: string) => `postgres://postgres@127.0.0.1:${port}/${db}`;
   let stopped = false;
+  const stopNow = () => {
+    asUser(user.name, `${PG_BIN}/pg_ctl`, ["-D", dataDir, "-m", "immediate", "-w", "stop"]);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  running.set(dir, stopNow);
+  stopAllOnExit();
   return {
     port,
     url: urlFor("postgres"),
@@ -87,6 +118,7 @@ export async function startPostgres(): Promise<PostgresCluster> {
     async stop() {
       if (stopped) return;
       stopped = true;
+      running.delete(dir);
       try {
         asUser(user.name, `${PG_BIN}/pg_ctl`, ["-D", dataDir, "-m", "immediate", "-w", "stop"]);
       } finally {

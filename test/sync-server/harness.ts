@@ -62,7 +62,8 @@ export async function makeEnv(backend: Backend, options: { clock?: QlvbClock; ap
       return pg ? pg.createDatabase(name) : `sqlite:${join(dir, `${name}.sqlite`)}`;
     },
     async close() {
-      await storage.close();
+      // A failed test may leave a transaction open: do not let that keep the cluster running.
+      await Promise.race([storage.close(), new Promise((r) => setTimeout(r, 5000))]);
       await pg?.stop();
       rmSync(dir, { recursive: true, force: true });
     },
