@@ -5,6 +5,7 @@ import { serve, type ServerType } from "@hono/node-server";
 import { createSyncApp } from "./app.ts";
 import { BlobStore } from "./blobs/store.ts";
 import { systemQlvbClock, type QlvbClock } from "./clock/qlvb-clock.ts";
+import { toVietnamTime } from "../shared/sync/time.ts";
 import { DEFAULT_BLOBS, DEFAULT_DB, parseDatabaseUrl } from "./storage/open.ts";
 import { SyncStorage } from "./storage/storage.ts";
 
@@ -34,6 +35,7 @@ export async function startSyncServer(o: ServeOptions = {}): Promise<RunningServ
   const storage = await SyncStorage.open(parseDatabaseUrl(o.db ?? DEFAULT_DB), o.clock ?? systemQlvbClock, { poolSize: o.poolSize });
   const blobs = new BlobStore(o.blobs ?? DEFAULT_BLOBS);
   await blobs.init();
+  await removeStaleUploads(storage, blobs);
   const webDir = o.webDir ?? DEFAULT_WEB_DIR;
   const hasWeb = existsSync(`${webDir}/index.html`);
   const app = createSyncApp({ storage, blobs, webDir: hasWeb ? webDir : undefined });
@@ -54,4 +56,16 @@ export async function startSyncServer(o: ServeOptions = {}): Promise<RunningServ
       await storage.close();
     },
   };
+}
+
+/** Unfinished uploads are kept a week for their client to resume, then their bytes are dropped. */
+export const STALE_UPLOAD_DAYS = 7;
+
+export async function removeStaleUploads(storage: SyncStorage, blobs: BlobStore, now = new Date()): Promise<number> {
+  const ids = await storage.staleUploads(toVietnamTime(new Date(now.getTime() - STALE_UPLOAD_DAYS * 86_400_000)));
+  for (const id of ids) {
+    await blobs.discardUpload(id);
+    await storage.deleteUpload(id);
+  }
+  return ids.length;
 }

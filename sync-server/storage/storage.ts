@@ -558,6 +558,11 @@ export class SyncStorage {
     return r ? { id: r.id, sha256: r.sha256, size: Number(r.size) } : undefined;
   }
 
+  /** Uploads started before `before` and never finished (any office): for the cleanup at start. */
+  async staleUploads(before: string): Promise<string[]> {
+    return (await this.db.selectFrom("blob_uploads").select("id").where("created_at", "<", before).execute()).map((r) => r.id);
+  }
+
   async deleteUpload(id: string): Promise<void> {
     await this.db.deleteFrom("blob_uploads").where("id", "=", id).execute();
   }

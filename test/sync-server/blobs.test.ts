@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { serve, type ServerType } from "@hono/node-server";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { MAX_CHUNK_SIZE, type UploadState } from "../../shared/sync/schemas.ts";
+import { removeStaleUploads } from "../../sync-server/serve.ts";
 import { auth, describeBackends, officeWithUser, type TestUser } from "./harness.ts";
 
 /** Sends `bytes` as a PATCH but cuts the connection after `cutAfter` of them. */
@@ -148,5 +149,18 @@ describeBackends("resumable blob upload over HTTP", (env) => {
     const big = await api("/api/blobs/uploads", { method: "POST", headers: auth(u, { "content-type": "application/json" }), body: JSON.stringify({ sha256, size: 10 ** 12 }) });
     expect(big.status).toBe(400);
     expect(MAX_CHUNK_SIZE).toBeGreaterThan(0);
+  });
+
+  it("drops unfinished uploads after a week, and only those", async () => {
+    const bytes = randomBytes(64);
+    const sha256 = createHash("sha256").update(bytes).digest("hex");
+    const created = (await (await api("/api/blobs/uploads", { method: "POST", headers: auth(u, { "content-type": "application/json" }), body: JSON.stringify({ sha256, size: 64 }) })).json()) as UploadState;
+    await api(`/api/blobs/uploads/${created.uploadId}`, { method: "PATCH", headers: auth(u, { "content-type": "application/offset+octet-stream", "upload-offset": "0" }), body: new Uint8Array(bytes.subarray(0, 10)) });
+    expect(await removeStaleUploads(env().storage, env().blobs)).toBe(0);
+    expect((await api(`/api/blobs/uploads/${created.uploadId}`, { method: "HEAD", headers: auth(u) })).status).toBe(200);
+    const eightDaysOn = new Date(Date.now() + 8 * 86_400_000);
+    expect(await removeStaleUploads(env().storage, env().blobs, eightDaysOn)).toBeGreaterThanOrEqual(1);
+    expect((await api(`/api/blobs/uploads/${created.uploadId}`, { method: "HEAD", headers: auth(u) })).status).toBe(404);
+    expect(filesUnder(join(env().blobsDir, ".uploads"))).toEqual([]);
   });
 });
