@@ -32,6 +32,9 @@ let agent: RunningAgent;
 let ca: DemoCertificationAuthority;
 let tienLang: DemoPki;
 const contexts: BrowserContext[] = [];
+const profileA = userDataDir();
+const profileB = userDataDir();
+const profileA2 = userDataDir();
 
 beforeAll(async () => {
   web = buildWeb();
@@ -59,7 +62,7 @@ afterAll(async () => {
   await proxy?.close();
   await server?.close();
   hsm?.cleanup();
-  for (const d of [dir, web]) if (d) rmSync(d, { recursive: true, force: true });
+  for (const d of [dir, web, profileA, profileB, profileA2]) if (d) rmSync(d, { recursive: true, force: true });
 });
 
 const byProfile = new Map<string, BrowserContext>();
@@ -146,8 +149,6 @@ async function api(username: string) {
 }
 
 describe.skipIf(!softHsmInstalled())("two offices, the sync server and the token agent", () => {
-  const profileA = userDataDir();
-  const profileB = userDataDir();
   let draftUrl = "";
 
   it("office A works without network: signs and issues through the agent, receives and registers, reopens", { timeout: 300_000 }, async () => {
@@ -438,5 +439,23 @@ describe.skipIf(!softHsmInstalled())("two offices, the sync server and the token
     await expect.poll(() => text(a2, "register-table")).toContain("Bị từ chối: UBND xã An Hưng: Gửi nhầm nơi nhận");
     await a2.screenshot({ path: join(shots, "desktop-register-outgoing-refused.png"), fullPage: true });
     await close(a2);
+  });
+
+  it("a second computer of office A gets the office's registers from the server", { timeout: 180_000 }, async () => {
+    const page = await open(profileA2);
+    await install(page);
+    await signIn(page, "vanthu.hongbang");
+    await syncAndWait(page);
+    await page.goto(`${proxy.url}/#/so-dang-ky/di`);
+    await expect.poll(() => page.getByTestId("register-table").locator("tbody tr").count()).toBe(2);
+    await expect.poll(() => text(page, "register-table")).toContain("UBND xã An Hưng (số đến 1)");
+    await expect.poll(() => text(page, "register-table")).not.toContain("(tạm tính)");
+    await page.locator("#register-search").fill("giay moi giao ban");
+    await expect.poll(() => page.getByTestId("register-table").locator("tbody tr").count()).toBe(1);
+    // The search stays when switching registers (same screen): clear it.
+    await page.locator("#register-search").fill("");
+    await page.goto(`${proxy.url}/#/so-dang-ky/den`);
+    await expect.poll(() => page.getByTestId("register-table").locator("tbody tr").count()).toBe(2);
+    await close(page);
   });
 });

@@ -13,7 +13,7 @@ import {
 } from "../../../shared/sync/schemas.ts";
 import { VanthuError } from "../../../shared/errors.ts";
 import { getDocument, putDocument, sha256Hex } from "../db/documents.ts";
-import type { AttachedFile } from "../../../shared/domain/index.ts";
+import { documentTypeByCode, searchTokens, type AttachedFile } from "../../../shared/domain/index.ts";
 import { acknowledge, markFailed, pendingMutations } from "../db/outbox.ts";
 import { applyQlvbReceiveTime, applyQlvbSendTime, receiveDocument } from "../db/received.ts";
 import type { VanthuDb } from "../db/schema.ts";
@@ -183,11 +183,35 @@ async function pull(api: ApiClient, db: VanthuDb, onNewReceived: (id: string) =>
       setSyncState((s) => ({ ...s, phase: "syncing", progress: { done: n, total: n + page.changes.length, what: "Đang nhận thay đổi" } }));
       if (ch.entity === EXCHANGE_INCOMING && ch.data) await applyIncoming(api, db, IncomingDelivery.parse(ch.data), onNewReceived);
       if (ch.entity === EXCHANGE_OUTGOING && ch.data) await applyOutgoing(db, OutgoingExchange.parse(ch.data));
+      if ((ch.entity === "incoming" || ch.entity === "outgoing") && ch.op === "put" && ch.data) await applyRegisterRecord(db, ch.entity, ch.data);
       n++;
     }
     cursor = page.cursor;
     await db.meta.put({ key: "syncCursor", value: cursor });
     if (!page.hasMore) return n;
+  }
+}
+
+/**
+ * A register entry written by another device of this office. Kept when this device does not
+ * have it; when its number of the year is already taken here (two clerks numbered offline), it
+ * is not merged silently: the conflict is listed for the clerk in the sync view.
+ */
+async function applyRegisterRecord(db: VanthuDb, entity: "incoming" | "outgoing", data: Record<string, unknown>): Promise<void> {
+  const id = typeof data.id === "string" ? data.id : undefined;
+  if (!id || typeof data.year !== "number" || typeof data.number !== "number") return;
+  const table = db[entity] as unknown as import("dexie").Table<Record<string, unknown>, string>;
+  if (await table.get(id)) return;
+  const d = data as { issuer?: string; numberAndSymbol?: string; summary?: string; signerName?: string; recipients?: string[]; handler?: string; typeCode?: string };
+  const tokens = searchTokens(d.issuer, d.numberAndSymbol, documentTypeByCode(d.typeCode ?? "")?.name, d.summary, d.signerName, d.recipients?.join(" "), d.handler);
+  try {
+    await table.add({ ...data, searchTokens: tokens });
+  } catch (e) {
+    if (!(e instanceof Error && e.name === "ConstraintError")) throw e;
+    const list = ((await db.meta.get("registerConflicts"))?.value as Array<{ entity: string; id: string; year: number; number: number; numberAndSymbol?: string }> | undefined) ?? [];
+    if (!list.some((c) => c.id === id)) {
+      await db.meta.put({ key: "registerConflicts", value: [...list, { entity, id, year: data.year, number: data.number, numberAndSymbol: d.numberAndSymbol }] });
+    }
   }
 }
 

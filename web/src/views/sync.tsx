@@ -19,6 +19,7 @@ export function runSync(): Promise<void> {
 export function SyncView() {
   const [session, { refetch }] = createResource(() => loadSession(db));
   const outbox = useLive(() => undefined, () => db.outbox.orderBy("id").toArray());
+  const conflicts = useLive(() => undefined, async () => ((await db.meta.get("registerConflicts"))?.value as Array<{ entity: string; id: string; year: number; number: number; numberAndSymbol?: string }> | undefined) ?? []);
   const lastSync = useLive(() => undefined, async () => (await db.meta.get("lastSyncAt"))?.value as string | undefined);
   const [user, setUser] = createSignal("");
   const [pass, setPass] = createSignal("");
@@ -113,6 +114,21 @@ export function SyncView() {
           )}
         </Show>
       </div>
+      <Show when={(conflicts()?.length ?? 0) > 0}>
+        <div class="alert warn" data-testid="register-conflicts">
+          Có số trong sổ bị trùng giữa các máy của cơ quan (đã đánh số khi không có mạng):
+          <ul>
+            <For each={conflicts()}>
+              {(c) => (
+                <li>
+                  Sổ văn bản {c.entity === "incoming" ? "đến" : "đi"} năm {c.year}, số {c.number}
+                  {c.numberAndSymbol ? ` (${c.numberAndSymbol})` : ""}: bản ghi từ máy khác chưa được gộp. Hãy thống nhất số với văn thư kia.
+                </li>
+              )}
+            </For>
+          </ul>
+        </div>
+      </Show>
       <h2>Thay đổi chờ gửi ({outbox()?.length ?? 0})</h2>
       <ul class="list">
         <For each={outbox()}>
