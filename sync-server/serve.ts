@@ -44,6 +44,11 @@ export async function startSyncServer(o: ServeOptions = {}): Promise<RunningServ
   const port = await new Promise<number>((resolve, reject) => {
     server = serve({ fetch: app.fetch, port: o.port ?? 8080, hostname: host }, (info: AddressInfo) => resolve(info.port));
     server.once("error", reject);
+    // Offices' clients keep their connection between syncs: closing idle ones after Node's
+    // default 5 s made busy clients reconnect in storms (slow handshakes under load).
+    const http = server as unknown as { keepAliveTimeout: number; headersTimeout: number };
+    http.keepAliveTimeout = 65_000;
+    http.headersTimeout = 66_000;
   });
   const shown = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
   return {
