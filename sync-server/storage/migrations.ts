@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Migration, type MigrationProvider } from "kysely";
+import type { Kysely, Migration, MigrationProvider } from "kysely";
 
 export type DialectName = "sqlite" | "postgres";
 
@@ -146,7 +146,6 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
           .addColumn("size", "bigint", (c) => c.notNull())
           .addColumn("created_at", "text", (c) => c.notNull())
           .execute();
-        void sql;
       },
     },
     "0002_sync_epoch": {
