@@ -147,3 +147,21 @@ describe("verification summary for the clerk", () => {
     expect(summariseReport({ ...r, status: "unsigned", signatures: [], message: "" }).verdict).toBe("invalid");
   });
 });
+
+describe("revocation fetch from the browser", () => {
+  it("goes direct when the CRL server allows it, through the sync server's relay when it does not", async () => {
+    const { revocationFetch } = await import("./verify/revocation-fetch.ts");
+    const calls: string[] = [];
+    const net = async (u: string, init?: RequestInit) => {
+      calls.push(`${init?.method ?? "GET"} ${u} ${new Headers(init?.headers).get("authorization") ?? ""}`.trim());
+      if (u.startsWith("http://ca.gov.vn/")) throw new TypeError("Failed to fetch (CORS)");
+      return new Response("crl", { status: u.includes("/api/revocation") && u.includes("missing") ? 404 : 200 });
+    };
+    const f = revocationFetch(net, "https://vanthu.example", "tok123");
+    expect(await (await f("http://crl.allowed.example/a.crl")).text()).toBe("crl");
+    expect(await (await f("http://ca.gov.vn/pki/pub/crl/cp.crl")).text()).toBe("crl");
+    expect(calls.at(-1)).toBe("GET https://vanthu.example/api/revocation?url=http%3A%2F%2Fca.gov.vn%2Fpki%2Fpub%2Fcrl%2Fcp.crl Bearer tok123");
+    await expect(f("http://ca.gov.vn/missing.crl")).rejects.toThrow(/CORS/);
+    await expect(revocationFetch(net, "https://vanthu.example", undefined)("http://ca.gov.vn/x.crl")).rejects.toThrow(/CORS/);
+  });
+});

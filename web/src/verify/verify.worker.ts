@@ -5,6 +5,7 @@ import type { CrlCache } from "../../../shared/pki/revocation.ts";
 import { openVanthuDb } from "../db/schema.ts";
 import type { VerifyRequest, VerifyResponse } from "./protocol.ts";
 import { summariseReport } from "./summarise.ts";
+import { revocationFetch } from "./revocation-fetch.ts";
 
 /**
  * Verification off the main thread (R10). Trust anchors: the bundled government roots plus
@@ -31,7 +32,7 @@ self.onmessage = async (ev: MessageEvent<VerifyRequest>) => {
       trustAnchors: anchors,
       crls: req.crls.map((c) => c.der),
       crlCache,
-      fetch: navigator.onLine ? (url: string, init?: RequestInit) => fetch(url, init) : undefined,
+      fetch: navigator.onLine ? revocationFetch((u, i) => fetch(u, i), self.location.origin, ((await db.meta.get("session"))?.value as { token?: string } | undefined)?.token) : undefined,
       now: req.at ? new Date(req.at) : undefined,
     } as Parameters<typeof verifyPdf>[1]);
     reply({ ok: true, ...summariseReport(report) });
