@@ -9,6 +9,7 @@ import { notFound } from "./errors.ts";
 import { exchangeRoutes, officeRoutes } from "./exchange/index.ts";
 import { errorResponse, tooLarge } from "./http/errors.ts";
 import { servePwa } from "./static.ts";
+import { revocationRoutes, type RevocationRelayOptions } from "./revocation/index.ts";
 import type { SyncStorage } from "./storage/storage.ts";
 import { syncRoutes, type SyncRouteOptions } from "./sync/index.ts";
 
@@ -20,6 +21,8 @@ export interface SyncAppDeps {
   /** JSON bodies larger than this are refused with 413 (push batches, login). */
   maxJsonBytes?: number;
   sync?: SyncRouteOptions;
+  /** The CRL/OCSP relay for browsers (see revocation/index.ts). */
+  revocation?: RevocationRelayOptions;
 }
 
 export const DEFAULT_MAX_JSON_BYTES = 16 * 1024 * 1024;
@@ -49,6 +52,7 @@ export function createSyncApp(deps: SyncAppDeps) {
   app.route("/api/blobs", blobRoutes(storage, blobs));
   app.route("/api", edxmlRoutes(storage, blobs));
   app.route("/api/exchange", exchangeRoutes(storage));
+  app.route("/api/revocation", revocationRoutes(storage, deps.revocation));
 
   if (deps.webDir) app.use("*", servePwa(deps.webDir));
   app.notFound((c) => errorResponse(c, notFound(`Route ${c.req.method} ${new URL(c.req.url).pathname}`, "địa chỉ này")));
