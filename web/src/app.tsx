@@ -16,6 +16,7 @@ const ReceivedDetail = lazy(() => import("./views/received-detail.tsx").then((m)
 const ViewerView = lazy(() => import("./views/viewer.tsx"));
 const SyncView = lazy(() => import("./views/sync.tsx").then((m) => ({ default: m.SyncView })));
 const StorageView = lazy(() => import("./views/storage.tsx").then((m) => ({ default: m.StorageView })));
+const CertificatesView = lazy(() => import("./views/certificates.tsx").then((m) => ({ default: m.CertificatesView })));
 const SettingsView = lazy(() => import("./views/settings.tsx").then((m) => ({ default: m.SettingsView })));
 import { UpdatePrompt } from "./views/update-prompt.tsx";
 import { askPersistence } from "./storage.ts";
@@ -24,6 +25,7 @@ const NAV: Array<[string, string]> = [
   ["du-thao", "Dự thảo"],
   ["van-ban-den", "Văn bản đến"],
   ["so-dang-ky", "Sổ đăng ký"],
+  ["chung-thu", "Chứng thư số"],
   ["dong-bo", "Đồng bộ"],
   ["luu-tru", "Lưu trữ"],
   ["cai-dat", "Cài đặt"],
@@ -89,6 +91,9 @@ export function App() {
           </Match>
           <Match when={section() === "luu-tru"}>
             <StorageView />
+          </Match>
+          <Match when={section() === "chung-thu"}>
+            <CertificatesView />
           </Match>
           <Match when={section() === "cai-dat"}>
             <SettingsView />

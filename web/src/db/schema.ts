@@ -1,4 +1,6 @@
 import { Dexie, type EntityTable } from "dexie";
+import type { CertificateInventoryEntry, CertificateRequest, CustodyEvent, OfficePerson, TokenIncident } from "../../../shared/domain/certificates/index.ts";
+import type { AuditEntry } from "../../../shared/domain/audit/audit-chain.ts";
 import type { AttachedFile, IncomingRegisterEntry, OutgoingRegisterEntry, Secrecy, SigningCapacity, Urgency } from "../../../shared/domain/index.ts";
 
 /**
@@ -127,6 +129,12 @@ export type VanthuDb = Dexie & {
   outbox: EntityTable<OutboxMutation, "id">;
   meta: EntityTable<MetaRow, "key">;
   copies: EntityTable<ElectronicCopy, "id">;
+  certInventory: EntityTable<CertificateInventoryEntry, "id">;
+  certRequests: EntityTable<CertificateRequest, "id">;
+  certIncidents: EntityTable<TokenIncident, "id">;
+  certCustody: EntityTable<CustodyEvent, "id">;
+  certPeople: EntityTable<OfficePerson, "id">;
+  audit: EntityTable<AuditEntry, "seq">;
 };
 
 export function openVanthuDb(name = "vanthu"): VanthuDb {
@@ -158,6 +166,15 @@ export function openVanthuDb(name = "vanthu"): VanthuDb {
     });
   // v3: electronic copies with their yearly number.
   db.version(3).stores({ copies: "id, &[year+number], sourceSha256, sha256" });
+  // v4: certificates, tokens, requests, incidents, custody and the audit trail (issue 7, R19–R23).
+  db.version(4).stores({
+    certInventory: "id, notAfter, tokenId, serialNumber",
+    certRequests: "id, state, createdAt, draftId, exchangeRef",
+    certIncidents: "id, state",
+    certCustody: "id, certificateId, effectiveFrom",
+    certPeople: "id",
+    audit: "seq, &id, action",
+  });
   for (const t of [db.incoming, db.outgoing] as Array<Dexie.Table<{ year: number; searchTokens: string[]; yearTokens?: string[] }, string>>) {
     // Derived on every write, whoever writes (registering, sync), so it can never be stale.
     t.hook("creating", (_pk, obj) => {

@@ -4,6 +4,7 @@ import { ulid } from "ulid";
 import { assertCertificateFitsRole, documentTypeByCode, formatDocumentNumber, refuseClassified, registerYear, type AttachedFile, type OfficeRole } from "../../../shared/domain/index.ts";
 import { VanthuError } from "../../../shared/errors.ts";
 import { AgentBatchSigner } from "../agent/agent-signer.ts";
+import { assertMaySign } from "../certificates/flows.ts";
 import type { AgentClient } from "../agent/client.ts";
 import { getDocument, putDocument, sha256Hex } from "../db/documents.ts";
 import { recordSignedRevision } from "../db/drafts.ts";
@@ -33,6 +34,7 @@ function latestBytesSha(d: Draft): string {
 /** R1: the official signs the draft with their own certificate (checked against R8 before the PIN). */
 export async function signAsOfficial(ctx: SignContext, draft: Draft): Promise<Draft> {
   refuseClassified(draft.secrecy);
+  await assertMaySign(ctx.db, ctx.certificate.certificate, "person");
   assertCertificateFitsRole(certFacts(ctx.certificate), { kind: "signer", role: ctx.role, signerName: draft.signerName, signerTitle: draft.signerTitle, capacity: draft.capacity });
   const doc = await getDocument(ctx.db, latestBytesSha(draft));
   const batch = new AgentBatchSigner(ctx.agent, ctx.certificate, [{ title: `${documentTypeByCode(draft.typeCode)?.name ?? ""}: ${draft.summary}`, sha256: doc.sha256, signatureType: "signer", secrecy: draft.secrecy }], ctx.consentWindow);
@@ -48,6 +50,7 @@ export async function signAsOfficial(ctx: SignContext, draft: Draft): Promise<Dr
 
 /** R1 for several drafts at once: one request to the agent, one consent page, one PIN (batch). */
 export async function signManyAsOfficial(ctx: SignContext, drafts: Draft[]): Promise<Draft[]> {
+  await assertMaySign(ctx.db, ctx.certificate.certificate, "person");
   for (const d of drafts) {
     refuseClassified(d.secrecy);
     if (d.status !== "draft") throw new VanthuError("web.draft-locked", `Dự thảo "${d.summary}" đã được ký.`, `Draft ${d.id} is ${d.status}`);
@@ -91,6 +94,8 @@ export async function issueAsClerk(ctx: SignContext, draft: Draft, now = new Dat
   refuseClassified(draft.secrecy);
   if (draft.status !== "signed") throw new VanthuError("web.not-signed", "Văn bản phải có chữ ký của người có thẩm quyền trước khi phát hành.", "Issue needs the official's signature first");
   assertCertificateFitsRole(certFacts(ctx.certificate), { kind: "issuer", role: ctx.role, organisationName: ctx.office.name });
+  // R21/R22: a revoked, blocked or unassigned organisation certificate is refused before the PIN.
+  await assertMaySign(ctx.db, ctx.certificate.certificate, "organisation");
   const { number, numberAndSymbol } = await peekOutgoingNumber(ctx.db, draft, ctx.office, now);
   const main = await getDocument(ctx.db, latestBytesSha(draft));
   const extra = await Promise.all((draft.attachments ?? []).map(async (a) => ({ a, doc: await getDocument(ctx.db, a.sha256) })));
@@ -136,6 +141,7 @@ const COPY_FORM_TEXT = { SY: "sao y", TrS: "trích sao", SL: "sao lục" } as co
  */
 export async function makeElectronicCopy(ctx: SignContext, sourceSha256: string, form: "SY" | "TrS" | "SL", now = new Date()): Promise<ElectronicCopy> {
   assertCertificateFitsRole(certFacts(ctx.certificate), { kind: "copy", role: ctx.role, organisationName: ctx.office.name });
+  await assertMaySign(ctx.db, ctx.certificate.certificate, "organisation");
   const source = await getDocument(ctx.db, sourceSha256);
   const year = registerYear(now);
   const last = await ctx.db.copies.where("[year+number]").between([year, Dexie.minKey], [year, Dexie.maxKey]).last();

@@ -183,6 +183,7 @@ async function pull(api: ApiClient, db: VanthuDb, onNewReceived: (id: string) =>
       setSyncState((s) => ({ ...s, phase: "syncing", progress: { done: n, total: n + page.changes.length, what: "Đang nhận thay đổi" } }));
       if (ch.entity === EXCHANGE_INCOMING && ch.data) await applyIncoming(api, db, IncomingDelivery.parse(ch.data), onNewReceived);
       if (ch.entity === EXCHANGE_OUTGOING && ch.data) await applyOutgoing(db, OutgoingExchange.parse(ch.data));
+      if (ch.entity.startsWith("cert_") && ch.op === "put" && ch.data) await (await import("../certificates/flows.ts")).applyPulledCertRecord(db, ch.entity, ch.data);
       if ((ch.entity === "incoming" || ch.entity === "outgoing") && ch.op === "put" && ch.data) await applyRegisterRecord(db, ch.entity, ch.data);
       n++;
     }
@@ -267,6 +268,16 @@ export async function syncNow(db: VanthuDb, opts: { onNewReceived?: (id: string)
       const onNew = opts.onNewReceived ?? (() => undefined);
       await push(api, db, session, onNew);
       await pull(api, db, onNew);
+      // Certificates (issue 7): the holiday calendar in force, requests moved on by their drafts' issue, then their records pushed.
+      const certs = await import("../certificates/flows.ts");
+      try {
+        const cal = (await (await api.req("/api/certificates/calendar")).json()) as { data?: unknown };
+        if (cal.data) await db.meta.put({ key: "holidayCalendar", value: cal.data });
+      } catch {
+        // the calendar kept from the last sync stands
+      }
+      await certs.reconcileRequests(db);
+      await push(api, db, session, onNew);
       const at = new Date().toISOString();
       await db.meta.put({ key: "lastSyncAt", value: at });
       setSyncState({ phase: "idle", lastSyncAt: at });

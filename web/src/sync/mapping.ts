@@ -105,6 +105,11 @@ export function translate(m: OutboxMutation, ctx: { directory: Array<{ id: strin
       if (ctx.received?.source === "sync") return { mutations: [{ ...base, id: m.id, type: "exchange.refuse", deliveryId: receivedId, reason }], blobs: [] };
       return { mutations: [{ ...base, id: m.id, type: "record.put", entity: "refusal", recordId: receivedId, data: { receivedId, reason } }], blobs: [] };
     }
+    case "cert.put": {
+      // Certificates, requests, incidents, custody and audit entries (issue 7): stored as the record itself.
+      const { entity, record } = m.payload as { entity: string; record: Record<string, unknown> };
+      return { mutations: [{ ...base, id: m.id, type: "record.put", entity, recordId: m.entityId, data: record }], blobs: [] };
+    }
     default:
       return { mutations: [{ ...base, id: m.id, type: "record.put", entity: m.kind.replace(/[^a-z0-9_]/g, "_").slice(0, 40), recordId: m.entityId, data: { payload: JSON.parse(JSON.stringify(m.payload ?? null)) } }], blobs: [] };
   }
