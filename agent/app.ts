@@ -82,6 +82,8 @@ export interface AgentDeps {
   version?: string;
   limits?: Partial<AgentLimits>;
   events?: AgentEvents;
+  /** Demo mode: the demo CA's current CRL, served at /demo/ca.crl. */
+  demoCrl?: () => Promise<Uint8Array>;
 }
 
 interface PendingPairing extends PendingPairingView {
@@ -115,6 +117,13 @@ export function createAgentApp(deps: AgentDeps) {
     if (!c.res.headers.has("Cache-Control")) c.res.headers.set("Cache-Control", "no-store");
   });
   app.onError((err, c) => errorResponse(c, 500, toAgentError(err)));
+
+  // ---- Demo CA's CRL ------------------------------------------------------------------
+  // Public data, as any CA's CRL is: readable by the PWA and by `vanthu verify` alike.
+  if (deps.demoCrl) {
+    const demoCrl = deps.demoCrl;
+    app.get("/demo/ca.crl", async (c) => c.body((await demoCrl()).slice().buffer as ArrayBuffer, 200, { "Content-Type": "application/pkix-crl", "Access-Control-Allow-Origin": "*" }));
+  }
 
   // ---- API -------------------------------------------------------------------------
   app.use("/v1/*", corsForPairedOrigins({ isPaired }));

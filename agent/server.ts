@@ -44,12 +44,14 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<Runni
   const say = options.say ?? ((l: string) => process.stderr.write(l + "\n"));
   const dataDir = resolve(options.dataDir ?? join("data", "agent"));
   let tokens: TokenProvider;
+  let demoCrl: (() => Promise<Uint8Array>) | undefined;
   if (options.module) {
     if (!existsSync(options.module)) throw tokenErrors.moduleLoadFailed(options.module, new Error("file not found"));
     tokens = new Pkcs11TokenProvider(options.module);
   } else {
     const demo = await openDemoTokens(join(dataDir), { forceMemory: options.memoryDemo ?? false });
     tokens = demo.provider;
+    demoCrl = demo.crl;
     say(demo.notice);
     const found = KNOWN_TOKEN_DRIVERS.filter((d) => d.paths.some((p) => existsSync(p)));
     for (const d of found) say(`Có trình điều khiển token ${d.name} tại ${d.paths.find((p) => existsSync(p))}: dùng --module để ký bằng token thật (found a token driver; pass --module to use it).`);
@@ -61,6 +63,7 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<Runni
     pairings: new PairingStore(join(dataDir, "pairings.json")),
     log: new SigningLog(join(dataDir, "signing-log.jsonl")),
     ...(options.limits ? { limits: options.limits } : {}),
+    ...(demoCrl ? { demoCrl } : {}),
     events: {
       ...options.events,
       batchFinished: (e) => {

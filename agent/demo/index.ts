@@ -6,7 +6,7 @@
  * same label. Either way the agent says so loudly at start and on every page.
  */
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { webcrypto } from "node:crypto";
@@ -18,6 +18,7 @@ import { presentTokens } from "../pkcs11/tokens.ts";
 import { Pkcs11TokenProvider } from "../tokens/pkcs11-provider.ts";
 import { WebCryptoTokenProvider } from "../tokens/webcrypto-provider.ts";
 import type { TokenProvider } from "../tokens/provider.ts";
+import { AGENT_DEFAULT_PORT } from "../../shared/agent-protocol/index.ts";
 
 const run = promisify(execFile);
 
@@ -34,6 +35,20 @@ export interface DemoTokens {
   caFile: string;
   /** What to print, loudly. */
   notice: string;
+  /**
+   * A fresh CRL of the demo CA (nothing revoked), served by the agent at DEMO_CRL_PATH and
+   * named in the demo certificates, so that documents signed in a demo can be fully verified
+   * (R10 asks for revocation data) by the PWA and `vanthu verify`.
+   */
+  crl(): Promise<Uint8Array>;
+}
+
+export const DEMO_CRL_PATH = "/demo/ca.crl";
+const demoCrlUrl = () => `http://127.0.0.1:${AGENT_DEFAULT_PORT}${DEMO_CRL_PATH}`;
+
+async function crlOf(ca: DemoCertificationAuthority): Promise<Uint8Array> {
+  // Valid for a day: a verifier that wants current revocation data gets it on each check.
+  return new Uint8Array((await ca.crl([], new Date(Date.now() - 60_000), new Date(Date.now() + 24 * 3600e3))).rawData);
 }
 
 export function findSoftHsmModule(): string | undefined {
@@ -57,9 +72,12 @@ export async function openDemoTokens(dataDir: string, options: { forceMemory?: b
   const caFile = join(dataDir, "demo-ca.pem");
   const module = findSoftHsmModule();
   if (!options.forceMemory && module && (await softHsmUtilAvailable())) {
-    const provider = await openSoftHsmDemo(join(dataDir, "softhsm"), module, caFile);
+    const keyFile = join(dataDir, "demo-ca.key");
+    const provider = await openSoftHsmDemo(join(dataDir, "softhsm"), module, caFile, keyFile);
+    const ca = await DemoCertificationAuthority.load(new Uint8Array(new x509.X509Certificate(readFileSync(caFile, "utf8")).rawData), new Uint8Array(readFileSync(keyFile)), webcrypto as unknown as Crypto);
     return {
       provider,
+      crl: () => crlOf(ca),
       pin: DEMO_PIN,
       kind: "softhsm",
       caFile,
@@ -73,9 +91,10 @@ export async function openDemoTokens(dataDir: string, options: { forceMemory?: b
   }
   const ca = await DemoCertificationAuthority.create({}, webcrypto as unknown as Crypto);
   writeFileSync(caFile, ca.certificate.toString("pem"));
-  const person = await ca.issue(PERSON);
+  const person = await ca.issue({ ...PERSON, crlUrl: demoCrlUrl() });
   return {
     provider: new WebCryptoTokenProvider(person, DEMO_PIN),
+    crl: () => crlOf(ca),
     pin: DEMO_PIN,
     kind: "memory",
     caFile,
@@ -94,7 +113,7 @@ function banner(lines: string[]): string {
 }
 
 /** Initialises (once) the demo token and its keys and certificates, then opens it. */
-async function openSoftHsmDemo(dir: string, module: string, caFile: string): Promise<TokenProvider> {
+async function openSoftHsmDemo(dir: string, module: string, caFile: string, keyFile: string): Promise<TokenProvider> {
   const tokenDir = join(dir, "tokens");
   mkdirSync(tokenDir, { recursive: true });
   const conf = join(dir, "softhsm2.conf");
@@ -103,19 +122,22 @@ async function openSoftHsmDemo(dir: string, module: string, caFile: string): Pro
   process.env.SOFTHSM2_CONF = conf;
   const marker = join(dir, "provisioned.json");
   // Provision again when any part is missing (a deleted token folder must not leave a demo without keys).
-  if (!existsSync(marker) || !existsSync(caFile) || readdirSync(tokenDir).length === 0) {
+  // A demo made before the CA key was kept (no CRLs possible) is made again too.
+  if (!existsSync(marker) || !existsSync(caFile) || !existsSync(keyFile) || readdirSync(tokenDir).length === 0) {
+    for (const old of readdirSync(tokenDir)) rmSync(join(tokenDir, old), { recursive: true, force: true });
     await run("softhsm2-util", ["--init-token", "--free", "--label", DEMO_TOKEN_LABEL, "--pin", DEMO_PIN, "--so-pin", DEMO_SO_PIN], { env: { ...process.env, SOFTHSM2_CONF: conf } });
     const ca = await DemoCertificationAuthority.create({}, webcrypto as unknown as Crypto);
     const mod = acquireModule(module);
     try {
       const token = presentTokens(mod.pkcs11).filter((t) => t.label === DEMO_TOKEN_LABEL).at(-1);
       if (!token) throw new Error("demo token not found after initialisation");
-      await provisionOnToken(mod.pkcs11, token.slot, ca, "01", "Nguyễn Văn Thử", PERSON);
-      await provisionOnToken(mod.pkcs11, token.slot, ca, "02", "UBND xã Demo", ORGANISATION);
+      await provisionOnToken(mod.pkcs11, token.slot, ca, "01", "Nguyễn Văn Thử", { ...PERSON, crlUrl: demoCrlUrl() });
+      await provisionOnToken(mod.pkcs11, token.slot, ca, "02", "UBND xã Demo", { ...ORGANISATION, crlUrl: demoCrlUrl() });
     } finally {
       mod.release();
     }
     writeFileSync(caFile, ca.certificate.toString("pem"));
+    writeFileSync(keyFile, await ca.exportPrivateKey(), { mode: 0o600 });
     writeFileSync(marker, JSON.stringify({ token: DEMO_TOKEN_LABEL, at: new Date().toISOString() }));
   }
   return new Pkcs11TokenProvider(module, { demo: true, description: `SoftHSM2 — token thử "${DEMO_TOKEN_LABEL}" — ${DEMO_LABEL}` });
@@ -128,7 +150,7 @@ async function provisionOnToken(
   ca: DemoCertificationAuthority,
   idHex: string,
   label: string,
-  subject: { commonName: string; title?: string; organization: string; locality: string },
+  subject: { commonName: string; title?: string; organization: string; locality: string; crlUrl?: string },
 ): Promise<void> {
   const s = p.C_OpenSession(slot, pkcs11js.CKF_SERIAL_SESSION | pkcs11js.CKF_RW_SESSION);
   try {

@@ -1,4 +1,5 @@
 import { x509 } from "./x509.ts";
+import { exactBytes } from "../bytes.ts";
 
 /**
  * A certification authority that the project generates for demos and tests. Every name it
@@ -102,6 +103,20 @@ export class DemoCertificationAuthority {
       crypto,
     );
     return new DemoCertificationAuthority(certificate, keys, [new Uint8Array(certificate.rawData)], crypto);
+  }
+
+  /** The CA's private key as PKCS#8 DER, to keep a demo CA across restarts (it is a demo: never a real CA). */
+  async exportPrivateKey(): Promise<Uint8Array> {
+    return new Uint8Array(await this.crypto.subtle.exportKey("pkcs8", this.keys.privateKey));
+  }
+
+  /** A CA saved with `exportPrivateKey()` and its certificate. */
+  static async load(certificateDer: Uint8Array, pkcs8: Uint8Array, crypto: Crypto = globalThis.crypto): Promise<DemoCertificationAuthority> {
+    x509.cryptoProvider.set(crypto);
+    const certificate = new x509.X509Certificate(exactBytes(certificateDer));
+    const privateKey = await crypto.subtle.importKey("pkcs8", exactBytes(pkcs8), RSA_SHA256, true, ["sign"]);
+    const publicKey = await certificate.publicKey.export(RSA_SHA256, ["verify"], crypto);
+    return new DemoCertificationAuthority(certificate, { privateKey, publicKey }, [new Uint8Array(certificate.rawData)], crypto);
   }
 
   /** Issues a certificate: an end entity by default (digitalSignature + nonRepudiation), or a sub-CA. */

@@ -28,3 +28,14 @@ describe("openPkcs12 (files written by OpenSSL 3)", () => {
     await expect(openPkcs12(new TextEncoder().encode("hello"), "x")).rejects.toMatchObject({ code: "P12_NOT_PKCS12" });
   });
 });
+
+describe("DemoCertificationAuthority.load", () => {
+  it("a saved demo CA issues CRLs that verify with its certificate", async () => {
+    const { DemoCertificationAuthority } = await import("./demo-ca.ts");
+    const ca = await DemoCertificationAuthority.create();
+    const again = await DemoCertificationAuthority.load(new Uint8Array(ca.certificate.rawData), await ca.exportPrivateKey());
+    const crl = await again.crl([]);
+    expect(await crl.verify({ publicKey: ca.certificate.publicKey })).toBe(true);
+    expect(again.certificate.subject).toBe(ca.certificate.subject);
+  });
+});

@@ -4,7 +4,8 @@
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { x509 } from "../../../shared/pki/x509.ts";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -56,6 +57,26 @@ describe("vanthu agent", () => {
       expect(c.usable).toBe(true);
       expect(c.subject).toContain("CHỈ DÙNG THỬ");
       expect(c.chain).toHaveLength(1);
+    }
+    expect(await agent.stop()).toBe(0);
+  });
+
+  it("serves the demo CA's CRL, and the demo certificates name it, so demo signatures can be fully verified", async () => {
+    const agent = await startAgent(["--port", "0", "--data-dir", dir]);
+    const res = await fetch(`${agent.url}/demo/ca.crl`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("application/pkix-crl");
+    const crl = new x509.X509Crl(new Uint8Array(await res.arrayBuffer()));
+    const ca = new x509.X509Certificate(readFileSync(join(dir, "demo-ca.pem"), "utf8"));
+    expect(await crl.verify({ publicKey: ca.publicKey })).toBe(true);
+    expect(crl.nextUpdate!.getTime()).toBeGreaterThan(Date.now());
+    const origin = "http://127.0.0.1:8080";
+    const token = await pair({ request: (url, init) => fetch(url, { ...init, redirect: "manual" }) }, origin, agent.url);
+    const { certificates } = await (await fetch(`${agent.url}/v1/certificates`, { headers: { Origin: origin, Authorization: `Bearer ${token}` } })).json();
+    for (const c of certificates as { certificate: string }[]) {
+      const cert = new x509.X509Certificate(c.certificate);
+      const dp = cert.getExtension(x509.CRLDistributionPointsExtension);
+      expect(JSON.stringify(dp?.distributionPoints)).toContain("127.0.0.1:47815/demo/ca.crl");
     }
     expect(await agent.stop()).toBe(0);
   });
