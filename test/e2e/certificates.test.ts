@@ -18,6 +18,7 @@ import { DemoCertificationAuthority } from "../../shared/pki/demo-ca.ts";
 import { seedDemo, DEMO_PASSWORD } from "../../sync-server/seed.ts";
 import { startSyncServer, type RunningServer } from "../../sync-server/serve.ts";
 import { SoftHsm, softHsmInstalled } from "../support/softhsm.ts";
+import { pdfsig, tool } from "../support/tools.ts";
 import { RESULTS, buildWeb, documentPdf, openBrowser, startGatedProxy, userDataDir, type GatedProxy } from "./helpers.ts";
 
 const PIN = "246810";
@@ -241,6 +242,19 @@ describe.skipIf(!softHsmInstalled())("certificates, tokens and requests in Chrom
     await expect.poll(() => text(page, "audit-verify"), { timeout: 30_000 }).toMatch(/^Toàn vẹn: \d+ mục$/);
     await expect.poll(() => text(page, "audit-list")).toContain("Mất thiết bị lưu khóa bí mật");
     await expect.poll(() => text(page, "audit-list")).toContain("đã bị thu hồi");
+    // The audit report, signed by the office with the organisation's certificate by its keeper (R23).
+    await profile(page, "UBND phường Hồng Bàng", "clerk", "Trần Thị Bình", "Văn thư");
+    await page.goto(`${proxy.url}/#/chung-thu/nhat-ky`);
+    await expect.poll(() => text(page, "audit-verify"), { timeout: 30_000 }).toMatch(/^Toàn vẹn/);
+    const download = page.waitForEvent("download", { timeout: 90_000 });
+    await consentAndPin(page, () => page.getByTestId("audit-pdf-signed").click());
+    const reportFile = join(dir, "bao-cao-nhat-ky-da-ky.pdf");
+    await (await download).saveAs(reportFile);
+    expect((await pdfsig(reportFile)).map((x) => x.valid)).toEqual([true]);
+    const reportText = (await tool("pdftotext", ["-layout", reportFile, "-"])).stdout;
+    expect(reportText).toContain("BÁO CÁO NHẬT KÝ SỬ DỤNG CHỮ KÝ SỐ");
+    expect(reportText).toContain("Chuỗi nhật ký toàn vẹn");
+    expect(reportText).toContain("Mất thiết bị lưu khóa bí mật");
 
     // District IT: the offices it manages.
     const d = await open(district);
@@ -250,5 +264,12 @@ describe.skipIf(!softHsmInstalled())("certificates, tokens and requests in Chrom
     await expect.poll(() => d.getByTestId("district-row").count(), { timeout: 30_000 }).toBeGreaterThan(1);
     await expect.poll(() => text(d, "district-table")).toContain("Phạm Văn Nam: Đã thu hồi");
     await d.screenshot({ path: join(shots, "certificates-district.png"), fullPage: true });
+    // District IT enters the year's notice into the holiday calendar.
+    await d.getByText(/^Lịch ngày nghỉ lễ, tết/).click();
+    await d.getByTestId("cal-day").fill("2026-12-31");
+    await d.getByTestId("cal-name").fill("Nghỉ thêm theo thông báo");
+    await d.getByTestId("cal-basis").fill("Thông báo (thử nghiệm)");
+    await d.getByTestId("cal-add").click();
+    await expect.poll(() => text(d, "cal-list")).toContain("31/12/2026 — nghỉ: Nghỉ thêm theo thông báo");
   });
 });

@@ -554,14 +554,49 @@ function AuditTab() {
     a.click();
     setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
   }
+  async function reportPdf(): Promise<{ bytes: Uint8Array; font: Uint8Array }> {
+    const profile = await loadProfile();
+    const { loadFont } = await import("../sign/sign-draft.ts");
+    const font = await loadFont();
+    const report = buildAuditReport(entries() ?? [], check()!, { officeName: profile.name, generatedAt: new Date(), generatedBy: profile.userName || "—" });
+    return { bytes: await renderAuditReportPdf(report, { font }), font };
+  }
   async function pdf() {
     try {
-      const profile = await loadProfile();
-      const { loadFont } = await import("../sign/sign-draft.ts");
-      const report = buildAuditReport(entries() ?? [], check()!, { officeName: profile.name, generatedAt: new Date(), generatedBy: profile.userName || "—" });
-      download(await renderAuditReportPdf(report, { font: await loadFont() }), "bao-cao-nhat-ky.pdf", "application/pdf");
+      download((await reportPdf()).bytes, "bao-cao-nhat-ky.pdf", "application/pdf");
     } catch (err) {
       notify("error", messageOf(err));
+    }
+  }
+  /** R23: the report signed by the office (organisation's certificate, no image, text block at the top right). */
+  async function signedPdf() {
+    const win = window.open("about:blank", "vanthu-agent");
+    try {
+      const [{ agentClient }, { AgentBatchSigner }, { checkCertificateForRole }, { signPdf }, { sha256Hex }] = await Promise.all([
+        import("../agent/settings.ts"),
+        import("../agent/agent-signer.ts"),
+        import("../../../shared/domain/roles.ts"),
+        import("../../../shared/sign/index.ts"),
+        import("../db/documents.ts"),
+      ]);
+      const profile = await loadProfile();
+      const agent = await agentClient(db);
+      const cert = (await agent.certificates()).find((c) => c.usable && checkCertificateForRole(c, { kind: "attachment", role: "clerk", organisationName: profile.name }).length === 0);
+      if (!cert) throw new Error("Không có chứng thư số của cơ quan trên thiết bị ký để ký báo cáo.");
+      await flows.assertMaySign(db, cert.certificate, "organisation");
+      const { bytes, font } = await reportPdf();
+      const number = `Nhật ký ${formatDateVi(new Date())}`;
+      const batch = new AgentBatchSigner(agent, cert, [{ title: "Báo cáo nhật ký sử dụng chữ ký số", number, sha256: await sha256Hex(bytes), signatureType: "attachment" }], () => win);
+      const signed = await signPdf(bytes, { type: "attachment", signer: batch.signerFor(0), docNumber: number, font }).catch((e) => {
+        batch.fail(e);
+        throw e;
+      });
+      download(signed.bytes, "bao-cao-nhat-ky-da-ky.pdf", "application/pdf");
+      notify("ok", "Đã ký số và xuất báo cáo nhật ký.");
+    } catch (err) {
+      notify("error", err instanceof Error && !("messageVi" in err) ? err.message : messageOf(err));
+    } finally {
+      win?.close();
     }
   }
   const times = () => effectiveAuditTimes(entries() ?? []);
@@ -576,6 +611,9 @@ function AuditTab() {
         </button>
         <button class="secondary" data-testid="audit-pdf" onClick={pdf}>
           Xuất báo cáo PDF
+        </button>
+        <button data-testid="audit-pdf-signed" onClick={signedPdf}>
+          Ký số và xuất báo cáo PDF
         </button>
       </div>
       <table class="register" data-testid="audit-list">
@@ -665,7 +703,74 @@ function DistrictTab() {
           </For>
         </tbody>
       </table>
+      <CalendarEditor />
     </>
+  );
+}
+
+/** The holiday calendar is data district IT keeps: the year's notices as overrides of the days the law gives. */
+function CalendarEditor() {
+  type Data = { version: 1; overrides: Array<{ day: string; action: "off" | "work"; name: string; basis: string }> };
+  const [cal, { refetch }] = createResource(() => api<{ data: Data; updatedAt: string | null }>("/api/certificates/calendar").catch(() => undefined));
+  const [f, setF] = createStore({ day: "", action: "off" as "off" | "work", name: "", basis: "" });
+  async function save(next: Data) {
+    try {
+      await api("/api/certificates/calendar", { method: "PUT", body: JSON.stringify(next) });
+      await db.meta.put({ key: "holidayCalendar", value: next });
+      notify("ok", "Đã lưu lịch ngày nghỉ.");
+      void refetch();
+    } catch (err) {
+      notify("error", err instanceof Error ? err.message : messageOf(err));
+    }
+  }
+  function add(e: Event) {
+    e.preventDefault();
+    const data = cal()?.data ?? { version: 1 as const, overrides: [] };
+    void save({ version: 1, overrides: [...data.overrides.filter((o) => o.day !== f.day), { day: f.day, action: f.action, name: f.name.trim(), basis: f.basis.trim() }] });
+  }
+  return (
+    <details class="card">
+      <summary>Lịch ngày nghỉ lễ, tết (tính thời hạn ngày làm việc)</summary>
+      <p class="muted">Ngày nghỉ theo Bộ luật Lao động 2019 (Điều 111, 112) được tính sẵn, kể cả Tết Âm lịch và nghỉ bù. Ghi thêm theo thông báo hằng năm: ngày nghỉ thêm, ngày làm bù. {cal()?.updatedAt ? `Sửa lần cuối ${formatDateTimeVi(cal()!.updatedAt!)}.` : ""}</p>
+      <ul data-testid="cal-list">
+        <For each={cal()?.data.overrides ?? []}>
+          {(o) => (
+            <li>
+              {`${formatDateVi(`${o.day}T12:00:00+07:00`)} — ${o.action === "off" ? "nghỉ" : "làm việc"}: ${o.name} (${o.basis}) `}
+              <button class="secondary" onClick={() => void save({ version: 1, overrides: cal()!.data.overrides.filter((x) => x.day !== o.day) })}>
+                Bỏ
+              </button>
+            </li>
+          )}
+        </For>
+      </ul>
+      <form class="grid" onSubmit={add}>
+        <label>
+          Ngày
+          <input type="date" data-testid="cal-day" value={f.day} onInput={(e) => setF("day", e.currentTarget.value)} />
+        </label>
+        <label>
+          Loại
+          <select data-testid="cal-action" value={f.action} onChange={(e) => setF("action", e.currentTarget.value as "off" | "work")}>
+            <option value="off">Ngày nghỉ</option>
+            <option value="work">Ngày làm việc (làm bù)</option>
+          </select>
+        </label>
+        <label>
+          Tên
+          <input data-testid="cal-name" value={f.name} onInput={(e) => setF("name", e.currentTarget.value)} />
+        </label>
+        <label>
+          Căn cứ (văn bản)
+          <input data-testid="cal-basis" value={f.basis} onInput={(e) => setF("basis", e.currentTarget.value)} />
+        </label>
+        <div>
+          <button type="submit" data-testid="cal-add">
+            Ghi
+          </button>
+        </div>
+      </form>
+    </details>
   );
 }
 
@@ -747,5 +852,24 @@ function ScienceDepartmentTab() {
         </tbody>
       </table>
     </>
+  );
+}
+
+/** On every screen: certificates expiring within the thresholds (30 / 7 days) or blocked (R19, R21). */
+export function CertificateWarnings() {
+  const data = useLive(
+    () => undefined,
+    async () => ({ inventory: await db.certInventory.toArray(), incidents: await db.certIncidents.toArray() }),
+  );
+  const rows = () => (data() ? inventoryRows(data()!.inventory, { now: new Date(), incidents: data()!.incidents }) : []);
+  const expiring = () => rows().filter((r) => r.status.status === "expiring");
+  const urgent = () => expiring().some((r) => r.status.level === "urgent");
+  return (
+    <Show when={expiring().length > 0}>
+      <div class={`alert ${urgent() ? "bad" : "warn"}`} role="status" data-testid="cert-warning-banner">
+        {expiring().length === 1 ? `Chứng thư số của ${expiring()[0]!.holder} hết hạn sau ${expiring()[0]!.status.daysLeft} ngày.` : `${expiring().length} chứng thư số sắp hết hạn.`} Hãy lập đề nghị gia hạn.{" "}
+        <a href={href("chung-thu")}>Xem danh mục</a>
+      </div>
+    </Show>
   );
 }
