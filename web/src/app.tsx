@@ -6,7 +6,7 @@ import { online, toast, loadProfile } from "./state.ts";
 import { DraftsView } from "./views/drafts.tsx";
 import { SyncBadge, startAutoSync } from "./views/sync-badge.tsx";
 import { StorageWarning } from "./views/storage.tsx";
-const CertificateWarnings = lazy(() => import("./views/certificates.tsx").then((m) => ({ default: m.CertificateWarnings })));
+const CertificateWarnings = lazy(() => import("./views/certificate-warnings.tsx").then((m) => ({ default: m.CertificateWarnings })));
 
 // The first screen (drafts) is in the main bundle; every other view loads when opened
 // (and is precached by the service worker, so offline too).

@@ -856,20 +856,3 @@ function ScienceDepartmentTab() {
 }
 
 /** On every screen: certificates expiring within the thresholds (30 / 7 days) or blocked (R19, R21). */
-export function CertificateWarnings() {
-  const data = useLive(
-    () => undefined,
-    async () => ({ inventory: await db.certInventory.toArray(), incidents: await db.certIncidents.toArray() }),
-  );
-  const rows = () => (data() ? inventoryRows(data()!.inventory, { now: new Date(), incidents: data()!.incidents }) : []);
-  const expiring = () => rows().filter((r) => r.status.status === "expiring");
-  const urgent = () => expiring().some((r) => r.status.level === "urgent");
-  return (
-    <Show when={expiring().length > 0}>
-      <div class={`alert ${urgent() ? "bad" : "warn"}`} role="status" data-testid="cert-warning-banner">
-        {expiring().length === 1 ? `Chứng thư số của ${expiring()[0]!.holder} hết hạn sau ${expiring()[0]!.status.daysLeft} ngày.` : `${expiring().length} chứng thư số sắp hết hạn.`} Hãy lập đề nghị gia hạn.{" "}
-        <a href={href("chung-thu")}>Xem danh mục</a>
-      </div>
-    </Show>
-  );
-}
