@@ -272,4 +272,15 @@ describe.skipIf(!softHsmInstalled())("certificates, tokens and requests in Chrom
     await d.getByTestId("cal-add").click();
     await expect.poll(() => text(d, "cal-list")).toContain("31/12/2026 — nghỉ: Nghỉ thêm theo thông báo");
   });
+
+  it("a certificate that expires within 7 days is announced on every screen (R19)", { timeout: 300_000 }, async () => {
+    const page = await open(userDataDir());
+    await page.goto(`${proxy.url}/#/chung-thu`);
+    const soon = await ca.issue({ commonName: "Nguyễn Văn Sắp Hết Hạn", title: "Phó Chủ tịch", organization: "UBND phường Hồng Bàng", notBefore: new Date(Date.now() - 86400e3), notAfter: new Date(Date.now() + 5 * 86400e3 + 3600e3) });
+    await page.getByTestId("add-cert-file").setInputFiles({ name: "sap-het-han.pem", mimeType: "application/x-pem-file", buffer: Buffer.from(soon.certificate.toString("pem")) });
+    // The banner sits above every screen, not only the certificates view.
+    await page.goto(`${proxy.url}/#/so-dang-ky`);
+    await expect.poll(() => page.getByTestId("cert-warning-banner").innerText(), { timeout: 30_000 }).toMatch(/Nguyễn Văn Sắp Hết Hạn hết hạn sau [56] ngày/);
+    await expect.poll(() => page.getByTestId("cert-warning-banner").getAttribute("class")).toContain("bad");
+  });
 });
