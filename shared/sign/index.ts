@@ -9,7 +9,7 @@ import { assembleSignedData, digest, prepareSignerInfo } from "../pki/cms-build.
 import { requestTimestampToken, type FetchLike } from "../pki/timestamp-client.ts";
 import { checkSigningCertificate } from "./certificate-check.ts";
 import { AppearanceBuilder, textWidth } from "./appearance.ts";
-import { findSignatureBlock, POINTS_PER_MM, sealBox, signatureImageBox, topRightTextBox, type Box, type TextSegment } from "./layout.ts";
+import { findIssueBlanks, findSignatureBlock, formatIssueNumber, issueDateParts, POINTS_PER_MM, sealBox, signatureImageBox, topRightTextBox, type Box, type PageChar, type TextAnchor, type TextSegment } from "./layout.ts";
 import { formatIsoVietnam, formatPdfDate } from "./time.ts";
 import type { Signer } from "./signer.ts";
 import { pngSize } from "./png.ts";
@@ -43,6 +43,15 @@ export interface SignPdfOptions {
   org?: string;
   /** Số và ký hiệu of the main document (attachment, appendix). */
   docNumber?: string;
+  /**
+   * Signer only: the number the outgoing register gives the document (e.g. "125") and its date
+   * (default: the signing time), written into the draft's blanks on page 1 — "Số:    /UBND-VP"
+   * and "ngày … tháng … năm …" — in the revision the official signs. Written any later (at the
+   * organisation's signature) they would be a change after the official's signature that strict
+   * verifiers refuse, so the number is taken when the draft goes for signing. Needs `font`.
+   */
+  issueNumber?: string;
+  issueDate?: Date;
   /** A TrueType font with full Vietnamese coverage, Times-metric (Tinos). Needed for text blocks. */
   font?: Uint8Array;
   location?: string;
@@ -93,6 +102,13 @@ function requireOptions(o: SignPdfOptions): void {
   }
   if ((o.type === "attachment" || o.type === "appendix") && !o.docNumber?.trim()) throw missing("--doc-number", "số và ký hiệu của văn bản chính");
   if (o.type !== "signer" && o.type !== "issuer" && !o.font) throw missing("font", "phông chữ để viết khối chữ");
+  if (o.issueNumber !== undefined || o.issueDate !== undefined) {
+    if (o.type !== "signer") throw new VanthuError("ISSUE_NUMBER_TYPE", "Số và ngày ban hành chỉ được ghi khi người có thẩm quyền ký (--type signer)", "issue number and date go with --type signer");
+    if (!o.font) throw missing("font", "phông chữ để ghi số và ngày ban hành");
+    if (o.issueNumber !== undefined && !/^\d{1,6}$/.test(o.issueNumber.trim())) {
+      throw new VanthuError("BAD_ISSUE_NUMBER", `Số văn bản không hợp lệ: "${o.issueNumber}" (chỉ gồm chữ số)`, "issue number must be digits");
+    }
+  }
   if (o.sealMm !== undefined && !(o.sealMm >= 10 && o.sealMm <= 80)) throw new VanthuError("BAD_SEAL_SIZE", "Kích thước con dấu phải từ 10 đến 80 mm", "--seal-mm must be between 10 and 80");
 }
 
@@ -118,6 +134,41 @@ function pageSegments(pdf: PDF, pageIndex: number): TextSegment[] {
     }
   }
   return out.map((s) => ({ ...s, text: s.text.trim() }));
+}
+
+function pageChars(pdf: PDF, pageIndex: number): PageChar[] {
+  const page = pdf.getPage(pageIndex);
+  if (!page) return [];
+  return quietly(() => page.extractText()).lines.flatMap((l) =>
+    l.spans.flatMap((sp) => sp.chars.map((c) => ({ char: c.char, box: { x: c.bbox.x, y: c.bbox.y, width: c.bbox.width, height: c.bbox.height }, fontSize: c.fontSize, baseline: c.baseline }))),
+  );
+}
+
+/** Writes the number and date of issue into the draft's blanks on page 1 (page content). */
+function writeIssueNumberAndDate(pdf: PDF, o: SignPdfOptions, signingTime: Date): void {
+  if (hasSignatures(pdf)) {
+    throw new VanthuError("ISSUE_AFTER_SIGNATURE", "Văn bản đã có chữ ký số: số và ngày ban hành phải được ghi trước chữ ký đầu tiên", "the document is already signed: the issue number and date must be written before the first signature");
+  }
+  const page = pdf.getPage(0)!;
+  const blanks = findIssueBlanks(pageChars(pdf, 0));
+  const font = pdf.embedFont(o.font!);
+  const write = (text: string, a: TextAnchor) => {
+    const w = textWidth(font, text, a.fontSize);
+    const x = a.x ?? (a.xRight !== undefined ? a.xRight - w : (a.xCentre ?? 0) - w / 2);
+    page.drawText(text, { x, y: a.baseline, font, size: a.fontSize, color: rgb(0, 0, 0) });
+  };
+  if (o.issueNumber !== undefined) {
+    if (!blanks.number) throw new VanthuError("NO_NUMBER_BLANK", 'Không tìm thấy chỗ trống để ghi số văn bản ("Số:      /…") ở trang 1', 'no "Số: /…" blank on page 1');
+    write(formatIssueNumber(o.issueNumber), blanks.number);
+  }
+  if (blanks.day && blanks.month) {
+    const d = issueDateParts(o.issueDate ?? signingTime);
+    write(d.day, blanks.day);
+    write(d.month, blanks.month);
+    if (blanks.year) write(d.year, blanks.year);
+  } else if (o.issueDate !== undefined) {
+    throw new VanthuError("NO_DATE_BLANK", 'Không tìm thấy chỗ trống để ghi ngày ban hành ("ngày … tháng … năm …") ở trang 1', "no date blank on page 1");
+  }
 }
 
 interface ExistingSignatureWidget {
@@ -284,6 +335,8 @@ export async function signPdf(input: Uint8Array, options: SignPdfOptions): Promi
   const pageIndex = pageNo - 1;
   const page = pdf.getPage(pageIndex)!;
   const pageBox = { width: page.width, height: page.height };
+
+  if (options.issueNumber !== undefined || options.issueDate !== undefined) writeIssueNumberAndDate(pdf, options, signingTime);
 
   let rect: Box;
   let appearance: PdfRef | undefined;

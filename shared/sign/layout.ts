@@ -125,3 +125,95 @@ export function topRightTextBox(page: { width: number; height: number }, textWid
   const height = lineCount * lineHeight + 4;
   return { x: page.width - margin - width, y: page.height - top - height, width, height };
 }
+
+/** One character on a page, as text extraction gives it. */
+export interface PageChar {
+  char: string;
+  box: Box;
+  fontSize: number;
+  baseline: number;
+}
+
+/** Where a short text goes on a baseline: from x, ending at xRight, or centred on xCentre. */
+export interface TextAnchor {
+  x?: number;
+  xRight?: number;
+  xCentre?: number;
+  baseline: number;
+  fontSize: number;
+}
+
+/** The blanks a draft leaves for the number and the date of issue. */
+export interface IssueBlanks {
+  number?: TextAnchor;
+  day?: TextAnchor;
+  month?: TextAnchor;
+  year?: TextAnchor;
+}
+
+function charLines(chars: PageChar[]): PageChar[][] {
+  const sorted = [...chars].sort((a, b) => b.baseline - a.baseline || a.box.x - b.box.x);
+  const out: PageChar[][] = [];
+  for (const c of sorted) {
+    const line = out.at(-1);
+    if (line && Math.abs(line[0]!.baseline - c.baseline) < Math.max(2, c.fontSize * 0.3)) line.push(c);
+    else out.push([c]);
+  }
+  return out.map((l) => l.sort((a, b) => a.box.x - b.box.x));
+}
+
+/**
+ * The blanks of a draft (Nghị định 30/2020 Phụ lục I): the number in "Số:    /UBND-VP", and
+ * the day, month (and the year when blank) in "…, ngày    tháng    năm 2026". Found from the
+ * characters' positions, top of the page first.
+ */
+export function findIssueBlanks(chars: PageChar[]): IssueBlanks {
+  const out: IssueBlanks = {};
+  for (const line of charLines(chars)) {
+    const text = line.map((c) => c.char).join("");
+    // Extraction gives one character per glyph; a line whose text does not map one to one is skipped.
+    if ([...text].length !== line.length) continue;
+    const at = (i: number) => line[i]!;
+    if (!out.number) {
+      const m = /Số\s*:/u.exec(text);
+      if (m) {
+        const colon = m.index + m[0].length - 1;
+        let j = colon + 1;
+        while (j < line.length && /\s/.test(at(j).char)) j++;
+        const { fontSize, baseline } = at(colon);
+        const blankStart = at(colon).box.x + at(colon).box.width;
+        if (j < line.length && at(j).char === "/" && at(j).box.x - blankStart > fontSize) out.number = { xRight: at(j).box.x - fontSize * 0.15, baseline, fontSize };
+        else if (j >= line.length) out.number = { x: blankStart + fontSize * 0.3, baseline, fontSize };
+      }
+    }
+    if (!out.day) {
+      const m = /ngày(\s+)tháng(\s+)năm(\s*)(\d{4})?/u.exec(text);
+      if (m) {
+        const dayEnd = m.index + 4;
+        const monthStart = dayEnd + m[1]!.length;
+        const yearWordStart = monthStart + 5 + m[2]!.length;
+        const { fontSize, baseline } = at(m.index);
+        const gapCentre = (endExclusive: number, next: number) => (at(endExclusive - 1).box.x + at(endExclusive - 1).box.width + at(next).box.x) / 2;
+        out.day = { xCentre: gapCentre(dayEnd, monthStart), baseline, fontSize };
+        out.month = { xCentre: gapCentre(monthStart + 5, yearWordStart), baseline, fontSize };
+        if (!m[4]) out.year = { x: at(yearWordStart + 2).box.x + at(yearWordStart + 2).box.width + fontSize * 0.3, baseline, fontSize };
+      }
+    }
+    if (out.number && out.day) break;
+  }
+  return out;
+}
+
+/** Day and month as Nghị định 30/2020 writes them: a leading 0 for days below 10 and for months 1 and 2. */
+export function issueDateParts(d: Date): { day: string; month: string; year: string } {
+  const v = new Date(d.getTime() + 7 * 3600_000);
+  const day = v.getUTCDate();
+  const month = v.getUTCMonth() + 1;
+  return { day: day < 10 ? `0${day}` : String(day), month: month <= 2 ? `0${month}` : String(month), year: String(v.getUTCFullYear()) };
+}
+
+/** Numbers below 10 take a leading 0 (Nghị định 30/2020 Phụ lục I). */
+export function formatIssueNumber(n: string): string {
+  const t = n.trim();
+  return /^\d$/.test(t) ? `0${t}` : t;
+}

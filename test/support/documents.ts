@@ -10,7 +10,7 @@ const TINOS_BOLD_PATH = "/usr/share/fonts/truetype/croscore/Tinos-Bold.ttf";
  * An administrative document laid out as Nghị định 30/2020 Phụ lục I shows: header, body,
  * and at the bottom "Nơi nhận:" on the left and the signature block on the right.
  */
-export async function officialDocumentPdf(options: { pages?: number; title?: string[]; name?: string } = {}): Promise<Uint8Array> {
+export async function officialDocumentPdf(options: { pages?: number; title?: string[]; name?: string; draft?: boolean } = {}): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
   doc.registerFontkit(fontkit);
   const regular = await doc.embedFont(TINOS, { subset: true });
@@ -27,7 +27,9 @@ export async function officialDocumentPdf(options: { pages?: number; title?: str
     page.drawText("PHƯỜNG HỒNG BÀNG", { x: 62, y: 754, size: 13, font: bold });
     page.drawText("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", { x: 300, y: 770, size: 12, font: bold });
     page.drawText("Độc lập - Tự do - Hạnh phúc", { x: 345, y: 754, size: 13, font: bold });
-    page.drawText("Số: 125/UBND-VP", { x: 75, y: 735, size: 13, font: regular });
+    // A draft leaves the number, the day and the month blank (filled when the number is taken).
+    page.drawText(options.draft ? "Số:          /UBND-VP" : "Số: 125/UBND-VP", { x: 75, y: 735, size: 13, font: regular });
+    if (options.draft) page.drawText("Hồng Bàng, ngày        tháng        năm 2026", { x: 320, y: 735, size: 13, font: regular });
     page.drawText(`Về việc triển khai chữ ký số chuyên dùng công vụ (trang ${p + 1})`, { x: 70, y: 700, size: 13, font: regular });
     for (let i = 0; i < 12; i++) page.drawText(`Nội dung văn bản dòng ${i + 1}: Ủy ban nhân dân phường đề nghị các đơn vị thực hiện.`, { x: 70, y: 660 - i * 20, size: 13, font: regular, color: rgb(0, 0, 0) });
     if (p === pages - 1) {

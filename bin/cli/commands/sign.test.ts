@@ -54,6 +54,19 @@ describe("vanthu sign with a PKCS#12 file", () => {
     expect(sigs[1]!.totalDocumentSigned).toBe(true);
   });
 
+  it("writes the number and date of issue into a draft's blanks as the official signs", async () => {
+    writeFileSync(join(dir, "draft.pdf"), await officialDocumentPdf({ draft: true }));
+    const r = await vanthu(["sign", join(dir, "draft.pdf"), "-o", join(dir, "numbered.pdf"), "--type", "signer", "--p12", join(dir, "official.p12"), "--pass", "mật khẩu 1", "--image", join(dir, "sig.png"), "--issue-number", "125", "--issue-date", "2026-11-24"]);
+    expect(r.code, r.stderr).toBe(0);
+    const text = (await tool("pdftotext", ["-layout", "-f", "1", "-l", "1", join(dir, "numbered.pdf"), "-"])).stdout.normalize("NFC");
+    expect(text).toMatch(/Số:\s*125\s*\/UBND-VP/);
+    expect(text).toMatch(/ngày\s+24\s+tháng\s+11\s+năm 2026/);
+    expect((await pdfsig(join(dir, "numbered.pdf")))[0]!.valid).toBe(true);
+    const bad = await vanthu(["sign", join(dir, "draft.pdf"), "-o", join(dir, "x.pdf"), "--type", "signer", "--p12", join(dir, "official.p12"), "--pass", "mật khẩu 1", "--image", join(dir, "sig.png"), "--issue-number", "1", "--issue-date", "2026-02-30"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--issue-date không hợp lệ/);
+  });
+
   it("prints usage with --help and exits 0", async () => {
     const r = await vanthu(["sign", "--help"]);
     expect(r.code).toBe(0);

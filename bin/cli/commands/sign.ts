@@ -13,7 +13,7 @@ import { SHIPPED_FONT_PATH } from "../paths.ts";
 const usage = `Usage: vanthu sign IN.pdf -o OUT.pdf --type signer|issuer|copy|attachment|appendix
          (--p12 FILE --pass PASSWORD | --pkcs11 MODULE --pin-env VAR [--token LABEL] [--key-label LABEL])
          [--image PNG] [--page N] [--rect x,y,w,h] [--seal-mm MM] [--copy-form TEXT] [--org TEXT]
-         [--doc-number TEXT] [--tsa URL] [--location TEXT]
+         [--doc-number TEXT] [--issue-number N] [--issue-date YYYY-MM-DD] [--tsa URL] [--location TEXT]
 
 Ký một tệp PDF bằng một trong năm loại chữ ký của Điều 13 (ghi thêm một phiên bản, không sửa byte nào của tệp gốc).
   --type signer       chữ ký của người có thẩm quyền: ảnh chữ ký (--image, PNG màu xanh) giữa chức vụ và họ tên
@@ -22,6 +22,8 @@ Ký một tệp PDF bằng một trong năm loại chữ ký của Điều 13 (g
   --type copy         bản sao điện tử: --copy-form "sao y"|"sao lục"|"trích sao", --org "tên cơ quan sao"
   --type attachment   văn bản kèm theo không cùng tệp: --doc-number "125/UBND-VP"
   --type appendix     phụ lục không cùng tệp: --doc-number "125/UBND-VP"
+  --issue-number N    (signer) số văn bản lấy từ sổ văn bản đi, ghi vào chỗ trống "Số:    /…" ở trang 1
+  --issue-date D      (signer) ngày ban hành YYYY-MM-DD ghi vào "ngày … tháng … năm …" (mặc định: hôm nay)
   --page N            trang (mặc định: trang cuối cho signer/issuer, trang 1 cho các loại khác)
   --rect x,y,w,h      vị trí và kích thước (điểm, gốc ở góc dưới trái) thay cho vị trí tự tìm
   --tsa URL           lấy dấu thời gian RFC 3161 (PAdES B-T)
@@ -83,6 +85,8 @@ export const command: CliCommand = {
           "copy-form": { type: "string" },
           org: { type: "string" },
           "doc-number": { type: "string" },
+          "issue-number": { type: "string" },
+          "issue-date": { type: "string" },
           tsa: { type: "string" },
           location: { type: "string" },
         },
@@ -109,6 +113,14 @@ export const command: CliCommand = {
     const sealMm = v["seal-mm"] !== undefined ? Number(v["seal-mm"]) : undefined;
     if (sealMm !== undefined && !Number.isFinite(sealMm)) throw usageError(`--seal-mm không hợp lệ: ${v["seal-mm"]}`, "--seal-mm must be a number");
 
+    let issueDate: Date | undefined;
+    if (v["issue-date"] !== undefined) {
+      // A calendar day in Vietnam: noon +07:00 keeps it the same day whatever the machine's zone.
+      issueDate = /^\d{4}-\d{2}-\d{2}$/.test(v["issue-date"]) ? new Date(`${v["issue-date"]}T12:00:00+07:00`) : new Date(NaN);
+      // Date rolls 30 February over to March: a day that does not exist must not become another.
+      const rolled = Number.isNaN(issueDate.getTime()) || new Date(issueDate.getTime() + 7 * 3600e3).toISOString().slice(0, 10) !== v["issue-date"];
+      if (rolled) throw usageError(`--issue-date không hợp lệ: ${v["issue-date"]} (cần YYYY-MM-DD)`, "--issue-date must be YYYY-MM-DD");
+    }
     const pdf = readInput(inPath, "tệp PDF", "input PDF");
     const image = v.image ? readInput(v.image, "tệp ảnh", "image") : undefined;
 
@@ -141,6 +153,8 @@ export const command: CliCommand = {
         copyForm: v["copy-form"],
         org: v.org,
         docNumber: v["doc-number"],
+        issueNumber: v["issue-number"],
+        issueDate,
         tsaUrl: v.tsa,
         location: v.location,
         font: new Uint8Array(readFileSync(SHIPPED_FONT_PATH)),
