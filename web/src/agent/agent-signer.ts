@@ -80,7 +80,7 @@ export class AgentBatchSigner {
       const win = this.consentWindow();
       if (win) win.location.href = created.consentUrl;
       else window.open(created.consentUrl, "vanthu-agent");
-      const view = await this.agent.waitForRequest(created.id);
+      const view = await this.agent.waitForSignRequest(created.id);
       if (view.state !== "completed") {
         const e = view.error;
         throw e

@@ -1,5 +1,5 @@
 import type { VanthuDb } from "../db/schema.ts";
-import { AgentClient, DEFAULT_AGENT_URL, type AgentSettings } from "./client.ts";
+import { agentClientFor, DEFAULT_AGENT_URL, type AgentClient, type AgentSettings } from "./client.ts";
 
 export async function loadAgentSettings(db: VanthuDb): Promise<AgentSettings> {
   const row = await db.meta.get("agent");
@@ -11,7 +11,7 @@ export async function saveAgentSettings(db: VanthuDb, s: AgentSettings): Promise
 }
 
 export async function agentClient(db: VanthuDb): Promise<AgentClient> {
-  return new AgentClient(await loadAgentSettings(db));
+  return agentClientFor(await loadAgentSettings(db));
 }
 
 export async function loadImage(db: VanthuDb, key: "signatureImage" | "sealImage"): Promise<Uint8Array | undefined> {
