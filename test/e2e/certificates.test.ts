@@ -19,7 +19,7 @@ import { seedDemo, DEMO_PASSWORD } from "../../sync-server/seed.ts";
 import { startSyncServer, type RunningServer } from "../../sync-server/serve.ts";
 import { SoftHsm, softHsmInstalled } from "../support/softhsm.ts";
 import { pdfsig, tool } from "../support/tools.ts";
-import { RESULTS, buildWeb, documentPdf, openBrowser, startGatedProxy, userDataDir, type GatedProxy } from "./helpers.ts";
+import { RESULTS, buildWeb, documentPdf, openBrowser, startGatedProxy, userDataDir, type GatedProxy, installPwa, signInWithTrust } from "./helpers.ts";
 
 const PIN = "246810";
 const shots = join(RESULTS, "screenshots");
@@ -71,23 +71,9 @@ async function open(profile: string): Promise<Page> {
 }
 const text = (page: Page, testId: string) => page.getByTestId(testId).innerText();
 
-async function install(page: Page) {
-  await page.goto(proxy.url);
-  await expect.poll(() => page.evaluate(async () => Boolean(await navigator.serviceWorker.ready)), { timeout: 30_000 }).toBe(true);
-  await page.reload();
-  await expect.poll(() => page.evaluate(() => Boolean(navigator.serviceWorker.controller)), { timeout: 30_000 }).toBe(true);
-}
+const install = (page: Page) => installPwa(page, proxy.url);
 
-async function signIn(page: Page, username: string) {
-  await page.goto(`${proxy.url}/#/cai-dat`);
-  await page.getByTestId("trust-anchor").setInputFiles({ name: "demo-root.pem", mimeType: "application/x-pem-file", buffer: Buffer.from(ca.certificate.toString("pem")) });
-  await page.getByText(/Đã thêm 1 chứng thư gốc tin cậy/).waitFor();
-  await page.goto(`${proxy.url}/#/dong-bo`);
-  await page.locator("#login-user").fill(username);
-  await page.locator("#login-pass").fill(DEMO_PASSWORD);
-  await page.getByRole("button", { name: "Đăng nhập" }).click();
-  await page.getByText("Đã đăng nhập:").waitFor();
-}
+const signIn = (page: Page, username: string) => signInWithTrust(page, proxy.url, username, DEMO_PASSWORD, ca.certificate.toString("pem"));
 
 async function profile(page: Page, office: string, role: "official" | "clerk", name: string, title: string) {
   await page.goto(`${proxy.url}/#/cai-dat`);

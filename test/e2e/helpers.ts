@@ -9,7 +9,8 @@ import { existsSync, mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { extname, join, normalize } from "node:path";
 import { deflateSync } from "node:zlib";
-import { chromium, type BrowserContext } from "playwright-core";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { expect } from "vitest";
 import { PDFDocument } from "pdf-lib";
 import fontkit from "@pdf-lib/fontkit";
 import { DemoCertificationAuthority } from "../../shared/pki/demo-ca.ts";
@@ -262,4 +263,24 @@ export async function startGatedProxy(target: string): Promise<GatedProxy> {
         server.close(() => ok());
       }),
   };
+}
+
+/** Opens the app, waits for its service worker to install and control the page (offline-ready). */
+export async function installPwa(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await expect.poll(() => page.evaluate(async () => Boolean(await navigator.serviceWorker.ready)), { timeout: 30_000 }).toBe(true);
+  await page.reload();
+  await expect.poll(() => page.evaluate(() => Boolean(navigator.serviceWorker.controller)), { timeout: 30_000 }).toBe(true);
+}
+
+/** As the office's IT would: the trust anchor first, then the account's sign-in on the sync screen. */
+export async function signInWithTrust(page: Page, url: string, username: string, password: string, trustAnchorPem: string): Promise<void> {
+  await page.goto(`${url}/#/cai-dat`);
+  await page.getByTestId("trust-anchor").setInputFiles({ name: "demo-root.pem", mimeType: "application/x-pem-file", buffer: Buffer.from(trustAnchorPem) });
+  await page.getByText(/Đã thêm 1 chứng thư gốc tin cậy/).waitFor();
+  await page.goto(`${url}/#/dong-bo`);
+  await page.locator("#login-user").fill(username);
+  await page.locator("#login-pass").fill(password);
+  await page.getByRole("button", { name: "Đăng nhập" }).click();
+  await page.getByText("Đã đăng nhập:").waitFor();
 }

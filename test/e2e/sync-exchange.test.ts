@@ -18,7 +18,7 @@ import { DemoCertificationAuthority } from "../../shared/pki/demo-ca.ts";
 import { seedDemo, DEMO_PASSWORD } from "../../sync-server/seed.ts";
 import { startSyncServer, type RunningServer } from "../../sync-server/serve.ts";
 import { SoftHsm, softHsmInstalled } from "../support/softhsm.ts";
-import { RESULTS, buildWeb, demoPki, documentPdf, openBrowser, signedDocument, startGatedProxy, tampered, userDataDir, type DemoPki, type GatedProxy } from "./helpers.ts";
+import { RESULTS, buildWeb, demoPki, documentPdf, openBrowser, signedDocument, startGatedProxy, tampered, userDataDir, type DemoPki, type GatedProxy, installPwa, signInWithTrust } from "./helpers.ts";
 
 const PIN = "246810";
 const TOKEN = "HONG BANG";
@@ -85,24 +85,9 @@ async function close(page: Page) {
 
 const text = (page: Page, testId: string) => page.getByTestId(testId).innerText();
 
-async function install(page: Page) {
-  await page.goto(proxy.url);
-  await expect.poll(() => page.evaluate(async () => Boolean(await navigator.serviceWorker.ready)), { timeout: 30_000 }).toBe(true);
-  await page.reload();
-  await expect.poll(() => page.evaluate(() => Boolean(navigator.serviceWorker.controller)), { timeout: 30_000 }).toBe(true);
-}
+const install = (page: Page) => installPwa(page, proxy.url);
 
-async function signIn(page: Page, username: string) {
-  // The office's trust store first (as its IT sets it up), then the account.
-  await page.goto(`${proxy.url}/#/cai-dat`);
-  await page.getByTestId("trust-anchor").setInputFiles({ name: "demo-root.pem", mimeType: "application/x-pem-file", buffer: Buffer.from(ca.certificate.toString("pem")) });
-  await page.getByText(/Đã thêm 1 chứng thư gốc tin cậy/).waitFor();
-  await page.goto(`${proxy.url}/#/dong-bo`);
-  await page.locator("#login-user").fill(username);
-  await page.locator("#login-pass").fill(DEMO_PASSWORD);
-  await page.getByRole("button", { name: "Đăng nhập" }).click();
-  await page.getByText("Đã đăng nhập:").waitFor();
-}
+const signIn = (page: Page, username: string) => signInWithTrust(page, proxy.url, username, DEMO_PASSWORD, ca.certificate.toString("pem"));
 
 async function setRole(page: Page, role: "official" | "clerk", name: string) {
   await page.goto(`${proxy.url}/#/cai-dat`);
