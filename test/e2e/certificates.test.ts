@@ -19,7 +19,7 @@ import { seedDemo, DEMO_PASSWORD } from "../../sync-server/seed.ts";
 import { startSyncServer, type RunningServer } from "../../sync-server/serve.ts";
 import { SoftHsm, softHsmInstalled } from "../support/softhsm.ts";
 import { pdfsig, tool } from "../support/tools.ts";
-import { RESULTS, buildWeb, documentPdf, openBrowser, startGatedProxy, userDataDir, type GatedProxy, installPwa, signInWithTrust } from "./helpers.ts";
+import { RESULTS, buildWeb, documentPdf, openBrowser, startGatedProxy, userDataDir, type GatedProxy, installPwa, pairWithAgent, signInWithTrust } from "./helpers.ts";
 
 const PIN = "246810";
 const shots = join(RESULTS, "screenshots");
@@ -109,16 +109,7 @@ describe.skipIf(!softHsmInstalled())("certificates, tokens and requests in Chrom
     const page = await open(office);
     await install(page);
     await signIn(page, "vanthu.hongbang");
-    await page.goto(`${proxy.url}/#/cai-dat`);
-    await page.locator("#s-agent").fill(agent.url);
-    const pairing = page.context().waitForEvent("page");
-    await page.getByRole("button", { name: "Ghép nối" }).click();
-    const pairPage = await pairing;
-    await pairPage.waitForSelector("#code");
-    await pairPage.fill("#code", await text(page, "pair-code"));
-    await pairPage.click("#confirm");
-    await pairPage.waitForSelector("#paired");
-    await pairPage.close();
+    await pairWithAgent(page, proxy.url, agent.url);
     await profile(page, "UBND phường Hồng Bàng", "clerk", "Trần Thị Bình", "Văn thư");
 
     // The office's people, then its certificates read from the tokens through the agent.

@@ -284,3 +284,17 @@ export async function signInWithTrust(page: Page, url: string, username: string,
   await page.getByRole("button", { name: "Đăng nhập" }).click();
   await page.getByText("Đã đăng nhập:").waitFor();
 }
+
+/** Pairs the app with the agent as a person does: the code the app shows, typed on the agent's own page. */
+export async function pairWithAgent(page: Page, url: string, agentUrl: string): Promise<void> {
+  await page.goto(`${url}/#/cai-dat`);
+  await page.locator("#s-agent").fill(agentUrl);
+  const pairing = page.context().waitForEvent("page");
+  await page.getByRole("button", { name: "Ghép nối" }).click();
+  const pairPage = await pairing;
+  await pairPage.waitForSelector("#code");
+  await pairPage.fill("#code", await page.getByTestId("pair-code").innerText());
+  await pairPage.click("#confirm");
+  await pairPage.waitForSelector("#paired");
+  await pairPage.close();
+}

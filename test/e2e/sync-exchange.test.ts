@@ -18,7 +18,7 @@ import { DemoCertificationAuthority } from "../../shared/pki/demo-ca.ts";
 import { seedDemo, DEMO_PASSWORD } from "../../sync-server/seed.ts";
 import { startSyncServer, type RunningServer } from "../../sync-server/serve.ts";
 import { SoftHsm, softHsmInstalled } from "../support/softhsm.ts";
-import { RESULTS, buildWeb, demoPki, documentPdf, openBrowser, signedDocument, startGatedProxy, tampered, userDataDir, type DemoPki, type GatedProxy, installPwa, signInWithTrust } from "./helpers.ts";
+import { RESULTS, buildWeb, demoPki, documentPdf, openBrowser, signedDocument, startGatedProxy, tampered, userDataDir, type DemoPki, type GatedProxy, installPwa, pairWithAgent, signInWithTrust } from "./helpers.ts";
 
 const PIN = "246810";
 const TOKEN = "HONG BANG";
@@ -140,16 +140,7 @@ describe.skipIf(!softHsmInstalled())("two offices, the sync server and the token
     let page = await open(profileA);
     await install(page);
     await signIn(page, "vanthu.hongbang");
-    await page.goto(`${proxy.url}/#/cai-dat`);
-    await page.locator("#s-agent").fill(agent.url);
-    const pairing = page.context().waitForEvent("page");
-    await page.getByRole("button", { name: "Ghép nối" }).click();
-    const pairPage = await pairing;
-    await pairPage.waitForSelector("#code");
-    await pairPage.fill("#code", await text(page, "pair-code"));
-    await pairPage.click("#confirm");
-    await pairPage.waitForSelector("#paired");
-    await pairPage.close();
+    await pairWithAgent(page, proxy.url, agent.url);
 
     // Online once: a document received by file is verified (the CRL is fetched and cached) and registered.
     const r1 = await signedDocument(tienLang, await documentPdf({ issuer: "UBND xã Tiên Lãng", number: "07/TB-UBND", title: "Thông báo", summary: "Lịch tiếp công dân tháng 12", body: "Nội dung.", signerTitle: "Chủ tịch", signerName: "Phạm Văn Tâm" }));

@@ -1,17 +1,10 @@
 import { ulid } from "ulid";
-import { toVietnamIso, type AttachedFile, type Urgency } from "../../../shared/domain/index.ts";
+import { toVietnamIso, type AttachedFile } from "../../../shared/domain/index.ts";
 import { putDocument } from "./documents.ts";
 import type { ReceivedDocument, StoredReport, VanthuDb } from "./schema.ts";
 
-export interface Declared {
-  issuer: string;
-  numberAndSymbol: string;
-  documentDate: string;
-  typeCode: string;
-  summary: string;
-  documentId?: string;
-  urgency: Urgency;
-}
+/** What the sender declared: the schema's type, declared once there. */
+export type Declared = ReceivedDocument["declared"];
 
 /** A document arrives (file import or sync pull): kept byte for byte, waiting for verification. */
 export async function receiveDocument(
