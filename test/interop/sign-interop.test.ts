@@ -124,9 +124,14 @@ describe("what the signatures carry", () => {
     expect(tail).toMatch(/\/Reason/);
     expect(tail).toMatch(/\/Location/);
     // The CMS itself: signed attributes content-type, message-digest, signing-certificate-v2.
-    const hex = /\/Contents <([0-9A-F]+)>/.exec(tail)![1]!.replace(/(00)+$/, "");
+    // Cut the zero padding by the DER length in the header: stripping trailing zeros would also
+    // cut a signature that happens to end in a zero byte.
+    const padded = Buffer.from(/\/Contents <([0-9A-F]+)>/.exec(tail)![1]!, "hex");
+    expect(padded[0]).toBe(0x30);
+    const lenBytes = padded[1]! & 0x80 ? padded[1]! & 0x7f : 0;
+    const bodyLength = lenBytes ? padded.subarray(2, 2 + lenBytes).reduce((n, b) => n * 256 + b, 0) : padded[1]!;
     const cmsFile = join(dir, "cms.der");
-    writeFileSync(cmsFile, Buffer.from(hex.length % 2 ? hex + "0" : hex, "hex"));
+    writeFileSync(cmsFile, padded.subarray(0, 2 + lenBytes + bodyLength));
     const dump = await tool("openssl", ["cms", "-cmsout", "-print", "-inform", "DER", "-in", cmsFile]);
     expect(dump.stdout).toContain("contentType");
     expect(dump.stdout).toContain("messageDigest");
