@@ -1,5 +1,6 @@
 import * as asn1js from "asn1js";
 import * as pkijs from "pkijs";
+import { bytesKey } from "./x509.ts";
 
 /**
  * Checks one CMS SignedData signer (RFC 5652) the way a PAdES verifier must: message-digest
@@ -106,11 +107,29 @@ export function parseSignedData(der: Uint8Array): pkijs.SignedData {
     throw new CmsFormatError(`not a CMS ContentInfo: ${(e as Error).message}`);
   }
   if (ci.contentType !== CMS_OID.signedData) throw new CmsFormatError(`CMS content type ${ci.contentType} is not SignedData`);
+  let sd: pkijs.SignedData;
   try {
-    return new pkijs.SignedData({ schema: ci.content });
+    sd = new pkijs.SignedData({ schema: ci.content });
   } catch (e) {
     throw new CmsFormatError(`malformed SignedData: ${(e as Error).message}`);
   }
+  rememberCertificateBytes(ci.content as asn1js.Sequence, sd);
+  return sd;
+}
+
+// The bytes each certificate of a CMS was read from: derOf() returns them instead of
+// encoding the parsed certificate again (that re-encoding was a fifth of the verification).
+const rawDer = new WeakMap<object, Uint8Array<ArrayBuffer>>();
+
+function rememberCertificateBytes(signedData: asn1js.Sequence, sd: pkijs.SignedData): void {
+  const set = signedData.valueBlock?.value?.find((b) => b.idBlock.tagClass === 3 && b.idBlock.tagNumber === 0) as asn1js.Constructed | undefined;
+  const elements = set?.valueBlock?.value ?? [];
+  const certs = sd.certificates ?? [];
+  if (elements.length !== certs.length) return;
+  certs.forEach((c, i) => {
+    const raw = elements[i]!.valueBeforeDecodeView;
+    if (c instanceof pkijs.Certificate && raw && raw.length > 0 && raw[0] === 0x30) rawDer.set(c, new Uint8Array(raw));
+  });
 }
 
 export function certificatesOf(sd: pkijs.SignedData): pkijs.Certificate[] {
@@ -118,7 +137,7 @@ export function certificatesOf(sd: pkijs.SignedData): pkijs.Certificate[] {
 }
 
 export function derOf(o: { toSchema(): asn1js.AsnType }): Uint8Array<ArrayBuffer> {
-  return new Uint8Array(o.toSchema().toBER(false));
+  return rawDer.get(o) ?? new Uint8Array(o.toSchema().toBER(false));
 }
 
 /** The signer's certificate: by issuer and serial, or by subject key identifier. */
@@ -173,6 +192,22 @@ export function signatureAlgorithmOf(si: pkijs.SignerInfo, digest: DigestName): 
   return { name: base.name, hash: base.hash ?? digest, ...(base.plain ? { plain: true } : {}) };
 }
 
+// Public keys imported once per process and algorithm (the same signers and CAs recur).
+const importedKeys = new WeakMap<Crypto, Map<string, CryptoKey>>();
+
+async function importVerifyKey(crypto: Crypto, spki: Uint8Array, alg: RsaHashedImportParams | EcKeyImportParams): Promise<CryptoKey> {
+  let m = importedKeys.get(crypto);
+  if (!m) importedKeys.set(crypto, (m = new Map()));
+  const key = `${JSON.stringify(alg)}|${bytesKey(spki)}`;
+  let k = m.get(key);
+  if (!k) {
+    k = await crypto.subtle.importKey("spki", toArrayBuffer(spki), alg, false, ["verify"]);
+    if (m.size >= 1024) m.clear();
+    m.set(key, k);
+  }
+  return k;
+}
+
 /** Verifies a raw signature with a certificate's public key. */
 export async function verifyWithCertificate(
   cert: pkijs.Certificate,
@@ -188,7 +223,7 @@ export async function verifyWithCertificate(
     const curveOid = (cert.subjectPublicKeyInfo.algorithm.algorithmParams as asn1js.ObjectIdentifier | undefined)?.valueBlock?.toString();
     const curve = curveOid ? CURVES[curveOid] : undefined;
     if (!curve) return false;
-    const key = await crypto.subtle.importKey("spki", toArrayBuffer(spki), { name: "ECDSA", namedCurve: curve.name }, false, ["verify"]);
+    const key = await importVerifyKey(crypto, spki, { name: "ECDSA", namedCurve: curve.name });
     let raw: ArrayBuffer;
     if (alg.plain) {
       if (signature.length !== 2 * curve.size) return false;
@@ -209,7 +244,7 @@ export async function verifyWithCertificate(
     keyAlgOid === "1.2.840.113549.1.1.10"
       ? derOf(new pkijs.PublicKeyInfo({ algorithm: new pkijs.AlgorithmIdentifier({ algorithmId: "1.2.840.113549.1.1.1", algorithmParams: new asn1js.Null() }), subjectPublicKey: cert.subjectPublicKeyInfo.subjectPublicKey }))
       : spki;
-  const key = await crypto.subtle.importKey("spki", toArrayBuffer(spkiForImport), { name: alg.name, hash: alg.hash }, false, ["verify"]);
+  const key = await importVerifyKey(crypto, spkiForImport, { name: alg.name, hash: alg.hash });
   const params = alg.name === "RSA-PSS" ? { name: "RSA-PSS", saltLength: alg.saltLength ?? 20 } : { name: alg.name };
   return crypto.subtle.verify(params, key, toArrayBuffer(signature), toArrayBuffer(data));
 }
