@@ -1,7 +1,7 @@
 /** Each difference-analysis rule on its own: what it clears, and what falls through to "disallowed". */
 import { describe, it, expect } from "vitest";
 import { PdfFile } from "../pdf/document.ts";
-import { analyseUpdate } from "./rules.ts";
+import { analyseUpdate } from "./index.ts";
 import { buildPdf, stream, appendUpdate } from "../../../test/verify/corpus.ts";
 
 const base = buildPdf([
