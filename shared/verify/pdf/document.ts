@@ -280,6 +280,8 @@ interface LoadedObject {
 /** The document as a reader sees it at the end of one revision. */
 export class RevisionView {
   private readonly cache = new Map<number, LoadedObject | null>();
+  /** Why an object present in the cross-reference table could not be read. */
+  readonly loadErrors = new Map<number, string>();
   private readonly objStreams = new Map<number, ObjStreamData | null>();
   private loading = new Set<number>();
 
@@ -308,6 +310,7 @@ export class RevisionView {
       result = this.loadUncached(num);
     } catch (e) {
       if (!(e instanceof PdfSyntaxError)) throw e;
+      this.loadErrors.set(num, e.message);
       result = null;
     } finally {
       this.loading.delete(num);
