@@ -3,24 +3,24 @@ import { useLive } from "./live.ts";
 import { syncState } from "./sync/state.ts";
 import { route, href } from "./router.ts";
 import { online, toast, loadProfile } from "./state.ts";
-import { DraftsView } from "./views/drafts.tsx";
-import { SyncBadge, startAutoSync } from "./views/sync-badge.tsx";
-import { StorageWarning } from "./views/storage.tsx";
-const CertificateWarnings = lazy(() => import("./views/certificate-warnings.tsx").then((m) => ({ default: m.CertificateWarnings })));
+import { DraftsView } from "./drafts/drafts-view.tsx";
+import { SyncBadge, startAutoSync } from "./session/sync-badge.tsx";
+import { StorageWarning } from "./settings/storage-view.tsx";
+const CertificateWarnings = lazy(() => import("./certificates/certificate-warnings.tsx").then((m) => ({ default: m.CertificateWarnings })));
 
 // The first screen (drafts) is in the main bundle; every other view loads when opened
 // (and is precached by the service worker, so offline too).
-const DraftEditor = lazy(() => import("./views/draft-editor.tsx").then((m) => ({ default: m.DraftEditor })));
-const RegistersView = lazy(() => import("./views/registers.tsx").then((m) => ({ default: m.RegistersView })));
-const ReceivedView = lazy(() => import("./views/received.tsx").then((m) => ({ default: m.ReceivedView })));
-const ReceivedDetail = lazy(() => import("./views/received-detail.tsx").then((m) => ({ default: m.ReceivedDetail })));
-const ViewerView = lazy(() => import("./views/viewer.tsx"));
-const SyncView = lazy(() => import("./views/sync.tsx").then((m) => ({ default: m.SyncView })));
-const StorageView = lazy(() => import("./views/storage.tsx").then((m) => ({ default: m.StorageView })));
-const CertificatesView = lazy(() => import("./views/certificates.tsx").then((m) => ({ default: m.CertificatesView })));
-const SettingsView = lazy(() => import("./views/settings.tsx").then((m) => ({ default: m.SettingsView })));
-import { UpdatePrompt } from "./views/update-prompt.tsx";
-import { askPersistence } from "./storage.ts";
+const DraftEditor = lazy(() => import("./drafts/draft-editor.tsx").then((m) => ({ default: m.DraftEditor })));
+const RegistersView = lazy(() => import("./registers/registers-view.tsx").then((m) => ({ default: m.RegistersView })));
+const ReceivedView = lazy(() => import("./incoming/received-list.tsx").then((m) => ({ default: m.ReceivedView })));
+const ReceivedDetail = lazy(() => import("./incoming/received-detail.tsx").then((m) => ({ default: m.ReceivedDetail })));
+const ViewerView = lazy(() => import("./documents/viewer.tsx"));
+const SyncView = lazy(() => import("./session/sync-view.tsx").then((m) => ({ default: m.SyncView })));
+const StorageView = lazy(() => import("./settings/storage-view.tsx").then((m) => ({ default: m.StorageView })));
+const CertificatesView = lazy(() => import("./certificates/certificates-view.tsx").then((m) => ({ default: m.CertificatesView })));
+const SettingsView = lazy(() => import("./settings/settings-view.tsx").then((m) => ({ default: m.SettingsView })));
+import { UpdatePrompt } from "./ui/update-prompt.tsx";
+import { askPersistence } from "./settings/storage.ts";
 
 const NAV: Array<[string, string]> = [
   ["du-thao", "Dự thảo"],

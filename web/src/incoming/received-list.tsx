@@ -6,7 +6,7 @@ import { useLive } from "../live.ts";
 import { href, navigate } from "../router.ts";
 import { db, messageOf, notify } from "../state.ts";
 import { verifyReceived } from "../verify/run.ts";
-import { QlvbTime, TypeSelect, UrgencySelect, readFile } from "./common.tsx";
+import { QlvbTime, TypeSelect, UrgencySelect, readFile } from "../ui/common.tsx";
 
 export const RECEIVED_STATUS_VI = {
   pending: ["Chờ kiểm tra", ""],
@@ -33,7 +33,7 @@ export function ReceivedView() {
     if (!decl.issuer.trim() || !decl.summary.trim()) return notify("error", "Hãy nhập cơ quan ban hành và trích yếu.");
     try {
       const file = await readFile(f);
-      const { firstPageSecrecy } = await import("../pdf-text.ts");
+      const { firstPageSecrecy } = await import("../documents/pdf-text.ts");
       // R9: a document marked secret is not kept, not even as received.
       refuseClassified(await firstPageSecrecy(file.bytes));
       const r = await receiveDocument(db, file, { ...decl, documentDate: day }, "file");

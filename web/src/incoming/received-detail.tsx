@@ -5,9 +5,9 @@ import { useLive } from "../live.ts";
 import { href } from "../router.ts";
 import { db, messageOf, notify } from "../state.ts";
 import { verifyReceived } from "../verify/run.ts";
-import { QlvbTime } from "./common.tsx";
-import { RECEIVED_STATUS_VI } from "./received.tsx";
-import { ReportView } from "./report.tsx";
+import { QlvbTime } from "../ui/common.tsx";
+import { RECEIVED_STATUS_VI } from "./received-list.tsx";
+import { ReportView } from "../documents/report.tsx";
 
 export function ReceivedDetail(props: { id: string }) {
   const r = useLive(() => props.id, (id) => db.received.get(id));

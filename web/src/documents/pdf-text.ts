@@ -1,4 +1,4 @@
-import { detectSecrecyMark, type Secrecy } from "../../shared/domain/index.ts";
+import { detectSecrecyMark, type Secrecy } from "../../../shared/domain/index.ts";
 
 /**
  * The secrecy mark stamped on a document's first page (R9): a file marked MẬT, TỐI MẬT or

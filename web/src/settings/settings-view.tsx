@@ -3,7 +3,7 @@ import { createStore } from "solid-js/store";
 import { startPairing } from "../agent/client.ts";
 import { agentClient, loadAgentSettings, saveAgentSettings } from "../agent/settings.ts";
 import { DEFAULT_PROFILE, db, loadProfile, messageOf, notify, saveProfile, type UserProfile } from "../state.ts";
-import { readFile } from "./common.tsx";
+import { readFile } from "../ui/common.tsx";
 
 export function SettingsView() {
   const [p, setP] = createStore<UserProfile>({ ...DEFAULT_PROFILE });

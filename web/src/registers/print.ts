@@ -6,8 +6,8 @@ import {
   formatDateVi,
   type IncomingRegisterEntry,
   type OutgoingRegisterEntry,
-} from "../../shared/domain/index.ts";
-import type { OfficeProfile } from "./db/registers.ts";
+} from "../../../shared/domain/index.ts";
+import type { OfficeProfile } from "../db/registers.ts";
 
 /**
  * The register as a printable page (Nghị định 30/2020 Phụ lục IV): the cover lines and the table
