@@ -3,6 +3,8 @@ import { useLive } from "./live.ts";
 import { syncState } from "./sync/state.ts";
 import { route, href } from "./router.ts";
 import { online, toast, loadProfile } from "./state.ts";
+import { SignInView } from "./session/sign-in-view.tsx";
+import { rolesVi } from "./session/roles.ts";
 import { DraftsView } from "./drafts/drafts-view.tsx";
 import { SyncBadge, startAutoSync } from "./session/sync-badge.tsx";
 import { StorageWarning } from "./settings/storage-view.tsx";
@@ -33,6 +35,7 @@ const NAV: Array<[string, string]> = [
 ];
 
 export function App() {
+  // Re-read when the session or the device settings change (sign-in, sign-out, another tab).
   const profile = useLive(() => undefined, () => loadProfile());
   onMount(() => {
     // Ask once at start: offline work must not be evicted by the browser (R15, R18).
@@ -41,13 +44,17 @@ export function App() {
   });
   const section = () => route()[0] ?? "du-thao";
   return (
+    <Show when={profile()} keyed={false}>
+    <Show when={profile()!.signedIn} fallback={<SignedOut />}>
     <div class="shell">
       <header class="top">
         <a class="brand" href={href("du-thao")}>
           <img src="/favicon.svg" alt="" width="28" height="28" />
           <span>Văn thư số</span>
         </a>
-        <span class="office">{profile()?.name}</span>
+        <span class="office" data-testid="office-name" title={rolesVi(profile()!.roles)}>
+          {profile()!.name} · {profile()!.userName}
+        </span>
         {/* The browser may be online while the server is unreachable: say which. */}
         <span class={online() && syncState().phase !== "offline" ? "net on" : "net off"} data-testid="network">
           {!online() ? "Ngoại tuyến" : syncState().phase === "offline" ? "Mất kết nối máy chủ" : "Đang trực tuyến"}
@@ -108,6 +115,33 @@ export function App() {
       <footer class="foot muted" data-testid="version">
         Văn thư số · phiên bản {__VANTHU_VERSION__}
       </footer>
+      <Show when={toast()}>
+        {(t) => (
+          <div class={`toast ${t().kind}`} role={t().kind === "error" ? "alert" : "status"}>
+            {t().text}
+          </div>
+        )}
+      </Show>
+    </div>
+    </Show>
+    </Show>
+  );
+}
+
+function SignedOut() {
+  return (
+    <div class="shell">
+      <header class="top">
+        <span class="brand">
+          <img src="/favicon.svg" alt="" width="28" height="28" />
+          <span>Văn thư số</span>
+        </span>
+      </header>
+      <UpdatePrompt />
+      <main class="main">
+        <SignInView onSignedIn={() => void import("./session/sync-view.tsx").then((m) => m.runSync())} />
+      </main>
+      <footer class="foot muted">Văn thư số · phiên bản {__VANTHU_VERSION__}</footer>
       <Show when={toast()}>
         {(t) => (
           <div class={`toast ${t().kind}`} role={t().kind === "error" ? "alert" : "status"}>
