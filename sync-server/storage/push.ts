@@ -71,6 +71,9 @@ export class PushRepository {
       case "exchange.accept":
       case "exchange.refuse":
         return this.exchange.decide(trx, actor, m);
+      default:
+        // The authority mutations (drafts, numbers, audit, paper registration) land with the next commits.
+        throw new SyncError(422, "not_implemented", "Máy chủ chưa hỗ trợ thao tác này.", `Mutation type ${m.type} is not implemented yet`);
     }
   }
 
