@@ -1,3 +1,4 @@
+import { VanthuError } from "../../../shared/errors.ts";
 import { For, createResource } from "solid-js";
 import { AUDIT_ACTION_LABELS_VI, verifyAuditChain, auditTrailCsv, buildAuditReport, renderAuditReportPdf, effectiveAuditTimes } from "../../../shared/domain/audit/index.ts";
 import { formatDateTimeVi, formatDateVi } from "../../../shared/domain/dates.ts";
@@ -46,7 +47,7 @@ export function AuditView() {
       const profile = await loadProfile();
       const agent = await agentClient(db);
       const cert = (await agent.certificates()).find((c) => c.usable && checkCertificateForRole(c, { kind: "attachment", role: "clerk", organisationName: profile.name }).length === 0);
-      if (!cert) throw new Error("Không có chứng thư số của cơ quan trên thiết bị ký để ký báo cáo.");
+      if (!cert) throw new VanthuError("web.no-org-certificate", "Không có chứng thư số của cơ quan trên thiết bị ký để ký báo cáo.", "No organisation certificate on the token to sign the report");
       await flows.assertMaySign(db, cert.certificate, "organisation");
       const { bytes, font } = await reportPdf();
       const number = `Nhật ký ${formatDateVi(new Date())}`;
@@ -58,7 +59,7 @@ export function AuditView() {
       download(signed.bytes, "bao-cao-nhat-ky-da-ky.pdf", "application/pdf");
       notify("ok", "Đã ký số và xuất báo cáo nhật ký.");
     } catch (err) {
-      notify("error", err instanceof Error && !("messageVi" in err) ? err.message : messageOf(err));
+      notify("error", messageOf(err));
     } finally {
       win?.close();
     }

@@ -4,6 +4,7 @@ import { type DistrictOfficeRow } from "../../../shared/domain/certificates/inde
 import { formatDateTimeVi, formatDateVi } from "../../../shared/domain/dates.ts";
 import { db, messageOf, notify } from "../state.ts";
 import { apiCall } from "../sync/api.ts";
+import { DateInput } from "../ui/date-input.tsx";
 
 export function DistrictTab() {
   type View = { generatedAt?: string; offices?: DistrictOfficeRow[]; error?: string };
@@ -99,7 +100,7 @@ function CalendarEditor() {
       <form class="grid" onSubmit={add}>
         <label>
           Ngày
-          <input type="date" data-testid="cal-day" value={f.day} onInput={(e) => setF("day", e.currentTarget.value)} />
+          <DateInput testId="cal-day" value={f.day} onChange={(v) => setF("day", v)} />
         </label>
         <label>
           Loại

@@ -1,3 +1,4 @@
+import { VanthuError } from "../../../shared/errors.ts";
 import { For, Show, createSignal } from "solid-js";
 import { createStore } from "solid-js/store";
 import { REQUEST_KINDS, requestRows, type RequestKind } from "../../../shared/domain/certificates/index.ts";
@@ -25,7 +26,7 @@ export function RequestsTab() {
       const profile = await loadProfile();
       const people = await db.certPeople.toArray();
       const head = people.find((p) => p.duties.includes("head"));
-      if (!head) throw new Error("Chưa khai báo người đứng đầu cơ quan (mục Danh mục › Người trong cơ quan).");
+      if (!head) throw new VanthuError("web.no-head", "Chưa khai báo người đứng đầu cơ quan (mục Danh mục › Người trong cơ quan).", "No head of office declared");
       const offices = ((await db.meta.get("offices"))?.value as Array<{ name: string; kind?: string }> | undefined) ?? [];
       const so = offices.find((o) => o.kind === "science_department")?.name ?? "Sở Khoa học và Công nghệ Hải Phòng";
       const { loadFont } = await import("../drafts/sign-draft.ts");
@@ -38,7 +39,7 @@ export function RequestsTab() {
       notify("ok", "Đã lập văn bản đề nghị thành dự thảo: trình người đứng đầu ký, rồi văn thư phát hành gửi Sở.");
       navigate("du-thao", draftId);
     } catch (err) {
-      notify("error", err instanceof Error && !("messageVi" in err) ? err.message : messageOf(err));
+      notify("error", messageOf(err));
     }
   }
   async function create(e: Event) {
@@ -46,9 +47,9 @@ export function RequestsTab() {
     try {
       const contact = await contactOf();
       const c = (inventory() ?? []).find((x) => x.id === line.certificateId) ?? inventory()?.[0];
-      if (!c) throw new Error("Chọn chứng thư số trong danh mục.");
+      if (!c) throw new VanthuError("web.no-certificate-chosen", "Chọn chứng thư số trong danh mục.", "No certificate chosen");
       const k = kind();
-      if (k === "issue-person" || k === "issue-organisation") throw new Error("Đề nghị cấp mới lập theo Mẫu 01/02 chưa có trên màn hình này.");
+      if (k === "issue-person" || k === "issue-organisation") throw new VanthuError("web.form-not-available", "Đề nghị cấp mới lập theo Mẫu 01/02 chưa có trên màn hình này.", "Forms 01/02 are not available on this screen");
       const r = await flows.newRequest(db, {
         kind: k,
         contact,
@@ -66,7 +67,7 @@ export function RequestsTab() {
       });
       navigate("chung-thu", "de-nghi", r.id);
     } catch (err) {
-      notify("error", err instanceof Error && !("messageVi" in err) ? err.message : messageOf(err));
+      notify("error", messageOf(err));
     }
   }
   return (

@@ -7,7 +7,8 @@ import { db, messageOf, notify } from "../state.ts";
 import { verifyReceived } from "../verify/run.ts";
 import { QlvbTime } from "../ui/common.tsx";
 import { RECEIPT_FORM_VI, receivedStatus } from "./received-list.tsx";
-import { ReportView } from "../documents/report.tsx";
+import { ReportView, signaturesOf } from "../documents/report.tsx";
+import { sealMismatchVi } from "./seal-check.ts";
 
 export function ReceivedDetail(props: { id: string }) {
   const r = useLive(() => props.id, (id) => db.received.get(id));
@@ -81,6 +82,13 @@ export function ReceivedDetail(props: { id: string }) {
             <h2>Kết quả kiểm tra chữ ký số</h2>
             <Show when={report()} fallback={<p class="muted">{x().status === "verifying" ? "Đang kiểm tra chữ ký số…" : "Chưa kiểm tra."}</p>}>
               {(rep) => <ReportView report={rep()} />}
+            </Show>
+            <Show when={report() && sealMismatchVi(signaturesOf(report()), x().senderOffice ?? x().declared.issuer)}>
+              {(w) => (
+                <p class="alert warn" data-testid="seal-mismatch">
+                  {w()}
+                </p>
+              )}
             </Show>
             <Show when={x().status === "pending" || x().status === "verified"}>
               <button class="secondary" onClick={() => void verifyReceived(db, props.id).catch((e) => notify("error", messageOf(e)))}>
