@@ -1,4 +1,7 @@
-import { defineConfig } from "vitest/config";
+/// <reference types="vitest/config" />
+// defineConfig from vite, not vitest/config: `npm start` builds the PWA with the production
+// dependencies only, where Vitest is absent; the `test` block's types come from the reference above.
+import { defineConfig } from "vite";
 import solid from "vite-plugin-solid";
 import { VitePWA } from "vite-plugin-pwa";
 import { readdirSync, readFileSync } from "node:fs";
