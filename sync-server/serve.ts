@@ -38,7 +38,8 @@ export async function startSyncServer(o: ServeOptions = {}): Promise<RunningServ
   await removeStaleUploads(storage, blobs);
   const webDir = o.webDir ?? DEFAULT_WEB_DIR;
   const hasWeb = existsSync(`${webDir}/index.html`);
-  const app = createSyncApp({ storage, blobs, webDir: hasWeb ? webDir : undefined });
+  // Mounted even before a build exists: `/` then says how to build it, and a later build is served without a restart.
+  const app = createSyncApp({ storage, blobs, webDir });
   const host = o.host ?? "0.0.0.0";
   let server!: ServerType;
   const port = await new Promise<number>((resolve, reject) => {

@@ -40,3 +40,21 @@ describe("serving the built PWA", () => {
     expect(await res.text()).not.toBe("no");
   });
 });
+
+describe("before the PWA is built", () => {
+  const dir = join(tmpdir(), `vanthu-web-missing-${process.pid}`);
+  const app = new Hono();
+  app.use("*", servePwa(dir));
+  app.notFound((c) => c.json({ error: { code: "not_found" } }, 404));
+
+  it("answers a person at / with how to build it, in Vietnamese and English; API paths keep their 404", async () => {
+    const page = await app.request("/", { headers: { accept: "text/html" } });
+    expect(page.status).toBe(503);
+    const text = await page.text();
+    expect(text).toContain("Chưa có ứng dụng web");
+    expect(text).toContain("npm start");
+    expect(text).toContain("has not been built");
+    expect((await app.request("/api/x")).status).toBe(404);
+    expect((await app.request("/sync/pull", { headers: { accept: "application/json" } })).status).toBe(404);
+  });
+});

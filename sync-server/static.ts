@@ -33,7 +33,11 @@ export function servePwa(dir: string): MiddlewareHandler {
     let file = resolve(join(root, normalize(path)));
     if (file !== root && !file.startsWith(root + sep)) return next();
     if (!existsSync(file) || !statSync(file).isFile()) file = join(root, "index.html");
-    if (!existsSync(file)) return next();
+    if (!existsSync(file)) {
+      // No build at all: a person opening the address learns how to make one; API clients get the 404.
+      const wantsPage = path === "/" || (c.req.header("accept") ?? "").includes("text/html");
+      return wantsPage && !existsSync(join(root, "index.html")) ? c.html(notBuiltPage(root), 503) : next();
+    }
     const body = await readFile(file);
     c.header("Content-Type", TYPES[extname(file)] ?? "application/octet-stream");
     // Vite's hashed assets forever; everything else (HTML, service worker, manifest) revalidated to pick up a new build.
@@ -41,4 +45,18 @@ export function servePwa(dir: string): MiddlewareHandler {
     if (c.req.method === "HEAD") return c.body(null);
     return c.body(new Uint8Array(body));
   };
+}
+
+/** What `/` says when the PWA was never built: in Vietnamese for people, English for logs. */
+function notBuiltPage(dir: string): string {
+  const esc = (t: string) => t.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  return `<!doctype html><html lang="vi"><meta charset="utf-8"><title>Văn thư số — chưa dựng ứng dụng web</title>
+<body style="font-family:sans-serif;max-width:40em;margin:3em auto;line-height:1.5">
+<h1>Chưa có ứng dụng web</h1>
+<p>Máy chủ đồng bộ đang chạy, nhưng ứng dụng web chưa được dựng trong <code>${esc(dir)}</code>.
+Hãy chạy <code>npm start</code> (dựng và chạy toàn bộ hệ thống), hoặc <code>npm run build</code> rồi khởi động lại máy chủ,
+hoặc chỉ định thư mục đã dựng bằng <code>vanthu server --web THƯ_MỤC</code>.</p>
+<p lang="en">The web app has not been built (no index.html in <code>${esc(dir)}</code>). Run <code>npm start</code>,
+or <code>npm run build</code> and restart the server, or point to a build with <code>vanthu server --web DIR</code>.</p>
+</body></html>`;
 }
