@@ -51,7 +51,8 @@ beforeAll(async () => {
   crlDer = new Uint8Array((await ca.crl([])).rawData);
   caDer = new Uint8Array(ca.certificate.rawData);
   const req = new pkijs.OCSPRequest();
-  await req.createForCertificate(pkijs.Certificate.fromBER(caDer), { hashAlgorithm: "SHA-256", issuerCertificate: pkijs.Certificate.fromBER(caDer) });
+  const caCert = pkijs.Certificate.fromBER(new Uint8Array(caDer));
+  await req.createForCertificate(caCert, { hashAlgorithm: "SHA-256", issuerCertificate: caCert });
   ocspRequest = new Uint8Array(req.toSchema(true).toBER(false));
   // The same port on IPv4 and IPv6 loopback: whichever a spelling reaches, the listener counts it.
   const v4 = createServer(handler);
@@ -84,7 +85,7 @@ async function expectGenericRefusal(r: Response) {
   const seen = { status: r.status, body: await r.text() };
   generic ??= seen;
   expect(seen).toEqual(generic);
-  expect(seen.status).toBe(502);
+  expect(seen.status).toBe(503);
   expect(JSON.parse(seen.body).error.messageVi).toMatch(/Không lấy được dữ liệu thu hồi/);
 }
 
