@@ -47,6 +47,8 @@ export const SessionInfo = z.object({
   office: Office,
   /** Offices this user may act for (their own, plus those a district IT manages). */
   offices: z.array(Office),
+  /** A first or reset password: the server accepts nothing but a password change until it is changed. */
+  mustChangePassword: z.boolean().optional(),
 });
 export type SessionInfo = z.infer<typeof SessionInfo>;
 
