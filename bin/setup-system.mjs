@@ -21,6 +21,9 @@ const needs = [
   ["/usr/bin/pdftotext", "poppler-utils", ["test"]],
   ["/usr/bin/certutil", "libnss3-tools", ["test"]],
   ["/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf", "fonts-liberation", ["test"]],
+  // Independent judges of the edXML package: well-formedness (libxml2) and its XML Signature (xmlsec).
+  ["/usr/bin/xmllint", "libxml2-utils", ["test"]],
+  ["/usr/bin/xmlsec1", "xmlsec1", ["test"]],
 ];
 
 const missing = needs.filter(([path, , f]) => f.includes(forWhat) && !existsSync(path));
