@@ -80,6 +80,11 @@ export default defineConfig({
     root: ".",
     include: ["shared/**/*.test.ts", "agent/**/*.test.ts", "sync-server/**/*.test.ts", "web/**/*.test.ts", "test/**/*.test.ts", "bin/**/*.test.ts"],
     exclude: ["node_modules/**", "dist/**", "**/*.bench.ts"],
+    // Builds the PWA once per run for the browser tests (test/support/global-setup.ts).
+    globalSetup: ["test/support/global-setup.ts"],
+    // expect.poll waits for a state to be reached; on a loaded machine that takes longer than
+    // the default second. Only a broken test waits this long.
+    expect: { poll: { timeout: 30_000 } },
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // Two cores on CI: keep parallelism modest so the real tools (pdfsig, softhsm, chromium) are not starved.

@@ -4,8 +4,8 @@ import { checkCertificateForRole, formatDateVi } from "../../../shared/domain/in
 import { agentClient, loadImage } from "../agent/settings.ts";
 import type { Draft } from "../db/schema.ts";
 import { href } from "../router.ts";
-import { demoSealImage, demoSignatureImage } from "../sign/images.ts";
-import { issueAsClerk, signAsOfficial } from "../sign/sign-draft.ts";
+import { demoSealImage, demoSignatureImage } from "./images.ts";
+import { issueAsClerk, signAsOfficial } from "./sign-draft.ts";
 import { db, loadProfile, messageOf, notify } from "../state.ts";
 
 /** Signing (R1) by the official and issuing (R2) by the clerk, through the token agent. */

@@ -165,7 +165,7 @@ function CopyPanel(props: { sha256: string }) {
     const win = window.open("about:blank", "vanthu-agent");
     setBusy(true);
     try {
-      const [{ agentClient }, { makeElectronicCopy }, { checkCertificateForRole }] = await Promise.all([import("../agent/settings.ts"), import("../sign/sign-draft.ts"), import("../../../shared/domain/roles.ts")]);
+      const [{ agentClient }, { makeElectronicCopy }, { checkCertificateForRole }] = await Promise.all([import("../agent/settings.ts"), import("../drafts/sign-draft.ts"), import("../../../shared/domain/roles.ts")]);
       const profile = await loadProfile();
       const agent = await agentClient(db);
       const cert = (await agent.certificates()).find((c) => c.usable && checkCertificateForRole(c, { kind: "copy", role: profile.role, organisationName: profile.name }).length === 0);

@@ -16,7 +16,7 @@ import type { Draft } from "../db/schema.ts";
 import { useLive } from "../live.ts";
 import { href, navigate } from "../router.ts";
 import { db, messageOf, notify } from "../state.ts";
-import { TypeSelect, UrgencySelect, readFile } from "./common.tsx";
+import { TypeSelect, UrgencySelect, readFile } from "../ui/common.tsx";
 import { SignPanel } from "./sign-panel.tsx";
 
 const CAPACITY_VI: Record<SigningCapacity, string> = { direct: "Ký trực tiếp", "KT.": "KT. (ký thay)", "TL.": "TL. (ký thừa lệnh)", "TUQ.": "TUQ. (ký thừa ủy quyền)" };

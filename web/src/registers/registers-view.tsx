@@ -11,10 +11,10 @@ import {
 } from "../../../shared/domain/index.ts";
 import { registerYears, searchRegister } from "../db/registers.ts";
 import { useLive } from "../live.ts";
-import { registerPrintHtml } from "../print.ts";
+import { registerPrintHtml } from "./print.ts";
 import { href } from "../router.ts";
 import { db, loadProfile } from "../state.ts";
-import { QlvbTime, TypeSelect } from "./common.tsx";
+import { QlvbTime, TypeSelect } from "../ui/common.tsx";
 
 /** Sổ đăng ký văn bản đến / đi, per year, with the columns of Nghị định 30/2020 Phụ lục IV. */
 export function RegistersView(props: { kind: "incoming" | "outgoing" }) {
@@ -163,7 +163,7 @@ function IncomingRow(p: { e: IncomingRegisterEntry }) {
       <td data-label={c[6]}>{p.e.handler}</td>
       <td data-label={c[7]}>{p.e.handedOverAt ? dayToVi(p.e.handedOverAt) : ""}</td>
       <td data-label={c[8]}>{p.e.receipt ?? ""}</td>
-      <td data-label={c[9]}>{p.e.note ?? ""}</td>
+      <td data-label={c[9]}>{[p.e.receiptForm === "paper" ? "Bản giấy" : "", p.e.note ?? ""].filter(Boolean).join(". ")}</td>
     </tr>
   );
 }

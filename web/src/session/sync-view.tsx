@@ -1,7 +1,7 @@
 import { For, Show, createResource, createSignal, onCleanup, onMount } from "solid-js";
 import { formatDateTimeVi } from "../../../shared/domain/index.ts";
 import { useLive } from "../live.ts";
-import { db, loadProfile, messageOf, notify, online, saveProfile } from "../state.ts";
+import { db, messageOf, notify, online } from "../state.ts";
 import { loadSession, login, logout, syncNow } from "../sync/client.ts";
 import { syncState } from "../sync/state.ts";
 import { verifyReceived } from "../verify/run.ts";
@@ -21,23 +21,6 @@ export function SyncView() {
   const outbox = useLive(() => undefined, () => db.outbox.orderBy("id").toArray());
   const conflicts = useLive(() => undefined, async () => ((await db.meta.get("registerConflicts"))?.value as Array<{ entity: string; id: string; year: number; number: number; numberAndSymbol?: string }> | undefined) ?? []);
   const lastSync = useLive(() => undefined, async () => (await db.meta.get("lastSyncAt"))?.value as string | undefined);
-  const [user, setUser] = createSignal("");
-  const [pass, setPass] = createSignal("");
-  async function doLogin(e: Event) {
-    e.preventDefault();
-    try {
-      const s = await login(db, user(), pass());
-      setPass("");
-      // The office and the person come from the server's account; the symbol stays as the office set it.
-      const prof = await loadProfile();
-      await saveProfile({ ...prof, name: s.office.name, userName: s.user.fullName, role: s.user.roles.includes("leader") ? "official" : "clerk" });
-      await refetch();
-      notify("ok", "Đã đăng nhập. Từ nay có thể làm việc không cần mạng.");
-      void runSync();
-    } catch (err) {
-      notify("error", messageOf(err));
-    }
-  }
   let stop: (() => void) | undefined;
   onMount(() => void refetch());
   onCleanup(() => stop?.());
@@ -76,27 +59,7 @@ export function SyncView() {
         </Show>
       </div>
       <div class="card">
-        <Show
-          when={session()}
-          fallback={
-            <form class="grid" onSubmit={doLogin}>
-              <h2 style={{ "grid-column": "1 / -1" }}>Đăng nhập (cần mạng lần đầu)</h2>
-              <label>
-                Tên đăng nhập
-                <input id="login-user" autocomplete="username" value={user()} onInput={(e) => setUser(e.currentTarget.value)} />
-              </label>
-              <label>
-                Mật khẩu
-                <input id="login-pass" type="password" autocomplete="current-password" value={pass()} onInput={(e) => setPass(e.currentTarget.value)} />
-              </label>
-              <div>
-                <button type="submit" disabled={!online()}>
-                  Đăng nhập
-                </button>
-              </div>
-            </form>
-          }
-        >
+        <Show when={session()}>
           {(s) => (
             <div>
               Đã đăng nhập: <b>{s().user.fullName}</b> ({s().user.username}) — {s().office.name}

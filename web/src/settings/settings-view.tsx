@@ -1,23 +1,25 @@
 import { Show, createResource, createSignal } from "solid-js";
 import { createStore } from "solid-js/store";
-import { startPairing } from "../agent/client.ts";
-import { agentClient, loadAgentSettings, saveAgentSettings } from "../agent/settings.ts";
-import { DEFAULT_PROFILE, db, loadProfile, messageOf, notify, saveProfile, type UserProfile } from "../state.ts";
-import { readFile } from "./common.tsx";
+import { agentClientFor, startPairing } from "../agent/client.ts";
+import { loadAgentSettings, saveAgentSettings } from "../agent/settings.ts";
+import { db, loadDeviceSettings, loadProfile, messageOf, notify, saveDeviceSettings, type DeviceSettings } from "../state.ts";
+import { rolesVi } from "../session/roles.ts";
+import { readFile } from "../ui/common.tsx";
 
 export function SettingsView() {
-  const [p, setP] = createStore<UserProfile>({ ...DEFAULT_PROFILE });
+  const [p, setP] = createStore<DeviceSettings>({ symbol: "", parentName: "", userTitle: "" });
+  const [account] = createResource(loadProfile);
   const [agentUrl, setAgentUrl] = createSignal("");
   const [pairCode, setPairCode] = createSignal("");
   const [agentStatus, setAgentStatus] = createSignal("");
-  void loadProfile().then((x) => setP(x));
+  void loadDeviceSettings().then((x) => setP(x));
   void loadAgentSettings(db).then((s) => setAgentUrl(s.url));
   const [images, { refetch }] = createResource(async () => ({ sig: Boolean((await db.meta.get("signatureImage"))?.value), seal: Boolean((await db.meta.get("sealImage"))?.value) }));
 
   async function save(e: Event) {
     e.preventDefault();
-    if (!p.name.trim() || !/^[\p{L}\p{N}.]+$/u.test(p.symbol.trim())) return notify("error", "Hãy nhập tên cơ quan và ký hiệu cơ quan (chỉ chữ và số, ví dụ UBND).");
-    await saveProfile({ ...p, symbol: p.symbol.trim() });
+    if (!/^[\p{L}\p{N}.]+$/u.test(p.symbol.trim())) return notify("error", "Hãy nhập ký hiệu cơ quan (chỉ chữ và số, ví dụ UBND).");
+    await saveDeviceSettings({ ...p, symbol: p.symbol.trim() });
     notify("ok", "Đã lưu.");
   }
   async function pair() {
@@ -32,9 +34,12 @@ export function SettingsView() {
       notify("error", messageOf(e));
     }
   }
+  /** Checks the address as typed now (not the one saved before): the person is trying it. */
   async function checkAgent() {
     try {
-      const st = await (await agentClient(db)).status();
+      const saved = await loadAgentSettings(db);
+      const url = agentUrl().trim().replace(/\/$/, "") || saved.url;
+      const st = await agentClientFor({ url, ...(url === saved.url && saved.token ? { token: saved.token } : {}) }).status();
       setAgentStatus(
         `${st.paired ? "Đã ghép nối" : "Chưa ghép nối"}` +
           (st.tokens ? ` · ${st.tokens.length} thiết bị ký` : "") +
@@ -51,7 +56,7 @@ export function SettingsView() {
       const { bytes } = await readFile(f);
       const { parseCertificates } = await import("../../../shared/trust/index.ts");
       const certs = parseCertificates(bytes);
-      if (certs.length === 0) throw new Error("no certificate");
+      if (certs.length === 0) throw new Error("No certificate in the file");
       const list = ((await db.meta.get("trustAnchors"))?.value as Uint8Array[] | undefined) ?? [];
       await db.meta.put({ key: "trustAnchors", value: [...list, ...certs.map((c) => new Uint8Array(c.rawData))] });
       void refetchAnchors();
@@ -74,14 +79,22 @@ export function SettingsView() {
   return (
     <section>
       <h1>Cài đặt</h1>
+      <div class="card" data-testid="account">
+        <h2>Tài khoản</h2>
+        <p class="muted">Cơ quan, họ tên và vai trò là của tài khoản trên máy chủ; chỉ quản trị viên thay đổi được.</p>
+        <dl class="facts">
+          <dt>Cơ quan</dt>
+          <dd data-testid="account-office">{account()?.name || "Chưa đăng nhập"}</dd>
+          <dt>Người dùng</dt>
+          <dd>{account()?.userName || "—"}</dd>
+          <dt>Vai trò</dt>
+          <dd data-testid="account-roles">{account() ? rolesVi(account()!.roles) : ""}</dd>
+        </dl>
+      </div>
       <form class="card grid" onSubmit={save}>
-        <h2 style={{ "grid-column": "1 / -1" }}>Cơ quan và người dùng</h2>
+        <h2 style={{ "grid-column": "1 / -1" }}>Trên máy này</h2>
         <label>
-          Tên cơ quan
-          <input id="s-name" value={p.name} onInput={(e) => setP("name", e.currentTarget.value)} />
-        </label>
-        <label>
-          Ký hiệu cơ quan
+          Ký hiệu cơ quan (in trong số văn bản)
           <input id="s-symbol" value={p.symbol} onInput={(e) => setP("symbol", e.currentTarget.value)} />
         </label>
         <label>
@@ -89,19 +102,8 @@ export function SettingsView() {
           <input value={p.parentName ?? ""} onInput={(e) => setP("parentName", e.currentTarget.value)} />
         </label>
         <label>
-          Họ và tên người dùng
-          <input id="s-user" value={p.userName} onInput={(e) => setP("userName", e.currentTarget.value)} />
-        </label>
-        <label>
-          Chức vụ
+          Chức vụ của tôi
           <input id="s-title" value={p.userTitle} onInput={(e) => setP("userTitle", e.currentTarget.value)} />
-        </label>
-        <label>
-          Vai trò
-          <select id="s-role" value={p.role} onChange={(e) => setP("role", e.currentTarget.value as UserProfile["role"])}>
-            <option value="clerk">Văn thư</option>
-            <option value="official">Lãnh đạo (người có thẩm quyền ký)</option>
-          </select>
         </label>
         <div>
           <button type="submit">Lưu</button>

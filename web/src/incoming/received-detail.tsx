@@ -5,9 +5,9 @@ import { useLive } from "../live.ts";
 import { href } from "../router.ts";
 import { db, messageOf, notify } from "../state.ts";
 import { verifyReceived } from "../verify/run.ts";
-import { QlvbTime } from "./common.tsx";
-import { RECEIVED_STATUS_VI } from "./received.tsx";
-import { ReportView } from "./report.tsx";
+import { QlvbTime } from "../ui/common.tsx";
+import { RECEIPT_FORM_VI, receivedStatus } from "./received-list.tsx";
+import { ReportView } from "../documents/report.tsx";
 
 export function ReceivedDetail(props: { id: string }) {
   const r = useLive(() => props.id, (id) => db.received.get(id));
@@ -56,16 +56,28 @@ export function ReceivedDetail(props: { id: string }) {
               <b>Nhận lúc:</b> <QlvbTime iso={x().receivedAt} provisional={x().receivedAtProvisional} /> · <b>Nguồn:</b> {x().source === "sync" ? `đồng bộ${x().senderOffice ? " từ " + x().senderOffice : ""}` : "nhập từ tệp"}
             </div>
             <div>
-              <b>Trạng thái:</b> <span class={`tag ${RECEIVED_STATUS_VI[x().status][1]}`}>{RECEIVED_STATUS_VI[x().status][0]}</span>
-              {x().refusalReason ? ` — lý do: ${x().refusalReason}` : ""}
+              <b>Hình thức nhận:</b> {RECEIPT_FORM_VI[x().receiptForm ?? "electronic"]} · <b>Trạng thái:</b>{" "}
+              <span class={`tag ${receivedStatus(x(), report())[1]}`} data-testid="received-status">
+                {receivedStatus(x(), report())[0]}
+              </span>
             </div>
+            <Show when={x().refusalReason}>
+              <div data-testid="refusal-reason">
+                <b>Lý do từ chối:</b> {x().refusalReason}
+              </div>
+            </Show>
             <p>
               <a class="button secondary" href={href("xem", x().documentSha256)}>
                 Xem văn bản
               </a>
             </p>
           </div>
-          <div class="card">
+          <Show when={x().receiptForm === "paper"}>
+            <p class="alert info" data-testid="paper-note">
+              Văn bản nhận bản giấy: chữ ký tay và con dấu được kiểm tra trên bản giấy; bản quét không mang chữ ký số nên không cần kết quả kiểm tra để vào sổ.
+            </p>
+          </Show>
+          <div class="card" style={{ display: x().receiptForm === "paper" ? "none" : undefined }}>
             <h2>Kết quả kiểm tra chữ ký số</h2>
             <Show when={report()} fallback={<p class="muted">{x().status === "verifying" ? "Đang kiểm tra chữ ký số…" : "Chưa kiểm tra."}</p>}>
               {(rep) => <ReportView report={rep()} />}
@@ -114,10 +126,15 @@ export function ReceivedDetail(props: { id: string }) {
                 <input value={note()} onInput={(e) => setNote(e.currentTarget.value)} />
               </label>
               <div>
-                <button onClick={register} disabled={report()?.verdict !== "valid"} data-testid="register-button">
+                <button onClick={register} disabled={x().receiptForm !== "paper" && report()?.verdict !== "valid"} data-testid="register-button">
                   Vào sổ
                 </button>
               </div>
+              <Show when={x().receiptForm !== "paper" && report() && report()!.verdict !== "valid"}>
+                <p class="muted wide" style={{ "grid-column": "1 / -1" }}>
+                  Chỉ vào sổ được văn bản điện tử có chữ ký số hợp lệ. Văn bản này: {report()!.summaryVi} Hãy từ chối tiếp nhận và nêu lý do, hoặc đề nghị nơi gửi gửi lại.
+                </p>
+              </Show>
             </div>
             <div class="card grid">
               <h2 style={{ "grid-column": "1 / -1" }}>Từ chối tiếp nhận</h2>

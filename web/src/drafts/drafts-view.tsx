@@ -5,7 +5,7 @@ import { createDraft, emptyDraftFields } from "../db/drafts.ts";
 import { useLive } from "../live.ts";
 import { href, navigate } from "../router.ts";
 import { db, loadProfile, messageOf, notify } from "../state.ts";
-import { readFile } from "./common.tsx";
+import { readFile } from "../ui/common.tsx";
 
 const STATUS_VI = { draft: "Dự thảo", signed: "Đã ký", issued: "Đã phát hành" } as const;
 
@@ -26,8 +26,8 @@ export function DraftsView() {
     try {
       const [{ agentClient, loadImage }, { signManyAsOfficial }, { demoSignatureImage }, { checkCertificateForRole }] = await Promise.all([
         import("../agent/settings.ts"),
-        import("../sign/sign-draft.ts"),
-        import("../sign/images.ts"),
+        import("./sign-draft.ts"),
+        import("./images.ts"),
         import("../../../shared/domain/roles.ts"),
       ]);
       const profile = await loadProfile();
@@ -53,7 +53,7 @@ export function DraftsView() {
     if (!f) return;
     try {
       const file = await readFile(f);
-      const { firstPageSecrecy } = await import("../pdf-text.ts");
+      const { firstPageSecrecy } = await import("../documents/pdf-text.ts");
       const secrecy = await firstPageSecrecy(file.bytes);
       const profile = await loadProfile();
       const d = await createDraft(db, file, {

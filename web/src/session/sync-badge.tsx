@@ -4,7 +4,7 @@ import { syncState } from "../sync/state.ts";
 
 /** Background sync: now, when the network returns, and every 30 s. The sync code loads after the first screen. */
 export function startAutoSync(): () => void {
-  const run = () => void import("./sync.tsx").then((m) => m.runSync());
+  const run = () => void import("./sync-view.tsx").then((m) => m.runSync());
   // The first round waits until the first screen is drawn: the protocol code is not needed to show it.
   const first = setTimeout(run, 1500);
   window.addEventListener("online", run);

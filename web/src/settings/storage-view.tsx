@@ -1,7 +1,7 @@
 import { Show, createResource, createSignal, onCleanup } from "solid-js";
 import { getDocument } from "../db/documents.ts";
 import { db, messageOf, notify } from "../state.ts";
-import { askPersistence, formatBytes, readStorage, storageLevel } from "../storage.ts";
+import { askPersistence, formatBytes, readStorage, storageLevel } from "./storage.ts";
 import { useLive } from "../live.ts";
 
 export function StorageWarning() {
