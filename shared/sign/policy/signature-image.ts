@@ -54,7 +54,13 @@ export function inkSummary(png: Uint8Array): InkSummary {
 }
 
 export function signatureImageProblem(png: Uint8Array, role: ImageRole): VanthuError | undefined {
-  const s = inkSummary(png);
+  let s: InkSummary;
+  try {
+    s = inkSummary(png);
+  } catch (e) {
+    if (e instanceof VanthuError) return e;
+    throw e;
+  }
   const what = role === "seal" ? "Ảnh con dấu" : "Ảnh chữ ký";
   if (s.transparentShare < 0.2) {
     return new VanthuError(
