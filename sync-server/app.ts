@@ -7,6 +7,7 @@ import type { BlobStore } from "./blobs/store.ts";
 import { edxmlRoutes } from "./edxml/index.ts";
 import { notFound } from "./errors.ts";
 import { exchangeRoutes, officeRoutes } from "./exchange/index.ts";
+import { compressLargeAnswers } from "./http/compress.ts";
 import { errorResponse, tooLarge } from "./http/errors.ts";
 import { certificateRoutes } from "./certificates/index.ts";
 import { servePwa } from "./static.ts";
@@ -37,6 +38,8 @@ export function createSyncApp(deps: SyncAppDeps) {
   const app = new Hono<{ Variables: AuthVariables }>();
   app.onError((err, c) => errorResponse(c, err));
 
+  // Large answers (pull pages, exports) travel compressed: offices sync over slow rural links.
+  app.use("/api/*", compressLargeAnswers());
   const jsonLimit = bodyLimit({ maxSize: deps.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES, onError: () => { throw tooLarge(); } });
   app.get("/api/health", (c) => c.json({ ok: true, database: storage.dialect, clock: storage.clock.source }));
   app.use("/api/auth/*", jsonLimit);
