@@ -12,6 +12,7 @@ import { errorResponse, tooLarge } from "./http/errors.ts";
 import { certificateRoutes } from "./certificates/index.ts";
 import { servePwa } from "./static.ts";
 import { revocationRoutes, type RevocationRelayOptions } from "./revocation/index.ts";
+import { whenDurable } from "./storage/open.ts";
 import type { SyncStorage } from "./storage/storage.ts";
 import { syncRoutes, type SyncRouteOptions } from "./sync/index.ts";
 
@@ -40,6 +41,11 @@ export function createSyncApp(deps: SyncAppDeps) {
 
   // Large answers (pull pages, exports) travel compressed: offices sync over slow rural links.
   app.use("/api/*", compressLargeAnswers());
+  // Nothing is answered before what it wrote or read is on disk (SQLite's group commit, storage/open.ts).
+  app.use("/api/*", async (_c, next) => {
+    await next();
+    await whenDurable(storage.db);
+  });
   const jsonLimit = bodyLimit({ maxSize: deps.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES, onError: () => { throw tooLarge(); } });
   app.get("/api/health", (c) => c.json({ ok: true, database: storage.dialect, clock: storage.clock.source }));
   app.use("/api/auth/*", jsonLimit);
