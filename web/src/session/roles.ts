@@ -7,6 +7,7 @@ export const ROLE_LABELS_VI: Record<Role, string> = {
   signature_officer: "Phụ trách chữ ký số",
   district_it: "Cán bộ công nghệ thông tin (quản lý nhiều cơ quan)",
   admin: "Quản trị hệ thống",
+  inspector: "Thanh tra, kiểm tra",
 };
 
 export function rolesVi(roles: readonly Role[]): string {
