@@ -60,7 +60,8 @@ function reasonFor(o: PrepareOptions): string {
   }
 }
 
-function requireOptions(o: PrepareOptions): void {
+/** The options a signature type needs, checked before anything else (the CLI calls it before the policy). */
+export function requireOptions(o: Pick<PrepareOptions, "type" | "image" | "copyForm" | "org" | "docNumber" | "font" | "issueNumber" | "issueDate" | "sealMm">): void {
   const missing = (flag: string, vi: string) => new VanthuError("MISSING_OPTION", `Thiếu ${vi} (${flag})`, `missing option ${flag} for --type ${o.type}`);
   if (!SIGNATURE_TYPES.includes(o.type)) throw new VanthuError("BAD_TYPE", `Loại chữ ký không hợp lệ: ${o.type}`, `unknown signature type ${o.type}`);
   if ((o.type === "signer" || o.type === "issuer") && !o.image) throw missing("--image", o.type === "signer" ? "ảnh chữ ký (PNG)" : "ảnh con dấu (PNG)");
