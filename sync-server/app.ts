@@ -8,6 +8,7 @@ import type { BlobStore } from "./blobs/store.ts";
 import { edxmlRoutes } from "./edxml/index.ts";
 import { notFound } from "./errors.ts";
 import { exchangeRoutes, officeRoutes } from "./exchange/index.ts";
+import { compressLargeAnswers } from "./http/compress.ts";
 import { errorResponse, tooLarge } from "./http/errors.ts";
 import { certificateRoutes } from "./certificates/index.ts";
 import { servePwa } from "./static.ts";
@@ -15,6 +16,7 @@ import { securityHeaders } from "./security/headers.ts";
 import { DEFAULT_OFFICE_QUOTA_BYTES, officeQuota } from "./security/quota.ts";
 import { requestGuard } from "./security/request-guard.ts";
 import { revocationRoutes, type RevocationRelayOptions } from "./revocation/index.ts";
+import { whenDurable } from "./storage/open.ts";
 import type { SyncStorage } from "./storage/storage.ts";
 import { syncRoutes, type SyncRouteOptions } from "./sync/index.ts";
 
@@ -50,6 +52,13 @@ export function createSyncApp(deps: SyncAppDeps) {
   app.use("*", securityHeaders({ hsts: deps.tls }));
   app.use("*", requestGuard());
 
+  // Large answers (pull pages, exports) travel compressed: offices sync over slow rural links.
+  app.use("/api/*", compressLargeAnswers());
+  // Nothing is answered before what it wrote or read is on disk (SQLite's group commit, storage/open.ts).
+  app.use("/api/*", async (_c, next) => {
+    await next();
+    await whenDurable(storage.db);
+  });
   const jsonLimit = bodyLimit({ maxSize: deps.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES, onError: () => { throw tooLarge(); } });
   app.get("/api/health", (c) => c.json({ ok: true, database: storage.dialect, clock: storage.clock.source }));
   app.use("/api/auth/*", jsonLimit);

@@ -52,11 +52,12 @@ export async function startSyncServer(o: ServeOptions = {}): Promise<RunningServ
   await removeStaleUploads(storage, blobs);
   const webDir = o.webDir ?? DEFAULT_WEB_DIR;
   const hasWeb = existsSync(`${webDir}/index.html`);
+  // Mounted even before a build exists: `/` then says how to build it, and a later build is served without a restart.
   const tls = o.tlsCert && o.tlsKey ? { cert: readFileSync(o.tlsCert), key: readFileSync(o.tlsKey) } : undefined;
   const app = createSyncApp({
     storage,
     blobs,
-    webDir: hasWeb ? webDir : undefined,
+    webDir,
     tls: Boolean(tls) || o.behindTls,
     auth: { trustProxy: o.trustProxy },
     officeQuotaBytes: o.officeQuotaBytes,

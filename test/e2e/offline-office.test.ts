@@ -8,7 +8,7 @@ import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RESULTS, buildWeb, demoPki, documentPdf, openBrowser, signedDocument, startStaticServer, tampered, userDataDir, type DemoPki, type StaticServer } from "./helpers.ts";
+import { RESULTS, buildWeb, demoPki, documentPdf, openBrowser, signedDocument, startStaticServer, tampered, userDataDir, type DemoPki, type StaticServer, waitForServiceWorker } from "./helpers.ts";
 
 let server: StaticServer;
 let web: string;
@@ -62,9 +62,7 @@ describe("offline office in Chromium", () => {
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
     await page.goto(server.url);
-    await expect.poll(() => page.evaluate(async () => Boolean(await navigator.serviceWorker.ready)), { timeout: 30_000 }).toBe(true);
-    await page.reload();
-    await expect.poll(() => page.evaluate(() => Boolean(navigator.serviceWorker.controller)), { timeout: 30_000 }).toBe(true);
+    await waitForServiceWorker(page);
     // The manifest is there and names the app in Vietnamese.
     const manifest = await page.evaluate(async () => (await fetch(document.querySelector<HTMLLinkElement>('link[rel="manifest"]')!.href)).json());
     expect(manifest.name).toBe("Văn thư số");

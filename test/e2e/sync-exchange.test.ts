@@ -17,7 +17,7 @@ import { startAgent, type RunningAgent } from "../../agent/server.ts";
 import { DemoCertificationAuthority } from "../../shared/pki/demo-ca.ts";
 import { seedDemo, DEMO_PASSWORD } from "../../sync-server/seed.ts";
 import { startSyncServer, type RunningServer } from "../../sync-server/serve.ts";
-import { SoftHsm, softHsmInstalled } from "../support/softhsm.ts";
+import { SoftHsm, requireSoftHsm } from "../support/softhsm.ts";
 import { RESULTS, buildWeb, demoPki, documentPdf, openBrowser, signedDocument, startGatedProxy, tampered, userDataDir, type DemoPki, type GatedProxy, installPwa, pairWithAgent, signInWithTrust } from "./helpers.ts";
 
 const PIN = "246810";
@@ -133,7 +133,8 @@ async function api(username: string) {
   return (path: string, init: RequestInit = {}) => fetch(`${server.url}${path.replace(/^\//, "")}`, { ...init, headers: { authorization: `Bearer ${token}`, ...(init.headers ?? {}) } });
 }
 
-describe.skipIf(!softHsmInstalled())("two offices, the sync server and the token agent", () => {
+describe("two offices, the sync server and the token agent", () => {
+  beforeAll(() => requireSoftHsm());
   let draftUrl = "";
 
   it("office A works without network: signs and issues through the agent, receives and registers, reopens", { timeout: 300_000 }, async () => {
