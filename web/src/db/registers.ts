@@ -148,10 +148,11 @@ export async function registerIncoming(
     const report = r.reportId ? await db.reports.get(r.reportId) : undefined;
     // A paper document carries a handwritten signature and a seal: no digital verdict applies.
     // An electronic one is registered only when its signatures are valid (R10).
-    if (r.receiptForm !== "paper" && !report) {
+    const byHand = r.receiptForm === "paper" || r.receiptForm === "scan";
+    if (!byHand && !report) {
       throw new VanthuError("web.not-verified", "Phải kiểm tra chữ ký số trước khi vào sổ (R10).", "Verify before registering (R10)");
     }
-    if (r.receiptForm !== "paper" && report!.verdict !== "valid") {
+    if (!byHand && report!.verdict !== "valid") {
       throw new VanthuError("web.invalid-document", "Chữ ký số không hợp lệ: hãy từ chối tiếp nhận và nêu lý do.", "Cannot register a document whose verification is not valid");
     }
     const year = registerYear(now);
@@ -173,7 +174,7 @@ export async function registerIncoming(
       urgency: d.urgency,
       documentId: d.documentId,
       documentSha256: r.documentSha256,
-      ...(r.receiptForm === "paper" ? { receiptForm: "paper" as const } : {}),
+      ...(byHand ? { receiptForm: r.receiptForm } : {}),
       status: "registered",
       searchTokens: searchTokens(d.issuer, d.numberAndSymbol, typeName(d.typeCode), d.summary, opts.handler),
     };

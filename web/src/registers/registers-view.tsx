@@ -163,7 +163,7 @@ function IncomingRow(p: { e: IncomingRegisterEntry }) {
       <td data-label={c[6]}>{p.e.handler}</td>
       <td data-label={c[7]}>{p.e.handedOverAt ? dayToVi(p.e.handedOverAt) : ""}</td>
       <td data-label={c[8]}>{p.e.receipt ?? ""}</td>
-      <td data-label={c[9]}>{[p.e.receiptForm === "paper" ? "Bản giấy" : "", p.e.note ?? ""].filter(Boolean).join(". ")}</td>
+      <td data-label={c[9]}>{[p.e.receiptForm === "paper" ? "Bản giấy" : p.e.receiptForm === "scan" ? "Bản quét" : "", p.e.note ?? ""].filter(Boolean).join(". ")}</td>
     </tr>
   );
 }
