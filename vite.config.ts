@@ -7,6 +7,7 @@ import { VitePWA } from "vite-plugin-pwa";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Plugin } from "vite";
+import { precompress } from "./web/scripts/precompress.ts";
 
 /** pdf.js needs its CMaps, standard fonts and wasm decoders as files: emit them under pdfjs/ so the service worker precaches them. */
 function pdfjsAssets(): Plugin {
@@ -78,6 +79,8 @@ export default defineConfig({
             cleanupOutdatedCaches: true,
           },
         }),
+        // Last: brotli and gzip copies of every text file, sw.js included (sync-server/static.ts sends them).
+        precompress(),
       ],
   test: {
     root: ".",

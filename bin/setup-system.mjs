@@ -23,6 +23,11 @@ const needs = [
   ["/usr/bin/pdftotext", "poppler-utils", ["test"]],
   ["/usr/bin/certutil", "libnss3-tools", ["test"]],
   ["/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf", "fonts-liberation", ["test"]],
+  // The bold face of the request letters' tests (Tinos, metric-compatible with Times New Roman).
+  ["/usr/share/fonts/truetype/croscore/Tinos-Bold.ttf", "fonts-croscore", ["test"]],
+  // Independent judges of the edXML package: well-formedness (libxml2) and its XML Signature (xmlsec).
+  ["/usr/bin/xmllint", "libxml2-utils", ["test"]],
+  ["/usr/bin/xmlsec1", "xmlsec1", ["test"]],
 ];
 
 /** [a program on PATH, Debian package, needed for]: `build` is what `npm ci` needs to compile pkcs11js (node-gyp). */

@@ -71,6 +71,8 @@ export interface IncomingRegisterEntry {
   urgency: Urgency;
   documentId?: string;
   documentSha256?: string;
+  /** Hình thức nhận: "paper" for a document received on paper (its scan kept); electronic when absent. */
+  receiptForm?: "electronic" | "paper";
   /** Trạng thái xử lý. */
   status: "registered" | "in-progress" | "done";
   searchTokens: string[];

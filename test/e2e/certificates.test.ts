@@ -133,7 +133,7 @@ describe("certificates, tokens and requests in Chromium", () => {
     // R22: the head assigns the organisation's certificate to the văn thư, in writing.
     await page.getByTestId("custody-to").selectOption({ label: "Trần Thị Bình" });
     await page.getByTestId("custody-number").fill("12/QĐ-UBND");
-    await page.getByTestId("custody-date").fill("2026-01-06");
+    await page.getByTestId("custody-date").fill("06/01/2026");
     await page.getByTestId("custody-save").click();
     await expect.poll(() => text(page, "custody-history")).toContain("giao cho Trần Thị Bình — văn bản 12/QĐ-UBND");
     await expect.poll(() => text(page, "cert-inventory")).toContain("Trần Thị Bình (văn bản 12/QĐ-UBND)");
@@ -244,7 +244,7 @@ describe("certificates, tokens and requests in Chromium", () => {
     await d.screenshot({ path: join(shots, "certificates-district.png"), fullPage: true });
     // District IT enters the year's notice into the holiday calendar.
     await d.getByText(/^Lịch ngày nghỉ lễ, tết/).click();
-    await d.getByTestId("cal-day").fill("2026-12-31");
+    await d.getByTestId("cal-day").fill("31/12/2026");
     await d.getByTestId("cal-name").fill("Nghỉ thêm theo thông báo");
     await d.getByTestId("cal-basis").fill("Thông báo (thử nghiệm)");
     await d.getByTestId("cal-add").click();

@@ -277,16 +277,22 @@ export async function waitForServiceWorker(page: Page): Promise<void> {
   await page.waitForFunction(() => Boolean(navigator.serviceWorker.controller));
 }
 
-/** As the office's IT would: the trust anchor first, then the account's sign-in on the sync screen. */
+/** The first screen is the sign-in: the account's sign-in, then (as the office's IT would) the trust anchor. */
 export async function signInWithTrust(page: Page, url: string, username: string, password: string, trustAnchorPem: string): Promise<void> {
+  await signIn(page, url, username, password);
   await page.goto(`${url}/#/cai-dat`);
   await page.getByTestId("trust-anchor").setInputFiles({ name: "demo-root.pem", mimeType: "application/x-pem-file", buffer: Buffer.from(trustAnchorPem) });
   await page.getByText(/Đã thêm 1 chứng thư gốc tin cậy/).waitFor();
-  await page.goto(`${url}/#/dong-bo`);
+}
+
+/** Signs in on the first screen (the sign-in form) and waits for the office's own screens. */
+export async function signIn(page: Page, url: string, username: string, password: string): Promise<void> {
+  await page.goto(`${url}/#/du-thao`);
+  await page.getByTestId("sign-in").waitFor();
   await page.locator("#login-user").fill(username);
   await page.locator("#login-pass").fill(password);
   await page.getByRole("button", { name: "Đăng nhập" }).click();
-  await page.getByText("Đã đăng nhập:").waitFor();
+  await page.getByTestId("office-name").waitFor();
 }
 
 /** Pairs the app with the agent as a person does: the code the app shows, typed on the agent's own page. */

@@ -3,24 +3,26 @@ import { useLive } from "./live.ts";
 import { syncState } from "./sync/state.ts";
 import { route, href } from "./router.ts";
 import { online, toast, loadProfile } from "./state.ts";
-import { DraftsView } from "./views/drafts.tsx";
-import { SyncBadge, startAutoSync } from "./views/sync-badge.tsx";
-import { StorageWarning } from "./views/storage.tsx";
-const CertificateWarnings = lazy(() => import("./views/certificate-warnings.tsx").then((m) => ({ default: m.CertificateWarnings })));
+import { SignInView } from "./session/sign-in-view.tsx";
+import { rolesVi } from "./session/roles.ts";
+import { DraftsView } from "./drafts/drafts-view.tsx";
+import { SyncBadge, startAutoSync } from "./session/sync-badge.tsx";
+import { StorageWarning } from "./settings/storage-view.tsx";
+const CertificateWarnings = lazy(() => import("./certificates/certificate-warnings.tsx").then((m) => ({ default: m.CertificateWarnings })));
 
 // The first screen (drafts) is in the main bundle; every other view loads when opened
 // (and is precached by the service worker, so offline too).
-const DraftEditor = lazy(() => import("./views/draft-editor.tsx").then((m) => ({ default: m.DraftEditor })));
-const RegistersView = lazy(() => import("./views/registers.tsx").then((m) => ({ default: m.RegistersView })));
-const ReceivedView = lazy(() => import("./views/received.tsx").then((m) => ({ default: m.ReceivedView })));
-const ReceivedDetail = lazy(() => import("./views/received-detail.tsx").then((m) => ({ default: m.ReceivedDetail })));
-const ViewerView = lazy(() => import("./views/viewer.tsx"));
-const SyncView = lazy(() => import("./views/sync.tsx").then((m) => ({ default: m.SyncView })));
-const StorageView = lazy(() => import("./views/storage.tsx").then((m) => ({ default: m.StorageView })));
-const CertificatesView = lazy(() => import("./views/certificates.tsx").then((m) => ({ default: m.CertificatesView })));
-const SettingsView = lazy(() => import("./views/settings.tsx").then((m) => ({ default: m.SettingsView })));
-import { UpdatePrompt } from "./views/update-prompt.tsx";
-import { askPersistence } from "./storage.ts";
+const DraftEditor = lazy(() => import("./drafts/draft-editor.tsx").then((m) => ({ default: m.DraftEditor })));
+const RegistersView = lazy(() => import("./registers/registers-view.tsx").then((m) => ({ default: m.RegistersView })));
+const ReceivedView = lazy(() => import("./incoming/received-list.tsx").then((m) => ({ default: m.ReceivedView })));
+const ReceivedDetail = lazy(() => import("./incoming/received-detail.tsx").then((m) => ({ default: m.ReceivedDetail })));
+const ViewerView = lazy(() => import("./documents/viewer.tsx"));
+const SyncView = lazy(() => import("./session/sync-view.tsx").then((m) => ({ default: m.SyncView })));
+const StorageView = lazy(() => import("./settings/storage-view.tsx").then((m) => ({ default: m.StorageView })));
+const CertificatesView = lazy(() => import("./certificates/certificates-view.tsx").then((m) => ({ default: m.CertificatesView })));
+const SettingsView = lazy(() => import("./settings/settings-view.tsx").then((m) => ({ default: m.SettingsView })));
+import { UpdatePrompt } from "./ui/update-prompt.tsx";
+import { askPersistence } from "./settings/storage.ts";
 
 const NAV: Array<[string, string]> = [
   ["du-thao", "Dự thảo"],
@@ -33,6 +35,7 @@ const NAV: Array<[string, string]> = [
 ];
 
 export function App() {
+  // Re-read when the session or the device settings change (sign-in, sign-out, another tab).
   const profile = useLive(() => undefined, () => loadProfile());
   onMount(() => {
     // Ask once at start: offline work must not be evicted by the browser (R15, R18).
@@ -41,13 +44,17 @@ export function App() {
   });
   const section = () => route()[0] ?? "du-thao";
   return (
+    <Show when={profile()} keyed={false}>
+    <Show when={profile()!.signedIn} fallback={<SignedOut />}>
     <div class="shell">
       <header class="top">
         <a class="brand" href={href("du-thao")}>
           <img src="/favicon.svg" alt="" width="28" height="28" />
           <span>Văn thư số</span>
         </a>
-        <span class="office">{profile()?.name}</span>
+        <span class="office" data-testid="office-name" title={rolesVi(profile()!.roles)}>
+          {profile()!.name} · {profile()!.userName}
+        </span>
         {/* The browser may be online while the server is unreachable: say which. */}
         <span class={online() && syncState().phase !== "offline" ? "net on" : "net off"} data-testid="network">
           {!online() ? "Ngoại tuyến" : syncState().phase === "offline" ? "Mất kết nối máy chủ" : "Đang trực tuyến"}
@@ -108,6 +115,33 @@ export function App() {
       <footer class="foot muted" data-testid="version">
         Văn thư số · phiên bản {__VANTHU_VERSION__}
       </footer>
+      <Show when={toast()}>
+        {(t) => (
+          <div class={`toast ${t().kind}`} role={t().kind === "error" ? "alert" : "status"}>
+            {t().text}
+          </div>
+        )}
+      </Show>
+    </div>
+    </Show>
+    </Show>
+  );
+}
+
+function SignedOut() {
+  return (
+    <div class="shell">
+      <header class="top">
+        <span class="brand">
+          <img src="/favicon.svg" alt="" width="28" height="28" />
+          <span>Văn thư số</span>
+        </span>
+      </header>
+      <UpdatePrompt />
+      <main class="main">
+        <SignInView onSignedIn={() => void import("./session/sync-view.tsx").then((m) => m.runSync())} />
+      </main>
+      <footer class="foot muted">Văn thư số · phiên bản {__VANTHU_VERSION__}</footer>
       <Show when={toast()}>
         {(t) => (
           <div class={`toast ${t().kind}`} role={t().kind === "error" ? "alert" : "status"}>

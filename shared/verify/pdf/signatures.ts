@@ -181,7 +181,7 @@ export function locateSignatures(file: PdfFile, revisionIndex = file.revisions.l
     if (contents.bytes.length === 0 || contents.bytes.every((x) => x === 0)) problems.push("/Contents is empty");
     if (a !== 0) problems.push("/ByteRange does not start at the beginning of the file");
     if (!(b > 0 && c > b)) problems.push("/ByteRange ranges are out of order");
-    if (c + d > file.bytes.length) problems.push("/ByteRange reaches beyond the end of the file");
+    if (c + d > file.length) problems.push("/ByteRange reaches beyond the end of the file");
     // The gap must be exactly the /Contents string of this dictionary, as found by the reader.
     const loaded = sigRef ? view.load(sigRef.num) : undefined;
     if (loaded?.offset === undefined) problems.push("the signature dictionary is inside an object stream");

@@ -146,10 +146,12 @@ export async function registerIncoming(
     if (r.status === "registered") throw new VanthuError("web.already-registered", "Văn bản đã được vào sổ.", "Already registered");
     if (r.status === "refused") throw new VanthuError("web.already-refused", "Văn bản đã bị từ chối tiếp nhận.", "Already refused");
     const report = r.reportId ? await db.reports.get(r.reportId) : undefined;
-    if (!report) {
+    // A paper document carries a handwritten signature and a seal: no digital verdict applies.
+    // An electronic one is registered only when its signatures are valid (R10).
+    if (r.receiptForm !== "paper" && !report) {
       throw new VanthuError("web.not-verified", "Phải kiểm tra chữ ký số trước khi vào sổ (R10).", "Verify before registering (R10)");
     }
-    if (report.verdict !== "valid") {
+    if (r.receiptForm !== "paper" && report!.verdict !== "valid") {
       throw new VanthuError("web.invalid-document", "Chữ ký số không hợp lệ: hãy từ chối tiếp nhận và nêu lý do.", "Cannot register a document whose verification is not valid");
     }
     const year = registerYear(now);
@@ -171,6 +173,7 @@ export async function registerIncoming(
       urgency: d.urgency,
       documentId: d.documentId,
       documentSha256: r.documentSha256,
+      ...(r.receiptForm === "paper" ? { receiptForm: "paper" as const } : {}),
       status: "registered",
       searchTokens: searchTokens(d.issuer, d.numberAndSymbol, typeName(d.typeCode), d.summary, opts.handler),
     };

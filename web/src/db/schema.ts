@@ -59,6 +59,8 @@ export interface ReceivedDocument {
   documentSha256: string;
   fileName: string;
   source: "file" | "sync";
+  /** Hình thức nhận: a paper document (registered from its scan) is not judged by a signature verdict. */
+  receiptForm?: "electronic" | "paper";
   senderOffice?: string;
   /** What the sender declared (edXML header) or what the clerk typed. */
   declared: {

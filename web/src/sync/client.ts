@@ -18,6 +18,7 @@ import { acknowledge, markFailed, pendingMutations } from "../db/outbox.ts";
 import { applyQlvbReceiveTime, applyQlvbSendTime, receiveDocument } from "../db/received.ts";
 import type { VanthuDb } from "../db/schema.ts";
 import { declaredOf, translate } from "./mapping.ts";
+import { ApiClient, throwApi } from "./api.ts";
 
 /**
  * The sync client: pushes the outbox in order and pulls the office's changes, one tab at a
@@ -29,35 +30,6 @@ export { syncState } from "./state.ts";
 
 export async function loadSession(db: VanthuDb): Promise<SessionInfo | undefined> {
   return (await db.meta.get("session"))?.value as SessionInfo | undefined;
-}
-
-class ApiClient {
-  constructor(
-    private readonly base: string,
-    private readonly token: string,
-  ) {}
-  async req(path: string, init: RequestInit = {}): Promise<Response> {
-    let res: Response;
-    try {
-      res = await fetch(this.base + path, { ...init, headers: { authorization: `Bearer ${this.token}`, ...(init.headers ?? {}) } });
-    } catch (e) {
-      throw new VanthuError("sync.offline", "Không kết nối được máy chủ. Dữ liệu vẫn được giữ trên máy này và sẽ gửi khi có mạng.", "Sync server unreachable", { cause: e });
-    }
-    if (!res.ok && res.status !== 409) await throwApi(res);
-    return res;
-  }
-  async json<T>(path: string, schema: { parse(x: unknown): T }, init: RequestInit = {}): Promise<T> {
-    const res = await this.req(path, { ...init, headers: { ...(init.body ? { "content-type": "application/json" } : {}), ...(init.headers ?? {}) } });
-    if (!res.ok) await throwApi(res);
-    return schema.parse(await res.json());
-  }
-}
-
-async function throwApi(res: Response): Promise<never> {
-  const body = ApiErrorBody.safeParse(await res.json().catch(() => null));
-  if (res.status === 401) throw new VanthuError("sync.unauthorized", "Phiên đăng nhập đã hết hạn: hãy đăng nhập lại (mục Đồng bộ).", "Session expired");
-  if (body.success) throw new VanthuError("sync." + body.data.error.code, body.data.error.messageVi, body.data.error.message);
-  throw new VanthuError("sync.http", `Máy chủ trả lời lỗi ${res.status}.`, `HTTP ${res.status}`);
 }
 
 export async function login(db: VanthuDb, username: string, password: string, base = ""): Promise<SessionInfo> {
