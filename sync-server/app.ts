@@ -11,6 +11,7 @@ import { exchangeRoutes, officeRoutes } from "./exchange/index.ts";
 import { compressLargeAnswers } from "./http/compress.ts";
 import { errorResponse, tooLarge } from "./http/errors.ts";
 import { certificateRoutes } from "./certificates/index.ts";
+import { handlingRoutes } from "./incoming/handling.ts";
 import { servePwa } from "./static.ts";
 import { securityHeaders } from "./security/headers.ts";
 import { DEFAULT_OFFICE_QUOTA_BYTES, officeQuota } from "./security/quota.ts";
@@ -65,7 +66,7 @@ export function createSyncApp(deps: SyncAppDeps) {
   app.route("/api/auth", authRoutes(storage, deps.auth));
 
   const authed = requireSession(storage);
-  for (const p of ["/api/admin/*", "/api/sync/*", "/api/exchange/*", "/api/offices", "/api/offices/*", "/api/blobs/*", "/api/edxml/*", "/api/certificates/*"]) app.use(p, authed);
+  for (const p of ["/api/admin/*", "/api/sync/*", "/api/exchange/*", "/api/offices", "/api/offices/*", "/api/blobs/*", "/api/edxml/*", "/api/certificates/*", "/api/incoming/*"]) app.use(p, authed);
   app.use("/api/sync/*", jsonLimit);
   app.use("/api/exchange/*", jsonLimit);
   app.use("/api/admin/*", jsonLimit);
@@ -79,6 +80,8 @@ export function createSyncApp(deps: SyncAppDeps) {
   app.route("/api/revocation", revocationRoutes(storage, deps.revocation));
   app.use("/api/certificates/*", jsonLimit);
   app.route("/api/certificates", certificateRoutes(storage));
+  app.use("/api/incoming/*", jsonLimit);
+  app.route("/api/incoming", handlingRoutes(storage));
 
   if (deps.webDir) app.use("*", servePwa(deps.webDir));
   app.notFound((c) => errorResponse(c, notFound(`Route ${c.req.method} ${new URL(c.req.url).pathname}`, "địa chỉ này")));
