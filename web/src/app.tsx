@@ -20,6 +20,8 @@ const ViewerView = lazy(() => import("./documents/viewer.tsx"));
 const SyncView = lazy(() => import("./session/sync-view.tsx").then((m) => ({ default: m.SyncView })));
 const StorageView = lazy(() => import("./settings/storage-view.tsx").then((m) => ({ default: m.StorageView })));
 const CertificatesView = lazy(() => import("./certificates/certificates-view.tsx").then((m) => ({ default: m.CertificatesView })));
+const FirstPasswordView = lazy(() => import("./session/password-change.tsx").then((m) => ({ default: m.FirstPasswordView })));
+const UsersView = lazy(() => import("./users/users-view.tsx").then((m) => ({ default: m.UsersView })));
 const SettingsView = lazy(() => import("./settings/settings-view.tsx").then((m) => ({ default: m.SettingsView })));
 import { UpdatePrompt } from "./ui/update-prompt.tsx";
 import { askPersistence } from "./settings/storage.ts";
@@ -34,6 +36,9 @@ const NAV: Array<[string, string]> = [
   ["cai-dat", "Cài đặt"],
 ];
 
+/** District IT and administrators manage accounts (the server checks it again on every call). */
+const canManageUsers = (roles: readonly string[]) => roles.includes("district_it") || roles.includes("admin");
+
 export function App() {
   // Re-read when the session or the device settings change (sign-in, sign-out, another tab).
   const profile = useLive(() => undefined, () => loadProfile());
@@ -46,6 +51,7 @@ export function App() {
   return (
     <Show when={profile()} keyed={false}>
     <Show when={profile()!.signedIn} fallback={<SignedOut />}>
+    <Show when={!profile()!.mustChangePassword} fallback={<SignedOut firstPassword />}>
     <div class="shell">
       <header class="top">
         <a class="brand" href={href("du-thao")}>
@@ -62,7 +68,7 @@ export function App() {
         <SyncBadge />
       </header>
       <nav class="nav">
-        {NAV.map(([k, label]) => (
+        {[...NAV.slice(0, -1), ...(canManageUsers(profile()!.roles) ? [["tai-khoan", "Tài khoản"] as [string, string]] : []), NAV.at(-1)!].map(([k, label]) => (
           <a href={href(k)} classList={{ active: section() === k }}>
             {label}
           </a>
@@ -106,6 +112,9 @@ export function App() {
           <Match when={section() === "chung-thu"}>
             <CertificatesView />
           </Match>
+          <Match when={section() === "tai-khoan"}>
+            <UsersView />
+          </Match>
           <Match when={section() === "cai-dat"}>
             <SettingsView />
           </Match>
@@ -125,10 +134,11 @@ export function App() {
     </div>
     </Show>
     </Show>
+    </Show>
   );
 }
 
-function SignedOut() {
+function SignedOut(props: { firstPassword?: boolean }) {
   return (
     <div class="shell">
       <header class="top">
@@ -139,7 +149,9 @@ function SignedOut() {
       </header>
       <UpdatePrompt />
       <main class="main">
-        <SignInView onSignedIn={() => void import("./session/sync-view.tsx").then((m) => m.runSync())} />
+        <Show when={props.firstPassword} fallback={<SignInView onSignedIn={() => void import("./session/sync-view.tsx").then((m) => m.runSync())} />}>
+          <FirstPasswordView onChanged={() => void import("./session/sync-view.tsx").then((m) => m.runSync())} />
+        </Show>
       </main>
       <footer class="foot muted">Văn thư số · phiên bản {__VANTHU_VERSION__}</footer>
       <Show when={toast()}>

@@ -2,7 +2,8 @@ import { For, Show, createResource, createSignal, onCleanup, onMount } from "sol
 import { formatDateTimeVi } from "../../../shared/domain/index.ts";
 import { useLive } from "../live.ts";
 import { db, messageOf, notify, online } from "../state.ts";
-import { loadSession, login, logout, syncNow, type SyncOutcome } from "../sync/client.ts";
+import { loadSession, login, syncNow, type SyncOutcome } from "../sync/client.ts";
+import { signOut } from "./sign-out.ts";
 import { syncState } from "../sync/state.ts";
 import { verifyReceived } from "../verify/run.ts";
 
@@ -89,7 +90,7 @@ export function SyncView() {
               <button
                 class="secondary"
                 onClick={async () => {
-                  await logout(db);
+                  await signOut(db);
                   await refetch();
                 }}
               >
