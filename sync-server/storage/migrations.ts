@@ -1,4 +1,5 @@
 import type { Kysely, Migration, MigrationProvider } from "kysely";
+import { securityMigrations } from "./migrations/0100-security.ts";
 
 export type DialectName = "sqlite" | "postgres";
 
@@ -160,6 +161,7 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
         await db.insertInto("sync_epoch").values({ id: 1, txid_offset: 0 }).execute();
       },
     },
+    ...securityMigrations,
   };
 }
 

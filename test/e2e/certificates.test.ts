@@ -17,7 +17,7 @@ import { startAgent, type RunningAgent } from "../../agent/server.ts";
 import { DemoCertificationAuthority } from "../../shared/pki/demo-ca.ts";
 import { seedDemo, DEMO_PASSWORD } from "../../sync-server/seed.ts";
 import { startSyncServer, type RunningServer } from "../../sync-server/serve.ts";
-import { SoftHsm, softHsmInstalled } from "../support/softhsm.ts";
+import { SoftHsm, requireSoftHsm } from "../support/softhsm.ts";
 import { pdfsig, tool } from "../support/tools.ts";
 import { RESULTS, buildWeb, documentPdf, openBrowser, startGatedProxy, userDataDir, type GatedProxy, installPwa, pairWithAgent, signInWithTrust } from "./helpers.ts";
 
@@ -100,7 +100,8 @@ async function syncAndWait(page: Page) {
   await expect.poll(() => text(page, "sync-badge"), { timeout: 60_000 }).toBe("Đã đồng bộ");
 }
 
-describe.skipIf(!softHsmInstalled())("certificates, tokens and requests in Chromium", () => {
+describe("certificates, tokens and requests in Chromium", () => {
+  beforeAll(() => requireSoftHsm());
   const office = userDataDir();
   const so = userDataDir();
   const district = userDataDir();

@@ -67,8 +67,8 @@ export function App() {
           {profile()!.name} · {profile()!.userName}
         </span>
         {/* The browser may be online while the server is unreachable: say which. */}
-        <span class={online() && syncState().phase !== "offline" ? "net on" : "net off"} data-testid="network">
-          {!online() ? "Ngoại tuyến" : syncState().phase === "offline" ? "Mất kết nối máy chủ" : "Đang trực tuyến"}
+        <span class={online() && syncState().phase !== "offline" && syncState().phase !== "unreachable" ? "net on" : "net off"} data-testid="network">
+          {!online() || syncState().phase === "offline" ? "Không có mạng" : syncState().phase === "unreachable" ? "Không kết nối được máy chủ" : "Đang trực tuyến"}
         </span>
         <SyncBadge />
       </header>

@@ -48,7 +48,7 @@ export const command: CliCommand = {
     for (const needed of ["server", "agent"]) {
       if (!existsSync(`${commands}${needed}.ts`)) throw new CliError("MISSING_COMPONENT", `Thiếu thành phần: vanthu ${needed}`, `component missing: vanthu ${needed}`);
     }
-    const children = [run("máy chủ", [vanthu, "server", "--port", port!]), run("ký số", [vanthu, "agent", ...(agentPort ? ["--port", agentPort] : [])])];
+    const children = [run("máy chủ", [vanthu, "server", "--demo", "--port", port!]), run("ký số", [vanthu, "agent", ...(agentPort ? ["--port", agentPort] : [])])];
     process.stdout.write(`\nVăn thư số đang chạy: http://127.0.0.1:${port}/  (Ctrl+C để dừng)\n\n`);
     const stop = () => children.forEach((c) => c.kill("SIGTERM"));
     process.once("SIGINT", stop);
