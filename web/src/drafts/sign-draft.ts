@@ -72,7 +72,14 @@ export async function signSubmitted(ctx: SignContext, w: WorkflowDraft, me: Pers
   const { signPdf } = await import("../../../shared/sign/index.ts");
   let signed: Uint8Array;
   try {
-    signed = (await signPdf(doc.bytes, { type: "signer", signer: batch.signerFor(0), image: ctx.image, issueNumber: String(n.number), issueDate: new Date(`${n.issueDate}T12:00:00+07:00`), font: await loadFont() })).bytes;
+    const base = { type: "signer" as const, signer: batch.signerFor(0), image: ctx.image, issueNumber: String(n.number), font: await loadFont() };
+    // The register's date goes into the "ngày … tháng … năm …" blanks; a letter drawn with its date already printed keeps it.
+    signed = (
+      await signPdf(doc.bytes, { ...base, issueDate: new Date(`${n.issueDate}T12:00:00+07:00`) }).catch((e: unknown) => {
+        if (e instanceof VanthuError && e.code === "NO_DATE_BLANK") return signPdf(doc.bytes, base);
+        throw e;
+      })
+    ).bytes;
   } catch (e) {
     batch.fail(e);
     throw e;
