@@ -56,6 +56,10 @@ export async function issueOutgoing(
     /** The number the signed files already carry (attachments name it): refused if another issue took it meanwhile. */
     expectNumber?: number;
     attachments?: AttachedFile[];
+    /** Trình ký: the number the server's register gave the draft (the authority; printed in the PDF). */
+    serverNumber?: { year: number; number: number; numberAndSymbol: string; issueDate: string };
+    /** Trình ký: the draft.issue step pushed with the register entry. */
+    draftStep?: unknown;
   } = {},
 ): Promise<OutgoingRegisterEntry> {
   const now = opts.now ?? new Date();
@@ -63,22 +67,23 @@ export async function issueOutgoing(
     const draft = await db.drafts.get(draftId);
     if (!draft) throw new VanthuError("web.draft-missing", "Không tìm thấy dự thảo.", `Draft ${draftId} not found`);
     if (draft.status === "issued") throw new VanthuError("web.already-issued", "Văn bản này đã được phát hành.", `Draft ${draftId} already issued`);
-    const year = registerYear(now);
-    const number = await nextNumber(db, "outgoing", year);
-    if (opts.expectNumber !== undefined && opts.expectNumber !== number) {
+    const server = opts.serverNumber;
+    const year = server?.year ?? registerYear(now);
+    const number = server?.number ?? (await nextNumber(db, "outgoing", year));
+    if (!server && opts.expectNumber !== undefined && opts.expectNumber !== number) {
       throw new VanthuError(
         "web.number-changed",
         `Số ${opts.expectNumber} vừa được dùng cho văn bản khác; hãy phát hành lại để lấy số ${number}.`,
         `Expected number ${opts.expectNumber}, next is ${number}`,
       );
     }
-    const numberAndSymbol = formatNumberAndSymbol({ number, typeCode: draft.typeCode, issuerSymbol: office.symbol, unitSymbol: hasNoTypeAbbreviation(draft.typeCode) ? draft.unitSymbol || undefined : undefined });
+    const numberAndSymbol = server?.numberAndSymbol ?? formatNumberAndSymbol({ number, typeCode: draft.typeCode, issuerSymbol: office.symbol, unitSymbol: hasNoTypeAbbreviation(draft.typeCode) ? draft.unitSymbol || undefined : undefined });
     const entry: OutgoingRegisterEntry = {
       id: ulid(now.getTime()),
       year,
       number,
       numberAndSymbol,
-      documentDate: draft.documentDate,
+      documentDate: server?.issueDate ?? draft.documentDate,
       typeCode: draft.typeCode,
       summary: draft.summary,
       signerName: draft.signerName,
@@ -96,7 +101,7 @@ export async function issueOutgoing(
     };
     await db.outgoing.add(entry);
     await db.drafts.put({ ...draft, numberAndSymbol, status: "issued", updatedAt: now.toISOString() });
-    await enqueue(db, "outgoing.issue", entry.id, { entry, office: office.name }, now);
+    await enqueue(db, "outgoing.issue", entry.id, { entry, office: office.name, ...(opts.draftStep ? { draftStep: opts.draftStep } : {}) }, now);
     return entry;
   });
 }

@@ -75,6 +75,11 @@ export interface Translated {
 export function translate(m: OutboxMutation, ctx: { directory: Array<{ id: string; name: string }>; received?: ReceivedDocument; ownOfficeId?: string }): Translated {
   const base = { clientTime: toVietnamIso(m.createdAt) };
   switch (m.kind) {
+    case "resend": {
+      // A change sent again on the server's newer version, after the person resolved a conflict.
+      const { mutation } = m.payload as { mutation: Record<string, unknown> };
+      return { mutations: [{ ...base, id: m.id, ...mutation } as Mutation], blobs: [] };
+    }
     case "draft.step": {
       // Trình ký (shared/sync/drafts.ts): the step as the person took it, with the version they saw.
       const { mutation, blobs } = m.payload as { mutation: DraftStepBody; blobs?: string[] };
