@@ -3,7 +3,7 @@ import { createStore } from "solid-js/store";
 import type { Role, SessionInfo } from "../../../shared/sync/schemas.ts";
 import { formatDateTimeVi } from "../../../shared/domain/dates.ts";
 import { db, messageOf, notify, online } from "../state.ts";
-import { ROLE_LABELS_VI } from "../session/roles.ts";
+import { ROLE_LABELS_VI } from "../../../shared/sync/rules.ts";
 import { MIN_PASSWORD_LENGTH } from "../session/password-change.tsx";
 import { apiCall } from "../sync/api.ts";
 import { BackupStatusCard } from "./backup-status.tsx";
