@@ -56,8 +56,8 @@ export const command: CliCommand = {
     if (!values["no-demo"]) {
       const demo = await seedDemo(server.storage);
       if (demo) {
-        process.stdout.write(`\nĐã tạo cơ quan và tài khoản THỬ (${DEMO_LABEL}) — demo offices and users:\n`);
-        for (const d of demo) process.stdout.write(`  ${d.username.padEnd(18)} mật khẩu: ${d.password}   ${d.office} (${d.roles.join(", ")})\n`);
+        process.stdout.write(`\nĐã tạo cơ quan và tài khoản THỬ (${DEMO_LABEL}):\n`);
+        for (const d of demo) process.stdout.write(`  ${d.username.padEnd(18)} mật khẩu: ${d.password}   ${d.rolesVi.join(", ")} — ${d.fullName}, ${d.office}\n`);
         process.stdout.write("Hãy tạo tài khoản thật và tắt các tài khoản thử trước khi dùng chính thức.\n\n");
       }
     }
