@@ -1,4 +1,4 @@
-import { expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import type { IncomingDelivery, Mutation } from "../../shared/sync/schemas.ts";
 import { auth, clientTime, describeBackends, mutationId, officeWithUser, pullAll, pushOk, uploadWhole, type TestUser } from "./harness.ts";
 
@@ -10,7 +10,8 @@ describeBackends("tenant isolation", (env) => {
   let deliveryId = "";
   let exchangeId = "";
 
-  it("sets up: A sends to B; X is an unrelated office; a district IT user manages A and B", async () => {
+  // A sends to B; X is an unrelated office; a district IT user manages A and B.
+  beforeAll(async () => {
     a = await officeWithUser(env(), "UBND phường Ngô Quyền");
     b = await officeWithUser(env(), "UBND phường Hải An");
     x = await officeWithUser(env(), "UBND xã Vĩnh Bảo");
