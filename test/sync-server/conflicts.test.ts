@@ -19,7 +19,7 @@ describeBackends("two devices editing one record at once", (env) => {
   let clerk: TestUser;
 
   it("50 edits racing on one version: one is applied, 49 are told of the conflict with the server's record", async () => {
-    clerk = await officeWithUser(env(), "UBND phường Hồng Bàng");
+    clerk = await officeWithUser(env(), "UBND phường Hồng Bàng", ["clerk", "signature_officer"]);
     const created = await pushOk(env(), clerk, [edit("r1", { subject: "bản đầu" }, 0)]);
     expect(created.results[0]!.assigned.version).toBe(1);
     const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => pushFrom(env(), clerk, i % 2 ? "laptop" : "phone", edit("r1", { subject: `sửa ${i}` }, 1))));

@@ -42,7 +42,7 @@ describeBackends(
       expect(officials.officials).toHaveLength(2);
       officialId = (await env().storage.findUserByUsername(official.username))!.id;
       const sha = await uploadWhole(env(), drafter, pdf("dự thảo 1"));
-      const r = await one(env(), drafter, { type: "draft.create", draftId: id, subject: "Quyết định về việc kiện toàn tổ chuyển đổi số", numbering: { registerId: "vb-di", typeCode: "QD", issuerSymbol: "UBND" }, revision: { sha256: sha, name: "du-thao.pdf" } });
+      const r = await one(env(), drafter, { type: "draft.create", draftId: id, subject: "Quyết định về việc kiện toàn tổ chuyển đổi số", numbering: { registerId: "vb-di", typeCode: "QĐ", issuerSymbol: "UBND" }, revision: { sha256: sha, name: "du-thao.pdf" } });
       expect(r.status).toBe("applied");
       version = r.assigned.version!;
       // The official's device (another account of the office) sees it by pull.
@@ -52,7 +52,7 @@ describeBackends(
     });
 
     it("a draft needs its file on the server, and a numbering the register can format", async () => {
-      const noBlob = await one(env(), drafter, { type: "draft.create", draftId: "draft-x", subject: "x", numbering: { registerId: "vb-di", typeCode: "QD", issuerSymbol: "UBND" }, revision: { sha256: "b".repeat(64), name: "x.pdf" } });
+      const noBlob = await one(env(), drafter, { type: "draft.create", draftId: "draft-x", subject: "x", numbering: { registerId: "vb-di", typeCode: "QĐ", issuerSymbol: "UBND" }, revision: { sha256: "b".repeat(64), name: "x.pdf" } });
       expect(noBlob).toMatchObject({ status: "refused", error: { code: "blob_missing" } });
       const sha = await uploadWhole(env(), drafter, pdf("cv"));
       const bad = await one(env(), drafter, { type: "draft.create", draftId: "draft-y", subject: "x", numbering: { registerId: "vb-di", typeCode: "CV", issuerSymbol: "UBND" }, revision: { sha256: sha, name: "x.pdf" } });
@@ -152,7 +152,7 @@ describeBackends(
 
     it("a cancelled draft cancels its number with the reason: the register keeps it, none disappears", async () => {
       const sha = await uploadWhole(env(), drafter, pdf("dự thảo hủy"));
-      await one(env(), drafter, { type: "draft.create", draftId: "draft-cancel", subject: "Dự thảo sẽ hủy", numbering: { registerId: "vb-di", typeCode: "QD", issuerSymbol: "UBND" }, revision: { sha256: sha, name: "x.pdf" } });
+      await one(env(), drafter, { type: "draft.create", draftId: "draft-cancel", subject: "Dự thảo sẽ hủy", numbering: { registerId: "vb-di", typeCode: "QĐ", issuerSymbol: "UBND" }, revision: { sha256: sha, name: "x.pdf" } });
       const sub = await one(env(), drafter, { type: "draft.submit", draftId: "draft-cancel", baseVersion: 1, officialId });
       expect(sub.assigned.number!.number).toBe(2);
       const c = await one(env(), drafter, { type: "draft.cancel", draftId: "draft-cancel", baseVersion: sub.assigned.version!, reason: "Không ban hành nữa" });

@@ -130,7 +130,7 @@ describeBackends("the rule table, enforced on every push", (env) => {
         case "audit.append":
           return { ...base, type, entryId: mutationId("a"), action: "verification", summary: "Kiểm tra chữ ký số." };
         case "draft.create":
-          return { ...base, type, draftId: mutationId("d"), subject: "x", numbering: { registerId: "vb-di", typeCode: "QD", issuerSymbol: "UBND" }, revision: { sha256: sha, name: "x.pdf" } };
+          return { ...base, type, draftId: mutationId("d"), subject: "x", numbering: { registerId: "vb-di", typeCode: "QĐ", issuerSymbol: "UBND" }, revision: { sha256: sha, name: "x.pdf" } };
         case "draft.comment":
           return { ...base, type, draftId: "none", commentId: "c", text: "x" };
         case "draft.revise":

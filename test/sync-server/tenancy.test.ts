@@ -17,7 +17,7 @@ describeBackends("tenant isolation", (env) => {
     x = await officeWithUser(env(), "UBND xã Vĩnh Bảo");
     const district = await env().storage.createOffice({ name: "Phòng CNTT khu vực", kind: "district", organId: `D-${Math.random()}` });
     it1 = await officeWithUser(env(), "IT", ["district_it"], { officeId: district.id, managedOfficeIds: [a.officeId, b.officeId] });
-    await pushOk(env(), a, [{ id: mutationId(), clientTime: clientTime(), type: "record.put", entity: "register_entry", recordId: "secret-of-a", data: { summary: "của A" } }]);
+    await pushOk(env(), a, [{ id: mutationId(), clientTime: clientTime(), type: "record.put", entity: "outgoing", recordId: "secret-of-a", data: { summary: "của A" } }]);
     sha = await uploadWhole(env(), a, new TextEncoder().encode(`%PDF A only ${Math.random()}`));
     const sent = await pushOk(env(), a, [{ id: mutationId(), clientTime: clientTime(), type: "exchange.send", documentRef: "d", recipients: [b.officeId], header, blobs: [{ sha256: sha, name: "a.pdf", contentType: "application/pdf", role: "main" }] }]);
     deliveryId = sent.results[0]!.assigned.deliveries![0]!.deliveryId;
