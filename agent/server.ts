@@ -69,7 +69,8 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<Runni
     if (!existsSync(options.module)) throw tokenErrors.moduleLoadFailed(options.module, new Error("file not found"));
     tokens = new Pkcs11TokenProvider(options.module);
   } else {
-    const demo = await openDemoTokens(join(dataDir), { forceMemory: options.memoryDemo ?? false });
+    // The demo certificates name the CRL at the port the agent will listen on (issue 11).
+    const demo = await openDemoTokens(join(dataDir), { forceMemory: options.memoryDemo ?? false, port: options.port ?? AGENT_DEFAULT_PORT });
     tokens = demo.provider;
     demoCrl = demo.crl;
     say(demo.notice);

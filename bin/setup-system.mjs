@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// Installs what `npm start` and `npm test` need from Debian, when it is missing.
+// Installs what `npm start` and `npm test` need from Debian, when it is missing
+// (`--for build`: the compilers `npm ci` needs for the native addons, before it runs).
 // Runs apt-get only as root (or with passwordless sudo); otherwise says exactly what to install.
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
+import { delimiter, join } from "node:path";
 
 const forWhat = process.argv.includes("--for") ? process.argv[process.argv.indexOf("--for") + 1] : "test";
 
@@ -21,9 +23,22 @@ const needs = [
   ["/usr/bin/pdftotext", "poppler-utils", ["test"]],
   ["/usr/bin/certutil", "libnss3-tools", ["test"]],
   ["/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf", "fonts-liberation", ["test"]],
+  // The bold face of the request letters' tests (Tinos, metric-compatible with Times New Roman).
+  ["/usr/share/fonts/truetype/croscore/Tinos-Bold.ttf", "fonts-croscore", ["test"]],
+  // Independent judges of the edXML package: well-formedness (libxml2) and its XML Signature (xmlsec).
+  ["/usr/bin/xmllint", "libxml2-utils", ["test"]],
+  ["/usr/bin/xmlsec1", "xmlsec1", ["test"]],
 ];
 
-const missing = needs.filter(([path, , f]) => f.includes(forWhat) && !existsSync(path));
+/** [a program on PATH, Debian package, needed for]: `build` is what `npm ci` needs to compile pkcs11js (node-gyp). */
+const programs = [
+  ["g++", "g++", ["build"]],
+  ["make", "make", ["build"]],
+  ["python3", "python3", ["build"]],
+];
+const onPath = (name) => (process.env.PATH ?? "").split(delimiter).some((d) => d && existsSync(join(d, name)));
+
+const missing = [...needs.filter(([path, , f]) => f.includes(forWhat) && !existsSync(path)), ...programs.filter(([name, , f]) => f.includes(forWhat) && !onPath(name))];
 const pkgs = [...new Set(missing.map(([, p]) => p))];
 if (pkgs.length === 0) process.exit(0);
 

@@ -7,4 +7,5 @@ export * from "./duplicates.ts";
 export * from "./roles.ts";
 export * from "./dates.ts";
 export * from "./registers.ts";
+export * from "./register-cover.ts";
 export * from "./signing-capacity.ts";

@@ -71,6 +71,8 @@ export interface IncomingRegisterEntry {
   urgency: Urgency;
   documentId?: string;
   documentSha256?: string;
+  /** Hình thức nhận: on paper (its scan kept) or an unsigned scan; electronic when absent. */
+  receiptForm?: "electronic" | "paper" | "scan";
   /** Trạng thái xử lý. */
   status: "registered" | "in-progress" | "done";
   searchTokens: string[];

@@ -10,7 +10,7 @@ const pkg: EdxmlPackage = {
   header: {
     codeNumber: "15",
     codeNotation: "UBND-VP",
-    typeCode: "1",
+    typeCode: "CV",
     typeName: "Công văn",
     subject: "Về việc triển khai chữ ký số chuyên dùng công vụ",
     promulgationPlace: "Hải Phòng",

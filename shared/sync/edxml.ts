@@ -4,11 +4,16 @@
  *
  * Field names as domain-notes.md lists them. Implementations differ in a few spellings
  * (`OrganizationInCharge`/`OrganInCharge`, `Bussiness`/`Business`): we read both and write
- * the first. Dates are `yyyy/MM/dd`. The package's XML `Signature` is not written: the PDFs
- * inside carry their own PAdES signatures, which the recipient verifies (R10).
+ * the first. Dates are `yyyy/MM/dd`; trace times `yyyy/MM/dd HH:mm:ss` in Vietnam time, as the
+ * public SDKs write them (ISO 8601 is read too). `DocumentType` is written as the SDKs write it:
+ * `Type` a number (1, văn bản hành chính), `TypeDetail` (0) and `TypeName` the name of Phụ lục
+ * III; on reading, our type code comes back from TypeName. The XML Signature over the package
+ * is made and checked by the server (sync-server/edxml/signature.ts), which holds the key; the
+ * PDFs inside also carry their own PAdES signatures, which the recipient verifies (R10).
  */
 import { XMLBuilder, XMLParser } from "fast-xml-parser";
 import { VanthuError } from "../errors.ts";
+import { DOCUMENT_TYPES, documentTypeByCode } from "../domain/document-types.ts";
 import type { DocumentHeader } from "./schemas.ts";
 
 export const EDXML_NAMESPACE = "http://www.mic.gov.vn/TBT/QCVN_102_2016";
@@ -35,12 +40,42 @@ export interface EdxmlAttachment {
 /** BussinessDocType: 0 new, 1 recall (thu hồi), 2 update, 3 replace. */
 export type BusinessDocType = 0 | 1 | 2 | 3;
 
+/** StaffInfo: the person who handled the package (Bussiness) or a status (Status). */
+export interface EdxmlStaff {
+  department?: string;
+  name?: string;
+  mobile?: string;
+  email?: string;
+}
+
+/**
+ * One step of the document's way (TraceHeaderList/TraceHeader: OrganId, Timestamp). The handling
+ * of an incoming document adds its steps (status code, opinion, who acted) after them; those
+ * three children are our extension, which readers that follow the SDKs skip.
+ */
+export interface EdxmlTrace {
+  organId: string;
+  /** ISO 8601 with offset (written as `yyyy/MM/dd HH:mm:ss`, Vietnam time). */
+  timestamp: string;
+  statusCode?: string;
+  description?: string;
+  staff?: EdxmlStaff;
+}
+
+export interface EdxmlBusiness {
+  docType: BusinessDocType;
+  reason?: string;
+  staff?: EdxmlStaff;
+  /** Paper: 1 when a paper original is also sent (gửi kèm bản giấy), 0 when not. */
+  paper?: 0 | 1;
+}
+
 export interface EdxmlPackage {
   from: EdxmlOrgan;
   to: EdxmlOrgan[];
   header: DocumentHeader;
-  trace: { organId: string; timestamp: string }[];
-  business: { docType: BusinessDocType; reason?: string };
+  trace: EdxmlTrace[];
+  business: EdxmlBusiness;
   responseFor?: string;
   attachments: EdxmlAttachment[];
 }
@@ -62,6 +97,41 @@ function organXml(o: EdxmlOrgan) {
 
 const slashDate = (day: string) => day.replaceAll("-", "/");
 
+/** `yyyy/MM/dd HH:mm:ss` in Vietnam time, as the SDKs write trace and status times. */
+export function edxmlTime(iso: string): string {
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return iso;
+  const v = new Date(t + 7 * 3600_000).toISOString();
+  return `${v.slice(0, 4)}/${v.slice(5, 7)}/${v.slice(8, 10)} ${v.slice(11, 19)}`;
+}
+
+/** Reads `yyyy/MM/dd HH:mm:ss` (Vietnam time) or ISO 8601 into ISO 8601 with +07:00. */
+export function readEdxmlTime(s: string | undefined): string {
+  if (!s) return "";
+  const m = /^(\d{4})[/-](\d{2})[/-](\d{2})[ T](\d{2}):(\d{2}):(\d{2})$/.exec(s.trim());
+  if (m) return `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}+07:00`;
+  if (/(?:[+-]\d{2}:\d{2})$/.test(s.trim()) && !Number.isNaN(Date.parse(s))) return s.trim();
+  const t = Date.parse(s);
+  if (Number.isNaN(t)) return s;
+  const v = new Date(t + 7 * 3600_000).toISOString();
+  return `${v.slice(0, 19)}+07:00`;
+}
+
+/** Type 1: văn bản hành chính (every document this system makes); TypeDetail 0, as the public SDKs write. */
+export const EDXML_TYPE_ADMINISTRATIVE = 1;
+
+function staffXml(st: EdxmlStaff | undefined) {
+  return { [`${P}Department`]: st?.department ?? "", [`${P}Staff`]: st?.name ?? "", [`${P}Mobile`]: st?.mobile ?? "", [`${P}Email`]: st?.email ?? "" };
+}
+
+function traceXml(t: EdxmlTrace) {
+  const x: Record<string, unknown> = { [`${P}OrganId`]: t.organId, [`${P}Timestamp`]: edxmlTime(t.timestamp) };
+  if (t.statusCode) x[`${P}StatusCode`] = t.statusCode;
+  if (t.description) x[`${P}Description`] = t.description;
+  if (t.staff) x[`${P}StaffInfo`] = staffXml(t.staff);
+  return x;
+}
+
 export function buildEdxml(pkg: EdxmlPackage): string {
   const h = pkg.header;
   const messageHeader: Record<string, unknown> = {
@@ -70,7 +140,11 @@ export function buildEdxml(pkg: EdxmlPackage): string {
     [`${P}DocumentId`]: h.documentId ?? `${pkg.from.organId},${slashDate(h.promulgationDate)},${h.codeNumber}/${h.codeNotation}`,
     [`${P}Code`]: { [`${P}CodeNumber`]: h.codeNumber, [`${P}CodeNotation`]: h.codeNotation },
     [`${P}PromulgationInfo`]: { [`${P}Place`]: h.promulgationPlace ?? "", [`${P}PromulgationDate`]: slashDate(h.promulgationDate) },
-    [`${P}DocumentType`]: { [`${P}Type`]: h.typeCode ?? "", [`${P}TypeName`]: h.typeName ?? "" },
+    [`${P}DocumentType`]: {
+      [`${P}Type`]: EDXML_TYPE_ADMINISTRATIVE,
+      [`${P}TypeName`]: h.typeName ?? (h.typeCode ? documentTypeByCode(h.typeCode)?.name : undefined) ?? "",
+      [`${P}TypeDetail`]: 0,
+    },
     [`${P}Subject`]: h.subject,
     [`${P}Content`]: h.content ?? "",
     [`${P}SignerInfo`]: { [`${P}Competence`]: h.signerCompetence ?? "", [`${P}Position`]: h.signerPosition ?? "", [`${P}FullName`]: h.signerFullName ?? "" },
@@ -95,8 +169,13 @@ export function buildEdxml(pkg: EdxmlPackage): string {
         [`${P}edXMLHeader`]: {
           [`${P}MessageHeader`]: messageHeader,
           [`${P}TraceHeaderList`]: {
-            [`${P}TraceHeader`]: pkg.trace.map((t) => ({ [`${P}OrganId`]: t.organId, [`${P}Timestamp`]: t.timestamp })),
-            [`${P}Bussiness`]: { [`${P}BussinessDocType`]: pkg.business.docType, [`${P}BussinessDocReason`]: pkg.business.reason ?? "" },
+            [`${P}TraceHeader`]: pkg.trace.map(traceXml),
+            [`${P}Bussiness`]: {
+              [`${P}BussinessDocType`]: pkg.business.docType,
+              [`${P}BussinessDocReason`]: pkg.business.reason ?? BUSINESS_REASON_VI[pkg.business.docType],
+              [`${P}StaffInfo`]: staffXml(pkg.business.staff),
+              [`${P}Paper`]: pkg.business.paper ?? 0,
+            },
           },
         },
         [`${P}edXMLBody`]: {
@@ -201,7 +280,7 @@ export function parseEdxml(xml: string): EdxmlPackage {
     documentId: str(mh.DocumentId),
     codeNumber,
     codeNotation: str(code.CodeNotation) ?? "",
-    typeCode: str(type.Type),
+    typeCode: typeCodeOf(str(type.Type), str(type.TypeName)),
     typeName: str(type.TypeName),
     subject,
     content: str(mh.Content),
@@ -241,11 +320,40 @@ export function parseEdxml(xml: string): EdxmlPackage {
     from,
     to: ((mh.To as Node[]) ?? []).map(obj).map(organ),
     header,
-    trace: ((traceList.TraceHeader as Node[]) ?? []).map(obj).map((t) => ({ organId: str(t.OrganId) ?? "", timestamp: str(t.Timestamp) ?? "" })),
-    business: { docType: docType as BusinessDocType, reason: str(business.BussinessDocReason ?? business.BusinessDocReason) },
+    trace: ((traceList.TraceHeader as Node[]) ?? []).map(obj).map(readTrace),
+    business: {
+      docType: docType as BusinessDocType,
+      reason: str(business.BussinessDocReason ?? business.BusinessDocReason),
+      ...(business.StaffInfo ? { staff: readStaff(obj(business.StaffInfo)) } : {}),
+      ...(num(business.Paper) !== undefined ? { paper: num(business.Paper) === 1 ? (1 as const) : (0 as const) } : {}),
+    },
     responseFor: str(mh.ResponseFor),
     attachments,
   };
+}
+
+const BUSINESS_REASON_VI: Record<BusinessDocType, string> = { 0: "Văn bản mới", 1: "Thu hồi văn bản", 2: "Cập nhật văn bản", 3: "Thay thế văn bản" };
+
+/** Our type code: a number written by the SDKs gives it through TypeName; an older package's code is kept. */
+function typeCodeOf(type: string | undefined, typeName: string | undefined): string | undefined {
+  if (type !== undefined && !/^\d+$/.test(type)) return type;
+  if (!typeName) return undefined;
+  const folded = typeName.normalize("NFC").toLocaleLowerCase("vi");
+  return DOCUMENT_TYPES.find((t) => t.name.toLocaleLowerCase("vi") === folded)?.code;
+}
+
+function readStaff(n: Node): EdxmlStaff {
+  const out: EdxmlStaff = { department: str(n.Department), name: str(n.Staff), mobile: str(n.Mobile), email: str(n.Email) };
+  for (const k of Object.keys(out) as (keyof EdxmlStaff)[]) if (out[k] === undefined) delete out[k];
+  return out;
+}
+
+function readTrace(t: Node): EdxmlTrace {
+  const out: EdxmlTrace = { organId: str(t.OrganId) ?? "", timestamp: readEdxmlTime(str(t.Timestamp)) };
+  if (str(t.StatusCode)) out.statusCode = str(t.StatusCode);
+  if (str(t.Description)) out.description = str(t.Description);
+  if (t.StaffInfo) out.staff = readStaff(obj(t.StaffInfo));
+  return out;
 }
 
 function toBase64(bytes: Uint8Array): string {
@@ -271,7 +379,22 @@ export const EDXML_STATUS = {
   assigned: "04", // phân công
   processing: "05", // đang xử lý
   done: "06", // hoàn thành
+  recall: "13", // thu hồi: the sender recalls a document it sent
+  recallAccepted: "15", // đồng ý thu hồi / cập nhật
+  recallRefused: "16", // từ chối thu hồi / cập nhật
 } as const;
+
+export const EDXML_STATUS_VI: Readonly<Record<string, string>> = {
+  "01": "Đã đến",
+  "02": "Từ chối tiếp nhận",
+  "03": "Đã tiếp nhận",
+  "04": "Phân công xử lý",
+  "05": "Đang xử lý",
+  "06": "Hoàn thành",
+  "13": "Thu hồi",
+  "15": "Đồng ý thu hồi, cập nhật",
+  "16": "Từ chối thu hồi, cập nhật",
+};
 
 export interface EdxmlStatus {
   responseFor: { organId: string; codeNumber: string; codeNotation: string; promulgationDate: string; documentId: string };
@@ -280,7 +403,7 @@ export interface EdxmlStatus {
   description?: string;
   /** The QLVB time of the event, ISO 8601 with offset. */
   timestamp: string;
-  staff?: { department?: string; name?: string; email?: string };
+  staff?: EdxmlStaff;
 }
 
 /**
@@ -305,8 +428,9 @@ export function buildEdxmlStatus(s: EdxmlStatus): string {
             [`${P}From`]: organXml(s.from),
             [`${P}StatusCode`]: s.statusCode,
             [`${P}Description`]: s.description ?? "",
+            // The legal QLVB time with its milliseconds and offset (R7); readers of the SDKs' format parse it too.
             [`${P}Timestamp`]: s.timestamp,
-            [`${P}StaffInfo`]: { [`${P}Department`]: s.staff?.department ?? "", [`${P}Staff`]: s.staff?.name ?? "", [`${P}Email`]: s.staff?.email ?? "" },
+            [`${P}StaffInfo`]: staffXml(s.staff),
           },
         },
         [`${P}edXMLBody`]: "",
@@ -336,7 +460,7 @@ export function parseEdxmlStatus(xml: string): EdxmlStatus {
     from: organ(obj(st.From)),
     statusCode: code as EdxmlStatus["statusCode"],
     description: str(st.Description),
-    timestamp: str(st.Timestamp) ?? "",
-    staff: { department: str(staff.Department), name: str(staff.Staff), email: str(staff.Email) },
+    timestamp: readEdxmlTime(str(st.Timestamp)),
+    staff: readStaff(staff),
   };
 }

@@ -3,7 +3,6 @@
  * verifier can fetch), Chromium through playwright-core, and signed PDFs made with the
  * project's own signing engine and a demo CA.
  */
-import { spawnSync } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import { existsSync, mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -15,34 +14,22 @@ import { PDFDocument } from "pdf-lib";
 import fontkit from "@pdf-lib/fontkit";
 import { DemoCertificationAuthority } from "../../shared/pki/demo-ca.ts";
 import { signPdf, WebCryptoSigner } from "../../shared/sign/index.ts";
+import { buildPwa, builtPwa } from "../support/pwa-build.ts";
 
 export const ROOT = join(import.meta.dirname, "../..");
 export const DIST = join(ROOT, "dist/web");
 export const RESULTS = join(ROOT, "test-results");
 
-let built: string | undefined;
-/** A separate build with other environment (e.g. another VANTHU_VERSION), not cached. */
+/** A separate build with other environment (e.g. another VANTHU_VERSION): its own `vite build`. */
 export function buildWebWith(env: Record<string, string>): string {
-  const out = mkdtempSync(join(tmpdir(), "vanthu-web-"));
-  const r = spawnSync(process.execPath, [join(ROOT, "node_modules/vite/bin/vite.js"), "build", "--logLevel", "error", "--outDir", out, "--emptyOutDir"], {
-    cwd: ROOT,
-    encoding: "utf8",
-    env: { ...process.env, VITEST: "", VITEST_WORKER_ID: "", NODE_ENV: "production", ...env },
-  });
-  if (r.status !== 0) throw new Error(`vite build failed:\n${r.stdout}\n${r.stderr}`);
-  return out;
+  return buildPwa(env);
 }
 /**
- * `vite build` once per test file, so the test runs against what is shipped; into its own
- * directory, so test files running side by side (and a running `npm start`) do not collide.
+ * The shipped PWA, built once per test run by the global setup (test/support/global-setup.ts);
+ * the caller gets its own hard-linked copy, which it may serve, change or delete.
  */
 export function buildWeb(): string {
-  if (built) return built;
-  const out = mkdtempSync(join(tmpdir(), "vanthu-web-"));
-  const r = spawnSync(process.execPath, [join(ROOT, "node_modules/vite/bin/vite.js"), "build", "--logLevel", "error", "--outDir", out, "--emptyOutDir"], { cwd: ROOT, encoding: "utf8", env: { ...process.env, VITEST: "", VITEST_WORKER_ID: "", NODE_ENV: "production" } });
-  if (r.status !== 0) throw new Error(`vite build failed:\n${r.stdout}\n${r.stderr}`);
-  built = out;
-  return out;
+  return builtPwa();
 }
 
 const TYPES: Record<string, string> = {
@@ -96,6 +83,9 @@ export async function startStaticServer(initialDir: string): Promise<StaticServe
   };
 }
 
+/** How long a browser wait may take before the test fails (a busy 2-core machine is slow, not broken). */
+export const BROWSER_WAIT_MS = 90_000;
+
 export const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 
 export function userDataDir(): string {
@@ -104,7 +94,7 @@ export function userDataDir(): string {
 
 /** A browser profile on disk, so that closing and reopening keeps IndexedDB and the service worker. */
 export async function openBrowser(dir: string, viewport = { width: 1280, height: 860 }, extra: { isMobile?: boolean; deviceScaleFactor?: number } = {}): Promise<BrowserContext> {
-  return chromium.launchPersistentContext(dir, {
+  const ctx = await chromium.launchPersistentContext(dir, {
     executablePath: "/usr/bin/chromium",
     args: CHROMIUM_ARGS,
     viewport,
@@ -112,6 +102,10 @@ export async function openBrowser(dir: string, viewport = { width: 1280, height:
     timezoneId: "Asia/Ho_Chi_Minh",
     ...extra,
   });
+  // Every wait is for an event (a selector, a response); the bound only decides how long a
+  // broken test takes to fail, so it is generous for a loaded machine.
+  ctx.setDefaultTimeout(BROWSER_WAIT_MS);
+  return ctx;
 }
 
 /** A tiny RGBA PNG (transparent background) drawn by a function: for signature and seal images. */
@@ -154,7 +148,7 @@ export const sealImage = () =>
   });
 
 /** An administrative document (Nghị định 30/2020 layout, Vietnamese in the embedded Tinos font). */
-export async function documentPdf(lines: { issuer: string; number: string; title: string; summary: string; body: string; signerTitle: string; signerName: string; stamp?: string }): Promise<Uint8Array> {
+export async function documentPdf(lines: { issuer: string; number: string; title: string; summary: string; body: string; signerTitle: string; signerName: string; stamp?: string; placeDate?: string; pages?: number }): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
   doc.registerFontkit(fontkit);
   const font = await doc.embedFont(readFileSync(join(ROOT, "shared/assets/fonts/Tinos-Regular.ttf")), { subset: false });
@@ -164,12 +158,14 @@ export async function documentPdf(lines: { issuer: string; number: string; title
   t("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 300, 780, 12);
   t("Độc lập - Tự do - Hạnh phúc", 340, 764, 12);
   t(`Số: ${lines.number}`, 80, 740, 12);
+  if (lines.placeDate) t(lines.placeDate, 330, 740, 12);
   if (lines.stamp) t(lines.stamp, 90, 715, 14);
   t(lines.title.toLocaleUpperCase("vi"), 230, 690, 14);
   t(lines.summary, 150, 670, 13);
   t(lines.body, 70, 620, 13);
   t(lines.signerTitle.toLocaleUpperCase("vi"), 380, 520, 13);
   t(lines.signerName, 385, 420, 13);
+  for (let i = 2; i <= (lines.pages ?? 1); i++) doc.addPage([595.28, 841.89]).drawText(`Trang ${i}: phụ lục nội dung.`, { x: 70, y: 780, size: 13, font });
   return doc.save({ useObjectStreams: false });
 }
 
@@ -268,21 +264,37 @@ export async function startGatedProxy(target: string): Promise<GatedProxy> {
 /** Opens the app, waits for its service worker to install and control the page (offline-ready). */
 export async function installPwa(page: Page, url: string): Promise<void> {
   await page.goto(url);
-  await expect.poll(() => page.evaluate(async () => Boolean(await navigator.serviceWorker.ready)), { timeout: 30_000 }).toBe(true);
-  await page.reload();
-  await expect.poll(() => page.evaluate(() => Boolean(navigator.serviceWorker.controller)), { timeout: 30_000 }).toBe(true);
+  await waitForServiceWorker(page);
 }
 
-/** As the office's IT would: the trust anchor first, then the account's sign-in on the sync screen. */
+/**
+ * Waits for the service worker to be active (the `ready` promise, an event, not a poll), then
+ * reloads so that it controls the page, and waits for that.
+ */
+export async function waitForServiceWorker(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+  await page.reload();
+  await page.waitForFunction(() => Boolean(navigator.serviceWorker.controller));
+}
+
+/** The first screen is the sign-in: the account's sign-in, then (as the office's IT would) the trust anchor. */
 export async function signInWithTrust(page: Page, url: string, username: string, password: string, trustAnchorPem: string): Promise<void> {
+  await signIn(page, url, username, password);
   await page.goto(`${url}/#/cai-dat`);
   await page.getByTestId("trust-anchor").setInputFiles({ name: "demo-root.pem", mimeType: "application/x-pem-file", buffer: Buffer.from(trustAnchorPem) });
   await page.getByText(/Đã thêm 1 chứng thư gốc tin cậy/).waitFor();
-  await page.goto(`${url}/#/dong-bo`);
+}
+
+/** Signs in on the first screen (the sign-in form) and waits for the office's own screens. */
+export async function signIn(page: Page, url: string, username: string, password: string): Promise<void> {
+  await page.goto(`${url}/#/du-thao`);
+  await page.getByTestId("sign-in").waitFor();
   await page.locator("#login-user").fill(username);
   await page.locator("#login-pass").fill(password);
   await page.getByRole("button", { name: "Đăng nhập" }).click();
-  await page.getByText("Đã đăng nhập:").waitFor();
+  await page.getByTestId("office-name").waitFor();
 }
 
 /** Pairs the app with the agent as a person does: the code the app shows, typed on the agent's own page. */

@@ -8,7 +8,7 @@ import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RESULTS, buildWeb, demoPki, documentPdf, openBrowser, signedDocument, startStaticServer, tampered, userDataDir, type DemoPki, type StaticServer } from "./helpers.ts";
+import { RESULTS, buildWeb, demoPki, documentPdf, openBrowser, signedDocument, startStaticServer, tampered, userDataDir, type DemoPki, type StaticServer, waitForServiceWorker } from "./helpers.ts";
 
 let server: StaticServer;
 let web: string;
@@ -62,9 +62,7 @@ describe("offline office in Chromium", () => {
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
     await page.goto(server.url);
-    await expect.poll(() => page.evaluate(async () => Boolean(await navigator.serviceWorker.ready)), { timeout: 30_000 }).toBe(true);
-    await page.reload();
-    await expect.poll(() => page.evaluate(() => Boolean(navigator.serviceWorker.controller)), { timeout: 30_000 }).toBe(true);
+    await waitForServiceWorker(page);
     // The manifest is there and names the app in Vietnamese.
     const manifest = await page.evaluate(async () => (await fetch(document.querySelector<HTMLLinkElement>('link[rel="manifest"]')!.href)).json());
     expect(manifest.name).toBe("Văn thư số");
@@ -83,7 +81,7 @@ describe("offline office in Chromium", () => {
     await ctx.setOffline(true);
     await page.goto(`${server.url}/#/du-thao`);
     await page.reload();
-    await expect.poll(async () => (await page.getByTestId("network").innerText()).trim()).toBe("Ngoại tuyến")
+    await expect.poll(async () => (await page.getByTestId("network").innerText()).trim()).toBe("Không có mạng")
 
     // A file stamped MẬT is refused at import and nothing is kept (R9).
     const secret = await documentPdf({ issuer: "Ủy ban nhân dân xã An Lão", number: "01/KH-UBND", title: "Kế hoạch", summary: "Bảo vệ mục tiêu", body: "Nội dung.", signerTitle: "Chủ tịch", signerName: "Nguyễn Thị Hoa", stamp: "MẬT" });
@@ -198,7 +196,7 @@ describe("offline office in Chromium", () => {
     await expect.poll(() => p2.getByTestId("received-list").locator("li").count()).toBe(4)
     await p2.goto(`${server.url}/#/dong-bo`);
     await expect.poll(() => p2.getByTestId("sync-badge").innerText()).toContain("4 thay đổi chờ gửi");
-    await expect.poll(() => p2.getByTestId("sync-phase").innerText()).toContain("Ngoại tuyến");
+    await expect.poll(() => p2.getByTestId("sync-phase").innerText()).toContain("Không có mạng");
     await p2.screenshot({ path: join(shots, "desktop-sync.png"), fullPage: true });
     await p2.goto(`${server.url}/#/luu-tru`);
     await p2.getByRole("button", { name: /Kiểm tra tính nguyên vẹn/ }).click();

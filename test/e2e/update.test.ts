@@ -3,11 +3,15 @@
  * the app announces it and keeps running the old one until the person agrees; "Để sau" keeps
  * working undisturbed; "Cập nhật ngay" applies it.
  */
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import type { BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { buildWebWith, openBrowser, startStaticServer, userDataDir, type StaticServer } from "./helpers.ts";
+import { buildWeb, buildWebWith, openBrowser, startStaticServer, userDataDir, waitForServiceWorker, type StaticServer } from "./helpers.ts";
 
+/** The release deployed while the person works: the package's version with a suffix no build has. */
+const NEXT = "2099.1-e2e-next";
+const CURRENT = `phiên bản ${(JSON.parse(readFileSync(join(import.meta.dirname, "../../package.json"), "utf8")) as { version: string }).version}`;
 let v1: string;
 let v2: string;
 let server: StaticServer;
@@ -15,10 +19,11 @@ let ctx: BrowserContext | undefined;
 const profile = userDataDir();
 
 beforeAll(async () => {
-  v1 = buildWebWith({ VANTHU_VERSION: "2026.1-e2e" });
-  v2 = buildWebWith({ VANTHU_VERSION: "2026.2-e2e" });
+  // v1 is the run's shared build (the package's version); v2 the same sources as another release.
+  v1 = buildWeb();
+  v2 = buildWebWith({ VANTHU_VERSION: NEXT });
   server = await startStaticServer(v1);
-}, 120_000);
+}, 600_000);
 
 afterAll(async () => {
   await ctx?.close().catch(() => undefined);
@@ -30,9 +35,8 @@ it("announces a new version and applies it only when the person agrees", { timeo
   ctx = await openBrowser(profile);
   const page = ctx.pages()[0] ?? (await ctx.newPage());
   await page.goto(server.url);
-  await expect.poll(() => page.evaluate(async () => Boolean(await navigator.serviceWorker.ready))).toBe(true);
-  await page.reload();
-  await expect.poll(() => page.getByTestId("version").innerText()).toContain("2026.1-e2e");
+  await waitForServiceWorker(page);
+  await expect.poll(() => page.getByTestId("version").innerText()).toContain(CURRENT);
 
   // The person is typing a draft when the new release is deployed.
   await page.getByRole("button", { name: "Dự thảo mới (chưa có tệp)" }).click();
@@ -44,18 +48,18 @@ it("announces a new version and applies it only when the person agrees", { timeo
   expect(await page.getByTestId("update-prompt").innerText()).toContain("Có phiên bản mới");
   // Nothing changed under the person's hands.
   expect(await page.locator("#f-summary").inputValue()).toBe("Đang soạn dở");
-  expect(await page.getByTestId("version").innerText()).toContain("2026.1-e2e");
+  expect(await page.getByTestId("version").innerText()).toContain(CURRENT);
 
   // Later: the prompt goes away, the old version keeps running, even after a reload.
   await page.getByRole("button", { name: "Để sau" }).click();
   expect(await page.getByTestId("update-prompt").count()).toBe(0);
   await page.reload();
-  await expect.poll(() => page.getByTestId("version").innerText()).toContain("2026.1-e2e");
+  await expect.poll(() => page.getByTestId("version").innerText()).toContain(CURRENT);
   await expect.poll(() => page.locator("#f-summary").inputValue()).toBe("Đang soạn dở");
 
   // Agreed: the new version takes over; the draft is still there.
   await page.getByTestId("update-prompt").waitFor({ timeout: 60_000 });
   await page.getByRole("button", { name: "Cập nhật ngay" }).click();
-  await expect.poll(() => page.getByTestId("version").innerText(), { timeout: 60_000 }).toContain("2026.2-e2e");
+  await expect.poll(() => page.getByTestId("version").innerText(), { timeout: 60_000 }).toContain(NEXT);
   await expect.poll(() => page.locator("#f-summary").inputValue()).toBe("Đang soạn dở");
 });

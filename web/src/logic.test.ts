@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { registerPrintHtml } from "./print.ts";
-import { formatBytes, storageLevel } from "./storage.ts";
+import { registerPrintHtml } from "./registers/print.ts";
+import { formatBytes, storageLevel } from "./settings/storage.ts";
 import { declaredOf, headerOf, resolveRecipients, translate } from "./sync/mapping.ts";
 import { summariseReport } from "./verify/summarise.ts";
 import { searchTokens, type IncomingRegisterEntry, type OutgoingRegisterEntry } from "../../shared/domain/index.ts";

@@ -2,33 +2,63 @@ import { createSignal } from "solid-js";
 import { openVanthuDb } from "./db/schema.ts";
 import type { OfficeProfile } from "./db/registers.ts";
 import type { OfficeRole } from "../../shared/domain/index.ts";
+import type { OfficeKind, Role, SessionInfo } from "../../shared/sync/schemas.ts";
 import { isVanthuError } from "../../shared/errors.ts";
 
 /** The one database of this origin. */
 export const db = openVanthuDb();
 
+/**
+ * Who works on this device and for which office. The office, the person and the roles are the
+ * server account's (the signed-in session), never typed here; only the device's own settings
+ * (the office's symbol as printed in numbers, the parent body, the person's title) are kept locally.
+ */
 export interface UserProfile extends OfficeProfile {
   userName: string;
   userTitle: string;
+  /** The signing capacity the roles give: a leader signs as the official, everyone else as the office. */
   role: OfficeRole;
+  roles: Role[];
+  officeKind: OfficeKind | undefined;
+  signedIn: boolean;
+  /** A first or reset password: the server accepts nothing but changing it (session/password-change.tsx). */
+  mustChangePassword: boolean;
 }
 
-export const DEFAULT_PROFILE: UserProfile = {
-  name: "Ủy ban nhân dân xã An Lão",
-  symbol: "UBND",
-  parentName: "Ủy ban nhân dân thành phố Hải Phòng",
-  userName: "",
-  userTitle: "Văn thư",
-  role: "clerk",
-};
+/** What the person may set on this device. */
+export interface DeviceSettings {
+  symbol: string;
+  parentName?: string;
+  userTitle: string;
+}
+
+const DEFAULT_SETTINGS: DeviceSettings = { symbol: "UBND", parentName: "Ủy ban nhân dân thành phố Hải Phòng", userTitle: "" };
+
+export async function loadDeviceSettings(): Promise<DeviceSettings> {
+  const row = (await db.meta.get("profile"))?.value as Partial<DeviceSettings> | undefined;
+  return { symbol: row?.symbol || DEFAULT_SETTINGS.symbol, parentName: row?.parentName ?? DEFAULT_SETTINGS.parentName, userTitle: row?.userTitle ?? DEFAULT_SETTINGS.userTitle };
+}
+
+export async function saveDeviceSettings(p: DeviceSettings): Promise<void> {
+  await db.meta.put({ key: "profile", value: { symbol: p.symbol, parentName: p.parentName, userTitle: p.userTitle } });
+}
+
+export function profileOf(session: SessionInfo | undefined, settings: DeviceSettings): UserProfile {
+  const roles = session?.user.roles ?? [];
+  return {
+    ...settings,
+    name: session?.office.name ?? "",
+    userName: session?.user.fullName ?? "",
+    role: roles.includes("leader") ? "official" : "clerk",
+    roles,
+    officeKind: session?.office.kind,
+    signedIn: Boolean(session),
+    mustChangePassword: Boolean(session?.mustChangePassword),
+  };
+}
 
 export async function loadProfile(): Promise<UserProfile> {
-  const row = await db.meta.get("profile");
-  return { ...DEFAULT_PROFILE, ...((row?.value as Partial<UserProfile>) ?? {}) };
-}
-
-export async function saveProfile(p: UserProfile): Promise<void> {
-  await db.meta.put({ key: "profile", value: p });
+  return profileOf((await db.meta.get("session"))?.value as SessionInfo | undefined, await loadDeviceSettings());
 }
 
 const [online, setOnline] = createSignal(typeof navigator === "undefined" ? true : navigator.onLine);

@@ -13,7 +13,7 @@ import { x509 } from "../../../shared/pki/x509.ts";
 import { officialDocumentPdf, TINOS } from "../../../test/support/documents.ts";
 import { testIdentities, writePkcs12, type TestIdentities } from "../../../test/support/identities.ts";
 import { signaturePng, sealPng } from "../../../test/support/png.ts";
-import { SoftHsm, softHsmInstalled } from "../../../test/support/softhsm.ts";
+import { SoftHsm, requireSoftHsm, softHsmInstalled } from "../../../test/support/softhsm.ts";
 import { pdfsig, tool } from "../../../test/support/tools.ts";
 
 const VANTHU = fileURLToPath(new URL("../../vanthu.mjs", import.meta.url));
@@ -162,7 +162,8 @@ describe("bad input: one clear line, a non-zero exit, nothing written", () => {
   });
 });
 
-describe.skipIf(!softHsmInstalled())("vanthu sign with a PKCS#11 token (SoftHSM2 through pkcs11js)", () => {
+describe("vanthu sign with a PKCS#11 token (SoftHSM2 through pkcs11js)", () => {
+  beforeAll(() => requireSoftHsm());
   it.each([
     { keyType: "RSA" as const, bits: 2048 },
     { keyType: "RSA" as const, bits: 3072 },

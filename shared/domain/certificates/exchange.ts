@@ -32,7 +32,11 @@ export function requestExchangeHeader(r: CertificateRequest, office: RequestingO
 
 /** The answer of the Sở, as its officer enters it. */
 export const ScienceDepartmentAnswerSchema = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("complete"), note: z.string().max(2000).optional(), result: z.object({ revokedAt: z.string().max(40).optional(), newSerialNumber: z.string().max(80).optional(), newNotAfter: z.string().max(40).optional() }).optional() }),
+  z.object({
+    type: z.literal("complete"),
+    note: z.string().max(2000).optional(),
+    result: z.object({ revokedAt: z.string().max(40).optional(), newSerialNumber: z.string().max(80).optional(), newNotAfter: z.string().max(40).optional(), certificates: z.array(z.string().max(64 * 1024)).max(50).optional() }).optional(),
+  }),
   z.object({ type: z.literal("refuse"), reasons: z.array(z.string().max(1000)).min(1).max(20) }),
   z.object({ type: z.literal("request-supplement"), reasons: z.array(z.string().max(1000)).min(1).max(20) }),
 ]);

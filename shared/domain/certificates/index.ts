@@ -11,3 +11,4 @@ export * from "./district.ts";
 export * from "./schemas.ts";
 export * from "./exchange.ts";
 export * from "./view-models.ts";
+export * from "./request-signing.ts";

@@ -41,6 +41,11 @@ export interface CertificateInventoryEntry extends CertificateValidity {
   /** The certificate, DER in base64. */
   certificateBase64: string;
   addedAt: string;
+  /**
+   * Renewals the Sở answered (Mẫu 04, at most 3 years, Nghị định 68/2024 Điều 9): notAfter then
+   * holds the new expiry; the certificate above is the one first read until the renewed one is loaded.
+   */
+  renewals?: { requestId: string; previousNotAfter: string; newNotAfter: string; newSerialNumber?: string; answeredAt: string }[];
 }
 
 function field(name: x509.Name, oid: string): string | undefined {

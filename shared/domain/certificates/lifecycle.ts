@@ -1,7 +1,7 @@
 import type { AuditEntryInput } from "../audit/audit-chain.ts";
 import { CUSTODY_EVENT_LABELS_VI, type CustodyEvent } from "./custody.ts";
 import { INCIDENT_LABELS_VI, INCIDENT_REVOCATION_REASON_VI, type TokenIncident } from "./incidents.ts";
-import type { CertificateInventoryEntry } from "./inventory.ts";
+import { fromBase64, inventoryEntryFromCertificate, type CertificateInventoryEntry } from "./inventory.ts";
 import type { PersonRef } from "./people.ts";
 import { createCertificateRequest, REQUEST_KINDS, REQUEST_STATE_LABELS_VI, type CertificateRequest, type ContactPerson, type RequestEvent } from "./requests.ts";
 
@@ -24,8 +24,13 @@ export function revocationRequestFromIncident(
   return createCertificateRequest({ id: o.id, officeId: incident.officeId, fields: { kind: "revocation", contact: o.contact, certificates }, createdAt: o.createdAt, createdBy: o.createdBy, incidentId: incident.id });
 }
 
-/** The Sở's answer applied to the inventory: a completed revocation marks its certificates revoked. */
+/**
+ * The Sở's answer applied to the inventory: a completed revocation marks its certificates revoked;
+ * a completed renewal writes the new expiry (and keeps the old one in `renewals`); a completed new
+ * issue adds the certificates the answer carries (see newCertificatesFromAnswer).
+ */
 export function applyRequestOutcomeToInventory(inventory: readonly CertificateInventoryEntry[], r: CertificateRequest): CertificateInventoryEntry[] {
+  if (r.kind === "renewal" && r.outcome?.kind === "completed" && r.fields.kind === "renewal") return applyRenewal(inventory, r);
   if (r.kind !== "revocation" || r.outcome?.kind !== "completed" || r.fields.kind !== "revocation") return [...inventory];
   const revokedAt = r.outcome.result?.revokedAt ?? r.outcome.at;
   const ids = new Set(r.fields.certificates.map((l) => l.certificateId).filter(Boolean));
@@ -35,6 +40,32 @@ export function applyRequestOutcomeToInventory(inventory: readonly CertificateIn
       ? { ...c, revocation: { revokedAt, reason: r.fields.kind === "revocation" ? r.fields.certificates.find((l) => l.serialNumber.toUpperCase() === c.serialNumber.toUpperCase())?.reason : undefined, source: "request" as const } }
       : c,
   );
+}
+
+function applyRenewal(inventory: readonly CertificateInventoryEntry[], r: CertificateRequest): CertificateInventoryEntry[] {
+  const out = r.outcome!;
+  const newNotAfter = out.result?.newNotAfter;
+  if (!newNotAfter || r.fields.kind !== "renewal") return [...inventory];
+  const lines = r.fields.certificates;
+  const matches = (c: CertificateInventoryEntry) => lines.some((l) => (l.certificateId && l.certificateId === c.id) || l.serialNumber.toUpperCase() === c.serialNumber.toUpperCase());
+  return inventory.map((c) => {
+    if (!matches(c) || c.renewals?.some((x) => x.requestId === r.id)) return c;
+    const renewal = { requestId: r.id, previousNotAfter: c.notAfter, newNotAfter, ...(out.result?.newSerialNumber ? { newSerialNumber: out.result.newSerialNumber } : {}), answeredAt: out.at };
+    return { ...c, notAfter: newNotAfter, renewals: [...(c.renewals ?? []), renewal] };
+  });
+}
+
+/**
+ * A completed new issue (Mẫu 01/02/03) whose answer carries the new certificates: entries for the
+ * inventory, read from the certificates themselves (holder, serial, validity are never typed).
+ */
+export async function newCertificatesFromAnswer(r: CertificateRequest, o: { addedAt: string }): Promise<CertificateInventoryEntry[]> {
+  if (!["issue-person", "issue-organisation", "issue-device"].includes(r.kind) || r.outcome?.kind !== "completed") return [];
+  const out: CertificateInventoryEntry[] = [];
+  for (const b64 of r.outcome.result?.certificates ?? []) {
+    out.push(await inventoryEntryFromCertificate(fromBase64(b64), { officeId: r.officeId, source: "file", addedAt: o.addedAt, holderKind: r.kind === "issue-person" ? "person" : "organisation" }));
+  }
+  return out;
 }
 
 const EVENT_VI: Record<RequestEvent["type"], string> = {

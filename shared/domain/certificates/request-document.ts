@@ -1,12 +1,13 @@
-import { PDFDocument, rgb, type PDFFont, type PDFPage } from "pdf-lib";
-import fontkit from "@pdf-lib/fontkit";
+import { PDF, rgb, type PDFPage } from "@libpdf/core";
 import { VanthuError } from "../../errors.ts";
-import { REQUEST_ADDRESSEE_VI, REQUEST_KINDS, missingRequestFields, type CertificateRequest, type ContactPerson, type RequestingOffice } from "./requests.ts";
+import { CHANGE_FIELD_LABELS_VI, REQUEST_ADDRESSEE_VI, REQUEST_KINDS, missingRequestFields, type CertificateRequest, type ContactPerson, type RequestingOffice } from "./requests.ts";
+
+type PDFFont = ReturnType<PDF["embedFont"]>;
 
 /**
  * The request as a công văn (Nghị định 30/2020 Phụ lục I layout), its text generated from the
- * legal form's fields (Nghị định 68/2024, Mẫu 01/02/04/05/06): mục 1 the contact person, mục 2
- * the list. The Mẫu 02 columns follow the form as public e-office code reproduces it; the other
+ * legal form's fields (Nghị định 68/2024, Mẫu 01–07): mục 1 the contact person, mục 2 the list.
+ * Drawn with @libpdf/core, the library that signs it (one PDF writer in production). The Mẫu 02 columns follow the form as public e-office code reproduces it; the other
  * lists are reconstructed from the form's purpose and should be checked against the decree's
  * appendix.
  */
@@ -87,6 +88,8 @@ function contactLines(heading: string, c: ContactPerson, withAddress: boolean): 
 const ACTION_VI: Record<CertificateRequest["kind"], string> = {
   "issue-person": "cấp chứng thư chữ ký số chuyên dùng công vụ cho cá nhân",
   "issue-organisation": "cấp chứng thư chữ ký số chuyên dùng công vụ cho cơ quan, tổ chức",
+  "issue-device": "cấp chứng thư chữ ký số chuyên dùng công vụ cho thiết bị, dịch vụ, phần mềm",
+  "token-handover": "ghi nhận việc bàn giao thiết bị lưu khóa bí mật",
   renewal: "gia hạn chứng thư chữ ký số chuyên dùng công vụ",
   change: "thay đổi nội dung thông tin chứng thư chữ ký số chuyên dùng công vụ",
   revocation: "thu hồi chứng thư chữ ký số chuyên dùng công vụ",
@@ -122,6 +125,24 @@ export function requestDocument(r: CertificateRequest, o: RequestDocumentOptions
       widths: [6, 20, 20, 11, 12, 11, 20],
       rows: f.organisations.map((x, i) => [String(i + 1), x.name, x.address, x.taxCode ?? "", x.budgetCode ?? "", x.province, x.email]),
     };
+  } else if (f.kind === "issue-device") {
+    const KIND_VI = { device: "Thiết bị", service: "Dịch vụ", software: "Phần mềm" } as const;
+    sections = [
+      ...contactLines("1. Thông tin người tiếp nhận thiết bị lưu khóa bí mật:", f.contact, true),
+      `2. Số lượng và danh sách đăng ký: ${count(f.devices.length)} thiết bị, dịch vụ, phần mềm, gồm:`,
+    ];
+    table = {
+      columns: ["STT", "Loại", "Tên thiết bị, dịch vụ, phần mềm", "Tên miền, số hiệu, phiên bản", "Đơn vị quản lý", "Tỉnh/Thành phố", "Địa chỉ thư điện tử công vụ"],
+      widths: [6, 10, 20, 18, 17, 11, 18],
+      rows: f.devices.map((d, i) => [String(i + 1), KIND_VI[d.kind], d.name, d.identifier, d.managingUnit, d.province, d.email]),
+    };
+  } else if (f.kind === "token-handover") {
+    sections = [...contactLines("1. Thông tin người đầu mối phối hợp:", f.contact, false), `2. Số lượng và danh sách thiết bị lưu khóa bí mật đã bàn giao: ${count(f.tokens.length)}, gồm:`];
+    table = {
+      columns: ["STT", "Số hiệu thiết bị", "Tên thuê bao", "Số hiệu chứng thư số", "Bên giao", "Bên nhận", "Ngày bàn giao"],
+      widths: [6, 15, 19, 17, 15, 15, 13],
+      rows: f.tokens.map((t, i) => [String(i + 1), t.tokenSerial, t.holder, t.serialNumber, t.handedBy, t.receivedBy, dayVi(t.handoverDate)]),
+    };
   } else {
     const heading = f.kind === "token-recovery" ? "1. Thông tin người phối hợp thực hiện khôi phục:" : "1. Thông tin người đầu mối phối hợp:";
     sections = [...contactLines(heading, f.contact, false), `2. Số lượng và danh sách chứng thư số đề nghị: ${count(f.certificates.length)}, gồm:`];
@@ -129,7 +150,11 @@ export function requestDocument(r: CertificateRequest, o: RequestDocumentOptions
     if (f.kind === "renewal") {
       table = { columns: [...base, "Thời gian gia hạn"], widths: [8, 34, 34, 24], rows: f.certificates.map((l, i) => [String(i + 1), l.holder, l.serialNumber, l.renewalMonths ? `${l.renewalMonths} tháng` : "Theo quy định"]) };
     } else if (f.kind === "change") {
-      table = { columns: [...base, "Nội dung thông tin thay đổi"], widths: [8, 27, 30, 35], rows: f.certificates.map((l, i) => [String(i + 1), l.holder, l.serialNumber, l.newInformation ?? ""]) };
+      table = {
+        columns: [...base, "Thông tin thay đổi", "Nội dung thay đổi"],
+        widths: [7, 24, 22, 20, 27],
+        rows: f.certificates.map((l, i) => [String(i + 1), l.holder, l.serialNumber, l.changeField ? CHANGE_FIELD_LABELS_VI[l.changeField] : "", l.newInformation ?? ""]),
+      };
     } else {
       table = {
         columns: [...base, "Số hiệu thiết bị lưu khóa bí mật", f.kind === "revocation" ? "Lý do thu hồi" : "Lý do khôi phục"],
@@ -140,7 +165,9 @@ export function requestDocument(r: CertificateRequest, o: RequestDocumentOptions
   }
   const closing = [
     ...(o.note ? [o.note] : []),
-    `${office.name} kính đề nghị Sở Khoa học và Công nghệ xem xét, ${ACTION_VI[r.kind]} theo danh sách nêu trên.`,
+    r.kind === "token-handover"
+      ? `${office.name} kính thông báo để Sở Khoa học và Công nghệ ${ACTION_VI[r.kind]} theo danh sách nêu trên.`
+      : `${office.name} kính đề nghị Sở Khoa học và Công nghệ xem xét, ${ACTION_VI[r.kind]} theo danh sách nêu trên.`,
     "Trân trọng./.",
   ];
   return {
@@ -153,7 +180,9 @@ export function requestDocument(r: CertificateRequest, o: RequestDocumentOptions
     intro: [
       "Căn cứ Nghị định số 68/2024/NĐ-CP ngày 25 tháng 6 năm 2024 của Chính phủ quy định về chữ ký số chuyên dùng công vụ;",
       "Căn cứ Quy định quản lý, sử dụng chữ ký số chuyên dùng công vụ trên địa bàn thành phố Hải Phòng;",
-      `${office.name} đề nghị ${ACTION_VI[r.kind]} (${rule.form} Phụ lục Nghị định số 68/2024/NĐ-CP) như sau:`,
+      r.kind === "token-handover"
+        ? `${office.name} thông báo việc bàn giao thiết bị lưu khóa bí mật (${rule.form} Phụ lục Nghị định số 68/2024/NĐ-CP) như sau:`
+        : `${office.name} đề nghị ${ACTION_VI[r.kind]} (${rule.form} Phụ lục Nghị định số 68/2024/NĐ-CP) như sau:`,
     ],
     sections,
     table,
@@ -194,10 +223,18 @@ function wrap(text: string, font: PDFFont, size: number, width: number): string[
   let line = "";
   for (const word of text.normalize("NFC").split(/\s+/).filter(Boolean)) {
     const trial = line ? `${line} ${word}` : word;
-    if (font.widthOfTextAtSize(trial, size) <= width || !line) line = trial;
-    else {
-      out.push(line);
-      line = word;
+    if (font.widthOfTextAtSize(trial, size) <= width) {
+      line = trial;
+      continue;
+    }
+    if (line) out.push(line);
+    line = word;
+    // A word wider than the column (a domain name, a long serial) is cut where it must be.
+    while (font.widthOfTextAtSize(line, size) > width && line.length > 1) {
+      let n = line.length - 1;
+      while (n > 1 && font.widthOfTextAtSize(line.slice(0, n), size) > width) n--;
+      out.push(line.slice(0, n));
+      line = line.slice(n);
     }
   }
   out.push(line);
@@ -210,10 +247,9 @@ function wrap(text: string, font: PDFFont, size: number, width: number): string[
  * where signPdf's signer and issuer signatures find it.
  */
 export async function renderRequestPdf(d: RequestDocument, o: { font: Uint8Array; boldFont?: Uint8Array }): Promise<Uint8Array> {
-  const doc = await PDFDocument.create();
-  doc.registerFontkit(fontkit);
-  const font = await doc.embedFont(o.font, { subset: true });
-  const bold = o.boldFont ? await doc.embedFont(o.boldFont, { subset: true }) : font;
+  const doc = PDF.create();
+  const font = doc.embedFont(o.font);
+  const bold = o.boldFont ? doc.embedFont(o.boldFont) : font;
   doc.setTitle(d.subjectLine);
   doc.setLanguage("vi");
   doc.setCreator("Văn thư số");
@@ -223,11 +259,11 @@ export async function renderRequestPdf(d: RequestDocument, o: { font: Uint8Array
   const right = W - 15 * MM;
   const bottom = 20 * MM;
   const width = right - left;
-  let page: PDFPage = doc.addPage([W, H]);
+  let page: PDFPage = doc.addPage({ width: W, height: H });
   let y = H - 20 * MM;
   const ensure = (h: number) => {
     if (y - h < bottom) {
-      page = doc.addPage([W, H]);
+      page = doc.addPage({ width: W, height: H });
       y = H - 20 * MM;
     }
   };
@@ -313,5 +349,5 @@ export async function renderRequestPdf(d: RequestDocument, o: { font: Uint8Array
   }
   ys -= 80; // room for the handwritten signature image and the seal
   centredAt(d.signer.name, bold, 14, rightCx, ys);
-  return doc.save({ useObjectStreams: false });
+  return doc.save();
 }

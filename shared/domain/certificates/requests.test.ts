@@ -30,6 +30,8 @@ describe("requests to the Sở Khoa học và Công nghệ (R20)", () => {
     expect(Object.fromEntries(Object.entries(REQUEST_KINDS).map(([k, v]) => [k, [v.form, v.workingDays, v.deadlineConfirmed]]))).toEqual({
       "issue-person": ["Mẫu 01", 3, true],
       "issue-organisation": ["Mẫu 02", 3, true],
+      "issue-device": ["Mẫu 03", 3, true],
+      "token-handover": ["Mẫu 07", 0, true],
       renewal: ["Mẫu 04", 3, false],
       change: ["Mẫu 04", 3, false],
       revocation: ["Mẫu 05", 3, false],

@@ -6,15 +6,16 @@ import type { PersonRef } from "./people.ts";
  * Requests to the certification service (R20), sent by the managing office (cơ quan, tổ chức
  * quản lý trực tiếp) as signed documents through the document system to the Sở Khoa học và Công
  * nghệ (Quy định Điều 6.2), on the forms of Nghị định 68/2024/NĐ-CP:
- *   Mẫu 01 — certificate for a person; Mẫu 02 — for an organisation; Mẫu 04 — renewal or change
- *   of information; Mẫu 05 — revocation; Mẫu 06 — recovery of a token (Quy định Điều 11.2.a).
+ *   Mẫu 01 — certificate for a person; Mẫu 02 — for an organisation; Mẫu 03 — for a device,
+ *   service or software; Mẫu 04 — renewal or change of information; Mẫu 05 — revocation;
+ *   Mẫu 06 — recovery of a token (Quy định Điều 11.2.a); Mẫu 07 — the token handover notice.
  * Each is tracked with its legal deadline in working days, counted from the day the Sở received a
  * complete request (QLVB receive time), and its outcome — a refusal always with its reasons.
  */
-export type RequestKind = "issue-person" | "issue-organisation" | "renewal" | "change" | "revocation" | "token-recovery";
+export type RequestKind = "issue-person" | "issue-organisation" | "issue-device" | "renewal" | "change" | "revocation" | "token-recovery" | "token-handover";
 
 export interface RequestKindRule {
-  form: "Mẫu 01" | "Mẫu 02" | "Mẫu 04" | "Mẫu 05" | "Mẫu 06";
+  form: "Mẫu 01" | "Mẫu 02" | "Mẫu 03" | "Mẫu 04" | "Mẫu 05" | "Mẫu 06" | "Mẫu 07";
   labelVi: string;
   /** Trích yếu: "V/v đề nghị …". */
   subjectVi: string;
@@ -40,6 +41,23 @@ export const REQUEST_KINDS: Record<RequestKind, RequestKindRule> = {
     subjectVi: "đề nghị cấp chứng thư chữ ký số chuyên dùng công vụ cho cơ quan, tổ chức",
     workingDays: 3,
     deadlineBasis: "Nghị định 68/2024/NĐ-CP, Điều 11 (03 ngày làm việc kể từ khi nhận đủ hồ sơ hợp lệ)",
+    deadlineConfirmed: true,
+  },
+  "issue-device": {
+    form: "Mẫu 03",
+    labelVi: "Cấp mới chứng thư số cho thiết bị, dịch vụ, phần mềm",
+    subjectVi: "đề nghị cấp chứng thư chữ ký số chuyên dùng công vụ cho thiết bị, dịch vụ, phần mềm",
+    workingDays: 3,
+    deadlineBasis: "Nghị định 68/2024/NĐ-CP, Điều 11 (03 ngày làm việc kể từ khi nhận đủ hồ sơ hợp lệ)",
+    deadlineConfirmed: true,
+  },
+  "token-handover": {
+    form: "Mẫu 07",
+    labelVi: "Thông báo bàn giao thiết bị lưu khóa bí mật",
+    subjectVi: "thông báo bàn giao thiết bị lưu khóa bí mật",
+    // A notice: the Sở records it, there is no time limit to answer it.
+    workingDays: 0,
+    deadlineBasis: "Thông báo, không có thời hạn giải quyết",
     deadlineConfirmed: true,
   },
   renewal: {
@@ -122,6 +140,11 @@ export interface ContactPerson {
   address?: string;
 }
 
+/** At most 5 years for a new certificate — person, organisation or device (Nghị định 68/2024, Điều 9). */
+export const MAX_NEW_VALIDITY_MONTHS = 60;
+/** At most 3 years for a renewal (Nghị định 68/2024, Điều 9). */
+export const MAX_RENEWAL_MONTHS = 36;
+
 export interface PersonSubscriber {
   fullName: string;
   idNumber: string;
@@ -130,6 +153,34 @@ export interface PersonSubscriber {
   email: string;
   phone?: string;
   province: string;
+  /** Thời hạn đề nghị, in months (≤ 60). */
+  validityMonths?: number;
+}
+
+/** Mẫu 03: a device, a service or a piece of software that signs by itself (e.g. the QLVB system). */
+export interface DeviceSubscriber {
+  kind: "device" | "service" | "software";
+  /** Tên thiết bị, dịch vụ, phần mềm. */
+  name: string;
+  /** Its identifier: domain name, serial number or version. */
+  identifier: string;
+  /** The unit that manages it. */
+  managingUnit: string;
+  province: string;
+  email: string;
+  validityMonths?: number;
+}
+
+/** Mẫu 07: one token handed over. */
+export interface TokenHandoverLine {
+  tokenSerial: string;
+  /** Whose certificate is on it. */
+  holder: string;
+  serialNumber: string;
+  /** Handed by (bên giao) and received by (bên nhận), with the day. */
+  handedBy: string;
+  receivedBy: string;
+  handoverDate: string;
 }
 
 export interface OrganisationSubscriber {
@@ -139,7 +190,25 @@ export interface OrganisationSubscriber {
   budgetCode?: string;
   province: string;
   email: string;
+  validityMonths?: number;
 }
+
+/**
+ * What a Mẫu 04 change is about (Nghị định 68/2024, Điều 15): a person's official e-mail or
+ * work unit inside the same body; an organisation's name or address. A new title (chức vụ) or a
+ * move to another body is not a change: the certificate no longer matches its holder, so it is
+ * revoked (Điều 17) and a new one issued.
+ */
+export type ChangeField = "email" | "unit" | "org-name" | "org-address" | "title" | "organisation";
+
+export const CHANGE_FIELD_LABELS_VI: Record<ChangeField, string> = {
+  email: "Địa chỉ thư điện tử công vụ",
+  unit: "Đơn vị công tác trong cùng cơ quan",
+  "org-name": "Tên cơ quan, tổ chức",
+  "org-address": "Địa chỉ cơ quan, tổ chức",
+  title: "Chức vụ (phải thu hồi và cấp mới)",
+  organisation: "Chuyển sang cơ quan khác (phải thu hồi và cấp mới)",
+};
 
 export interface CertificateLine {
   holder: string;
@@ -148,7 +217,8 @@ export interface CertificateLine {
   tokenSerial?: string;
   /** Mẫu 04 renewal: months asked (≤ 36, Nghị định 68/2024 Điều 9). */
   renewalMonths?: number;
-  /** Mẫu 04 change: the new information. */
+  /** Mẫu 04 change: what changes, and the new information. */
+  changeField?: ChangeField;
   newInformation?: string;
   /** Mẫu 05 / 06: the ground. */
   reason?: string;
@@ -159,6 +229,8 @@ export interface CertificateLine {
 export type RequestFields =
   | { kind: "issue-person"; contact: ContactPerson; subscribers: PersonSubscriber[] }
   | { kind: "issue-organisation"; contact: ContactPerson; organisations: OrganisationSubscriber[] }
+  | { kind: "issue-device"; contact: ContactPerson; devices: DeviceSubscriber[] }
+  | { kind: "token-handover"; contact: ContactPerson; tokens: TokenHandoverLine[] }
   | { kind: "renewal" | "change" | "revocation" | "token-recovery"; contact: ContactPerson; certificates: CertificateLine[] };
 
 // ---- Lifecycle ----
@@ -183,7 +255,14 @@ export type RequestEvent =
   /** The Sở's QLVB receive time: the deadline starts the next day. */
   | { type: "receive"; at: string; by: PersonRef }
   | { type: "request-supplement"; at: string; by: PersonRef; reasons: string[] }
-  | { type: "complete"; at: string; by: PersonRef; note?: string; result?: { revokedAt?: string; newSerialNumber?: string; newNotAfter?: string } }
+  | {
+      type: "complete";
+      at: string;
+      by: PersonRef;
+      note?: string;
+      /** revokedAt: a revocation; newNotAfter (and newSerialNumber): a renewal; certificates (DER, base64): a new issue. */
+      result?: { revokedAt?: string; newSerialNumber?: string; newNotAfter?: string; certificates?: string[] };
+    }
   | { type: "refuse"; at: string; by: PersonRef; reasons: string[] }
   | { type: "cancel"; at: string; by: PersonRef; reason: string };
 
@@ -241,6 +320,21 @@ export function missingRequestFields(f: RequestFields): string[] {
         if (!nonEmpty(o[k])) out.push(`Dòng ${i + 1}: ${label}`);
       }
     });
+  } else if (f.kind === "issue-device") {
+    if (!f.devices.length) out.push("Danh sách thiết bị, dịch vụ, phần mềm đề nghị cấp");
+    f.devices.forEach((d, i) => {
+      for (const [k, label] of [["name", "tên thiết bị, dịch vụ, phần mềm"], ["identifier", "tên miền, số hiệu hoặc phiên bản"], ["managingUnit", "đơn vị quản lý"], ["email", "thư điện tử công vụ"]] as const) {
+        if (!nonEmpty(d[k])) out.push(`Dòng ${i + 1}: ${label}`);
+      }
+    });
+  } else if (f.kind === "token-handover") {
+    if (!f.tokens.length) out.push("Danh sách thiết bị lưu khóa bí mật bàn giao");
+    f.tokens.forEach((t, i) => {
+      for (const [k, label] of [["tokenSerial", "số hiệu thiết bị"], ["holder", "tên thuê bao"], ["serialNumber", "số hiệu chứng thư số"], ["handedBy", "bên giao"], ["receivedBy", "bên nhận"], ["handoverDate", "ngày bàn giao"]] as const) {
+        if (!nonEmpty(t[k])) out.push(`Dòng ${i + 1}: ${label}`);
+      }
+      if (nonEmpty(t.handedBy) && nonEmpty(t.receivedBy) && t.handedBy.trim() === t.receivedBy.trim()) out.push(`Dòng ${i + 1}: bên giao và bên nhận phải là hai người khác nhau`);
+    });
   } else {
     if (!f.certificates.length) out.push("Danh sách chứng thư số");
     f.certificates.forEach((l, i) => {
@@ -248,13 +342,44 @@ export function missingRequestFields(f: RequestFields): string[] {
       if (!nonEmpty(l.serialNumber)) out.push(`Dòng ${i + 1}: số hiệu chứng thư số`);
       if ((f.kind === "revocation" || f.kind === "token-recovery") && !nonEmpty(l.reason)) out.push(`Dòng ${i + 1}: lý do`);
       if (f.kind === "token-recovery" && !nonEmpty(l.tokenSerial)) out.push(`Dòng ${i + 1}: số hiệu thiết bị lưu khóa bí mật`);
-      if (f.kind === "change" && !nonEmpty(l.newInformation)) out.push(`Dòng ${i + 1}: nội dung thông tin thay đổi`);
-      if (f.kind === "renewal" && l.renewalMonths !== undefined && (!Number.isInteger(l.renewalMonths) || l.renewalMonths < 1 || l.renewalMonths > 36)) {
-        out.push(`Dòng ${i + 1}: thời gian gia hạn tối đa 36 tháng (Nghị định 68/2024, Điều 9)`);
+      if (f.kind === "change") out.push(...changeProblems(l, i));
+      if (f.kind === "token-recovery" && nonEmpty(l.reason) && isLossReason(l.reason!)) {
+        out.push(`Dòng ${i + 1}: thiết bị bị mất hoặc bị lấy cắp thì không khôi phục được — hãy báo cáo sự cố và đề nghị thu hồi chứng thư số (Mẫu 05) (Quy định Điều 17.5)`);
+      }
+      if (f.kind === "renewal" && l.renewalMonths !== undefined && (!Number.isInteger(l.renewalMonths) || l.renewalMonths < 1 || l.renewalMonths > MAX_RENEWAL_MONTHS)) {
+        out.push(`Dòng ${i + 1}: thời gian gia hạn tối đa ${MAX_RENEWAL_MONTHS} tháng (Nghị định 68/2024, Điều 9)`);
+      }
+    });
+  }
+  if (f.kind === "issue-person" || f.kind === "issue-organisation" || f.kind === "issue-device") {
+    const lines: { validityMonths?: number }[] = f.kind === "issue-person" ? f.subscribers : f.kind === "issue-organisation" ? f.organisations : f.devices;
+    lines.forEach((l, i) => {
+      if (l.validityMonths !== undefined && (!Number.isInteger(l.validityMonths) || l.validityMonths < 1 || l.validityMonths > MAX_NEW_VALIDITY_MONTHS)) {
+        out.push(`Dòng ${i + 1}: thời hạn chứng thư số cấp mới tối đa 05 năm (${MAX_NEW_VALIDITY_MONTHS} tháng) (Nghị định 68/2024, Điều 9)`);
       }
     });
   }
   return out;
+}
+
+const NOT_A_CHANGE_VI = "không phải là thay đổi thông tin: chứng thư số không còn đúng với người giữ, phải đề nghị thu hồi (Mẫu 05) và cấp mới (Mẫu 01) (Nghị định 68/2024, Điều 15, 17)";
+
+function changeProblems(l: CertificateLine, i: number): string[] {
+  const out: string[] = [];
+  if (!l.changeField) out.push(`Dòng ${i + 1}: loại thông tin thay đổi (thư điện tử, đơn vị công tác, tên hoặc địa chỉ cơ quan)`);
+  if (!nonEmpty(l.newInformation)) out.push(`Dòng ${i + 1}: nội dung thông tin thay đổi`);
+  if (l.changeField === "title") out.push(`Dòng ${i + 1}: thay đổi chức vụ ${NOT_A_CHANGE_VI}`);
+  else if (l.changeField === "organisation") out.push(`Dòng ${i + 1}: chuyển sang cơ quan khác ${NOT_A_CHANGE_VI}`);
+  else if (nonEmpty(l.newInformation) && /(^|[^\p{L}])(chức vụ|chức danh|bổ nhiệm|điều động|luân chuyển)(?!\p{L})/iu.test(l.newInformation!.normalize("NFC"))) {
+    out.push(`Dòng ${i + 1}: nội dung nói về chức vụ hoặc điều động — thay đổi chức vụ hay cơ quan công tác ${NOT_A_CHANGE_VI}`);
+  }
+  return out;
+}
+
+/** "Mất", "thất lạc", "bị lấy cắp"…: a token that is gone cannot be recovered (but "mất mã PIN" is not a loss of the token). */
+export function isLossReason(reason: string): boolean {
+  const t = reason.normalize("NFC").toLocaleLowerCase("vi");
+  return /(^|[^\p{L}])(mất|thất lạc|lấy cắp|đánh cắp|bị trộm|đánh rơi)(?!\p{L})(?!\s+(mã|mật khẩu|pin))/u.test(t);
 }
 
 export interface NewRequestInput {
@@ -331,7 +456,8 @@ export function applyRequestEvent(r: CertificateRequest, e: RequestEvent, calend
       break;
     case "receive":
       next.receivedAt = e.at;
-      next.deadline = calendar.deadline(e.at, REQUEST_KINDS[r.kind].workingDays);
+      // The period runs from the day the Sở received a complete request (a supplemented one starts again).
+      next.deadline = REQUEST_KINDS[r.kind].workingDays > 0 ? calendar.deadline(e.at, REQUEST_KINDS[r.kind].workingDays) : undefined;
       break;
     case "request-supplement":
       if (!e.reasons.some(nonEmpty)) throw bad("request.no-reasons", "Yêu cầu bổ sung phải nêu rõ nội dung cần bổ sung.", "A supplement request needs reasons");
@@ -344,6 +470,7 @@ export function applyRequestEvent(r: CertificateRequest, e: RequestEvent, calend
       break;
     case "complete":
       if (r.kind === "revocation" && !e.result?.revokedAt) throw bad("request.no-revocation-time", "Phải ghi thời điểm thu hồi chứng thư số.", "A completed revocation needs revokedAt");
+      if (r.kind === "renewal" && !e.result?.newNotAfter) throw bad("request.no-new-expiry", "Phải ghi ngày hết hạn mới của chứng thư số được gia hạn.", "A completed renewal needs newNotAfter");
       next.outcome = { kind: "completed", at: e.at, by: e.by, note: e.note, result: e.result };
       break;
     case "cancel":

@@ -34,6 +34,7 @@ export const CertificateInventoryEntrySchema = z.object({
   addedAt: z.string().max(40),
   revocation: RevocationInfoSchema.optional(),
   suspension: SuspensionInfoSchema.optional(),
+  renewals: z.array(z.object({ requestId: Id, previousNotAfter: Iso, newNotAfter: Iso, newSerialNumber: Text(80).optional(), answeredAt: Iso })).max(50).optional(),
 });
 
 export const WrittenPermissionSchema = z.object({
@@ -91,6 +92,7 @@ const CertificateLineSchema = z.object({
   serialNumber: Text(80),
   tokenSerial: Text(100).optional(),
   renewalMonths: z.number().int().optional(),
+  changeField: z.enum(["email", "unit", "org-name", "org-address", "title", "organisation"]).optional(),
   newInformation: Text(1000).optional(),
   reason: Text(500).optional(),
   certificateId: Sha256.optional(),
@@ -99,12 +101,22 @@ export const RequestFieldsSchema = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("issue-person"),
     contact: ContactSchema,
-    subscribers: z.array(z.object({ fullName: Text(200), idNumber: Text(20), title: Text(200), unit: Text(300), email: Text(200), phone: Text(30).optional(), province: Text(100) })).max(200),
+    subscribers: z.array(z.object({ fullName: Text(200), idNumber: Text(20), title: Text(200), unit: Text(300), email: Text(200), phone: Text(30).optional(), province: Text(100), validityMonths: z.number().int().optional() })).max(200),
   }),
   z.object({
     kind: z.literal("issue-organisation"),
     contact: ContactSchema,
-    organisations: z.array(z.object({ name: Text(300), address: Text(500), taxCode: Text(20).optional(), budgetCode: Text(20).optional(), province: Text(100), email: Text(200) })).max(200),
+    organisations: z.array(z.object({ name: Text(300), address: Text(500), taxCode: Text(20).optional(), budgetCode: Text(20).optional(), province: Text(100), email: Text(200), validityMonths: z.number().int().optional() })).max(200),
+  }),
+  z.object({
+    kind: z.literal("issue-device"),
+    contact: ContactSchema,
+    devices: z.array(z.object({ kind: z.enum(["device", "service", "software"]), name: Text(300), identifier: Text(300), managingUnit: Text(300), province: Text(100), email: Text(200), validityMonths: z.number().int().optional() })).max(200),
+  }),
+  z.object({
+    kind: z.literal("token-handover"),
+    contact: ContactSchema,
+    tokens: z.array(z.object({ tokenSerial: Text(100), holder: Text(300), serialNumber: Text(80), handedBy: Text(200), receivedBy: Text(200), handoverDate: Text(40) })).max(200),
   }),
   z.object({ kind: z.enum(["renewal", "change", "revocation", "token-recovery"]), contact: ContactSchema, certificates: z.array(CertificateLineSchema).max(200) }),
 ]);
@@ -116,7 +128,7 @@ export const RequestEventSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("send"), ...At }),
   z.object({ type: z.literal("receive"), ...At }),
   z.object({ type: z.literal("request-supplement"), ...At, reasons: Reasons }),
-  z.object({ type: z.literal("complete"), ...At, note: Text(2000).optional(), result: z.object({ revokedAt: Iso.optional(), newSerialNumber: Text(80).optional(), newNotAfter: Iso.optional() }).optional() }),
+  z.object({ type: z.literal("complete"), ...At, note: Text(2000).optional(), result: z.object({ revokedAt: Iso.optional(), newSerialNumber: Text(80).optional(), newNotAfter: Iso.optional(), certificates: z.array(z.string().max(64 * 1024)).max(50).optional() }).optional() }),
   z.object({ type: z.literal("refuse"), ...At, reasons: Reasons }),
   z.object({ type: z.literal("cancel"), ...At, reason: Text(1000) }),
 ]);
@@ -125,8 +137,8 @@ const State = z.enum(["draft", "signed", "sent", "received", "needs-supplement",
 export const CertificateRequestSchema = z.object({
   id: Id,
   officeId: Id,
-  kind: z.enum(["issue-person", "issue-organisation", "renewal", "change", "revocation", "token-recovery"]),
-  form: z.enum(["Mẫu 01", "Mẫu 02", "Mẫu 04", "Mẫu 05", "Mẫu 06"]),
+  kind: z.enum(["issue-person", "issue-organisation", "issue-device", "renewal", "change", "revocation", "token-recovery", "token-handover"]),
+  form: z.enum(["Mẫu 01", "Mẫu 02", "Mẫu 03", "Mẫu 04", "Mẫu 05", "Mẫu 06", "Mẫu 07"]),
   fields: RequestFieldsSchema,
   state: State,
   createdAt: Iso,
@@ -145,7 +157,7 @@ export const CertificateRequestSchema = z.object({
       by: PersonRefSchema,
       reasons: Reasons.optional(),
       note: Text(2000).optional(),
-      result: z.object({ revokedAt: Iso.optional(), newSerialNumber: Text(80).optional(), newNotAfter: Iso.optional() }).optional(),
+      result: z.object({ revokedAt: Iso.optional(), newSerialNumber: Text(80).optional(), newNotAfter: Iso.optional(), certificates: z.array(z.string().max(64 * 1024)).max(50).optional() }).optional(),
     })
     .optional(),
   history: z.array(z.intersection(RequestEventSchema, z.object({ state: State }))).max(200),

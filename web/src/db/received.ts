@@ -12,7 +12,7 @@ export async function receiveDocument(
   pdf: { bytes: Uint8Array; name: string },
   declared: Declared,
   source: ReceivedDocument["source"],
-  opts: { now?: Date; qlvbTime?: string; senderOffice?: string; id?: string; attachments?: AttachedFile[] } = {},
+  opts: { now?: Date; qlvbTime?: string; senderOffice?: string; id?: string; attachments?: AttachedFile[]; receiptForm?: ReceivedDocument["receiptForm"] } = {},
 ): Promise<ReceivedDocument> {
   const now = opts.now ?? new Date();
   const sha = await putDocument(db, pdf.bytes, pdf.name, now);
@@ -23,6 +23,7 @@ export async function receiveDocument(
     documentSha256: sha,
     fileName: pdf.name,
     source,
+    ...(opts.receiptForm && opts.receiptForm !== "electronic" ? { receiptForm: opts.receiptForm } : {}),
     senderOffice: opts.senderOffice,
     declared,
     attachments: opts.attachments,
