@@ -61,6 +61,19 @@ export class AgentClient {
     return json;
   }
 
+  /**
+   * Whether the agent runs, for a page not paired yet: the agent answers an unpaired origin
+   * without CORS headers, so only an opaque ("no-cors") request can tell, and it tells nothing else.
+   */
+  async reachable(): Promise<boolean> {
+    try {
+      await this.fetchFn(`${this.baseUrl}/v1/status`, { mode: "no-cors" });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   async status(): Promise<StatusResponse> {
     return StatusResponseSchema.parse(await this.call("/v1/status"));
   }
