@@ -6,7 +6,7 @@ import { stamp } from "../clock/qlvb-clock.ts";
 import { SyncError, notFound } from "../errors.ts";
 import { actionRefusal, type ActionType } from "../../shared/sync/rules.ts";
 import type { IncomingRegister } from "../../shared/sync/registers.ts";
-import type { AuditRepository } from "./audit.ts";
+import type { AuditAct, AuditRepository } from "./audit.ts";
 import type { BlobRepository } from "./blobs.ts";
 import type { DraftRepository } from "./drafts.ts";
 import { refuse } from "./refusal.ts";
@@ -103,22 +103,16 @@ export class ExchangeRepository {
     const main = blobs.find((b) => b.role === "main") ?? blobs[0]!;
     const nas = `${header.codeNumber}/${header.codeNotation}`;
     const names = (await trx.selectFrom("offices").select(["id", "name"]).where("id", "in", recipients).execute()).map((o) => o.name);
-    await this.audit.append(trx, actor.officeId, {
-      action: "send",
-      actor: actor.person,
-      summary: `Gửi văn bản ${nas} "${header.subject}" đến ${names.join(", ")}.`,
-      subject: { kind: "document", id: main.sha256, label: nas },
-      details: { exchangeId, recipients: names, ...(m.draftId ? { draftId: m.draftId } : {}) },
-    });
-    for (const d of deliveries) {
-      await this.audit.append(trx, d.recipientOfficeId, {
-        action: "receive",
-        actor: { id: "qlvb", name: "Hệ thống Văn thư số" },
-        summary: `Văn bản ${nas} "${header.subject}" của ${sender.name} đến, chờ tiếp nhận.`,
-        subject: { kind: "document", id: main.sha256, label: nas },
-        details: { deliveryId: d.deliveryId, sender: sender.name },
-      });
-    }
+    // One chain per office: the sender's "send" and each recipient's "receive", appended in office-id
+    // order so that two offices sending to each other at once lock their chains in the same order.
+    const acts: [string, AuditAct][] = [
+      [actor.officeId, { action: "send", actor: actor.person, summary: `Gửi văn bản ${nas} "${header.subject}" đến ${names.join(", ")}.`, subject: { kind: "document", id: main.sha256, label: nas }, details: { exchangeId, recipients: names, ...(m.draftId ? { draftId: m.draftId } : {}) } }],
+      ...deliveries.map((d): [string, AuditAct] => [
+        d.recipientOfficeId,
+        { action: "receive", actor: { id: "qlvb", name: "Hệ thống Văn thư số" }, summary: `Văn bản ${nas} "${header.subject}" của ${sender.name} đến, chờ tiếp nhận.`, subject: { kind: "document", id: main.sha256, label: nas }, details: { deliveryId: d.deliveryId, sender: sender.name } },
+      ]),
+    ];
+    for (const [officeId, act] of acts.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) await this.audit.append(trx, officeId, act);
     return { exchangeId, documentId, deliveries, sentAt };
   }
 

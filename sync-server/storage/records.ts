@@ -53,6 +53,7 @@ export class RecordRepository {
       if (existing) throw conflict(current());
       throw refuse("bad_base_version", "Bản ghi này chưa có trên máy chủ; không thể sửa theo một phiên bản cũ.", `${m.entity} ${m.recordId} does not exist; baseVersion must be 0`);
     }
+    if (m.type === "record.put" && m.entity === "outgoing") await this.assertOutgoingNumberFree(trx, acting.officeId, m.recordId, m.data);
     const data = m.type === "record.put" ? JSON.stringify(m.data) : null;
     const version = await this.write(trx, acting, m.entity, m.recordId, data, acting.trusted ? undefined : existing?.version ?? 0, m.clientTime);
     if (version === undefined) {
@@ -98,6 +99,27 @@ export class RecordRepository {
     const version = Number(row.version);
     await this.feed.emit(trx, acting.officeId, entity, recordId, data === null ? "delete" : "put", data, version, now);
     return version;
+  }
+
+  /** No two entries of the sổ văn bản đi share a number of one year (Nghị định 30/2020 Điều 15). */
+  private async assertOutgoingNumberFree(trx: Tx, officeId: string, recordId: string, data: Record<string, unknown>) {
+    const { year, number } = data;
+    if (typeof year !== "number" || typeof number !== "number") return;
+    const field = (name: string) => (this.ctx.dialect === "postgres" ? sql<string>`(data::jsonb ->> ${name})` : sql<string>`CAST(json_extract(data, ${"$." + name}) AS TEXT)`);
+    const other = await trx
+      .selectFrom("records")
+      .select(["record_id", "data"])
+      .where("office_id", "=", officeId)
+      .where("entity", "=", "outgoing")
+      .where("deleted", "=", 0)
+      .where("record_id", "!=", recordId)
+      .where(field("year"), "=", String(year))
+      .where(field("number"), "=", String(number))
+      .executeTakeFirst();
+    if (other) {
+      const nas = (JSON.parse(other.data!) as { numberAndSymbol?: string }).numberAndSymbol ?? String(number);
+      throw refuse("number_taken", `Số ${nas} năm ${year} đã được dùng cho một văn bản khác trong sổ văn bản đi.`, `Outgoing number ${number}/${year} is already used by entry ${other.record_id}`);
+    }
   }
 
   /** Custody changes, incidents and requests are acts of the office: the server chains them as they are first recorded. */

@@ -128,6 +128,18 @@ describeBackends(
       // A leader does not register incoming documents.
       expect((await pushFrom(env(), leader, "phone", [{ type: "incoming.register", entryId: "paper-9", form: "paper", from: { name: "X" }, numberAndSymbol: "1/X", documentDate: "2026-11-26", subject: "x" }]))[0]).toMatchObject({ status: "refused", error: { code: "rule.role_forbidden" } });
     });
+
+    it("two entries of the sổ văn bản đi never share a number of one year", async () => {
+      const entry = (id: string, number: number, year = 2026) => ({ type: "record.put" as const, entity: "outgoing", recordId: id, data: { id, year, number, numberAndSymbol: `${String(number).padStart(2, "0")}/UBND-VP` }, baseVersion: 0 });
+      const [a, b, c] = await pushFrom(env(), clerk, "desktop", [entry("out-a", 7), entry("out-b", 7), entry("out-c", 7, 2025)]);
+      expect(a!.status).toBe("applied");
+      expect(b).toMatchObject({ status: "refused", error: { code: "number_taken" } });
+      expect(b!.error!.messageVi).toContain("07/UBND-VP");
+      expect(c!.status).toBe("applied"); // another year, another sequence
+      // The entry itself may change, keeping its number.
+      const [again] = await pushFrom(env(), clerk, "desktop", [{ ...entry("out-a", 7), data: { id: "out-a", year: 2026, number: 7, numberAndSymbol: "07/UBND-VP", summary: "sửa" }, baseVersion: 1 }]);
+      expect(again!.status).toBe("applied");
+    });
   },
   { clock },
 );

@@ -39,14 +39,10 @@ describeBackends("the rule table, enforced on every push", (env) => {
 
   /** Seeds one record of each entity in an office, as the server itself would (trusted), to be updated or deleted. */
   async function seed(officeId: string, tag: string): Promise<Map<string, { id: string; version: number; data: Record<string, unknown> }>> {
-    const out = new Map<string, { id: string; version: number; data: Record<string, unknown> }>();
-    for (const entity of ENTITIES) {
-      const id = `${entity.replace(/_/g, "-")}-${tag}`;
-      const data = { seeded: true, tag };
-      const [r] = await env().storage.applyPush({ userId: "seed", roles: ["admin"], officeId }, [{ id: mutationId("seed"), clientTime: clientTime(), type: "record.put", entity, recordId: id, data }], { clientId: "seed" });
-      out.set(entity, { id, version: r!.assigned.version!, data });
-    }
-    return out;
+    const data = { seeded: true, tag };
+    const ids = ENTITIES.map((entity) => `${entity.replace(/_/g, "-")}-${tag}`);
+    const results = await env().storage.applyPush({ userId: "seed", roles: ["admin"], officeId }, ENTITIES.map((entity, i) => ({ id: mutationId("seed"), clientTime: clientTime(), type: "record.put", entity, recordId: ids[i]!, data })), { clientId: "seed" });
+    return new Map(ENTITIES.map((entity, i) => [entity, { id: ids[i]!, version: results[i]!.assigned.version!, data }]));
   }
 
   it("walks every entity × role × create/update/delete in the role's own office and in a managed one: the server answers as the table says", async () => {
@@ -70,11 +66,9 @@ describeBackends("the rule table, enforced on every push", (env) => {
           }
         }
         // Deletes act on their own seeded copies, so that an allowed update does not stale them.
-        for (const m of mutations) {
-          if (m.type !== "record.delete") continue;
-          const [r] = await env().storage.applyPush({ userId: "seed", roles: ["admin"], officeId }, [{ id: mutationId("seed"), clientTime: clientTime(), type: "record.put", entity: m.entity, recordId: m.recordId, data: { seeded: true } }], { clientId: "seed" });
-          m.baseVersion = r!.assigned.version!;
-        }
+        const deletes = mutations.filter((m): m is Extract<Mutation, { type: "record.delete" }> => m.type === "record.delete");
+        const seededForDelete = await env().storage.applyPush({ userId: "seed", roles: ["admin"], officeId }, deletes.map((m) => ({ id: mutationId("seed"), clientTime: clientTime(), type: "record.put", entity: m.entity, recordId: m.recordId, data: { seeded: true } })), { clientId: "seed" });
+        deletes.forEach((m, i) => (m.baseVersion = seededForDelete[i]!.assigned.version!));
         const { status, results } = await pushAs(env(), user, mutations, where === "managed" ? officeId : undefined);
         expect(status).toBe(200);
         expect(results).toHaveLength(mutations.length);

@@ -9,7 +9,7 @@ import { SignInView } from "./session/sign-in-view.tsx";
 import { rolesVi } from "./session/roles.ts";
 import { DraftsView } from "./drafts/drafts-view.tsx";
 import { SyncBadge, startAutoSync } from "./session/sync-badge.tsx";
-import { StorageWarning } from "./settings/storage-view.tsx";
+import { StorageWarning } from "./settings/storage-warning.tsx";
 const CertificateWarnings = lazy(() => import("./certificates/certificate-warnings.tsx").then((m) => ({ default: m.CertificateWarnings })));
 
 // The first screen (drafts) is in the main bundle; every other view loads when opened
