@@ -3,6 +3,7 @@ import { formatDateTimeVi } from "../../../shared/domain/index.ts";
 import { useLive } from "../live.ts";
 import { db, messageOf, notify, online } from "../state.ts";
 import { loadSession, login, logout, syncNow, type SyncOutcome } from "../sync/client.ts";
+import { formatBytes } from "../settings/storage.ts";
 import { syncState } from "../sync/state.ts";
 import { verifyReceived } from "../verify/run.ts";
 
@@ -11,13 +12,6 @@ const KIND_VI: Record<string, string> = {
   "incoming.register": "Vào sổ văn bản đến",
   "incoming.refuse": "Từ chối tiếp nhận",
 };
-
-/** 1 234 567 bytes → "1,2 MB", Vietnamese decimal comma. */
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toLocaleString("vi-VN", { maximumFractionDigits: 0 })} KB`;
-  return `${(n / 1024 / 1024).toLocaleString("vi-VN", { maximumFractionDigits: 1 })} MB`;
-}
 
 export function runSync(): Promise<SyncOutcome> {
   return syncNow(db, { onNewReceived: (id) => void verifyReceived(db, id).catch(() => undefined) });
