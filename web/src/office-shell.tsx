@@ -22,6 +22,7 @@ const StorageView = lazy(() => import("./settings/storage-view.tsx").then((m) =>
 const CertificatesView = lazy(() => import("./certificates/certificates-view.tsx").then((m) => ({ default: m.CertificatesView })));
 const SettingsView = lazy(() => import("./settings/settings-view.tsx").then((m) => ({ default: m.SettingsView })));
 import { UpdatePrompt } from "./ui/update-prompt.tsx";
+import { WorkProgress } from "./ui/progress.tsx";
 import { askPersistence } from "./settings/storage.ts";
 
 const NAV: Array<[string, string]> = [
@@ -73,6 +74,7 @@ export function OfficeShell() {
         ))}
       </nav>
       <UpdatePrompt />
+      <WorkProgress />
       <StorageWarning />
       <Suspense>
         <CertificateWarnings />

@@ -19,6 +19,8 @@ export interface SignContext {
   office: OfficeProfile;
   image: Uint8Array;
   consentWindow: () => Window | null;
+  /** Batch signing: called as each document's signature is done (n of total). */
+  onSigned?: (n: number, total: number) => void;
 }
 
 function certFacts(c: CertificateInfo) {
@@ -66,7 +68,15 @@ export async function signManyAsOfficial(ctx: SignContext, drafts: Draft[]): Pro
   const { signPdf } = await import("../../../shared/sign/index.ts");
   let signed: Uint8Array[];
   try {
-    signed = await Promise.all(docs.map((doc, i) => signPdf(doc.bytes, { type: "signer", signer: batch.signerFor(i), image: ctx.image }).then((r) => r.bytes)));
+    let n = 0;
+    signed = await Promise.all(
+      docs.map((doc, i) =>
+        signPdf(doc.bytes, { type: "signer", signer: batch.signerFor(i), image: ctx.image }).then((r) => {
+          ctx.onSigned?.(++n, docs.length);
+          return r.bytes;
+        }),
+      ),
+    );
   } catch (e) {
     batch.fail(e);
     throw e;
