@@ -1,7 +1,7 @@
 import type { x509 } from "../pki/x509.ts";
 import type { CrlCache, FetchLike } from "../pki/revocation.ts";
 import type { PdfFile } from "./pdf/document.ts";
-import type { UpdateAnalysis } from "./diff/rules.ts";
+import type { UpdateAnalysis } from "./diff/index.ts";
 import type { HashFactory } from "./hash.ts";
 
 export interface VerifyOptions {

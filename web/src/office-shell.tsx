@@ -1,4 +1,6 @@
-import { Match, Show, Suspense, Switch, lazy, onCleanup, onMount } from "solid-js";
+import { For, Match, Show, Suspense, Switch, lazy, onCleanup, onMount } from "solid-js";
+import { capabilitiesOf } from "../../shared/sync/rules.ts";
+type Capabilities = ReturnType<typeof capabilitiesOf>;
 import { useLive } from "./live.ts";
 import { syncState } from "./sync/state.ts";
 import { route, href } from "./router.ts";
@@ -7,7 +9,7 @@ import { SignedOut } from "./session/signed-out.tsx";
 import { rolesVi } from "./session/roles.ts";
 import { DraftsView } from "./drafts/drafts-view.tsx";
 import { SyncBadge, startAutoSync } from "./session/sync-badge.tsx";
-import { StorageWarning } from "./settings/storage-view.tsx";
+import { StorageWarning } from "./settings/storage-warning.tsx";
 const CertificateWarnings = lazy(() => import("./certificates/certificate-warnings.tsx").then((m) => ({ default: m.CertificateWarnings })));
 
 // The first screen (drafts) is in the main bundle; every other view loads when opened
@@ -20,20 +22,30 @@ const ViewerView = lazy(() => import("./documents/viewer.tsx"));
 const SyncView = lazy(() => import("./session/sync-view.tsx").then((m) => ({ default: m.SyncView })));
 const StorageView = lazy(() => import("./settings/storage-view.tsx").then((m) => ({ default: m.StorageView })));
 const CertificatesView = lazy(() => import("./certificates/certificates-view.tsx").then((m) => ({ default: m.CertificatesView })));
+const UsersView = lazy(() => import("./users/users-view.tsx").then((m) => ({ default: m.UsersView })));
+const WorkflowList = lazy(() => import("./drafts/workflow-list.tsx").then((m) => ({ default: m.WorkflowList })));
+const WorkflowDetail = lazy(() => import("./drafts/workflow-detail.tsx").then((m) => ({ default: m.WorkflowDetail })));
+const AuditView = lazy(() => import("./audit/audit-view.tsx").then((m) => ({ default: m.AuditView })));
 const SettingsView = lazy(() => import("./settings/settings-view.tsx").then((m) => ({ default: m.SettingsView })));
 import { UpdatePrompt } from "./ui/update-prompt.tsx";
 import { WorkProgress } from "./ui/progress.tsx";
 import { askPersistence } from "./settings/storage.ts";
 
-const NAV: Array<[string, string]> = [
-  ["du-thao", "Dự thảo"],
-  ["van-ban-den", "Văn bản đến"],
-  ["so-dang-ky", "Sổ đăng ký"],
-  ["chung-thu", "Chứng thư số"],
-  ["dong-bo", "Đồng bộ"],
-  ["luu-tru", "Lưu trữ"],
-  ["cai-dat", "Cài đặt"],
+/** The sections, each shown only to the roles that can work in it (shared/sync/rules.ts, the server's table). */
+const NAV: Array<[string, string, (c: Capabilities) => boolean]> = [
+  ["du-thao", "Dự thảo", (c) => c.actions["draft.create"]],
+  ["trinh-ky", "Trình ký", (c) => c.actions["draft.submit"] || c.actions["draft.approve"]],
+  ["van-ban-den", "Văn bản đến", (c) => c.actions["exchange.accept"]],
+  ["so-dang-ky", "Sổ đăng ký", (c) => c.actions["exchange.accept"] || c.actions["draft.approve"]],
+  ["chung-thu", "Chứng thư số", (c) => c.records.cert_request?.create ?? false],
+  ["nhat-ky", "Nhật ký", (c) => c.readAudit],
+  ["dong-bo", "Đồng bộ", () => true],
+  ["luu-tru", "Lưu trữ", () => true],
+  ["cai-dat", "Cài đặt", () => true],
 ];
+
+/** District IT and administrators manage accounts (the server checks it again on every call). */
+const canManageUsers = (roles: readonly string[]) => roles.includes("district_it") || roles.includes("admin");
 
 /**
  * The office's screens once someone is signed in (loaded after app.tsx has seen a session, so
@@ -47,10 +59,19 @@ export function OfficeShell() {
     void askPersistence().catch(() => undefined);
     onCleanup(startAutoSync());
   });
-  const section = () => route()[0] ?? "du-thao";
+  const caps = () => capabilitiesOf(profile()?.roles ?? [], "own");
+  const nav = (): Array<[string, string]> => {
+    const shown = NAV.filter(([, , may]) => may(caps())).map(([k, label]): [string, string] => [k, label]);
+    // Accounts sit before Cài đặt, for those who manage them.
+    if (canManageUsers(profile()?.roles ?? [])) shown.splice(shown.length - 1, 0, ["tai-khoan", "Tài khoản"]);
+    return shown;
+  };
+  // A leader's work starts with what waits for them; everyone else's with the first section they have.
+  const section = () => route()[0] ?? (profile()?.roles.includes("leader") ? "trinh-ky" : (nav()[0]?.[0] ?? "dong-bo"));
   return (
     <Show when={profile()} keyed={false}>
     <Show when={profile()!.signedIn} fallback={<SignedOut />}>
+    <Show when={!profile()!.mustChangePassword} fallback={<SignedOut firstPassword />}>
     <div class="shell">
       <header class="top">
         <a class="brand" href={href("du-thao")}>
@@ -67,11 +88,13 @@ export function OfficeShell() {
         <SyncBadge />
       </header>
       <nav class="nav">
-        {NAV.map(([k, label]) => (
-          <a href={href(k)} classList={{ active: section() === k }}>
-            {label}
-          </a>
-        ))}
+        <For each={nav()}>
+          {([k, label]) => (
+            <a href={href(k)} classList={{ active: section() === k }}>
+              {label}
+            </a>
+          )}
+        </For>
       </nav>
       <UpdatePrompt />
       <WorkProgress />
@@ -103,6 +126,15 @@ export function OfficeShell() {
               {(sha) => <ViewerView sha256={sha} />}
             </Show>
           </Match>
+          <Match when={section() === "trinh-ky" && !route()[1]}>
+            <WorkflowList />
+          </Match>
+          <Match when={section() === "trinh-ky" && route()[1]}>
+            <WorkflowDetail id={route()[1]!} />
+          </Match>
+          <Match when={section() === "nhat-ky"}>
+            <AuditView />
+          </Match>
           <Match when={section() === "dong-bo"}>
             <SyncView />
           </Match>
@@ -111,6 +143,9 @@ export function OfficeShell() {
           </Match>
           <Match when={section() === "chung-thu"}>
             <CertificatesView />
+          </Match>
+          <Match when={section() === "tai-khoan"}>
+            <UsersView />
           </Match>
           <Match when={section() === "cai-dat"}>
             <SettingsView />
@@ -129,6 +164,7 @@ export function OfficeShell() {
         )}
       </Show>
     </div>
+    </Show>
     </Show>
     </Show>
   );

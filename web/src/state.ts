@@ -19,6 +19,8 @@ export interface UserProfile extends OfficeProfile {
   roles: Role[];
   officeKind: OfficeKind | undefined;
   signedIn: boolean;
+  /** A first or reset password: the server accepts nothing but changing it (session/password-change.tsx). */
+  mustChangePassword: boolean;
 }
 
 /** What the person may set on this device. */
@@ -49,6 +51,7 @@ export function profileOf(session: SessionInfo | undefined, settings: DeviceSett
     roles,
     officeKind: session?.office.kind,
     signedIn: Boolean(session),
+    mustChangePassword: Boolean(session?.mustChangePassword),
   };
 }
 

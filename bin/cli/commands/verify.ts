@@ -47,7 +47,7 @@ export function openFileSource(path: string): ByteSource & { close(): void } {
         got += n;
       }
       return got === out.length ? out : out.subarray(0, got);
-    });
+    }, (start, dest) => readSync(fd, dest, 0, dest.length, start));
     return Object.assign(source, { close: () => closeSync(fd) });
   } catch (e) {
     closeSync(fd);
@@ -59,7 +59,7 @@ const CERT_EXTENSIONS = new Set([".pem", ".crt", ".cer", ".der"]);
 /** A file that takes longer than this ends as an error, never a hang. */
 const PER_FILE_DEADLINE_MS = 120_000;
 
-function loadTrust(path: string): x509.X509Certificate[] {
+export function loadTrust(path: string): x509.X509Certificate[] {
   let st;
   try {
     st = statSync(path);

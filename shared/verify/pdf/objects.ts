@@ -99,6 +99,7 @@ export function pdfEquals(a: PdfValue | undefined, b: PdfValue | undefined, dept
   if (depth > 200) return false;
   if (a === b) return true;
   if (a === null || b === null || a === undefined || b === undefined) return false;
+  if (typeof a === "number" && typeof b === "number") return sameNumber(a, b);
   if (typeof a !== "object" || typeof b !== "object") return a === b;
   if (a instanceof PdfName) return b instanceof PdfName && a.name === b.name;
   if (a instanceof PdfRef) return b instanceof PdfRef && a.num === b.num && a.gen === b.gen;
@@ -115,6 +116,15 @@ export function pdfEquals(a: PdfValue | undefined, b: PdfValue | undefined, dept
     return true;
   }
   return false;
+}
+
+/**
+ * Numbers compared as numbers, with a tolerance fit for PDF reals: writers print them with
+ * different precision (poppler re-prints /MediaBox 595.303937007874 as 595.3039370079), and
+ * a millionth of a point is far below anything a reader shows.
+ */
+export function sameNumber(a: number, b: number): boolean {
+  return a === b || Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(a), Math.abs(b));
 }
 
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {

@@ -12,6 +12,8 @@ export interface ByteSource {
    * source reuses later: use it before the next read, or copy it.
    */
   read(start: number, end: number): Uint8Array;
+  /** Optional: consecutive chunks of [start, end) through one reused buffer (views valid during the call only). */
+  forEachChunk?(start: number, end: number, each: (chunk: Uint8Array) => void): void;
 }
 
 /** Bytes already in memory: reads are views, nothing is copied. */
@@ -39,7 +41,23 @@ export class BlockCachedSource implements ByteSource {
     readonly length: number,
     /** Reads [start, end) into fresh memory (the result is kept). */
     private readonly readRaw: (start: number, end: number) => Uint8Array,
+    /** Reads from `start` into `dest`, returning the number of bytes read: lets a long pass reuse one buffer. */
+    private readonly readInto?: (start: number, dest: Uint8Array) => number,
   ) {}
+
+  forEachChunk(start: number, end: number, each: (chunk: Uint8Array) => void): void {
+    if (!this.readInto) {
+      for (let at = start; at < end; at += 1 << 20) each(this.read(at, Math.min(end, at + (1 << 20))));
+      return;
+    }
+    const scratch = new Uint8Array(Math.min(1 << 20, Math.max(0, end - start)));
+    for (let at = start; at < end; ) {
+      const n = this.readInto(at, scratch.subarray(0, Math.min(scratch.length, end - at)));
+      if (n <= 0) break;
+      each(scratch.subarray(0, n));
+      at += n;
+    }
+  }
 
   private block(i: number): Uint8Array {
     let b = this.blocks.get(i);
@@ -80,5 +98,6 @@ export function asSource(input: Uint8Array | ByteSource): ByteSource {
 
 /** Calls `each` with consecutive chunks of [start, end) (views valid during the call only). */
 export function forEachChunk(source: ByteSource, start: number, end: number, each: (chunk: Uint8Array) => void, chunk = 1 << 20): void {
+  if (source.forEachChunk) return source.forEachChunk(start, Math.min(end, source.length), each);
   for (let at = start; at < end; at += chunk) each(source.read(at, Math.min(end, at + chunk)));
 }

@@ -2,8 +2,27 @@ import { findCertificationPath, weakSignatureAlgorithm } from "../../pki/path.ts
 import { fetchIssuers } from "../../pki/aia.ts";
 import { knownGovernmentCa, hex } from "../../trust/index.ts";
 import { isoVietnam } from "../../time/index.ts";
+import type { x509 } from "../../pki/x509.ts";
 import type { Finding } from "../report.ts";
 import { finding, note, type Stage } from "./state.ts";
+
+/**
+ * Weak signature algorithms on the certificates of a path (the anchor's own self-signature
+ * aside): on a bundled government CA certificate (the G1 generation, SHA-1) a note — the
+ * policy accepts it as a known government root — on any other, a listed weakness.
+ */
+export function pathAlgorithms(certs: x509.X509Certificate[]): { notes: Finding[]; weak: string[] } {
+  const notes: Finding[] = [];
+  const weak: string[] = [];
+  for (let i = 0; i < certs.length - 1; i++) {
+    const alg = weakSignatureAlgorithm(certs[i]!);
+    if (!alg) continue;
+    const gov = knownGovernmentCa(certs[i]!);
+    if (gov) notes.push(note("GOVERNMENT_CA_SHA1", `${alg} on the ${gov.generation} government CA certificate "${gov.name}": accepted, a known government root`));
+    else weak.push(`${alg} (${certs[i]!.subject})`);
+  }
+  return { notes, weak };
+}
 
 /**
  * The certification path from the signer to a trust anchor at the judged time: from the
@@ -32,13 +51,9 @@ export const chain: Stage = async (s) => {
   }
   const certs = path.certificates;
   for (const cert of certs) report.chain.push({ subject: cert.subject, issuer: cert.issuer, notAfter: isoVietnam(cert.notAfter), sha256: hex(await ctx.crypto.subtle.digest("SHA-256", cert.rawData)) });
-  for (let i = 0; i < certs.length - 1; i++) {
-    const weak = weakSignatureAlgorithm(certs[i]!);
-    if (!weak) continue;
-    const gov = i > 0 ? knownGovernmentCa(certs[i]!) : undefined;
-    if (gov) out.push(note("GOVERNMENT_CA_SHA1", `${weak} on the ${gov.generation} government CA certificate "${gov.name}": accepted, a known government root`));
-    else report.weakAlgorithms.push(`${weak} (${certs[i]!.subject})`);
-  }
+  const algorithms = pathAlgorithms(certs);
+  out.push(...algorithms.notes);
+  report.weakAlgorithms.push(...algorithms.weak);
   for (const p of path.problems) {
     if (p.index === 0 && (p.code === "EXPIRED" || p.code === "NOT_YET_VALID")) continue; // judged by the validity stage
     if (p.code === "EXPIRED" || p.code === "NOT_YET_VALID") out.push(finding("INDETERMINATE", "OUT_OF_BOUNDS_NO_POE", `CA_${p.code}`, `${p.subject}: ${p.detail}`));

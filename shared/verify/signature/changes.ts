@@ -1,5 +1,5 @@
 import { PdfSyntaxError } from "../pdf/parser.ts";
-import { analyseUpdate, LEVEL_ORDER, type ModificationLevel, type UpdateAnalysis } from "../diff/rules.ts";
+import { analyseUpdate, LEVEL_ORDER, type ModificationLevel, type UpdateAnalysis } from "../diff/index.ts";
 import type { SignatureField } from "../pdf/signatures.ts";
 import type { ModifiedAfter } from "../report.ts";
 import type { FileContext } from "../context.ts";

@@ -2,15 +2,20 @@ import { For, Show, createResource, createSignal, onCleanup, onMount } from "sol
 import { formatDateTimeVi } from "../../../shared/domain/index.ts";
 import { useLive } from "../live.ts";
 import { db, messageOf, notify, online } from "../state.ts";
-import { loadSession, login, logout, syncNow, type SyncOutcome } from "../sync/client.ts";
+import { loadSession, login, syncNow, type SyncOutcome } from "../sync/client.ts";
 import { formatBytes } from "../settings/storage.ts";
+import { signOut } from "./sign-out.ts";
 import { syncState } from "../sync/state.ts";
+import { SyncIssues } from "./sync-issues.tsx";
 import { verifyReceived } from "../verify/run.ts";
 
 const KIND_VI: Record<string, string> = {
   "outgoing.issue": "Phát hành văn bản đi",
   "incoming.register": "Vào sổ văn bản đến",
   "incoming.refuse": "Từ chối tiếp nhận",
+  "draft.step": "Trình ký",
+  resend: "Gửi lại sau xung đột",
+  "cert.put": "Chứng thư số",
 };
 
 export function runSync(): Promise<SyncOutcome> {
@@ -83,7 +88,7 @@ export function SyncView() {
               <button
                 class="secondary"
                 onClick={async () => {
-                  await logout(db);
+                  await signOut(db);
                   await refetch();
                 }}
               >
@@ -93,6 +98,7 @@ export function SyncView() {
           )}
         </Show>
       </div>
+      <SyncIssues />
       <Show when={(conflicts()?.length ?? 0) > 0}>
         <div class="alert warn" data-testid="register-conflicts">
           Có số trong sổ bị trùng giữa các máy của cơ quan (đã đánh số khi không có mạng):
@@ -114,7 +120,7 @@ export function SyncView() {
           {(m) => (
             <li>
               <div class="grow">
-                {KIND_VI[m.kind] ?? m.kind}
+                {KIND_VI[m.kind] ?? "Thay đổi khác"}
                 {(m.payload as { entry?: { numberAndSymbol?: string } } | null)?.entry?.numberAndSymbol ? ` ${(m.payload as { entry: { numberAndSymbol: string } }).entry.numberAndSymbol}` : ""}{" "}
                 <span class="muted">· {formatDateTimeVi(m.createdAt)}</span>
                 <Show when={m.lastError}>

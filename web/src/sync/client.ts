@@ -10,13 +10,18 @@ import {
   SessionInfo,
   UploadState,
   type Mutation,
+  type MutationResult,
 } from "../../../shared/sync/schemas.ts";
+import { DRAFT_ENTITY, Draft as ServerDraftSchema, type DraftNumber } from "../../../shared/sync/drafts.ts";
+import { AUDIT_ENTITY } from "../../../shared/sync/audit.ts";
+import { AuditEntrySchema } from "../../../shared/domain/audit/schemas.ts";
+import type { AuditEntry } from "../../../shared/domain/audit/audit-chain.ts";
 import { VanthuError } from "../../../shared/errors.ts";
 import { getDocument, putDocument, sha256Hex } from "../db/documents.ts";
 import { documentTypeByCode, searchTokens, type AttachedFile } from "../../../shared/domain/index.ts";
 import { acknowledge, markFailed, pendingMutations } from "../db/outbox.ts";
 import { applyQlvbReceiveTime, applyQlvbSendTime, receiveDocument } from "../db/received.ts";
-import type { VanthuDb } from "../db/schema.ts";
+import type { OutboxMutation, VanthuDb } from "../db/schema.ts";
 import { declaredOf, translate } from "./mapping.ts";
 import { ApiClient, isTransient, readJson, throwApi, unreachable } from "./api.ts";
 
@@ -159,14 +164,22 @@ async function push(api: ApiClient, db: VanthuDb, session: SessionInfo, onNewRec
     const total = Math.max(waiting, pushed + batch.length);
     showProgress("Đang gửi thay đổi", pushed, total);
     const mutations: Mutation[] = [];
-    const owner = new Map<string, string>();
+    const owner = new Map<string, OutboxMutation>();
+    // A record changed twice in one batch: the second change is based on the first's version.
+    const nextBase = new Map<string, number>();
     for (const m of batch) {
       const received = m.kind.startsWith("incoming.") ? await db.received.get((m.payload as { receivedId: string }).receivedId) : undefined;
       const t = translate(m, { directory: dir, received, ownOfficeId: session.office.id });
       for (const sha of t.blobs) await uploadBlob(api, db, sha, (done, size) => showProgress("Đang tải văn bản lên", pushed, total, { done, total: size }));
       for (const x of t.mutations) {
+        if ((x.type === "record.put" || x.type === "record.delete") && x.baseVersion === undefined) {
+          const key = `${x.entity}:${x.recordId}`;
+          const base = nextBase.get(key) ?? (await db.versions.get(key))?.version ?? 0;
+          x.baseVersion = base;
+          nextBase.set(key, base + 1);
+        }
         mutations.push(x);
-        owner.set(x.id, m.id);
+        owner.set(x.id, m);
       }
     }
     let res: PushResponse;
@@ -178,15 +191,55 @@ async function push(api: ApiClient, db: VanthuDb, session: SessionInfo, onNewRec
       throw e;
     }
     for (const r of res.results) {
-      const a = r.assigned;
       const out = mutations.find((x) => x.id === r.mutationId)!;
+      const m = owner.get(r.mutationId)!;
+      if (r.status === "refused" || r.status === "conflict") {
+        await recordIssue(db, m, out, r);
+        continue;
+      }
+      const a = r.assigned;
+      if ((out.type === "record.put" || out.type === "record.delete") && a.version !== undefined) await db.versions.put({ key: `${out.entity}:${out.recordId}`, version: a.version });
       if (out.type === "exchange.send" && a.sentAt) await applyQlvbSendTime(db, out.documentRef, a.sentAt);
       if (out.type === "exchange.accept" && a.receivedAt) await applyServerArrival(db, out.deliveryId, a.receivedAt, a.arrivalNumber, a.arrivalYear);
+      if (out.type === "incoming.register" && a.receivedAt) await applyPaperArrival(db, out.entryId, a.receivedAt, a.arrivalNumber, a.arrivalYear);
+      if (out.type.startsWith("draft.")) await settleDraftStep(db, m.id, (out as { draftId: string }).draftId, a.number);
     }
     void onNewReceived;
     await acknowledge(db, batch.map((b) => b.id));
     pushed += batch.length;
   }
+}
+
+/**
+ * A mutation the server did not apply is not retried: the refusal (the rule's reason) or the
+ * conflict (the server's record) is kept for the person, on the screen of the record and in Đồng bộ.
+ */
+async function recordIssue(db: VanthuDb, m: OutboxMutation, out: Mutation, r: MutationResult): Promise<void> {
+  const messageVi =
+    r.status === "conflict"
+      ? "Bản ghi đã được thay đổi trên máy khác trước khi thay đổi này đến máy chủ; thay đổi này chưa được ghi. Hãy xem bản trên máy chủ và chọn giữ bản nào."
+      : (r.error?.messageVi ?? "Máy chủ không nhận thay đổi này.");
+  const entityId = "draftId" in out ? String(out.draftId) : "recordId" in out ? String(out.recordId) : m.entityId;
+  await db.syncIssues.put({ id: out.id, at: new Date().toISOString(), kind: r.status as "refused" | "conflict", outboxKind: m.kind, entityId, messageVi, mutation: out, ...(r.current ? { current: r.current } : {}) });
+  if (out.type.startsWith("draft.")) await settleDraftStep(db, m.id, entityId, undefined);
+}
+
+/** The step is answered: no longer pending here; the number the register gave is shown until the pull brings the whole record. */
+async function settleDraftStep(db: VanthuDb, outboxId: string, draftId: string, number: DraftNumber | undefined): Promise<void> {
+  await db.transaction("rw", db.workflow, async () => {
+    const w = await db.workflow.get(draftId);
+    if (!w) return;
+    await db.workflow.put({ ...w, pending: (w.pending ?? []).filter((p) => p.outboxId !== outboxId), ...(number ? { number } : {}) });
+  });
+}
+
+/** A paper or scanned document registered by hand: the server's QLVB time and số đến replace the provisional ones. */
+async function applyPaperArrival(db: VanthuDb, entryId: string, at: string, number?: number, year?: number): Promise<void> {
+  const e = await db.incoming.get(entryId);
+  if (!e) return;
+  const r = await db.received.where("documentSha256").equals(e.documentSha256 ?? "-").first();
+  if (r) await applyServerArrival(db, r.id, at, number, year);
+  else await db.incoming.put({ ...e, arrivedAt: at, arrivedAtProvisional: false });
 }
 
 /** The server's QLVB receive time, and its số đến when it fits the local register. */
@@ -217,12 +270,43 @@ async function pull(api: ApiClient, db: VanthuDb, onNewReceived: (id: string) =>
       if (ch.entity === EXCHANGE_OUTGOING && ch.data) await applyOutgoing(db, OutgoingExchange.parse(ch.data));
       if (ch.entity.startsWith("cert_") && ch.op === "put" && ch.data) await (await import("../certificates/flows.ts")).applyPulledCertRecord(db, ch.entity, ch.data);
       if ((ch.entity === "incoming" || ch.entity === "outgoing") && ch.op === "put" && ch.data) await applyRegisterRecord(db, ch.entity, ch.data);
+      if (ch.entity === DRAFT_ENTITY && ch.data) await applyServerDraft(api, db, ch.data);
+      if (ch.entity === AUDIT_ENTITY && ch.data) {
+        const e = AuditEntrySchema.safeParse(ch.data);
+        if (e.success) await db.serverAudit.put(e.data as AuditEntry);
+      }
+      // The version a later change of this record will name as its base.
+      if (ch.version !== undefined && /^[a-z][a-z0-9_]*$/.test(ch.entity)) await db.versions.put({ key: `${ch.entity}:${ch.id}`, version: ch.version });
       n++;
     }
     cursor = page.cursor;
     await db.meta.put({ key: "syncCursor", value: cursor });
     if (!page.hasMore) return n;
   }
+}
+
+/**
+ * A draft as the server holds it (trình ký). Its latest file is fetched so it can be read
+ * offline; when the official's signed revision arrives at the drafter's device, the local
+ * draft takes it ("the signed revision comes back by itself") and is ready to be issued.
+ */
+async function applyServerDraft(api: ApiClient, db: VanthuDb, data: unknown): Promise<void> {
+  const p = ServerDraftSchema.safeParse(data);
+  if (!p.success) return;
+  const d = p.data;
+  const latest = d.revisions.at(-1);
+  if (latest && !(await db.documents.get(latest.sha256))) await putDocument(db, await downloadBlob(api, latest.sha256), latest.name);
+  await db.transaction("rw", [db.workflow, db.drafts], async () => {
+    const local = await db.workflow.get(d.id);
+    // Steps still queued here stay marked; the server's record is the truth for everything else.
+    await db.workflow.put({ ...d, pending: local?.pending?.length ? local.pending : undefined });
+    const draft = await db.drafts.get(d.id);
+    if (!draft) return;
+    const signed = d.revisions.filter((r) => r.kind === "signed").at(-1);
+    if (signed && draft.status === "draft" && !(draft.signedSha256 ?? []).includes(signed.sha256)) {
+      await db.drafts.put({ ...draft, status: "signed", signedSha256: [...(draft.signedSha256 ?? []), signed.sha256], numberAndSymbol: d.number?.numberAndSymbol, updatedAt: d.updatedAt });
+    }
+  });
 }
 
 /**
