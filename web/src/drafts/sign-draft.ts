@@ -22,6 +22,8 @@ export interface SignContext {
   office: OfficeProfile;
   image: Uint8Array;
   consentWindow: () => Window | null;
+  /** Batch signing: called as each document's signature is done (n of total). */
+  onSigned?: (n: number, total: number) => void;
 }
 
 function certFacts(c: CertificateInfo) {
