@@ -91,9 +91,10 @@ export class AgentClient {
   }
 
   /** Polls until the request is completed, failed, expired or cancelled. */
-  async waitForSignRequest(id: string, options: { intervalMs?: number; signal?: AbortSignal } = {}): Promise<SignRequestView> {
+  async waitForSignRequest(id: string, options: { intervalMs?: number; signal?: AbortSignal; onProgress?: (view: SignRequestView) => void } = {}): Promise<SignRequestView> {
     for (;;) {
       const view = await this.signRequest(id);
+      options.onProgress?.(view);
       if (isFinalState(view.state)) return view;
       if (options.signal?.aborted) throw new VanthuError("agent.wait-aborted", "Đã dừng chờ kết quả ký.", "stopped waiting for the sign request");
       await new Promise((r) => setTimeout(r, options.intervalMs ?? 500));

@@ -113,7 +113,7 @@ async function recordUnknownRevocationAccepted(ctx: AgentSigningContext, targets
 }
 
 /** The policy, then prepare → the agent (one consent, one PIN) → complete. Returns the signed PDFs in order. */
-export async function signThroughAgent(ctx: AgentSigningContext, targets: SigningTarget[]): Promise<Uint8Array[]> {
+export async function signThroughAgent(ctx: AgentSigningContext, targets: SigningTarget[], onSigned?: (signed: number, total: number) => void): Promise<Uint8Array[]> {
   await checkBeforePin(ctx, targets);
   const { prepareForAgent, signWithAgent } = await import("../../../shared/agent-protocol/batch.ts");
   const prepared = await Promise.all(targets.map((t) => prepareForAgent(t.bytes, ctx.certificate, t.options)));
@@ -127,6 +127,7 @@ export async function signThroughAgent(ctx: AgentSigningContext, targets: Signin
         if (win) win.location.href = url;
         else window.open(url, "vanthu-agent");
       },
+      onSigned,
     },
   );
 }

@@ -88,6 +88,7 @@ export async function signManyAsOfficial(ctx: SignContext, drafts: Draft[]): Pro
   const signed = await signThroughAgent(
     ctx,
     drafts.map((d, i) => ({ bytes: docs[i]!.bytes, title: `${documentTypeByCode(d.typeCode)?.name ?? ""}: ${d.summary}`, secrecy: d.secrecy, options: { type: "signer" as const, image: ctx.image } })),
+    ctx.onSigned,
   );
   const out: Draft[] = [];
   for (const [i, d] of drafts.entries()) out.push(await recordSignedRevision(ctx.db, d.id, signed[i]!));
