@@ -1,8 +1,12 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { adminRoutes } from "./admin/index.ts";
+import { auditRoutes } from "./audit/index.ts";
 import { authRoutes, requireSession, type AuthOptions, type AuthVariables } from "./auth/index.ts";
+import { authorityRoutes } from "./authority/index.ts";
 import type { BackupSchedule } from "./backup/schedule.ts";
+import { draftRoutes } from "./drafts/index.ts";
+import { registerRoutes } from "./registers/index.ts";
 import { blobRoutes } from "./blobs/index.ts";
 import type { BlobStore } from "./blobs/store.ts";
 import { edxmlRoutes } from "./edxml/index.ts";
@@ -11,6 +15,7 @@ import { exchangeRoutes, officeRoutes } from "./exchange/index.ts";
 import { compressLargeAnswers } from "./http/compress.ts";
 import { errorResponse, tooLarge } from "./http/errors.ts";
 import { certificateRoutes } from "./certificates/index.ts";
+import { handlingRoutes } from "./incoming/handling.ts";
 import { servePwa } from "./static.ts";
 import { securityHeaders } from "./security/headers.ts";
 import { DEFAULT_OFFICE_QUOTA_BYTES, officeQuota } from "./security/quota.ts";
@@ -65,7 +70,7 @@ export function createSyncApp(deps: SyncAppDeps) {
   app.route("/api/auth", authRoutes(storage, deps.auth));
 
   const authed = requireSession(storage);
-  for (const p of ["/api/admin/*", "/api/sync/*", "/api/exchange/*", "/api/offices", "/api/offices/*", "/api/blobs/*", "/api/edxml/*", "/api/certificates/*"]) app.use(p, authed);
+  for (const p of ["/api/admin/*", "/api/sync/*", "/api/exchange/*", "/api/offices", "/api/offices/*", "/api/blobs/*", "/api/edxml/*", "/api/certificates/*", "/api/incoming/*", "/api/drafts", "/api/drafts/*", "/api/registers/*", "/api/audit/*", "/api/authority/*"]) app.use(p, authed);
   app.use("/api/sync/*", jsonLimit);
   app.use("/api/exchange/*", jsonLimit);
   app.use("/api/admin/*", jsonLimit);
@@ -76,9 +81,15 @@ export function createSyncApp(deps: SyncAppDeps) {
   app.route("/api/blobs", blobRoutes(storage, blobs));
   app.route("/api", edxmlRoutes(storage, blobs));
   app.route("/api/exchange", exchangeRoutes(storage));
+  app.route("/api/drafts", draftRoutes(storage));
+  app.route("/api/registers", registerRoutes(storage));
+  app.route("/api/audit", auditRoutes(storage));
+  app.route("/api/authority", authorityRoutes());
   app.route("/api/revocation", revocationRoutes(storage, deps.revocation));
   app.use("/api/certificates/*", jsonLimit);
   app.route("/api/certificates", certificateRoutes(storage));
+  app.use("/api/incoming/*", jsonLimit);
+  app.route("/api/incoming", handlingRoutes(storage));
 
   if (deps.webDir) app.use("*", servePwa(deps.webDir));
   app.notFound((c) => errorResponse(c, notFound(`Route ${c.req.method} ${new URL(c.req.url).pathname}`, "địa chỉ này")));

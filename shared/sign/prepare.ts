@@ -15,6 +15,7 @@ import { COPY_FORMS, SIGNATURE_TYPES, type PrepareOptions, type SignatureType } 
 import { assertSignatureImage } from "./policy/signature-image.ts";
 import { assertSealOnPage, DEFAULT_SEAL_MM } from "./policy/seal-on-page.ts";
 import type { DigestAlgorithmName } from "./signer.ts";
+import { markForUpdate } from "../pdf/libpdf-adapter.ts";
 
 /**
  * The first of signing's two steps: the new revision with its signature field, the
@@ -60,7 +61,8 @@ function reasonFor(o: PrepareOptions): string {
   }
 }
 
-function requireOptions(o: PrepareOptions): void {
+/** The options a signature type needs, checked before anything else (the CLI calls it before the policy). */
+export function requireOptions(o: Pick<PrepareOptions, "type" | "image" | "copyForm" | "org" | "docNumber" | "font" | "issueNumber" | "issueDate" | "sealMm">): void {
   const missing = (flag: string, vi: string) => new VanthuError("MISSING_OPTION", `Thiếu ${vi} (${flag})`, `missing option ${flag} for --type ${o.type}`);
   if (!SIGNATURE_TYPES.includes(o.type)) throw new VanthuError("BAD_TYPE", `Loại chữ ký không hợp lệ: ${o.type}`, `unknown signature type ${o.type}`);
   if ((o.type === "signer" || o.type === "issuer") && !o.image) throw missing("--image", o.type === "signer" ? "ảnh chữ ký (PNG)" : "ảnh con dấu (PNG)");
@@ -248,20 +250,20 @@ function attachField(pdf: PDF, page: PDFPage, fieldRef: PdfRef): void {
     fields.push(fieldRef);
     if (fieldsObj instanceof PdfRef) {
       // Make sure the indirect array is written in the update.
-      (fields as unknown as { dirty?: boolean }).dirty = true;
+      markForUpdate(fields);
     }
   } else {
     ad.set("Fields", new PdfArray([fieldRef]));
   }
   ad.set("SigFlags", PdfNumber.of(3));
-  ad.dirty = true;
-  if (!(acro instanceof PdfRef)) catalog.dirty = true;
+  markForUpdate(ad);
+  if (!(acro instanceof PdfRef)) markForUpdate(catalog);
   const annotsObj = page.dict.get("Annots");
   const annots = annotsObj instanceof PdfRef ? pdf.getObject(annotsObj) : annotsObj;
   if (annots instanceof PdfArray) {
     annots.push(fieldRef);
-    if (annotsObj instanceof PdfRef) (annots as unknown as { dirty?: boolean }).dirty = true;
-    else page.dict.dirty = true;
+    if (annotsObj instanceof PdfRef) markForUpdate(annots);
+    else markForUpdate(page.dict);
   } else {
     page.dict.set("Annots", new PdfArray([fieldRef]));
   }

@@ -217,7 +217,10 @@ export const PullResponse = z.object({
   changes: z.array(Change),
   cursor: Cursor,
   hasMore: z.boolean(),
+  /** When hasMore: how many changes follow this page (counted up to PULL_REMAINING_CAP), for the progress of a first sync. */
+  remaining: z.number().int().nonnegative().optional(),
 });
+export const PULL_REMAINING_CAP = 100_000;
 export type PullResponse = z.infer<typeof PullResponse>;
 
 // ---------------------------------------------------------------- exchange views (what pull delivers)

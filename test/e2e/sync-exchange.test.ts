@@ -222,9 +222,9 @@ describe("two offices, the sync server and the token agent", () => {
     await expect.poll(() => page.getByTestId("register-table").locator("tbody tr").count()).toBe(2);
     await page.goto(`${proxy.url}/#/dong-bo`);
     await page.getByTestId("sync-now").click();
-    await expect.poll(() => text(page, "sync-phase"), { timeout: 30_000 }).toContain("Ngoại tuyến");
+    await expect.poll(() => text(page, "sync-phase"), { timeout: 30_000 }).toContain("Không kết nối được máy chủ");
     await expect.poll(() => text(page, "sync-badge"), { timeout: 30_000 }).toMatch(/^[1-9]\d* thay đổi chờ gửi$/);
-    await expect.poll(() => text(page, "network")).toBe("Mất kết nối máy chủ");
+    await expect.poll(() => text(page, "network")).toBe("Không kết nối được máy chủ");
     await page.screenshot({ path: join(shots, "desktop-sync-offline.png"), fullPage: true });
 
     // The network returns: the outbox reaches the server; the QLVB time replaces the provisional one.

@@ -59,7 +59,7 @@ const CERT_EXTENSIONS = new Set([".pem", ".crt", ".cer", ".der"]);
 /** A file that takes longer than this ends as an error, never a hang. */
 const PER_FILE_DEADLINE_MS = 120_000;
 
-function loadTrust(path: string): x509.X509Certificate[] {
+export function loadTrust(path: string): x509.X509Certificate[] {
   let st;
   try {
     st = statSync(path);

@@ -21,12 +21,14 @@ export { assertSealOnPage, DEFAULT_SEAL_MM } from "./seal-on-page.ts";
 /**
  * The signing policy: what must hold before the PIN is asked for, the same on every path
  * (the PWA, the agent, `vanthu sign`). One small rule per file, like pyHanko's difference
- * rules; the document rules first (cheap, local), the certificate's path and revocation last
+ * rules; the certificate's own validity first, then the document rules (cheap, local), the
+ * certificate's path and revocation last
  * (they may use the network). The images and the seal's place are checked by the engine
  * itself as it prepares (signature-image.ts, seal-on-page.ts), so no path can skip them.
  */
 export const DOCUMENT_RULES: readonly PolicyRule[] = [classification, holderKind, signingCapacity, custody];
-export const CERTIFICATE_RULES: readonly PolicyRule[] = [certificateValidity, certificatePath, certificateRevocation];
+export const TRUST_RULES: readonly PolicyRule[] = [certificatePath, certificateRevocation];
+export const ALL_RULES: readonly PolicyRule[] = [certificateValidity, ...DOCUMENT_RULES, ...TRUST_RULES];
 
 export interface PolicyDecision {
   allowed: boolean;
@@ -67,7 +69,7 @@ function contextOf(input: SigningPolicyInput): PolicyContext {
 }
 
 /** Runs every rule; all refusals are returned (the first is the one to show). */
-export async function checkSigningPolicy(input: SigningPolicyInput, rules: readonly PolicyRule[] = [...DOCUMENT_RULES, ...CERTIFICATE_RULES]): Promise<PolicyDecision> {
+export async function checkSigningPolicy(input: SigningPolicyInput, rules: readonly PolicyRule[] = ALL_RULES): Promise<PolicyDecision> {
   const ctx = contextOf(input);
   const refusals: PolicyRefusal[] = [];
   for (const rule of rules) {

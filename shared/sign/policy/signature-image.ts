@@ -1,4 +1,4 @@
-import UPNG from "@pdf-lib/upng";
+import * as upngModule from "@pdf-lib/upng";
 import { VanthuError } from "../../errors.ts";
 import { pngSize } from "../png.ts";
 
@@ -8,6 +8,13 @@ import { pngSize } from "../png.ts";
  * An opaque black scan pasted over the block hides the title and name and is no such image.
  * The PNG is decoded by UPNG (the decoder pdf-lib ships); this only counts pixels.
  */
+// CommonJS in Node (the functions one or two `default`s deep), an ES module in Vite.
+type Upng = { decode: typeof upngModule.decode; toRGBA8: typeof upngModule.toRGBA8 };
+function upng(): Upng {
+  let m: unknown = upngModule;
+  for (let i = 0; i < 3 && m && typeof (m as Upng).decode !== "function"; i++) m = (m as { default?: unknown }).default;
+  return m as Upng;
+}
 export type ImageRole = "signature" | "seal";
 
 export interface InkSummary {
@@ -22,11 +29,11 @@ const MAX_SAMPLES = 250_000;
 
 export function inkSummary(png: Uint8Array): InkSummary {
   if (!pngSize(png)) throw new VanthuError("BAD_IMAGE", "Ảnh không phải là tệp PNG hợp lệ", "image is not a valid PNG file");
-  let img: ReturnType<typeof UPNG.decode>;
+  let img: ReturnType<Upng["decode"]>;
   let rgba: Uint8Array;
   try {
-    img = UPNG.decode(png.slice().buffer);
-    rgba = new Uint8Array(UPNG.toRGBA8(img)[0]!);
+    img = upng().decode(png.slice().buffer);
+    rgba = new Uint8Array(upng().toRGBA8(img)[0]!);
   } catch (e) {
     throw new VanthuError("BAD_IMAGE", "Ảnh PNG bị hỏng hoặc không được hỗ trợ", `PNG could not be decoded: ${(e as Error).message}`, { cause: e });
   }

@@ -49,7 +49,7 @@ export function RequestsTab() {
       const c = (inventory() ?? []).find((x) => x.id === line.certificateId) ?? inventory()?.[0];
       if (!c) throw new VanthuError("web.no-certificate-chosen", "Chọn chứng thư số trong danh mục.", "No certificate chosen");
       const k = kind();
-      if (k === "issue-person" || k === "issue-organisation") throw new VanthuError("web.form-not-available", "Đề nghị cấp mới lập theo Mẫu 01/02 chưa có trên màn hình này.", "Forms 01/02 are not available on this screen");
+      if (k === "issue-person" || k === "issue-organisation" || k === "issue-device" || k === "token-handover") throw new VanthuError("web.form-not-available", "Đề nghị theo Mẫu 01, 02, 03, 07 chưa lập được trên màn hình này.", "Forms 01/02 are not available on this screen");
       const r = await flows.newRequest(db, {
         kind: k,
         contact,
