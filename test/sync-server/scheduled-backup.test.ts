@@ -15,7 +15,7 @@ describeBackends("scheduled backups", (env) => {
     const e = env();
     const clerk = await officeWithUser(e, "UBND phường Hồng Bàng");
     const sha = await uploadWhole(e, clerk, new TextEncoder().encode(`%PDF-1.7\n% sao lưu định kỳ ${Math.random()}\n%%EOF\n`));
-    await pushOk(e, clerk, [{ id: mutationId(), clientTime: clientTime(), type: "record.put", entity: "draft", recordId: "d1", data: { title: "Công văn số 1", sha } }]);
+    await pushOk(e, clerk, [{ id: mutationId(), clientTime: clientTime(), type: "record.put", entity: "outgoing", recordId: "d1", data: { title: "Công văn số 1", sha } }]);
     const dir = join(e.dir, "backups");
     const schedule = { dir, everyMs: 1500, keep: 2 };
     const runs: BackupRun[] = [];

@@ -104,6 +104,8 @@ function parseXrefStream(s: PdfStream, budget: DecodeBudget): Section {
 }
 
 const FIRST_WINDOW = 64 * 1024;
+/** No object or cross-reference section needs more (a stream with a valid /Length stays in the file): a damaged one does not make the reader load the whole file. */
+const MAX_WINDOW = 32 * 1024 * 1024;
 
 /**
  * Parses what starts at `offset` in a window of the file that ends by `end`: first 64 KiB,
@@ -117,7 +119,7 @@ export function parseInWindow<T>(src: ByteSource, offset: number, end: number, p
     try {
       return parse(p);
     } catch (e) {
-      if (!(e instanceof PdfSyntaxError) || stop >= end) throw e;
+      if (!(e instanceof PdfSyntaxError) || stop >= end || size >= MAX_WINDOW) throw e;
     }
   }
 }

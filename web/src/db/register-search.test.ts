@@ -1,7 +1,7 @@
 import "fake-indexeddb/auto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { matchesQuery, queryTokens, searchTokens, type IncomingRegisterEntry } from "../../../shared/domain/index.ts";
-import { isAbortError, searchRegister } from "./register-search.ts";
+import { isAbortError, searchRegister, searchSizes } from "./register-search.ts";
 import { openVanthuDb, type VanthuDb } from "./schema.ts";
 
 /**
@@ -10,7 +10,7 @@ import { openVanthuDb, type VanthuDb } from "./schema.ts";
  * register large enough that every window is exceeded, with broad, rare, absent and combined
  * tokens, filters, and limits.
  */
-const N = 3000;
+const N = 2000;
 const issuers = ["Ủy ban nhân dân phường Hồng Bàng", "Sở Nội vụ thành phố Hải Phòng", "UBND xã An Hưng", "Sở Tài chính", "Công an thành phố", "Ủy ban nhân dân xã Tiên Lãng"];
 const subjects = ["Về việc tổ chức tiêm chủng mở rộng", "Kế hoạch phòng chống lụt bão", "Báo cáo tình hình kinh tế - xã hội", "Thông báo lịch tiếp công dân", "Quyết định khen thưởng"];
 const types = ["CV", "QĐ", "KH", "BC", "TB"];
@@ -57,7 +57,17 @@ function plain(f: { year?: number; query?: string; typeCode?: string; status?: s
     .map((e) => e.id);
 }
 
-describe("register search (R16) against the plain answer", () => {
+describe.each([
+  ["as shipped", { ...searchSizes }],
+  ["with small windows, so that every path is taken", { WINDOW: 16, PROBE: 64, MAX_EXPANSIONS: 3 }],
+])("register search (R16) against the plain answer, %s", (_name, sizes) => {
+  const shipped = { ...searchSizes };
+  beforeAll(() => {
+    Object.assign(searchSizes, sizes);
+  });
+  afterAll(() => {
+    Object.assign(searchSizes, shipped);
+  });
   const queries = ["uy ban nhan dan", "u", "h", "hong bang", "dot 7", "dot 52", "12/ubnd", "ti", "tiem chung dot 1", "khong co gi", "so noi vu tiep", "x", "cong an khen thuong", "bao", "a b"];
   for (const query of queries) {
     it(`"${query}"`, async () => {

@@ -21,10 +21,13 @@ export interface RegisterFilter {
   signal?: AbortSignal;
 }
 
-/** How many keys of one token's postings are read at a time, newest first. */
-const WINDOW = 256;
-/** A query token that is the prefix of more index tokens than this is checked on rows, not read as postings. */
-const MAX_EXPANSIONS = 24;
+/**
+ * The search's sizes: WINDOW keys of one token's postings are read at a time, newest first; up
+ * to PROBE entries of a token are read in one request, in index order, to find the small ones;
+ * a query token that is the prefix of more than MAX_EXPANSIONS index tokens is checked on rows,
+ * not read as postings. A test shrinks them to walk every path on a small register.
+ */
+export const searchSizes = { WINDOW: 256, PROBE: 2048, MAX_EXPANSIONS: 24 };
 
 function check(signal?: AbortSignal): void {
   if (signal?.aborted) throw signal.reason ?? new DOMException("superseded", "AbortError");
@@ -40,7 +43,7 @@ export function isAbortError(e: unknown): boolean {
  * `yearTokens` ("2026:uy") lists, for one token, the entries in primary-key order — ULIDs, so
  * registration order: read backwards it gives the newest first. For each query token (a prefix
  * of entry tokens) the index tokens it expands to are listed (nextunique, cheap), and the newest
- * WINDOW entries of each; the token with the fewest or the sparsest entries drives; its entries
+ * WINDOW entries of each (a token with fewer than PROBE entries is read whole); the token with the fewest or the sparsest entries drives; its entries
  * are read newest first, a page at a time, and checked against every token and filter, until
  * `limit` match. A query whose every token is very broad (one letter) walks the register itself,
  * newest first, where matches are dense. Nothing is kept between searches: memory does not grow
@@ -95,9 +98,13 @@ interface Postings {
 }
 
 async function postingsOf(table: Dexie.Table<Entry, string>, year: number, token: string, window: number, signal?: AbortSignal): Promise<Postings | "broad"> {
-  const expansions = (await table.where("yearTokens").startsWith(`${year}:${token}`).limit(MAX_EXPANSIONS + 1).uniqueKeys()) as string[];
+  // A token with few entries (a number, a rare word) is read whole in one request, whatever it expands to.
+  const probe = (await table.where("yearTokens").startsWith(`${year}:${token}`).limit(searchSizes.PROBE).primaryKeys()) as string[];
   check(signal);
-  if (expansions.length > MAX_EXPANSIONS) return "broad";
+  if (probe.length < searchSizes.PROBE) return { ids: [...new Set(probe)].sort().reverse(), complete: true };
+  const expansions = (await table.where("yearTokens").startsWith(`${year}:${token}`).limit(searchSizes.MAX_EXPANSIONS + 1).uniqueKeys()) as string[];
+  check(signal);
+  if (expansions.length > searchSizes.MAX_EXPANSIONS) return "broad";
   const lists = await Promise.all(expansions.map((k) => table.where("yearTokens").equals(k).reverse().limit(window).primaryKeys() as Promise<string[]>));
   check(signal);
   const complete = lists.every((l) => l.length < window);
@@ -106,7 +113,7 @@ async function postingsOf(table: Dexie.Table<Entry, string>, year: number, token
 }
 
 async function searchYear(table: Dexie.Table<Entry, string>, year: number, q: string[], keep: (e: Entry) => boolean, limit: number, signal?: AbortSignal): Promise<Entry[]> {
-  for (let window = WINDOW; ; window *= 8) {
+  for (let window = searchSizes.WINDOW; ; window *= 8) {
     const all = await Promise.all(q.map((t) => postingsOf(table, year, t, window, signal)));
     const lists = all.filter((p): p is Postings => p !== "broad");
     if (lists.length === 0) return walkRegister(table, year, keep, limit, signal);

@@ -145,7 +145,7 @@ export function DraftEditor(props: { id: string }) {
             <Show when={hasNoTypeAbbreviation(form.typeCode ?? "CV")}>
               <label>
                 Ký hiệu đơn vị soạn thảo (công văn)
-                <input value={form.unitSymbol ?? ""} onInput={(e) => set("unitSymbol", e.currentTarget.value.trim())} placeholder="VP" />
+                <input id="f-unit" value={form.unitSymbol ?? ""} onInput={(e) => set("unitSymbol", e.currentTarget.value.trim())} onBlur={() => void flush()} placeholder="VP" />
               </label>
             </Show>
             <label>
