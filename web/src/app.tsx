@@ -8,6 +8,8 @@ import { rolesVi } from "./session/roles.ts";
 import { DraftsView } from "./drafts/drafts-view.tsx";
 import { SyncBadge, startAutoSync } from "./session/sync-badge.tsx";
 import { StorageWarning } from "./settings/storage-view.tsx";
+const HandlingAlerts = lazy(() => import("./incoming/handling-alerts.tsx").then((m) => ({ default: m.HandlingAlerts })));
+const HandlingView = lazy(() => import("./incoming/handling-view.tsx").then((m) => ({ default: m.HandlingView })));
 const CertificateWarnings = lazy(() => import("./certificates/certificate-warnings.tsx").then((m) => ({ default: m.CertificateWarnings })));
 
 // The first screen (drafts) is in the main bundle; every other view loads when opened
@@ -27,6 +29,7 @@ import { askPersistence } from "./settings/storage.ts";
 const NAV: Array<[string, string]> = [
   ["du-thao", "Dự thảo"],
   ["van-ban-den", "Văn bản đến"],
+  ["xu-ly", "Xử lý văn bản"],
   ["so-dang-ky", "Sổ đăng ký"],
   ["chung-thu", "Chứng thư số"],
   ["dong-bo", "Đồng bộ"],
@@ -72,6 +75,7 @@ export function App() {
       <StorageWarning />
       <Suspense>
         <CertificateWarnings />
+        <HandlingAlerts />
       </Suspense>
       <main class="main">
         <Suspense fallback={<p class="muted">Đang mở…</p>}>
@@ -87,6 +91,9 @@ export function App() {
           </Match>
           <Match when={section() === "van-ban-den" && route()[1]}>
             <ReceivedDetail id={route()[1]!} />
+          </Match>
+          <Match when={section() === "xu-ly"}>
+            <HandlingView />
           </Match>
           <Match when={section() === "so-dang-ky"}>
             <RegistersView kind={route()[1] === "di" ? "outgoing" : "incoming"} />

@@ -18,6 +18,7 @@ import { href, navigate } from "../router.ts";
 import { db, messageOf, notify } from "../state.ts";
 import { TypeSelect, UrgencySelect, readFile } from "../ui/common.tsx";
 import { SignPanel } from "./sign-panel.tsx";
+import { RecipientPicker } from "./recipient-picker.tsx";
 
 const CAPACITY_VI: Record<SigningCapacity, string> = { direct: "Ký trực tiếp", "KT.": "KT. (ký thay)", "TL.": "TL. (ký thừa lệnh)", "TUQ.": "TUQ. (ký thừa ủy quyền)" };
 
@@ -215,6 +216,12 @@ export function DraftEditor(props: { id: string }) {
                 onBlur={() => void flush()}
               />
             </label>
+            <RecipientPicker
+              onPick={(name) => {
+                if (!(form.recipients ?? []).includes(name)) set("recipients", [...(form.recipients ?? []), name]);
+                void flush();
+              }}
+            />
           </fieldset>
           <div class="card" data-testid="attachments">
             <h2>Văn bản kèm theo, phụ lục (tệp riêng)</h2>
