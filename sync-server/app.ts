@@ -4,7 +4,7 @@ import { adminRoutes } from "./admin/index.ts";
 import { authRoutes, requireSession, type AuthVariables } from "./auth/index.ts";
 import { blobRoutes } from "./blobs/index.ts";
 import type { BlobStore } from "./blobs/store.ts";
-import { edxmlRoutes } from "./edxml/index.ts";
+import { edxmlRoutes, type EdxmlRouteOptions } from "./edxml/index.ts";
 import { notFound } from "./errors.ts";
 import { exchangeRoutes, officeRoutes } from "./exchange/index.ts";
 import { errorResponse, tooLarge } from "./http/errors.ts";
@@ -25,6 +25,8 @@ export interface SyncAppDeps {
   sync?: SyncRouteOptions;
   /** The CRL/OCSP relay for browsers (see revocation/index.ts). */
   revocation?: RevocationRelayOptions;
+  /** The QLVB system's key that signs exported edXML packages (see edxml/signature.ts); unsigned without it. */
+  edxml?: EdxmlRouteOptions;
 }
 
 export const DEFAULT_MAX_JSON_BYTES = 16 * 1024 * 1024;
@@ -52,7 +54,7 @@ export function createSyncApp(deps: SyncAppDeps) {
   app.route("/api/sync", syncRoutes(storage, deps.sync));
   app.route("/api/offices", officeRoutes(storage));
   app.route("/api/blobs", blobRoutes(storage, blobs));
-  app.route("/api", edxmlRoutes(storage, blobs));
+  app.route("/api", edxmlRoutes(storage, blobs, deps.edxml));
   app.route("/api/exchange", exchangeRoutes(storage));
   app.route("/api/revocation", revocationRoutes(storage, deps.revocation));
   app.use("/api/certificates/*", jsonLimit);

@@ -8,6 +8,7 @@ import { systemQlvbClock, type QlvbClock } from "./clock/qlvb-clock.ts";
 import { toVietnamTime } from "../shared/sync/time.ts";
 import { DEFAULT_BLOBS, DEFAULT_DB, parseDatabaseUrl } from "./storage/open.ts";
 import { SyncStorage } from "./storage/storage.ts";
+import { edxmlOptionsFromEnv } from "./edxml/index.ts";
 
 /** The PWA that `vite build` writes (dist/web at the repository root). */
 export const DEFAULT_WEB_DIR = fileURLToPath(new URL("../dist/web", import.meta.url));
@@ -38,7 +39,7 @@ export async function startSyncServer(o: ServeOptions = {}): Promise<RunningServ
   await removeStaleUploads(storage, blobs);
   const webDir = o.webDir ?? DEFAULT_WEB_DIR;
   const hasWeb = existsSync(`${webDir}/index.html`);
-  const app = createSyncApp({ storage, blobs, webDir: hasWeb ? webDir : undefined });
+  const app = createSyncApp({ storage, blobs, webDir: hasWeb ? webDir : undefined, edxml: edxmlOptionsFromEnv() });
   const host = o.host ?? "0.0.0.0";
   let server!: ServerType;
   const port = await new Promise<number>((resolve, reject) => {
