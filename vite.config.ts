@@ -1,9 +1,13 @@
-import { defineConfig } from "vitest/config";
+/// <reference types="vitest/config" />
+// defineConfig from vite, not vitest/config: `npm start` builds the PWA with the production
+// dependencies only, where Vitest is absent; the `test` block's types come from the reference above.
+import { defineConfig } from "vite";
 import solid from "vite-plugin-solid";
 import { VitePWA } from "vite-plugin-pwa";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Plugin } from "vite";
+import { precompress } from "./web/scripts/precompress.ts";
 
 /** pdf.js needs its CMaps, standard fonts and wasm decoders as files: emit them under pdfjs/ so the service worker precaches them. */
 function pdfjsAssets(): Plugin {
@@ -75,6 +79,8 @@ export default defineConfig({
             cleanupOutdatedCaches: true,
           },
         }),
+        // Last: brotli and gzip copies of every text file, sw.js included (sync-server/static.ts sends them).
+        precompress(),
       ],
   test: {
     root: ".",
@@ -85,8 +91,9 @@ export default defineConfig({
     // expect.poll waits for a state to be reached; on a loaded machine that takes longer than
     // the default second. Only a broken test waits this long.
     expect: { poll: { timeout: 30_000 } },
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
+    // Bounds for a broken test, not speed goals: generous, so that a loaded machine is not a failure.
+    testTimeout: 180_000,
+    hookTimeout: 300_000,
     // Two cores on CI: keep parallelism modest so the real tools (pdfsig, softhsm, chromium) are not starved.
     maxWorkers: 2,
   },

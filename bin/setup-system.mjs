@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// Installs what `npm start` and `npm test` need from Debian, when it is missing.
+// Installs what `npm start` and `npm test` need from Debian, when it is missing
+// (`--for build`: the compilers `npm ci` needs for the native addons, before it runs).
 // Runs apt-get only as root (or with passwordless sudo); otherwise says exactly what to install.
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
+import { delimiter, join } from "node:path";
 
 const forWhat = process.argv.includes("--for") ? process.argv[process.argv.indexOf("--for") + 1] : "test";
 
@@ -28,7 +30,15 @@ const needs = [
   ["/usr/bin/xmlsec1", "xmlsec1", ["test"]],
 ];
 
-const missing = needs.filter(([path, , f]) => f.includes(forWhat) && !existsSync(path));
+/** [a program on PATH, Debian package, needed for]: `build` is what `npm ci` needs to compile pkcs11js (node-gyp). */
+const programs = [
+  ["g++", "g++", ["build"]],
+  ["make", "make", ["build"]],
+  ["python3", "python3", ["build"]],
+];
+const onPath = (name) => (process.env.PATH ?? "").split(delimiter).some((d) => d && existsSync(join(d, name)));
+
+const missing = [...needs.filter(([path, , f]) => f.includes(forWhat) && !existsSync(path)), ...programs.filter(([name, , f]) => f.includes(forWhat) && !onPath(name))];
 const pkgs = [...new Set(missing.map(([, p]) => p))];
 if (pkgs.length === 0) process.exit(0);
 

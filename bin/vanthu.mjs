@@ -1,7 +1,22 @@
 #!/usr/bin/env node
-// The `vanthu` command. TypeScript sources run through tsx so that a clone works after
-// `npm install` with no build step.
-import { register } from "tsx/esm/api";
-register();
-const { main } = await import("./cli/main.ts");
-process.exitCode = await main(process.argv.slice(2));
+// The `vanthu` command: plain JavaScript compiled from bin/cli by bin/build-cli.mjs (at
+// `npm install`, or here on first use and whenever a source changed). Only the command that
+// runs is loaded; `vanthu --help` reads the summaries written at build time.
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { CLI_DIST, buildCli, currentBuild } from "./build-cli.mjs";
+
+const argv = process.argv.slice(2);
+if (argv.includes("--debug")) process.setSourceMapsEnabled(true);
+let build = currentBuild();
+if (!build) {
+  mkdirSync(CLI_DIST, { recursive: true });
+  build = await buildCli();
+}
+const load = (file) => import(pathToFileURL(join(build.dir, file)).href);
+const { main } = await load("main.mjs");
+process.exitCode = await main(argv, {
+  summaries: build.commands,
+  load: async (name) => (await load(`command-${name}.mjs`)).command,
+});

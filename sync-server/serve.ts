@@ -1,8 +1,10 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { createSecureServer, type ServerHttp2Session } from "node:http2";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { serve, type ServerType } from "@hono/node-server";
 import { createSyncApp } from "./app.ts";
+import { startBackupSchedule, type BackupRun, type BackupSchedule } from "./backup/schedule.ts";
 import { BlobStore } from "./blobs/store.ts";
 import { systemQlvbClock, type QlvbClock } from "./clock/qlvb-clock.ts";
 import { toVietnamTime } from "../shared/sync/time.ts";
@@ -21,6 +23,18 @@ export interface ServeOptions {
   webDir?: string;
   clock?: QlvbClock;
   poolSize?: number;
+  /** PEM files: serve HTTPS (HTTP/2 with HTTP/1.1 fallback) instead of plain HTTP. */
+  tlsCert?: string;
+  tlsKey?: string;
+  /** Client addresses from X-Forwarded-For (only behind a reverse proxy that is the sole way in). */
+  trustProxy?: boolean;
+  /** HTTPS is terminated by a proxy in front: send HSTS although this process speaks HTTP. */
+  behindTls?: boolean;
+  officeQuotaBytes?: number;
+  backups?: BackupSchedule;
+  onBackup?: (run: BackupRun) => void;
+  /** Allow the revocation relay to reach loopback and private addresses (tests only). */
+  relayPrivateAddresses?: boolean;
 }
 
 export interface RunningServer {
@@ -39,26 +53,54 @@ export async function startSyncServer(o: ServeOptions = {}): Promise<RunningServ
   await removeStaleUploads(storage, blobs);
   const webDir = o.webDir ?? DEFAULT_WEB_DIR;
   const hasWeb = existsSync(`${webDir}/index.html`);
-  const app = createSyncApp({ storage, blobs, webDir: hasWeb ? webDir : undefined, edxml: edxmlOptionsFromEnv() });
-  const host = o.host ?? "0.0.0.0";
+  // Mounted even before a build exists: `/` then says how to build it, and a later build is served without a restart.
+  const tls = o.tlsCert && o.tlsKey ? { cert: readFileSync(o.tlsCert), key: readFileSync(o.tlsKey) } : undefined;
+  const app = createSyncApp({
+    storage,
+    blobs,
+    webDir,
+    tls: Boolean(tls) || o.behindTls,
+    auth: { trustProxy: o.trustProxy },
+    officeQuotaBytes: o.officeQuotaBytes,
+    backups: o.backups,
+    revocation: o.relayPrivateAddresses ? { allowPrivateAddresses: true } : undefined,
+    edxml: edxmlOptionsFromEnv(),
+  });
+  // Loopback unless told otherwise: a server on the office network is a decision (--host).
+  const host = o.host ?? "127.0.0.1";
   let server!: ServerType;
+  const sessions = new Set<ServerHttp2Session>();
   const port = await new Promise<number>((resolve, reject) => {
-    server = serve({ fetch: app.fetch, port: o.port ?? 8080, hostname: host }, (info: AddressInfo) => resolve(info.port));
+    const listening = (info: AddressInfo) => resolve(info.port);
+    server = tls
+      ? serve({ fetch: app.fetch, port: o.port ?? 8080, hostname: host, createServer: createSecureServer, serverOptions: { ...tls, allowHTTP1: true } }, listening)
+      : serve({ fetch: app.fetch, port: o.port ?? 8080, hostname: host }, listening);
     server.once("error", reject);
+    server.on("session", (session: ServerHttp2Session) => {
+      sessions.add(session);
+      session.once("close", () => sessions.delete(session));
+    });
     // Offices' clients keep their connection between syncs: closing idle ones after Node's
     // default 5 s made busy clients reconnect in storms (slow handshakes under load).
     const http = server as unknown as { keepAliveTimeout: number; headersTimeout: number };
     http.keepAliveTimeout = 65_000;
     http.headersTimeout = 66_000;
   });
-  const shown = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
+  const shown = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
+  const target = parseDatabaseUrl(o.db ?? DEFAULT_DB);
+  const schedule = o.backups ? startBackupSchedule(storage, target, o.blobs ?? DEFAULT_BLOBS, o.backups, o.onBackup) : undefined;
   return {
-    url: `http://${shown}:${port}/`,
+    url: `${tls ? "https" : "http"}://${shown}:${port}/`,
     port,
     storage,
     webDir: hasWeb ? webDir : undefined,
     async close() {
-      await new Promise<void>((r) => server.close(() => r()));
+      await schedule?.stop();
+      const closed = new Promise<void>((r) => server.close(() => r()));
+      // HTTP/2 sessions and kept-alive HTTP/1.1 connections would hold close() open.
+      for (const session of sessions) session.destroy();
+      (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+      await closed;
       await storage.close();
     },
   };

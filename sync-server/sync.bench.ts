@@ -1,15 +1,24 @@
 /**
- * Sync throughput: 114 offices (the communes of Hải Phòng since 1/7/2025) × 3 clients, each
- * pushing a batch and pulling in a loop against `vanthu server` on loopback, for
- * BENCH_SECONDS (default 60) on SQLite and then on PostgreSQL. Prints requests per second,
- * p50/p99 latency and errors.
+ * Sync server under the load of a city: 114 offices (the communes of Hải Phòng since 1/7/2025)
+ * × 3 clients against `vanthu server` on loopback, the server in its own process and the clients
+ * in BENCH_CLIENT_PROCESSES others (offices are separate machines). Three figures per database
+ * (issue 15 part 3), with the machine's load average beside each:
  *
- *   npm run bench -- sync.bench        BENCH_SECONDS=10 npm run bench -- sync.bench
+ *  (a) saturation — every client pushes then pulls in a closed loop with no pause: requests/s;
+ *  (b) paced — every client syncs (push, then pull) every 5 s, ≈ 140 req/s, ten times a real
+ *      city: push and pull p99, measured from when each sync was due (a late start counts);
+ *  (c) fairness at saturation — the longest any request waited, and the fewest rounds a client
+ *      completed against the median.
+ *
+ * On PostgreSQL the saturation phase is repeated for each pool size in BENCH_PG_POOLS.
+ *
+ *   npm run bench -- sync.bench
+ *   BENCH_SECONDS=20 BENCH_DB=sqlite npm run bench -- sync.bench
  */
 import { fork, spawn, type ChildProcess } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Mutation, PullResponse } from "../shared/sync/schemas.ts";
@@ -22,9 +31,16 @@ import { startPostgres } from "../test/support/postgres.ts";
 
 const OFFICES = Number(process.env.BENCH_OFFICES ?? 114);
 const CLIENTS_PER_OFFICE = 3;
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
+const PACED_SECONDS = Number(process.env.BENCH_PACED_SECONDS ?? SECONDS);
+const SYNC_EVERY_MS = 5000;
+const PG_POOLS = (process.env.BENCH_PG_POOLS ?? "10,4,20").split(",").map(Number);
 const BATCH = 5;
+const CLIENT_PROCESSES = Number(process.env.BENCH_CLIENT_PROCESSES ?? 3);
 const vanthu = fileURLToPath(new URL("../bin/vanthu.mjs", import.meta.url));
+
+/** Goals on the 2-core build machine (issue 15). */
+const GOAL = { saturationReqPerSec: 1500, pacedP99Ms: 100, maxWaitMs: 2000, minRoundsOfMedian: 0.5 };
 
 interface Client {
   officeId: string;
@@ -33,6 +49,18 @@ interface Client {
   sha256: string;
   nextOffice: string;
 }
+
+type Mode = "closed" | "paced";
+
+interface WorkerResult {
+  lat: Record<string, number[]>;
+  errors: Record<string, number>;
+  rounds: number[];
+  cursors: string[];
+}
+
+const load = () => loadavg().map((x) => x.toFixed(1)).join(" / ");
+const machine = () => `load average ${load()} (1/5/15 min) on ${cpus().length} cores`;
 
 async function seed(db: string): Promise<Client[]> {
   const storage = await SyncStorage.open(parseDatabaseUrl(db), systemQlvbClock);
@@ -54,9 +82,13 @@ async function seed(db: string): Promise<Client[]> {
   return clients;
 }
 
-function startServer(db: string, blobs: string): Promise<{ proc: ChildProcess; url: string }> {
+function startServer(db: string, blobs: string, env: Record<string, string> = {}): Promise<{ proc: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [vanthu, "server", "--db", db, "--blobs", blobs, "--port", "0", "--host", "127.0.0.1", "--no-demo"], { stdio: ["ignore", "pipe", "inherit"] });
+    const prof = process.env.BENCH_SERVER_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_SERVER_PROF}`] : [];
+    const proc = spawn(process.execPath, [...prof, vanthu, "server", "--db", db, "--blobs", blobs, "--port", "0", "--host", "127.0.0.1", "--no-demo"], {
+      stdio: ["ignore", "pipe", "inherit"],
+      env: { ...process.env, ...env },
+    });
     let out = "";
     proc.stdout!.on("data", (d: Buffer) => {
       out += d.toString();
@@ -67,12 +99,9 @@ function startServer(db: string, blobs: string): Promise<{ proc: ChildProcess; u
   });
 }
 
-const CLIENT_PROCESSES = Number(process.env.BENCH_CLIENT_PROCESSES ?? 3);
-
-interface WorkerResult {
-  lat: Record<string, number[]>;
-  errors: Record<string, number>;
-  rounds: number[];
+async function stopServer(s: { proc: ChildProcess }) {
+  s.proc.kill("SIGTERM");
+  await new Promise((r) => s.proc.once("exit", r));
 }
 
 async function uploadFor(url: string, c: Client) {
@@ -83,22 +112,25 @@ async function uploadFor(url: string, c: Client) {
   await (await fetch(`${url}api/blobs/uploads/${created.uploadId}`, { method: "PATCH", headers: { ...h, "content-type": "application/offset+octet-stream", "upload-offset": "0" }, body: bytes })).arrayBuffer();
 }
 
-function runWorker(url: string, clients: Client[]): Promise<WorkerResult> {
+function runWorker(url: string, clients: Client[], mode: Mode, seconds: number): Promise<WorkerResult> {
   return new Promise((resolve, reject) => {
     const child = fork(fileURLToPath(import.meta.url), [], { execArgv: ["--import", "tsx"], env: { ...process.env, BENCH_ROLE: "client" }, stdio: ["ignore", "inherit", "inherit", "ipc"] });
     child.on("message", (m) => resolve(m as WorkerResult));
     child.on("exit", (code) => (code ? reject(new Error(`bench client exited ${code}`)) : undefined));
-    child.send({ url, clients });
+    child.send({ url, clients, mode, seconds });
   });
 }
 
-/** One client process: its share of the clients, each pushing and pulling in a closed loop. */
-async function clientProcess(url: string, clients: Client[]): Promise<WorkerResult> {
+/**
+ * One client process: its share of the clients. Closed loop: push, pull, again. Paced: a sync
+ * (push, then pull) is due every SYNC_EVERY_MS from a random start; latency is counted from when
+ * it was due, so a server that falls behind cannot hide it by delaying the next request.
+ */
+async function clientProcess(url: string, clients: Client[], mode: Mode, seconds: number): Promise<WorkerResult> {
   const lat: Record<string, number[]> = { push: [], pull: [], send: [] };
   const errors: Record<string, number> = {};
   const fail = (what: string) => (errors[what] = (errors[what] ?? 0) + 1);
-  const req = async (kind: string, path: string, c: Client, init: RequestInit = {}) => {
-    const t0 = performance.now();
+  const req = async (kind: string, path: string, c: Client, init: RequestInit = {}, since = performance.now()) => {
     try {
       const res = await fetch(url + path, { ...init, headers: { authorization: `Bearer ${c.token}`, ...(init.headers as Record<string, string>) } });
       const body = await res.arrayBuffer();
@@ -106,7 +138,7 @@ async function clientProcess(url: string, clients: Client[]): Promise<WorkerResu
         fail(`${kind} ${res.status}`);
         return undefined;
       }
-      lat[kind]!.push(performance.now() - t0);
+      lat[kind]!.push(performance.now() - since);
       return body;
     } catch (e) {
       fail(`${kind} ${(e as Error).message}`);
@@ -116,61 +148,104 @@ async function clientProcess(url: string, clients: Client[]): Promise<WorkerResu
   // Every client connects and signs in first (as offices do at the start of the day).
   await Promise.all(clients.map((c) => req("pull", "api/auth/me", c)));
   lat.pull = [];
-  const deadline = performance.now() + SECONDS * 1000;
+  const start = performance.now();
+  const deadline = start + seconds * 1000;
   const rounds: number[] = [];
   let n = 0;
+  const sleepUntil = (t: number) => new Promise((r) => setTimeout(r, Math.max(0, t - performance.now())));
   await Promise.all(
     clients.map(async (c, ci) => {
       let i = 0;
-      while (performance.now() < deadline) {
-        const mutations: Mutation[] = Array.from({ length: BATCH }, (_, k) => ({ id: `b${process.pid}-${ci}-${i}-${k}-${n++}`, clientTime: new Date().toISOString(), type: "record.put", entity: "register_entry", recordId: `r${ci}-${(i * BATCH + k) % 500}`, data: { summary: "Về việc triển khai chữ ký số chuyên dùng công vụ", n: i, pad: "x".repeat(300) } }));
+      const offset = Math.random() * SYNC_EVERY_MS;
+      for (;;) {
+        const due = mode === "paced" ? start + offset + i * SYNC_EVERY_MS : performance.now();
+        if (due >= deadline) break;
+        if (mode === "paced") await sleepUntil(due);
+        const mutations: Mutation[] = Array.from({ length: BATCH }, (_, k) => ({ id: `b${process.pid}-${ci}-${i}-${k}-${n++}`, clientTime: new Date().toISOString(), type: "record.put", entity: "outgoing", recordId: `r${ci}-${i}-${k}-${n}`, data: { summary: "Về việc triển khai chữ ký số chuyên dùng công vụ", n: i, pad: "x".repeat(300) } }));
         const sending = c.sha256 !== "" && i % 10 === 0;
         if (sending) mutations.push({ id: `s${process.pid}-${ci}-${i}-${n++}`, clientTime: new Date().toISOString(), type: "exchange.send", documentRef: `d${ci}-${i}`, recipients: [c.nextOffice], header: { codeNumber: String(i % 1000), codeNotation: "UBND-VP", subject: "Công văn thử", promulgationDate: "2026-11-25" }, blobs: [{ sha256: c.sha256, name: "cv.pdf", contentType: "application/pdf", role: "main" }] });
-        await req(sending ? "send" : "push", "api/sync/push", c, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ clientId: `c${process.pid}-${ci}`, mutations }) });
-        const body = await req("pull", `api/sync/pull?cursor=${c.cursor}&limit=200`, c);
+        await req(sending ? "send" : "push", "api/sync/push", c, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ clientId: `c${process.pid}-${ci}`, mutations }) }, due);
+        const pulledAt = performance.now();
+        const body = await req("pull", `api/sync/pull?cursor=${c.cursor}&limit=200`, c, {}, pulledAt);
         if (body) c.cursor = (JSON.parse(new TextDecoder().decode(body)) as PullResponse).cursor;
         i++;
       }
       rounds.push(i);
     }),
   );
-  return { lat, errors, rounds };
+  return { lat, errors, rounds, cursors: clients.map((c) => c.cursor) };
 }
 
 const pct = (xs: number[], p: number) => (xs.length ? xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]! : NaN);
+const ms = (x: number) => `${x < 10 ? x.toFixed(1) : x.toFixed(0)} ms`;
+const mark = (ok: boolean) => (ok ? "✓" : "✗");
 
-async function run(label: string, db: string) {
+async function phase(url: string, clients: Client[], mode: Mode, seconds: number) {
+  const loadBefore = load();
+  const parts = Array.from({ length: CLIENT_PROCESSES }, (_, w) => clients.filter((_, i) => i % CLIENT_PROCESSES === w));
+  const results = await Promise.all(parts.map((part) => runWorker(url, part, mode, seconds)));
+  const lat: Record<string, number[]> = { push: [], pull: [], send: [] };
+  const errors: Record<string, number> = {};
+  const rounds: number[] = [];
+  results.forEach((r, w) => {
+    for (const k of Object.keys(lat)) lat[k]!.push(...r.lat[k]!);
+    for (const [k, v] of Object.entries(r.errors)) errors[k] = (errors[k] ?? 0) + v;
+    rounds.push(...r.rounds);
+    // The next phase goes on from where each client's feed stopped.
+    parts[w]!.forEach((c, i) => (c.cursor = r.cursors[i]!));
+  });
+  for (const xs of Object.values(lat)) xs.sort((a, b) => a - b);
+  const total = lat.push!.length + lat.pull!.length + lat.send!.length;
+  const errCount = Object.values(errors).reduce((a, b) => a + b, 0);
+  return { lat, errors, errCount, rounds: rounds.sort((a, b) => a - b), total, reqPerSec: total / seconds, loadBefore, loadAfter: load() };
+}
+
+type PhaseResult = Awaited<ReturnType<typeof phase>>;
+
+function printLatencies(r: PhaseResult) {
+  for (const k of ["push", "send", "pull"]) {
+    const xs = r.lat[k]!;
+    console.log(`    ${k.padEnd(5)} n=${String(xs.length).padStart(6)}  p50 ${ms(pct(xs, 50))}  p90 ${ms(pct(xs, 90))}  p99 ${ms(pct(xs, 99))}  max ${ms(xs[xs.length - 1] ?? NaN)}`);
+  }
+  if (r.errCount) console.log(`    errors: ${JSON.stringify(r.errors)}`);
+}
+
+async function saturation(url: string, clients: Client[], title: string) {
+  const r = await phase(url, clients, "closed", SECONDS);
+  const median = pct(r.rounds, 50);
+  const maxWait = Math.max(r.lat.push!.at(-1) ?? 0, r.lat.send!.at(-1) ?? 0, r.lat.pull!.at(-1) ?? 0);
+  console.log(`  (a) ${title}: ${r.total} requests in ${SECONDS} s → ${r.reqPerSec.toFixed(0)} req/s ${mark(r.reqPerSec >= GOAL.saturationReqPerSec)} (goal ≥ ${GOAL.saturationReqPerSec}), ${r.errCount} errors — load ${r.loadBefore} → ${r.loadAfter}`);
+  printLatencies(r);
+  console.log(
+    `  (c) fairness: longest wait ${ms(maxWait)} ${mark(maxWait <= GOAL.maxWaitMs)} (goal ≤ 2 s); rounds per client min ${r.rounds[0]}, median ${median}, max ${r.rounds.at(-1)} ${mark(r.rounds[0]! >= median * GOAL.minRoundsOfMedian)} (goal: min ≥ half the median)`,
+  );
+  return r;
+}
+
+async function paced(url: string, clients: Client[]) {
+  const r = await phase(url, clients, "paced", PACED_SECONDS);
+  const p99 = Math.max(pct(r.lat.push!, 99), pct(r.lat.pull!, 99));
+  console.log(`  (b) paced, each client syncs every ${SYNC_EVERY_MS / 1000} s: ${r.reqPerSec.toFixed(0)} req/s for ${PACED_SECONDS} s, ${r.errCount} errors — push/pull p99 ${ms(p99)} ${mark(p99 < GOAL.pacedP99Ms)} (goal < 100 ms) — load ${r.loadBefore} → ${r.loadAfter}`);
+  printLatencies(r);
+  return r;
+}
+
+async function run(label: string, db: string, pools: (number | undefined)[]) {
   const dir = mkdtempSync(join(tmpdir(), "vanthu-bench-"));
   try {
     const clients = await seed(db);
-    const server = await startServer(db, join(dir, "blobs"));
-    // One small signed-PDF stand-in per office, uploaded once (by its first client).
-    for (const c of clients.filter((_, i) => i % CLIENTS_PER_OFFICE === 0)) await uploadFor(server.url, c);
-    // The clients run in several processes (offices are separate machines): one Node process
-    // driving 342 loops would itself become the bottleneck and skew the latencies.
-    const workers = Array.from({ length: CLIENT_PROCESSES }, (_, w) => clients.filter((_, i) => i % CLIENT_PROCESSES === w));
-    const results = await Promise.all(workers.map((part) => runWorker(server.url, part)));
-    const lat: Record<string, number[]> = { push: [], pull: [], send: [] };
-    const errors: Record<string, number> = {};
-    const rounds: number[] = [];
-    for (const r of results) {
-      for (const k of Object.keys(lat)) lat[k]!.push(...r.lat[k]!);
-      for (const [k, v] of Object.entries(r.errors)) errors[k] = (errors[k] ?? 0) + v;
-      rounds.push(...r.rounds);
+    console.log(`\n${label}: ${OFFICES} offices × ${CLIENTS_PER_OFFICE} clients in ${CLIENT_PROCESSES} client processes, server in its own process — ${machine()}`);
+    for (const [i, pool] of pools.entries()) {
+      const server = await startServer(db, join(dir, "blobs"), pool ? { VANTHU_DB_POOL: String(pool) } : {});
+      try {
+        // One small signed-PDF stand-in per office, uploaded once (by its first client).
+        if (i === 0) for (const c of clients.filter((_, k) => k % CLIENTS_PER_OFFICE === 0)) await uploadFor(server.url, c);
+        await saturation(server.url, clients, pool ? `saturation, pool of ${pool}` : "saturation");
+        if (i === 0) await paced(server.url, clients);
+      } finally {
+        await stopServer(server);
+      }
     }
-    server.proc.kill("SIGTERM");
-    await new Promise((r) => server.proc.once("exit", r));
-    const total = lat.push!.length + lat.pull!.length + lat.send!.length;
-    const errCount = Object.values(errors).reduce((a, b) => a + b, 0);
-    console.log(`\n${label}: ${OFFICES} offices × ${CLIENTS_PER_OFFICE} clients, ${SECONDS} s on loopback`);
-    console.log(`  requests: ${total} ok, ${errCount} errors → ${(total / SECONDS).toFixed(0)} req/s (${((lat.push!.length + lat.send!.length) * BATCH / SECONDS).toFixed(0)} mutations/s pushed)`);
-    for (const k of ["push", "send", "pull"]) {
-      const xs = lat[k]!.sort((a, b) => a - b);
-      console.log(`  ${k.padEnd(5)} n=${String(xs.length).padStart(7)}  p50 ${pct(xs, 50).toFixed(1)} ms  p90 ${pct(xs, 90).toFixed(1)} ms  p99 ${pct(xs, 99).toFixed(1)} ms  max ${(xs[xs.length - 1] ?? NaN).toFixed(0)} ms`);
-    }
-    const r = [...rounds].sort((a, b) => a - b);
-    console.log(`  push+pull rounds per client: min ${r[0]}, median ${pct(r, 50)}, max ${r[r.length - 1]}`);
-    if (errCount) console.log(`  errors: ${JSON.stringify(errors)}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -178,15 +253,15 @@ async function run(label: string, db: string) {
 
 if (process.env.BENCH_ROLE === "client") {
   process.once("message", async (m) => {
-    const { url, clients } = m as { url: string; clients: Client[] };
-    process.send!(await clientProcess(url, clients), () => process.exit(0));
+    const { url, clients, mode, seconds } = m as { url: string; clients: Client[]; mode: Mode; seconds: number };
+    process.send!(await clientProcess(url, clients, mode, seconds), () => process.exit(0));
   });
 } else {
   const which = (process.env.BENCH_DB ?? "sqlite,postgres").split(",");
   if (which.includes("sqlite")) {
     const dir = mkdtempSync(join(tmpdir(), "vanthu-bench-sqlite-"));
     try {
-      await run("SQLite (WAL, synchronous=FULL)", `sqlite:${join(dir, "bench.sqlite")}`);
+      await run("SQLite (WAL, group commit: every answer waits for the fdatasync that covers it)", `sqlite:${join(dir, "bench.sqlite")}`, [undefined]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -194,7 +269,7 @@ if (process.env.BENCH_ROLE === "client") {
   if (which.includes("postgres")) {
     const pg = await startPostgres();
     try {
-      await run("PostgreSQL 15 (pool of 10, fsync off in the throwaway cluster)", await pg.createDatabase("bench"));
+      await run("PostgreSQL 15 (throwaway cluster on the same 2 cores, fsync off)", await pg.createDatabase("bench"), PG_POOLS);
     } finally {
       await pg.stop();
     }

@@ -184,3 +184,25 @@ describe("dates", () => {
     expect(dayToVi("2026-01-05")).toBe("05/01/2026");
   });
 });
+
+describe("secrecy marks where Nghị định 30 puts them (R9)", () => {
+  it.each([
+    ["MẬT", "Mật"],
+    ["TỐI MẬT", "Tối mật"],
+    ["Tuyệt mật", "Tuyệt mật"],
+    ["tuyet mat", "Tuyệt mật"],
+    ["TOI MAT - KHAN", "Tối mật"],
+    ["TỐI MẬT - KHẨN", "Tối mật"],
+    ["MẬT, HỎA TỐC", "Mật"],
+    ["Độ mật: Mật", "Mật"],
+    ["Do mat: Toi mat", "Tối mật"],
+    ["(MẬT)", "Mật"],
+    ["Số: 12/UBND-VP      MẬT      Hồng Bàng, ngày 3 tháng 2 năm 2026", "Mật"],
+    ["mật".normalize("NFD"), "Mật"],
+  ] as const)("%s → %s", (text, level) => {
+    expect(detectSecrecyMark(`ỦY BAN NHÂN DÂN\n${text}\nQUYẾT ĐỊNH`)).toBe(level);
+  });
+  it.each(["KHẨN", "MẤT", "Về việc giữ bí mật nhà nước", "Mật khẩu đăng nhập", "HỎA TỐC", "Độ mật:"])("no mark in %s", (text) => {
+    expect(detectSecrecyMark(text)).toBe("none");
+  });
+});

@@ -8,3 +8,4 @@ export * from "./roles.ts";
 export * from "./dates.ts";
 export * from "./registers.ts";
 export * from "./register-cover.ts";
+export * from "./signing-capacity.ts";

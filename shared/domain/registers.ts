@@ -71,8 +71,8 @@ export interface IncomingRegisterEntry {
   urgency: Urgency;
   documentId?: string;
   documentSha256?: string;
-  /** Hình thức nhận: "paper" for a document received on paper (its scan kept); electronic when absent. */
-  receiptForm?: "electronic" | "paper";
+  /** Hình thức nhận: on paper (its scan kept) or an unsigned scan; electronic when absent. */
+  receiptForm?: "electronic" | "paper" | "scan";
   /** Trạng thái xử lý. */
   status: "registered" | "in-progress" | "done";
   searchTokens: string[];

@@ -25,11 +25,67 @@ export function refuseClassified(s: Secrecy | string | undefined | null): void {
   }
 }
 
-/** Looks for a secrecy mark in text extracted from a document's first page ("MẬT", "TỐI MẬT", "TUYỆT MẬT" stamped alone on a line). */
+const LEVEL_BY_FOLDED: Record<string, Secrecy> = { mat: "Mật", "toi mat": "Tối mật", "tuyet mat": "Tuyệt mật" };
+const RANK: Record<Secrecy, number> = { none: 0, "Mật": 1, "Tối mật": 2, "Tuyệt mật": 3 };
+/** What may stand beside the secrecy word in one stamp (Nghị định 30/2020, Phụ lục I: "Độ mật", "Độ khẩn"). */
+const URGENCY_FOLDED = /^(?:khan|thuong khan|hoa toc(?: hen gio)?)$/;
+
+function fold(s: string): string {
+  return s
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/đ/g, "d")
+    .replace(/Đ/g, "D")
+    .toLowerCase()
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+/**
+ * A typed "MẤT" (lost) or "MẶT" folds like "MẬT": when a word carries diacritics, they must
+ * be the ones of "mật"; a stamp typed without any diacritics ("TOI MAT") still counts.
+ */
+function isSecrecyWord(word: string): boolean {
+  const w = word.normalize("NFC").toLocaleLowerCase("vi");
+  return w === "mật" || w === "mat";
+}
+
+/** The level a stamp (one line or one column segment of text) carries, if it is one. */
+function stampLevel(segment: string): Secrecy {
+  const raw = segment.normalize("NFC").trim().replace(/^[\[(]+|[\])]+$/g, "").trim();
+  if (!raw) return "none";
+  // "Độ mật: Mật" — the form's own wording.
+  const labelled = /^(?:độ|do)\s+(?:mật|mat)\s*[:：]\s*(.+)$/iu.exec(raw);
+  const body = labelled ? labelled[1]!.trim() : raw;
+  // "TỐI MẬT - KHẨN", "MẬT, HỎA TỐC", "TUYỆT MẬT – THƯỢNG KHẨN"
+  const parts = body.split(/\s*[-–—,;/|]\s*/u).filter(Boolean);
+  let level: Secrecy = "none";
+  for (const part of parts) {
+    const words = part.split(/\s+/);
+    const f = fold(part);
+    const candidate = LEVEL_BY_FOLDED[f];
+    if (candidate && isSecrecyWord(words[words.length - 1]!)) {
+      if (RANK[candidate] > RANK[level]) level = candidate;
+    } else if (!URGENCY_FOLDED.test(f)) {
+      return "none"; // other words: a sentence that mentions "mật", not a stamp
+    }
+  }
+  return level;
+}
+
+/**
+ * The secrecy mark of a document (R9), from text extracted from its first page: "MẬT",
+ * "TỐI MẬT", "TUYỆT MẬT" stamped alone, in any case, with or without diacritics, as "Độ mật:
+ * Mật", or together with the urgency ("TỐI MẬT - KHẨN"). Text extraction may join columns on
+ * one line, so runs of two or more spaces and tabs split a line into segments too.
+ */
 export function detectSecrecyMark(text: string): Secrecy {
-  const lines = text.normalize("NFC").split(/\r?\n/).map((l) => l.trim().toUpperCase());
-  if (lines.includes("TUYỆT MẬT")) return "Tuyệt mật";
-  if (lines.includes("TỐI MẬT")) return "Tối mật";
-  if (lines.includes("MẬT")) return "Mật";
-  return "none";
+  let level: Secrecy = "none";
+  for (const line of text.normalize("NFC").split(/\r?\n/)) {
+    for (const segment of line.split(/\t|\s{2,}/)) {
+      const l = stampLevel(segment);
+      if (RANK[l] > RANK[level]) level = l;
+    }
+  }
+  return level;
 }

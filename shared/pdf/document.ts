@@ -1,6 +1,7 @@
 import { PDF } from "@libpdf/core";
 import { VanthuError } from "../errors.ts";
 import { quietly } from "./quiet.ts";
+import { allowAppendToLinearized } from "./libpdf-adapter.ts";
 
 /**
  * Opening a PDF to append a revision to it.
@@ -50,7 +51,7 @@ export async function saveIncrementalUpdate(pdf: PDF, original: Uint8Array): Pro
   const blocker = pdf.canSaveIncrementally();
   if (blocker === "linearized") {
     // See the module comment: appending to a linearized file is valid.
-    (pdf as unknown as { _isLinearized: boolean })._isLinearized = false;
+    allowAppendToLinearized(pdf);
   } else if (blocker) {
     throw new VanthuError("PDF_NO_INCREMENTAL", "Không thể ghi thêm phiên bản mới vào tệp PDF này mà không làm hỏng chữ ký cũ", `incremental save impossible: ${blocker}`);
   }

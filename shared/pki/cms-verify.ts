@@ -1,5 +1,6 @@
 import * as asn1js from "asn1js";
 import * as pkijs from "pkijs";
+import { bytesKey } from "./x509.ts";
 
 /**
  * Checks one CMS SignedData signer (RFC 5652) the way a PAdES verifier must: message-digest
@@ -29,7 +30,12 @@ const DIGEST_BY_OID: Record<string, DigestName> = {
   "2.16.840.1.101.3.4.2.3": "SHA-512",
 };
 
-const SIG_ALGS: Record<string, { name: "RSASSA-PKCS1-v1_5" | "RSA-PSS" | "ECDSA"; hash?: DigestName }> = {
+const SIG_ALGS: Record<string, { name: "RSASSA-PKCS1-v1_5" | "RSA-PSS" | "ECDSA"; hash?: DigestName; plain?: true }> = {
+  // BSI TR-03111 ecdsa-plain-SHA*: the value is r || s, not a DER SEQUENCE.
+  "0.4.0.127.0.7.1.1.4.1.1": { name: "ECDSA", hash: "SHA-1", plain: true },
+  "0.4.0.127.0.7.1.1.4.1.3": { name: "ECDSA", hash: "SHA-256", plain: true },
+  "0.4.0.127.0.7.1.1.4.1.4": { name: "ECDSA", hash: "SHA-384", plain: true },
+  "0.4.0.127.0.7.1.1.4.1.5": { name: "ECDSA", hash: "SHA-512", plain: true },
   "1.2.840.113549.1.1.1": { name: "RSASSA-PKCS1-v1_5" },
   "1.2.840.113549.1.1.5": { name: "RSASSA-PKCS1-v1_5", hash: "SHA-1" },
   "1.2.840.113549.1.1.11": { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" },
@@ -101,11 +107,29 @@ export function parseSignedData(der: Uint8Array): pkijs.SignedData {
     throw new CmsFormatError(`not a CMS ContentInfo: ${(e as Error).message}`);
   }
   if (ci.contentType !== CMS_OID.signedData) throw new CmsFormatError(`CMS content type ${ci.contentType} is not SignedData`);
+  let sd: pkijs.SignedData;
   try {
-    return new pkijs.SignedData({ schema: ci.content });
+    sd = new pkijs.SignedData({ schema: ci.content });
   } catch (e) {
     throw new CmsFormatError(`malformed SignedData: ${(e as Error).message}`);
   }
+  rememberCertificateBytes(ci.content as asn1js.Sequence, sd);
+  return sd;
+}
+
+// The bytes each certificate of a CMS was read from: derOf() returns them instead of
+// encoding the parsed certificate again (that re-encoding was a fifth of the verification).
+const rawDer = new WeakMap<object, Uint8Array<ArrayBuffer>>();
+
+function rememberCertificateBytes(signedData: asn1js.Sequence, sd: pkijs.SignedData): void {
+  const set = signedData.valueBlock?.value?.find((b) => b.idBlock.tagClass === 3 && b.idBlock.tagNumber === 0) as asn1js.Constructed | undefined;
+  const elements = set?.valueBlock?.value ?? [];
+  const certs = sd.certificates ?? [];
+  if (elements.length !== certs.length) return;
+  certs.forEach((c, i) => {
+    const raw = elements[i]!.valueBeforeDecodeView;
+    if (c instanceof pkijs.Certificate && raw && raw.length > 0 && raw[0] === 0x30) rawDer.set(c, new Uint8Array(raw));
+  });
 }
 
 export function certificatesOf(sd: pkijs.SignedData): pkijs.Certificate[] {
@@ -113,7 +137,7 @@ export function certificatesOf(sd: pkijs.SignedData): pkijs.Certificate[] {
 }
 
 export function derOf(o: { toSchema(): asn1js.AsnType }): Uint8Array<ArrayBuffer> {
-  return new Uint8Array(o.toSchema().toBER(false));
+  return rawDer.get(o) ?? new Uint8Array(o.toSchema().toBER(false));
 }
 
 /** The signer's certificate: by issuer and serial, or by subject key identifier. */
@@ -148,6 +172,8 @@ export interface SignatureAlgorithmInfo {
   name: "RSASSA-PKCS1-v1_5" | "RSA-PSS" | "ECDSA";
   hash: DigestName;
   saltLength?: number;
+  /** ECDSA value as r || s (BSI TR-03111 plain format) instead of DER. */
+  plain?: boolean;
 }
 
 export function signatureAlgorithmOf(si: pkijs.SignerInfo, digest: DigestName): SignatureAlgorithmInfo | undefined {
@@ -163,7 +189,23 @@ export function signatureAlgorithmOf(si: pkijs.SignerInfo, digest: DigestName): 
       return undefined;
     }
   }
-  return { name: base.name, hash: base.hash ?? digest };
+  return { name: base.name, hash: base.hash ?? digest, ...(base.plain ? { plain: true } : {}) };
+}
+
+// Public keys imported once per process and algorithm (the same signers and CAs recur).
+const importedKeys = new WeakMap<Crypto, Map<string, CryptoKey>>();
+
+async function importVerifyKey(crypto: Crypto, spki: Uint8Array, alg: RsaHashedImportParams | EcKeyImportParams): Promise<CryptoKey> {
+  let m = importedKeys.get(crypto);
+  if (!m) importedKeys.set(crypto, (m = new Map()));
+  const key = `${JSON.stringify(alg)}|${bytesKey(spki)}`;
+  let k = m.get(key);
+  if (!k) {
+    k = await crypto.subtle.importKey("spki", toArrayBuffer(spki), alg, false, ["verify"]);
+    if (m.size >= 1024) m.clear();
+    m.set(key, k);
+  }
+  return k;
 }
 
 /** Verifies a raw signature with a certificate's public key. */
@@ -181,8 +223,12 @@ export async function verifyWithCertificate(
     const curveOid = (cert.subjectPublicKeyInfo.algorithm.algorithmParams as asn1js.ObjectIdentifier | undefined)?.valueBlock?.toString();
     const curve = curveOid ? CURVES[curveOid] : undefined;
     if (!curve) return false;
-    const key = await crypto.subtle.importKey("spki", toArrayBuffer(spki), { name: "ECDSA", namedCurve: curve.name }, false, ["verify"]);
+    const key = await importVerifyKey(crypto, spki, { name: "ECDSA", namedCurve: curve.name });
     let raw: ArrayBuffer;
+    if (alg.plain) {
+      if (signature.length !== 2 * curve.size) return false;
+      return crypto.subtle.verify({ name: "ECDSA", hash: alg.hash }, key, toArrayBuffer(signature), toArrayBuffer(data));
+    }
     try {
       const asn = asn1js.fromBER(toArrayBuffer(signature));
       if (asn.offset === -1) return false;
@@ -198,7 +244,7 @@ export async function verifyWithCertificate(
     keyAlgOid === "1.2.840.113549.1.1.10"
       ? derOf(new pkijs.PublicKeyInfo({ algorithm: new pkijs.AlgorithmIdentifier({ algorithmId: "1.2.840.113549.1.1.1", algorithmParams: new asn1js.Null() }), subjectPublicKey: cert.subjectPublicKeyInfo.subjectPublicKey }))
       : spki;
-  const key = await crypto.subtle.importKey("spki", toArrayBuffer(spkiForImport), { name: alg.name, hash: alg.hash }, false, ["verify"]);
+  const key = await importVerifyKey(crypto, spkiForImport, { name: alg.name, hash: alg.hash });
   const params = alg.name === "RSA-PSS" ? { name: "RSA-PSS", saltLength: alg.saltLength ?? 20 } : { name: alg.name };
   return crypto.subtle.verify(params, key, toArrayBuffer(signature), toArrayBuffer(data));
 }
@@ -262,10 +308,55 @@ async function checkSigningCertificateAttr(si: pkijs.SignerInfo, cert: pkijs.Cer
 }
 
 /**
+ * Signed content that is not held in one buffer (the byte ranges of a PDF): its digests are
+ * computed incrementally by the caller.
+ */
+export interface SignedContent {
+  digest(algorithm: DigestName): Promise<Uint8Array>;
+  /** The content in one buffer, for a signature without signed attributes. */
+  bytes(): Uint8Array;
+}
+
+/**
+ * The SET OF attributes in DER order (RFC 5652 §5.4: the signature is over the DER
+ * encoding; X.690 §11.6 sorts a SET OF by the encodings of its elements). A signer that
+ * wrote them in another order signed other bytes than the DER a verifier must compute,
+ * so such a signature fails, as the reference validators report.
+ */
+export function derOrderedSet(encoded: Uint8Array): Uint8Array {
+  const header = (at: number): [number, number] | undefined => {
+    const l0 = encoded[at + 1];
+    if (l0 === undefined) return undefined;
+    if (l0 < 0x80) return [2, l0];
+    const n = l0 & 0x7f;
+    if (n === 0 || n > 4) return undefined;
+    let len = 0;
+    for (let i = 0; i < n; i++) len = len * 256 + (encoded[at + 2 + i] ?? 0);
+    return [2 + n, len];
+  };
+  const outer = header(0);
+  if (!outer || (encoded[0]! & 0x1f) === 0x1f) return encoded;
+  const [hl, total] = outer;
+  if (hl + total !== encoded.length) return encoded;
+  const items: Uint8Array[] = [];
+  for (let at = hl; at < encoded.length; ) {
+    const h = header(at);
+    if (!h || (encoded[at]! & 0x1f) === 0x1f || at + h[0] + h[1] > encoded.length) return encoded;
+    items.push(encoded.subarray(at, at + h[0] + h[1]));
+    at += h[0] + h[1];
+  }
+  items.sort((a, b) => {
+    for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+    return a.length - b.length;
+  });
+  return concat([encoded.subarray(0, hl), ...items]);
+}
+
+/**
  * Verifies the (first) signer of a SignedData over `content` (the detached signed bytes,
  * or the encapsulated content).
  */
-export async function verifySignerInfo(sd: pkijs.SignedData, content: Uint8Array, crypto: Crypto = globalThis.crypto, digestCache = new Map<string, Uint8Array>()): Promise<SignerInfoCheck> {
+export async function verifySignerInfo(sd: pkijs.SignedData, content: Uint8Array | SignedContent, crypto: Crypto = globalThis.crypto, digestCache = new Map<string, Uint8Array>()): Promise<SignerInfoCheck> {
   const problems: string[] = [];
   if (sd.signerInfos.length !== 1) problems.push(`SignedData has ${sd.signerInfos.length} signers; the first is checked`);
   const si = sd.signerInfos[0];
@@ -282,7 +373,7 @@ export async function verifySignerInfo(sd: pkijs.SignedData, content: Uint8Array
   const digestOf = async (h: DigestName) => {
     let d = digestCache.get(h);
     if (!d) {
-      d = new Uint8Array(await crypto.subtle.digest(h, content as Uint8Array<ArrayBuffer>));
+      d = content instanceof Uint8Array ? new Uint8Array(await crypto.subtle.digest(h, content as Uint8Array<ArrayBuffer>)) : await content.digest(h);
       digestCache.set(h, d);
     }
     return d;
@@ -320,10 +411,10 @@ export async function verifySignerInfo(sd: pkijs.SignedData, content: Uint8Array
         problems.push("unreadable revocation-info-archival attribute");
       }
     }
-    dataToVerify = new Uint8Array(si.signedAttrs!.encodedValue);
+    dataToVerify = derOrderedSet(new Uint8Array(si.signedAttrs!.encodedValue));
   } else {
     // No signed attributes: the signature is over the content itself.
-    dataToVerify = content;
+    dataToVerify = content instanceof Uint8Array ? content : content.bytes();
     messageDigestOk = undefined;
   }
   const signingCertificate = await checkSigningCertificateAttr(si, signerCertificate, crypto);
@@ -369,7 +460,7 @@ export interface TimestampCheck {
 }
 
 /** An RFC 3161 token over `imprintedData` (the signature value for a signature timestamp, the byte range for a document timestamp). */
-export async function verifyTimestampToken(token: Uint8Array, imprintedData: Uint8Array, crypto: Crypto = globalThis.crypto): Promise<TimestampCheck> {
+export async function verifyTimestampToken(token: Uint8Array, imprintedData: Uint8Array | SignedContent, crypto: Crypto = globalThis.crypto): Promise<TimestampCheck> {
   const sd = parseSignedData(token);
   const problems: string[] = [];
   if (sd.encapContentInfo.eContentType !== CMS_OID.tstInfo) throw new CmsFormatError("timestamp token does not carry TSTInfo");
@@ -386,7 +477,7 @@ export async function verifyTimestampToken(token: Uint8Array, imprintedData: Uin
   const h = DIGEST_BY_OID[tst.messageImprint.hashAlgorithm.algorithmId];
   let imprintOk = false;
   if (h) {
-    const d = new Uint8Array(await crypto.subtle.digest(h, toArrayBuffer(imprintedData)));
+    const d = imprintedData instanceof Uint8Array ? new Uint8Array(await crypto.subtle.digest(h, toArrayBuffer(imprintedData))) : await imprintedData.digest(h);
     imprintOk = bytesEqual(d, new Uint8Array(tst.messageImprint.hashedMessage.valueBlock.valueHexView));
   } else problems.push("unsupported timestamp imprint algorithm");
   return { genTime: tst.genTime, imprintOk, signature, tsaCertificate: signature.signerCertificate, problems };

@@ -105,6 +105,8 @@ function isSelfIssued(c: x509.X509Certificate): boolean {
   return sameName(c.subjectName, c.issuerName);
 }
 
+const issuerVerdicts = new WeakMap<x509.X509Certificate, WeakMap<x509.X509Certificate, boolean>>();
+
 /**
  * Every path from `leaf` to one of `anchors` through `pool` (depth-first, bounded). A
  * certificate equal to an anchor, or with the anchor's subject and key, ends a path.
@@ -116,13 +118,14 @@ export async function buildPaths(
   crypto: Crypto = globalThis.crypto,
 ): Promise<x509.X509Certificate[][]> {
   const found: x509.X509Certificate[][] = [];
-  const sigCache = new Map<string, boolean>();
   const signedBy = async (c: x509.X509Certificate, i: x509.X509Certificate) => {
-    const k = `${c.serialNumber}|${c.issuer}|${i.serialNumber}|${i.subject}|${c.signature.byteLength}|${i.publicKey.rawData.byteLength}`;
-    let v = sigCache.get(k);
+    // Once per pair of certificate objects and process (certificateOf keeps the objects).
+    let m = issuerVerdicts.get(c);
+    if (!m) issuerVerdicts.set(c, (m = new WeakMap()));
+    let v = m.get(i);
     if (v === undefined) {
       v = await issuedBy(c, i, crypto);
-      sigCache.set(k, v);
+      m.set(i, v);
     }
     return v;
   };
@@ -181,6 +184,12 @@ export function validatePath(certificates: x509.X509Certificate[], time: Date): 
     }
   }
   return { certificates, problems, weakAlgorithms };
+}
+
+/** The weak algorithm (SHA-1, MD5) a certificate is signed with, if any. */
+export function weakSignatureAlgorithm(c: x509.X509Certificate): string | undefined {
+  const oid = signatureOid(c);
+  return oid ? WEAK_SIG_OIDS[oid] : undefined;
 }
 
 function signatureOid(c: x509.X509Certificate): string | undefined {

@@ -1,6 +1,6 @@
 import * as asn1js from "asn1js";
 import * as pkijs from "pkijs";
-import { x509 } from "./x509.ts";
+import { bytesKey, x509 } from "./x509.ts";
 import { sameName } from "./path.ts";
 
 /**
@@ -79,7 +79,29 @@ export function ocspUrls(cert: x509.X509Certificate): string[] {
   return (ext?.ocsp ?? []).filter((g) => g.type === "url" && /^https?:\/\//i.test(g.value)).map((g) => g.value);
 }
 
+// CRLs are parsed once per process (a government CRL is large and arrives for every
+// signature): by the identity of the bytes given, else by their content when small.
+const crlsByArray = new WeakMap<Uint8Array, x509.X509Crl | null>();
+const crlsByContent = new Map<string, x509.X509Crl | null>();
+const MAX_KEYED_CRL = 2 * 1024 * 1024;
+
 export function parseCrl(bytes: Uint8Array): x509.X509Crl | undefined {
+  const known = crlsByArray.get(bytes);
+  if (known !== undefined) return known ?? undefined;
+  const key = bytes.length <= MAX_KEYED_CRL ? bytesKey(bytes) : undefined;
+  let crl = key !== undefined ? crlsByContent.get(key) : undefined;
+  if (crl === undefined) {
+    crl = parseCrlUncached(bytes) ?? null;
+    if (key !== undefined) {
+      if (crlsByContent.size >= 256) crlsByContent.clear();
+      crlsByContent.set(key, crl);
+    }
+  }
+  crlsByArray.set(bytes, crl);
+  return crl ?? undefined;
+}
+
+function parseCrlUncached(bytes: Uint8Array): x509.X509Crl | undefined {
   try {
     const text = bytes.length < 8 * 1024 * 1024 ? new TextDecoder("latin1").decode(bytes.subarray(0, 64)) : "";
     if (text.includes("-----BEGIN")) return new x509.X509Crl(new TextDecoder().decode(bytes));
@@ -87,6 +109,21 @@ export function parseCrl(bytes: Uint8Array): x509.X509Crl | undefined {
   } catch {
     return undefined;
   }
+}
+
+// Whether a CRL's signature verifies with an issuer's key, once per pair and process.
+const crlSignatureVerdicts = new WeakMap<x509.X509Crl, Map<string, boolean>>();
+
+async function crlSignedBy(crl: x509.X509Crl, issuer: x509.X509Certificate, crypto: Crypto): Promise<boolean> {
+  let m = crlSignatureVerdicts.get(crl);
+  if (!m) crlSignatureVerdicts.set(crl, (m = new Map()));
+  const key = bytesKey(new Uint8Array(issuer.publicKey.rawData));
+  let v = m.get(key);
+  if (v === undefined) {
+    v = await crl.verify({ publicKey: issuer.publicKey }, crypto);
+    m.set(key, v);
+  }
+  return v;
 }
 
 interface CrlCandidate {
@@ -99,7 +136,7 @@ async function crlAnswers(c: CrlCandidate, cert: x509.X509Certificate, issuer: x
   if (!sameName(c.crl.issuerName, issuer.subjectName)) return "issued by another CA";
   if (c.crl.thisUpdate.getTime() > now.getTime() + CLOCK_SKEW_MS) return "thisUpdate in the future";
   try {
-    if (!(await c.crl.verify({ publicKey: issuer.publicKey }, crypto))) return "CRL signature does not verify with the issuer's key";
+    if (!(await crlSignedBy(c.crl, issuer, crypto))) return "CRL signature does not verify with the issuer's key";
   } catch {
     return "CRL signature could not be checked";
   }

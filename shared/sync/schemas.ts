@@ -8,25 +8,12 @@
  */
 import { z } from "zod";
 
-/** ISO 8601 with an explicit offset, e.g. `2026-11-24T09:15:02+07:00`. */
-export const IsoTime = z.iso.datetime({ offset: true });
-/** A calendar day, `yyyy-mm-dd`. */
-export const IsoDay = z.iso.date();
-export const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, "lower-case hex SHA-256");
-/** Client-made ids (ULID, UUID…): letters, digits, `-` and `_`. */
-export const ClientId = z.string().regex(/^[0-9A-Za-z_-]{1,64}$/);
-export const ServerId = z.string().regex(/^[0-9A-Za-z_-]{1,64}$/);
-export const OfficeId = z.string().regex(/^[0-9A-Za-z._-]{1,64}$/);
+import { AuditAppend } from "./audit.ts";
+import { DRAFT_MUTATIONS, DraftNumber } from "./drafts.ts";
+import { ApiError, BaseVersion, ClientId, IsoDay, IsoTime, MutationBase, OfficeId, Role, ServerId, Sha256Hex } from "./primitives.ts";
+import { IncomingRegister, NumberCancel, NumberReserve } from "./registers.ts";
 
-/** The roles of a user in an office. */
-export const Role = z.enum([
-  "clerk", // văn thư
-  "leader", // lãnh đạo (người có thẩm quyền ký)
-  "signature_officer", // phụ trách chữ ký số
-  "district_it", // IT of the district, manages several offices
-  "admin", // system administrator (creates offices and users)
-]);
-export type Role = z.infer<typeof Role>;
+export { ApiError, BaseVersion, ClientId, IsoDay, IsoTime, MutationBase, OfficeId, Person, Role, ServerId, Sha256Hex } from "./primitives.ts";
 
 export const OfficeKind = z.enum([
   "commune", // UBND xã / phường / đặc khu
@@ -60,6 +47,8 @@ export const SessionInfo = z.object({
   office: Office,
   /** Offices this user may act for (their own, plus those a district IT manages). */
   offices: z.array(Office),
+  /** A first or reset password: the server accepts nothing but a password change until it is changed. */
+  mustChangePassword: z.boolean().optional(),
 });
 export type SessionInfo = z.infer<typeof SessionInfo>;
 
@@ -111,15 +100,14 @@ export type BlobRefInput = z.infer<typeof BlobRefInput>;
 export const ClientEntity = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/);
 const JsonObject = z.record(z.string(), z.unknown());
 
-const MutationBase = {
-  /** Client-made, unique per office: a retried push with the same id is applied once. */
-  id: ClientId,
-  /** The client's clock when the person acted: provisional only, never the QLVB time. */
-  clientTime: IsoTime,
-};
-
-export const RecordPut = z.object({ ...MutationBase, type: z.literal("record.put"), entity: ClientEntity, recordId: ClientId, data: JsonObject });
-export const RecordDelete = z.object({ ...MutationBase, type: z.literal("record.delete"), entity: ClientEntity, recordId: ClientId });
+/**
+ * A record change names the server version it was based on (`baseVersion`; 0 or absent: the
+ * record must not exist yet). If the record moved on meanwhile the answer is a conflict with
+ * the server's current record, and nothing is written: never a silent overwrite. Which roles
+ * may create, change or delete which entity: shared/sync/rules.ts.
+ */
+export const RecordPut = z.object({ ...MutationBase, type: z.literal("record.put"), entity: ClientEntity, recordId: ClientId, data: JsonObject, baseVersion: BaseVersion.optional() });
+export const RecordDelete = z.object({ ...MutationBase, type: z.literal("record.delete"), entity: ClientEntity, recordId: ClientId, baseVersion: BaseVersion.optional() });
 /** Gửi văn bản: office A sends a document to offices B, C… */
 export const ExchangeSend = z.object({
   ...MutationBase,
@@ -129,13 +117,18 @@ export const ExchangeSend = z.object({
   recipients: z.array(OfficeId).min(1).max(200),
   header: DocumentHeader,
   blobs: z.array(BlobRefInput).min(1).max(50),
+  /**
+   * The issued draft this sends (drafts.ts): the server checks that the header's number is
+   * the draft's and the main blob its issued revision, and moves the draft to "sent".
+   */
+  draftId: ClientId.optional(),
 });
 /** Tiếp nhận: the recipient verified the document and registers it; the server stamps the receive time and gives the số đến. */
 export const ExchangeAccept = z.object({ ...MutationBase, type: z.literal("exchange.accept"), deliveryId: ServerId, note: z.string().max(2000).optional() });
 /** Từ chối tiếp nhận with the reason (Điều 17.3 Quy định): the sender is told. */
 export const ExchangeRefuse = z.object({ ...MutationBase, type: z.literal("exchange.refuse"), deliveryId: ServerId, reason: z.string().trim().min(1).max(2000) });
 
-export const Mutation = z.discriminatedUnion("type", [RecordPut, RecordDelete, ExchangeSend, ExchangeAccept, ExchangeRefuse]);
+export const Mutation = z.discriminatedUnion("type", [RecordPut, RecordDelete, ExchangeSend, ExchangeAccept, ExchangeRefuse, IncomingRegister, NumberReserve, NumberCancel, AuditAppend, ...DRAFT_MUTATIONS]);
 export type Mutation = z.infer<typeof Mutation>;
 
 export const MAX_MUTATIONS_PER_PUSH = 500;
@@ -158,14 +151,45 @@ export const Assigned = z.object({
   /** Số đến given by the server, in the office's yearly sequence. */
   arrivalNumber: z.number().int().optional(),
   arrivalYear: z.number().int().optional(),
+  /** incoming.register: the delivery made for the registered paper/scan document. */
+  deliveryId: ServerId.optional(),
+  /** draft.*: the draft's number once it has one. */
+  number: DraftNumber.optional(),
+  /** number.reserve: the block reserved for this device. */
+  reserved: z.object({ registerId: z.string(), year: z.number().int(), numbers: z.array(z.number().int()) }).optional(),
+  /** The office's audit chain entry this act appended (seq, hash). */
+  audit: z.object({ seq: z.number().int(), hash: Sha256Hex }).optional(),
 });
 export type Assigned = z.infer<typeof Assigned>;
 
+/** The server's record at the time of a conflict: what the person resolves against. */
+export const CurrentRecord = z.object({
+  entity: z.string(),
+  id: z.string(),
+  version: z.number().int(),
+  deleted: z.boolean(),
+  data: JsonObject.nullable(),
+  updatedAt: IsoTime,
+  updatedBy: z.string(),
+});
+export type CurrentRecord = z.infer<typeof CurrentRecord>;
+
+/**
+ * One answer per mutation, in order:
+ * - applied: done now; duplicate: done by an earlier push (the same `assigned`);
+ * - refused: outside the rules (rules.ts) or not possible in the record's state; nothing of it
+ *   was applied; `error` says why (code, English, Vietnamese) — show it, drop the mutation;
+ * - conflict: the record changed since `baseVersion`; nothing was applied; `current` is the
+ *   server's record — show both, let the person choose, push again with the new version.
+ * A refused or conflicting mutation does not stop the others of the batch. A retried id
+ * gets the same answer again.
+ */
 export const MutationResult = z.object({
   mutationId: ClientId,
-  /** applied now, or already applied by an earlier push (the answer is the same). */
-  status: z.enum(["applied", "duplicate"]),
+  status: z.enum(["applied", "duplicate", "refused", "conflict"]),
   assigned: Assigned,
+  error: ApiError.optional(),
+  current: CurrentRecord.optional(),
 });
 export type MutationResult = z.infer<typeof MutationResult>;
 
@@ -193,7 +217,10 @@ export const PullResponse = z.object({
   changes: z.array(Change),
   cursor: Cursor,
   hasMore: z.boolean(),
+  /** When hasMore: how many changes follow this page (counted up to PULL_REMAINING_CAP), for the progress of a first sync. */
+  remaining: z.number().int().nonnegative().optional(),
 });
+export const PULL_REMAINING_CAP = 100_000;
 export type PullResponse = z.infer<typeof PullResponse>;
 
 // ---------------------------------------------------------------- exchange views (what pull delivers)
@@ -245,8 +272,8 @@ export const IncomingDelivery = z.object({
   arrivalYear: z.number().int().nullable(),
   refusedAt: IsoTime.nullable(),
   refusalReason: z.string().nullable(),
-  /** Ghi chú: how it arrived (the server, or an edXML package from another QLVB system). */
-  via: z.enum(["server", "edxml"]),
+  /** Ghi chú: how it arrived (the server, an edXML package from another QLVB system, or registered by hand from paper or a scan). */
+  via: z.enum(["server", "edxml", "paper", "scan"]),
 });
 export type IncomingDelivery = z.infer<typeof IncomingDelivery>;
 
@@ -265,12 +292,5 @@ export type UploadState = z.infer<typeof UploadState>;
 
 // ---------------------------------------------------------------- errors
 /** Every 4xx/5xx answer: a stable code, an English message for logs and a Vietnamese one for people. */
-export const ApiErrorBody = z.object({
-  error: z.object({
-    code: z.string(),
-    message: z.string(),
-    messageVi: z.string(),
-    details: z.unknown().optional(),
-  }),
-});
+export const ApiErrorBody = z.object({ error: ApiError });
 export type ApiErrorBody = z.infer<typeof ApiErrorBody>;

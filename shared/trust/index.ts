@@ -1,23 +1,52 @@
 import { x509 } from "../pki/x509.ts";
 import { VGCA_ROOT_G2_PEM, VGCA_ROOT_G2_SHA256 } from "./vgca-root-g2.ts";
+import * as g1 from "./vgca-g1.ts";
 import { VanthuError } from "../errors.ts";
 
 /**
- * The bundled trust anchors (gốc tin cậy) of the government's official-service PKI, as data
- * that the browser build imports too. An office replaces or extends them by configuration
+ * The bundled trust store of the government's official-service PKI (gốc tin cậy and the CA
+ * certificates below them), as data that the browser build imports too. Both generations are
+ * in use: G2 (2018–2048) and G1 (2010–2030, CA certificates signed with SHA-1; most tokens in
+ * use are still G1). An office replaces or extends them by configuration
  * (`vanthu verify --trust PEM_OR_DIR`).
  */
-export interface BundledAnchor {
+export interface BundledCertificate {
   name: string;
   pem: string;
   /** Pinned SHA-256 of the DER, upper-case hex. */
   sha256: string;
+  /** A trust anchor, or a CA certificate that completes paths (signing tools often embed only the signer's certificate). */
+  role: "anchor" | "intermediate";
+  generation: "G1" | "G2";
 }
+/** Kept for callers written before the store held intermediates. */
+export type BundledAnchor = BundledCertificate;
 
-export const BUNDLED_ANCHORS: readonly BundledAnchor[] = [{ name: "RootCA chuyên dùng Chính phủ G2", pem: VGCA_ROOT_G2_PEM, sha256: VGCA_ROOT_G2_SHA256 }];
+const b = (name: string, pem: string, sha256: string, role: BundledCertificate["role"], generation: BundledCertificate["generation"]): BundledCertificate => ({ name, pem, sha256, role, generation });
+
+export const BUNDLED_CERTIFICATES: readonly BundledCertificate[] = [
+  b("RootCA chuyên dùng Chính phủ G2", VGCA_ROOT_G2_PEM, VGCA_ROOT_G2_SHA256, "anchor", "G2"),
+  b("Cơ quan chứng thực số chuyên dùng Chính phủ (RootCA) G1", g1.VGCA_ROOT_G1_PEM, g1.VGCA_ROOT_G1_SHA256, "anchor", "G1"),
+  b("Cơ quan chứng thực số Chính phủ (G1)", g1.VGCA_G1_CHINH_PHU_PEM, g1.VGCA_G1_CHINH_PHU_SHA256, "intermediate", "G1"),
+  b("Cơ quan chứng thực số Đảng Cộng sản (G1)", g1.VGCA_G1_DANG_CONG_SAN_PEM, g1.VGCA_G1_DANG_CONG_SAN_SHA256, "intermediate", "G1"),
+  b("Cơ quan chứng thực số Bộ Công an (G1)", g1.VGCA_G1_BO_CONG_AN_PEM, g1.VGCA_G1_BO_CONG_AN_SHA256, "intermediate", "G1"),
+  b("Cơ quan chứng thực số Bộ Tài chính (G1)", g1.VGCA_G1_BO_TAI_CHINH_PEM, g1.VGCA_G1_BO_TAI_CHINH_SHA256, "intermediate", "G1"),
+  b("Cơ quan chứng thực số Bộ Ngoại giao (G1)", g1.VGCA_G1_BO_NGOAI_GIAO_PEM, g1.VGCA_G1_BO_NGOAI_GIAO_SHA256, "intermediate", "G1"),
+];
+
+export const BUNDLED_ANCHORS: readonly BundledCertificate[] = BUNDLED_CERTIFICATES.filter((c) => c.role === "anchor");
+export const BUNDLED_INTERMEDIATES: readonly BundledCertificate[] = BUNDLED_CERTIFICATES.filter((c) => c.role === "intermediate");
 
 export function hex(b: ArrayBuffer | Uint8Array): string {
   return [...new Uint8Array(b)].map((x) => x.toString(16).padStart(2, "0")).join("").toUpperCase();
+}
+
+function pemDer(pem: string): Uint8Array {
+  const b64 = pem.replace(/-----[^-]+-----|\s/g, "");
+  const bin = atob(b64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
 }
 
 /** Every certificate in a PEM text (several BEGIN CERTIFICATE blocks) or a single DER. */
@@ -31,14 +60,48 @@ export function parseCertificates(data: Uint8Array | string): x509.X509Certifica
   return [new x509.X509Certificate(data.slice())];
 }
 
-/** The bundled anchors, each checked against its pinned fingerprint (a swapped file is refused). */
-export async function bundledTrustAnchors(crypto: Crypto = globalThis.crypto): Promise<x509.X509Certificate[]> {
+// Parsed once per process; the pin is checked at every load (a hash of a few KB).
+const parsed = new Map<string, x509.X509Certificate>();
+
+async function load(list: readonly BundledCertificate[], crypto: Crypto): Promise<x509.X509Certificate[]> {
   const out: x509.X509Certificate[] = [];
-  for (const a of BUNDLED_ANCHORS) {
-    const cert = new x509.X509Certificate(a.pem);
+  for (const a of list) {
+    let cert = parsed.get(a.pem);
+    if (!cert) parsed.set(a.pem, (cert = new x509.X509Certificate(a.pem)));
     const fp = hex(await crypto.subtle.digest("SHA-256", cert.rawData));
-    if (fp !== a.sha256) throw new VanthuError("TRUST_PIN_MISMATCH", `Chứng thư gốc "${a.name}" không khớp dấu vân tay đã ghim`, `bundled anchor ${a.name} has SHA-256 ${fp}, pinned ${a.sha256}`);
+    if (fp !== a.sha256) throw new VanthuError("TRUST_PIN_MISMATCH", `Chứng thư gốc "${a.name}" không khớp dấu vân tay đã ghim`, `bundled certificate ${a.name} has SHA-256 ${fp}, pinned ${a.sha256}`);
     out.push(cert);
   }
   return out;
+}
+
+/** The bundled anchors (G2 and G1 roots), each checked against its pinned fingerprint (a swapped file is refused). */
+export function bundledTrustAnchors(crypto: Crypto = globalThis.crypto): Promise<x509.X509Certificate[]> {
+  return load(BUNDLED_ANCHORS, crypto);
+}
+
+/** The bundled CA certificates below the anchors (the five G1 sub-CAs), pin-checked, to complete paths. */
+export function bundledIntermediates(crypto: Crypto = globalThis.crypto): Promise<x509.X509Certificate[]> {
+  return load(BUNDLED_INTERMEDIATES, crypto);
+}
+
+/** Anchors and intermediates together: what a verifier or the pre-signing check needs. */
+export async function bundledTrustStore(crypto: Crypto = globalThis.crypto): Promise<{ anchors: x509.X509Certificate[]; intermediates: x509.X509Certificate[] }> {
+  return { anchors: await bundledTrustAnchors(crypto), intermediates: await bundledIntermediates(crypto) };
+}
+
+let knownDers: { entry: BundledCertificate; der: Uint8Array }[] | undefined;
+
+/**
+ * The bundled entry when `cert` is byte for byte one of the government CA certificates of
+ * the store; the verifier accepts SHA-1 signatures on these (a known government root) and
+ * says so in a note, while judging every other SHA-1 signature on its merits.
+ */
+export function knownGovernmentCa(cert: x509.X509Certificate): BundledCertificate | undefined {
+  knownDers ??= BUNDLED_CERTIFICATES.map((entry) => ({ entry, der: pemDer(entry.pem) }));
+  const raw = new Uint8Array(cert.rawData);
+  for (const k of knownDers) {
+    if (k.der.length === raw.length && k.der.every((x, i) => x === raw[i])) return k.entry;
+  }
+  return undefined;
 }

@@ -113,10 +113,30 @@ export function renderSignatureVi(s: SignatureReport): string {
   }
   if (s.weakAlgorithms.length > 0 && s.subIndication !== "CRYPTO_CONSTRAINTS_FAILURE_NO_POE") sentence += ` Lưu ý: có thuật toán yếu (${s.weakAlgorithms.join(", ")}).`;
   if (s.modifiedAfter === "allowed") sentence += " Sau chữ ký này văn bản chỉ được bổ sung chữ ký hoặc dữ liệu kiểm tra hợp lệ.";
-  return sentence;
+  return sentence + notesVi(s);
+}
+
+/** Notes that change no verdict but that a clerk or an inspector should read. */
+const NOTE_VI: Record<string, string> = {
+  GOVERNMENT_CA_SHA1: "chứng thư của CA thế hệ G1 (Ban Cơ yếu Chính phủ) được ký bằng SHA-1; được chấp nhận vì là gốc tin cậy của Chính phủ",
+  SIGNING_TIME_LOCAL_AS_UTC: "phần mềm ký đã ghi giờ Việt Nam vào trường thời gian ký nhưng đánh dấu là giờ UTC (lệch 7 giờ); thời điểm ký được lấy theo dấu thời gian",
+};
+
+function notesVi(s: SignatureReport): string {
+  const notes = [...new Set(s.findings.filter((f) => f.indication === "TOTAL_PASSED" && NOTE_VI[f.code]).map((f) => NOTE_VI[f.code]!))];
+  return notes.length > 0 ? ` Ghi chú: ${notes.join("; ")}.` : "";
+}
+
+function fileNotesVi(r: ValidationReport): string {
+  const trailing = r.findings?.find((f) => f.code === "TRAILING_BYTES");
+  return trailing ? " Lưu ý: sau phần cuối của tệp có dữ liệu lạ không thuộc phiên bản nào của văn bản (không được hiển thị, không được ký)." : "";
 }
 
 export function renderReportVi(r: ValidationReport): string {
+  return renderStatusVi(r) + (r.status === "error" || r.status === "unsigned" ? "" : fileNotesVi(r));
+}
+
+function renderStatusVi(r: ValidationReport): string {
   switch (r.status) {
     case "error":
       return `Không kiểm tra được tệp: ${r.error?.messageVi ?? "tệp bị hỏng"}.`;

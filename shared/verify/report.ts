@@ -101,12 +101,11 @@ export interface ValidationReport {
   validatedAt: string;
   revisions: number;
   signatures: SignatureReport[];
+  /** About the file rather than one signature (bytes after the last revision, say). */
+  findings?: Finding[];
   /** Vietnamese summary for the refusal notice (Điều 17.3). */
   message: string;
 }
 
 /** ISO 8601 in Vietnam time (+07:00), as the project exchanges times. */
-export function isoVietnam(d: Date): string {
-  const t = new Date(d.getTime() + 7 * 3600e3);
-  return t.toISOString().replace(/\.\d{3}Z$/, "+07:00");
-}
+export { isoVietnam } from "../time/index.ts";

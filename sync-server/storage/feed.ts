@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import type { Change } from "../../shared/sync/schemas.ts";
+import { PULL_REMAINING_CAP, type Change } from "../../shared/sync/schemas.ts";
 import { SyncError } from "../errors.ts";
 import type { StorageContext, Tx } from "./context.ts";
 
@@ -7,6 +7,7 @@ export interface PullPage {
   changes: Change[];
   cursor: string;
   hasMore: boolean;
+  remaining?: number;
 }
 
 /**
@@ -47,11 +48,28 @@ export class ChangeFeed {
     if (rows.length <= limit) rows.push(...(await base().where("txid", ">", ctx).orderBy("txid").orderBy("seq").limit(limit + 1 - rows.length).execute()));
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
+    const hasMore = rows.length > limit;
     return {
+      // Only a long feed (a new device's first sync) pays for the count; a routine pull has no more pages.
+      ...(hasMore && last ? { remaining: await this.countAfter(officeId, Number(last.txid), Number(last.seq)) } : {}),
       changes: page.map((r) => ({ entity: r.entity, id: r.entity_id, op: r.op as "put" | "delete", data: r.data === null ? null : (JSON.parse(r.data) as Record<string, unknown>), at: r.at, ...(r.version !== null ? { version: Number(r.version) } : {}) })),
       cursor: last ? `${Number(last.txid)}.${Number(last.seq)}` : cursor,
-      hasMore: rows.length > limit,
+      hasMore,
     };
+  }
+
+  /** Changes after (txid, seq) for the office, counted on the feed's index and at most PULL_REMAINING_CAP. */
+  private async countAfter(officeId: string, txid: number, seq: number): Promise<number> {
+    const feed = () => this.ctx.db.selectFrom("changes").select("seq").where("office_id", "=", officeId);
+    let n = 0;
+    for (const q of [feed().where("txid", "=", txid).where("seq", ">", seq), feed().where("txid", ">", txid)]) {
+      const row = await this.ctx.db
+        .selectFrom(q.limit(PULL_REMAINING_CAP).as("after"))
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .executeTakeFirstOrThrow();
+      n += Number(row.n);
+    }
+    return Math.min(PULL_REMAINING_CAP, n);
   }
 }
 

@@ -1,4 +1,6 @@
 import type { Kysely, Migration, MigrationProvider } from "kysely";
+import { securityMigrations } from "./migrations/0100-security.ts";
+import { authorityMigration } from "./migrations/0200-authority.ts";
 
 export type DialectName = "sqlite" | "postgres";
 
@@ -160,6 +162,8 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
         await db.insertInto("sync_epoch").values({ id: 1, txid_offset: 0 }).execute();
       },
     },
+    ...securityMigrations,
+    "0200_authority": authorityMigration,
   };
 }
 

@@ -1,4 +1,5 @@
 import { mkdirSync } from "node:fs";
+import { open as openFile, type FileHandle } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import pg from "pg";
@@ -46,19 +47,26 @@ export function openDatabase(target: DatabaseTarget, options: { poolSize?: numbe
   if (target.dialect === "sqlite") {
     if (target.location !== ":memory:") mkdirSync(dirname(target.location), { recursive: true });
     const sqlite = new BetterSqlite3(target.location, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+    let wal: WalSync | undefined;
     if (!options.readonly) {
       sqlite.pragma("journal_mode = WAL");
-      // FULL: a committed push survives a power cut, not only a killed process.
-      sqlite.pragma("synchronous = FULL");
+      // NORMAL: a commit appends to the WAL without waiting for the disk; WalSync then makes it
+      // survive a power cut before anyone is answered (see below) — FULL's guarantee, one fsync
+      // for many commits, and never on the event loop.
+      sqlite.pragma("synchronous = NORMAL");
       sqlite.pragma("foreign_keys = ON");
+      if (target.location !== ":memory:") wal = new WalSync(`${target.location}-wal`);
     }
     // better-sqlite3 waits synchronously on a lock: keep it short, the server has one connection per process.
     sqlite.pragma("busy_timeout = 5000");
-    return { db: new Kysely<Database>({ dialect: new FairSqliteDialect({ database: sqlite }) }), dialect: "sqlite", target };
+    const db = new Kysely<Database>({ dialect: new FairSqliteDialect({ database: withStatementCache(sqlite) }, wal) });
+    if (wal) walOf.set(db, wal);
+    return { db, dialect: "sqlite", target };
   }
   const pool = new pg.Pool({
     connectionString: target.location,
-    max: options.poolSize ?? 10,
+    // VANTHU_DB_POOL: connections per server process; size it to the database server, divided by the number of server processes (README).
+    max: options.poolSize ?? (Number(process.env.VANTHU_DB_POOL) || 10),
     // bigint columns (sizes, sequence numbers) fit a JS number.
     types: { getTypeParser: ((oid: number, format?: "text" | "binary") => (oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as "text"))) as typeof pg.types.getTypeParser },
   });
@@ -77,6 +85,81 @@ export async function migrateToLatest(db: Kysely<Database>, dialect: DialectName
 }
 
 /**
+ * Kysely's SQLite connection prepares every query anew; preparing was a tenth of the server's
+ * CPU under load (profile of sync.bench.ts). The queries are few and fixed, so statements are
+ * kept by their SQL text (a bounded map, oldest dropped first); a statement still being iterated
+ * is not shared.
+ */
+function withStatementCache(sqlite: BetterSqlite3.Database, max = 500) {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(sqlText: string) {
+      let stmt = cache.get(sqlText);
+      if (stmt && !stmt.busy) return stmt;
+      stmt = sqlite.prepare(sqlText);
+      if (cache.size >= max) cache.delete(cache.keys().next().value!);
+      cache.set(sqlText, stmt);
+      return stmt;
+    },
+  };
+}
+
+/**
+ * Group commit for SQLite. With `synchronous = FULL` every commit waited for an fsync of the WAL
+ * (7 ms here under load, up to 70 ms) inside better-sqlite3's synchronous call: the event loop
+ * stood still meanwhile, sockets were read late and in no fair order, and a few offices waited
+ * tens of seconds (sync.bench.ts; issue 15). Now commits only append to the WAL, and before an
+ * answer leaves the server `whenDurable()` waits for one fdatasync of the WAL file, run on
+ * libuv's thread pool, that covers every commit made before it started; commits arriving
+ * meanwhile share the next one. SQLite itself syncs the WAL before each checkpoint and its
+ * header when it is reused (synchronous = NORMAL), so after the fdatasync the commit is exactly
+ * as durable as under FULL. Reads wait too: a pull never hands out a cursor over changes that a
+ * power cut could still take back.
+ */
+class WalSync {
+  #written = 0;
+  #synced = 0;
+  #running: Promise<void> | undefined;
+  #file: FileHandle | undefined;
+  constructor(readonly path: string) {}
+
+  markWritten(): void {
+    this.#written++;
+  }
+
+  async durable(): Promise<void> {
+    const needed = this.#written;
+    while (this.#synced < needed) {
+      this.#running ??= this.#sync().finally(() => (this.#running = undefined));
+      await this.#running;
+    }
+  }
+
+  async #sync(): Promise<void> {
+    const upTo = this.#written;
+    this.#file ??= await openFile(this.path, "r");
+    await this.#file.datasync();
+    this.#synced = Math.max(this.#synced, upTo);
+  }
+
+  async close(): Promise<void> {
+    await this.#file?.close();
+    this.#file = undefined;
+  }
+}
+
+const walOf = new WeakMap<Kysely<Database>, WalSync>();
+
+/**
+ * Resolves once everything this process has committed to `db` is on disk. The API calls it
+ * before each answer; a no-op on PostgreSQL (which syncs at commit) and on read-only databases.
+ */
+export function whenDurable(db: Kysely<Database>): Promise<void> {
+  return walOf.get(db)?.durable() ?? Promise.resolve();
+}
+
+/**
  * Kysely's SQLite driver guards its one connection with a mutex that wakes every waiter on
  * each release; under hundreds of concurrent requests some waited tens of seconds while a few
  * clients were served again and again (seen in sync.bench.ts). This driver queues first come,
@@ -85,6 +168,17 @@ export async function migrateToLatest(db: Kysely<Database>, dialect: DialectName
 class FairSqliteDriver extends SqliteDriver {
   readonly #waiting: (() => void)[] = [];
   #busy = false;
+  readonly #totalChanges: BetterSqlite3.Statement | undefined;
+  #lastChanges = 0;
+
+  constructor(
+    config: ConstructorParameters<typeof SqliteDialect>[0],
+    readonly wal: WalSync | undefined,
+  ) {
+    super(config);
+    // Rows changed by this connection since it opened: tells a write from a read when the connection comes back.
+    this.#totalChanges = wal ? (config.database as BetterSqlite3.Database).prepare("SELECT total_changes()").pluck() : undefined;
+  }
 
   override async acquireConnection(): Promise<DatabaseConnection> {
     if (this.#busy) await new Promise<void>((resolve) => this.#waiting.push(resolve));
@@ -92,7 +186,20 @@ class FairSqliteDriver extends SqliteDriver {
     return super.acquireConnection();
   }
 
+  override async destroy(): Promise<void> {
+    await this.wal?.durable();
+    await this.wal?.close();
+    await super.destroy();
+  }
+
   override async releaseConnection(): Promise<void> {
+    if (this.#totalChanges) {
+      const n = this.#totalChanges.get() as number;
+      if (n !== this.#lastChanges) {
+        this.#lastChanges = n;
+        this.wal!.markWritten();
+      }
+    }
     await super.releaseConnection();
     const next = this.#waiting.shift();
     if (next) next();
@@ -102,11 +209,14 @@ class FairSqliteDriver extends SqliteDriver {
 
 class FairSqliteDialect extends SqliteDialect {
   readonly #config: ConstructorParameters<typeof SqliteDialect>[0];
-  constructor(config: ConstructorParameters<typeof SqliteDialect>[0]) {
+  constructor(
+    config: ConstructorParameters<typeof SqliteDialect>[0],
+    readonly wal: WalSync | undefined,
+  ) {
     super(config);
     this.#config = config;
   }
   override createDriver(): Driver {
-    return new FairSqliteDriver(this.#config);
+    return new FairSqliteDriver(this.#config, this.wal);
   }
 }

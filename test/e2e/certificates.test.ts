@@ -17,7 +17,7 @@ import { startAgent, type RunningAgent } from "../../agent/server.ts";
 import { DemoCertificationAuthority } from "../../shared/pki/demo-ca.ts";
 import { seedDemo, DEMO_PASSWORD } from "../../sync-server/seed.ts";
 import { startSyncServer, type RunningServer } from "../../sync-server/serve.ts";
-import { SoftHsm, softHsmInstalled } from "../support/softhsm.ts";
+import { SoftHsm, requireSoftHsm } from "../support/softhsm.ts";
 import { pdfsig, tool } from "../support/tools.ts";
 import { RESULTS, buildWeb, documentPdf, openBrowser, startGatedProxy, userDataDir, type GatedProxy, installPwa, pairWithAgent, signInWithTrust } from "./helpers.ts";
 
@@ -100,7 +100,8 @@ async function syncAndWait(page: Page) {
   await expect.poll(() => text(page, "sync-badge"), { timeout: 60_000 }).toBe("Đã đồng bộ");
 }
 
-describe.skipIf(!softHsmInstalled())("certificates, tokens and requests in Chromium", () => {
+describe("certificates, tokens and requests in Chromium", () => {
+  beforeAll(() => requireSoftHsm());
   const office = userDataDir();
   const so = userDataDir();
   const district = userDataDir();
@@ -132,7 +133,7 @@ describe.skipIf(!softHsmInstalled())("certificates, tokens and requests in Chrom
     // R22: the head assigns the organisation's certificate to the văn thư, in writing.
     await page.getByTestId("custody-to").selectOption({ label: "Trần Thị Bình" });
     await page.getByTestId("custody-number").fill("12/QĐ-UBND");
-    await page.getByTestId("custody-date").fill("2026-01-06");
+    await page.getByTestId("custody-date").fill("06/01/2026");
     await page.getByTestId("custody-save").click();
     await expect.poll(() => text(page, "custody-history")).toContain("giao cho Trần Thị Bình — văn bản 12/QĐ-UBND");
     await expect.poll(() => text(page, "cert-inventory")).toContain("Trần Thị Bình (văn bản 12/QĐ-UBND)");
@@ -243,7 +244,7 @@ describe.skipIf(!softHsmInstalled())("certificates, tokens and requests in Chrom
     await d.screenshot({ path: join(shots, "certificates-district.png"), fullPage: true });
     // District IT enters the year's notice into the holiday calendar.
     await d.getByText(/^Lịch ngày nghỉ lễ, tết/).click();
-    await d.getByTestId("cal-day").fill("2026-12-31");
+    await d.getByTestId("cal-day").fill("31/12/2026");
     await d.getByTestId("cal-name").fill("Nghỉ thêm theo thông báo");
     await d.getByTestId("cal-basis").fill("Thông báo (thử nghiệm)");
     await d.getByTestId("cal-add").click();

@@ -148,7 +148,7 @@ export const sealImage = () =>
   });
 
 /** An administrative document (Nghị định 30/2020 layout, Vietnamese in the embedded Tinos font). */
-export async function documentPdf(lines: { issuer: string; number: string; title: string; summary: string; body: string; signerTitle: string; signerName: string; stamp?: string }): Promise<Uint8Array> {
+export async function documentPdf(lines: { issuer: string; number: string; title: string; summary: string; body: string; signerTitle: string; signerName: string; stamp?: string; placeDate?: string; pages?: number }): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
   doc.registerFontkit(fontkit);
   const font = await doc.embedFont(readFileSync(join(ROOT, "shared/assets/fonts/Tinos-Regular.ttf")), { subset: false });
@@ -158,12 +158,14 @@ export async function documentPdf(lines: { issuer: string; number: string; title
   t("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 300, 780, 12);
   t("Độc lập - Tự do - Hạnh phúc", 340, 764, 12);
   t(`Số: ${lines.number}`, 80, 740, 12);
+  if (lines.placeDate) t(lines.placeDate, 330, 740, 12);
   if (lines.stamp) t(lines.stamp, 90, 715, 14);
   t(lines.title.toLocaleUpperCase("vi"), 230, 690, 14);
   t(lines.summary, 150, 670, 13);
   t(lines.body, 70, 620, 13);
   t(lines.signerTitle.toLocaleUpperCase("vi"), 380, 520, 13);
   t(lines.signerName, 385, 420, 13);
+  for (let i = 2; i <= (lines.pages ?? 1); i++) doc.addPage([595.28, 841.89]).drawText(`Trang ${i}: phụ lục nội dung.`, { x: 70, y: 780, size: 13, font });
   return doc.save({ useObjectStreams: false });
 }
 
@@ -277,16 +279,22 @@ export async function waitForServiceWorker(page: Page): Promise<void> {
   await page.waitForFunction(() => Boolean(navigator.serviceWorker.controller));
 }
 
-/** As the office's IT would: the trust anchor first, then the account's sign-in on the sync screen. */
+/** The first screen is the sign-in: the account's sign-in, then (as the office's IT would) the trust anchor. */
 export async function signInWithTrust(page: Page, url: string, username: string, password: string, trustAnchorPem: string): Promise<void> {
+  await signIn(page, url, username, password);
   await page.goto(`${url}/#/cai-dat`);
   await page.getByTestId("trust-anchor").setInputFiles({ name: "demo-root.pem", mimeType: "application/x-pem-file", buffer: Buffer.from(trustAnchorPem) });
   await page.getByText(/Đã thêm 1 chứng thư gốc tin cậy/).waitFor();
-  await page.goto(`${url}/#/dong-bo`);
+}
+
+/** Signs in on the first screen (the sign-in form) and waits for the office's own screens. */
+export async function signIn(page: Page, url: string, username: string, password: string): Promise<void> {
+  await page.goto(`${url}/#/du-thao`);
+  await page.getByTestId("sign-in").waitFor();
   await page.locator("#login-user").fill(username);
   await page.locator("#login-pass").fill(password);
   await page.getByRole("button", { name: "Đăng nhập" }).click();
-  await page.getByText("Đã đăng nhập:").waitFor();
+  await page.getByTestId("office-name").waitFor();
 }
 
 /** Pairs the app with the agent as a person does: the code the app shows, typed on the agent's own page. */

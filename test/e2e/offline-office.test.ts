@@ -81,7 +81,7 @@ describe("offline office in Chromium", () => {
     await ctx.setOffline(true);
     await page.goto(`${server.url}/#/du-thao`);
     await page.reload();
-    await expect.poll(async () => (await page.getByTestId("network").innerText()).trim()).toBe("Ngoại tuyến")
+    await expect.poll(async () => (await page.getByTestId("network").innerText()).trim()).toBe("Không có mạng")
 
     // A file stamped MẬT is refused at import and nothing is kept (R9).
     const secret = await documentPdf({ issuer: "Ủy ban nhân dân xã An Lão", number: "01/KH-UBND", title: "Kế hoạch", summary: "Bảo vệ mục tiêu", body: "Nội dung.", signerTitle: "Chủ tịch", signerName: "Nguyễn Thị Hoa", stamp: "MẬT" });
@@ -196,7 +196,7 @@ describe("offline office in Chromium", () => {
     await expect.poll(() => p2.getByTestId("received-list").locator("li").count()).toBe(4)
     await p2.goto(`${server.url}/#/dong-bo`);
     await expect.poll(() => p2.getByTestId("sync-badge").innerText()).toContain("4 thay đổi chờ gửi");
-    await expect.poll(() => p2.getByTestId("sync-phase").innerText()).toContain("Ngoại tuyến");
+    await expect.poll(() => p2.getByTestId("sync-phase").innerText()).toContain("Không có mạng");
     await p2.screenshot({ path: join(shots, "desktop-sync.png"), fullPage: true });
     await p2.goto(`${server.url}/#/luu-tru`);
     await p2.getByRole("button", { name: /Kiểm tra tính nguyên vẹn/ }).click();

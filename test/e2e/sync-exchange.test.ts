@@ -17,7 +17,7 @@ import { startAgent, type RunningAgent } from "../../agent/server.ts";
 import { DemoCertificationAuthority } from "../../shared/pki/demo-ca.ts";
 import { seedDemo, DEMO_PASSWORD } from "../../sync-server/seed.ts";
 import { startSyncServer, type RunningServer } from "../../sync-server/serve.ts";
-import { SoftHsm, softHsmInstalled } from "../support/softhsm.ts";
+import { SoftHsm, requireSoftHsm } from "../support/softhsm.ts";
 import { RESULTS, buildWeb, demoPki, documentPdf, openBrowser, signedDocument, startGatedProxy, tampered, userDataDir, type DemoPki, type GatedProxy, installPwa, pairWithAgent, signInWithTrust } from "./helpers.ts";
 
 const PIN = "246810";
@@ -133,7 +133,8 @@ async function api(username: string) {
   return (path: string, init: RequestInit = {}) => fetch(`${server.url}${path.replace(/^\//, "")}`, { ...init, headers: { authorization: `Bearer ${token}`, ...(init.headers ?? {}) } });
 }
 
-describe.skipIf(!softHsmInstalled())("two offices, the sync server and the token agent", () => {
+describe("two offices, the sync server and the token agent", () => {
+  beforeAll(() => requireSoftHsm());
   let draftUrl = "";
 
   it("office A works without network: signs and issues through the agent, receives and registers, reopens", { timeout: 300_000 }, async () => {
@@ -221,9 +222,9 @@ describe.skipIf(!softHsmInstalled())("two offices, the sync server and the token
     await expect.poll(() => page.getByTestId("register-table").locator("tbody tr").count()).toBe(2);
     await page.goto(`${proxy.url}/#/dong-bo`);
     await page.getByTestId("sync-now").click();
-    await expect.poll(() => text(page, "sync-phase"), { timeout: 30_000 }).toContain("Ngoại tuyến");
+    await expect.poll(() => text(page, "sync-phase"), { timeout: 30_000 }).toContain("Không kết nối được máy chủ");
     await expect.poll(() => text(page, "sync-badge"), { timeout: 30_000 }).toMatch(/^[1-9]\d* thay đổi chờ gửi$/);
-    await expect.poll(() => text(page, "network")).toBe("Mất kết nối máy chủ");
+    await expect.poll(() => text(page, "network")).toBe("Không kết nối được máy chủ");
     await page.screenshot({ path: join(shots, "desktop-sync-offline.png"), fullPage: true });
 
     // The network returns: the outbox reaches the server; the QLVB time replaces the provisional one.

@@ -24,6 +24,15 @@ export function softHsmInstalled(): boolean {
   return existsSync(SOFTHSM_MODULE) && existsSync("/usr/bin/softhsm2-util") && existsSync("/usr/bin/pkcs11-tool");
 }
 
+/**
+ * For the tests that need a real token: fails them (never skips them) when SoftHSM2 or
+ * pkcs11-tool is missing, saying how to install them.
+ */
+export function requireSoftHsm(): void {
+  if (!softHsmInstalled())
+    throw new Error("SoftHSM2 and OpenSC are needed for this test: run `npm test` (bin/setup-system.mjs installs them) or `apt-get install -y softhsm2 opensc`");
+}
+
 export interface ProvisionOptions extends Partial<IssueOptions> {
   tokenLabel: string;
   pin: string;

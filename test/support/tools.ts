@@ -28,10 +28,15 @@ export interface PdfsigSignature {
   hash: string;
 }
 
-/** Poppler's pdfsig, the independent verifier: one entry per signature, in file order. */
+/**
+ * Poppler's pdfsig, the independent verifier: one entry per signature, in file order. Throws
+ * when pdfsig fails (not installed, the file unreadable, no signature found) or prints nothing
+ * it recognises, so that a check over its answer can never pass on an empty list.
+ */
 export async function pdfsig(file: string): Promise<PdfsigSignature[]> {
   const r = await tool("pdfsig", ["-nocert", file]);
   const blocks = r.stdout.split(/^Signature #\d+:$/m).slice(1);
+  if (r.code !== 0 || blocks.length === 0) throw new Error(`pdfsig ${file} failed (exit ${r.code}): ${(r.stderr || r.stdout).trim().slice(0, 500)}`);
   return blocks.map((b) => ({
     field: /Signature Field Name: (.*)/.exec(b)?.[1]?.trim() ?? "",
     valid: /Signature Validation: Signature is Valid\./.test(b),

@@ -32,7 +32,7 @@ describeBackends("backup and restore", (env) => {
     const writer = (async () => {
       let i = 0;
       while (writing) {
-        const batch: Mutation[] = [0, 1].map((k) => ({ id: mutationId("bk"), clientTime: clientTime(), type: "record.put", entity: "draft", recordId: `bk-${i}-${k}`, data: { i, k } }));
+        const batch: Mutation[] = [0, 1].map((k) => ({ id: mutationId("bk"), clientTime: clientTime(), type: "record.put", entity: "outgoing", recordId: `bk-${i}-${k}`, data: { i, k } }));
         await pushOk(e, a, batch);
         i++;
         if (i === 2) firstDone();
@@ -82,7 +82,7 @@ describeBackends("backup and restore", (env) => {
       const feedOriginal = await pullAll(e, b);
       expect(feedRestored.changes).toEqual(feedOriginal.changes);
       // New writes continue after the restored sequence.
-      const more = await pushOk(env2, b2, [{ id: mutationId(), clientTime: clientTime(), type: "record.put", entity: "draft", recordId: "after-restore", data: {} }]);
+      const more = await pushOk(env2, b2, [{ id: mutationId(), clientTime: clientTime(), type: "record.put", entity: "outgoing", recordId: "after-restore", data: {} }]);
       expect(more.results[0]!.status).toBe("applied");
       const after = await pullAll(env2, b2, feedRestored.cursor);
       expect(after.changes.map((c) => c.id)).toEqual(["after-restore"]);
@@ -129,7 +129,7 @@ describeBackends("backup and restore", (env) => {
     const office = await e.storage.createOffice({ name: "UBND xã Bạch Đằng", kind: "commune", organId: `X-${Math.random()}` });
     const user = await e.storage.createUser({ officeId: office.id, username: `x-${Math.random()}`, fullName: "Văn thư", passwordHash: "scrypt$x", roles: ["clerk"] });
     const actor = { userId: user.id, roles: user.roles, officeId: office.id };
-    const put = (recordId: string): Mutation => ({ id: mutationId(), clientTime: clientTime(), type: "record.put", entity: "draft", recordId, data: { recordId } });
+    const put = (recordId: string): Mutation => ({ id: mutationId(), clientTime: clientTime(), type: "record.put", entity: "outgoing", recordId, data: { recordId } });
     await e.storage.applyPush(actor, [put("before-1"), put("before-2")], { clientId: "x" });
     const seen = await e.storage.pull(office.id, "", 100);
     expect(seen.changes.map((c) => c.id)).toEqual(["before-1", "before-2"]);

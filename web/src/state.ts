@@ -21,6 +21,8 @@ export interface UserProfile extends OfficeProfile {
   roles: Role[];
   officeKind: OfficeKind | undefined;
   signedIn: boolean;
+  /** A first or reset password: the server accepts nothing but changing it (session/password-change.tsx). */
+  mustChangePassword: boolean;
 }
 
 /** What the person may set on this device. */
@@ -51,6 +53,7 @@ export function profileOf(session: SessionInfo | undefined, settings: DeviceSett
     roles,
     officeKind: session?.office.kind,
     signedIn: Boolean(session),
+    mustChangePassword: Boolean(session?.mustChangePassword),
   };
 }
 

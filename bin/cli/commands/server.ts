@@ -1,8 +1,11 @@
+import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { CliCommand } from "../main.ts";
 import { CliError } from "../errors.ts";
 
-const usage = `Usage: vanthu server [--db sqlite:PATH | postgres://…] [--blobs DIR] [--port N] [--host ADDR] [--web DIR] [--no-demo]
+const usage = `Usage: vanthu server [--db sqlite:PATH | postgres://…] [--blobs DIR] [--port N] [--host ADDR] [--web DIR] [--demo]
+                    [--tls-cert FILE --tls-key FILE] [--trust-proxy] [--behind-tls]
+                    [--backup-dir DIR [--backup-every 24h] [--backup-keep N]] [--office-quota 20GB]
        vanthu server --create-admin USERNAME [--db …]
 
 Máy chủ đồng bộ Văn thư số (the sync server): các văn phòng đồng bộ với nó; đồng hồ của nó
@@ -13,15 +16,31 @@ dựng (dist/web) ở địa chỉ gốc /.
                 hoặc postgres://người_dùng@máy:cổng/tên
   --blobs DIR   thư mục lưu tệp văn bản theo SHA-256 (mặc định ./data/blobs)
   --port N      cổng (mặc định 8080; 0 = cổng trống bất kỳ)
-  --host ADDR   địa chỉ nghe (mặc định 0.0.0.0: các máy trong mạng nội bộ truy cập được)
+  --host ADDR   địa chỉ nghe (mặc định 127.0.0.1: chỉ máy này). Để các máy khác trong mạng
+                nội bộ dùng được, ghi rõ địa chỉ (vd. --host 0.0.0.0) và bật HTTPS: trình
+                duyệt chỉ cho ứng dụng chạy ngoại tuyến và ký, kiểm tra chữ ký qua HTTPS.
+  --tls-cert FILE, --tls-key FILE
+                phục vụ HTTPS (HTTP/2 và HTTP/1.1) bằng chứng thư và khóa dạng PEM
+  --behind-tls  HTTPS do một proxy phía trước đảm nhận (Caddy, nginx): gửi HSTS
+  --trust-proxy lấy địa chỉ máy khách từ X-Forwarded-For (chỉ khi proxy là lối vào duy nhất)
   --web DIR     thư mục ứng dụng web đã dựng (mặc định dist/web)
-  --no-demo     không tạo các cơ quan và tài khoản THỬ khi cơ sở dữ liệu còn trống
+  --demo        tạo các cơ quan và tài khoản THỬ khi cơ sở dữ liệu còn trống (vanthu start
+                dùng cờ này); mật khẩu thử được công bố, không bao giờ dùng khi chạy thật
+  --backup-dir DIR      sao lưu định kỳ vào DIR (Điều 14.3); mỗi bản được kiểm tra bằng cách
+                        khôi phục thử và so mã băm
+  --backup-every 24h    chu kỳ sao lưu (s, m, h, d; mặc định 24h)
+  --backup-keep N       giữ N bản tốt gần nhất (mặc định 7)
+  --office-quota SIZE   dung lượng văn bản tối đa của mỗi cơ quan (vd. 500MB, 20GB; mặc định 20GB)
   --create-admin USERNAME
                 tạo tài khoản quản trị hệ thống (in mật khẩu ngẫu nhiên một lần) rồi thoát;
                 quản trị tạo cơ quan và tài khoản qua /api/admin
 
-Khi cơ sở dữ liệu còn trống, máy chủ tạo cơ quan và tài khoản THỬ (in ra màn hình).
+Tài khoản: vanthu user add|list|disable|enable|reset-password (xem vanthu user --help).
 Ctrl+C để dừng.`;
+
+function usageError(vi: string, en: string): CliError {
+  return new CliError("USAGE", vi, en, 2);
+}
 
 export const command: CliCommand = {
   summary: "máy chủ đồng bộ (SQLite hoặc PostgreSQL), phục vụ cả ứng dụng web — the sync server",
@@ -31,44 +50,110 @@ export const command: CliCommand = {
     try {
       ({ values } = parseArgs({
         args,
-        options: { db: { type: "string" }, blobs: { type: "string" }, port: { type: "string" }, host: { type: "string" }, web: { type: "string" }, "no-demo": { type: "boolean" }, "create-admin": { type: "string" } },
+        options: {
+          db: { type: "string" },
+          blobs: { type: "string" },
+          port: { type: "string" },
+          host: { type: "string" },
+          web: { type: "string" },
+          demo: { type: "boolean" },
+          "no-demo": { type: "boolean" },
+          "tls-cert": { type: "string" },
+          "tls-key": { type: "string" },
+          "behind-tls": { type: "boolean" },
+          "trust-proxy": { type: "boolean" },
+          "backup-dir": { type: "string" },
+          "backup-every": { type: "string" },
+          "backup-keep": { type: "string" },
+          "office-quota": { type: "string" },
+          "create-admin": { type: "string" },
+        },
       }));
     } catch (e) {
-      throw new CliError("USAGE", `Tham số không hợp lệ: ${(e as Error).message}`, (e as Error).message, 2);
+      throw usageError(`Tham số không hợp lệ: ${(e as Error).message}`, (e as Error).message);
     }
     const port = values.port === undefined ? 8080 : Number(values.port);
-    if (!/^\d{1,5}$/.test(values.port ?? "8080") || port > 65535) throw new CliError("USAGE", `Cổng không hợp lệ: ${values.port}`, `invalid --port ${values.port}`, 2);
+    if (!/^\d{1,5}$/.test(values.port ?? "8080") || port > 65535) throw usageError(`Cổng không hợp lệ: ${values.port}`, `invalid --port ${values.port}`);
     const { parseDatabaseUrl } = await import("../../../sync-server/storage/open.ts");
     try {
       if (values.db) parseDatabaseUrl(values.db);
     } catch (e) {
       const err = e as { messageVi: string; message: string };
-      throw new CliError("USAGE", err.messageVi, err.message, 2);
+      throw usageError(err.messageVi, err.message);
     }
     if (values["create-admin"] !== undefined) return createAdmin(values["create-admin"], values.db);
+    if (Boolean(values["tls-cert"]) !== Boolean(values["tls-key"])) throw usageError("Cần cả --tls-cert và --tls-key.", "--tls-cert and --tls-key go together");
+    for (const f of [values["tls-cert"], values["tls-key"]]) if (f && !existsSync(f)) throw usageError(`Không có tệp ${f}.`, `file not found: ${f}`);
+    const { parsePeriod } = await import("../../../sync-server/backup/schedule.ts");
+    const { parseSize } = await import("../../../sync-server/security/quota.ts");
+    const everyMs = parsePeriod(values["backup-every"] ?? "24h");
+    if (!everyMs) throw usageError(`Chu kỳ sao lưu không hợp lệ: ${values["backup-every"]} (vd. 24h, 30m, 7d).`, `invalid --backup-every ${values["backup-every"]}`);
+    const keep = Number(values["backup-keep"] ?? "7");
+    if (!Number.isInteger(keep) || keep < 1 || keep > 1000) throw usageError(`Số bản giữ lại không hợp lệ: ${values["backup-keep"]}.`, `invalid --backup-keep ${values["backup-keep"]}`);
+    if ((values["backup-every"] || values["backup-keep"]) && !values["backup-dir"]) throw usageError("--backup-every/--backup-keep cần --backup-dir.", "--backup-every/--backup-keep need --backup-dir");
+    const quota = values["office-quota"] === undefined ? undefined : parseSize(values["office-quota"]);
+    if (values["office-quota"] !== undefined && !quota) throw usageError(`Hạn mức không hợp lệ: ${values["office-quota"]} (vd. 500MB, 20GB).`, `invalid --office-quota ${values["office-quota"]}`);
+
     const { startSyncServer } = await import("../../../sync-server/serve.ts");
     const { seedDemo, DEMO_LABEL } = await import("../../../sync-server/seed.ts");
     const stopped = new Promise<void>((resolve) => {
       process.once("SIGINT", () => resolve());
       process.once("SIGTERM", () => resolve());
     });
-    const server = await startSyncServer({ db: values.db, blobs: values.blobs, port, host: values.host, webDir: values.web });
-    if (!values["no-demo"]) {
+    const server = await startSyncServer({
+      db: values.db,
+      blobs: values.blobs,
+      port,
+      host: values.host,
+      webDir: values.web,
+      tlsCert: values["tls-cert"],
+      tlsKey: values["tls-key"],
+      behindTls: values["behind-tls"],
+      trustProxy: values["trust-proxy"],
+      officeQuotaBytes: quota,
+      backups: values["backup-dir"] ? { dir: values["backup-dir"], everyMs, keep } : undefined,
+      onBackup: (run) =>
+        process.stdout.write(
+          run.verified
+            ? `Đã sao lưu và kiểm tra bằng khôi phục thử: ${run.directory} (backup verified: ${run.detail})\n`
+            : `SAO LƯU THẤT BẠI (backup failed): ${run.detail}\n`,
+        ),
+    });
+    if (values.demo) {
       const demo = await seedDemo(server.storage);
       if (demo) {
-        process.stdout.write(`\nĐã tạo cơ quan và tài khoản THỬ (${DEMO_LABEL}) — demo offices and users:\n`);
-        for (const d of demo) process.stdout.write(`  ${d.username.padEnd(18)} mật khẩu: ${d.password}   ${d.office} (${d.roles.join(", ")})\n`);
-        process.stdout.write("Hãy tạo tài khoản thật và tắt các tài khoản thử trước khi dùng chính thức.\n\n");
+        process.stdout.write(`\nĐã tạo cơ quan và tài khoản THỬ (${DEMO_LABEL}):\n`);
+        for (const d of demo) process.stdout.write(`  ${d.username.padEnd(18)} mật khẩu: ${d.password}   ${d.rolesVi.join(", ")} — ${d.fullName}, ${d.office}\n`);
+        process.stdout.write("Chỉ để dùng thử trên máy này; không chạy --demo trên máy chủ thật.\n\n");
       }
+    } else if (await server.storage.isEmpty()) {
+      process.stdout.write(firstAccountHelp(values.db));
     }
     process.stdout.write(`Máy chủ đồng bộ Văn thư số đang chạy (sync server listening): ${server.url}\n`);
     process.stdout.write(`  cơ sở dữ liệu: ${server.storage.dialect}; ứng dụng web: ${server.webDir ?? "chưa dựng (npm run build)"}\n`);
+    if (!values.host) process.stdout.write("  chỉ nghe trên máy này (127.0.0.1); để mở cho mạng nội bộ: --host ĐỊA_CHỈ và HTTPS (--tls-cert/--tls-key)\n");
     await stopped;
     await server.close();
     process.stdout.write("Đã dừng máy chủ đồng bộ (stopped).\n");
     return 0;
   },
 };
+
+/** What to do on a new, empty database (no demo accounts any more). */
+function firstAccountHelp(db: string | undefined): string {
+  const dbFlag = db ? ` --db ${db}` : "";
+  return [
+    "",
+    "Cơ sở dữ liệu còn trống: chưa có cơ quan và tài khoản nào. Tạo tài khoản cán bộ CNTT khu vực đầu tiên:",
+    "The database is empty. Create the first district IT account:",
+    "",
+    `  npx vanthu user add it.khuvuc --name "Họ và tên" --role district_it --new-office "Tổ CNTT khu vực …" --organ-id MÃ_ĐỊNH_DANH --kind district${dbFlag}`,
+    "",
+    "Lệnh in một mật khẩu tạm một lần; người dùng phải đổi mật khẩu khi đăng nhập lần đầu.",
+    "It prints a one-time password, to be changed at the first sign-in. (Dùng thử: vanthu server --demo.)",
+    "",
+  ].join("\n") + "\n";
+}
 
 /** The first real account of a deployment: an administrator in a "system" office. */
 async function createAdmin(username: string, db: string | undefined): Promise<number> {
@@ -83,8 +168,10 @@ async function createAdmin(username: string, db: string | undefined): Promise<nu
     if (await storage.findUserByUsername(username)) throw new CliError("USER_EXISTS", `Đã có tài khoản ${username}.`, `user ${username} exists`);
     if (!(await storage.getOffice("system"))) await storage.createOffice({ id: "system", name: "Quản trị hệ thống", kind: "other", organId: "SYSTEM" });
     const password = randomBytes(12).toString("base64url");
-    await storage.createUser({ officeId: "system", username, fullName: "Quản trị hệ thống", passwordHash: await hashPassword(password), roles: ["admin"] });
-    process.stdout.write(`Đã tạo tài khoản quản trị ${username} — mật khẩu: ${password}\n(Ghi lại ngay: mật khẩu không được in lại.) (admin created)\n`);
+    const admin = await storage.createUser({ officeId: "system", username, fullName: "Quản trị hệ thống", passwordHash: await hashPassword(password), roles: ["admin"] });
+    const { UserRepository } = await import("../../../sync-server/users/repository.ts");
+    await new UserRepository(storage).markMustChange(admin.id);
+    process.stdout.write(`Đã tạo tài khoản quản trị ${username} — mật khẩu: ${password}\n(Ghi lại ngay: mật khẩu không được in lại; phải đổi khi đăng nhập lần đầu.) (admin created)\n`);
     return 0;
   } finally {
     await storage.close();

@@ -9,11 +9,16 @@ import { WebCryptoSigner } from "../../../shared/sign/webcrypto-signer.ts";
 import { openPkcs12 } from "../../../shared/pki/pkcs12.ts";
 import { DEMO_LABEL } from "../../../shared/pki/demo-ca.ts";
 import { SHIPPED_FONT_PATH } from "../paths.ts";
+import { checkSigningPolicy, type PolicyDecision } from "../../../shared/sign/policy/index.ts";
+import { requireOptions } from "../../../shared/sign/prepare.ts";
+import { TRUST_FLAG_OPTIONS, trustContextFromFlags } from "../trust-flags.ts";
 
 const usage = `Usage: vanthu sign IN.pdf -o OUT.pdf --type signer|issuer|copy|attachment|appendix
          (--p12 FILE --pass PASSWORD | --pkcs11 MODULE --pin-env VAR [--token LABEL] [--key-label LABEL])
          [--image PNG] [--page N] [--rect x,y,w,h] [--seal-mm MM] [--copy-form TEXT] [--org TEXT]
          [--doc-number TEXT] [--issue-number N] [--issue-date YYYY-MM-DD] [--tsa URL] [--location TEXT]
+         [--trust PEM_OR_DIR]... [--crl FILE]... [--offline] [--no-default-trust] [--cache-dir DIR]
+         [--accept-unknown-revocation]
 
 Ký một tệp PDF bằng một trong năm loại chữ ký của Điều 13 (ghi thêm một phiên bản, không sửa byte nào của tệp gốc).
   --type signer       chữ ký của người có thẩm quyền: ảnh chữ ký (--image, PNG màu xanh) giữa chức vụ và họ tên
@@ -28,6 +33,25 @@ Ký một tệp PDF bằng một trong năm loại chữ ký của Điều 13 (g
   --rect x,y,w,h      vị trí và kích thước (điểm, gốc ở góc dưới trái) thay cho vị trí tự tìm
   --tsa URL           lấy dấu thời gian RFC 3161 (PAdES B-T)
   --pin-env VAR       tên biến môi trường chứa mã PIN (không bao giờ truyền PIN trên dòng lệnh)
+
+Trước khi ký (trước khi dùng mã PIN), chính sách ký kiểm tra và từ chối (mã thoát 1, không ghi gì):
+  - chứng thư số: còn hiệu lực tại thời điểm ký, được phép ký, dẫn về chứng thư gốc tin cậy,
+    chưa bị thu hồi (OCSP hoặc CRL trực tuyến, CRL đưa vào bằng --crl, hoặc CRL đã lưu còn hạn);
+    không xác định được tình trạng thu hồi thì từ chối, trừ khi có --accept-unknown-revocation
+  - R9: văn bản có dấu độ mật ở trang 1 (MẬT, TỐI MẬT, TUYỆT MẬT, "Độ mật: …", kèm KHẨN/HỎA TỐC)
+  - R8: signer cần chứng thư cá nhân có họ tên và chức danh khớp khối chữ ký trên trang (cấp phó
+    chỉ ký dưới "KT."; KT., TL., TM., Q., TUQ.); issuer/copy/attachment/appendix cần chứng thư của
+    cơ quan. Loại chứng thư được xác định theo tên và chức danh trên chứng thư (lệnh này không có
+    sổ quản lý chứng thư của cơ quan: việc giao quản lý chứng thư cơ quan — R22 — do ứng dụng kiểm tra)
+  - ảnh chữ ký/con dấu PNG nền trong suốt, màu mực xanh/đỏ; con dấu phải nằm trọn trên trang
+
+Tin cậy (giống vanthu verify):
+  --trust PEM_OR_DIR   thêm chứng thư gốc tin cậy (tệp PEM/DER hoặc thư mục), cộng với gốc của Chính phủ
+  --no-default-trust   chỉ tin các chứng thư gốc chỉ định bằng --trust
+  --crl FILE           danh sách thu hồi (CRL) dùng để kiểm tra
+  --offline            không tải gì qua mạng
+  --cache-dir DIR      nơi lưu CRL và chứng thư CA đã tải (mặc định $VANTHU_CACHE_DIR hoặc ~/.cache/vanthu)
+  --accept-unknown-revocation  vẫn ký khi không xác định được tình trạng thu hồi (ghi cảnh báo)
 
 The output is written atomically and never over the input. Exit 0 signed, 1 failed, 2 usage error.`;
 
@@ -60,6 +84,15 @@ export function writeAtomically(path: string, bytes: Uint8Array): void {
   }
 }
 
+/** A refusal of the signing policy: exit 1, the first reason on stderr, nothing written. */
+async function refuseUnlessAllowed(d: Promise<PolicyDecision>): Promise<PolicyDecision> {
+  const decision = await d;
+  if (process.env.VANTHU_DEBUG || process.argv.includes("--debug")) for (const n of decision.notes) process.stderr.write(`vanthu: policy: ${n}\n`);
+  const first = decision.refusals[0];
+  if (first) throw new CliError(first.code, `Không ký: ${first.messageVi}`, `refused by the signing policy (${first.rule}): ${first.messageEn}`);
+  return decision;
+}
+
 export const command: CliCommand = {
   summary: "ký một tệp PDF (năm loại chữ ký của Điều 13) — sign a PDF",
   usage,
@@ -89,6 +122,8 @@ export const command: CliCommand = {
           "issue-date": { type: "string" },
           tsa: { type: "string" },
           location: { type: "string" },
+          ...TRUST_FLAG_OPTIONS,
+          "accept-unknown-revocation": { type: "boolean" },
         },
       });
     } catch (e) {
@@ -124,23 +159,46 @@ export const command: CliCommand = {
     const pdf = readInput(inPath, "tệp PDF", "input PDF");
     const image = v.image ? readInput(v.image, "tệp ảnh", "image") : undefined;
 
+    const font = new Uint8Array(readFileSync(SHIPPED_FONT_PATH));
+    requireOptions({ type: v.type as SignatureType, image, copyForm: v["copy-form"], org: v.org, docNumber: v["doc-number"], font, issueNumber: v["issue-number"], issueDate, sealMm });
+    const trust = await trustContextFromFlags(v);
+    const policy = (certificate: Uint8Array, chain: Uint8Array[]) =>
+      refuseUnlessAllowed(
+        checkSigningPolicy({ kind: v.type as SignatureType, document: pdf, certificate, chain, trust, page, acceptUnknownRevocation: v["accept-unknown-revocation"] }),
+      );
+
     let signer: Signer;
     let close: (() => Promise<void>) | undefined;
+    let decision: PolicyDecision;
     if (v.p12) {
       if (v.pass === undefined) throw usageError("Thiếu mật khẩu tệp chứng thư (--pass)", "missing --pass");
       const p12 = await openPkcs12(readInput(v.p12, "tệp chứng thư", "PKCS#12 file"), v.pass);
       const certDer = new Uint8Array(p12.certificate.rawData);
       const isDemo = new TextDecoder().decode(certDer).includes(DEMO_LABEL) || p12.certificate.subject.includes(DEMO_LABEL);
-      signer = new WebCryptoSigner(p12.privateKey, { certificate: certDer, chain: p12.chain.map((c) => new Uint8Array(c.rawData)) }, basename(v.p12), isDemo);
+      const chain = p12.chain.map((c) => new Uint8Array(c.rawData));
+      decision = await policy(certDer, chain);
+      signer = new WebCryptoSigner(p12.privateKey, { certificate: certDer, chain }, basename(v.p12), isDemo);
     } else {
       const pinVar = v["pin-env"];
       if (!pinVar) throw usageError("Thiếu --pin-env VAR (tên biến môi trường chứa mã PIN)", "missing --pin-env VAR");
       const pin = process.env[pinVar];
       if (!pin) throw usageError(`Biến môi trường ${pinVar} không có mã PIN`, `environment variable ${pinVar} is empty or unset`);
-      const { openPkcs11Signer } = await import("../../../agent/pkcs11/index.ts");
-      const s = await openPkcs11Signer({ module: v.pkcs11!, pin, tokenLabel: v.token, keyLabel: v["key-label"] });
+      const { openPkcs11Signer, listCertificates } = await import("../../../agent/pkcs11/index.ts");
+      // The certificate is read without the PIN, so the policy runs before any login.
+      const found = (await listCertificates(v.pkcs11!, { tokenLabel: v.token })).filter((c) => v["key-label"] === undefined || c.keyLabel === v["key-label"]);
+      if (found.length > 1) throw usageError("Thiết bị có nhiều chứng thư số: hãy chọn bằng --key-label", "several certificates on the token; give --key-label");
+      const chosen = found[0];
+      if (chosen) decision = await policy(chosen.certificate, chosen.chain);
+      const s = await openPkcs11Signer({ module: v.pkcs11!, pin, tokenLabel: v.token, keyLabel: v["key-label"], certificateId: chosen?.id });
       signer = s;
       close = () => s.close();
+      if (!chosen) {
+        const certs = await s.getCertificates();
+        decision = await policy(certs.certificate, certs.chain).catch(async (e) => {
+          await s.close();
+          throw e;
+        });
+      }
     }
     try {
       const result = await signPdf(pdf, {
@@ -157,10 +215,13 @@ export const command: CliCommand = {
         issueDate,
         tsaUrl: v.tsa,
         location: v.location,
-        font: new Uint8Array(readFileSync(SHIPPED_FONT_PATH)),
+        font,
       });
       writeAtomically(outPath, result.bytes);
       const demo = signer.isDemo ? ` — ${DEMO_LABEL}` : "";
+      if (decision!.unknownRevocationAccepted) {
+        process.stderr.write("vanthu: cảnh báo: đã ký khi chưa xác định được tình trạng thu hồi của chứng thư số (--accept-unknown-revocation) (warning: signed with unknown revocation status)\n");
+      }
       process.stdout.write(`Đã ký (${v.type}) ${basename(inPath)} → ${v.output}, trường ${result.fieldName}${demo}\n`);
       return 0;
     } finally {

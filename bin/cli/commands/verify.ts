@@ -1,11 +1,11 @@
 import { parseArgs } from "node:util";
-import { readFileSync, readdirSync, statSync, mkdirSync, writeFileSync, renameSync, existsSync } from "node:fs";
+import { readFileSync, readdirSync, statSync, mkdirSync, writeFileSync, renameSync, existsSync, openSync, readSync, closeSync, fstatSync } from "node:fs";
 import { join, extname } from "node:path";
 import { homedir } from "node:os";
 import { createHash } from "node:crypto";
 import type { CliCommand } from "../main.ts";
 import { CliError } from "../errors.ts";
-import { verifyPdf, type ValidationReport } from "../../../shared/verify/index.ts";
+import { BlockCachedSource, verifyPdf, type ByteSource, type HashFactory, type ValidationReport } from "../../../shared/verify/index.ts";
 import { bundledTrustAnchors, parseCertificates } from "../../../shared/trust/index.ts";
 import type { CrlCache } from "../../../shared/pki/revocation.ts";
 import type { x509 } from "../../../shared/pki/x509.ts";
@@ -18,7 +18,8 @@ chứng thư số tại thời điểm ký, đường dẫn đến chứng thư 
 những thay đổi sau khi ký.
 
   --trust PEM_OR_DIR   thêm chứng thư gốc tin cậy (tệp PEM/DER, hoặc thư mục .pem/.crt/.cer/.der);
-                       mặc định đã có RootCA chuyên dùng Chính phủ G2 (Ban Cơ yếu Chính phủ)
+                       mặc định đã có RootCA chuyên dùng Chính phủ G2 và G1 cùng các CA cấp dưới
+                       thế hệ G1 (Ban Cơ yếu Chính phủ)
   --no-default-trust   chỉ tin các chứng thư gốc được chỉ định bằng --trust
   --crl FILE           danh sách thu hồi (CRL, PEM hoặc DER) dùng để kiểm tra
   --offline            không tải gì qua mạng (chỉ dùng CRL, chứng thư đã được cung cấp hoặc đã lưu);
@@ -29,11 +30,36 @@ những thay đổi sau khi ký.
 
 Exit codes: 0 every file valid, 1 any file not valid, 2 usage error.`;
 
+/** node:crypto's incremental hashes for the signed byte ranges (several times faster than the pure-JS default). */
+export const nodeHashFactory: HashFactory = (algorithm) => createHash(algorithm.replace("-", "").toLowerCase());
+
+/** A file read by position (64 KiB blocks cached): a 100 MB scan is never held whole. Close it after use. */
+export function openFileSource(path: string): ByteSource & { close(): void } {
+  const fd = openSync(path, "r");
+  try {
+    const size = fstatSync(fd).size;
+    const source = new BlockCachedSource(size, (start, end) => {
+      const out = new Uint8Array(Math.max(0, end - start));
+      let got = 0;
+      while (got < out.length) {
+        const n = readSync(fd, out, got, out.length - got, start + got);
+        if (n === 0) break;
+        got += n;
+      }
+      return got === out.length ? out : out.subarray(0, got);
+    }, (start, dest) => readSync(fd, dest, 0, dest.length, start));
+    return Object.assign(source, { close: () => closeSync(fd) });
+  } catch (e) {
+    closeSync(fd);
+    throw e;
+  }
+}
+
 const CERT_EXTENSIONS = new Set([".pem", ".crt", ".cer", ".der"]);
 /** A file that takes longer than this ends as an error, never a hang. */
 const PER_FILE_DEADLINE_MS = 120_000;
 
-function loadTrust(path: string): x509.X509Certificate[] {
+export function loadTrust(path: string): x509.X509Certificate[] {
   let st;
   try {
     st = statSync(path);
@@ -122,7 +148,10 @@ export function toJson(file: string, r: ValidationReport) {
       coversWholeDocument: s.coversWholeDocument,
       modifiedAfter: s.modifiedAfter,
       message: s.message,
+      findings: s.findings.map((f) => ({ code: f.code, indication: f.indication, ...(f.subIndication ? { subIndication: f.subIndication } : {}), detail: f.detail })),
+      changes: s.changes,
     })),
+    ...(r.findings?.length ? { findings: r.findings.map((f) => ({ code: f.code, indication: f.indication, detail: f.detail })) } : {}),
   };
 }
 
@@ -200,9 +229,10 @@ export const command: CliCommand = {
 
     const results: { file: string; report: ValidationReport }[] = [];
     for (const file of positionals) {
-      let bytes: Uint8Array;
+      let source: ReturnType<typeof openFileSource>;
       try {
-        bytes = new Uint8Array(readFileSync(file));
+        if (statSync(file).isDirectory()) throw Object.assign(new Error(`${file} is a directory`), { code: "EISDIR" });
+        source = openFileSource(file);
       } catch (e) {
         const code = (e as { code?: string }).code;
         const vi = code === "ENOENT" ? "không tìm thấy tệp" : code === "EISDIR" ? "đây là thư mục, không phải tệp" : "không đọc được tệp";
@@ -212,7 +242,12 @@ export const command: CliCommand = {
         });
         continue;
       }
-      const report = await withDeadline(verifyPdf(bytes, { trustAnchors: anchors, intermediates, crls, crlCache, fetch: fetchFn, onIntermediate: (c) => certCache.store(c) }), PER_FILE_DEADLINE_MS);
+      let report: ValidationReport;
+      try {
+        report = await withDeadline(verifyPdf(source, { trustAnchors: anchors, intermediates, crls, crlCache, fetch: fetchFn, hash: nodeHashFactory, onIntermediate: (c) => certCache.store(c) }), PER_FILE_DEADLINE_MS);
+      } finally {
+        source.close();
+      }
       results.push({ file, report });
     }
 

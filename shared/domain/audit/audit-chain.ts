@@ -22,7 +22,15 @@ export type AuditAction =
   | "incident"
   | "certificate"
   | "calendar"
-  | "time-confirmation";
+  | "time-confirmation"
+  // Recorded by the server in the office's chain (shared/sync/audit.ts):
+  | "sign-in"
+  | "draft"
+  | "number"
+  | "issue"
+  | "send"
+  | "receive"
+  | "register";
 
 export const AUDIT_ACTION_LABELS_VI: Record<AuditAction, string> = {
   signing: "Ký số",
@@ -35,6 +43,13 @@ export const AUDIT_ACTION_LABELS_VI: Record<AuditAction, string> = {
   certificate: "Chứng thư số",
   calendar: "Lịch ngày nghỉ",
   "time-confirmation": "Xác nhận thời gian QLVB",
+  "sign-in": "Đăng nhập",
+  draft: "Trình ký dự thảo",
+  number: "Cấp, hủy số văn bản",
+  issue: "Phát hành văn bản",
+  send: "Gửi văn bản",
+  receive: "Văn bản đến",
+  register: "Vào sổ văn bản đến",
 };
 
 export interface AuditActor {
@@ -51,7 +66,7 @@ export interface AuditTime {
 }
 
 export interface AuditSubject {
-  kind: "document" | "certificate" | "token" | "request" | "incident" | "custody" | "calendar" | "audit";
+  kind: "document" | "certificate" | "token" | "request" | "incident" | "custody" | "calendar" | "audit" | "account" | "register-number";
   id: string;
   /** What people read: "125/UBND-VP", "Chứng thư số 5403…". */
   label?: string;

@@ -1,5 +1,4 @@
-import { PDFDocument, rgb, type PDFFont, type PDFPage } from "pdf-lib";
-import fontkit from "@pdf-lib/fontkit";
+import { PDF, rgb, type EmbeddedFont, type PDFPage } from "@libpdf/core";
 import type { AuditReport } from "./export.ts";
 
 /**
@@ -26,7 +25,7 @@ const COLUMNS: { key: keyof AuditReport["rows"][number] | "no"; title: string; w
   { key: "shortHash", title: "Mã băm (16 ký tự đầu)", width: 82 },
 ];
 
-function wrap(text: string, font: PDFFont, size: number, width: number): string[] {
+function wrap(text: string, font: EmbeddedFont, size: number, width: number): string[] {
   const out: string[] = [];
   for (const para of text.normalize("NFC").split(/\r?\n/)) {
     let line = "";
@@ -53,10 +52,10 @@ function wrap(text: string, font: PDFFont, size: number, width: number): string[
 }
 
 export async function renderAuditReportPdf(report: AuditReport, o: RenderAuditReportOptions): Promise<Uint8Array> {
-  const doc = await PDFDocument.create();
-  doc.registerFontkit(fontkit);
-  const font = await doc.embedFont(o.font, { subset: true });
-  const bold = o.boldFont ? await doc.embedFont(o.boldFont, { subset: true }) : font;
+  // The one PDF library of the project (it also signs): embedded fonts are subset at save.
+  const doc = PDF.create();
+  const font = doc.embedFont(o.font);
+  const bold = o.boldFont ? doc.embedFont(o.boldFont) : font;
   doc.setTitle(`${report.title} — ${report.officeName}`);
   doc.setLanguage("vi");
   doc.setCreator("Văn thư số");
@@ -66,18 +65,18 @@ export async function renderAuditReportPdf(report: AuditReport, o: RenderAuditRe
   let y = 0;
 
   const newPage = () => {
-    page = doc.addPage([PAGE.width, PAGE.height]);
+    page = doc.addPage({ width: PAGE.width, height: PAGE.height });
     pages.push(page);
     y = PAGE.height - MARGIN.top;
   };
-  const text = (s: string, x: number, f: PDFFont, size: number, color = rgb(0, 0, 0)) => page.drawText(s, { x, y, font: f, size, color });
-  const centred = (s: string, f: PDFFont, size: number) => {
+  const text = (s: string, x: number, f: EmbeddedFont, size: number, color = rgb(0, 0, 0)) => page.drawText(s, { x, y, font: f, size, color });
+  const centred = (s: string, f: EmbeddedFont, size: number) => {
     for (const line of wrap(s, f, size, contentWidth)) {
       text(line, MARGIN.left + (contentWidth - f.widthOfTextAtSize(line, size)) / 2, f, size);
       y -= size * 1.3;
     }
   };
-  const para = (s: string, f: PDFFont, size: number, color = rgb(0, 0, 0)) => {
+  const para = (s: string, f: EmbeddedFont, size: number, color = rgb(0, 0, 0)) => {
     for (const line of wrap(s, f, size, contentWidth)) {
       if (y < MARGIN.bottom + size) newPage();
       text(line, MARGIN.left, f, size, color);
@@ -130,5 +129,5 @@ export async function renderAuditReportPdf(report: AuditReport, o: RenderAuditRe
     const label = `Trang ${i + 1}/${pages.length}`;
     p.drawText(label, { x: PAGE.width - MARGIN.right - font.widthOfTextAtSize(label, 8), y: 20, font, size: 8 });
   });
-  return doc.save({ useObjectStreams: false });
+  return doc.save({ subsetFonts: true, useXRefStream: false });
 }

@@ -1,7 +1,7 @@
 /** Each difference-analysis rule on its own: what it clears, and what falls through to "disallowed". */
 import { describe, it, expect } from "vitest";
 import { PdfFile } from "../pdf/document.ts";
-import { analyseUpdate } from "./rules.ts";
+import { analyseUpdate, DEFAULT_RULES, type DiffRule, type UpdateAnalysis } from "./index.ts";
 import { buildPdf, stream, appendUpdate } from "../../../test/verify/corpus.ts";
 
 const base = buildPdf([
@@ -163,5 +163,69 @@ describe("acroform /DA", () => {
     const withDa = appendUpdate(base, [{ num: 10, body: "<< /Fields [12 0 R] /DA (/Helv 0 Tf 0 g) >>" }]);
     const changed = analyse(appendUpdate(withDa, [{ num: 10, body: "<< /Fields [12 0 R] /DA (/Helv 0 Tf 1 0 0 rg) >>" }]));
     expect(changed.disallowed.length).toBeGreaterThan(0);
+  });
+});
+
+describe("rule order does not matter", () => {
+  // Every update of this file, each analysed with the rules in many orders: the same verdicts.
+  const updates: [string, Uint8Array][] = [
+    ["signature with widget", appendUpdate(base, [
+      { num: 10, body: "<< /Fields [12 0 R 22 0 R] /SigFlags 3 >>" },
+      { num: 22, body: "<< /FT /Sig /T (Ky2) /V 23 0 R /Type /Annot /Subtype /Widget /Rect [50 50 150 100] /P 3 0 R /AP << /N 24 0 R >> >>" },
+      { num: 23, body: sigDict },
+      { num: 24, body: stream("0 0 1 rg 0 0 100 50 re f", "/Type /XObject /Subtype /Form /BBox [0 0 100 50]") },
+      { num: 3, body: "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595.0000000001 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> /Annots [12 0 R 22 0 R] >>" },
+    ])],
+    ["signature over the text", appendUpdate(base, [
+      { num: 10, body: "<< /Fields [12 0 R 22 0 R] /SigFlags 3 >>" },
+      { num: 22, body: "<< /FT /Sig /T (Ky2) /V 23 0 R /Type /Annot /Subtype /Widget /Rect [60 740 300 790] /P 3 0 R /AP << /N 24 0 R >> >>" },
+      { num: 23, body: sigDict },
+      { num: 24, body: stream("1 1 1 rg 0 0 240 50 re f", "/Type /XObject /Subtype /Form /BBox [0 0 240 50]") },
+      { num: 3, body: "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> /Annots [12 0 R 22 0 R] >>" },
+    ])],
+    ["sticky note", appendUpdate(base, [
+      { num: 40, body: "<< /Type /Annot /Subtype /Text /Rect [10 10 30 30] /Contents (x) /P 3 0 R >>" },
+      { num: 3, body: "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> /Annots [12 0 R 40 0 R] >>" },
+    ])],
+    ["content changed", appendUpdate(base, [{ num: 4, body: stream("BT ET") }, { num: 31, body: "(orphan)" }, { num: 5, free: true }])],
+    ["dss and metadata", appendUpdate(base, [{ num: 21, body: "<< /Certs [] >>" }, { num: 1, body: "<< /Type /Catalog /Pages 2 0 R /AcroForm 10 0 R /Metadata 11 0 R /DSS 21 0 R >>" }, { num: 11, body: stream("<x:xmpmeta>2</x:xmpmeta>", "/Type /Metadata /Subtype /XML") }])],
+    ["rewritten unchanged", appendUpdate(base, [{ num: 12, body: "<< /FT /Sig /T (Empty) /Type /Annot /Subtype /Widget /Rect [300 100 500 150] /P 3 0 R >>" }])],
+  ];
+
+  function summary(u: UpdateAnalysis) {
+    return { level: u.level, cleared: u.cleared.map((c) => `${c.num}:${c.level}`).sort(), disallowed: u.disallowed.map((d) => `${d.num ?? "-"}:${d.rule}`).sort() };
+  }
+  function shuffled(rules: readonly DiffRule[], seed: number): DiffRule[] {
+    const out = [...rules];
+    let x = seed;
+    for (let i = out.length - 1; i > 0; i--) {
+      x = (x * 1103515245 + 12345) % 2147483648;
+      const j = x % (i + 1);
+      [out[i], out[j]] = [out[j]!, out[i]!];
+    }
+    return out;
+  }
+
+  for (const [name, bytes] of updates) {
+    it(`${name}: the same verdicts in 24 orders (forward, reversed, shuffled)`, () => {
+      const f = PdfFile.open(bytes);
+      const run = (rules: readonly DiffRule[]) => summary(analyseUpdate(f.view(f.revisions.length - 2), f.view(f.revisions.length - 1), rules));
+      const expected = run(DEFAULT_RULES);
+      expect(run([...DEFAULT_RULES].reverse())).toEqual(expected);
+      for (let seed = 1; seed <= 22; seed++) expect(run(shuffled(DEFAULT_RULES, seed))).toEqual(expected);
+    });
+  }
+
+  it("the verdicts are the expected ones", () => {
+    const verdict = (i: number) => {
+      const f = PdfFile.open(updates[i]![1]);
+      return analyseUpdate(f.view(f.revisions.length - 2), f.view(f.revisions.length - 1));
+    };
+    expect(verdict(0).level).toBe("FORM_FILLING");
+    expect(verdict(1).disallowed.map((d) => d.what).join()).toMatch(/lies over text/);
+    expect(verdict(2).level).toBe("ANNOTATIONS");
+    expect(verdict(3).level).toBe("OTHER");
+    expect(verdict(4).level).toBe("LTA_UPDATES");
+    expect(verdict(5).level).toBe("NONE");
   });
 });

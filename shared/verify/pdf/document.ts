@@ -1,6 +1,7 @@
 import { PdfDict, PdfName, PdfRef, PdfStream, type PdfValue } from "./objects.ts";
 import { PdfParser, PdfSyntaxError, indexOfAscii, isWhite, lastIndexOfAscii, latin1 } from "./parser.ts";
 import { DecodeBudget, decodeStream } from "./filters.ts";
+import { asSource, forEachChunk, type ByteSource } from "./source.ts";
 
 /**
  * Reads a PDF as a sequence of revisions (one per incremental update), as pyHanko's
@@ -102,20 +103,42 @@ function parseXrefStream(s: PdfStream, budget: DecodeBudget): Section {
   return { entries, trailer: d };
 }
 
-function parseSectionAt(buf: Uint8Array, offset: number, budget: DecodeBudget): Section {
-  if (offset < 0 || offset >= buf.length) throw new PdfSyntaxError(`startxref ${offset} outside the file`);
-  const p = new PdfParser(buf, offset);
-  if (p.peekToken() === "xref") {
-    p.readToken();
-    return parseXrefTable(p);
+const FIRST_WINDOW = 64 * 1024;
+/** No object or cross-reference section needs more (a stream with a valid /Length stays in the file): a damaged one does not make the reader load the whole file. */
+const MAX_WINDOW = 32 * 1024 * 1024;
+
+/**
+ * Parses what starts at `offset` in a window of the file that ends by `end`: first 64 KiB,
+ * then, when the parse runs out of data, windows 16 times larger up to `end`.
+ */
+export function parseInWindow<T>(src: ByteSource, offset: number, end: number, parse: (p: PdfParser) => T, resolveLength?: (ref: PdfRef) => number | undefined): T {
+  if (!(offset >= 0 && offset < end)) throw new PdfSyntaxError(`offset ${offset} outside the revision`);
+  for (let size = FIRST_WINDOW; ; size *= 16) {
+    const stop = Math.min(end, offset + size);
+    const p = new PdfParser(src.read(offset, stop), 0, resolveLength, { base: offset, source: src, limit: end });
+    try {
+      return parse(p);
+    } catch (e) {
+      if (!(e instanceof PdfSyntaxError) || stop >= end || size >= MAX_WINDOW) throw e;
+    }
   }
-  const obj = p.parseIndirect();
-  if (!(obj.value instanceof PdfStream)) throw new PdfSyntaxError(`no cross-reference at ${offset}`);
-  return parseXrefStream(obj.value, budget);
+}
+
+function parseSectionAt(src: ByteSource, end: number, offset: number, budget: DecodeBudget): Section {
+  if (offset < 0 || offset >= end) throw new PdfSyntaxError(`startxref ${offset} outside the file`);
+  return parseInWindow(src, offset, end, (p) => {
+    if (p.peekToken() === "xref") {
+      p.readToken();
+      return parseXrefTable(p);
+    }
+    const obj = p.parseIndirect();
+    if (!(obj.value instanceof PdfStream)) throw new PdfSyntaxError(`no cross-reference at ${offset}`);
+    return parseXrefStream(obj.value, budget);
+  });
 }
 
 /** Merges the Prev chain (and hybrid /XRefStm) starting at one startxref. */
-function readXrefChain(buf: Uint8Array, startOffset: number, budget: DecodeBudget): { trailer: PdfDict; entries: Map<number, XrefEntry> } {
+function readXrefChain(src: ByteSource, end: number, startOffset: number, budget: DecodeBudget): { trailer: PdfDict; entries: Map<number, XrefEntry> } {
   const entries = new Map<number, XrefEntry>();
   const seen = new Set<number>();
   let offset: number | undefined = startOffset;
@@ -124,14 +147,14 @@ function readXrefChain(buf: Uint8Array, startOffset: number, budget: DecodeBudge
     if (seen.has(offset)) throw new PdfSyntaxError("cross-reference chain loops");
     if (seen.size >= MAX_XREF_SECTIONS) throw new PdfSyntaxError("too many cross-reference sections");
     seen.add(offset);
-    const sec = parseSectionAt(buf, offset, budget);
+    const sec = parseSectionAt(src, end, offset, budget);
     trailer ??= sec.trailer;
     for (const [n, e] of sec.entries) if (!entries.has(n)) entries.set(n, e);
     const xs = sec.trailer.get("XRefStm");
     if (typeof xs === "number" && !seen.has(xs)) {
       seen.add(xs);
       try {
-        const hs = parseSectionAt(buf, xs, budget);
+        const hs = parseSectionAt(src, end, xs, budget);
         for (const [n, e] of hs.entries) if (!entries.has(n)) entries.set(n, e);
       } catch (e) {
         if (!(e instanceof PdfSyntaxError)) throw e;
@@ -144,42 +167,70 @@ function readXrefChain(buf: Uint8Array, startOffset: number, budget: DecodeBudge
   return { trailer, entries };
 }
 
+/** Every position of "%%EOF" in the file, found chunk by chunk (one pass, one reused buffer when the source has one). */
+function eofMarkers(src: ByteSource): number[] {
+  const out: number[] = [];
+  let at = 0;
+  let tail = new Uint8Array(0);
+  forEachChunk(src, 0, src.length, (chunk) => {
+    // A marker across the boundary: the previous chunk's last 4 bytes and this one's first 4.
+    if (tail.length > 0) {
+      const seam = new Uint8Array(tail.length + Math.min(4, chunk.length));
+      seam.set(tail);
+      seam.set(chunk.subarray(0, seam.length - tail.length), tail.length);
+      const i = indexOfAscii(seam, "%%EOF");
+      if (i >= 0 && i < tail.length) out.push(at - tail.length + i);
+    }
+    for (let i = indexOfAscii(chunk, "%%EOF"); i >= 0; i = indexOfAscii(chunk, "%%EOF", i + 1)) out.push(at + i);
+    tail = chunk.slice(Math.max(0, chunk.length - 4));
+    at += chunk.length;
+  });
+  return out;
+}
+
 export class PdfFile {
   private readonly views = new Map<number, RevisionView>();
   /** Decoded object streams by file offset: the same bytes for every revision that uses them. */
   readonly objStreamCache = new Map<string, ObjStreamData | null>();
   private constructor(
     readonly budget: DecodeBudget,
-    readonly bytes: Uint8Array,
+    readonly source: ByteSource,
     readonly revisions: Revision[],
     /** Non-blank bytes after the last revision: not part of any revision a reader accepts. */
     readonly trailingBytes: number,
+    /** Those bytes hold "N G obj" definitions: a reader that repairs the file would use them (an incremental saving attack). */
+    readonly trailingObjects = false,
   ) {}
 
-  static open(bytes: Uint8Array): PdfFile {
-    const head = latin1(bytes, 0, Math.min(bytes.length, 1024));
+  get length(): number {
+    return this.source.length;
+  }
+
+  static open(input: Uint8Array | ByteSource): PdfFile {
+    const src = asSource(input);
+    const head = latin1(src.read(0, 1024), 0, 1024);
     if (!head.includes("%PDF-")) throw new PdfSyntaxError("not a PDF file (no %PDF- header)");
     const revisions: Revision[] = [];
     const budget = new DecodeBudget();
-    let searchFrom = 0;
     let lastEnd = 0;
-    for (let at = indexOfAscii(bytes, "%%EOF", searchFrom); at >= 0; at = indexOfAscii(bytes, "%%EOF", searchFrom)) {
-      searchFrom = at + 5;
-      const sx = lastIndexOfAscii(bytes, "startxref", at, Math.max(0, at - 1024));
-      if (sx < 0) continue;
-      const digits = latin1(bytes, sx + 9, at).trim();
+    for (const at of eofMarkers(src)) {
+      const from = Math.max(0, at - 1024);
+      const before = src.read(from, at + 7);
+      const sxLocal = lastIndexOfAscii(before, "startxref", at - from, 0);
+      if (sxLocal < 0) continue;
+      const digits = latin1(before, sxLocal + 9, at - from).trim();
       if (!/^\d{1,15}$/.test(digits)) continue;
       const xrefOffset = Number(digits);
+      const after = before.subarray(at - from + 5);
       let end = at + 5;
-      if (bytes[end] === 13 && bytes[end + 1] === 10) end += 2;
-      else if (bytes[end] === 10 || bytes[end] === 13) end += 1;
+      if (after[0] === 13 && after[1] === 10) end += 2;
+      else if (after[0] === 10 || after[0] === 13) end += 1;
       if (xrefOffset >= at) continue;
       // An update defines its cross-reference section in its own bytes; one that points back
       // into earlier revisions adds bytes no reader accounts for (they count as trailing data).
       if (revisions.length > 0 && xrefOffset < lastEnd) continue;
-      const buf = bytes.subarray(0, end);
       try {
-        const { trailer, entries } = readXrefChain(buf, xrefOffset, budget);
+        const { trailer, entries } = readXrefChain(src, end, xrefOffset, budget);
         revisions.push({ index: revisions.length, eofAt: at, end, xrefOffset, trailer, entries });
         lastEnd = end;
       } catch (e) {
@@ -189,8 +240,12 @@ export class PdfFile {
     }
     if (revisions.length === 0) throw new PdfSyntaxError("no readable cross-reference section (damaged or truncated file)");
     let trailing = 0;
-    for (let i = lastEnd; i < bytes.length; i++) if (!isWhite(bytes[i])) trailing++;
-    return new PdfFile(budget, bytes, revisions, trailing);
+    let objects = false;
+    forEachChunk(src, lastEnd, src.length, (c) => {
+      for (let i = 0; i < c.length; i++) if (!isWhite(c[i])) trailing++;
+      if (!objects && /\d+\s+\d+\s+obj\b/.test(latin1(c, 0, c.length))) objects = true;
+    });
+    return new PdfFile(budget, src, revisions, trailing, objects);
   }
 
   get last(): RevisionView {
@@ -202,7 +257,7 @@ export class PdfFile {
     if (!v) {
       const rev = this.revisions[index];
       if (!rev) throw new RangeError("no such revision");
-      v = new RevisionView(this.bytes.subarray(0, rev.end), rev, this.budget, this.objStreamCache);
+      v = new RevisionView(this.source, rev, this.budget, this.objStreamCache);
       this.views.set(index, v);
     }
     return v;
@@ -212,7 +267,8 @@ export class PdfFile {
   revisionEndingAt(end: number): Revision | undefined {
     return this.revisions.find((r) => {
       if (end < r.eofAt + 5 || end > r.eofAt + 5 + 64) return false;
-      for (let i = r.eofAt + 5; i < end; i++) if (!isWhite(this.bytes[i])) return false;
+      const gap = this.source.read(r.eofAt + 5, end);
+      for (let i = 0; i < gap.length; i++) if (!isWhite(gap[i])) return false;
       return true;
     });
   }
@@ -233,11 +289,13 @@ interface LoadedObject {
 /** The document as a reader sees it at the end of one revision. */
 export class RevisionView {
   private readonly cache = new Map<number, LoadedObject | null>();
+  /** Why an object present in the cross-reference table could not be read. */
+  readonly loadErrors = new Map<number, string>();
   private readonly objStreams = new Map<number, ObjStreamData | null>();
   private loading = new Set<number>();
 
   constructor(
-    readonly buf: Uint8Array,
+    readonly source: ByteSource,
     readonly revision: Revision,
     private readonly budget = new DecodeBudget(),
     private readonly shared = new Map<string, ObjStreamData | null>(),
@@ -261,6 +319,7 @@ export class RevisionView {
       result = this.loadUncached(num);
     } catch (e) {
       if (!(e instanceof PdfSyntaxError)) throw e;
+      this.loadErrors.set(num, e.message);
       result = null;
     } finally {
       this.loading.delete(num);
@@ -277,11 +336,12 @@ export class RevisionView {
     const e = this.revision.entries.get(num);
     if (!e || e.type === 0) return null;
     if (e.type === 1) {
-      const p = new PdfParser(this.buf, e.offset, (ref) => {
+      const resolveLength = (ref: PdfRef) => {
         const v = this.get(ref.num);
         return typeof v === "number" ? v : undefined;
-      });
-      const obj = p.parseIndirect();
+      };
+      // The object is read from a window of the file that ends with this revision.
+      const obj = parseInWindow(this.source, e.offset, this.revision.end, (p) => p.parseIndirect(), resolveLength);
       if (obj.num !== num) throw new PdfSyntaxError(`object ${num} not found at offset ${e.offset}`);
       return { value: obj.value, offset: e.offset };
     }

@@ -1,3 +1,5 @@
+import type { ByteSource } from "./source.ts";
+
 /**
  * PDF objects as the verifier reads them: plain immutable values that remember where in the
  * file they came from (strings and dictionaries keep their byte span, because the
@@ -60,12 +62,34 @@ export class PdfDict {
   }
 }
 
+/** Stream data left in the file: read when a rule needs it, never kept (the file may be 100 MB). */
+export interface StreamSpan {
+  source: ByteSource;
+  start: number;
+  end: number;
+}
+
 export class PdfStream {
   constructor(
     readonly dict: PdfDict,
-    /** The raw (still encoded) stream data. */
-    readonly data: Uint8Array,
+    /** The raw (still encoded) stream data, or where it lies in the file. */
+    private readonly raw: Uint8Array | StreamSpan,
   ) {}
+  /** The raw (still encoded) stream data. */
+  get data(): Uint8Array {
+    const r = this.raw;
+    return r instanceof Uint8Array ? r : r.source.read(r.start, r.end);
+  }
+  get length(): number {
+    const r = this.raw;
+    return r instanceof Uint8Array ? r.length : r.end - r.start;
+  }
+  /** The same bytes of the same file: equal without reading them. */
+  sameSpan(o: PdfStream): boolean {
+    const a = this.raw;
+    const b = o.raw;
+    return !(a instanceof Uint8Array) && !(b instanceof Uint8Array) && a.source === b.source && a.start === b.start && a.end === b.end;
+  }
 }
 
 export type PdfValue = null | boolean | number | PdfName | PdfString | PdfRef | PdfDict | PdfStream | PdfValue[];
@@ -75,6 +99,7 @@ export function pdfEquals(a: PdfValue | undefined, b: PdfValue | undefined, dept
   if (depth > 200) return false;
   if (a === b) return true;
   if (a === null || b === null || a === undefined || b === undefined) return false;
+  if (typeof a === "number" && typeof b === "number") return sameNumber(a, b);
   if (typeof a !== "object" || typeof b !== "object") return a === b;
   if (a instanceof PdfName) return b instanceof PdfName && a.name === b.name;
   if (a instanceof PdfRef) return b instanceof PdfRef && a.num === b.num && a.gen === b.gen;
@@ -84,13 +109,22 @@ export function pdfEquals(a: PdfValue | undefined, b: PdfValue | undefined, dept
     for (let i = 0; i < a.length; i++) if (!pdfEquals(a[i], b[i], depth + 1)) return false;
     return true;
   }
-  if (a instanceof PdfStream) return b instanceof PdfStream && bytesEqual(a.data, b.data) && pdfEquals(a.dict, b.dict, depth + 1);
+  if (a instanceof PdfStream) return b instanceof PdfStream && a.length === b.length && pdfEquals(a.dict, b.dict, depth + 1) && (a.sameSpan(b) || bytesEqual(a.data, b.data));
   if (a instanceof PdfDict) {
     if (!(b instanceof PdfDict) || a.map.size !== b.map.size) return false;
     for (const [k, v] of a.map) if (!b.map.has(k) || !pdfEquals(v, b.map.get(k), depth + 1)) return false;
     return true;
   }
   return false;
+}
+
+/**
+ * Numbers compared as numbers, with a tolerance fit for PDF reals: writers print them with
+ * different precision (poppler re-prints /MediaBox 595.303937007874 as 595.3039370079), and
+ * a millionth of a point is far below anything a reader shows.
+ */
+export function sameNumber(a: number, b: number): boolean {
+  return a === b || Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(a), Math.abs(b));
 }
 
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {

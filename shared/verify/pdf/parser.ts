@@ -1,4 +1,5 @@
 import { PdfDict, PdfName, PdfRef, PdfStream, PdfString, type PdfValue } from "./objects.ts";
+import type { ByteSource } from "./source.ts";
 
 /** A malformed PDF: thrown by the reader, turned into a clean "error" status by the verifier. */
 export class PdfSyntaxError extends Error {
@@ -35,16 +36,22 @@ function hexVal(c: number): number {
 export class PdfParser {
   pos: number;
   constructor(
+    /** A window of the file (or a decoded object stream): `buf[0]` is byte `window.base` of the source. */
     readonly buf: Uint8Array,
     pos = 0,
     /** Resolves an indirect /Length of a stream (may return undefined). */
     private readonly resolveLength?: (ref: PdfRef) => number | undefined,
+    /**
+     * Where the window sits in the file, so that recorded byte spans are file offsets, and the
+     * file itself, so that a stream whose data runs past the window is read only when used.
+     */
+    private readonly window: { base: number; source?: ByteSource; limit?: number } = { base: 0 },
   ) {
     this.pos = pos;
   }
 
   fail(what: string): never {
-    throw new PdfSyntaxError(`${what} at byte ${this.pos}`);
+    throw new PdfSyntaxError(`${what} at byte ${this.window.base + this.pos}`);
   }
 
   skipWs(): void {
@@ -185,7 +192,7 @@ export class PdfParser {
     }
     if (hi >= 0) out[n++] = hi * 16;
     this.pos = end + 1;
-    return new PdfString(out.subarray(0, n), true, start, end + 1);
+    return new PdfString(out.subarray(0, n), true, this.window.base + start, this.window.base + end + 1);
   }
 
   private parseLiteralString(): PdfString {
@@ -213,7 +220,7 @@ export class PdfParser {
       if (c === 0x28) depth++;
       else if (c === 0x29) {
         depth--;
-        if (depth === 0) return new PdfString(Uint8Array.from(out), false, start, this.pos);
+        if (depth === 0) return new PdfString(Uint8Array.from(out), false, this.window.base + start, this.window.base + this.pos);
       }
       out.push(c);
     }
@@ -240,7 +247,7 @@ export class PdfParser {
       if (!map.has(key)) map.set(key, value);
       else duplicates = true;
     }
-    const dict = new PdfDict(map, start, this.pos, duplicates);
+    const dict = new PdfDict(map, this.window.base + start, this.window.base + this.pos, duplicates);
     if (depth === 0) {
       const save = this.pos;
       this.skipWs();
@@ -263,6 +270,19 @@ export class PdfParser {
     if (typeof l === "number") len = l;
     else if (l instanceof PdfRef && this.resolveLength) len = this.resolveLength(l);
     let dataEnd = -1;
+    const { base, source, limit } = this.window;
+    if (source && len !== undefined && Number.isInteger(len) && len >= 0 && dataStart + len > b.length && base + dataStart + len <= (limit ?? source.length)) {
+      // Data beyond the window (a scanned page, say): read from the file only if a rule needs it.
+      const at = base + dataStart + len;
+      const tail = source.read(at, Math.min(at + 13, limit ?? source.length));
+      let p = 0;
+      while (p < tail.length && p < 4 && isWhite(tail[p])) p++;
+      if (latin1(tail, p, p + 9) === "endstream") {
+        this.pos = dataStart + len + p + 9;
+        return new PdfStream(dict, { source, start: base + dataStart, end: at });
+      }
+      this.fail("stream data runs past the window");
+    }
     if (len !== undefined && Number.isInteger(len) && len >= 0 && dataStart + len <= b.length) {
       let p = dataStart + len;
       while (p < b.length && p < dataStart + len + 4 && isWhite(b[p])) p++;

@@ -40,6 +40,18 @@ function text(v: PdfValue | undefined): string | undefined {
   return v instanceof PdfString ? v.text() : undefined;
 }
 
+/**
+ * A signature field has a value: a signature dictionary, or a reference to an object the
+ * file has but that cannot be read (damaged /Contents, say) — that is a signature that cannot
+ * be checked, never an unsigned field.
+ */
+function hasValue(view: RevisionView, d: PdfDict): boolean {
+  const v = d.get("V");
+  if (v === undefined) return false;
+  if (view.resolve(v) !== null) return true;
+  return v instanceof PdfRef && (view.entry(v.num)?.type ?? 0) !== 0;
+}
+
 /** Walks /Fields and /Kids (cycles and depth bounded) and yields terminal signature fields with a value. */
 export function listSignatureFields(view: RevisionView): { name: string; ref?: PdfRef; dict: PdfDict }[] {
   const out: { name: string; ref?: PdfRef; dict: PdfDict }[] = [];
@@ -68,7 +80,7 @@ export function listSignatureFields(view: RevisionView): { name: string; ref?: P
       for (const k of kidFields) walk(k, name, ft, depth + 1);
       return;
     }
-    if (ft === "Sig" && d.has("V") && view.resolve(d.get("V")) !== null) out.push({ name: name || "(không tên)", ref, dict: d });
+    if (ft === "Sig" && hasValue(view, d)) out.push({ name: name || "(không tên)", ref, dict: d });
   };
   for (const f of fields ?? []) walk(f, "", undefined, 0);
   // Signature widgets on pages that the form does not list (poppler's pdfsig writes these):
@@ -110,7 +122,7 @@ function pageSignatureWidgets(view: RevisionView): { name: string; ref?: PdfRef;
       const parent = view.dict(d.get("Parent"));
       const ft = d.name("FT") ?? parent?.name("FT");
       const holder = d.has("V") ? d : parent?.has("V") ? parent : undefined;
-      if (ft !== "Sig" || !holder || view.resolve(holder.get("V")) === null) continue;
+      if (ft !== "Sig" || !holder || !hasValue(view, holder)) continue;
       const parentRef = d.get("Parent");
       const ref = holder === d ? (a instanceof PdfRef ? a : undefined) : parentRef instanceof PdfRef ? parentRef : undefined;
       out.push({ name: text(holder.get("T")) ?? "(không tên)", ref, dict: holder });
@@ -145,7 +157,8 @@ export function locateSignatures(file: PdfFile, revisionIndex = file.revisions.l
     const sf: SignatureField = { name: f.name, fieldRef: f.ref, sigRef, sigDict, kind: "signature", coversWholeDocument: false, formatProblems: problems };
     out.push(sf);
     if (!sigDict) {
-      problems.push("the field's /V is not a signature dictionary");
+      const why = sigRef ? view.loadErrors.get(sigRef.num) : undefined;
+      problems.push(why ? `the signature dictionary (object ${sigRef!.num}) is damaged and cannot be read: ${why}` : "the field's /V is not a signature dictionary");
       continue;
     }
     if (!sigRef) problems.push("the signature dictionary is not an indirect object");
@@ -181,7 +194,7 @@ export function locateSignatures(file: PdfFile, revisionIndex = file.revisions.l
     if (contents.bytes.length === 0 || contents.bytes.every((x) => x === 0)) problems.push("/Contents is empty");
     if (a !== 0) problems.push("/ByteRange does not start at the beginning of the file");
     if (!(b > 0 && c > b)) problems.push("/ByteRange ranges are out of order");
-    if (c + d > file.bytes.length) problems.push("/ByteRange reaches beyond the end of the file");
+    if (c + d > file.length) problems.push("/ByteRange reaches beyond the end of the file");
     // The gap must be exactly the /Contents string of this dictionary, as found by the reader.
     const loaded = sigRef ? view.load(sigRef.num) : undefined;
     if (loaded?.offset === undefined) problems.push("the signature dictionary is inside an object stream");

@@ -1,5 +1,8 @@
 import { For, Match, Switch } from "solid-js";
 import { href, route } from "../router.ts";
+import { capabilitiesOf } from "../../../shared/sync/rules.ts";
+import { useLive } from "../live.ts";
+import { loadProfile, type UserProfile } from "../state.ts";
 import { InventoryTab } from "./inventory-tab.tsx";
 import { RequestsTab } from "./requests-tab.tsx";
 import { IncidentsTab } from "./incidents-tab.tsx";
@@ -8,22 +11,25 @@ import { DistrictTab } from "./district-tab.tsx";
 import { ScienceDepartmentTab } from "./science-department-tab.tsx";
 
 /** Chứng thư số: inventory (R19), custody (R22), incidents (R21), requests (R20), audit (R23), district view. */
-const TABS: Array<[string, string]> = [
-  ["", "Danh mục"],
-  ["de-nghi", "Đề nghị gửi Sở"],
-  ["su-co", "Sự cố"],
-  ["nhat-ky", "Nhật ký"],
-  ["quan-ly", "Tổng hợp (CNTT)"],
-  ["so", "Sở KH&CN"],
+const TABS: Array<[string, string, (p: UserProfile) => boolean]> = [
+  ["", "Danh mục", () => true],
+  ["de-nghi", "Đề nghị gửi Sở", () => true],
+  ["su-co", "Sự cố", () => true],
+  ["nhat-ky", "Nhật ký", (p) => capabilitiesOf(p.roles, "own").readAudit],
+  // District IT's overview of the offices it manages, and the Sở's inbox, only for them.
+  ["quan-ly", "Tổng hợp (CNTT)", (p) => p.roles.includes("district_it")],
+  ["so", "Sở KH&CN", (p) => p.officeKind === "science_department"],
 ];
 
 export function CertificatesView() {
+  const profile = useLive(() => undefined, () => loadProfile());
+  const tabs = () => (profile() ? TABS.filter(([, , may]) => may(profile()!)) : []);
   const tab = () => route()[1] ?? "";
   return (
     <section>
       <h1>Chứng thư số và thiết bị ký số</h1>
       <nav class="row" style={{ "margin-bottom": "12px" }}>
-        <For each={TABS}>
+        <For each={tabs()}>
           {([k, label]) => (
             <a class={`button ${tab() === k ? "" : "secondary"}`} href={k ? href("chung-thu", k) : href("chung-thu")}>
               {label}
@@ -44,10 +50,10 @@ export function CertificatesView() {
         <Match when={tab() === "nhat-ky"}>
           <AuditView />
         </Match>
-        <Match when={tab() === "quan-ly"}>
+        <Match when={tab() === "quan-ly" && tabs().some(([k]) => k === "quan-ly")}>
           <DistrictTab />
         </Match>
-        <Match when={tab() === "so"}>
+        <Match when={tab() === "so" && tabs().some(([k]) => k === "so")}>
           <ScienceDepartmentTab />
         </Match>
       </Switch>

@@ -4,12 +4,15 @@ import { type DistrictOfficeRow } from "../../../shared/domain/certificates/inde
 import { formatDateTimeVi, formatDateVi } from "../../../shared/domain/dates.ts";
 import { db, messageOf, notify } from "../state.ts";
 import { apiCall } from "../sync/api.ts";
+import { DateInput } from "../ui/date-input.tsx";
+import { BackupStatusCard } from "../users/backup-status.tsx";
 
 export function DistrictTab() {
   type View = { generatedAt?: string; offices?: DistrictOfficeRow[]; error?: string };
   const [view, { refetch }] = createResource(() => apiCall<View>(db, "/api/certificates/district").catch((e: unknown): View => ({ error: messageOf(e) })));
   return (
     <>
+      <BackupStatusCard />
       <div class="card row">
         <button class="secondary" onClick={() => void refetch()}>
           Cập nhật
@@ -99,7 +102,7 @@ function CalendarEditor() {
       <form class="grid" onSubmit={add}>
         <label>
           Ngày
-          <input type="date" data-testid="cal-day" value={f.day} onInput={(e) => setF("day", e.currentTarget.value)} />
+          <DateInput testId="cal-day" value={f.day} onChange={(v) => setF("day", v)} />
         </label>
         <label>
           Loại

@@ -6,6 +6,7 @@ import { useLive } from "../live.ts";
 import { db, messageOf, notify } from "../state.ts";
 import * as flows from "./flows.ts";
 import { readFile } from "../ui/common.tsx";
+import { DateInput } from "../ui/date-input.tsx";
 
 const LEVEL_TAG = { ok: "ok", warning: "warn", urgent: "bad", blocked: "bad" } as const;
 
@@ -229,11 +230,11 @@ function CustodyCard(p: { inventory: CertificateInventoryEntry[]; people: Office
         </label>
         <label>
           Ngày văn bản
-          <input type="date" data-testid="custody-date" value={f.date} onInput={(e) => setF("date", e.currentTarget.value)} />
+          <DateInput testId="custody-date" value={f.date} onChange={(v) => setF("date", v)} />
         </label>
         <label>
           Bàn giao tạm thời đến ngày (nếu có)
-          <input type="date" value={f.until} onInput={(e) => setF("until", e.currentTarget.value)} />
+          <DateInput value={f.until} onChange={(v) => setF("until", v)} />
         </label>
         <div>
           <button type="submit" data-testid="custody-save">

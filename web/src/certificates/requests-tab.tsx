@@ -1,3 +1,4 @@
+import { VanthuError } from "../../../shared/errors.ts";
 import { For, Show } from "solid-js";
 import { requestRows } from "../../../shared/domain/certificates/index.ts";
 import { useLive } from "../live.ts";
@@ -18,7 +19,7 @@ export function RequestsTab() {
       const profile = await loadProfile();
       const people = await db.certPeople.toArray();
       const head = people.find((p) => p.duties.includes("head"));
-      if (!head) throw new Error("Chưa khai báo người đứng đầu cơ quan (mục Danh mục › Người trong cơ quan).");
+      if (!head) throw new VanthuError("web.no-head", "Chưa khai báo người đứng đầu cơ quan (mục Danh mục › Người trong cơ quan).", "No head of office declared");
       const offices = ((await db.meta.get("offices"))?.value as Array<{ name: string; kind?: string }> | undefined) ?? [];
       const so = offices.find((o) => o.kind === "science_department")?.name ?? "Sở Khoa học và Công nghệ Hải Phòng";
       const { loadFont } = await import("../drafts/sign-draft.ts");
@@ -31,7 +32,7 @@ export function RequestsTab() {
       notify("ok", "Đã lập văn bản đề nghị thành dự thảo: trình người đứng đầu ký, rồi văn thư phát hành gửi Sở.");
       navigate("du-thao", draftId);
     } catch (err) {
-      notify("error", err instanceof Error && !("messageVi" in err) ? err.message : messageOf(err));
+      notify("error", messageOf(err));
     }
   }
   return (

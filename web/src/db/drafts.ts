@@ -76,10 +76,10 @@ export async function attachPdf(db: VanthuDb, id: string, pdf: { bytes: Uint8Arr
 }
 
 /** A signature was added: the signed bytes are kept as a new document; the draft points at the newest. */
-export async function recordSignedRevision(db: VanthuDb, id: string, signed: Uint8Array, now = new Date()): Promise<Draft> {
+export async function recordSignedRevision(db: VanthuDb, id: string, signed: Uint8Array, now = new Date(), name?: string): Promise<Draft> {
   const d0 = await db.drafts.get(id);
   if (!d0) throw new VanthuError("web.draft-missing", "Không tìm thấy dự thảo.", `Draft ${id} not found`);
-  const sha = await putDocument(db, signed, d0.fileName ?? "van-ban.pdf", now);
+  const sha = await putDocument(db, signed, name ?? d0.fileName ?? "van-ban.pdf", now);
   return db.transaction("rw", db.drafts, async () => {
     const d = (await db.drafts.get(id))!;
     const next: Draft = { ...d, status: d.status === "issued" ? "issued" : "signed", signedSha256: [...(d.signedSha256 ?? []), sha], updatedAt: now.toISOString() };

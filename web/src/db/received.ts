@@ -23,7 +23,7 @@ export async function receiveDocument(
     documentSha256: sha,
     fileName: pdf.name,
     source,
-    ...(opts.receiptForm === "paper" ? { receiptForm: "paper" as const } : {}),
+    ...(opts.receiptForm && opts.receiptForm !== "electronic" ? { receiptForm: opts.receiptForm } : {}),
     senderOffice: opts.senderOffice,
     declared,
     attachments: opts.attachments,

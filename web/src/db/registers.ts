@@ -56,6 +56,10 @@ export async function issueOutgoing(
     /** The number the signed files already carry (attachments name it): refused if another issue took it meanwhile. */
     expectNumber?: number;
     attachments?: AttachedFile[];
+    /** Trình ký: the number the server's register gave the draft (the authority; printed in the PDF). */
+    serverNumber?: { year: number; number: number; numberAndSymbol: string; issueDate: string };
+    /** Trình ký: the draft.issue step pushed with the register entry. */
+    draftStep?: unknown;
   } = {},
 ): Promise<OutgoingRegisterEntry> {
   const now = opts.now ?? new Date();
@@ -63,22 +67,23 @@ export async function issueOutgoing(
     const draft = await db.drafts.get(draftId);
     if (!draft) throw new VanthuError("web.draft-missing", "Không tìm thấy dự thảo.", `Draft ${draftId} not found`);
     if (draft.status === "issued") throw new VanthuError("web.already-issued", "Văn bản này đã được phát hành.", `Draft ${draftId} already issued`);
-    const year = registerYear(now);
-    const number = await nextNumber(db, "outgoing", year);
-    if (opts.expectNumber !== undefined && opts.expectNumber !== number) {
+    const server = opts.serverNumber;
+    const year = server?.year ?? registerYear(now);
+    const number = server?.number ?? (await nextNumber(db, "outgoing", year));
+    if (!server && opts.expectNumber !== undefined && opts.expectNumber !== number) {
       throw new VanthuError(
         "web.number-changed",
         `Số ${opts.expectNumber} vừa được dùng cho văn bản khác; hãy phát hành lại để lấy số ${number}.`,
         `Expected number ${opts.expectNumber}, next is ${number}`,
       );
     }
-    const numberAndSymbol = formatNumberAndSymbol({ number, typeCode: draft.typeCode, issuerSymbol: office.symbol, unitSymbol: hasNoTypeAbbreviation(draft.typeCode) ? draft.unitSymbol || undefined : undefined });
+    const numberAndSymbol = server?.numberAndSymbol ?? formatNumberAndSymbol({ number, typeCode: draft.typeCode, issuerSymbol: office.symbol, unitSymbol: hasNoTypeAbbreviation(draft.typeCode) ? draft.unitSymbol || undefined : undefined });
     const entry: OutgoingRegisterEntry = {
       id: ulid(now.getTime()),
       year,
       number,
       numberAndSymbol,
-      documentDate: draft.documentDate,
+      documentDate: server?.issueDate ?? draft.documentDate,
       typeCode: draft.typeCode,
       summary: draft.summary,
       signerName: draft.signerName,
@@ -96,7 +101,7 @@ export async function issueOutgoing(
     };
     await db.outgoing.add(entry);
     await db.drafts.put({ ...draft, numberAndSymbol, status: "issued", updatedAt: now.toISOString() });
-    await enqueue(db, "outgoing.issue", entry.id, { entry, office: office.name }, now);
+    await enqueue(db, "outgoing.issue", entry.id, { entry, office: office.name, ...(opts.draftStep ? { draftStep: opts.draftStep } : {}) }, now);
     return entry;
   });
 }
@@ -149,10 +154,11 @@ export async function registerIncoming(
     const report = r.reportId ? await db.reports.get(r.reportId) : undefined;
     // A paper document carries a handwritten signature and a seal: no digital verdict applies.
     // An electronic one is registered only when its signatures are valid (R10).
-    if (r.receiptForm !== "paper" && !report) {
+    const byHand = r.receiptForm === "paper" || r.receiptForm === "scan";
+    if (!byHand && !report) {
       throw new VanthuError("web.not-verified", "Phải kiểm tra chữ ký số trước khi vào sổ (R10).", "Verify before registering (R10)");
     }
-    if (r.receiptForm !== "paper" && report!.verdict !== "valid") {
+    if (!byHand && report!.verdict !== "valid") {
       throw new VanthuError("web.invalid-document", "Chữ ký số không hợp lệ: hãy từ chối tiếp nhận và nêu lý do.", "Cannot register a document whose verification is not valid");
     }
     const year = registerYear(now);
@@ -174,7 +180,7 @@ export async function registerIncoming(
       urgency: d.urgency,
       documentId: d.documentId,
       documentSha256: r.documentSha256,
-      ...(r.receiptForm === "paper" ? { receiptForm: "paper" as const } : {}),
+      ...(byHand ? { receiptForm: r.receiptForm } : {}),
       status: "registered",
       searchTokens: searchTokens(d.issuer, d.numberAndSymbol, typeName(d.typeCode), d.summary, opts.handler),
     };
@@ -197,70 +203,7 @@ export async function refuseReceived(db: VanthuDb, receivedId: string, reason: s
   });
 }
 
-export interface RegisterFilter {
-  year?: number;
-  query?: string;
-  typeCode?: string;
-  /** Tác giả (incoming) — folded substring match. */
-  issuer?: string;
-  status?: string;
-  /** yyyy-mm-dd bounds on the document date. */
-  from?: string;
-  to?: string;
-  limit?: number;
-}
-
-/**
- * Search over a register (R16), planned like a small database: each query token is a prefix
- * range of the per-year multi-entry index; the ranges are counted (no rows read), the rarest
- * one gives the candidates, larger candidate sets are narrowed by intersecting keys, and only
- * the rows shown are read (newest first) and checked against every token and filter.
- */
-export async function searchRegister<R extends RegisterName>(
-  db: VanthuDb,
-  register: R,
-  f: RegisterFilter,
-): Promise<Array<R extends "incoming" ? IncomingRegisterEntry : OutgoingRegisterEntry>> {
-  type E = IncomingRegisterEntry | OutgoingRegisterEntry;
-  const table = db[register] as unknown as Dexie.Table<E, string>;
-  const limit = f.limit ?? 200;
-  const q = queryTokens(f.query ?? "");
-  const issuerQ = f.issuer ? queryTokens(f.issuer) : [];
-  const keep = (e: E) =>
-    (f.year === undefined || e.year === f.year) &&
-    (!f.typeCode || e.typeCode === f.typeCode) &&
-    (!f.status || e.status === f.status) &&
-    (!f.from || e.documentDate >= f.from) &&
-    (!f.to || e.documentDate <= f.to) &&
-    (issuerQ.length === 0 || ("issuer" in e && matchesQuery(queryTokens(e.issuer), issuerQ))) &&
-    (q.length === 0 || matchesQuery(e.searchTokens, q));
-  const byRegisterOrder = (a: E, b: E) => b.year - a.year || b.number - a.number;
-  if (q.length === 0) {
-    const coll = f.year !== undefined ? table.where("[year+number]").between([f.year, Dexie.minKey], [f.year, Dexie.maxKey]).reverse() : table.orderBy("[year+number]").reverse();
-    return (await coll.filter(keep).limit(limit).toArray()) as never;
-  }
-  const years = f.year !== undefined ? [f.year] : await registerYears(db, register);
-  const out: E[] = [];
-  for (const year of years) {
-    if (out.length >= limit) break;
-    const ranges = q.map((tok) => table.where("yearTokens").startsWith(`${year}:${tok}`));
-    const counts = await Promise.all(ranges.map((r) => r.count()));
-    const order = counts.map((c, i) => [c, i] as const).sort((a, b) => a[0] - b[0]);
-    if (order[0]![0] === 0) continue;
-    let ids = new Set((await ranges[order[0]![1]]!.primaryKeys()) as string[]);
-    // Intersect while the candidates are many; a few thousand rows are cheaper to read than more keys.
-    for (let k = 1; k < order.length && ids.size > 2000; k++) {
-      const other = new Set((await ranges[order[k]![1]]!.primaryKeys()) as string[]);
-      ids = new Set([...ids].filter((id) => other.has(id)));
-    }
-    // Ids are ULIDs: newest last. Read pages until enough rows pass every token and filter.
-    const sorted = [...ids].sort().reverse();
-    for (let i = 0; i < sorted.length && out.length < limit; i += limit) {
-      for (const r of await table.bulkGet(sorted.slice(i, i + limit))) if (r && keep(r)) out.push(r);
-    }
-  }
-  return out.sort(byRegisterOrder).slice(0, limit) as never;
-}
+export { isAbortError, searchRegister, type RegisterFilter } from "./register-search.ts";
 
 /** Years that have entries, newest first, for the register's year picker. */
 export async function registerYears(db: VanthuDb, register: RegisterName): Promise<number[]> {

@@ -2,6 +2,8 @@ import { Dexie, type EntityTable } from "dexie";
 import type { CertificateInventoryEntry, CertificateRequest, CustodyEvent, OfficePerson, TokenIncident } from "../../../shared/domain/certificates/index.ts";
 import type { AuditEntry } from "../../../shared/domain/audit/audit-chain.ts";
 import type { AttachedFile, IncomingRegisterEntry, OutgoingRegisterEntry, Secrecy, SigningCapacity, Urgency } from "../../../shared/domain/index.ts";
+import type { CurrentRecord, Mutation } from "../../../shared/sync/schemas.ts";
+import type { Draft as ServerDraft } from "../../../shared/sync/drafts.ts";
 
 /**
  * The PWA's IndexedDB database. The schema is declared once, here; a change is a new
@@ -60,7 +62,7 @@ export interface ReceivedDocument {
   fileName: string;
   source: "file" | "sync";
   /** Hình thức nhận: a paper document (registered from its scan) is not judged by a signature verdict. */
-  receiptForm?: "electronic" | "paper";
+  receiptForm?: "electronic" | "paper" | "scan";
   senderOffice?: string;
   /** What the sender declared (edXML header) or what the clerk typed. */
   declared: {
@@ -116,6 +118,36 @@ export interface ElectronicCopy {
   createdAt: string;
 }
 
+/**
+ * Trình ký: the server's record of a draft (shared/sync/drafts.ts) as last pulled, the
+ * authority on its state, number and history. `pending` marks steps this device has queued
+ * and the server has not answered yet: what the screen shows of them is provisional.
+ */
+export interface WorkflowDraft extends ServerDraft {
+  pending?: Array<{ outboxId: string; step: string; at: string }>;
+}
+
+/** The server version of a replicated record, as this device last saw it (a change names it as its base). */
+export interface RecordVersion {
+  key: string;
+  version: number;
+}
+
+/**
+ * A change the server did not apply: refused by the rules (the reason, in Vietnamese), or a
+ * conflict with a change made elsewhere (the server's record beside ours), for the person to resolve.
+ */
+export interface SyncIssue {
+  id: string;
+  at: string;
+  kind: "refused" | "conflict";
+  outboxKind: string;
+  entityId: string;
+  messageVi: string;
+  mutation: Mutation;
+  current?: CurrentRecord;
+}
+
 export interface MetaRow {
   key: string;
   value: unknown;
@@ -137,6 +169,10 @@ export type VanthuDb = Dexie & {
   certCustody: EntityTable<CustodyEvent, "id">;
   certPeople: EntityTable<OfficePerson, "id">;
   audit: EntityTable<AuditEntry, "seq">;
+  workflow: EntityTable<WorkflowDraft, "id">;
+  versions: EntityTable<RecordVersion, "key">;
+  syncIssues: EntityTable<SyncIssue, "id">;
+  serverAudit: EntityTable<AuditEntry, "seq">;
 };
 
 export function openVanthuDb(name = "vanthu"): VanthuDb {
@@ -176,6 +212,13 @@ export function openVanthuDb(name = "vanthu"): VanthuDb {
     certCustody: "id, certificateId, effectiveFrom",
     certPeople: "id",
     audit: "seq, &id, action",
+  });
+  // v5 (issue 11): the server's drafts (trình ký), record versions, refusals and conflicts, the office's audit chain on the server.
+  db.version(5).stores({
+    workflow: "id, state, updatedAt",
+    versions: "key",
+    syncIssues: "id, at, entityId",
+    serverAudit: "seq, &id",
   });
   for (const t of [db.incoming, db.outgoing] as Array<Dexie.Table<{ year: number; searchTokens: string[]; yearTokens?: string[] }, string>>) {
     // Derived on every write, whoever writes (registering, sync), so it can never be stale.

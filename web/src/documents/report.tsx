@@ -4,6 +4,8 @@ import type { StoredReport } from "../db/schema.ts";
 import type { SignatureSummary } from "../verify/protocol.ts";
 
 const VERDICT_VI = { valid: "Hợp lệ", invalid: "Không hợp lệ", indeterminate: "Chưa kết luận được", error: "Không kiểm tra được" } as const;
+/** Green only for valid; an inconclusive verdict is amber, never green nor red. */
+export const VERDICT_TAG = { valid: "ok", invalid: "bad", indeterminate: "warn", error: "bad" } as const;
 
 interface AttachmentResult {
   sha256: string;
@@ -23,7 +25,7 @@ export function ReportView(props: { report: StoredReport }) {
   return (
     <div class="report" data-testid="report">
       <p>
-        <span class={`tag ${props.report.verdict === "valid" ? "ok" : "bad"}`}>{VERDICT_VI[props.report.verdict]}</span> {props.report.summaryVi}
+        <span class={`tag ${VERDICT_TAG[props.report.verdict]}`}>{VERDICT_VI[props.report.verdict]}</span> {props.report.summaryVi}
       </p>
       <p class="muted">Kiểm tra lúc {formatDateTimeVi(props.report.createdAt)}</p>
       <For each={signaturesOf(props.report)}>
@@ -55,7 +57,7 @@ export function ReportView(props: { report: StoredReport }) {
       <For each={((props.report.report as { attachments?: AttachmentResult[] } | null)?.attachments ?? [])}>
         {(a) => (
           <div class="sig-item" data-testid="attachment-result">
-            <span class={`tag ${a.verdict === "valid" ? "ok" : "bad"}`}>{VERDICT_VI[a.verdict]}</span> {a.role === "appendix" ? "Phụ lục" : "Văn bản kèm theo"}:{" "}
+            <span class={`tag ${VERDICT_TAG[a.verdict]}`}>{VERDICT_VI[a.verdict]}</span> {a.role === "appendix" ? "Phụ lục" : "Văn bản kèm theo"}:{" "}
             <a href={`#/xem/${a.sha256}`}>{a.name}</a> — {a.summaryVi}
           </div>
         )}

@@ -23,8 +23,24 @@ export default function Viewer(props: { sha256: string }) {
   const [error, setError] = createSignal("");
   const [name, setName] = createSignal("");
   const [download, setDownload] = createSignal("");
+  const [page, setPage] = createSignal(1);
+  // Zoom as a share of the column's width: 100% fits the page to the screen; a phone reads at 150–200%.
+  const [zoom, setZoom] = createSignal(1);
   const report = useLive(() => props.sha256, async (sha) => (await db.reports.where("documentSha256").equals(sha).sortBy("createdAt")).at(-1));
   let container!: HTMLDivElement;
+  let scroller!: HTMLDivElement;
+  function goTo(n: number) {
+    const target = Math.min(Math.max(1, n), pages() || 1);
+    setPage(target);
+    container.querySelector<HTMLCanvasElement>(`canvas[data-page="${target}"]`)?.scrollIntoView({ block: "start", behavior: "instant" as ScrollBehavior });
+  }
+  function trackPage() {
+    // The page whose top is nearest above the middle of the visible area is the page being read.
+    const mid = scroller.getBoundingClientRect().top + scroller.clientHeight / 3;
+    let current = 1;
+    for (const c of container.querySelectorAll<HTMLCanvasElement>("canvas[data-page]")) if (c.getBoundingClientRect().top <= mid) current = Number(c.dataset.page);
+    setPage(current);
+  }
   let destroy: (() => void) | undefined;
   let objectUrl: string | undefined;
   onCleanup(() => {
@@ -62,7 +78,8 @@ export default function Viewer(props: { sha256: string }) {
         for (const a of await page.getAnnotations()) {
           if (a.fieldType === "Sig") found.push({ fieldName: String(a.fieldName ?? ""), pageIndex: i - 1 });
         }
-        const viewport = page.getViewport({ scale: Math.min(2, (window.devicePixelRatio || 1) * 1.5) });
+        // Drawn sharp enough for 200% on a phone and 100% on a desktop.
+        const viewport = page.getViewport({ scale: Math.min(3, (window.devicePixelRatio || 1) * 2) });
         const canvas = document.createElement("canvas");
         canvas.width = Math.floor(viewport.width);
         canvas.height = Math.floor(viewport.height);
@@ -102,7 +119,32 @@ export default function Viewer(props: { sha256: string }) {
         </div>
       </Show>
       <div class="viewer">
-        <div ref={container} data-testid="pages" aria-label={`${pages()} trang`} />
+        <div class="pages-col">
+          <div class="viewer-bar row" data-testid="viewer-bar">
+            <button class="secondary" aria-label="Trang trước" disabled={page() <= 1} onClick={() => goTo(page() - 1)}>
+              ‹
+            </button>
+            <span data-testid="page-of">
+              Trang {page()}/{pages() || "…"}
+            </span>
+            <button class="secondary" aria-label="Trang sau" data-testid="next-page" disabled={page() >= pages()} onClick={() => goTo(page() + 1)}>
+              ›
+            </button>
+            <span class="grow" />
+            <button class="secondary" aria-label="Thu nhỏ" disabled={zoom() <= 0.5} onClick={() => setZoom((z) => Math.max(0.5, z - 0.25))}>
+              −
+            </button>
+            <button class="secondary" data-testid="zoom-fit" onClick={() => setZoom(1)} title="Vừa khung">
+              {Math.round(zoom() * 100)}%
+            </button>
+            <button class="secondary" aria-label="Phóng to" data-testid="zoom-in" disabled={zoom() >= 3} onClick={() => setZoom((z) => Math.min(3, z + 0.25))}>
+              +
+            </button>
+          </div>
+          <div class="pages-scroll" ref={scroller} onScroll={trackPage}>
+            <div ref={container} data-testid="pages" aria-label={`${pages()} trang`} style={{ width: `${zoom() * 100}%` }} />
+          </div>
+        </div>
         <aside class="sigs card" data-testid="signature-list">
           <h2>Chữ ký số trên văn bản</h2>
           <Show when={sigs().length > 0} fallback={<p class="muted">{pages() ? "Văn bản không có chữ ký số." : "Đang mở văn bản…"}</p>}>
@@ -121,7 +163,7 @@ export default function Viewer(props: { sha256: string }) {
                     <Show when={v()} fallback={<span class="tag warn">chưa kiểm tra</span>}>
                       {(s) => (
                         <>
-                          <span class={`tag ${s().verdict === "valid" ? "ok" : "bad"}`}>{s().verdict === "valid" ? "hợp lệ" : s().verdict === "invalid" ? "không hợp lệ" : "chưa kết luận"}</span>
+                          <span class={`tag ${s().verdict === "valid" ? "ok" : s().verdict === "invalid" ? "bad" : "warn"}`}>{s().verdict === "valid" ? "hợp lệ" : s().verdict === "invalid" ? "không hợp lệ" : "chưa kết luận"}</span>
                           <Show when={s().signingTime}>
                             <div class="muted">Ký lúc {formatDateTimeVi(s().signingTime!)}</div>
                           </Show>

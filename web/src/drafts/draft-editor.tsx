@@ -19,6 +19,8 @@ import { db, messageOf, notify } from "../state.ts";
 import { TypeSelect, UrgencySelect, readFile } from "../ui/common.tsx";
 import { SignPanel } from "./sign-panel.tsx";
 import { RecipientPicker } from "./recipient-picker.tsx";
+import { SubmitPanel } from "./submit-panel.tsx";
+import { loadProfile } from "../state.ts";
 
 const CAPACITY_VI: Record<SigningCapacity, string> = { direct: "Ký trực tiếp", "KT.": "KT. (ký thay)", "TL.": "TL. (ký thừa lệnh)", "TUQ.": "TUQ. (ký thừa ủy quyền)" };
 
@@ -71,7 +73,10 @@ export function DraftEditor(props: { id: string }) {
     document.removeEventListener("visibilitychange", onHide);
     void flush();
   });
-  const locked = () => draft()?.status !== "draft";
+  const workflow = useLive(() => props.id, (id) => db.workflow.get(id));
+  const profile = useLive(() => undefined, () => loadProfile());
+  // Once submitted, the draft is the official's to review: it changes again only if returned.
+  const locked = () => draft()?.status !== "draft" || (workflow() !== undefined && workflow()!.state !== "drafting" && workflow()!.state !== "returned");
 
   function onSecrecy(v: Secrecy, el: HTMLSelectElement) {
     if (isClassified(v)) {
@@ -141,7 +146,7 @@ export function DraftEditor(props: { id: string }) {
             <Show when={hasNoTypeAbbreviation(form.typeCode ?? "CV")}>
               <label>
                 Ký hiệu đơn vị soạn thảo (công văn)
-                <input value={form.unitSymbol ?? ""} onInput={(e) => set("unitSymbol", e.currentTarget.value.trim())} placeholder="VP" />
+                <input id="f-unit" value={form.unitSymbol ?? ""} onInput={(e) => set("unitSymbol", e.currentTarget.value.trim())} onBlur={() => void flush()} placeholder="VP" />
               </label>
             </Show>
             <label>
@@ -274,7 +279,9 @@ export function DraftEditor(props: { id: string }) {
               </div>
             </Show>
           </div>
-          <SignPanel draft={d()} beforeAction={flush} />
+          <Show when={profile()?.role === "official" || d().status !== "draft"} fallback={<SubmitPanel draft={d()} beforeAction={flush} />}>
+            <SignPanel draft={d()} beforeAction={flush} />
+          </Show>
           <Show when={!locked()}>
             <p>
               <button

@@ -9,7 +9,10 @@ import type { AgentClient } from "../agent/client.ts";
 import { getDocument, putDocument, sha256Hex } from "../db/documents.ts";
 import { recordSignedRevision } from "../db/drafts.ts";
 import { issueOutgoing, peekOutgoingNumber, type OfficeProfile } from "../db/registers.ts";
-import type { Draft, ElectronicCopy, VanthuDb } from "../db/schema.ts";
+import type { Draft, ElectronicCopy, VanthuDb, WorkflowDraft } from "../db/schema.ts";
+import type { Person } from "../../../shared/sync/primitives.ts";
+import { documentFileName } from "../documents/file-names.ts";
+import { issueStepOf, recordSigned } from "./workflow.ts";
 
 export interface SignContext {
   db: VanthuDb;
@@ -46,6 +49,45 @@ export async function signAsOfficial(ctx: SignContext, draft: Draft): Promise<Dr
     batch.fail(e);
     throw e;
   }
+}
+
+/**
+ * R1 in trình ký: the official signs the draft submitted to them, and the number and date of
+ * issue the server's register gave are written into its blanks in the same revision, before the
+ * signature covers them (so the PDF and the register never disagree). The signed revision goes
+ * back to the office by the next sync.
+ */
+export async function signSubmitted(ctx: SignContext, w: WorkflowDraft, me: Person): Promise<string> {
+  if (w.state !== "submitted" && w.state !== "approved") throw new VanthuError("web.not-submitted", "Dự thảo không ở trạng thái chờ ký.", `Draft ${w.id} is ${w.state}`);
+  if (w.official?.id !== me.id) throw new VanthuError("web.not-named-official", `Dự thảo được trình cho ${w.official?.name ?? "lãnh đạo khác"}, không phải cho bạn.`, "Not the named official");
+  if (!w.number) throw new VanthuError("web.no-number", "Dự thảo chưa có số từ sổ văn bản đi trên máy chủ: hãy đồng bộ rồi ký.", "No register number yet");
+  if ((w.pending ?? []).some((p) => p.step === "sign")) throw new VanthuError("web.sign-pending", "Dự thảo đã được ký trên máy này, đang chờ gửi lên máy chủ.", "Signature already queued");
+  await assertMaySign(ctx.db, ctx.certificate.certificate, "person");
+  assertCertificateFitsRole(certFacts(ctx.certificate), { kind: "signer", role: ctx.role, signerName: w.official.name });
+  const latest = w.revisions.filter((r) => r.kind === "draft").at(-1);
+  if (!latest) throw new VanthuError("web.no-file", "Dự thảo chưa có tệp PDF để ký.", "Draft has no PDF");
+  const doc = await getDocument(ctx.db, latest.sha256);
+  const n = w.number;
+  const batch = new AgentBatchSigner(ctx.agent, ctx.certificate, [{ title: w.subject, number: n.numberAndSymbol, sha256: doc.sha256, signatureType: "signer" }], ctx.consentWindow);
+  const { signPdf } = await import("../../../shared/sign/index.ts");
+  let signed: Uint8Array;
+  try {
+    const base = { type: "signer" as const, signer: batch.signerFor(0), image: ctx.image, issueNumber: String(n.number), font: await loadFont() };
+    // The register's date goes into the "ngày … tháng … năm …" blanks; a letter drawn with its date already printed keeps it.
+    signed = (
+      await signPdf(doc.bytes, { ...base, issueDate: new Date(`${n.issueDate}T12:00:00+07:00`) }).catch((e: unknown) => {
+        if (e instanceof VanthuError && e.code === "NO_DATE_BLANK") return signPdf(doc.bytes, base);
+        throw e;
+      })
+    ).bytes;
+  } catch (e) {
+    batch.fail(e);
+    throw e;
+  }
+  const name = documentFileName(n.numberAndSymbol, n.year, "ky");
+  const sha = await putDocument(ctx.db, signed, name);
+  await recordSigned(ctx.db, w.id, { sha256: sha, name }, me);
+  return sha;
 }
 
 /** R1 for several drafts at once: one request to the agent, one consent page, one PIN (batch). */
@@ -96,7 +138,9 @@ export async function issueAsClerk(ctx: SignContext, draft: Draft, now = new Dat
   assertCertificateFitsRole(certFacts(ctx.certificate), { kind: "issuer", role: ctx.role, organisationName: ctx.office.name });
   // R21/R22: a revoked, blocked or unassigned organisation certificate is refused before the PIN.
   await assertMaySign(ctx.db, ctx.certificate.certificate, "organisation");
-  const { number, numberAndSymbol } = await peekOutgoingNumber(ctx.db, draft, ctx.office, now);
+  // Trình ký: the number is the server register's, already printed in the official's revision.
+  const fromServer = (await ctx.db.workflow.get(draft.id))?.number ?? undefined;
+  const { number, numberAndSymbol } = fromServer ?? (await peekOutgoingNumber(ctx.db, draft, ctx.office, now));
   const main = await getDocument(ctx.db, latestBytesSha(draft));
   const extra = await Promise.all((draft.attachments ?? []).map(async (a) => ({ a, doc: await getDocument(ctx.db, a.sha256) })));
   const batch = new AgentBatchSigner(
@@ -125,10 +169,12 @@ export async function issueAsClerk(ctx: SignContext, draft: Draft, now = new Dat
     const sha = await putDocument(ctx.db, signed[i + 1]!, a.name, now);
     attachments.push({ sha256: sha, name: a.name, role: a.role });
   }
-  const d2 = await recordSignedRevision(ctx.db, draft.id, signed[0]!, now);
+  const issuedName = documentFileName(numberAndSymbol, fromServer?.year ?? registerYear(now), "phat-hanh");
+  const d2 = await recordSignedRevision(ctx.db, draft.id, signed[0]!, now, issuedName);
   await ctx.db.drafts.update(d2.id, { attachments: (d2.attachments ?? []).map((a, i) => ({ ...a, signedSha256: attachments[i]?.sha256 })) });
   const signedSha256 = await sha256Hex(signed[0]!);
-  const entry = await issueOutgoing(ctx.db, d2.id, ctx.office, { signedSha256, expectNumber: number, attachments, now });
+  const draftStep = fromServer ? await issueStepOf(ctx.db, draft.id, { sha256: signedSha256, name: issuedName }) : undefined;
+  const entry = await issueOutgoing(ctx.db, d2.id, ctx.office, { signedSha256, expectNumber: number, attachments, now, ...(fromServer ? { serverNumber: fromServer } : {}), ...(draftStep ? { draftStep } : {}) });
   return { draft: (await ctx.db.drafts.get(d2.id))!, numberAndSymbol: entry.numberAndSymbol, signedSha256 };
 }
 

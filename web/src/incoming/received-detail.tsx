@@ -7,7 +7,8 @@ import { db, messageOf, notify } from "../state.ts";
 import { verifyReceived } from "../verify/run.ts";
 import { QlvbTime } from "../ui/common.tsx";
 import { RECEIPT_FORM_VI, receivedStatus } from "./received-list.tsx";
-import { ReportView } from "../documents/report.tsx";
+import { ReportView, signaturesOf } from "../documents/report.tsx";
+import { sealMismatchVi } from "./seal-check.ts";
 
 export function ReceivedDetail(props: { id: string }) {
   const r = useLive(() => props.id, (id) => db.received.get(id));
@@ -72,15 +73,22 @@ export function ReceivedDetail(props: { id: string }) {
               </a>
             </p>
           </div>
-          <Show when={x().receiptForm === "paper"}>
+          <Show when={x().receiptForm === "paper" || x().receiptForm === "scan"}>
             <p class="alert info" data-testid="paper-note">
-              Văn bản nhận bản giấy: chữ ký tay và con dấu được kiểm tra trên bản giấy; bản quét không mang chữ ký số nên không cần kết quả kiểm tra để vào sổ.
+              {x().receiptForm === "paper" ? "Văn bản nhận bản giấy: chữ ký tay và con dấu được kiểm tra trên bản giấy;" : "Bản quét không có chữ ký số:"} văn bản được vào sổ theo hình thức nhận, không cần kết quả kiểm tra chữ ký số.
             </p>
           </Show>
-          <div class="card" style={{ display: x().receiptForm === "paper" ? "none" : undefined }}>
+          <div class="card" style={{ display: x().receiptForm === "paper" || x().receiptForm === "scan" ? "none" : undefined }}>
             <h2>Kết quả kiểm tra chữ ký số</h2>
             <Show when={report()} fallback={<p class="muted">{x().status === "verifying" ? "Đang kiểm tra chữ ký số…" : "Chưa kiểm tra."}</p>}>
               {(rep) => <ReportView report={rep()} />}
+            </Show>
+            <Show when={report() && sealMismatchVi(signaturesOf(report()), x().senderOffice ?? x().declared.issuer)}>
+              {(w) => (
+                <p class="alert warn" data-testid="seal-mismatch">
+                  {w()}
+                </p>
+              )}
             </Show>
             <Show when={x().status === "pending" || x().status === "verified"}>
               <button class="secondary" onClick={() => void verifyReceived(db, props.id).catch((e) => notify("error", messageOf(e)))}>
@@ -131,11 +139,11 @@ export function ReceivedDetail(props: { id: string }) {
                 <input value={note()} onInput={(e) => setNote(e.currentTarget.value)} />
               </label>
               <div>
-                <button onClick={register} disabled={x().receiptForm !== "paper" && report()?.verdict !== "valid"} data-testid="register-button">
+                <button onClick={register} disabled={(x().receiptForm ?? "electronic") === "electronic" && report()?.verdict !== "valid"} data-testid="register-button">
                   Vào sổ
                 </button>
               </div>
-              <Show when={x().receiptForm !== "paper" && report() && report()!.verdict !== "valid"}>
+              <Show when={(x().receiptForm ?? "electronic") === "electronic" && report() && report()!.verdict !== "valid"}>
                 <p class="muted wide" style={{ "grid-column": "1 / -1" }}>
                   Chỉ vào sổ được văn bản điện tử có chữ ký số hợp lệ. Văn bản này: {report()!.summaryVi} Hãy từ chối tiếp nhận và nêu lý do, hoặc đề nghị nơi gửi gửi lại.
                 </p>

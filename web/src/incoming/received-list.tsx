@@ -15,10 +15,10 @@ import { QlvbTime, TypeSelect, UrgencySelect, readFile } from "../ui/common.tsx"
  * when the signatures are valid; a paper document says it is paper, not "checked".
  */
 export function receivedStatus(r: Pick<ReceivedDocument, "status" | "receiptForm">, report: Pick<StoredReport, "verdict"> | undefined): [string, "" | "ok" | "warn" | "bad"] {
-  const paper = r.receiptForm === "paper";
+  const paper = r.receiptForm === "paper" || r.receiptForm === "scan";
   switch (r.status) {
     case "pending":
-      return paper ? ["Bản giấy, chờ vào sổ", ""] : ["Chờ kiểm tra", ""];
+      return paper ? [`${RECEIPT_FORM_VI[r.receiptForm!]}, chờ vào sổ`, ""] : ["Chờ kiểm tra", ""];
     case "verifying":
       return ["Đang kiểm tra…", "warn"];
     case "verified":
@@ -27,13 +27,13 @@ export function receivedStatus(r: Pick<ReceivedDocument, "status" | "receiptForm
       if (report?.verdict === "error") return ["Không đọc được để kiểm tra", "bad"];
       return ["Đã kiểm tra: không hợp lệ", "bad"];
     case "registered":
-      return [paper ? "Đã vào sổ (bản giấy)" : "Đã vào sổ", "ok"];
+      return [paper ? `Đã vào sổ (${RECEIPT_FORM_VI[r.receiptForm!].toLocaleLowerCase("vi")})` : "Đã vào sổ", "ok"];
     case "refused":
       return ["Đã từ chối", "bad"];
   }
 }
 
-export const RECEIPT_FORM_VI = { electronic: "Văn bản điện tử", paper: "Bản giấy" } as const;
+export const RECEIPT_FORM_VI = { electronic: "Văn bản điện tử", paper: "Bản giấy", scan: "Bản quét không có chữ ký số" } as const;
 
 export function ReceivedView() {
   const list = useLive(() => undefined, () => db.received.orderBy("receivedAt").reverse().toArray());
@@ -41,7 +41,7 @@ export function ReceivedView() {
   const [decl, setDecl] = createStore<Declared>({ issuer: "", numberAndSymbol: "", documentDate: "", typeCode: "CV", summary: "", urgency: "none" });
   const [dateText, setDateText] = createSignal("");
   const [fileName, setFileName] = createSignal("");
-  const [form, setForm] = createSignal<"electronic" | "paper">("electronic");
+  const [form, setForm] = createSignal<"electronic" | "paper" | "scan">("electronic");
   const [proposed, setProposed] = createSignal<string>("");
 
   /** Reads the first page's text and proposes the ND30 fields the clerk would otherwise type. */
@@ -101,13 +101,14 @@ export function ReceivedView() {
         <form class="grid" onSubmit={submit} style={{ "margin-top": "10px" }}>
           <label>
             Hình thức nhận
-            <select id="r-form" data-testid="receipt-form" value={form()} onChange={(e) => setForm(e.currentTarget.value as "electronic" | "paper")}>
+            <select id="r-form" data-testid="receipt-form" value={form()} onChange={(e) => setForm(e.currentTarget.value as "electronic" | "paper" | "scan")}>
               <option value="electronic">Văn bản điện tử (có chữ ký số)</option>
-              <option value="paper">Bản giấy (tệp là bản quét)</option>
+              <option value="paper">Bản giấy (tệp là bản quét của bản giấy)</option>
+              <option value="scan">Bản quét không có chữ ký số</option>
             </select>
           </label>
           <label class="wide">
-            {form() === "paper" ? "Bản quét (PDF)" : "Tệp PDF"}
+            {form() === "electronic" ? "Tệp PDF" : "Bản quét (PDF)"}
             <input ref={fileInput} type="file" accept="application/pdf,.pdf" data-testid="import-received" onChange={(e) => void propose(e.currentTarget.files?.[0])} />
             <span class="button secondary file-btn">{fileName() || "Chọn tệp…"}</span>
           </label>
@@ -144,7 +145,7 @@ export function ReceivedView() {
             <textarea id="r-summary" value={decl.summary} onInput={(e) => setDecl("summary", e.currentTarget.value)} />
           </label>
           <div>
-            <button type="submit">{form() === "paper" ? "Nhận văn bản giấy" : "Nhận và kiểm tra chữ ký"}</button>
+            <button type="submit">{form() === "electronic" ? "Nhận và kiểm tra chữ ký" : "Nhận văn bản"}</button>
           </div>
         </form>
       </details>

@@ -41,7 +41,7 @@ export function registerPrintHtml(
     .map((e) => {
       if (kind === "incoming") {
         const x = e as IncomingRegisterEntry;
-        return [timeCell(x.arrivedAt, x.arrivedAtProvisional), esc(x.number), esc(x.issuer), esc(x.numberAndSymbol), esc(dayToVi(x.documentDate)), esc(typeAndSummary(x.typeCode, x.summary)), esc(x.handler), timeCell(x.handedOverAt, false), esc(x.receipt), esc([x.receiptForm === "paper" ? "Bản giấy" : "", x.note ?? ""].filter(Boolean).join(". "))];
+        return [timeCell(x.arrivedAt, x.arrivedAtProvisional), esc(x.number), esc(x.issuer), esc(x.numberAndSymbol), esc(dayToVi(x.documentDate)), esc(typeAndSummary(x.typeCode, x.summary)), esc(x.handler), timeCell(x.handedOverAt, false), esc(x.receipt), esc([x.receiptForm === "paper" ? "Bản giấy" : x.receiptForm === "scan" ? "Bản quét" : "", x.note ?? ""].filter(Boolean).join(". "))];
       }
       const x = e as OutgoingRegisterEntry;
       return [esc(x.numberAndSymbol), esc(dayToVi(x.documentDate)), esc(typeAndSummary(x.typeCode, x.summary)), esc(x.signerName), esc(x.recipients.join("; ")), esc(x.archiveHolder), esc(x.copies), timeCell(x.sentAt, x.sentAtProvisional), esc(x.receipt), esc(x.note)];

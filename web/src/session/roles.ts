@@ -1,14 +1,7 @@
+import { ROLE_LABELS_VI } from "../../../shared/sync/rules.ts";
 import type { Role } from "../../../shared/sync/schemas.ts";
 
-/** The server's role names, as people in the office say them. */
-export const ROLE_LABELS_VI: Record<Role, string> = {
-  clerk: "Văn thư",
-  leader: "Lãnh đạo (người có thẩm quyền ký)",
-  signature_officer: "Phụ trách chữ ký số",
-  district_it: "Cán bộ công nghệ thông tin (quản lý nhiều cơ quan)",
-  admin: "Quản trị hệ thống",
-};
-
+/** The account's roles as the office says them (the server's one table of labels). */
 export function rolesVi(roles: readonly Role[]): string {
   return roles.length ? roles.map((r) => ROLE_LABELS_VI[r]).join(", ") : "chưa có vai trò";
 }

@@ -2,17 +2,29 @@ import { For, Show, createResource, createSignal, onCleanup, onMount } from "sol
 import { formatDateTimeVi } from "../../../shared/domain/index.ts";
 import { useLive } from "../live.ts";
 import { db, messageOf, notify, online } from "../state.ts";
-import { loadSession, login, logout, syncNow } from "../sync/client.ts";
+import { loadSession, login, syncNow, type SyncOutcome } from "../sync/client.ts";
+import { signOut } from "./sign-out.ts";
 import { syncState } from "../sync/state.ts";
+import { SyncIssues } from "./sync-issues.tsx";
 import { verifyReceived } from "../verify/run.ts";
 
 const KIND_VI: Record<string, string> = {
   "outgoing.issue": "Phát hành văn bản đi",
   "incoming.register": "Vào sổ văn bản đến",
   "incoming.refuse": "Từ chối tiếp nhận",
+  "draft.step": "Trình ký",
+  resend: "Gửi lại sau xung đột",
+  "cert.put": "Chứng thư số",
 };
 
-export function runSync(): Promise<void> {
+/** 1 234 567 bytes → "1,2 MB", Vietnamese decimal comma. */
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toLocaleString("vi-VN", { maximumFractionDigits: 0 })} KB`;
+  return `${(n / 1024 / 1024).toLocaleString("vi-VN", { maximumFractionDigits: 1 })} MB`;
+}
+
+export function runSync(): Promise<SyncOutcome> {
   return syncNow(db, { onNewReceived: (id) => void verifyReceived(db, id).catch(() => undefined) });
 }
 
@@ -32,22 +44,37 @@ export function SyncView() {
           Trạng thái:{" "}
           <b data-testid="sync-phase">
             {!online()
-              ? "Ngoại tuyến — mọi thay đổi được giữ trên máy này và gửi đi khi có mạng"
-              : { "signed-out": "Chưa đăng nhập", offline: "Ngoại tuyến", idle: "Đã cập nhật", syncing: "Đang đồng bộ…", error: "Có lỗi" }[syncState().phase]}
+              ? "Không có mạng — mọi thay đổi được giữ trên máy này và gửi đi khi có mạng"
+              : {
+                  "signed-out": "Chưa đăng nhập",
+                  offline: "Không có mạng — thay đổi được giữ trên máy này",
+                  unreachable: "Không kết nối được máy chủ — thay đổi được giữ trên máy này, sẽ tự thử lại",
+                  idle: "Đã cập nhật",
+                  syncing: "Đang đồng bộ…",
+                  error: "Có lỗi",
+                }[syncState().phase]}
           </b>
         </p>
         <Show when={syncState().progress}>
           {(p) => (
-            <div>
-              {p().what}: {p().done}/{p().total}
-              <div class="bar">
+            <div data-testid="sync-progress">
+              {p().what}: {p().done}/{p().total} thay đổi
+              <div class="bar" role="progressbar" aria-valuemin={0} aria-valuemax={p().total} aria-valuenow={p().done}>
                 <div style={{ width: `${(100 * p().done) / Math.max(1, p().total)}%` }} />
               </div>
+              <Show when={p().bytes}>
+                {(b) => (
+                  <div class="muted">
+                    Văn bản: {formatBytes(b().done)} / {formatBytes(b().total)} — còn {formatBytes(Math.max(0, b().total - b().done))}
+                  </div>
+                )}
+              </Show>
             </div>
           )}
         </Show>
         <Show when={syncState().errorVi}>
-          <div class="alert bad">
+          {/* The network's failures are said plainly and need nothing from the person; only a server's refusal is an error. */}
+          <div class={syncState().phase === "error" ? "alert bad" : "muted"} data-testid={syncState().phase === "error" ? "sync-error" : "sync-note"}>
             {syncState().errorVi} {syncState().adviceVi}
           </div>
         </Show>
@@ -67,7 +94,7 @@ export function SyncView() {
               <button
                 class="secondary"
                 onClick={async () => {
-                  await logout(db);
+                  await signOut(db);
                   await refetch();
                 }}
               >
@@ -77,6 +104,7 @@ export function SyncView() {
           )}
         </Show>
       </div>
+      <SyncIssues />
       <Show when={(conflicts()?.length ?? 0) > 0}>
         <div class="alert warn" data-testid="register-conflicts">
           Có số trong sổ bị trùng giữa các máy của cơ quan (đã đánh số khi không có mạng):
@@ -98,7 +126,7 @@ export function SyncView() {
           {(m) => (
             <li>
               <div class="grow">
-                {KIND_VI[m.kind] ?? m.kind}
+                {KIND_VI[m.kind] ?? "Thay đổi khác"}
                 {(m.payload as { entry?: { numberAndSymbol?: string } } | null)?.entry?.numberAndSymbol ? ` ${(m.payload as { entry: { numberAndSymbol: string } }).entry.numberAndSymbol}` : ""}{" "}
                 <span class="muted">· {formatDateTimeVi(m.createdAt)}</span>
                 <Show when={m.lastError}>

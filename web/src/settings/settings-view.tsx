@@ -5,6 +5,7 @@ import { loadAgentSettings, saveAgentSettings } from "../agent/settings.ts";
 import { db, loadDeviceSettings, loadProfile, messageOf, notify, saveDeviceSettings, type DeviceSettings } from "../state.ts";
 import { rolesVi } from "../session/roles.ts";
 import { readFile } from "../ui/common.tsx";
+import { PasswordChangeForm } from "../session/password-change.tsx";
 
 export function SettingsView() {
   const [p, setP] = createStore<DeviceSettings>({ symbol: "", parentName: "", userTitle: "" });
@@ -91,6 +92,9 @@ export function SettingsView() {
           <dd data-testid="account-roles">{account() ? rolesVi(account()!.roles) : ""}</dd>
         </dl>
       </div>
+      <Show when={account()?.signedIn}>
+        <PasswordChangeForm />
+      </Show>
       <form class="card grid" onSubmit={save}>
         <h2 style={{ "grid-column": "1 / -1" }}>Trên máy này</h2>
         <label>

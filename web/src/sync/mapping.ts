@@ -59,6 +59,9 @@ function recordData(x: object): Record<string, unknown> {
   return JSON.parse(JSON.stringify(rest)) as Record<string, unknown>;
 }
 
+/** A trình ký step as queued: the mutation without its id and client time (the outbox entry gives those). */
+export type DraftStepBody = { type: `draft.${string}`; draftId: string } & Record<string, unknown>;
+
 export interface Translated {
   mutations: Mutation[];
   /** Blobs that must be on the server before these mutations are pushed. */
@@ -72,9 +75,22 @@ export interface Translated {
 export function translate(m: OutboxMutation, ctx: { directory: Array<{ id: string; name: string }>; received?: ReceivedDocument; ownOfficeId?: string }): Translated {
   const base = { clientTime: toVietnamIso(m.createdAt) };
   switch (m.kind) {
+    case "resend": {
+      // A change sent again on the server's newer version, after the person resolved a conflict.
+      const { mutation } = m.payload as { mutation: Record<string, unknown> };
+      return { mutations: [{ ...base, id: m.id, ...mutation } as Mutation], blobs: [] };
+    }
+    case "draft.step": {
+      // Trình ký (shared/sync/drafts.ts): the step as the person took it, with the version they saw.
+      const { mutation, blobs } = m.payload as { mutation: DraftStepBody; blobs?: string[] };
+      return { mutations: [{ ...base, id: m.id, ...mutation } as Mutation], blobs: blobs ?? [] };
+    }
     case "outgoing.issue": {
-      const { entry } = m.payload as { entry: OutgoingRegisterEntry };
-      const out: Mutation[] = [{ ...base, id: m.id, type: "record.put", entity: "outgoing", recordId: entry.id, data: recordData(entry) }];
+      const { entry, draftStep } = m.payload as { entry: OutgoingRegisterEntry; draftStep?: DraftStepBody };
+      const out: Mutation[] = [];
+      // The draft's sealed revision first: the server then checks the send against the issued draft.
+      if (draftStep) out.push({ ...base, id: `${m.id}-issue`, ...draftStep } as Mutation);
+      out.push({ ...base, id: m.id, type: "record.put", entity: "outgoing", recordId: entry.id, data: recordData(entry) });
       const recipients = resolveRecipients(entry.recipients, ctx.directory).filter((id) => id !== ctx.ownOfficeId);
       if (recipients.length > 0 && entry.documentSha256) {
         out.push({
@@ -82,6 +98,7 @@ export function translate(m: OutboxMutation, ctx: { directory: Array<{ id: strin
           id: `${m.id}-send`,
           type: "exchange.send",
           documentRef: entry.id,
+          ...(draftStep ? { draftId: draftStep.draftId } : {}),
           recipients,
           header: headerOf(entry),
           blobs: [
@@ -91,14 +108,33 @@ export function translate(m: OutboxMutation, ctx: { directory: Array<{ id: strin
         });
         return { mutations: out, blobs: [entry.documentSha256, ...(entry.attachments ?? []).map((a) => a.sha256)] };
       }
-      return { mutations: out, blobs: [] };
+      return { mutations: out, blobs: draftStep && entry.documentSha256 ? [entry.documentSha256] : [] };
     }
     case "incoming.register": {
       const { entry, receivedId } = m.payload as { entry: IncomingRegisterEntry; receivedId: string };
       const out: Mutation[] = [];
+      const blobs: string[] = [];
       if (ctx.received?.source === "sync") out.push({ ...base, id: `${m.id}-accept`, type: "exchange.accept", deliveryId: receivedId, note: entry.note });
+      else if (ctx.received?.receiptForm === "paper" || ctx.received?.receiptForm === "scan") {
+        // Received on paper or as an unsigned scan: the server registers it (số đến, QLVB time) without a signature verdict.
+        out.push({
+          ...base,
+          id: `${m.id}-paper`,
+          type: "incoming.register",
+          entryId: entry.id,
+          form: ctx.received.receiptForm,
+          from: { name: entry.issuer },
+          numberAndSymbol: entry.numberAndSymbol,
+          documentDate: entry.documentDate,
+          subject: entry.summary,
+          typeName: documentTypeByCode(entry.typeCode)?.name,
+          ...(entry.documentSha256 ? { scan: { sha256: entry.documentSha256, name: ctx.received.fileName.slice(0, 255) || "ban-quet.pdf" } } : {}),
+          ...(entry.note ? { note: entry.note } : {}),
+        });
+        if (entry.documentSha256) blobs.push(entry.documentSha256);
+      }
       out.push({ ...base, id: m.id, type: "record.put", entity: "incoming", recordId: entry.id, data: recordData(entry) });
-      return { mutations: out, blobs: [] };
+      return { mutations: out, blobs };
     }
     case "incoming.refuse": {
       const { receivedId, reason } = m.payload as { receivedId: string; reason: string };

@@ -1,10 +1,12 @@
 import { createSignal } from "solid-js";
 
 /** The visible state of sync, apart from the client so the header shows it without loading the protocol code. */
-export type SyncPhase = "signed-out" | "offline" | "idle" | "syncing" | "error";
+/** offline: the browser has no network; unreachable: it has, but the server does not answer (or the connection broke). */
+export type SyncPhase = "signed-out" | "offline" | "unreachable" | "idle" | "syncing" | "error";
 export interface SyncState {
   phase: SyncPhase;
-  progress?: { done: number; total: number; what: string };
+  /** Changes done of those in this round; bytes of the document going up or coming down, if one is. */
+  progress?: { done: number; total: number; what: string; bytes?: { done: number; total: number } };
   lastSyncAt?: string;
   errorVi?: string;
   /** What the person can do about the error. */

@@ -1,0 +1,17 @@
+import { mkdtempSync, readFileSync } from "node:fs"; import { tmpdir } from "node:os"; import { join } from "node:path"; import { gzipSync } from "node:zlib";
+import { chromium } from "playwright-core";
+import { startSyncServer } from "../../sync-server/serve.ts";
+const dir = mkdtempSync(join(tmpdir(), "h-cls-"));
+const server = await startSyncServer({ db: `sqlite:${join(dir, "db.sqlite")}`, blobs: join(dir, "b"), port: 0, host: "127.0.0.1", webDir: "/tmp/h-web" });
+const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--headless", "--no-sandbox"] });
+const page = await browser.newPage({ viewport: { width: 412, height: 823 } });
+const js: string[] = [];
+page.on("response", (r) => { const u = new URL(r.url()); if (/\.m?js$/.test(u.pathname)) js.push(u.pathname); });
+await page.addInitScript(() => { (window as any).__shifts = []; new PerformanceObserver((l) => { for (const e of l.getEntries() as any[]) (window as any).__shifts.push({ value: e.value, t: e.startTime, src: (e.sources || []).map((s: any) => `${s.node?.nodeName}.${s.node?.className} ${JSON.stringify(s.previousRect)}→${JSON.stringify(s.currentRect)}`) }); }).observe({ type: "layout-shift", buffered: true }); (window as any).__lcp = []; new PerformanceObserver((l) => { for (const e of l.getEntries() as any[]) (window as any).__lcp.push({ t: e.startTime, el: e.element?.outerHTML?.slice(0, 100) }); }).observe({ type: "largest-contentful-paint", buffered: true }); });
+await page.goto(server.url);
+await page.waitForTimeout(4000);
+console.log(JSON.stringify(await page.evaluate(() => ({ shifts: (window as any).__shifts, lcp: (window as any).__lcp })), null, 1));
+const first = [...new Set(js)].filter((p) => !p.endsWith("sw.js"));
+console.log(first.map((p) => `${p} ${(gzipSync(readFileSync(join("/tmp/h-web", p))).length / 1024).toFixed(1)}KB`).join("\n"));
+console.log("total gz", (first.reduce((s, p) => s + gzipSync(readFileSync(join("/tmp/h-web", p))).length, 0) / 1024).toFixed(1));
+await browser.close(); await server.close();
