@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { open as openFile, type FileHandle } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
@@ -72,7 +73,32 @@ export function openDatabase(target: DatabaseTarget, options: { poolSize?: numbe
   });
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on("error", () => {});
+  pool.on("connect", (client) => preparedByText(client));
   return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: "postgres", target };
+}
+
+/**
+ * Kysely sends every query unnamed, so PostgreSQL parses and plans it anew each time; the sync
+ * queries are few and fixed. Here each parameterised query is sent as a named prepared statement
+ * (its name a hash of its text), which node-postgres prepares once per connection and then only
+ * binds. Queries without parameters (transaction control, migrations) go as they are. Behind a
+ * connection pooler, use one that keeps prepared statements per server connection
+ * (PgBouncer ≥ 1.21 with max_prepared_statements, in transaction mode) — see the README.
+ */
+function preparedByText(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  const names = new Map<string, string>();
+  (client as unknown as { query: (...args: unknown[]) => unknown }).query = (text: unknown, values?: unknown, ...rest: unknown[]) => {
+    if (typeof text !== "string" || !Array.isArray(values) || values.length === 0 || rest.length > 0) return query(text, values, ...rest);
+    let name = names.get(text);
+    if (!name) {
+      name = `k${createHash("sha1").update(text).digest("base64url")}`;
+      // A connection keeps what it prepared; a statement made of a long IN list is not worth keeping.
+      if (names.size < 2000) names.set(text, name);
+      else return query(text, values);
+    }
+    return query({ name, text, values });
+  };
 }
 
 export async function migrateToLatest(db: Kysely<Database>, dialect: DialectName): Promise<void> {

@@ -3,6 +3,7 @@ import { formatDateTimeVi } from "../../../shared/domain/index.ts";
 import { useLive } from "../live.ts";
 import { db, messageOf, notify, online } from "../state.ts";
 import { loadSession, login, syncNow, type SyncOutcome } from "../sync/client.ts";
+import { formatBytes } from "../settings/storage.ts";
 import { signOut } from "./sign-out.ts";
 import { syncState } from "../sync/state.ts";
 import { SyncIssues } from "./sync-issues.tsx";
@@ -16,13 +17,6 @@ const KIND_VI: Record<string, string> = {
   resend: "Gửi lại sau xung đột",
   "cert.put": "Chứng thư số",
 };
-
-/** 1 234 567 bytes → "1,2 MB", Vietnamese decimal comma. */
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toLocaleString("vi-VN", { maximumFractionDigits: 0 })} KB`;
-  return `${(n / 1024 / 1024).toLocaleString("vi-VN", { maximumFractionDigits: 1 })} MB`;
-}
 
 export function runSync(): Promise<SyncOutcome> {
   return syncNow(db, { onNewReceived: (id) => void verifyReceived(db, id).catch(() => undefined) });

@@ -80,7 +80,14 @@ async function uploadBlob(api: ApiClient, db: VanthuDb, sha256: string, onBytes:
       body: chunk as Uint8Array<ArrayBuffer>,
     });
     if (res.status === 409) {
-      offset = Number(res.headers.get("upload-offset") ?? offset);
+      // Another connection still writes this upload (the one a cut left behind on the server),
+      // or the server has more or fewer bytes than we thought: go on from where it says, later if busy.
+      const body = (await readJson(res).catch(() => undefined)) as { error?: { code?: string } } | undefined;
+      const at = res.headers.get("upload-offset");
+      if (body?.error?.code === "upload_busy" || at === null) {
+        throw new VanthuError("sync.busy", "Máy chủ còn đang nhận phần trước của tệp; sẽ tự gửi tiếp.", `Upload ${st.uploadId} busy at the server`);
+      }
+      offset = Number(at);
       continue;
     }
     const next = UploadState.parse(await readJson(res));
