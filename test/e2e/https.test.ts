@@ -118,7 +118,7 @@ describe("the PWA over HTTPS from another computer", () => {
     await ctx.setOffline(true);
     await page.reload();
     await page.getByTestId("office-name").waitFor();
-    await expect.poll(async () => (await page.getByTestId("network").innerText()).trim()).toBe("Ngoại tuyến");
+    await expect.poll(async () => (await page.getByTestId("network").innerText()).trim()).toBe("Không có mạng");
     expect(await page.evaluate(() => Boolean(navigator.serviceWorker.controller))).toBe(true);
     await ctx.setOffline(false);
 
