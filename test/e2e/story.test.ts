@@ -107,7 +107,14 @@ async function consentAndPin(page: Page, click: () => Promise<void>, expectInCon
   const popup = page.context().waitForEvent("page");
   await click();
   const consent = await popup;
-  await consent.waitForSelector("#pin", { timeout: 60_000 });
+  try {
+    await consent.waitForSelector("#pin", { timeout: 60_000 });
+  } catch (e) {
+    // The app closes the agent's window when it fails before the consent: say what it told the person.
+    const told = await page.locator(".toast").innerText().catch(() => "");
+    await page.screenshot({ path: join(shots, "story-failed-consent.png"), fullPage: true });
+    throw new Error(`no consent page; the app said: ${told}`, { cause: e });
+  }
   if (expectInConsent) expect(await consent.textContent("#documents")).toContain(expectInConsent);
   await consent.fill("#pin", PIN);
   await consent.click("#sign");
