@@ -8,7 +8,12 @@ import { DemoCertificationAuthority, DEMO_LABEL } from "../shared/pki/demo-ca.ts
 import { x509 } from "../shared/pki/x509.ts";
 import { CertificateListResponseSchema, SignRequestViewSchema, StatusResponseSchema, CreateSignRequestResponseSchema } from "../shared/agent-protocol/index.ts";
 import { SoftHsm, type ProvisionedIdentity } from "../test/support/softhsm.ts";
-import { AGENT, csrfOf, fakeSignedAttributes, hex, pair } from "../test/agent/helpers.ts";
+import { AGENT, csrfOf, fakeSignedAttributes, hex, pair, preparedDocument } from "../test/agent/helpers.ts";
+import { PDFDocument } from "pdf-lib";
+import fontkit from "@pdf-lib/fontkit";
+import { officialDocumentPdf, TINOS } from "../test/support/documents.ts";
+import { signaturePng } from "../test/support/png.ts";
+import { prepareSignature } from "../shared/sign/index.ts";
 import { createAgentApp, type AgentApp, type AgentDeps } from "./app.ts";
 import { Pkcs11TokenProvider } from "./tokens/pkcs11-provider.ts";
 import { PairingStore } from "./pairing/store.ts";
@@ -28,7 +33,7 @@ let token: string;
 const seen: string[] = []; // every response body, to prove the PIN is in none
 
 function makeApp(extra: Partial<AgentDeps> = {}): AgentApp {
-  return createAgentApp({ port: 47815, tokens, pairings: new PairingStore(join(dir, `pairings-${Math.random()}.json`)), log, now: () => clock, ...extra });
+  return createAgentApp({ port: 47815, tokens, pairings: new PairingStore(join(dir, `pairings-${Math.random()}.json`)), log, now: () => clock, pairingOrigins: [PWA], ...extra });
 }
 
 async function call(a: AgentApp, path: string, init: RequestInit & { headers?: Record<string, string> } = {}) {
@@ -45,16 +50,27 @@ const api = (a: AgentApp, tok: string, path: string, init: { method?: string; bo
     ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
   });
 
-function docs(n: number, extra: Record<string, unknown> = {}) {
+const preparedFor = new Map<string, ReturnType<typeof preparedDocument>>();
+/** n documents for the identity's certificate: the same prepared revision (a block with its name and title). */
+async function docs(who: ProvisionedIdentity, n: number, extra: Record<string, unknown> = {}) {
+  let p = preparedFor.get(who.id);
+  if (!p) {
+    const cn = who.certificate.subjectName.getField("CN")[0]!;
+    const title = who.certificate.subjectName.getField("2.5.4.12")[0];
+    p = preparedDocument(who.der, [], { name: cn, ...(title ? { title: [title.toLocaleUpperCase("vi")] } : {}) });
+    preparedFor.set(who.id, p);
+  }
+  const { pdf, signedAttributes } = await p;
   return Array.from({ length: n }, (_, i) => ({
     title: `Quyết định về việc phê duyệt kế hoạch số ${i + 1}`,
     number: `${String(i + 1).padStart(2, "0")}/QĐ-UBND`,
-    sha256: hex(i + 1),
     signatureType: "signer",
-    signedAttributes: Buffer.from(fakeSignedAttributes(i)).toString("base64"),
+    pdf,
+    signedAttributes,
     ...extra,
   }));
 }
+const attrsOf = async (who: ProvisionedIdentity) => (await preparedFor.get(who.id)!).prepared.signedAttributes;
 
 async function consent(a: AgentApp, consentUrl: string, pin: string, action = "sign") {
   const path = new URL(consentUrl).pathname;
@@ -107,6 +123,8 @@ describe("agent: status, host and origin", () => {
     expect(anon.status).toBe(200);
     const s = StatusResponseSchema.parse(anon.json());
     expect(s).toEqual({ agent: "vanthu-agent", version: "0.1.0", protocolVersion: 1, paired: false });
+    // an unpaired page learns that the agent runs (the request succeeds) but cannot read the answer
+    expect(anon.headers.get("access-control-allow-origin")).toBeNull();
     const mine = StatusResponseSchema.parse((await api(app, token, "/v1/status")).json());
     expect(mine.paired).toBe(true);
     expect(mine.module?.path).toBe(hsm.module);
@@ -142,14 +160,14 @@ describe("agent: status, host and origin", () => {
     const form = new URLSearchParams({ certificateId: idOf(ids.main), documents: "x" }).toString();
     const noToken = await call(app, "/v1/sign-requests", { method: "POST", headers: { Origin: PWA, "Content-Type": "application/x-www-form-urlencoded" }, body: form });
     expect(noToken.status).toBe(401);
-    const withToken = await call(app, "/v1/sign-requests", { method: "POST", headers: { Origin: PWA, Authorization: `Bearer ${token}`, "Content-Type": "text/plain" }, body: JSON.stringify({ certificateId: idOf(ids.main), documents: docs(1) }) });
+    const withToken = await call(app, "/v1/sign-requests", { method: "POST", headers: { Origin: PWA, Authorization: `Bearer ${token}`, "Content-Type": "text/plain" }, body: JSON.stringify({ certificateId: idOf(ids.main), documents: await docs(ids.main, 1) }) });
     expect(withToken.status).toBe(415);
   });
 });
 
 describe("agent: pairing", () => {
   it("needs the code the app shows, typed on the agent's own page", async () => {
-    const a = makeApp();
+    const a = makeApp({ pairingOrigins: ["https://vanthu.haiphong.example"] });
     const start = await a.request(`${AGENT}/pair`, { method: "POST", headers: { Origin: "https://vanthu.haiphong.example", "Content-Type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ tokenHash: hex(7) }) });
     expect(start.status).toBe(303);
     const loc = start.headers.get("location")!;
@@ -170,7 +188,7 @@ describe("agent: pairing", () => {
   });
 
   it("lets the person see and remove pairings on the agent's home page", async () => {
-    const a = makeApp();
+    const a = makeApp({ pairingOrigins: ["https://other.example"] });
     const tok = await pair(a, "https://other.example");
     const page = await call(a, "/");
     expect(page.text).toContain("https://other.example");
@@ -182,6 +200,25 @@ describe("agent: pairing", () => {
     const after = await remove(AGENT);
     expect(after.text).toContain("Chưa có trang web nào được ghép nối");
     expect((await call(a, "/v1/certificates", { headers: { Origin: "https://other.example", Authorization: `Bearer ${tok}` } })).status).toBe(403);
+  });
+
+  it("lets only the sync server's origin set at install ask to pair; demo mode any http://127.0.0.1 port", async () => {
+    const a = makeApp({ pairingOrigins: ["https://vanthu.haiphong.example"] });
+    const ask = (origin: string) => a.request(`${AGENT}/pair`, { method: "POST", headers: { Origin: origin, "Content-Type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ tokenHash: hex(7) }) });
+    expect((await ask("https://vanthu.haiphong.example")).status).toBe(303);
+    const other = await ask("https://evil.example");
+    expect(other.status).toBe(403);
+    expect(await other.text()).toMatch(/không được phép ghép nối/);
+    expect((await ask("http://127.0.0.1:8080")).status).toBe(403);
+  });
+
+  it("counts pairing attempts per origin: a flood from one page does not lock out the office's app", async () => {
+    const a = makeApp({ pairingOrigins: ["https://evil.example", PWA] });
+    const ask = (origin: string) => a.request(`${AGENT}/pair`, { method: "POST", headers: { Origin: origin, "Content-Type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ tokenHash: hex(8) }) });
+    const flood = [];
+    for (let i = 0; i < 12; i++) flood.push((await ask("https://evil.example")).status);
+    expect(flood).toContain(429);
+    expect((await ask(PWA)).status).toBe(303);
   });
 
   it("refuses to pair a plain-http remote site or the agent itself", async () => {
@@ -206,7 +243,7 @@ describe("agent: certificates and signing on SoftHSM2", () => {
   });
 
   it("signs a batch of 20 with one consent and one PIN, and logs it without the PIN", async () => {
-    const created = await api(app, token, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.main), documents: docs(20) } });
+    const created = await api(app, token, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.main), documents: await docs(ids.main, 20) } });
     expect(created.status).toBe(201);
     const { id, consentUrl } = CreateSignRequestResponseSchema.parse(created.json());
     expect(consentUrl).toBe(`${AGENT}/consent/${id}`);
@@ -218,7 +255,11 @@ describe("agent: certificates and signing on SoftHSM2", () => {
     expect(page.headers.get("x-frame-options")).toBe("DENY");
     expect(page.text).toContain("Quyết định về việc phê duyệt kế hoạch số 20");
     expect(page.text).toContain("20/QĐ-UBND");
-    expect(page.text).toContain(hex(20));
+    const digest = Buffer.from((await preparedFor.get(ids.main.id)!).prepared.documentDigest).toString("hex");
+    // what the agent read and computed from the PDF itself: the number on page 1, the digest, the page picture
+    expect(page.text).toContain(digest);
+    expect(page.text).toContain("125/UBND-VP");
+    expect(page.text).toMatch(/<img src="data:image\/png;base64,/);
     expect(page.text).toContain("Nguyễn Thị Bình");
     expect(page.text).toContain(idOf(ids.main));
     expect(page.text).toContain("Chữ ký của người có thẩm quyền");
@@ -227,10 +268,11 @@ describe("agent: certificates and signing on SoftHSM2", () => {
     expect(done.text).toContain('data-signed="20"');
     const view = SignRequestViewSchema.parse((await api(app, token, `/v1/sign-requests/${id}`)).json());
     expect(view.state).toBe("completed");
-    view.results.forEach((r, i) => {
+    for (const r of view.results) {
       expect(r.status).toBe("signed");
-      if (r.status === "signed") expect(verify(ids.main.der, fakeSignedAttributes(i), r.signature)).toBe(true);
-    });
+      expect(r.sha256).toBe(digest);
+      if (r.status === "signed") expect(verify(ids.main.der, await attrsOf(ids.main), r.signature)).toBe(true);
+    }
     // the consent form cannot be replayed
     const replay = await call(app, `/consent/${id}`, {
       method: "POST",
@@ -241,11 +283,13 @@ describe("agent: certificates and signing on SoftHSM2", () => {
     const entry = log.read().find((e) => e.requestId === id && e.event === "batch-signed")!;
     expect(entry.origin).toBe(PWA);
     expect(entry.certificate?.id).toBe(idOf(ids.main));
-    expect(entry.documents?.map((d) => d.sha256)).toEqual(docs(20).map((d) => d.sha256));
+    expect(entry.documents?.map((d) => d.sha256)).toEqual(Array(20).fill(digest));
   });
 
   it("says the PIN was wrong and lets the person try again, then gives up after three", async () => {
-    const { consentUrl, id } = (await api(app, token, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.main), documents: docs(2) } })).json();
+    const app = makeApp();
+    const token = await pair(app, PWA);
+    const { consentUrl, id } = (await api(app, token, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.main), documents: await docs(ids.main, 2) } })).json();
     const wrong = await consent(app, consentUrl, "111111");
     expect(wrong.status).toBe(400);
     expect(wrong.text).toContain('data-code="token.pin-incorrect"');
@@ -254,7 +298,7 @@ describe("agent: certificates and signing on SoftHSM2", () => {
     const ok = await consent(app, consentUrl, PIN);
     expect(ok.text).toContain('data-signed="2"');
 
-    const again = (await api(app, token, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.main), documents: docs(1) } })).json();
+    const again = (await api(app, token, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.main), documents: await docs(ids.main, 1) } })).json();
     clock = new Date(clock.getTime() + 61_000); // a fresh minute for the PIN rate limit
     for (const p of ["222221", "222222"]) expect((await consent(app, again.consentUrl, p)).status).toBe(400);
     const third = await consent(app, again.consentUrl, "222223");
@@ -264,7 +308,7 @@ describe("agent: certificates and signing on SoftHSM2", () => {
 
   it("refuses a locked PIN and says to recover the token (Điều 11)", async () => {
     clock = new Date(clock.getTime() + 61_000);
-    const { consentUrl, id } = (await api(app, token, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.locked), documents: docs(1) } })).json();
+    const { consentUrl, id } = (await api(app, token, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.locked), documents: await docs(ids.locked, 1) } })).json();
     const r = await consent(app, consentUrl, PIN);
     expect(r.text).toContain("token.pin-locked");
     expect(r.text).toMatch(/Điều 11/);
@@ -283,27 +327,27 @@ describe("agent: certificates and signing on SoftHSM2", () => {
       },
     });
     const tok = await pair(a, PWA);
-    const { consentUrl, id } = (await api(a, tok, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.removable), documents: docs(10) } })).json();
+    const { consentUrl, id } = (await api(a, tok, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.removable), documents: await docs(ids.removable, 10) } })).json();
     const page = await consent(a, consentUrl, PIN);
     expect(page.text).toContain('data-signed="5"');
     expect(page.text).toMatch(/rút ra/);
     const view = SignRequestViewSchema.parse((await api(a, tok, `/v1/sign-requests/${id}`)).json());
     expect(view.state).toBe("failed");
-    view.results.forEach((r, i) => {
+    for (const [i, r] of view.results.entries()) {
       if (i < 5) {
         expect(r.status).toBe("signed");
-        if (r.status === "signed") expect(verify(ids.removable.der, fakeSignedAttributes(i), r.signature)).toBe(true);
+        if (r.status === "signed") expect(verify(ids.removable.der, await attrsOf(ids.removable), r.signature)).toBe(true);
       } else {
         expect(r.status).toBe("failed");
         if (r.status === "failed") expect(r.error.code).toBe("token.removed");
       }
-    });
+    }
   });
 
   it("signs one batch at a time: a double-submitted consent signs once, two consents both complete", async () => {
     clock = new Date(clock.getTime() + 61_000);
-    const a = (await api(app, token, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.main), documents: docs(3) } })).json();
-    const b = (await api(app, token, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.main), documents: docs(3) } })).json();
+    const a = (await api(app, token, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.main), documents: await docs(ids.main, 3) } })).json();
+    const b = (await api(app, token, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.main), documents: await docs(ids.main, 3) } })).json();
     const form = async (url: string) => {
       const path = new URL(url).pathname;
       const csrf = csrfOf((await call(app, path)).text);
@@ -318,44 +362,84 @@ describe("agent: certificates and signing on SoftHSM2", () => {
 
   it("says when the token is not plugged in at the PIN, keeps the request, and refuses new ones for it", async () => {
     clock = new Date(clock.getTime() + 61_000);
-    const { consentUrl, id } = (await api(app, token, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.spare), documents: docs(2) } })).json();
+    const { consentUrl, id } = (await api(app, token, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.spare), documents: await docs(ids.spare, 2) } })).json();
     hsm.removeToken("Spare");
     const page = await consent(app, consentUrl, PIN);
     expect(page.text).toContain('data-code="token.not-present"');
     expect(page.text).toMatch(/Hãy cắm đúng token/);
     expect(page.text).toContain('name="pin"');
     expect((await api(app, token, `/v1/sign-requests/${id}`)).json().state).toBe("awaiting-consent");
-    const again = await api(app, token, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.spare), documents: docs(1) } });
+    const again = await api(app, token, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.spare), documents: await docs(ids.spare, 1) } });
     expect(again.status).toBe(404);
     expect(again.json().error.code).toMatch(/^token\./);
   });
 
-  it("limits PIN entries per minute", async () => {
-    clock = new Date(clock.getTime() + 61_000);
-    const { consentUrl } = (await api(app, token, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.main), documents: docs(1) } })).json();
-    const b = (await api(app, token, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.main), documents: docs(1) } })).json();
-    const c = (await api(app, token, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.main), documents: docs(1) } })).json();
-    // five wrong PINs spread over three requests (each below its own limit of three)
-    for (const [url, pin] of [[consentUrl, "999991"], [consentUrl, "999992"], [b.consentUrl, "999993"], [b.consentUrl, "999994"], [c.consentUrl, "999995"]] as const) {
-      expect((await consent(app, url, pin)).status).toBe(400);
-    }
-    const sixth = await consent(app, c.consentUrl, PIN);
-    expect(sixth.status).toBe(429);
-    expect(sixth.text).toContain("agent.rate-limited");
-    clock = new Date(clock.getTime() + 61_000);
-    expect((await consent(app, consentUrl, PIN)).text).toContain('data-signed="1"');
+  it("counts wrong PINs per origin across requests, with a growing wait; another origin is not held up", async () => {
+    const OTHER = "http://localhost:5174";
+    const a = makeApp({ pairingOrigins: [PWA, OTHER], limits: { pinAttemptsPerMinute: 50 } });
+    const mine = await pair(a, PWA);
+    const theirs = await pair(a, OTHER);
+    const ask = async (tok: string) => {
+      const origin = tok === theirs ? OTHER : PWA;
+      const body = JSON.stringify({ certificateId: idOf(ids.main), documents: await docs(ids.main, 1) });
+      const r = await call(a, "/v1/sign-requests", { method: "POST", headers: { Origin: origin, Authorization: `Bearer ${tok}`, "Content-Type": "application/json" }, body });
+      expect(r.status, r.text).toBe(201);
+      return r.json().consentUrl as string;
+    };
+    // wrong PINs spread over requests (each below its own limit of three)
+    const urls = [await ask(theirs), await ask(theirs)];
+    expect((await consent(a, urls[0]!, "999991")).status).toBe(400);
+    expect((await consent(a, urls[0]!, "999992")).status).toBe(400);
+    expect((await consent(a, urls[1]!, "999993")).status).toBe(400);
+    const held = await consent(a, urls[1]!, PIN);
+    expect(held.status).toBe(429);
+    expect(held.text).toContain("agent.pin-backoff");
+    // the office's own app, another origin, signs at once
+    expect((await consent(a, await ask(mine), PIN)).text).toContain('data-signed="1"');
+    clock = new Date(clock.getTime() + 31_000);
+    expect((await consent(a, urls[1]!, PIN)).text).toContain('data-signed="1"');
+  });
+
+  it("refuses signed attributes whose digest is not the PDF's, and a bare hash", async () => {
+    const [d] = await docs(ids.main, 1);
+    const other = await preparedDocument(ids.main.der, [], { name: "Nguyễn Thị Bình", title: ["CHỦ TỊCH"], kind: "signer" });
+    // the signed attributes of another PDF (a random digest would be refused the same way)
+    const forged = await api(app, token, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.main), documents: [{ ...d, signedAttributes: Buffer.from(fakeSignedAttributes(1)).toString("base64") }] } });
+    expect(forged.status).toBe(422);
+    expect(forged.json().error.code).toBe("agent.digest-mismatch");
+    expect(forged.json().error.messageVi).toMatch(/chỉ ký đúng tệp được hiển thị/);
+    const swapped = await api(app, token, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.main), documents: [{ ...d, pdf: Buffer.from(await officialDocumentPdf()).toString("base64"), signedAttributes: other.signedAttributes }] } });
+    expect(swapped.json().error.code).toBe("agent.digest-mismatch");
+    const bare = await api(app, token, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.main), documents: [{ title: "Báo cáo tuần (vô hại)", sha256: hex(3), signatureType: "signer", signedAttributes: d!.signedAttributes }] } });
+    expect(bare.status).toBe(400);
+    expect(bare.json().error.code).toBe("agent.invalid-request");
+  });
+
+  it("runs the document rules of the signing policy on the PDF itself (R9, R8)", async () => {
+    const marked = await PDFDocument.load(await officialDocumentPdf({ title: ["CHỦ TỊCH"], name: "Nguyễn Thị Bình" }));
+    marked.registerFontkit(fontkit);
+    marked.getPage(0).drawText("MẬT", { x: 90, y: 718, size: 13, font: await marked.embedFont(TINOS, { subset: true }) });
+    const secret = await prepareSignature(await marked.save({ useObjectStreams: false }), { type: "signer", certificates: { certificate: ids.main.der, chain: [] }, digestAlgorithm: "SHA-256", signatureAlgorithm: "RSASSA-PKCS1-v1_5", image: signaturePng() });
+    const r = await api(app, token, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.main), documents: [{ title: "Công văn thường", signatureType: "signer", pdf: Buffer.from(secret.bytes).toString("base64"), signedAttributes: Buffer.from(secret.signedAttributes).toString("base64") }] } });
+    expect(r.status).toBe(422);
+    expect(r.json().error.code).toBe("domain.classified");
+    // the chairman's certificate on a block that names a deputy
+    const deputyBlock = await preparedDocument(ids.main.der, [], { name: "Nguyễn Thị Bình" });
+    const r8 = await api(app, token, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.main), documents: [{ title: "Quyết định", signatureType: "signer", pdf: deputyBlock.pdf, signedAttributes: deputyBlock.signedAttributes }] } });
+    expect(r8.status).toBe(422);
+    expect(r8.json().error.code).toBe("policy.r8-other-title");
   });
 
   it("signs CMS signed attributes only, never arbitrary bytes", async () => {
     for (const bytes of [new TextEncoder().encode("any bytes a page wants signed"), Uint8Array.of(0x31, 0x03, 0x04, 0x01, 0x00)]) {
-      const r = await api(app, token, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.main), documents: docs(1, { signedAttributes: Buffer.from(bytes).toString("base64") }) } });
+      const r = await api(app, token, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.main), documents: await docs(ids.main, 1, { signedAttributes: Buffer.from(bytes).toString("base64") }) } });
       expect(r.status).toBe(400);
       expect(r.json().error.code).toBe("agent.invalid-request");
     }
   });
 
   it("refuses an expired certificate before asking for the PIN (R10)", async () => {
-    const r = await api(app, token, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.expired), documents: docs(1) } });
+    const r = await api(app, token, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.expired), documents: await docs(ids.main, 1) } });
     expect(r.status).toBe(422);
     expect(r.json().error.code).toBe("CERT_EXPIRED");
     expect(r.json().error.messageVi).toMatch(/hết hạn/);
@@ -363,7 +447,7 @@ describe("agent: certificates and signing on SoftHSM2", () => {
 
   it("refuses classified documents (Mật, Tối mật, Tuyệt mật) and keeps nothing of them", async () => {
     for (const secrecy of ["Mật", "Tối mật", "Tuyệt mật"]) {
-      const body = { certificateId: idOf(ids.main), documents: [...docs(1), ...docs(1, { secrecy, title: `Văn bản ${secrecy} bí mật XYZ` })] };
+      const body = { certificateId: idOf(ids.main), documents: [...(await docs(ids.main, 1)), ...(await docs(ids.main, 1, { secrecy, title: `Văn bản ${secrecy} bí mật XYZ` }))] };
       const r = await api(app, token, "/v1/sign-requests", { method: "POST", body });
       expect(r.status).toBe(422);
       expect(r.json().error.code).toBe("domain.classified");
@@ -372,7 +456,7 @@ describe("agent: certificates and signing on SoftHSM2", () => {
   });
 
   it("expires a request nobody consented to", async () => {
-    const { consentUrl, id } = (await api(app, token, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.main), documents: docs(1) } })).json();
+    const { consentUrl, id } = (await api(app, token, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.main), documents: await docs(ids.main, 1) } })).json();
     clock = new Date(clock.getTime() + 6 * 60_000);
     const view = (await api(app, token, `/v1/sign-requests/${id}`)).json();
     expect(view.state).toBe("expired");
@@ -385,13 +469,13 @@ describe("agent: certificates and signing on SoftHSM2", () => {
     const a = makeApp({ limits: { signRequestsPerMinute: 3, awaitingPerPairing: 100 } });
     const tok = await pair(a, PWA);
     const statuses = [];
-    for (let i = 0; i < 4; i++) statuses.push((await api(a, tok, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.main), documents: docs(1) } })).status);
+    for (let i = 0; i < 4; i++) statuses.push((await api(a, tok, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.main), documents: await docs(ids.main, 1) } })).status);
     expect(statuses).toEqual([201, 201, 201, 429]);
   });
 
   it("does not show one pairing's request to another", async () => {
     const other = await pair(app, PWA);
-    const { id } = (await api(app, token, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.main), documents: docs(1) } })).json();
+    const { id } = (await api(app, token, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.main), documents: await docs(ids.main, 1) } })).json();
     expect((await api(app, other, `/v1/sign-requests/${id}`)).status).toBe(404);
   });
 

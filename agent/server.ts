@@ -2,7 +2,7 @@
  * The agent on the network: the Hono app behind @hono/node-server, bound to 127.0.0.1 only.
  */
 import { serve, type ServerType } from "@hono/node-server";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { AddressInfo } from "node:net";
 import { AGENT_DEFAULT_PORT } from "../shared/agent-protocol/index.ts";
@@ -30,6 +30,26 @@ export interface StartAgentOptions {
   /** Where the start-up lines go (default stderr). */
   say?: (line: string) => void;
   version?: string;
+  /**
+   * Origins that may ask to pair, added to those kept in the data folder's agent-config.json
+   * (written at install by `vanthu agent --sync-origin URL`).
+   */
+  pairingOrigins?: string[];
+  /** Keep `pairingOrigins` in agent-config.json for the next starts (install). */
+  rememberPairingOrigins?: boolean;
+}
+
+/** The agent's settings kept at install: today the sync server's origin, the one that may pair. */
+interface AgentConfig {
+  pairingOrigins?: string[];
+}
+
+function readConfig(file: string): AgentConfig {
+  try {
+    return JSON.parse(readFileSync(file, "utf8")) as AgentConfig;
+  } catch {
+    return {};
+  }
 }
 
 export interface RunningAgent {
@@ -49,12 +69,24 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<Runni
     if (!existsSync(options.module)) throw tokenErrors.moduleLoadFailed(options.module, new Error("file not found"));
     tokens = new Pkcs11TokenProvider(options.module);
   } else {
-    const demo = await openDemoTokens(join(dataDir), { forceMemory: options.memoryDemo ?? false });
+    // The demo certificates name the CRL at the port the agent will listen on (issue 11).
+    const demo = await openDemoTokens(join(dataDir), { forceMemory: options.memoryDemo ?? false, port: options.port ?? AGENT_DEFAULT_PORT });
     tokens = demo.provider;
     demoCrl = demo.crl;
     say(demo.notice);
     const found = KNOWN_TOKEN_DRIVERS.filter((d) => d.paths.some((p) => existsSync(p)));
     for (const d of found) say(`Có trình điều khiển token ${d.name} tại ${d.paths.find((p) => existsSync(p))}: dùng --module để ký bằng token thật (found a token driver; pass --module to use it).`);
+  }
+  const configFile = join(dataDir, "agent-config.json");
+  const config = readConfig(configFile);
+  const pairingOrigins = [...new Set([...(config.pairingOrigins ?? []), ...(options.pairingOrigins ?? [])])];
+  if (options.rememberPairingOrigins && options.pairingOrigins?.length) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(configFile + ".tmp", JSON.stringify({ ...config, pairingOrigins }, null, 2));
+    renameSync(configFile + ".tmp", configFile);
+  }
+  if (pairingOrigins.length === 0 && options.module) {
+    say("Chưa đặt địa chỉ máy chủ Văn thư số được phép ghép nối: dùng --sync-origin https://… (no pairing origin set; pass --sync-origin).");
   }
   let port = options.port ?? AGENT_DEFAULT_PORT;
   const app = createAgentApp({
@@ -64,6 +96,7 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<Runni
     log: new SigningLog(join(dataDir, "signing-log.jsonl")),
     ...(options.limits ? { limits: options.limits } : {}),
     ...(demoCrl ? { demoCrl } : {}),
+    pairingOrigins,
     events: {
       ...options.events,
       batchFinished: (e) => {

@@ -1,11 +1,15 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { adminRoutes } from "./admin/index.ts";
+import { auditRoutes } from "./audit/index.ts";
 import { authRoutes, requireSession, type AuthOptions, type AuthVariables } from "./auth/index.ts";
+import { authorityRoutes } from "./authority/index.ts";
 import type { BackupSchedule } from "./backup/schedule.ts";
+import { draftRoutes } from "./drafts/index.ts";
+import { registerRoutes } from "./registers/index.ts";
 import { blobRoutes } from "./blobs/index.ts";
 import type { BlobStore } from "./blobs/store.ts";
-import { edxmlRoutes } from "./edxml/index.ts";
+import { edxmlRoutes, type EdxmlRouteOptions } from "./edxml/index.ts";
 import { notFound } from "./errors.ts";
 import { exchangeRoutes, officeRoutes } from "./exchange/index.ts";
 import { compressLargeAnswers } from "./http/compress.ts";
@@ -31,6 +35,8 @@ export interface SyncAppDeps {
   sync?: SyncRouteOptions;
   /** The CRL/OCSP relay for browsers (see revocation/index.ts). */
   revocation?: RevocationRelayOptions;
+  /** The QLVB system's key that signs exported edXML packages (see edxml/signature.ts); unsigned without it. */
+  edxml?: EdxmlRouteOptions;
   auth?: AuthOptions;
   /** HTTPS (own TLS or a TLS proxy in front): send HSTS. */
   tls?: boolean;
@@ -66,7 +72,7 @@ export function createSyncApp(deps: SyncAppDeps) {
   app.route("/api/auth", authRoutes(storage, deps.auth));
 
   const authed = requireSession(storage);
-  for (const p of ["/api/admin/*", "/api/sync/*", "/api/exchange/*", "/api/offices", "/api/offices/*", "/api/blobs/*", "/api/edxml/*", "/api/certificates/*", "/api/incoming/*"]) app.use(p, authed);
+  for (const p of ["/api/admin/*", "/api/sync/*", "/api/exchange/*", "/api/offices", "/api/offices/*", "/api/blobs/*", "/api/edxml/*", "/api/certificates/*", "/api/incoming/*", "/api/drafts", "/api/drafts/*", "/api/registers/*", "/api/audit/*", "/api/authority/*"]) app.use(p, authed);
   app.use("/api/sync/*", jsonLimit);
   app.use("/api/exchange/*", jsonLimit);
   app.use("/api/admin/*", jsonLimit);
@@ -75,8 +81,12 @@ export function createSyncApp(deps: SyncAppDeps) {
   app.route("/api/sync", syncRoutes(storage, deps.sync));
   app.route("/api/offices", officeRoutes(storage));
   app.route("/api/blobs", blobRoutes(storage, blobs));
-  app.route("/api", edxmlRoutes(storage, blobs));
+  app.route("/api", edxmlRoutes(storage, blobs, deps.edxml));
   app.route("/api/exchange", exchangeRoutes(storage));
+  app.route("/api/drafts", draftRoutes(storage));
+  app.route("/api/registers", registerRoutes(storage));
+  app.route("/api/audit", auditRoutes(storage));
+  app.route("/api/authority", authorityRoutes());
   app.route("/api/revocation", revocationRoutes(storage, deps.revocation));
   app.use("/api/certificates/*", jsonLimit);
   app.route("/api/certificates", certificateRoutes(storage));

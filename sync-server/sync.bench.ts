@@ -161,7 +161,7 @@ async function clientProcess(url: string, clients: Client[], mode: Mode, seconds
         const due = mode === "paced" ? start + offset + i * SYNC_EVERY_MS : performance.now();
         if (due >= deadline) break;
         if (mode === "paced") await sleepUntil(due);
-        const mutations: Mutation[] = Array.from({ length: BATCH }, (_, k) => ({ id: `b${process.pid}-${ci}-${i}-${k}-${n++}`, clientTime: new Date().toISOString(), type: "record.put", entity: "register_entry", recordId: `r${ci}-${(i * BATCH + k) % 500}`, data: { summary: "Về việc triển khai chữ ký số chuyên dùng công vụ", n: i, pad: "x".repeat(300) } }));
+        const mutations: Mutation[] = Array.from({ length: BATCH }, (_, k) => ({ id: `b${process.pid}-${ci}-${i}-${k}-${n++}`, clientTime: new Date().toISOString(), type: "record.put", entity: "outgoing", recordId: `r${ci}-${i}-${k}-${n}`, data: { summary: "Về việc triển khai chữ ký số chuyên dùng công vụ", n: i, pad: "x".repeat(300) } }));
         const sending = c.sha256 !== "" && i % 10 === 0;
         if (sending) mutations.push({ id: `s${process.pid}-${ci}-${i}-${n++}`, clientTime: new Date().toISOString(), type: "exchange.send", documentRef: `d${ci}-${i}`, recipients: [c.nextOffice], header: { codeNumber: String(i % 1000), codeNotation: "UBND-VP", subject: "Công văn thử", promulgationDate: "2026-11-25" }, blobs: [{ sha256: c.sha256, name: "cv.pdf", contentType: "application/pdf", role: "main" }] });
         await req(sending ? "send" : "push", "api/sync/push", c, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ clientId: `c${process.pid}-${ci}`, mutations }) }, due);

@@ -1,9 +1,13 @@
 /**
- * Demo mode (`vanthu agent` with no --module, and `npm start`): a SoftHSM2 token that the
- * project initialises under the data folder, holding a person's and an organisation's key
- * with certificates from a demo CA the project generates — every name labelled
- * "CHỈ DÙNG THỬ — không có giá trị pháp lý". Without SoftHSM2, an in-memory key with the
- * same label. Either way the agent says so loudly at start and on every page.
+ * Demo mode (`vanthu agent` with no --module, and `npm start`): two SoftHSM2 tokens that the
+ * project initialises under the data folder, as an office has them — the leader's own token
+ * with his personal certificate, and the office's token with its organisation certificate
+ * (named like the demo office of the sync server's seed, so that issuing matches) — issued
+ * by a demo CA the project generates and labelled "CHỈ DÙNG THỬ — không có giá trị pháp lý".
+ * Two tokens, so that a lost-token incident on one leaves the other's certificate usable
+ * (the request letter to the Sở is signed with it). The certificates name the demo CA's CRL
+ * at the agent's actual port. Without SoftHSM2, an in-memory key of the leader with the same
+ * label. Either way the agent says so loudly at start and on every page.
  */
 import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -23,7 +27,12 @@ import { AGENT_DEFAULT_PORT } from "../../shared/agent-protocol/index.ts";
 const run = promisify(execFile);
 
 export const SOFTHSM_MODULE_PATHS = ["/usr/lib/softhsm/libsofthsm2.so", "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so", "/usr/local/lib/softhsm/libsofthsm2.so", "/opt/homebrew/lib/softhsm/libsofthsm2.so"];
-export const DEMO_TOKEN_LABEL = "VANTHU DEMO";
+/** The leader's own token (personal certificate) and the office's token (organisation certificate). */
+export const DEMO_TOKEN_LABELS = { leader: "VANTHU DEMO LANH DAO", office: "VANTHU DEMO CO QUAN" } as const;
+/** @deprecated one token per holder now: DEMO_TOKEN_LABELS. */
+export const DEMO_TOKEN_LABEL = DEMO_TOKEN_LABELS.leader;
+/** Bumped when what is provisioned changes, so that an older demo folder is provisioned again. */
+const DEMO_LAYOUT = 2;
 export const DEMO_PIN = "123456";
 const DEMO_SO_PIN = "12345678";
 
@@ -44,7 +53,8 @@ export interface DemoTokens {
 }
 
 export const DEMO_CRL_PATH = "/demo/ca.crl";
-const demoCrlUrl = () => `http://127.0.0.1:${AGENT_DEFAULT_PORT}${DEMO_CRL_PATH}`;
+/** Where the agent serves the demo CRL: its actual port (0 = a test's free port, which is not known yet: the default). */
+export const demoCrlUrl = (port?: number) => `http://127.0.0.1:${port || AGENT_DEFAULT_PORT}${DEMO_CRL_PATH}`;
 
 async function crlOf(ca: DemoCertificationAuthority): Promise<Uint8Array> {
   // Valid for a day: a verifier that wants current revocation data gets it on each check.
@@ -64,16 +74,23 @@ async function softHsmUtilAvailable(): Promise<boolean> {
   }
 }
 
-const PERSON = { commonName: `Nguyễn Văn Thử (${DEMO_LABEL})`, title: "Chủ tịch", organization: `UBND xã Demo — ${DEMO_LABEL}`, locality: "Hải Phòng" };
-const ORGANISATION = { commonName: "ỦY BAN NHÂN DÂN XÃ DEMO", organization: `UBND thành phố Hải Phòng — ${DEMO_LABEL}`, locality: "Hải Phòng" };
+/**
+ * The holders, named as the sync server's demo seed names them (sync-server/seed.ts): the
+ * leader account lanhdao.hongbang is this person, and the office is UBND phường Hồng Bàng.
+ * The demo label is in O (and in the CA's name), so that the names themselves match.
+ */
+export const DEMO_LEADER_NAME = "Nguyễn Văn Thử";
+export const DEMO_ORGANISATION_NAME = "ỦY BAN NHÂN DÂN PHƯỜNG HỒNG BÀNG";
+const PERSON = { commonName: DEMO_LEADER_NAME, title: "Chủ tịch", organization: `UBND phường Hồng Bàng — ${DEMO_LABEL}`, locality: "Hải Phòng" };
+const ORGANISATION = { commonName: DEMO_ORGANISATION_NAME, organization: `UBND thành phố Hải Phòng — ${DEMO_LABEL}`, locality: "Hải Phòng" };
 
-export async function openDemoTokens(dataDir: string, options: { forceMemory?: boolean } = {}): Promise<DemoTokens> {
+export async function openDemoTokens(dataDir: string, options: { forceMemory?: boolean; port?: number } = {}): Promise<DemoTokens> {
   mkdirSync(dataDir, { recursive: true });
   const caFile = join(dataDir, "demo-ca.pem");
   const module = findSoftHsmModule();
   if (!options.forceMemory && module && (await softHsmUtilAvailable())) {
     const keyFile = join(dataDir, "demo-ca.key");
-    const provider = await openSoftHsmDemo(join(dataDir, "softhsm"), module, caFile, keyFile);
+    const provider = await openSoftHsmDemo(join(dataDir, "softhsm"), module, caFile, keyFile, demoCrlUrl(options.port));
     const ca = await DemoCertificationAuthority.load(new Uint8Array(new x509.X509Certificate(readFileSync(caFile, "utf8")).rawData), new Uint8Array(readFileSync(keyFile)), webcrypto as unknown as Crypto);
     return {
       provider,
@@ -82,16 +99,18 @@ export async function openDemoTokens(dataDir: string, options: { forceMemory?: b
       kind: "softhsm",
       caFile,
       notice: banner([
-        `CHẾ ĐỘ THỬ: đang dùng token SoftHSM2 "${DEMO_TOKEN_LABEL}" (${join(dataDir, "softhsm")}), mã PIN ${DEMO_PIN}.`,
-        `Chứng thư số do CA thử của dự án cấp — ${DEMO_LABEL}.`,
-        `DEMO MODE: SoftHSM2 token "${DEMO_TOKEN_LABEL}", PIN ${DEMO_PIN}; demo CA certificate: ${caFile}.`,
+        `CHẾ ĐỘ THỬ: hai token SoftHSM2 (${join(dataDir, "softhsm")}), mã PIN ${DEMO_PIN}:`,
+        `  "${DEMO_TOKEN_LABELS.leader}" — chứng thư số cá nhân của lãnh đạo ${DEMO_LEADER_NAME} (Chủ tịch);`,
+        `  "${DEMO_TOKEN_LABELS.office}" — chứng thư số của cơ quan ${DEMO_ORGANISATION_NAME} (văn thư giữ).`,
+        `Chứng thư số do CA thử của dự án cấp — ${DEMO_LABEL}; danh sách thu hồi tại ${demoCrlUrl(options.port)}.`,
+        `DEMO MODE: SoftHSM2 tokens "${DEMO_TOKEN_LABELS.leader}" and "${DEMO_TOKEN_LABELS.office}", PIN ${DEMO_PIN}; demo CA certificate: ${caFile}.`,
         "Để ký thật, chạy: vanthu agent --module <thư viện PKCS#11 của token> (xem agent/README.md).",
       ]),
     };
   }
   const ca = await DemoCertificationAuthority.create({}, webcrypto as unknown as Crypto);
   writeFileSync(caFile, ca.certificate.toString("pem"));
-  const person = await ca.issue({ ...PERSON, crlUrl: demoCrlUrl() });
+  const person = await ca.issue({ ...PERSON, crlUrl: demoCrlUrl(options.port) });
   return {
     provider: new WebCryptoTokenProvider(person, DEMO_PIN),
     crl: () => crlOf(ca),
@@ -112,8 +131,13 @@ function banner(lines: string[]): string {
   return [bar, ...lines.map((l) => `!! ${l}`), bar].join("\n");
 }
 
-/** Initialises (once) the demo token and its keys and certificates, then opens it. */
-async function openSoftHsmDemo(dir: string, module: string, caFile: string, keyFile: string): Promise<TokenProvider> {
+/**
+ * Initialises (once) the two demo tokens and their keys and certificates, then opens them.
+ * Provisioned again when any part is missing (a deleted token folder must not leave a demo
+ * without keys), when the demo was made by an older layout, or when the agent now listens on
+ * another port than the one its certificates name for the CRL.
+ */
+async function openSoftHsmDemo(dir: string, module: string, caFile: string, keyFile: string, crlUrl: string): Promise<TokenProvider> {
   const tokenDir = join(dir, "tokens");
   mkdirSync(tokenDir, { recursive: true });
   const conf = join(dir, "softhsm2.conf");
@@ -121,26 +145,29 @@ async function openSoftHsmDemo(dir: string, module: string, caFile: string, keyF
   // Must be set before the library's C_Initialize in this process.
   process.env.SOFTHSM2_CONF = conf;
   const marker = join(dir, "provisioned.json");
-  // Provision again when any part is missing (a deleted token folder must not leave a demo without keys).
-  // A demo made before the CA key was kept (no CRLs possible) is made again too.
-  if (!existsSync(marker) || !existsSync(caFile) || !existsSync(keyFile) || readdirSync(tokenDir).length === 0) {
+  const made = existsSync(marker) ? (JSON.parse(readFileSync(marker, "utf8")) as { layout?: number; crlUrl?: string }) : undefined;
+  if (!made || made.layout !== DEMO_LAYOUT || made.crlUrl !== crlUrl || !existsSync(caFile) || !existsSync(keyFile) || readdirSync(tokenDir).length < 2) {
     for (const old of readdirSync(tokenDir)) rmSync(join(tokenDir, old), { recursive: true, force: true });
-    await run("softhsm2-util", ["--init-token", "--free", "--label", DEMO_TOKEN_LABEL, "--pin", DEMO_PIN, "--so-pin", DEMO_SO_PIN], { env: { ...process.env, SOFTHSM2_CONF: conf } });
+    const env = { env: { ...process.env, SOFTHSM2_CONF: conf } };
+    for (const label of [DEMO_TOKEN_LABELS.leader, DEMO_TOKEN_LABELS.office]) await run("softhsm2-util", ["--init-token", "--free", "--label", label, "--pin", DEMO_PIN, "--so-pin", DEMO_SO_PIN], env);
     const ca = await DemoCertificationAuthority.create({}, webcrypto as unknown as Crypto);
     const mod = acquireModule(module);
     try {
-      const token = presentTokens(mod.pkcs11).filter((t) => t.label === DEMO_TOKEN_LABEL).at(-1);
-      if (!token) throw new Error("demo token not found after initialisation");
-      await provisionOnToken(mod.pkcs11, token.slot, ca, "01", "Nguyễn Văn Thử", { ...PERSON, crlUrl: demoCrlUrl() });
-      await provisionOnToken(mod.pkcs11, token.slot, ca, "02", "UBND xã Demo", { ...ORGANISATION, crlUrl: demoCrlUrl() });
+      const slotOf = (label: string) => {
+        const token = presentTokens(mod.pkcs11).filter((t) => t.label === label).at(-1);
+        if (!token) throw new Error(`demo token ${label} not found after initialisation`);
+        return token.slot;
+      };
+      await provisionOnToken(mod.pkcs11, slotOf(DEMO_TOKEN_LABELS.leader), ca, "01", DEMO_LEADER_NAME, { ...PERSON, crlUrl });
+      await provisionOnToken(mod.pkcs11, slotOf(DEMO_TOKEN_LABELS.office), ca, "02", "UBND phường Hồng Bàng", { ...ORGANISATION, crlUrl });
     } finally {
       mod.release();
     }
     writeFileSync(caFile, ca.certificate.toString("pem"));
     writeFileSync(keyFile, await ca.exportPrivateKey(), { mode: 0o600 });
-    writeFileSync(marker, JSON.stringify({ token: DEMO_TOKEN_LABEL, at: new Date().toISOString() }));
+    writeFileSync(marker, JSON.stringify({ layout: DEMO_LAYOUT, tokens: Object.values(DEMO_TOKEN_LABELS), crlUrl, at: new Date().toISOString() }));
   }
-  return new Pkcs11TokenProvider(module, { demo: true, description: `SoftHSM2 — token thử "${DEMO_TOKEN_LABEL}" — ${DEMO_LABEL}` });
+  return new Pkcs11TokenProvider(module, { demo: true, description: `SoftHSM2 — token thử "${DEMO_TOKEN_LABELS.leader}", "${DEMO_TOKEN_LABELS.office}" — ${DEMO_LABEL}` });
 }
 
 /** Generates an RSA key pair on the token and stores the demo CA's certificate for it beside it. */
@@ -196,7 +223,7 @@ async function provisionOnToken(
         { type: pkcs11js.CKA_VALUE, value: Buffer.from(c.rawData) },
       ]);
     writeCert(cert, id, label);
-    if (idHex === "01") writeCert(ca.certificate, Buffer.from("ca", "hex"), "Demo Root CA");
+    writeCert(ca.certificate, Buffer.from("ca", "hex"), "Demo Root CA");
   } finally {
     try {
       p.C_Logout(s);

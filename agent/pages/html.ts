@@ -16,7 +16,7 @@ function timeVi(d: Date): string {
 
 export const pageHeaders: Record<string, string> = {
   "Content-Type": "text/html; charset=utf-8",
-  "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   "X-Frame-Options": "DENY",
   "Cache-Control": "no-store",
   // not no-referrer: with it Chromium sends "Origin: null" on the page's own form posts
@@ -32,7 +32,8 @@ const STYLE = `body{font-family:system-ui,"Segoe UI",Arial,sans-serif;max-width:
 h1{font-size:1.4rem}table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem}td,th{border:1px solid #bbb;padding:.3rem .5rem;text-align:left;vertical-align:top}
 th{background:#eee}.hash{font-family:monospace;font-size:.8rem;word-break:break-all}.demo{background:#b00020;color:#fff;padding:.6rem;font-weight:bold}
 .origin{font-size:1.2rem;font-weight:bold;background:#fff3cd;padding:.4rem}.error{background:#fde2e2;border:1px solid #b00020;padding:.6rem}
-.ok{background:#e2f5e5;border:1px solid #1b7f3b;padding:.6rem}input{font-size:1.2rem;padding:.3rem}button{font-size:1.1rem;padding:.4rem 1rem;margin-right:1rem}`;
+.ok{background:#e2f5e5;border:1px solid #1b7f3b;padding:.6rem}.doc{border:1px solid #bbb;margin:0 0 1rem;padding:.5rem}
+.doc img{max-width:100%;border:1px solid #888;display:block;margin:.5rem 0}.doc dl{display:grid;grid-template-columns:12rem 1fr;gap:.2rem .6rem;margin:0}.doc dt{font-weight:bold}input{font-size:1.2rem;padding:.3rem}button{font-size:1.1rem;padding:.4rem 1rem;margin-right:1rem}`;
 
 function layout(title: string, body: string, demo: boolean): string {
   return `<!doctype html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(title)} — Chương trình ký số Văn thư số</title><style>${STYLE}</style></head><body>
@@ -75,14 +76,28 @@ export function messagePage(title: string, text: string, demo: boolean, kind: "o
   return layout(title, `<div class="${kind}" id="${esc(id)}" role="status">${esc(text)}</div><p>Bạn có thể đóng cửa sổ này.</p>`, demo);
 }
 
-export function consentPage(r: SignRequestRecord, demo: boolean, error?: AgentError): string {
+function documentCard(r: SignRequestRecord, i: number, picture: string | undefined): string {
+  const d = r.documents[i]!;
+  const img = picture
+    ? `<img src="${picture}" alt="Trang ${d.pageIndex + 1} của văn bản, nơi đặt chữ ký" data-page="${d.pageIndex + 1}">`
+    : `<p class="error">Không hiển thị được hình trang ${d.pageIndex + 1}; hãy kiểm tra văn bản trong ứng dụng trước khi ký.</p>`;
+  return `<section class="doc" data-index="${i}"><h3>Văn bản ${i + 1}</h3>
+<dl><dt>Số, ký hiệu (đọc từ tệp)</dt><dd class="pdf-number">${esc(d.pdfNumber ?? "không thấy trên trang 1")}</dd>
+<dt>Tên loại, trích yếu (đọc từ tệp)</dt><dd class="pdf-title">${esc(d.pdfTitle ?? "không thấy trên trang 1")}</dd>
+<dt>Ứng dụng ghi</dt><dd class="app-title">${esc(d.title)}${d.number ? ` — ${esc(d.number)}` : ""}</dd>
+<dt>Loại chữ ký</dt><dd class="kind">${esc(SIGNATURE_TYPE_LABEL_VI[d.signatureType])}</dd>
+<dt>SHA-256 do chương trình ký số tính</dt><dd class="hash sha256">${esc(d.sha256)}</dd></dl>
+${img}</section>`;
+}
+
+/**
+ * What the person consents to: for each document, what the agent itself read and computed
+ * from the bytes that get signed — a picture of the page with the signature, the number and
+ * title on page 1, the kind, the SHA-256 of the signed byte ranges — and the certificate.
+ */
+export function consentPage(r: SignRequestRecord, demo: boolean, error?: AgentError, pictures: readonly (string | undefined)[] = []): string {
   const c = r.certificate;
-  const rows = r.documents
-    .map(
-      (d, i) =>
-        `<tr><td>${i + 1}</td><td>${esc(d.title)}</td><td>${esc(d.number ?? "—")}</td><td>${esc(SIGNATURE_TYPE_LABEL_VI[d.signatureType])}</td><td class="hash">${esc(d.sha256)}</td></tr>`,
-    )
-    .join("\n");
+  const cards = r.documents.map((_, i) => documentCard(r, i, pictures[i])).join("\n");
   const n = r.documents.length;
   return layout(
     `Xác nhận ký số ${n} văn bản`,
@@ -97,8 +112,9 @@ ${c.organization ? `<tr><th>Cơ quan, tổ chức</th><td>${esc(c.organization)}
 <tr><th>Thiết bị ký số</th><td>${esc(c.tokenLabel)}</td></tr>
 <tr><th>Dấu vân tay SHA-256</th><td class="hash">${esc(c.id)}</td></tr></table>
 <h2>Văn bản sẽ được ký (${n})</h2>
-<table id="documents"><tr><th>#</th><th>Tên loại và trích yếu</th><th>Số, ký hiệu</th><th>Loại chữ ký</th><th>SHA-256 của tệp</th></tr>
-${rows}</table>
+<p>Hình trang và các thông tin dưới đây do chương trình ký số đọc và tính từ chính tệp sẽ được ký, không phải do trang web gửi.</p>
+<div id="documents">
+${cards}</div>
 <p>Yêu cầu hết hạn lúc ${esc(timeVi(r.expiresAt))}.</p>
 ${errorBox(error)}
 <form method="post" action="/consent/${esc(r.id)}" autocomplete="off">

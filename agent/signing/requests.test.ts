@@ -4,7 +4,7 @@ import type { CertificateInfo } from "../../shared/agent-protocol/index.ts";
 import { SignRequestViewSchema } from "../../shared/agent-protocol/index.ts";
 
 const cert = { id: "a".repeat(64), certificate: "MA==", chain: [] } as unknown as CertificateInfo;
-const doc = { title: "Quyết định", sha256: "b".repeat(64), signatureType: "signer" as const, signedAttributes: Uint8Array.of(0x31, 0) };
+const doc = { title: "Quyết định", sha256: "b".repeat(64), signatureType: "signer" as const, pageIndex: 0, signedAttributes: Uint8Array.of(0x31, 0) };
 
 describe("SignRequests", () => {
   it("expires a request not consented to in time, failing every document", () => {

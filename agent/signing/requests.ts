@@ -4,9 +4,16 @@ import { isFinalState } from "../../shared/agent-protocol/index.ts";
 import { isoVietnam } from "../certificates/index.ts";
 
 export interface PendingDocument {
+  /** The caller's label. */
   title: string;
   number?: string;
+  /** Read by the agent from page 1 of the PDF. */
+  pdfNumber?: string;
+  pdfTitle?: string;
+  /** SHA-256 of the byte ranges, computed by the agent from the PDF it was given. */
   sha256: string;
+  /** Page (0-based) carrying the signature: the one pictured on the consent page. */
+  pageIndex: number;
   signatureType: "signer" | "issuer" | "copy" | "attachment" | "appendix";
   signedAttributes: Uint8Array;
 }

@@ -9,7 +9,7 @@ import { openDemoTokens, DEMO_PIN } from "../demo/index.ts";
 import { createAgentApp } from "../app.ts";
 import { PairingStore } from "../pairing/store.ts";
 import { SigningLog } from "../log/signing-log.ts";
-import { AGENT, csrfOf, fakeSignedAttributes, hex, pair } from "../../test/agent/helpers.ts";
+import { AGENT, csrfOf, pair, preparedDocument } from "../../test/agent/helpers.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "vanthu-demo-memory-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -28,11 +28,14 @@ describe("demo mode without SoftHSM2: the in-memory key", () => {
     const { certificates } = await (await app.request(`${AGENT}/v1/certificates`, { headers: h })).json();
     expect(certificates).toHaveLength(1);
     expect(certificates[0].isDemo).toBe(true);
+    const der = new Uint8Array(Buffer.from(certificates[0].certificate, "base64"));
+    const subject = new x509.X509Certificate(der).subjectName;
+    const doc = await preparedDocument(der, [], { name: subject.getField("CN")[0]!, title: [subject.getField("2.5.4.12")[0]!.toLocaleUpperCase("vi")] });
     const created = await (
       await app.request(`${AGENT}/v1/sign-requests`, {
         method: "POST",
         headers: { ...h, "Content-Type": "application/json" },
-        body: JSON.stringify({ certificateId: certificates[0].id, documents: [{ title: "Thử", sha256: hex(1), signatureType: "issuer", signedAttributes: Buffer.from(fakeSignedAttributes(0)).toString("base64") }] }),
+        body: JSON.stringify({ certificateId: certificates[0].id, documents: [{ title: "Thử", signatureType: "signer", pdf: doc.pdf, signedAttributes: doc.signedAttributes }] }),
       })
     ).json();
     const path = new URL(created.consentUrl).pathname;
@@ -47,6 +50,6 @@ describe("demo mode without SoftHSM2: the in-memory key", () => {
     const view = await (await app.request(`${AGENT}/v1/sign-requests/${created.id}`, { headers: h })).json();
     const cert = new x509.X509Certificate(new Uint8Array(Buffer.from(certificates[0].certificate, "base64")));
     const key = createPublicKey({ key: Buffer.from(cert.publicKey.rawData), format: "der", type: "spki" });
-    expect(createVerify("sha256").update(fakeSignedAttributes(0)).verify(key, Buffer.from(view.results[0].signature, "base64"))).toBe(true);
+    expect(createVerify("sha256").update(doc.prepared.signedAttributes).verify(key, Buffer.from(view.results[0].signature, "base64"))).toBe(true);
   });
 });

@@ -1,11 +1,9 @@
 /**
- * The PWA's side of the agent protocol, without DOM: an HTTP client over `fetch`, and a
- * batch of Signers that collect the signed attributes the signing engine produces for many
- * documents, so that one sign request — one consent, one PIN — signs them all.
- * Opening the pairing form and the consent window is the web page's part (web/).
+ * The PWA's side of the agent protocol, without DOM: an HTTP client over `fetch`. Batch
+ * signing through it is batch.ts. Opening the pairing form and the consent window is the web
+ * page's part (web/).
  */
 import { VanthuError } from "../errors.ts";
-import type { SignatureResult, Signer } from "../sign/signer.ts";
 import {
   AGENT_DEFAULT_PORT,
   AgentErrorResponseSchema,
@@ -17,7 +15,6 @@ import {
   type CertificateInfo,
   type CreateSignRequest,
   type CreateSignRequestResponse,
-  type SignDocument,
   type SignRequestView,
   type StatusResponse,
 } from "./index.ts";
@@ -64,6 +61,19 @@ export class AgentClient {
     return json;
   }
 
+  /**
+   * Whether the agent runs, for a page not paired yet: the agent answers an unpaired origin
+   * without CORS headers, so only an opaque ("no-cors") request can tell, and it tells nothing else.
+   */
+  async reachable(): Promise<boolean> {
+    try {
+      await this.fetchFn(`${this.baseUrl}/v1/status`, { mode: "no-cors" });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   async status(): Promise<StatusResponse> {
     return StatusResponseSchema.parse(await this.call("/v1/status"));
   }
@@ -81,9 +91,10 @@ export class AgentClient {
   }
 
   /** Polls until the request is completed, failed, expired or cancelled. */
-  async waitForSignRequest(id: string, options: { intervalMs?: number; signal?: AbortSignal } = {}): Promise<SignRequestView> {
+  async waitForSignRequest(id: string, options: { intervalMs?: number; signal?: AbortSignal; onProgress?: (view: SignRequestView) => void } = {}): Promise<SignRequestView> {
     for (;;) {
       const view = await this.signRequest(id);
+      options.onProgress?.(view);
       if (isFinalState(view.state)) return view;
       if (options.signal?.aborted) throw new VanthuError("agent.wait-aborted", "Đã dừng chờ kết quả ký.", "stopped waiting for the sign request");
       await new Promise((r) => setTimeout(r, options.intervalMs ?? 500));
@@ -99,61 +110,14 @@ export class AgentClient {
   }
 }
 
-/** What the person sees of one document on the consent page. */
-export type DocumentLabel = Omit<SignDocument, "signedAttributes">;
-
-/**
- * Signers for a batch: give `signers[i]` to the signing engine for document i; once every
- * one has asked to sign, `request` holds the sign request to post; `deliver(view)` then
- * hands each engine its signature (or its error).
- */
-export function agentBatch(certificate: CertificateInfo, documents: DocumentLabel[]) {
-  const cert = base64ToBytes(certificate.certificate);
-  const chain = certificate.chain.map(base64ToBytes);
-  const waiting: { der: Uint8Array; resolve: (r: SignatureResult) => void; reject: (e: unknown) => void }[] = new Array(documents.length);
-  let asked = 0;
-  let ready!: (r: CreateSignRequest) => void;
-  const request = new Promise<CreateSignRequest>((r) => (ready = r));
-  const signers: Signer[] = documents.map((_, i) => ({
-    signatureAlgorithm: certificate.keyAlgorithm === "EC" ? "ECDSA" : "RSASSA-PKCS1-v1_5",
-    digestAlgorithm: "SHA-256",
-    label: certificate.tokenLabel,
-    isDemo: certificate.isDemo,
-    getCertificates: async () => ({ certificate: cert, chain }),
-    sign: (der) =>
-      new Promise<SignatureResult>((resolve, reject) => {
-        if (waiting[i]) return reject(new Error(`document ${i} asked to sign twice`));
-        waiting[i] = { der, resolve, reject };
-        if (++asked === documents.length) {
-          ready({ certificateId: certificate.id, documents: documents.map((d, j) => ({ ...d, signedAttributes: bytesToBase64(waiting[j]!.der) })) });
-        }
-      }),
-  }));
-  function deliver(view: SignRequestView): void {
-    for (const [i, w] of waiting.entries()) {
-      const r = view.results[i];
-      if (r?.status === "signed") w.resolve({ signature: base64ToBytes(r.signature), certificate: cert, chain });
-      else {
-        const e = r?.status === "failed" ? r.error : view.error;
-        w.reject(new VanthuError(e?.code ?? "agent.not-signed", e?.messageVi ?? "Văn bản chưa được ký.", e?.messageEn ?? "document not signed"));
-      }
-    }
-  }
-  /** Fails every engine still waiting (the request was refused before any consent). */
-  function abort(error: unknown): void {
-    for (const w of waiting) w?.reject(error);
-  }
-  return { signers, request, deliver, abort };
-}
-
-function base64ToBytes(b64: string): Uint8Array {
+export function base64ToBytes(b64: string): Uint8Array {
   const s = atob(b64);
   const out = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
   return out;
 }
 
-function bytesToBase64(b: Uint8Array): string {
+export function bytesToBase64(b: Uint8Array): string {
   let s = "";
   for (let i = 0; i < b.length; i += 0x8000) s += String.fromCharCode(...b.subarray(i, i + 0x8000));
   return btoa(s);

@@ -16,6 +16,8 @@ export const AGENT_DEFAULT_PORT = 47815;
 /** Limits the agent applies; the PWA can use them to split batches. */
 export const AGENT_MAX_DOCUMENTS_PER_REQUEST = 200;
 export const AGENT_MAX_SIGNED_ATTRIBUTES_BYTES = 64 * 1024;
+/** Largest prepared PDF the agent takes in one document (the whole request stays under its body limit). */
+export const AGENT_MAX_PDF_BYTES = 20 * 1024 * 1024;
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, "base64");
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, "SHA-256, 64 lower-case hex digits");
@@ -55,8 +57,9 @@ export const TokenSummarySchema = z.object({
 export type TokenSummary = z.infer<typeof TokenSummarySchema>;
 
 /**
- * GET /v1/status — answers every origin (so the PWA can tell the agent runs), but only a
- * paired caller that sends its pairing token learns the module and the tokens present.
+ * GET /v1/status — answers every origin, but an unpaired one without CORS headers: a page can
+ * probe that the agent runs (the request succeeds) without reading anything (as Fortify and
+ * Web eID do). Only a paired caller that sends its pairing token learns the module and tokens.
  */
 export const StatusResponseSchema = z.object({
   agent: z.literal("vanthu-agent"),
@@ -107,16 +110,22 @@ export const CertificateInfoSchema = z.object({
 export type CertificateInfo = z.infer<typeof CertificateInfoSchema>;
 export const CertificateListResponseSchema = z.object({ certificates: z.array(CertificateInfoSchema) });
 
-/** One document of a sign request: what is signed, and what the person must see. */
+/**
+ * One document of a sign request. What you see is what you sign: the caller sends the
+ * prepared revision (shared/sign prepareSignature: the PDF with the new signature field and an
+ * empty /Contents) and the CMS signed attributes; the agent computes the digest of the byte
+ * ranges itself, refuses signed attributes whose message-digest differs, reads the number
+ * and title from the PDF and shows a rendering of the signed page. A bare hash is never signed.
+ */
 export const SignDocumentSchema = z.object({
-  /** Tên loại và trích yếu nội dung. */
+  /** The caller's label (tên loại và trích yếu); shown beside what the agent reads from the PDF. */
   title: z.string().trim().min(1).max(500),
-  /** Số, ký hiệu (e.g. 125/UBND-VP), when it already has one. */
+  /** Số, ký hiệu as the caller knows it; the consent page shows the one read from the PDF. */
   number: z.string().trim().max(50).optional(),
-  /** SHA-256 of the PDF file as it will be signed, hex. */
-  sha256: sha256Hex,
   signatureType: SignatureTypeSchema,
   secrecy: SecrecySchema.default("none"),
+  /** The prepared revision, base64: the whole PDF as it will be signed, /Contents zeros. */
+  pdf: base64.min(8).max(Math.ceil((AGENT_MAX_PDF_BYTES * 4) / 3) + 4),
   /** DER of the CMS signed attributes (SET OF, tag 0x31), base64: what the token signs. */
   signedAttributes: base64.min(4).max(Math.ceil((AGENT_MAX_SIGNED_ATTRIBUTES_BYTES * 4) / 3) + 4),
 });
@@ -140,6 +149,7 @@ export type CreateSignRequestResponse = z.infer<typeof CreateSignRequestResponse
 export const SignRequestStateSchema = z.enum(["awaiting-consent", "signing", "completed", "failed", "expired", "cancelled"]);
 export type SignRequestState = z.infer<typeof SignRequestStateSchema>;
 
+/** `sha256` in results: the digest of the byte ranges the agent computed itself (hex). */
 export const DocumentResultSchema = z.discriminatedUnion("status", [
   z.object({ index: z.number().int(), sha256: sha256Hex, status: z.literal("pending") }),
   /** signature: raw PKCS#1 v1.5 bytes (RSA) or DER SEQUENCE{r,s} (ECDSA), base64. */

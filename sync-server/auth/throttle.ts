@@ -31,7 +31,8 @@ export class LoginThrottle {
   constructor(
     private readonly storage: SyncStorage,
     private readonly policies: { username: ThrottlePolicy; address: ThrottlePolicy } = { username: USERNAME_POLICY, address: ADDRESS_POLICY },
-    private readonly now: () => number = Date.now,
+    /** The server's clock (the QLVB clock by default), so the delays follow the time the server keeps. */
+    private readonly now: () => number = () => storage.clock.now().getTime(),
   ) {}
 
   static keys(username: string, address: string) {

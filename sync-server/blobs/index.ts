@@ -86,7 +86,7 @@ export function blobRoutes(storage: SyncStorage, store: BlobStore) {
         throw new SyncError(409, "offset_mismatch", "Vị trí tải lên không khớp; hãy hỏi lại vị trí rồi gửi tiếp.", `Upload-Offset ${declared} does not match the server's ${offset}`, { offset });
       }
       const room = Math.min(MAX_CHUNK_SIZE, u.size - offset);
-      const r = await store.append(u.id, c.req.raw.body, room);
+      const r = await store.append(u.id, idleLimited(c.req.raw.body, UPLOAD_IDLE_MS), room);
       if (r.overflow) {
         // More bytes than declared: keep nothing of this chunk.
         await store.truncateUpload(u.id, offset);
@@ -150,4 +150,35 @@ export function blobRoutes(storage: SyncStorage, store: BlobStore) {
 
   app.get("/:sha256", (c) => download(c, c.req.method === "HEAD"));
   return app;
+}
+
+/**
+ * A PATCH whose bytes stop coming for this long ends as if its client went away: what arrived is
+ * kept. A network cut leaves no close on the server's side of the connection, and until then the
+ * upload would stay busy and the client, back on another connection, could not resume it.
+ */
+export const UPLOAD_IDLE_MS = 15_000;
+
+function idleLimited(body: ReadableStream<Uint8Array> | null, ms: number): ReadableStream<Uint8Array> | null {
+  if (!body) return body;
+  const reader = body.getReader();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const idle = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no upload bytes for ${ms} ms`)), ms);
+      });
+      try {
+        const next = await Promise.race([reader.read(), idle]);
+        if (next.done) controller.close();
+        else controller.enqueue(next.value);
+      } catch (e) {
+        void reader.cancel(e).catch(() => undefined);
+        controller.error(e);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
 }

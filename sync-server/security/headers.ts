@@ -53,7 +53,6 @@ export function securityHeaders(options: SecurityHeaderOptions = {}): Middleware
     set("Referrer-Policy", "strict-origin");
     // For browsers that predate frame-ancestors.
     set("X-Frame-Options", "DENY");
-    set("Cross-Origin-Opener-Policy", "same-origin");
     set("Cross-Origin-Resource-Policy", "same-origin");
     set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()");
     if (options.hsts) set("Strict-Transport-Security", "max-age=31536000");

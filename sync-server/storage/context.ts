@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from "kysely";
-import type { Office, OfficeKind, Role } from "../../shared/sync/schemas.ts";
+import type { Office, OfficeKind, Person, Role } from "../../shared/sync/schemas.ts";
+import type { Where } from "../../shared/sync/rules.ts";
 import type { QlvbClock } from "../clock/qlvb-clock.ts";
 import type { DialectName } from "./migrations.ts";
 import type { Database } from "./schema.ts";
@@ -38,4 +39,13 @@ export function toOffice(r: Database["offices"]): Office {
 
 export function toUser(r: Database["users"]): User {
   return { id: r.id, officeId: r.office_id, username: r.username, fullName: r.full_name, passwordHash: r.password_hash, roles: JSON.parse(r.roles) as Role[], disabled: Number(r.disabled) === 1 };
+}
+
+/** The actor of one push, as the server knows them: their name, and whether the office is their own. */
+export interface Acting extends Actor {
+  person: Person;
+  where: Where;
+  clientId: string;
+  /** Server code acting with its own authority (a route that checked its own rules): the rule table is skipped. */
+  trusted: boolean;
 }

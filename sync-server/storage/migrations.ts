@@ -1,5 +1,6 @@
 import type { Kysely, Migration, MigrationProvider } from "kysely";
 import { securityMigrations } from "./migrations/0100-security.ts";
+import { authorityMigration } from "./migrations/0200-authority.ts";
 
 export type DialectName = "sqlite" | "postgres";
 
@@ -162,6 +163,7 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
       },
     },
     ...securityMigrations,
+    "0200_authority": authorityMigration,
   };
 }
 

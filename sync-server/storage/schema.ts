@@ -24,6 +24,30 @@ export interface BlobsTable { sha256: string; size: number; created_at: string }
 export interface BlobRefsTable { office_id: string; sha256: string; created_at: string }
 export interface BlobUploadsTable { id: string; office_id: string; sha256: string; size: number; created_at: string }
 
+/** Every number taken from a register's yearly sequence (issue 11): reserved, assigned or cancelled. */
+export interface RegisterNumbersTable {
+  office_id: string;
+  register_id: string;
+  year: number;
+  number: number;
+  state: string;
+  draft_id: string | null;
+  number_and_symbol: string | null;
+  /** JSON Person. */
+  reserved_by: string | null;
+  reserved_for_client: string | null;
+  reserved_at: string | null;
+  assigned_at: string | null;
+  cancelled_at: string | null;
+  /** JSON Person. */
+  cancelled_by: string | null;
+  cancel_reason: string | null;
+}
+/** The head of each office's audit chain: the row locked while an entry is appended. */
+export interface AuditHeadsTable { office_id: string; seq: number; hash: string }
+/** The office's audit chain (shared/domain/audit AuditEntry as canonical JSON in `entry`). */
+export interface AuditEntriesTable { office_id: string; seq: number; entry_id: string; action: string; at: string; entry: string; hash: string }
+
 /** One row: the offset added to transaction ids in the change feed (set by a restore). */
 export interface SyncEpochTable { id: number; txid_offset: number }
 
@@ -42,6 +66,9 @@ export interface Database {
   blob_refs: BlobRefsTable;
   blob_uploads: BlobUploadsTable;
   sync_epoch: SyncEpochTable;
+  register_numbers: RegisterNumbersTable;
+  audit_heads: AuditHeadsTable;
+  audit_entries: AuditEntriesTable;
 }
 
 /**
@@ -62,4 +89,7 @@ export const TABLES = [
   "blobs",
   "blob_refs",
   "blob_uploads",
+  "register_numbers",
+  "audit_heads",
+  "audit_entries",
 ] as const satisfies readonly (keyof Database)[];

@@ -1,12 +1,26 @@
 import { stamp } from "../clock/qlvb-clock.ts";
+import type { AuditRepository } from "./audit.ts";
 import { toUser, type StorageContext, type User } from "./context.ts";
 
 /** Bearer sessions, stored by the SHA-256 of their token. */
 export class SessionRepository {
-  constructor(private readonly ctx: StorageContext) {}
+  constructor(
+    private readonly ctx: StorageContext,
+    private readonly audit: AuditRepository,
+  ) {}
 
+  /** A sign-in: the session, and its entry in the audit chain of the account's office, in one transaction. */
   async create(tokenHash: string, userId: string, expiresAt: string): Promise<void> {
-    await this.ctx.db.insertInto("sessions").values({ token_hash: tokenHash, user_id: userId, created_at: stamp(this.ctx.clock), expires_at: expiresAt }).execute();
+    await this.ctx.db.transaction().execute(async (trx) => {
+      await trx.insertInto("sessions").values({ token_hash: tokenHash, user_id: userId, created_at: stamp(this.ctx.clock), expires_at: expiresAt }).execute();
+      const u = await trx.selectFrom("users").select(["office_id", "full_name", "username"]).where("id", "=", userId).executeTakeFirstOrThrow();
+      await this.audit.append(trx, u.office_id, {
+        action: "sign-in",
+        actor: { id: userId, name: u.full_name },
+        summary: `${u.full_name} (${u.username}) đăng nhập.`,
+        subject: { kind: "account", id: userId, label: u.username },
+      });
+    });
   }
 
   async find(tokenHash: string): Promise<{ user: User; expiresAt: string } | undefined> {

@@ -1,7 +1,11 @@
 import type { Kysely } from "kysely";
 import type { BlobRef, DocumentHeader, IncomingDelivery, Mutation, MutationResult, Office, OfficeKind, OutgoingExchange, Role } from "../../shared/sync/schemas.ts";
 import type { QlvbClock } from "../clock/qlvb-clock.ts";
+import { AuditRepository } from "./audit.ts";
 import { BlobRepository } from "./blobs.ts";
+import { DraftRepository } from "./drafts.ts";
+import { RecordRepository } from "./records.ts";
+import { RegisterRepository } from "./registers.ts";
 import type { Actor, StorageContext, User } from "./context.ts";
 import { ExchangeRepository, type ExternalSender } from "./exchange.ts";
 import { ChangeFeed, type PullPage } from "./feed.ts";
@@ -32,6 +36,10 @@ export class SyncStorage implements StorageContext {
   readonly sessions: SessionRepository;
   readonly feed: ChangeFeed;
   readonly blobs: BlobRepository;
+  readonly audit: AuditRepository;
+  readonly records: RecordRepository;
+  readonly registers: RegisterRepository;
+  readonly drafts: DraftRepository;
   readonly exchange: ExchangeRepository;
   readonly push: PushRepository;
   readonly snapshots: SnapshotRepository;
@@ -43,11 +51,15 @@ export class SyncStorage implements StorageContext {
   ) {
     this.offices = new OfficeRepository(this);
     this.users = new UserRepository(this);
-    this.sessions = new SessionRepository(this);
     this.feed = new ChangeFeed(this);
+    this.audit = new AuditRepository(this, this.feed);
+    this.sessions = new SessionRepository(this, this.audit);
     this.blobs = new BlobRepository(this);
-    this.exchange = new ExchangeRepository(this, this.feed, this.blobs);
-    this.push = new PushRepository(this, this.feed, this.exchange);
+    this.records = new RecordRepository(this, this.feed, this.audit);
+    this.registers = new RegisterRepository(this, this.feed, this.audit);
+    this.drafts = new DraftRepository(this, this.records, this.blobs, this.registers, this.audit);
+    this.exchange = new ExchangeRepository(this, this.feed, this.blobs, this.audit, this.drafts);
+    this.push = new PushRepository(this, this.records, this.exchange, this.drafts, this.registers, this.audit);
     this.snapshots = new SnapshotRepository(this, this.offices);
   }
 
@@ -82,7 +94,11 @@ export class SyncStorage implements StorageContext {
   createSession = (tokenHash: string, userId: string, expiresAt: string): Promise<void> => this.sessions.create(tokenHash, userId, expiresAt);
   findSession = (tokenHash: string): Promise<{ user: User; expiresAt: string } | undefined> => this.sessions.find(tokenHash);
   deleteSession = (tokenHash: string): Promise<void> => this.sessions.delete(tokenHash);
-  applyPush = (actor: Actor, mutations: Mutation[], options: PushOptions): Promise<MutationResult[]> => this.push.apply(actor, mutations, options);
+  /**
+   * For server code writing with its own authority (routes that check their own rules): trusted,
+   * so the rule table and base versions are skipped. What clients push goes through `push.apply`.
+   */
+  applyPush = (actor: Actor, mutations: Mutation[], options: PushOptions): Promise<MutationResult[]> => this.push.apply(actor, mutations, { trusted: true, ...options });
   pull = (officeId: string, cursor: string, limit: number): Promise<PullPage> => this.feed.pull(officeId, cursor, limit);
   listIncoming = (actor: Actor, status?: string): Promise<IncomingDelivery[]> => this.exchange.listIncoming(actor, status);
   getIncoming = (actor: Actor, deliveryId: string): Promise<IncomingDelivery> => this.exchange.getIncoming(actor, deliveryId);

@@ -16,7 +16,8 @@ export function syncRoutes(storage: SyncStorage, options: SyncRouteOptions = {})
 
   app.post("/push", async (c) => {
     const body = await readJson(c, PushRequest);
-    const results = await storage.applyPush(c.get("actor"), body.mutations, { clientId: body.clientId, beforeCommit: options.beforeCommit });
+    // What a client pushes is judged by the rule table and base versions (never trusted).
+    const results = await storage.push.apply(c.get("actor"), body.mutations, { clientId: body.clientId, beforeCommit: options.beforeCommit });
     return c.json({ results } satisfies PushResponse);
   });
 
@@ -27,7 +28,7 @@ export function syncRoutes(storage: SyncStorage, options: SyncRouteOptions = {})
     if (!/^\d{1,5}$/.test(limitRaw) || limit < 1 || limit > MAX_PULL_LIMIT) {
       throw new SyncError(400, "bad_limit", `Số thay đổi mỗi trang phải từ 1 đến ${MAX_PULL_LIMIT}.`, `limit must be 1..${MAX_PULL_LIMIT}`);
     }
-    const page = await storage.pull(c.get("actor").officeId, cursor, limit);
+    const page = await storage.feed.pull(c.get("actor").officeId, cursor, limit);
     return c.json(page satisfies PullResponse);
   });
 

@@ -9,13 +9,15 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DemoCertificationAuthority } from "../../shared/pki/demo-ca.ts";
-import { AgentClient, agentBatch } from "../../shared/agent-protocol/client.ts";
-import { signPdf } from "../../shared/sign/index.ts";
+import { AgentClient } from "../../shared/agent-protocol/client.ts";
+import { prepareForAgent, signWithAgent } from "../../shared/agent-protocol/batch.ts";
+import type { CertificateInfo } from "../../shared/agent-protocol/index.ts";
 import { startAgent, type RunningAgent } from "../../agent/server.ts";
 import { SoftHsm } from "../support/softhsm.ts";
 import { officialDocumentPdf, TINOS } from "../support/documents.ts";
+import { signaturePng } from "../support/png.ts";
 import { pdfsig } from "../support/tools.ts";
-import { csrfOf, hex, pair } from "./helpers.ts";
+import { csrfOf, pair, preparedDocument } from "./helpers.ts";
 
 const PIN = "135790";
 const ORIGIN = "http://127.0.0.1:8080";
@@ -36,7 +38,7 @@ beforeAll(async () => {
   await hsm.initToken("Keys", PIN);
   await hsm.provision(ca, { tokenLabel: "Keys", pin: PIN, commonName: "Khóa EC P-256", keyLabel: "ec", keyType: "EC" });
   await hsm.provision(ca, { tokenLabel: "Keys", pin: PIN, commonName: "Khóa RSA 3072", keyLabel: "rsa3072", bits: 3072 });
-  agent = await startAgent({ module: hsm.module, port: 0, dataDir: join(dir, "agent"), say: () => undefined });
+  agent = await startAgent({ module: hsm.module, port: 0, dataDir: join(dir, "agent"), say: () => undefined, pairingOrigins: [ORIGIN] });
   const token = await pair(http, ORIGIN, agent.url);
   client = new AgentClient({ baseUrl: agent.url, token, headers: { Origin: ORIGIN } });
 }, 120_000);
@@ -58,21 +60,20 @@ describe("AgentClient", () => {
     expect(certs.find((c) => c.keyLabel === "ec")?.keyAlgorithm).toBe("EC");
   });
 
-  it("signs three electronic copies (sao y) as the organisation with one consent through agentBatch", async () => {
-    const cert = (await client.certificates()).find((c) => c.keyLabel === "org");
-    const inputs = await Promise.all([1, 2, 3].map(() => officialDocumentPdf()));
-    const batch = agentBatch(cert!, inputs.map((_, i) => ({ title: `Quyết định ${i + 1}`, number: `${i + 1}/QĐ-UBND`, sha256: hex(i + 1), signatureType: "copy" as const })));
-    const engines = inputs.map((pdf, i) => signPdf(pdf, { type: "copy", signer: batch.signers[i]!, copyForm: "sao y", org: "UBND phường Hồng Bàng", font: TINOS }));
-    // an engine error must fail the test, not leave the batch waiting
-    const created = await client.createSignRequest(await Promise.race([batch.request, Promise.all(engines).then(() => Promise.reject(new Error("engines finished without the agent")))]));
-    // the person, on the agent's page
-    const page = await (await fetch(created.consentUrl)).text();
-    const done = await (await fetch(created.consentUrl, { method: "POST", headers: { Origin: agent.url }, body: new URLSearchParams({ csrf: csrfOf(page), pin: PIN, action: "sign" }) })).text();
-    expect(done).toContain('data-signed="3"');
-    batch.deliver(await client.waitForSignRequest(created.id, { intervalMs: 50 }));
-    for (const [i, r] of (await Promise.all(engines)).entries()) {
+  /** The person, on the agent's page: reads it, types the PIN (or refuses). */
+  async function person(url: string, action: "sign" | "reject", pin = PIN) {
+    const page = await (await fetch(url)).text();
+    return (await fetch(url, { method: "POST", headers: { Origin: agent.url }, body: new URLSearchParams({ csrf: csrfOf(page), pin, action }) })).text();
+  }
+  const copies = (cert: CertificateInfo, n: number) =>
+    Promise.all(Array.from({ length: n }, async (_, i) => ({ title: `Quyết định ${i + 1}`, number: `${i + 1}/QĐ-UBND`, signatureType: "copy" as const, prepared: await prepareForAgent(await officialDocumentPdf(), cert, { type: "copy", copyForm: "sao y", org: "UBND phường Hồng Bàng", font: TINOS }) })));
+
+  it("signs three electronic copies (sao y) as the organisation with one consent through signWithAgent", async () => {
+    const cert = (await client.certificates()).find((c) => c.keyLabel === "org")!;
+    const signed = await signWithAgent(client, cert, await copies(cert, 3), { openConsent: (url) => void person(url, "sign"), intervalMs: 50 });
+    for (const [i, bytes] of signed.entries()) {
       const f = join(dir, `org-${i}.pdf`);
-      writeFileSync(f, r.bytes);
+      writeFileSync(f, bytes);
       expect((await pdfsig(f)).map((s) => s.valid)).toEqual([true]);
     }
   });
@@ -80,35 +81,34 @@ describe("AgentClient", () => {
   for (const keyLabel of ["ec", "rsa3072"]) {
     it(`signs with a ${keyLabel} key on the token; valid in pdfsig`, async () => {
       const cert = (await client.certificates()).find((c) => c.keyLabel === keyLabel)!;
-      const batch = agentBatch(cert, [{ title: "Bản sao", sha256: hex(5), signatureType: "copy" }]);
-      const engine = signPdf(await officialDocumentPdf(), { type: "copy", signer: batch.signers[0]!, copyForm: "sao y", org: "UBND phường Hồng Bàng", font: TINOS });
-      const created = await client.createSignRequest(await Promise.race([batch.request, engine.then(() => Promise.reject(new Error("engine finished without the agent")))]));
-      const page = await (await fetch(created.consentUrl)).text();
-      await fetch(created.consentUrl, { method: "POST", headers: { Origin: agent.url }, body: new URLSearchParams({ csrf: csrfOf(page), pin: PIN, action: "sign" }) });
-      const view = await client.waitForSignRequest(created.id, { intervalMs: 50 });
-      expect(view.signatureAlgorithm).toBe(keyLabel === "ec" ? "ECDSA" : "RSASSA-PKCS1-v1_5");
-      batch.deliver(view);
+      // "Khóa EC P-256" and "Khóa RSA 3072" are persons' certificates: a signer's signature under their own name
+      const prepared = await prepareForAgent(await officialDocumentPdf({ name: cert.commonName }), cert, { type: "signer", image: signaturePng() });
+      const [bytes] = await signWithAgent(client, cert, [{ title: "Công văn", signatureType: "signer", prepared }], { openConsent: (url) => void person(url, "sign"), intervalMs: 50 });
       const f = join(dir, `${keyLabel}.pdf`);
-      writeFileSync(f, (await engine).bytes);
+      writeFileSync(f, bytes!);
       expect((await pdfsig(f)).map((s) => s.valid)).toEqual([true]);
     });
   }
 
-  it("hands the engines the failure when the person refuses", async () => {
-    const cert = (await client.certificates()).find((c) => c.keyLabel === "org");
-    const batch = agentBatch(cert!, [{ title: "Công văn", sha256: hex(9), signatureType: "copy" }]);
-    const engine = signPdf(await officialDocumentPdf(), { type: "copy", signer: batch.signers[0]!, copyForm: "sao y", org: "UBND phường Hồng Bàng", font: TINOS });
-    const created = await client.createSignRequest(await Promise.race([batch.request, engine.then(() => Promise.reject(new Error("engine finished without the agent")))]));
-    const page = await (await fetch(created.consentUrl)).text();
-    await fetch(created.consentUrl, { method: "POST", headers: { Origin: agent.url }, body: new URLSearchParams({ csrf: csrfOf(page), pin: "", action: "reject" }) });
-    batch.deliver(await client.waitForSignRequest(created.id, { intervalMs: 50 }));
-    await expect(engine).rejects.toMatchObject({ code: "agent.request-refused" });
+  it("fails with the person's refusal, and signs nothing", async () => {
+    const cert = (await client.certificates()).find((c) => c.keyLabel === "org")!;
+    await expect(signWithAgent(client, cert, await copies(cert, 1), { openConsent: (url) => void person(url, "reject"), intervalMs: 50 })).rejects.toMatchObject({ code: "agent.request-refused" });
+  });
+
+  it("cannot get a digest signed that is not the one the agent computed from the PDF", async () => {
+    const cert = (await client.certificates()).find((c) => c.keyLabel === "org")!;
+    const [shown] = await copies(cert, 1);
+    const other = await preparedDocument(Buffer.from(cert.certificate, "base64"), [], { name: "", kind: "copy" });
+    const e = await client
+      .createSignRequest({ certificateId: cert.id, documents: [{ title: "Báo cáo tuần (vô hại)", signatureType: "copy", pdf: Buffer.from(shown!.prepared.bytes).toString("base64"), signedAttributes: other.signedAttributes }] })
+      .catch((x) => x);
+    expect(e.code).toBe("agent.digest-mismatch");
   });
 
   it("surfaces the agent's refusals and an agent that is not running, in Vietnamese", async () => {
     const cert = (await client.certificates()).find((c) => c.keyLabel === "org");
     const e = await client
-      .createSignRequest({ certificateId: cert!.id, documents: [{ title: "Mật", sha256: hex(1), signatureType: "signer", secrecy: "Tuyệt mật", signedAttributes: "MQA=" }] })
+      .createSignRequest({ certificateId: cert!.id, documents: [{ title: "Mật", signatureType: "signer", secrecy: "Tuyệt mật", pdf: "JVBERi0x", signedAttributes: "MQA=" }] })
       .catch((x) => x);
     expect(e.code).toBe("domain.classified");
     expect(e.messageVi).toMatch(/Văn bản mật/);

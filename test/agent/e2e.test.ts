@@ -16,8 +16,8 @@ import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { DemoCertificationAuthority, DEMO_LABEL } from "../../shared/pki/demo-ca.ts";
 import { hashPairingToken, newPairingToken, pairingCodeFromHash, type CertificateInfo, type SignRequestView } from "../../shared/agent-protocol/index.ts";
-import { signPdf } from "../../shared/sign/index.ts";
-import type { SignatureResult, Signer } from "../../shared/sign/signer.ts";
+import { completeSignature, prepareSignature } from "../../shared/sign/index.ts";
+import { inkSummary } from "../../shared/sign/policy/signature-image.ts";
 import { SoftHsm } from "../support/softhsm.ts";
 import { officialDocumentPdf } from "../support/documents.ts";
 import { pdfsig } from "../support/tools.ts";
@@ -53,9 +53,10 @@ beforeAll(async () => {
   const ca = await DemoCertificationAuthority.create({}, webcrypto as unknown as Crypto);
   await hsm.initToken("Token E2E", PIN);
   await hsm.provision(ca, { tokenLabel: "Token E2E", pin: PIN, commonName: "Nguyễn Văn An", title: "Phó Chủ tịch", organization: `UBND phường Hồng Bàng — ${DEMO_LABEL}`, keyLabel: "an", withChain: true });
-  agent = await startAgent({ module: hsm.module, port: 0, dataDir: join(dir, "agent"), say: () => undefined });
   pwa = await site("Văn thư số");
   evil = await site("Trang lạ");
+  // Only the office's own app (the sync server's origin, set at install) may ask to pair.
+  agent = await startAgent({ module: hsm.module, port: 0, dataDir: join(dir, "agent"), say: () => undefined, pairingOrigins: [pwa.origin] });
   browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
     args: [
@@ -134,41 +135,22 @@ describe("agent in Chromium", () => {
     const cert = (json.certificates as CertificateInfo[]).find((c) => c.keyLabel === "an")!;
     expect(cert.usable).toBe(true);
 
-    // The signing engine prepares each PDF and hands the signed attributes to a Signer that
-    // forwards them to the agent through the page, as the PWA does.
-    const pending: { index: number; der: Uint8Array; resolve: (r: SignatureResult) => void }[] = [];
-    let allQueued!: () => void;
-    const queued = new Promise<void>((r) => (allQueued = r));
+    // The signing engine prepares each PDF (no key): the revision with the signature field and
+    // the signed attributes; the page sends both, and the agent computes the digest itself.
     const certificate = new Uint8Array(Buffer.from(cert.certificate, "base64"));
     const chain = cert.chain.map((c) => new Uint8Array(Buffer.from(c, "base64")));
-    const bridge = (index: number): Signer => ({
-      signatureAlgorithm: "RSASSA-PKCS1-v1_5",
-      digestAlgorithm: "SHA-256",
-      label: cert.tokenLabel,
-      isDemo: cert.isDemo,
-      getCertificates: async () => ({ certificate, chain }),
-      sign: (der) =>
-        new Promise((resolve) => {
-          pending.push({ index, der, resolve });
-          if (pending.length === BATCH) allQueued();
-        }),
-    });
-    const inputs = await Promise.all(Array.from({ length: BATCH }, (_, i) => officialDocumentPdf({ name: `Nguyễn Văn An ${i + 1}` })));
     const image = signaturePng();
-    const signing = inputs.map((pdf, i) => signPdf(pdf, { type: "signer", signer: bridge(i), image }));
-    // an engine error must fail the test, not wait for a signature forever
-    await Promise.race([queued, Promise.all(signing)]);
-    expect(pending.length).toBe(BATCH);
-    pending.sort((a, b) => a.index - b.index);
-
-    const documents = pending.map((p) => ({
-      title: `Công văn về việc triển khai chữ ký số, bản ${p.index + 1}`,
-      number: `${String(p.index + 1).padStart(2, "0")}/UBND-VP`,
-      sha256: createHash("sha256").update(inputs[p.index]!).digest("hex"),
+    const inputs = await Promise.all(Array.from({ length: BATCH }, () => officialDocumentPdf()));
+    const prepared = await Promise.all(inputs.map((pdf) => prepareSignature(pdf, { type: "signer", certificates: { certificate, chain }, digestAlgorithm: "SHA-256", signatureAlgorithm: "RSASSA-PKCS1-v1_5", image })));
+    const digests = prepared.map((p) => Buffer.from(p.documentDigest).toString("hex"));
+    const documents = prepared.map((p, i) => ({
+      title: `Công văn về việc triển khai chữ ký số, bản ${i + 1}`,
+      number: `${String(i + 1).padStart(2, "0")}/UBND-VP`,
       signatureType: "signer",
-      signedAttributes: Buffer.from(p.der).toString("base64"),
+      pdf: Buffer.from(p.bytes).toString("base64"),
+      signedAttributes: Buffer.from(p.signedAttributes).toString("base64"),
     }));
-    const consentPopup = context.waitForEvent("page");
+    const consentPopup = context.waitForEvent("page", { timeout: 240_000 });
     const created = await pwaPage.evaluate(
       async ({ agent, token, body }) => {
         const r = await fetch(`${agent}/v1/sign-requests`, { method: "POST", headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" }, body: JSON.stringify(body) });
@@ -180,7 +162,7 @@ describe("agent in Chromium", () => {
     );
     expect(created.status).toBe(201);
     const consent = await consentPopup;
-    await consent.waitForSelector("#pin");
+    await consent.waitForSelector("#pin", { timeout: 240_000 });
 
     // The web page can neither post the consent form itself…
     await pwaPage.evaluate(
@@ -203,9 +185,21 @@ describe("agent in Chromium", () => {
     const still = await pwaPage.evaluate(inPage.api, { agent: agent.url, token, path: `/v1/sign-requests/${created.json.id}` });
     expect(still.json.state).toBe("awaiting-consent");
 
-    // The person reads what is to be signed, types the PIN on the agent's page, signs.
-    expect(await consent.locator("#documents tr").count()).toBe(BATCH + 1);
+    // The person reads what is to be signed — what the agent itself read and computed from the
+    // bytes: a picture of the page with the signature, the number on page 1, the SHA-256 — types
+    // the PIN on the agent's page, signs.
+    expect(await consent.locator("#documents .doc").count()).toBe(BATCH);
+    expect(await consent.locator("#documents .sha256").allTextContents()).toEqual(digests);
+    expect(await consent.textContent("#documents .doc >> nth=0 >> .pdf-number")).toBe("125/UBND-VP");
+    expect(await consent.textContent("#documents .doc >> nth=0 >> .pdf-title")).toContain("Về việc triển khai chữ ký số chuyên dùng công vụ");
     expect(await consent.textContent("#documents")).toContain(`${BATCH}/UBND-VP`);
+    const pictures = await consent.evaluate(() => [...document.querySelectorAll<HTMLImageElement>("#documents img")].map((i) => ({ ok: i.complete && i.naturalWidth > 300, src: i.src })));
+    expect(pictures).toHaveLength(BATCH);
+    expect(pictures.every((p) => p.ok)).toBe(true);
+    // the page pictured is the one with the signature: the blue ink of the signature image is drawn on it
+    const png = new Uint8Array(Buffer.from(pictures[0]!.src.split(",")[1]!, "base64"));
+    expect(inkSummary(png).blueShare).toBeGreaterThan(0.001);
+    writeFileSync(join(dir, "consent.png"), await consent.screenshot({ fullPage: false }));
     expect(await consent.textContent("#certificate")).toContain("Nguyễn Văn An");
     expect(await consent.textContent("#origin")).toBe(pwa.origin);
     // A wrong PIN first: the page says so, with what the token says about tries left.
@@ -233,15 +227,12 @@ describe("agent in Chromium", () => {
       )
     ).json as SignRequestView;
     expect(view.state).toBe("completed");
-    for (const p of pending) {
-      const r = view.results[p.index]!;
-      if (r.status !== "signed") throw new Error(`document ${p.index} not signed`);
-      p.resolve({ signature: new Uint8Array(Buffer.from(r.signature, "base64")), certificate, chain });
-    }
-    const signed = await Promise.all(signing);
-    for (const [i, s] of signed.entries()) {
+    for (const [i, p] of prepared.entries()) {
+      const r = view.results[i]!;
+      if (r.status !== "signed") throw new Error(`document ${i} not signed`);
+      expect(r.sha256).toBe(digests[i]);
       const f = join(dir, `signed-${i}.pdf`);
-      writeFileSync(f, s.bytes);
+      writeFileSync(f, completeSignature(p, { signature: new Uint8Array(Buffer.from(r.signature, "base64")), certificates: [certificate, ...chain] }));
       const sigs = await pdfsig(f);
       expect(sigs.map((x) => x.valid), f).toEqual([true]);
     }
@@ -249,14 +240,16 @@ describe("agent in Chromium", () => {
     expect(pwaRequests.join("\n")).not.toContain(PIN);
     const log = readFileSync(join(dir, "agent", "signing-log.jsonl"), "utf8");
     expect(log).not.toContain(PIN);
-    expect(log).toContain(documents[0]!.sha256);
-  });
+    expect(log).toContain(digests[0]);
+  }, 300_000);
 
   it("refuses an unpaired origin, even its preflight", async () => {
     const page = await context.newPage();
     await page.goto(evil.origin);
     const r = await page.evaluate(async ({ agent, token }) => {
-      const status = await (await fetch(`${agent}/v1/status`)).json();
+      // a probe tells the agent runs (the request succeeds, opaque); reading the answer is blocked
+      const probe = (await fetch(`${agent}/v1/status`, { mode: "no-cors" })).type;
+      const status = await fetch(`${agent}/v1/status`).then(() => "read", () => "blocked");
       const out: string[] = [];
       for (const init of [{}, { headers: { Authorization: `Bearer ${token}` } }, { method: "POST", headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` }, body: "{}" }]) {
         try {
@@ -266,10 +259,11 @@ describe("agent in Chromium", () => {
           out.push("blocked");
         }
       }
-      return { status, out };
+      return { probe, status, out };
     }, { agent: agent.url, token });
     // it may learn that an agent runs, nothing more — not even with a stolen token
-    expect(r.status).toEqual({ agent: "vanthu-agent", version: "0.1.0", protocolVersion: 1, paired: false });
+    expect(r.probe).toBe("opaque");
+    expect(r.status).toBe("blocked");
     expect(r.out).toEqual(["blocked", "blocked", "blocked"]);
     await page.close();
   });

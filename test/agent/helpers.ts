@@ -5,6 +5,9 @@
 import * as asn1js from "asn1js";
 import { createHash } from "node:crypto";
 import { hashPairingToken, newPairingToken, pairingCodeFromHash } from "../../shared/agent-protocol/index.ts";
+import { prepareSignature } from "../../shared/sign/index.ts";
+import { officialDocumentPdf, TINOS } from "../support/documents.ts";
+import { signaturePng } from "../support/png.ts";
 
 export interface Requester {
   request(url: string, init?: RequestInit): Response | Promise<Response>;
@@ -55,4 +58,21 @@ export function hex(n: number): string {
 
 export function csrfOf(html: string): string {
   return /name="csrf" value="([^"]+)"/.exec(html)![1]!;
+}
+
+/**
+ * A prepared revision for the agent, as the PWA makes it: an official document whose block
+ * fits the certificate, prepared by the signing engine (no key). Same inputs, same bytes.
+ */
+export async function preparedDocument(certificate: Uint8Array, chain: Uint8Array[], o: { title?: string[]; name: string; kind?: "signer" | "copy"; keyAlgorithm?: "RSA" | "EC" } = { name: "" }) {
+  const kind = o.kind ?? "signer";
+  const pdf = await officialDocumentPdf({ title: o.title ?? ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"], name: o.name });
+  const prepared = await prepareSignature(pdf, {
+    type: kind,
+    certificates: { certificate, chain },
+    digestAlgorithm: "SHA-256",
+    signatureAlgorithm: o.keyAlgorithm === "EC" ? "ECDSA" : "RSASSA-PKCS1-v1_5",
+    ...(kind === "signer" ? { image: signaturePng() } : { copyForm: "sao y", org: "UBND phường Hồng Bàng", font: TINOS }),
+  });
+  return { prepared, pdf: Buffer.from(prepared.bytes).toString("base64"), signedAttributes: Buffer.from(prepared.signedAttributes).toString("base64") };
 }

@@ -84,6 +84,7 @@ export async function startFlakyProxy(target: string, profile: NetworkProfile = 
   const up = new Link(() => state.profile);
   const down = new Link(() => state.profile);
   const sockets = new Set<Socket>();
+  const severed = new WeakSet<Socket>();
   const agent = new Agent({ keepAlive: true });
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -94,6 +95,7 @@ export async function startFlakyProxy(target: string, profile: NetworkProfile = 
     const drop = random() < p.dropRate ? { upward: random() < 0.5, after: Math.floor(random() * 16_384) } : undefined;
     const kill = () => {
       stats.dropped++;
+      severed.add(req.socket);
       req.socket.destroy();
       upstream.destroy();
     };
@@ -122,6 +124,11 @@ export async function startFlakyProxy(target: string, profile: NetworkProfile = 
         .pipe(res);
     });
     upstream.on("error", () => req.socket.destroy());
+    // The browser closed its side (a reload, a closed tab): the server sees the connection close.
+    // A cut of the network (resetAll) tells the server nothing: its side stays open, as on a real line.
+    res.on("close", () => {
+      if (!res.writableFinished && !severed.has(req.socket)) upstream.destroy();
+    });
     if (drop?.upward && (drop.after === 0 || Number(req.headers["content-length"] ?? 0) === 0)) {
       // Cut before the request reached the server at all.
       return kill();
@@ -154,7 +161,10 @@ export async function startFlakyProxy(target: string, profile: NetworkProfile = 
   server.on("clientError", (_e, s) => s.destroy());
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const resetAll = () => {
-    for (const s of sockets) s.destroy();
+    for (const s of sockets) {
+      severed.add(s);
+      s.destroy();
+    }
   };
   const setDown = (d: boolean) => {
     state.down = d;

@@ -1,5 +1,6 @@
 import { expect, it } from "vitest";
 import { auth, clientTime, describeBackends, login, mutationId, officeWithUser, pullAll, pushOk, uploadWhole, type Env, type TestUser } from "./harness.ts";
+import type { Mutation } from "../../shared/sync/schemas.ts";
 import type { QlvbClock } from "../../sync-server/clock/qlvb-clock.ts";
 import { WorkingDayCalendar } from "../../shared/domain/calendar/index.ts";
 import {
@@ -67,8 +68,18 @@ describeBackends(
       const signed = await signPdf((await signPdf(await renderRequestPdf(doc, { font: TINOS }), { type: "signer", signer: ids.officialSigner, image: signaturePng() })).bytes, { type: "issuer", signer: ids.organisationSigner, image: sealPng() });
       const sha256 = await uploadWhole(env(), office, signed.bytes);
       request = applyRequestEvent(request, { type: "sign", at: "2026-11-27T14:00:00+07:00", by: ref(HEAD), documentSha256: sha256, documentNumber: "216/UBND" }, calendar);
-      const put = (entity: string, recordId: string, data: unknown) => ({ id: mutationId(), clientTime: clientTime(), type: "record.put" as const, entity, recordId, data: JSON.parse(JSON.stringify(data)) });
-      const sent = await pushOk(env(), office, [
+      // Each change is based on the version the office last saw (issue 11: no silent overwrite).
+      const known = new Map<string, number>();
+      const put = (entity: string, recordId: string, data: unknown) => ({ id: mutationId(), clientTime: clientTime(), type: "record.put" as const, entity, recordId, data: JSON.parse(JSON.stringify(data)), baseVersion: known.get(`${entity}:${recordId}`) ?? 0 });
+      const pushTracked = async (user: TestUser, mutations: Mutation[]) => {
+        const r = await pushOk(env(), user, mutations);
+        mutations.forEach((m, i) => {
+          expect(r.results[i]!.status, JSON.stringify(r.results[i]!.error)).toBe("applied");
+          if (m.type === "record.put") known.set(`${m.entity}:${m.recordId}`, r.results[i]!.assigned.version!);
+        });
+        return r;
+      };
+      const sent = await pushTracked(office, [
         put("cert_inventory", orgCert.id, orgCert),
         put("cert_custody", "c1", custody[0]),
         put("cert_incident", incident.id, incident),
@@ -78,7 +89,7 @@ describeBackends(
       const sentAt = sent.results[4]!.assigned.sentAt!;
       expect(sentAt).toBe("2026-11-27T15:00:00.000+07:00");
       request = applyRequestEvent(request, { type: "send", at: sentAt, by: ref(CLERK) }, calendar);
-      await pushOk(env(), office, [put("cert_request", request.id, request)]);
+      await pushTracked(office, [put("cert_request", request.id, request)]);
 
       // Only the Sở's office has an inbox; nothing can be answered before its văn thư accepts the document.
       expect((await getJson(env(), other, "/api/certificates/inbox")).status).toBe(403);
@@ -118,17 +129,17 @@ describeBackends(
       expect(orgCert.revocation).toMatchObject({ revokedAt: "2026-11-30T09:00:00.000+07:00", source: "request" });
       expect(canSignAsOrganisation(CLERK, orgCert, custody, { now: "2026-11-30T10:00:00+07:00", incidents: [incident] })).toMatchObject({ allowed: false, code: "signing.revoked" });
       const closed = closeIncident(incident, IT, "2026-11-30T10:00:00+07:00", "Chứng thư số đã bị thu hồi", [orgCert]);
-      await pushOk(env(), office, [put("cert_inventory", orgCert.id, orgCert), put("cert_incident", closed.id, closed)]);
+      await pushTracked(office, [put("cert_inventory", orgCert.id, orgCert), put("cert_incident", closed.id, closed)]);
 
       // A token recovery left unanswered becomes overdue in the district view.
       let recovery = createCertificateRequest({ id: "req-recover-1", officeId: office.officeId, fields: { kind: "token-recovery", contact, certificates: [{ holder: "Nguyễn Văn An", serialNumber: "5403FF", tokenSerial: "TK-PCT-7", reason: "Khóa do nhập sai mã PIN" }] }, createdAt: "2026-11-30T09:10:00+07:00", createdBy: ref(IT) });
       recovery = applyRequestEvent(recovery, { type: "sign", at: "2026-11-30T09:20:00+07:00", by: ref(HEAD), documentSha256: sha256, documentNumber: "217/UBND" }, calendar);
-      const sent2 = await pushOk(env(), office, [
+      const sent2 = await pushTracked(office, [
         put("cert_request", recovery.id, recovery),
         { id: mutationId(), clientTime: clientTime(), type: "exchange.send", documentRef: recovery.id, recipients: [so.officeId], header: requestExchangeHeader(recovery, office7, "2026-11-30"), blobs: [{ sha256, name: "de-nghi-khoi-phuc.pdf", contentType: "application/pdf", role: "main" }] },
       ]);
       recovery = applyRequestEvent(recovery, { type: "send", at: sent2.results[1]!.assigned.sentAt!, by: ref(CLERK) }, calendar);
-      await pushOk(env(), office, [put("cert_request", recovery.id, recovery)]);
+      await pushTracked(office, [put("cert_request", recovery.id, recovery)]);
       const d2 = (await getJson(env(), so, "/api/certificates/inbox")).body.items.find((i: { request: { id: string } }) => i.request.id === "req-recover-1");
       await pushOk(env(), so, [{ id: mutationId(), clientTime: clientTime(), type: "exchange.accept", deliveryId: d2.deliveryId }]);
 

@@ -58,14 +58,14 @@ describeBackends("a server killed with SIGKILL in the middle of a push", (env) =
     try {
       let token = await login();
       // How long one batch takes here, so that the kills land inside pushes (not an assertion).
-      const warm = Array.from({ length: 300 }, (_, i) => ({ id: mutationId("warm"), clientTime: clientTime(), type: "record.put", entity: "draft", recordId: `warm-${i}`, data: { pad: "x".repeat(2000) } }) satisfies Mutation);
+      const warm = Array.from({ length: 300 }, (_, i) => ({ id: mutationId("warm"), clientTime: clientTime(), type: "record.put", entity: "outgoing", recordId: `warm-${i}`, data: { pad: "x".repeat(2000) } }) satisfies Mutation);
       const t0 = performance.now();
       expect((await doPush(token, warm)).status).toBe(200);
       const pushMs = performance.now() - t0;
       batches.push(warm);
 
       for (let round = 0; round < rounds || (round === rounds && killedBeforeAnswer === 0); round++) {
-        const batch = Array.from({ length: 300 }, (_, i) => ({ id: mutationId(`r${round}-`), clientTime: clientTime(), type: "record.put", entity: "draft", recordId: `r${round}-${i}`, data: { round, i, pad: "y".repeat(2000) } }) satisfies Mutation);
+        const batch = Array.from({ length: 300 }, (_, i) => ({ id: mutationId(`r${round}-`), clientTime: clientTime(), type: "record.put", entity: "outgoing", recordId: `r${round}-${i}`, data: { round, i, pad: "y".repeat(2000) } }) satisfies Mutation);
         batches.push(batch);
         const inFlight = doPush(token, batch).then(
           (r) => r.status,

@@ -2,7 +2,7 @@ import { expect, it } from "vitest";
 import { parseEdxml, parseEdxmlStatus } from "../../shared/sync/edxml.ts";
 import type { IncomingDelivery, Mutation, OutgoingExchange } from "../../shared/sync/schemas.ts";
 import { offsetQlvbClock } from "../../sync-server/clock/qlvb-clock.ts";
-import { auth, clientTime, describeBackends, mutationId, officeWithUser, pullAll, push, pushOk, uploadWhole, type TestUser } from "./harness.ts";
+import { auth, clientTime, describeBackends, mutationId, officeWithUser, pullAll, pushOk, uploadWhole, type TestUser } from "./harness.ts";
 
 const header = {
   codeNumber: "15",
@@ -92,10 +92,9 @@ describeBackends(
       const last = pulled.changes.filter((ch) => ch.entity === "exchange.outgoing").at(-1)!.data as unknown as OutgoingExchange;
       expect(last.deliveries).toEqual(out.deliveries);
 
-      // A decision is final: accepting again is refused, and nothing changes.
-      const again = await push(env(), b, [{ id: mutationId(), clientTime: clientTime(), type: "exchange.accept", deliveryId: bq.incoming[0]!.deliveryId }]);
-      expect(again.status).toBe(409);
-      expect(((await again.json()) as { error: { code: string; messageVi: string } }).error).toMatchObject({ code: "already_decided" });
+      // A decision is final: accepting again is refused (reported for that mutation), and nothing changes.
+      const again = await pushOk(env(), b, [{ id: mutationId(), clientTime: clientTime(), type: "exchange.accept", deliveryId: bq.incoming[0]!.deliveryId }]);
+      expect(again.results[0]).toMatchObject({ status: "refused", error: { code: "already_decided" } });
     });
 
     it("numbers incoming documents in one yearly sequence per office", async () => {
@@ -135,29 +134,27 @@ describeBackends(
       expect(refused.status).toBe(422);
     });
 
-    it("refuses to send a classified document (R9) and keeps nothing of the batch", async () => {
+    it("refuses to send a classified document (R9): nothing of it is kept, the refusal is reported for that mutation", async () => {
       const before = await pullAll(env(), a);
-      const res = await push(env(), a, [
-        { id: mutationId(), clientTime: clientTime(), type: "record.put", entity: "draft", recordId: "d-secret", data: { title: "x" } },
+      const r = await pushOk(env(), a, [
         { id: mutationId(), clientTime: clientTime(), type: "exchange.send", documentRef: "doc-3", recipients: [b.officeId], header: { ...header, secrecy: "Mật" }, blobs: [{ sha256, name: "x.pdf", contentType: "application/pdf", role: "main" }] },
       ]);
-      expect(res.status).toBe(422);
-      const body = (await res.json()) as { error: { code: string; messageVi: string } };
-      expect(body.error.code).toBe("classified_document");
-      expect(body.error.messageVi).toContain("Văn bản mật");
+      expect(r.results[0]).toMatchObject({ status: "refused", error: { code: "classified_document" } });
+      expect(r.results[0]!.error!.messageVi).toContain("Văn bản mật");
       const after = await pullAll(env(), a, before.cursor);
       expect(after.changes).toEqual([]);
     });
 
     it("a signing official (lãnh đạo) cannot send or accept: that is the clerk's work", async () => {
       const leader = await officeWithUser(env(), "UBND phường Hồng Bàng", ["leader"], { officeId: a.officeId });
-      const res = await push(env(), leader, [{ id: mutationId(), clientTime: clientTime(), type: "exchange.send", documentRef: "doc-4", recipients: [b.officeId], header, blobs: [{ sha256, name: "x.pdf", contentType: "application/pdf", role: "main" }] }]);
-      expect(res.status).toBe(403);
+      const r = await pushOk(env(), leader, [{ id: mutationId(), clientTime: clientTime(), type: "exchange.send", documentRef: "doc-4", recipients: [b.officeId], header, blobs: [{ sha256, name: "x.pdf", contentType: "application/pdf", role: "main" }] }]);
+      expect(r.results[0]).toMatchObject({ status: "refused", error: { code: "rule.role_forbidden" } });
+      expect(r.results[0]!.error!.messageVi).toContain("văn thư");
     });
 
     it("a document cannot name a blob the office has not uploaded", async () => {
-      const res = await push(env(), b, [{ id: mutationId(), clientTime: clientTime(), type: "exchange.send", documentRef: "doc-5", recipients: [c.officeId], header, blobs: [{ sha256: "0".repeat(64), name: "x.pdf", contentType: "application/pdf", role: "main" }] }]);
-      expect(res.status).toBe(409);
+      const r = await pushOk(env(), b, [{ id: mutationId(), clientTime: clientTime(), type: "exchange.send", documentRef: "doc-5", recipients: [c.officeId], header, blobs: [{ sha256: "0".repeat(64), name: "x.pdf", contentType: "application/pdf", role: "main" }] }]);
+      expect(r.results[0]).toMatchObject({ status: "refused", error: { code: "blob_missing" } });
     });
   },
   { clock: qlvb },

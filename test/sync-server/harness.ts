@@ -155,3 +155,6 @@ export async function uploadWhole(env: Env, user: TestUser, bytes: Uint8Array): 
   if (r2.status !== 200) throw new Error(`upload failed: ${r2.status} ${await r2.text()}`);
   return sha256;
 }
+
+/** A mutation without its id and client time (filled in when it is pushed). */
+export type MutationInput = Mutation extends infer M ? (M extends unknown ? Omit<M, "id" | "clientTime"> : never) : never;

@@ -3,7 +3,7 @@ import type { Mutation } from "../../shared/sync/schemas.ts";
 import type { Actor } from "../../sync-server/storage/storage.ts";
 import { clientTime, describeBackends, makeEnv, mutationId, type Env } from "./harness.ts";
 
-const put = (recordId: string): Mutation => ({ id: mutationId(), clientTime: clientTime(), type: "record.put", entity: "draft", recordId, data: { recordId } });
+const put = (recordId: string): Mutation => ({ id: mutationId(), clientTime: clientTime(), type: "record.put", entity: "outgoing", recordId, data: { recordId } });
 
 async function actorFor(env: Env, name: string): Promise<Actor> {
   const office = await env.storage.createOffice({ name, kind: "commune", organId: `O-${Math.random()}` });

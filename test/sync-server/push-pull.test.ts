@@ -2,7 +2,10 @@ import { expect, it } from "vitest";
 import type { Mutation, PushResponse } from "../../shared/sync/schemas.ts";
 import { auth, clientTime, describeBackends, mutationId, officeWithUser, pullAll, push, pushOk, type TestUser } from "./harness.ts";
 
-const put = (recordId: string, data: Record<string, unknown>): Mutation => ({ id: mutationId(), clientTime: clientTime(), type: "record.put", entity: "draft", recordId, data });
+/** A register entry (a clerk may create and change it), based on the version the client last saw (0: new). */
+const put = (recordId: string, data: Record<string, unknown>, baseVersion = 0): Mutation => ({ id: mutationId(), clientTime: clientTime(), type: "record.put", entity: "outgoing", recordId, data, baseVersion });
+/** The office's own changes, without the audit chain's entries (sign-ins…). */
+const records = <T extends { entity: string }>(changes: T[]) => changes.filter((c) => c.entity !== "audit.entry");
 
 describeBackends(
   "push and pull",
@@ -10,14 +13,14 @@ describeBackends(
     let u: TestUser;
 
     it("applies a batch in order and pulls it back in pages", async () => {
-      u = await officeWithUser(env(), "UBND phường Lê Chân");
-      const batch = Array.from({ length: 25 }, (_, i) => put(`d${i % 10}`, { title: `Dự thảo ${i}` }));
+      u = await officeWithUser(env(), "UBND phường Lê Chân", ["clerk", "signature_officer"]);
+      const batch = Array.from({ length: 25 }, (_, i) => put(`d${i % 10}`, { title: `Dự thảo ${i}` }, Math.floor(i / 10)));
       const r = await pushOk(env(), u, batch);
       expect(r.results.map((x) => x.status)).toEqual(batch.map(() => "applied"));
       expect(r.results[24]!.assigned.version).toBe(3); // d4: written at i = 4, 14, 24
       const pulled = await pullAll(env(), u, "", 7);
-      expect(pulled.changes).toHaveLength(25);
-      expect(pulled.changes.map((c) => (c.data as { title: string }).title)).toEqual(batch.map((_, i) => `Dự thảo ${i}`));
+      expect(records(pulled.changes)).toHaveLength(25);
+      expect(records(pulled.changes).map((c) => (c.data as { title: string }).title)).toEqual(batch.map((_, i) => `Dự thảo ${i}`));
       const again = await pullAll(env(), u, pulled.cursor);
       expect(again.changes).toEqual([]);
       expect(again.cursor).toBe(pulled.cursor);
@@ -25,7 +28,10 @@ describeBackends(
 
     it("a retried push whose answer was lost is applied once and gets the same answer", async () => {
       const before = await pullAll(env(), u);
-      const batch = [put("r1", { title: "một" }), { id: mutationId(), clientTime: clientTime(), type: "record.delete", entity: "draft", recordId: "d0" } satisfies Mutation];
+      const batch = [put("r1", { title: "một" }), { id: mutationId(), clientTime: clientTime(), type: "record.delete", entity: "cert_person", recordId: "p0", baseVersion: 1 } satisfies Mutation];
+      // A record the clerk may delete (register entries are never deleted).
+      await pushOk(env(), u, [{ id: mutationId(), clientTime: clientTime(), type: "record.put", entity: "cert_person", recordId: "p0", data: { name: "Nguyễn Văn An" }, baseVersion: 0 }]);
+      const mid = await pullAll(env(), u, before.cursor);
       const first = await pushOk(env(), u, batch);
       const retry = await pushOk(env(), u, batch);
       expect(retry.results.map((r) => r.status)).toEqual(["duplicate", "duplicate"]);
@@ -33,22 +39,22 @@ describeBackends(
       // The retry with one more mutation at the end: the old ones are skipped, the new one applied.
       const extended = await pushOk(env(), u, [...batch, put("r2", { title: "hai" })]);
       expect(extended.results.map((r) => r.status)).toEqual(["duplicate", "duplicate", "applied"]);
-      const after = await pullAll(env(), u, before.cursor);
-      expect(after.changes.map((c) => `${c.op}:${c.id}`)).toEqual(["put:r1", "delete:d0", "put:r2"]);
+      const after = await pullAll(env(), u, mid.cursor);
+      expect(after.changes.map((c) => `${c.op}:${c.id}`)).toEqual(["put:r1", "delete:p0", "put:r2"]);
     });
 
-    it("a batch with one refused mutation keeps nothing, and says which mutation", async () => {
+    it("a refused mutation writes nothing and is reported for itself; the rest of the batch goes on", async () => {
       const before = await pullAll(env(), u);
       const bad: Mutation = { id: mutationId("bad"), clientTime: clientTime(), type: "exchange.accept", deliveryId: "no-such-delivery" };
-      const res = await push(env(), u, [put("x1", { a: 1 }), bad, put("x2", { a: 2 })]);
-      expect(res.status).toBe(404);
-      const body = (await res.json()) as { error: { code: string; message: string; messageVi: string; details: { mutationId: string } } };
-      expect(body.error.details.mutationId).toBe(bad.id);
-      expect(body.error.messageVi).toMatch(/Không tìm thấy/);
-      expect((await pullAll(env(), u, before.cursor)).changes).toEqual([]);
-      // The good mutations were not remembered as applied: sent again without the bad one, they apply.
-      const ok = await pushOk(env(), u, [put("x1", { a: 1 })]);
-      expect(ok.results[0]!.status).toBe("applied");
+      const r = await pushOk(env(), u, [put("x1", { a: 1 }), bad, put("x2", { a: 2 })]);
+      expect(r.results.map((x) => x.status)).toEqual(["applied", "refused", "applied"]);
+      expect(r.results[1]).toMatchObject({ mutationId: bad.id, error: { code: "not_found" } });
+      expect(r.results[1]!.error!.messageVi).toMatch(/Không tìm thấy/);
+      expect(r.results[1]!.error!.message.length).toBeGreaterThan(5);
+      expect((await pullAll(env(), u, before.cursor)).changes.map((c) => c.id)).toEqual(["x1", "x2"]);
+      // A refusal is not remembered as applied: sent again, it is judged again.
+      const again = await pushOk(env(), u, [bad]);
+      expect(again.results[0]!.status).toBe("refused");
     });
 
     it("refuses malformed, invalid, oversized and unauthorised requests with a clear 4xx", async () => {
@@ -75,7 +81,7 @@ describeBackends(
         expect(body.error.message.length).toBeGreaterThan(5);
         expect(body.error.messageVi).toMatch(/[àáảãạăâđêôơưệếọ]/);
       }
-      expect((await pullAll(env(), u, before.cursor)).changes).toEqual([]);
+      expect(records((await pullAll(env(), u, before.cursor)).changes)).toEqual([]);
     });
 
     it("the same mutation id in one batch twice is refused", async () => {

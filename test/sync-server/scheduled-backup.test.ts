@@ -15,7 +15,7 @@ describeBackends("scheduled backups", (env) => {
     const e = env();
     const clerk = await officeWithUser(e, "UBND phường Hồng Bàng");
     const sha = await uploadWhole(e, clerk, new TextEncoder().encode(`%PDF-1.7\n% sao lưu định kỳ ${Math.random()}\n%%EOF\n`));
-    await pushOk(e, clerk, [{ id: mutationId(), clientTime: clientTime(), type: "record.put", entity: "draft", recordId: "d1", data: { title: "Công văn số 1", sha } }]);
+    await pushOk(e, clerk, [{ id: mutationId(), clientTime: clientTime(), type: "record.put", entity: "outgoing", recordId: "d1", data: { title: "Công văn số 1", sha } }]);
     const dir = join(e.dir, "backups");
     const schedule = { dir, everyMs: 1500, keep: 2 };
     const runs: BackupRun[] = [];
@@ -36,7 +36,8 @@ describeBackends("scheduled backups", (env) => {
 
     const district = await e.storage.createOffice({ name: "CNTT khu vực", kind: "district", organId: `D-${Math.random()}` });
     const it1 = await officeWithUser(e, "CNTT", ["district_it"], { officeId: district.id, managedOfficeIds: [clerk.officeId] });
-    const app = createSyncApp({ storage: e.storage, blobs: e.blobs, backups: schedule });
+    // A day's period for the status: on a loaded machine seconds pass between the last run and this question.
+    const app = createSyncApp({ storage: e.storage, blobs: e.blobs, backups: { ...schedule, everyMs: 86_400_000 } });
     const res = await app.request("/api/admin/backups", { headers: auth(it1) });
     expect(res.status).toBe(200);
     const status = (await res.json()) as BackupStatus;
@@ -44,7 +45,7 @@ describeBackends("scheduled backups", (env) => {
     expect(status.stale).toBe(false);
     expect((await app.request("/api/admin/backups", { headers: auth(clerk) })).status).toBe(403);
     // Two periods later with no new backup, district IT is warned.
-    const later = await backupStatus(e.storage, schedule, Date.parse(status.lastGood!.finishedAt) + 2 * schedule.everyMs + 1000);
+    const later = await backupStatus(e.storage, { ...schedule, everyMs: 86_400_000 }, Date.parse(status.lastGood!.finishedAt) + 2 * 86_400_000 + 1000);
     expect(later.stale).toBe(true);
   });
 

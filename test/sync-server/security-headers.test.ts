@@ -79,12 +79,14 @@ describeBackends(
     });
 
     it("answers malformed requests with a 4xx and the shared error body, never a 500", async () => {
-      const record = JSON.stringify({ clientId: "c1", mutations: [{ id: mutationId(), type: "record.put", entity: "draft", recordId: "r1", clientTime: clientTime(), data: { body: "@" } }] });
+      const record = JSON.stringify({ clientId: "c1", mutations: [{ id: mutationId(), type: "record.put", entity: "outgoing", recordId: "r1", clientTime: clientTime(), data: { body: "@" } }] });
       const deep = record.replace('"@"', "[".repeat(5000) + "]".repeat(5000));
       const headers = auth(clerk, { "content-type": "application/json" });
       expect((await expectShared4xx(await app().request("/api/sync/push", { method: "POST", headers, body: deep }))).error.code).toBe("json_too_deep");
       // The same record shallow enough is stored: the limit refuses only the attack.
-      expect((await app().request("/api/sync/push", { method: "POST", headers, body: record.replace('"@"', "[".repeat(20) + "]".repeat(20)) })).status).toBe(200);
+      const shallow = await app().request("/api/sync/push", { method: "POST", headers, body: record.replace('"@"', "[".repeat(20) + "]".repeat(20)) });
+      expect(shallow.status).toBe(200);
+      expect(((await shallow.json()) as { results: { status: string }[] }).results[0]!.status).toBe("applied");
       const deeper = '{"clientId":"c1","mutations":' + "[".repeat(200_000) + "]".repeat(200_000) + "}";
       await expectShared4xx(await app().request("/api/sync/push", { method: "POST", headers, body: deeper }));
       await expectShared4xx(await app().request("/%E0%A4%A"));
@@ -92,7 +94,7 @@ describeBackends(
       await expectShared4xx(await app().request("/api/exchange/incoming?status=%E0%A4%A", { headers: auth(clerk) }));
       await expectShared4xx(await app().request("/index.html%00.js"));
       // A NUL in record data (PostgreSQL text cannot hold it) and in a query value.
-      const nul = await push(env(), clerk, [{ id: mutationId(), type: "record.put", entity: "draft", recordId: "r-nul", clientTime: clientTime(), data: { title: "Công văn\u0000số 1" } }]);
+      const nul = await push(env(), clerk, [{ id: mutationId(), type: "record.put", entity: "outgoing", recordId: "r-nul", clientTime: clientTime(), data: { title: "Công văn\u0000số 1" } }]);
       expect((await expectShared4xx(nul)).error.code).toBe("nul_character");
       await expectShared4xx(await app().request("/api/exchange/incoming?status=pending%00", { headers: auth(clerk) }));
       await expectShared4xx(await app().request("/api/auth/login", { method: "POST", headers: { "content-type": "application/json" }, body: '{"username":"a\\u0000b","password":"x"}' }));

@@ -1,6 +1,6 @@
 import { beforeAll, expect, it } from "vitest";
 import type { IncomingDelivery, Mutation } from "../../shared/sync/schemas.ts";
-import { auth, clientTime, describeBackends, mutationId, officeWithUser, pullAll, push, pushOk, uploadWhole, type TestUser } from "./harness.ts";
+import { auth, clientTime, describeBackends, mutationId, officeWithUser, pullAll, pushOk, uploadWhole, type TestUser } from "./harness.ts";
 
 const header = { codeNumber: "07", codeNotation: "UBND-VX", subject: "Về việc kiểm tra", promulgationDate: "2026-11-20" };
 
@@ -17,7 +17,7 @@ describeBackends("tenant isolation", (env) => {
     x = await officeWithUser(env(), "UBND xã Vĩnh Bảo");
     const district = await env().storage.createOffice({ name: "Phòng CNTT khu vực", kind: "district", organId: `D-${Math.random()}` });
     it1 = await officeWithUser(env(), "IT", ["district_it"], { officeId: district.id, managedOfficeIds: [a.officeId, b.officeId] });
-    await pushOk(env(), a, [{ id: mutationId(), clientTime: clientTime(), type: "record.put", entity: "register_entry", recordId: "secret-of-a", data: { summary: "của A" } }]);
+    await pushOk(env(), a, [{ id: mutationId(), clientTime: clientTime(), type: "record.put", entity: "outgoing", recordId: "secret-of-a", data: { summary: "của A" } }]);
     sha = await uploadWhole(env(), a, new TextEncoder().encode(`%PDF A only ${Math.random()}`));
     const sent = await pushOk(env(), a, [{ id: mutationId(), clientTime: clientTime(), type: "exchange.send", documentRef: "d", recipients: [b.officeId], header, blobs: [{ sha256: sha, name: "a.pdf", contentType: "application/pdf", role: "main" }] }]);
     deliveryId = sent.results[0]!.assigned.deliveries![0]!.deliveryId;
@@ -26,7 +26,8 @@ describeBackends("tenant isolation", (env) => {
 
   it("X pulls nothing of A's or B's", async () => {
     const pulled = await pullAll(env(), x);
-    expect(pulled.changes).toEqual([]);
+    // Only X's own audit chain (its sign-in), nothing of A's or B's.
+    expect(pulled.changes.filter((c) => !(c.entity === "audit.entry" && (c.data as { officeId: string }).officeId === x.officeId))).toEqual([]);
     const incoming = (await (await env().app.request("/api/exchange/incoming", { headers: auth(x) })).json()) as { incoming: unknown[] };
     expect(incoming.incoming).toEqual([]);
     const outgoing = (await (await env().app.request("/api/exchange/outgoing", { headers: auth(x) })).json()) as { outgoing: unknown[] };
@@ -42,10 +43,10 @@ describeBackends("tenant isolation", (env) => {
       { id: mutationId(), clientTime: clientTime(), type: "exchange.accept", deliveryId },
       { id: mutationId(), clientTime: clientTime(), type: "exchange.refuse", deliveryId, reason: "không phải của tôi" },
     ] satisfies Mutation[]) {
-      expect((await push(env(), x, [m])).status).toBe(404);
+      expect((await pushOk(env(), x, [m])).results[0]).toMatchObject({ status: "refused", error: { code: "not_found" } });
     }
     // A, the sender, cannot decide on B's behalf either.
-    expect((await push(env(), a, [{ id: mutationId(), clientTime: clientTime(), type: "exchange.accept", deliveryId }])).status).toBe(404);
+    expect((await pushOk(env(), a, [{ id: mutationId(), clientTime: clientTime(), type: "exchange.accept", deliveryId }])).results[0]).toMatchObject({ status: "refused", error: { code: "not_found" } });
     const bView = (await (await env().app.request(`/api/exchange/incoming/${deliveryId}`, { headers: auth(b) })).json()) as IncomingDelivery;
     expect(bView.status).toBe("pending");
   });
@@ -53,7 +54,7 @@ describeBackends("tenant isolation", (env) => {
   it("X cannot act for another office by header; the same mutation id in two offices are two mutations", async () => {
     const res = await env().app.request("/api/sync/pull", { headers: auth(x, { "x-vanthu-office": a.officeId }) });
     expect(res.status).toBe(403);
-    const m: Mutation = { id: "shared-id-1", clientTime: clientTime(), type: "record.put", entity: "draft", recordId: "same", data: { who: "x" } };
+    const m: Mutation = { id: "shared-id-1", clientTime: clientTime(), type: "record.put", entity: "outgoing", recordId: "same", data: { who: "x" } };
     expect((await pushOk(env(), x, [m])).results[0]!.status).toBe("applied");
     expect((await pushOk(env(), b, [{ ...m, data: { who: "b" } }])).results[0]!.status).toBe("applied");
     const xs = (await pullAll(env(), x)).changes.filter((c) => c.id === "same");
@@ -71,7 +72,7 @@ describeBackends("tenant isolation", (env) => {
 
   it("district IT acts for the offices it manages, and no other", async () => {
     const forA = await pullAll(env(), { ...it1, token: it1.token }, "");
-    expect(forA.changes).toEqual([]); // its own office has nothing
+    expect(forA.changes.filter((c) => c.entity !== "audit.entry")).toEqual([]); // its own office has nothing but its sign-in
     const resA = await env().app.request("/api/sync/pull", { headers: auth(it1, { "x-vanthu-office": a.officeId }) });
     expect(resA.status).toBe(200);
     const pageA = (await resA.json()) as { changes: { id: string }[] };
@@ -86,6 +87,7 @@ describeBackends("tenant isolation", (env) => {
       headers: auth(it1, { "content-type": "application/json", "x-vanthu-office": b.officeId }),
       body: JSON.stringify({ clientId: "it", mutations: [{ id: mutationId(), clientTime: clientTime(), type: "exchange.accept", deliveryId }] }),
     });
-    expect(acc.status).toBe(403);
+    expect(acc.status).toBe(200);
+    expect(((await acc.json()) as { results: { status: string; error: { code: string } }[] }).results[0]).toMatchObject({ status: "refused", error: { code: "rule.role_forbidden" } });
   });
 });

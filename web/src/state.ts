@@ -1,9 +1,7 @@
-import { createSignal } from "solid-js";
 import { openVanthuDb } from "./db/schema.ts";
 import type { OfficeProfile } from "./db/registers.ts";
 import type { OfficeRole } from "../../shared/domain/index.ts";
 import type { OfficeKind, Role, SessionInfo } from "../../shared/sync/schemas.ts";
-import { isVanthuError } from "../../shared/errors.ts";
 
 /** The one database of this origin. */
 export const db = openVanthuDb();
@@ -21,6 +19,8 @@ export interface UserProfile extends OfficeProfile {
   roles: Role[];
   officeKind: OfficeKind | undefined;
   signedIn: boolean;
+  /** A first or reset password: the server accepts nothing but changing it (session/password-change.tsx). */
+  mustChangePassword: boolean;
 }
 
 /** What the person may set on this device. */
@@ -51,6 +51,7 @@ export function profileOf(session: SessionInfo | undefined, settings: DeviceSett
     roles,
     officeKind: session?.office.kind,
     signedIn: Boolean(session),
+    mustChangePassword: Boolean(session?.mustChangePassword),
   };
 }
 
@@ -58,27 +59,5 @@ export async function loadProfile(): Promise<UserProfile> {
   return profileOf((await db.meta.get("session"))?.value as SessionInfo | undefined, await loadDeviceSettings());
 }
 
-const [online, setOnline] = createSignal(typeof navigator === "undefined" ? true : navigator.onLine);
-if (typeof window !== "undefined") {
-  window.addEventListener("online", () => setOnline(true));
-  window.addEventListener("offline", () => setOnline(false));
-}
-export { online };
-
-/** A message for people: the Vietnamese text of a VanthuError, or a generic one with the English detail kept for the console. */
-export function messageOf(e: unknown): string {
-  if (isVanthuError(e)) return e.messageVi;
-  console.error(e);
-  if (e instanceof Error && e.name === "ConstraintError") return "Dữ liệu trùng với bản ghi đã có (số trong sổ đã được dùng). Hãy thử lại.";
-  if (e instanceof Error && e.name === "QuotaExceededError") return "Bộ nhớ của trình duyệt đã đầy: hãy giải phóng dung lượng (xem mục Lưu trữ).";
-  return "Đã có lỗi không mong muốn. Dữ liệu đã lưu không bị mất; hãy thử lại.";
-}
-
-const [toast, setToast] = createSignal<{ kind: "ok" | "error"; text: string } | null>(null);
-let toastTimer: ReturnType<typeof setTimeout> | undefined;
-export function notify(kind: "ok" | "error", text: string): void {
-  setToast({ kind, text });
-  clearTimeout(toastTimer);
-  toastTimer = setTimeout(() => setToast(null), kind === "error" ? 10_000 : 4000);
-}
-export { toast };
+// The signals every screen shares live in ui/signals.ts (no database code), so that the sign-in screen can use them alone.
+export { messageOf, notify, online, toast } from "./ui/signals.ts";

@@ -122,8 +122,8 @@ export const command: CliCommand = {
     if (values.demo) {
       const demo = await seedDemo(server.storage);
       if (demo) {
-        process.stdout.write(`\nĐã tạo cơ quan và tài khoản THỬ (${DEMO_LABEL}) — demo offices and users:\n`);
-        for (const d of demo) process.stdout.write(`  ${d.username.padEnd(18)} mật khẩu: ${d.password}   ${d.office} (${d.roles.join(", ")})\n`);
+        process.stdout.write(`\nĐã tạo cơ quan và tài khoản THỬ (${DEMO_LABEL}):\n`);
+        for (const d of demo) process.stdout.write(`  ${d.username.padEnd(18)} mật khẩu: ${d.password}   ${d.rolesVi.join(", ")} — ${d.fullName}, ${d.office}\n`);
         process.stdout.write("Chỉ để dùng thử trên máy này; không chạy --demo trên máy chủ thật.\n\n");
       }
     } else if (await server.storage.isEmpty()) {

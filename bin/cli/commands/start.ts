@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { CliCommand } from "../main.ts";
 import { CliError } from "../errors.ts";
+import { AGENT_DEFAULT_PORT } from "../../../shared/agent-protocol/index.ts";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 const vanthu = fileURLToPath(new URL("../../vanthu.mjs", import.meta.url));
@@ -49,7 +50,9 @@ export const command: CliCommand = {
       if (!existsSync(`${commands}${needed}.ts`)) throw new CliError("MISSING_COMPONENT", `Thiếu thành phần: vanthu ${needed}`, `component missing: vanthu ${needed}`);
     }
     const children = [run("máy chủ", [vanthu, "server", "--demo", "--port", port!]), run("ký số", [vanthu, "agent", ...(agentPort ? ["--port", agentPort] : [])])];
-    process.stdout.write(`\nVăn thư số đang chạy: http://127.0.0.1:${port}/  (Ctrl+C để dừng)\n\n`);
+    process.stdout.write(`\nVăn thư số đang chạy: http://127.0.0.1:${port}/  (Ctrl+C để dừng)\n`);
+    // The demo tokens' certificates name the CRL at this port (agent/demo): the web app must use the same address.
+    process.stdout.write(`Phần mềm ký số trên máy: http://127.0.0.1:${agentPort ?? AGENT_DEFAULT_PORT}  (token thử, mã PIN 123456; ghi địa chỉ này trong Cài đặt → Phần mềm ký số nếu khác mặc định)\n\n`);
     const stop = () => children.forEach((c) => c.kill("SIGTERM"));
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);

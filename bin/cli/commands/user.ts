@@ -15,13 +15,13 @@ Mật khẩu đầu tiên và mật khẩu đặt lại do máy tạo ngẫu nhi
 việc của nó. Cán bộ CNTT khu vực làm được những việc này trong ứng dụng web (Quản lý tài khoản)
 cho các cơ quan mình quản lý.
 
-  ROLE       clerk (văn thư), leader (lãnh đạo), signature_officer (phụ trách chữ ký số),
+  ROLE       clerk (văn thư), leader (lãnh đạo), signature_officer (phụ trách chữ ký số), inspector (thanh tra),
              district_it (CNTT khu vực), admin (quản trị hệ thống)
   KIND       commune (xã, phường, đặc khu), district, science_department, other
   --manages  với district_it: mã các cơ quan người này quản lý
   --db URL   như vanthu server (mặc định sqlite:./data/vanthu.sqlite)`;
 
-const ROLES = ["clerk", "leader", "signature_officer", "district_it", "admin"];
+const ROLES = ["clerk", "leader", "signature_officer", "inspector", "district_it", "admin"];
 const KINDS = ["commune", "district", "science_department", "other"];
 
 const usageError = (vi: string, en: string) => new CliError("USAGE", vi, en, 2);

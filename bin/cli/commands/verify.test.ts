@@ -58,7 +58,9 @@ describe("vanthu verify", () => {
     expect(Object.keys(out[0]).sort()).toEqual(["file", "signatures", "status"]);
     expect(out[0]).toMatchObject({ file: files.signed, status: "valid" });
     const s = out[0].signatures[0];
-    expect(Object.keys(s).sort()).toEqual(["coversWholeDocument", "field", "indication", "message", "modifiedAfter", "signer", "signingTime"]);
+    expect(Object.keys(s).sort()).toEqual(["changes", "coversWholeDocument", "field", "findings", "indication", "message", "modifiedAfter", "signer", "signingTime"]);
+    expect(s.changes).toEqual({ allowed: [], disallowed: [] });
+    expect(Array.isArray(s.findings)).toBe(true);
     expect(s).toMatchObject({ indication: "TOTAL_PASSED", coversWholeDocument: true, modifiedAfter: "none" });
     expect(s.signer).toMatchObject({ commonName: "Lê Văn Cường", title: "Chủ tịch", organization: "UBND xã An Lão" });
     expect(s.signer.serialNumber).toMatch(/^[0-9a-f]+$/);
@@ -69,9 +71,11 @@ describe("vanthu verify", () => {
   it("several files, one bad: exit 1, one object per file, errors as status 'error' with a message", async () => {
     const r = await run([files.signed!, files.attacked!, files.text!, files.truncated!, join(dir, "missing.pdf"), "--trust", join(dir, "trust"), "--crl", files.crl!, "--offline", "--json"]);
     expect(r.code).toBe(1);
-    const out = JSON.parse(r.stdout) as { file: string; status: string; error?: string; signatures: { modifiedAfter: string; subIndication?: string }[] }[];
+    const out = JSON.parse(r.stdout) as { file: string; status: string; error?: string; signatures: { modifiedAfter: string; subIndication?: string; changes: { disallowed: string[] } }[] }[];
     expect(out.map((o) => o.status)).toEqual(["valid", "invalid", "error", "error", "error"]);
     expect(out[1]!.signatures[0]!.modifiedAfter).toBe("disallowed");
+    // Why: the list of changes after the signature, for scripts and inspectors.
+    expect(out[1]!.signatures[0]!.changes.disallowed.length).toBeGreaterThan(0);
     expect(out[2]!.error).toMatch(/không phải là tệp PDF/);
     expect(out[3]!.error).toMatch(/cắt cụt|bị hỏng/);
     expect(out[4]!.error).toMatch(/không tìm thấy tệp/);

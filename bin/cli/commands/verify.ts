@@ -47,7 +47,7 @@ export function openFileSource(path: string): ByteSource & { close(): void } {
         got += n;
       }
       return got === out.length ? out : out.subarray(0, got);
-    });
+    }, (start, dest) => readSync(fd, dest, 0, dest.length, start));
     return Object.assign(source, { close: () => closeSync(fd) });
   } catch (e) {
     closeSync(fd);

@@ -104,6 +104,8 @@ function parseXrefStream(s: PdfStream, budget: DecodeBudget): Section {
 }
 
 const FIRST_WINDOW = 64 * 1024;
+/** No object or cross-reference section needs more (a stream with a valid /Length stays in the file): a damaged one does not make the reader load the whole file. */
+const MAX_WINDOW = 32 * 1024 * 1024;
 
 /**
  * Parses what starts at `offset` in a window of the file that ends by `end`: first 64 KiB,
@@ -117,7 +119,7 @@ export function parseInWindow<T>(src: ByteSource, offset: number, end: number, p
     try {
       return parse(p);
     } catch (e) {
-      if (!(e instanceof PdfSyntaxError) || stop >= end) throw e;
+      if (!(e instanceof PdfSyntaxError) || stop >= end || size >= MAX_WINDOW) throw e;
     }
   }
 }
@@ -165,18 +167,25 @@ function readXrefChain(src: ByteSource, end: number, startOffset: number, budget
   return { trailer, entries };
 }
 
-/** Every position of "%%EOF" in the file, found chunk by chunk. */
+/** Every position of "%%EOF" in the file, found chunk by chunk (one pass, one reused buffer when the source has one). */
 function eofMarkers(src: ByteSource): number[] {
   const out: number[] = [];
-  const CHUNK = 1 << 20;
-  for (let at = 0; at < src.length; at += CHUNK) {
-    // 4 bytes of overlap: a marker across the chunk boundary is found once.
-    const chunk = src.read(at, Math.min(src.length, at + CHUNK + 4));
-    for (let i = indexOfAscii(chunk, "%%EOF"); i >= 0; i = indexOfAscii(chunk, "%%EOF", i + 1)) {
-      if (i < CHUNK || at + CHUNK >= src.length) out.push(at + i);
+  let at = 0;
+  let tail = new Uint8Array(0);
+  forEachChunk(src, 0, src.length, (chunk) => {
+    // A marker across the boundary: the previous chunk's last 4 bytes and this one's first 4.
+    if (tail.length > 0) {
+      const seam = new Uint8Array(tail.length + Math.min(4, chunk.length));
+      seam.set(tail);
+      seam.set(chunk.subarray(0, seam.length - tail.length), tail.length);
+      const i = indexOfAscii(seam, "%%EOF");
+      if (i >= 0 && i < tail.length) out.push(at - tail.length + i);
     }
-  }
-  return [...new Set(out)];
+    for (let i = indexOfAscii(chunk, "%%EOF"); i >= 0; i = indexOfAscii(chunk, "%%EOF", i + 1)) out.push(at + i);
+    tail = chunk.slice(Math.max(0, chunk.length - 4));
+    at += chunk.length;
+  });
+  return out;
 }
 
 export class PdfFile {

@@ -12,6 +12,8 @@ export interface ByteSource {
    * source reuses later: use it before the next read, or copy it.
    */
   read(start: number, end: number): Uint8Array;
+  /** Optional: consecutive chunks of [start, end) through one reused buffer (views valid during the call only). */
+  forEachChunk?(start: number, end: number, each: (chunk: Uint8Array) => void): void;
 }
 
 /** Bytes already in memory: reads are views, nothing is copied. */
@@ -39,7 +41,23 @@ export class BlockCachedSource implements ByteSource {
     readonly length: number,
     /** Reads [start, end) into fresh memory (the result is kept). */
     private readonly readRaw: (start: number, end: number) => Uint8Array,
+    /** Reads from `start` into `dest`, returning the number of bytes read: lets a long pass reuse one buffer. */
+    private readonly readInto?: (start: number, dest: Uint8Array) => number,
   ) {}
+
+  forEachChunk(start: number, end: number, each: (chunk: Uint8Array) => void): void {
+    if (!this.readInto) {
+      for (let at = start; at < end; at += 1 << 20) each(this.read(at, Math.min(end, at + (1 << 20))));
+      return;
+    }
+    const scratch = new Uint8Array(Math.min(1 << 20, Math.max(0, end - start)));
+    for (let at = start; at < end; ) {
+      const n = this.readInto(at, scratch.subarray(0, Math.min(scratch.length, end - at)));
+      if (n <= 0) break;
+      each(scratch.subarray(0, n));
+      at += n;
+    }
+  }
 
   private block(i: number): Uint8Array {
     let b = this.blocks.get(i);
@@ -74,11 +92,18 @@ export class BlockCachedSource implements ByteSource {
   }
 }
 
+/** Bytes (from any realm: a worker message, a Node Buffer) or a source as it is. */
 export function asSource(input: Uint8Array | ByteSource): ByteSource {
-  return input instanceof Uint8Array ? new MemorySource(input) : input;
+  if (input instanceof Uint8Array) return new MemorySource(input);
+  if (ArrayBuffer.isView(input)) {
+    const v = input as ArrayBufferView;
+    return new MemorySource(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
+  }
+  return input;
 }
 
 /** Calls `each` with consecutive chunks of [start, end) (views valid during the call only). */
 export function forEachChunk(source: ByteSource, start: number, end: number, each: (chunk: Uint8Array) => void, chunk = 1 << 20): void {
+  if (source.forEachChunk) return source.forEachChunk(start, Math.min(end, source.length), each);
   for (let at = start; at < end; at += chunk) each(source.read(at, Math.min(end, at + chunk)));
 }

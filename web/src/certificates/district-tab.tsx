@@ -5,12 +5,14 @@ import { formatDateTimeVi, formatDateVi } from "../../../shared/domain/dates.ts"
 import { db, messageOf, notify } from "../state.ts";
 import { apiCall } from "../sync/api.ts";
 import { DateInput } from "../ui/date-input.tsx";
+import { BackupStatusCard } from "../users/backup-status.tsx";
 
 export function DistrictTab() {
   type View = { generatedAt?: string; offices?: DistrictOfficeRow[]; error?: string };
   const [view, { refetch }] = createResource(() => apiCall<View>(db, "/api/certificates/district").catch((e: unknown): View => ({ error: messageOf(e) })));
   return (
     <>
+      <BackupStatusCard />
       <div class="card row">
         <button class="secondary" onClick={() => void refetch()}>
           Cập nhật

@@ -14,7 +14,10 @@ import {
   canSignAsPerson,
   CertificateRequestSchema,
   closeIncident,
+  CertificateInventoryEntrySchema,
   createCertificateRequest,
+  CustodyEventSchema,
+  fromBase64,
   inventoryEntryFromCertificate,
   linkRequestDocument,
   recordCustodyEvent,
@@ -23,6 +26,7 @@ import {
   reportTokenIncident,
   requestDocument,
   revocationRequestFromIncident,
+  TokenIncidentSchema,
   type CertificateInventoryEntry,
   type CertificateRequest,
   type ContactPerson,
@@ -211,6 +215,7 @@ export async function applyServerRequest(db: VanthuDb, data: unknown): Promise<v
       await appendAudit(db, auditForRequestEvent({ ...incoming, state: step.state }, step, { id: ulid(), qlvbTime: true }));
     }
   }
+  await (await import("./answers.ts")).applyAnswerToInventory(db, incoming);
   if (incoming.outcome?.kind === "completed" && incoming.kind === "revocation") {
     const before = await db.certInventory.toArray();
     const after = applyRequestOutcomeToInventory(before, incoming);
@@ -239,7 +244,6 @@ export async function applyServerRequest(db: VanthuDb, data: unknown): Promise<v
  * entered in its inventory are left to the other checks (R8, the agent's validity check).
  */
 export async function signingDecision(db: VanthuDb, certificateDerBase64: string, as: "organisation" | "person"): Promise<SigningDecision | null> {
-  const { fromBase64 } = await import("../../../shared/domain/certificates/inventory.ts");
   const der = fromBase64(certificateDerBase64);
   const id = [...new Uint8Array(await crypto.subtle.digest("SHA-256", new Uint8Array(der)))].map((b) => b.toString(16).padStart(2, "0")).join("");
   const cert = await db.certInventory.get(id);
@@ -260,7 +264,6 @@ export async function assertMaySign(db: VanthuDb, certificateDerBase64: string, 
  * they are as far along. (Audit entries are not merged: each computer keeps its own chain.)
  */
 export async function applyPulledCertRecord(db: VanthuDb, entity: string, data: unknown): Promise<void> {
-  const { CertificateInventoryEntrySchema, CustodyEventSchema, TokenIncidentSchema } = await import("../../../shared/domain/certificates/schemas.ts");
   switch (entity) {
     case "cert_request":
       return applyServerRequest(db, data);
@@ -268,7 +271,8 @@ export async function applyPulledCertRecord(db: VanthuDb, entity: string, data: 
       const p = CertificateInventoryEntrySchema.safeParse(data);
       if (p.success) {
         const local = await db.certInventory.get(p.data.id);
-        if (!local || (!local.revocation && p.data.revocation)) await db.certInventory.put(p.data as CertificateInventoryEntry);
+        const renewed = (p.data.renewals?.length ?? 0) > (local?.renewals?.length ?? 0);
+        if (!local || (!local.revocation && p.data.revocation) || renewed) await db.certInventory.put(p.data as CertificateInventoryEntry);
       }
       return;
     }

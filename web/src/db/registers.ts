@@ -136,7 +136,8 @@ export async function registerIncoming(
   opts: { handler: string; note?: string; acceptDuplicate?: boolean; now?: Date },
 ): Promise<IncomingRegisterEntry> {
   const now = opts.now ?? new Date();
-  if (!opts.handler.trim()) throw new VanthuError("web.handler-missing", "Hãy nhập đơn vị hoặc người nhận để xử lý.", "Handler is required");
+  // The handler may stay blank: after registration the document is presented and the leader
+  // assigns it (Nghị định 30/2020 Điều 23–24); the handling then fills the column.
   const dups = await incomingDuplicates(db, receivedId);
   if (dups.length > 0 && !opts.acceptDuplicate) {
     throw new VanthuError(
@@ -202,70 +203,7 @@ export async function refuseReceived(db: VanthuDb, receivedId: string, reason: s
   });
 }
 
-export interface RegisterFilter {
-  year?: number;
-  query?: string;
-  typeCode?: string;
-  /** Tác giả (incoming) — folded substring match. */
-  issuer?: string;
-  status?: string;
-  /** yyyy-mm-dd bounds on the document date. */
-  from?: string;
-  to?: string;
-  limit?: number;
-}
-
-/**
- * Search over a register (R16), planned like a small database: each query token is a prefix
- * range of the per-year multi-entry index; the ranges are counted (no rows read), the rarest
- * one gives the candidates, larger candidate sets are narrowed by intersecting keys, and only
- * the rows shown are read (newest first) and checked against every token and filter.
- */
-export async function searchRegister<R extends RegisterName>(
-  db: VanthuDb,
-  register: R,
-  f: RegisterFilter,
-): Promise<Array<R extends "incoming" ? IncomingRegisterEntry : OutgoingRegisterEntry>> {
-  type E = IncomingRegisterEntry | OutgoingRegisterEntry;
-  const table = db[register] as unknown as Dexie.Table<E, string>;
-  const limit = f.limit ?? 200;
-  const q = queryTokens(f.query ?? "");
-  const issuerQ = f.issuer ? queryTokens(f.issuer) : [];
-  const keep = (e: E) =>
-    (f.year === undefined || e.year === f.year) &&
-    (!f.typeCode || e.typeCode === f.typeCode) &&
-    (!f.status || e.status === f.status) &&
-    (!f.from || e.documentDate >= f.from) &&
-    (!f.to || e.documentDate <= f.to) &&
-    (issuerQ.length === 0 || ("issuer" in e && matchesQuery(queryTokens(e.issuer), issuerQ))) &&
-    (q.length === 0 || matchesQuery(e.searchTokens, q));
-  const byRegisterOrder = (a: E, b: E) => b.year - a.year || b.number - a.number;
-  if (q.length === 0) {
-    const coll = f.year !== undefined ? table.where("[year+number]").between([f.year, Dexie.minKey], [f.year, Dexie.maxKey]).reverse() : table.orderBy("[year+number]").reverse();
-    return (await coll.filter(keep).limit(limit).toArray()) as never;
-  }
-  const years = f.year !== undefined ? [f.year] : await registerYears(db, register);
-  const out: E[] = [];
-  for (const year of years) {
-    if (out.length >= limit) break;
-    const ranges = q.map((tok) => table.where("yearTokens").startsWith(`${year}:${tok}`));
-    const counts = await Promise.all(ranges.map((r) => r.count()));
-    const order = counts.map((c, i) => [c, i] as const).sort((a, b) => a[0] - b[0]);
-    if (order[0]![0] === 0) continue;
-    let ids = new Set((await ranges[order[0]![1]]!.primaryKeys()) as string[]);
-    // Intersect while the candidates are many; a few thousand rows are cheaper to read than more keys.
-    for (let k = 1; k < order.length && ids.size > 2000; k++) {
-      const other = new Set((await ranges[order[k]![1]]!.primaryKeys()) as string[]);
-      ids = new Set([...ids].filter((id) => other.has(id)));
-    }
-    // Ids are ULIDs: newest last. Read pages until enough rows pass every token and filter.
-    const sorted = [...ids].sort().reverse();
-    for (let i = 0; i < sorted.length && out.length < limit; i += limit) {
-      for (const r of await table.bulkGet(sorted.slice(i, i + limit))) if (r && keep(r)) out.push(r);
-    }
-  }
-  return out.sort(byRegisterOrder).slice(0, limit) as never;
-}
+export { isAbortError, searchRegister, type RegisterFilter } from "./register-search.ts";
 
 /** Years that have entries, newest first, for the register's year picker. */
 export async function registerYears(db: VanthuDb, register: RegisterName): Promise<number[]> {

@@ -6,6 +6,7 @@ import { useLive } from "../live.ts";
 import { href, navigate } from "../router.ts";
 import { db, loadProfile, messageOf, notify } from "../state.ts";
 import { readFile } from "../ui/common.tsx";
+import { startWork } from "../ui/progress.tsx";
 
 const STATUS_VI = { draft: "Dự thảo", signed: "Đã ký", issued: "Đã phát hành" } as const;
 
@@ -37,7 +38,12 @@ export function DraftsView() {
       const cert = certs.find((c) => c.usable && list.every((d) => checkCertificateForRole(c, { kind: "signer", role: profile.role, signerName: d.signerName, signerTitle: d.signerTitle }).length === 0));
       if (!cert) throw new VanthuError("web.no-fitting-cert", "Không có chứng thư số nào trên thiết bị phù hợp với người ký và chức vụ của tất cả dự thảo đã chọn (R8).", "No certificate fits every selected draft");
       const image = (await loadImage(db, "signatureImage")) ?? (await demoSignatureImage(cert.commonName));
-      await signManyAsOfficial({ db, agent, certificate: cert, role: profile.role, office: profile, image, consentWindow: () => win }, list);
+      const work = startWork("Đang ký số các dự thảo", list.length, "items");
+      try {
+        await signManyAsOfficial({ db, agent, certificate: cert, role: profile.role, office: profile, image, consentWindow: () => win, onSigned: (n) => work.advance(n) }, list);
+      } finally {
+        work.end();
+      }
       setSelected(new Set<string>());
       notify("ok", `Đã ký số ${list.length} dự thảo.`);
     } catch (e) {
@@ -51,8 +57,12 @@ export function DraftsView() {
     const f = e.currentTarget.files?.[0];
     e.currentTarget.value = "";
     if (!f) return;
+    const stop = new AbortController();
+    const work = startWork(`Đang nhập tệp ${f.name}`, f.size, "bytes", () => stop.abort());
     try {
-      const file = await readFile(f);
+      const file = await readFile(f, (done, total) => work.advance(done, total), stop.signal);
+      // Read: from here the draft is being written, and stopping half-way would leave a trace.
+      work.uncancellable();
       const { firstPageSecrecy } = await import("../documents/pdf-text.ts");
       const secrecy = await firstPageSecrecy(file.bytes);
       const profile = await loadProfile();
@@ -66,7 +76,9 @@ export function DraftsView() {
       });
       navigate("du-thao", d.id);
     } catch (err) {
-      notify("error", messageOf(err));
+      notify(err instanceof VanthuError && err.code === "web.cancelled" ? "ok" : "error", messageOf(err));
+    } finally {
+      work.end();
     }
   }
   async function newEmpty() {

@@ -9,6 +9,8 @@ import { href, navigate } from "../router.ts";
 import { db, messageOf, notify } from "../state.ts";
 import { verifyReceived } from "../verify/run.ts";
 import { QlvbTime, TypeSelect, UrgencySelect, readFile } from "../ui/common.tsx";
+import { startWork } from "../ui/progress.tsx";
+import { isVanthuError } from "../../../shared/errors.ts";
 
 /**
  * What a received document's state says, in the colour that is true: "Đã kiểm tra" is green only
@@ -76,8 +78,11 @@ export function ReceivedView() {
     const day = parseDateVi(dateText());
     if (!day) return notify("error", "Ngày tháng văn bản phải có dạng dd/mm/yyyy.");
     if (!decl.issuer.trim() || !decl.summary.trim()) return notify("error", "Hãy nhập cơ quan ban hành và trích yếu.");
+    const stop = new AbortController();
+    const work = startWork(`Đang nhập tệp ${f.name}`, f.size, "bytes", () => stop.abort());
     try {
-      const file = await readFile(f);
+      const file = await readFile(f, (done, total) => work.advance(done, total), stop.signal);
+      work.uncancellable();
       const { firstPageSecrecy } = await import("../documents/pdf-text.ts");
       // R9: a document marked secret is not kept, not even as received.
       refuseClassified(await firstPageSecrecy(file.bytes));
@@ -89,7 +94,9 @@ export function ReceivedView() {
       if (form() === "electronic") void verifyReceived(db, r.id).catch((err) => notify("error", messageOf(err)));
       navigate("van-ban-den", r.id);
     } catch (err) {
-      notify("error", messageOf(err));
+      notify(isVanthuError(err) && err.code === "web.cancelled" ? "ok" : "error", messageOf(err));
+    } finally {
+      work.end();
     }
   }
 

@@ -1,4 +1,5 @@
-import { For, Show, createMemo, createSignal } from "solid-js";
+import { liveQuery } from "dexie";
+import { For, Show, createEffect, createMemo, createSignal, on, onCleanup } from "solid-js";
 import {
   INCOMING_COLUMNS_VI,
   OUTGOING_COLUMNS_VI,
@@ -9,7 +10,7 @@ import {
   type IncomingRegisterEntry,
   type OutgoingRegisterEntry,
 } from "../../../shared/domain/index.ts";
-import { registerYears, searchRegister } from "../db/registers.ts";
+import { isAbortError, registerYears, searchRegister, type RegisterFilter } from "../db/registers.ts";
 import { useLive } from "../live.ts";
 import { registerPrintHtml } from "./print.ts";
 import { href } from "../router.ts";
@@ -37,8 +38,18 @@ export function RegistersView(props: { kind: "incoming" | "outgoing" }) {
     to: parseDateVi(to()) ?? undefined,
   }));
   // The rows keep the filter they answer, so the view (and the benchmark) can tell a fresh answer from a stale one.
-  const answer = useLive(filter, async (f) => ({ f, rows: await searchRegister(db, f.kind, f) }));
+  const answer = useRegisterSearch(filter);
   const rows = () => answer()?.rows;
+  // Only the rows on screen and a little more are drawn; more as the person scrolls down.
+  const [shown, setShown] = createSignal(FIRST_ROWS);
+  createEffect(on(answer, () => setShown(FIRST_ROWS)));
+  const visible = () => rows()?.slice(0, shown());
+  let sentinel: HTMLDivElement | undefined;
+  const observer = new IntersectionObserver((entries) => {
+    if (entries.some((e) => e.isIntersecting) && (rows()?.length ?? 0) > shown()) setShown((n) => n + MORE_ROWS);
+  });
+  createEffect(() => sentinel && observer.observe(sentinel));
+  onCleanup(() => observer.disconnect());
   const yearOptions = () => [...new Set([registerYear(new Date()), ...(years() ?? [])])].sort((a, b) => b - a);
 
   async function print() {
@@ -120,7 +131,7 @@ export function RegistersView(props: { kind: "incoming" | "outgoing" }) {
         </button>
       </div>
       <p class="muted" data-testid="result-count" data-query={answer()?.f.query ?? ""} data-kind={answer()?.f.kind ?? ""}>
-        {rows() === undefined ? "Đang tải…" : `${rows()!.length}${rows()!.length >= 500 ? "+" : ""} văn bản`}
+        {rows() === undefined ? "Đang tải…" : `${rows()!.length >= RESULT_LIMIT ? `${RESULT_LIMIT} văn bản mới nhất` : `${rows()!.length} văn bản`}`}
       </p>
       <div class="table-wrap">
         <table class="register responsive" data-testid="register-table">
@@ -130,14 +141,44 @@ export function RegistersView(props: { kind: "incoming" | "outgoing" }) {
             </tr>
           </thead>
           <tbody>
-            <Show when={props.kind === "incoming"} fallback={<For each={rows() as OutgoingRegisterEntry[]}>{(e) => <OutgoingRow e={e} />}</For>}>
-              <For each={rows() as IncomingRegisterEntry[]}>{(e) => <IncomingRow e={e} />}</For>
+            <Show when={props.kind === "incoming"} fallback={<For each={visible() as OutgoingRegisterEntry[]}>{(e) => <OutgoingRow e={e} />}</For>}>
+              <For each={visible() as IncomingRegisterEntry[]}>{(e) => <IncomingRow e={e} />}</For>
             </Show>
           </tbody>
         </table>
+        <div ref={sentinel} aria-hidden="true" style={{ height: "1px" }} />
       </div>
     </section>
   );
+}
+
+/** The newest this many matches are shown; the person narrows the search for older ones. */
+const RESULT_LIMIT = 200;
+const FIRST_ROWS = 40;
+const MORE_ROWS = 80;
+
+type Filter = { kind: "incoming" | "outgoing" } & Omit<RegisterFilter, "signal" | "limit">;
+
+/**
+ * The register's answer as the person types: each new filter (a keystroke) aborts the search
+ * still running for the previous one, and the answer follows changes to the register (liveQuery).
+ */
+function useRegisterSearch(filter: () => Filter) {
+  const [answer, setAnswer] = createSignal<{ f: Filter; rows: Array<IncomingRegisterEntry | OutgoingRegisterEntry> }>();
+  createEffect(
+    on(filter, (f) => {
+      const aborter = new AbortController();
+      const sub = liveQuery(() => searchRegister(db, f.kind, { ...f, limit: RESULT_LIMIT, signal: aborter.signal })).subscribe({
+        next: (rows) => setAnswer({ f, rows }),
+        error: (e) => isAbortError(e) || console.error("register search failed", e),
+      });
+      onCleanup(() => {
+        aborter.abort(new DOMException("superseded", "AbortError"));
+        sub.unsubscribe();
+      });
+    }),
+  );
+  return answer;
 }
 
 function typeAndSummary(code: string, summary: string) {

@@ -1,6 +1,5 @@
 import { createSignal } from "solid-js";
-import { db, messageOf, notify, online } from "../state.ts";
-import { login } from "../sync/client.ts";
+import { messageOf, notify, online } from "../ui/signals.ts";
 
 /**
  * The first screen: nobody works in Văn thư số before the server says who they are and for
@@ -14,6 +13,8 @@ export function SignInView(props: { onSignedIn?: () => void }) {
     e.preventDefault();
     setBusy(true);
     try {
+      // The sync client (and its schemas) load on the first sign-in, not with the first screen.
+      const [{ login }, { db }] = await Promise.all([import("../sync/client.ts"), import("../state.ts")]);
       await login(db, user().trim(), pass());
       setPass("");
       notify("ok", "Đã đăng nhập. Từ nay có thể làm việc cả khi không có mạng.");

@@ -9,7 +9,9 @@ import { syncState } from "../sync/state.ts";
  */
 export function startAutoSync(): () => void {
   // The first round waits until the first screen is drawn: the protocol code is not needed to show it.
-  const s = scheduleSync(() => import("./sync-view.tsx").then((m) => m.runSync()), { firstDelayMs: 1500 });
+  // Nobody signed in: nothing to sync, and the sync code is not loaded at all.
+  const round = async () => ((await db.meta.get("session")) ? (await import("./sync-view.tsx")).runSync() : ("skipped" as const));
+  const s = scheduleSync(round, { firstDelayMs: 1500 });
   return () => s.stop();
 }
 

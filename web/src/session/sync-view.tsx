@@ -2,7 +2,9 @@ import { For, Show, createResource, createSignal, onCleanup, onMount } from "sol
 import { formatDateTimeVi } from "../../../shared/domain/index.ts";
 import { useLive } from "../live.ts";
 import { db, messageOf, notify, online } from "../state.ts";
-import { loadSession, login, logout, syncNow, type SyncOutcome } from "../sync/client.ts";
+import { loadSession, login, syncNow, type SyncOutcome } from "../sync/client.ts";
+import { formatBytes } from "../settings/storage.ts";
+import { signOut } from "./sign-out.ts";
 import { syncState } from "../sync/state.ts";
 import { SyncIssues } from "./sync-issues.tsx";
 import { verifyReceived } from "../verify/run.ts";
@@ -15,13 +17,6 @@ const KIND_VI: Record<string, string> = {
   resend: "Gửi lại sau xung đột",
   "cert.put": "Chứng thư số",
 };
-
-/** 1 234 567 bytes → "1,2 MB", Vietnamese decimal comma. */
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toLocaleString("vi-VN", { maximumFractionDigits: 0 })} KB`;
-  return `${(n / 1024 / 1024).toLocaleString("vi-VN", { maximumFractionDigits: 1 })} MB`;
-}
 
 export function runSync(): Promise<SyncOutcome> {
   return syncNow(db, { onNewReceived: (id) => void verifyReceived(db, id).catch(() => undefined) });
@@ -93,7 +88,7 @@ export function SyncView() {
               <button
                 class="secondary"
                 onClick={async () => {
-                  await logout(db);
+                  await signOut(db);
                   await refetch();
                 }}
               >

@@ -1,23 +1,8 @@
-import { Show, createResource, createSignal, onCleanup } from "solid-js";
+import { Show, createResource, createSignal } from "solid-js";
 import { getDocument } from "../db/documents.ts";
 import { db, messageOf, notify } from "../state.ts";
 import { askPersistence, formatBytes, readStorage, storageLevel } from "./storage.ts";
 import { useLive } from "../live.ts";
-
-export function StorageWarning() {
-  const [fig, { refetch }] = createResource(readStorage);
-  const t = setInterval(() => void refetch(), 60_000);
-  onCleanup(() => clearInterval(t));
-  const level = () => (fig() ? storageLevel(fig()!) : "ok");
-  return (
-    <Show when={level() !== "ok"}>
-      <div class={`alert ${level() === "critical" ? "bad" : "warn"}`} role="alert">
-        {level() === "critical" ? "Bộ nhớ trình duyệt sắp hết" : "Bộ nhớ trình duyệt còn ít"}: còn {formatBytes(fig()!.quota - fig()!.usage)}. Hãy đồng bộ và giải phóng dung lượng trước khi nhận thêm văn bản.{" "}
-        <a href="#/luu-tru">Xem chi tiết</a>
-      </div>
-    </Show>
-  );
-}
 
 export function StorageView() {
   const [fig, { refetch }] = createResource(readStorage);

@@ -80,7 +80,14 @@ async function uploadBlob(api: ApiClient, db: VanthuDb, sha256: string, onBytes:
       body: chunk as Uint8Array<ArrayBuffer>,
     });
     if (res.status === 409) {
-      offset = Number(res.headers.get("upload-offset") ?? offset);
+      // Another connection still writes this upload (the one a cut left behind on the server),
+      // or the server has more or fewer bytes than we thought: go on from where it says, later if busy.
+      const body = (await readJson(res).catch(() => undefined)) as { error?: { code?: string } } | undefined;
+      const at = res.headers.get("upload-offset");
+      if (body?.error?.code === "upload_busy" || at === null) {
+        throw new VanthuError("sync.busy", "Máy chủ còn đang nhận phần trước của tệp; sẽ tự gửi tiếp.", `Upload ${st.uploadId} busy at the server`);
+      }
+      offset = Number(at);
       continue;
     }
     const next = UploadState.parse(await readJson(res));
@@ -263,6 +270,7 @@ async function pull(api: ApiClient, db: VanthuDb, onNewReceived: (id: string) =>
       if (ch.entity === EXCHANGE_OUTGOING && ch.data) await applyOutgoing(db, OutgoingExchange.parse(ch.data));
       if (ch.entity.startsWith("cert_") && ch.op === "put" && ch.data) await (await import("../certificates/flows.ts")).applyPulledCertRecord(db, ch.entity, ch.data);
       if ((ch.entity === "incoming" || ch.entity === "outgoing") && ch.op === "put" && ch.data) await applyRegisterRecord(db, ch.entity, ch.data);
+      if (ch.entity === "incoming_handling" && ch.op === "put" && ch.data) await (await import("../incoming/handling-sync.ts")).applyPulledHandling(db, ch.data);
       if (ch.entity === DRAFT_ENTITY && ch.data) await applyServerDraft(api, db, ch.data);
       if (ch.entity === AUDIT_ENTITY && ch.data) {
         const e = AuditEntrySchema.safeParse(ch.data);

@@ -1,5 +1,6 @@
 import { For, type JSX } from "solid-js";
 import { DOCUMENT_TYPES, URGENCY_LEVELS, formatDateTimeVi, type Urgency } from "../../../shared/domain/index.ts";
+import { VanthuError } from "../../../shared/errors.ts";
 
 export function TypeSelect(p: { value: string; onChange: (v: string) => void; withAll?: boolean; id?: string }): JSX.Element {
   return (
@@ -30,6 +31,25 @@ export function QlvbTime(p: { iso?: string; provisional?: boolean }): JSX.Elemen
   );
 }
 
-export async function readFile(f: File): Promise<{ bytes: Uint8Array; name: string }> {
-  return { bytes: new Uint8Array(await f.arrayBuffer()), name: f.name };
+/**
+ * Reads a file the person chose. With `onBytes`, in pieces, telling how far it got (a 10 MB
+ * scan from a slow card reader takes seconds); `signal` stops the reading — nothing is kept.
+ */
+export async function readFile(f: File, onBytes?: (done: number, total: number) => void, signal?: AbortSignal): Promise<{ bytes: Uint8Array; name: string }> {
+  if (!onBytes && !signal) return { bytes: new Uint8Array(await f.arrayBuffer()), name: f.name };
+  const bytes = new Uint8Array(f.size);
+  const reader = f.stream().getReader();
+  let at = 0;
+  for (;;) {
+    if (signal?.aborted) {
+      await reader.cancel();
+      throw new VanthuError("web.cancelled", "Đã dừng: chưa có gì được lưu.", "Reading cancelled by the person");
+    }
+    const { done, value } = await reader.read();
+    if (done) break;
+    bytes.set(value, at);
+    at += value.byteLength;
+    onBytes?.(at, f.size);
+  }
+  return { bytes: at === f.size ? bytes : bytes.subarray(0, at), name: f.name };
 }

@@ -1,7 +1,11 @@
 import { Show } from "solid-js";
 import { useRegisterSW } from "virtual:pwa-register/solid";
 
-/** A new version is announced and applied only when the person agrees, never in the middle of work. */
+/**
+ * A new version is announced and applied only when the person agrees, never in the middle of work.
+ * The notices float over the bottom of the screen: appearing once the service worker is ready,
+ * they must not push the screen's content down under the person's finger (layout shift).
+ */
 export function UpdatePrompt() {
   const {
     needRefresh: [needRefresh, setNeedRefresh],
@@ -9,7 +13,7 @@ export function UpdatePrompt() {
     updateServiceWorker,
   } = useRegisterSW({ immediate: true });
   return (
-    <>
+    <div class="notices">
       <Show when={needRefresh()}>
         <div class="alert info row" role="status" data-testid="update-prompt" style={{ "align-items": "center" }}>
           <span style={{ flex: 1 }}>Có phiên bản mới của Văn thư số. Hãy lưu công việc đang làm rồi cập nhật.</span>
@@ -27,6 +31,6 @@ export function UpdatePrompt() {
           </button>
         </div>
       </Show>
-    </>
+    </div>
   );
 }

@@ -1,0 +1,82 @@
+import { randomUUID } from "node:crypto";
+import { sql } from "kysely";
+import { appendAuditEntry, type AuditAction, type AuditEntry, type AuditSubject } from "../../shared/domain/audit/audit-chain.ts";
+import type { JsonValue } from "../../shared/domain/audit/canonical.ts";
+import { AUDIT_ENTITY } from "../../shared/sync/audit.ts";
+import type { Person } from "../../shared/sync/schemas.ts";
+import { stamp } from "../clock/qlvb-clock.ts";
+import type { StorageContext, Tx } from "./context.ts";
+import type { ChangeFeed } from "./feed.ts";
+
+export interface AuditAct {
+  action: AuditAction;
+  actor: Person & { title?: string };
+  summary: string;
+  subject?: AuditSubject;
+  details?: { [key: string]: JsonValue };
+  /** The entry id; made by the server when absent. */
+  entryId?: string;
+}
+
+/**
+ * The office's audit chain (one per office), appended inside the transaction of the act it
+ * records: the head row is locked for the append, so concurrent acts of one office chain one
+ * after the other. The chain itself is shared/domain/audit's.
+ */
+export class AuditRepository {
+  constructor(
+    private readonly ctx: StorageContext,
+    private readonly feed: ChangeFeed,
+  ) {}
+
+  async append(trx: Tx, officeId: string, act: AuditAct): Promise<AuditEntry> {
+    const head = await this.lockHead(trx, officeId);
+    const at = stamp(this.ctx.clock);
+    // appendAuditEntry needs only the previous entry's seq, hash and office.
+    const last = head.seq === 0 ? null : ({ seq: head.seq, hash: head.hash, officeId } as AuditEntry);
+    const entry = await appendAuditEntry(last, {
+      id: act.entryId ?? randomUUID(),
+      officeId,
+      action: act.action,
+      actor: act.actor,
+      time: { at, source: "qlvb" },
+      summary: act.summary,
+      ...(act.subject ? { subject: act.subject } : {}),
+      ...(act.details ? { details: act.details } : {}),
+    });
+    await trx.insertInto("audit_entries").values({ office_id: officeId, seq: entry.seq, entry_id: entry.id, action: entry.action, at, entry: JSON.stringify(entry), hash: entry.hash }).execute();
+    await trx.updateTable("audit_heads").set({ seq: entry.seq, hash: entry.hash }).where("office_id", "=", officeId).execute();
+    await this.feed.emit(trx, officeId, AUDIT_ENTITY, entry.id, "put", JSON.stringify(entry), entry.seq, at);
+    return entry;
+  }
+
+  /** The head row, created at genesis the first time, locked until the transaction ends (SQLite serialises writers). */
+  private async lockHead(trx: Tx, officeId: string): Promise<{ seq: number; hash: string }> {
+    await trx.insertInto("audit_heads").values({ office_id: officeId, seq: 0, hash: "0".repeat(64) }).onConflict((oc) => oc.column("office_id").doNothing()).execute();
+    let q = trx.selectFrom("audit_heads").select(["seq", "hash"]).where("office_id", "=", officeId);
+    if (this.ctx.dialect === "postgres") q = q.forUpdate();
+    const r = await q.executeTakeFirstOrThrow();
+    return { seq: Number(r.seq), hash: r.hash };
+  }
+
+  async entryExists(trx: Tx, officeId: string, entryId: string): Promise<boolean> {
+    return (await trx.selectFrom("audit_entries").select("seq").where("office_id", "=", officeId).where("entry_id", "=", entryId).executeTakeFirst()) !== undefined;
+  }
+
+  async head(officeId: string, trx: Tx = this.ctx.db): Promise<{ seq: number; hash: string } | null> {
+    const r = await trx.selectFrom("audit_heads").select(["seq", "hash"]).where("office_id", "=", officeId).executeTakeFirst();
+    return r && Number(r.seq) > 0 ? { seq: Number(r.seq), hash: r.hash } : null;
+  }
+
+  /** Entries after `afterSeq`, in chain order. */
+  async list(officeId: string, afterSeq = 0, limit = 100_000, trx: Tx = this.ctx.db): Promise<AuditEntry[]> {
+    const rows = await trx.selectFrom("audit_entries").select("entry").where("office_id", "=", officeId).where("seq", ">", afterSeq).orderBy("seq").limit(limit).execute();
+    return rows.map((r) => JSON.parse(r.entry) as AuditEntry);
+  }
+
+  /** How many entries of each action (for tests and the district overview). */
+  async countByAction(officeId: string): Promise<Record<string, number>> {
+    const rows = await this.ctx.db.selectFrom("audit_entries").select(["action", sql<number>`count(*)`.as("n")]).where("office_id", "=", officeId).groupBy("action").execute();
+    return Object.fromEntries(rows.map((r) => [r.action, Number(r.n)]));
+  }
+}

@@ -1,0 +1,90 @@
+import "fake-indexeddb/auto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { matchesQuery, queryTokens, searchTokens, type IncomingRegisterEntry } from "../../../shared/domain/index.ts";
+import { isAbortError, searchRegister, searchSizes } from "./register-search.ts";
+import { openVanthuDb, type VanthuDb } from "./schema.ts";
+
+/**
+ * The register search reads only a window of each token's postings and as many rows as it
+ * shows: checked here against the plain answer (every entry filtered, newest first) over a
+ * register large enough that every window is exceeded, with broad, rare, absent and combined
+ * tokens, filters, and limits.
+ */
+const N = 2000;
+const issuers = ["Ủy ban nhân dân phường Hồng Bàng", "Sở Nội vụ thành phố Hải Phòng", "UBND xã An Hưng", "Sở Tài chính", "Công an thành phố", "Ủy ban nhân dân xã Tiên Lãng"];
+const subjects = ["Về việc tổ chức tiêm chủng mở rộng", "Kế hoạch phòng chống lụt bão", "Báo cáo tình hình kinh tế - xã hội", "Thông báo lịch tiếp công dân", "Quyết định khen thưởng"];
+const types = ["CV", "QĐ", "KH", "BC", "TB"];
+
+let db: VanthuDb;
+const all: IncomingRegisterEntry[] = [];
+
+beforeAll(async () => {
+  db = openVanthuDb(`search-${Date.now()}`);
+  await db.open();
+  for (let i = 0; i < N; i++) {
+    const year = 2025 + (i % 2);
+    const issuer = issuers[(i * 7) % issuers.length]!;
+    const summary = `${subjects[i % subjects.length]} đợt ${i % 53}`;
+    const nas = `${(i % 300) + 1}/${types[i % types.length]}-UBND`;
+    all.push({
+      id: `e-${String(i).padStart(6, "0")}`,
+      year,
+      number: Math.floor(i / 2) + 1,
+      arrivedAt: `${year}-03-01T08:00:00+07:00`,
+      issuer,
+      numberAndSymbol: nas,
+      documentDate: `${year}-${String((i % 12) + 1).padStart(2, "0")}-10`,
+      typeCode: types[i % types.length]!,
+      summary,
+      handler: "Văn phòng",
+      urgency: "none",
+      status: i % 10 === 0 ? "done" : "registered",
+      searchTokens: searchTokens(issuer, nas, summary, "Văn phòng"),
+    } as IncomingRegisterEntry);
+  }
+  await db.incoming.bulkAdd(all);
+}, 120_000);
+afterAll(async () => {
+  await db.delete();
+});
+
+function plain(f: { year?: number; query?: string; typeCode?: string; status?: string; limit?: number }): string[] {
+  const q = queryTokens(f.query ?? "");
+  return all
+    .filter((e) => (f.year === undefined || e.year === f.year) && (!f.typeCode || e.typeCode === f.typeCode) && (!f.status || e.status === f.status) && (q.length === 0 || matchesQuery(e.searchTokens, q)))
+    .sort((a, b) => b.year - a.year || b.number - a.number)
+    .slice(0, f.limit ?? 200)
+    .map((e) => e.id);
+}
+
+describe.each([
+  ["as shipped", { ...searchSizes }],
+  ["with small windows, so that every path is taken", { WINDOW: 16, PROBE: 64, MAX_EXPANSIONS: 3 }],
+])("register search (R16) against the plain answer, %s", (_name, sizes) => {
+  const shipped = { ...searchSizes };
+  beforeAll(() => {
+    Object.assign(searchSizes, sizes);
+  });
+  afterAll(() => {
+    Object.assign(searchSizes, shipped);
+  });
+  const queries = ["uy ban nhan dan", "u", "h", "hong bang", "dot 7", "dot 52", "12/ubnd", "ti", "tiem chung dot 1", "khong co gi", "so noi vu tiep", "x", "cong an khen thuong", "bao", "a b"];
+  for (const query of queries) {
+    it(`"${query}"`, async () => {
+      for (const f of [{ year: 2026, query }, { query }, { year: 2025, query, typeCode: "KH" }, { year: 2026, query, status: "done", limit: 15 }, { query, limit: 1000 }]) {
+        expect((await searchRegister(db, "incoming", f)).map((e) => e.id), JSON.stringify(f)).toEqual(plain(f));
+      }
+    });
+  }
+
+  it("an aborted search ends with an AbortError and returns nothing", async () => {
+    const aborter = new AbortController();
+    const running = searchRegister(db, "incoming", { year: 2026, query: "uy ban", signal: aborter.signal });
+    aborter.abort(new DOMException("superseded", "AbortError"));
+    const err = await running.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isAbortError(err)).toBe(true);
+  });
+});
