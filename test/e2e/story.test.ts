@@ -157,7 +157,7 @@ async function draftAndSubmit(page: Page, subject: string, note: string): Promis
 async function issue(page: Page, id: string): Promise<void> {
   await page.goto(`${proxy.url}/#/du-thao/${id}`);
   await page.getByRole("button", { name: "Đọc chứng thư số từ thiết bị ký" }).click();
-  const org = await page.getByTestId("cert-select").locator("option", { hasText: "UBND PHƯỜNG HỒNG BÀNG" }).getAttribute("value");
+  const org = await page.getByTestId("cert-select").locator("option", { hasText: /^UBND PHƯỜNG HỒNG BÀNG/ }).getAttribute("value");
   await page.getByTestId("cert-select").selectOption(org!);
   await consentAndPin(page, () => page.getByTestId("sign-button").click(), "Phát hành");
   await page.getByRole("heading", { name: /Đã phát hành/ }).waitFor({ timeout: 90_000 });
