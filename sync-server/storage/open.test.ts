@@ -23,7 +23,11 @@ describe("SQLite group commit and statement cache", () => {
   it("keeps every committed write through checkpoints that reset the WAL, and on reopening", async () => {
     const { dir, db } = open();
     await sql`CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)`.execute(db);
-    const writes = Array.from({ length: 40 }, (_, i) =>
+    await sql`INSERT INTO t (v) VALUES (${"first ".repeat(20_000)})`.execute(db);
+    await whenDurable(db);
+    // The checkpointer thread copies the WAL into the database by itself (nothing here asks it to).
+    await expect.poll(() => statSync(join(dir, "db.sqlite")).size, { timeout: 30_000 }).toBeGreaterThan(100_000);
+    const writes = Array.from({ length: 39 }, (_, i) =>
       db.transaction().execute(async (trx) => {
         await sql`INSERT INTO t (v) VALUES (${"x".repeat(5000) + i})`.execute(trx);
       }),

@@ -1,13 +1,17 @@
 import { createHash } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { open as openFile, type FileHandle } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { dirname, resolve } from "node:path";
+import { Worker } from "node:worker_threads";
 import BetterSqlite3 from "better-sqlite3";
 import pg from "pg";
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver } from "kysely";
 import { SyncError } from "../errors.ts";
 import { migrationProvider, type DialectName } from "./migrations.ts";
 import type { Database } from "./schema.ts";
+
+const requireHere = createRequire(import.meta.url);
 
 export const DEFAULT_DB = "sqlite:./data/vanthu.sqlite";
 export const DEFAULT_BLOBS = "./data/blobs";
@@ -56,7 +60,11 @@ export function openDatabase(target: DatabaseTarget, options: { poolSize?: numbe
       // for many commits, and never on the event loop.
       sqlite.pragma("synchronous = NORMAL");
       sqlite.pragma("foreign_keys = ON");
-      if (target.location !== ":memory:") wal = new WalSync(`${target.location}-wal`);
+      if (target.location !== ":memory:") {
+        // Checkpoints fsync the WAL and the database: done by a worker thread, never by a commit on the event loop.
+        sqlite.pragma("wal_autocheckpoint = 0");
+        wal = new WalSync(`${target.location}-wal`, startCheckpointer(target.location));
+      }
     }
     // better-sqlite3 waits synchronously on a lock: keep it short, the server has one connection per process.
     sqlite.pragma("busy_timeout = 5000");
@@ -148,7 +156,10 @@ class WalSync {
   #synced = 0;
   #running: Promise<void> | undefined;
   #file: FileHandle | undefined;
-  constructor(readonly path: string) {}
+  constructor(
+    readonly path: string,
+    private readonly checkpointer?: Worker,
+  ) {}
 
   markWritten(): void {
     this.#written++;
@@ -170,9 +181,34 @@ class WalSync {
   }
 
   async close(): Promise<void> {
+    await this.checkpointer?.terminate();
     await this.#file?.close();
     this.#file = undefined;
   }
+}
+
+/**
+ * The WAL's checkpoints, on their own thread and connection. Left to SQLite, the commit that
+ * crosses 1000 pages runs the checkpoint — an fsync of the WAL and one of the database — inside
+ * better-sqlite3's synchronous call, stalling the event loop as FULL did. Here a worker runs a
+ * PASSIVE checkpoint (it never blocks writers or readers) every half second while the WAL
+ * grows; the main connection's own checkpoint on close remains.
+ */
+function startCheckpointer(location: string): Worker {
+  const worker = new Worker(
+    `const { workerData } = require("node:worker_threads");
+     const Database = require(workerData.module);
+     const db = new Database(workerData.location, { fileMustExist: true });
+     db.pragma("busy_timeout = 1000");
+     setInterval(() => {
+       try { db.pragma("wal_checkpoint(PASSIVE)"); } catch { /* busy: the next round */ }
+     }, 500);`,
+    { eval: true, workerData: { module: requireHere.resolve("better-sqlite3"), location } },
+  );
+  worker.unref();
+  // A checkpoint that cannot run leaves the WAL growing, nothing lost: the server goes on.
+  worker.on("error", () => undefined);
+  return worker;
 }
 
 const walOf = new WeakMap<Kysely<Database>, WalSync>();

@@ -16,7 +16,7 @@ import { CHROMIUM_ARGS, buildWeb, signIn } from "./helpers.ts";
 
 /** Issue 17: at most 50 KB on the first screen (63.3 KB before it, 13 KB for the sign-in after). */
 const SIGN_IN_BUDGET = 50 * 1024;
-/** The drafts list needs the database code (Dexie, 30 KB) as well. */
+/** The drafts list needs the database code (Dexie, 30 KB) as well; counted until it is drawn. */
 const OFFICE_BUDGET = 80 * 1024;
 let web: string;
 let dir: string;
@@ -39,20 +39,23 @@ afterAll(async () => {
 
 const origin = () => server.url.replace(/\/$/, "");
 
-/** The gzipped JavaScript a page load fetches until the network is idle (the service worker's own script aside). */
-async function javascriptOf(page: Page, load: () => Promise<void>): Promise<{ gz: number; files: string[] }> {
+/**
+ * The gzipped JavaScript a page load fetches: until `drawn` resolves (the first screen on
+ * screen), and until the network is idle (lazy banners, the sync that follows).
+ */
+async function javascriptOf(page: Page, load: () => Promise<void>): Promise<{ gz: number; files: string[]; idleGz: number }> {
   const loaded = new Set<string>();
   const listen = (r: import("playwright-core").Response) => {
     const u = new URL(r.url());
     if (u.origin === origin() && /\.m?js$/.test(u.pathname) && !u.pathname.endsWith("/sw.js")) loaded.add(u.pathname);
   };
+  const size = (files: string[]) => files.reduce((s, p) => s + gzipSync(readFileSync(join(web, p))).length, 0);
   page.on("response", listen);
   await load();
-  // The banners above every screen are lazy chunks: count them too, and the sync that follows.
+  const files = [...loaded];
   await page.waitForLoadState("networkidle");
   page.off("response", listen);
-  const files = [...loaded];
-  return { gz: files.reduce((s, p) => s + gzipSync(readFileSync(join(web, p))).length, 0), files };
+  return { gz: size(files), files, idleGz: size([...loaded]) };
 }
 
 it(`a new device's first screen (the sign-in) loads at most ${SIGN_IN_BUDGET / 1024} KB of JavaScript, gzipped`, async () => {
@@ -70,12 +73,12 @@ it(`a signed-in office's first screen (the drafts) loads at most ${OFFICE_BUDGET
   const context = await browser.newContext({ serviceWorkers: "block" });
   const page = await context.newPage();
   await signIn(page, origin(), "vanthu.hongbang", DEMO_PASSWORD);
-  const { gz, files } = await javascriptOf(page, async () => {
+  const { gz, files, idleGz } = await javascriptOf(page, async () => {
     await page.reload();
     await page.getByTestId("draft-list").waitFor({ state: "attached" });
   });
   expect(files.length).toBeGreaterThan(0);
   expect(gz, `drafts: ${(gz / 1024).toFixed(1)} KB gzipped in ${files.join(", ")}`).toBeLessThan(OFFICE_BUDGET);
-  console.log(`first screens, JavaScript gzipped: drafts ${(gz / 1024).toFixed(1)} KB`);
+  console.log(`first screens, JavaScript gzipped: drafts ${(gz / 1024).toFixed(1)} KB to draw, ${(idleGz / 1024).toFixed(1)} KB once the network is idle (banners, the first sync)`);
   await context.close();
 }, 180_000);

@@ -63,7 +63,7 @@ async function trustContext(db: VanthuDb): Promise<TrustContext> {
     anchors: [...(await bundledTrustAnchors()), ...own.flatMap((der) => parseCertificates(der))],
     crls: crls.map((c) => c.der),
     crlCache,
-    fetch: navigator.onLine ? revocationFetch((u, i) => fetch(u, i), location.origin, token) : undefined,
+    fetch: typeof navigator !== "undefined" && navigator.onLine ? revocationFetch((u, i) => fetch(u, i), location.origin, token) : undefined,
   };
 }
 
