@@ -9,7 +9,7 @@ import { draftRoutes } from "./drafts/index.ts";
 import { registerRoutes } from "./registers/index.ts";
 import { blobRoutes } from "./blobs/index.ts";
 import type { BlobStore } from "./blobs/store.ts";
-import { edxmlRoutes } from "./edxml/index.ts";
+import { edxmlRoutes, type EdxmlRouteOptions } from "./edxml/index.ts";
 import { notFound } from "./errors.ts";
 import { exchangeRoutes, officeRoutes } from "./exchange/index.ts";
 import { compressLargeAnswers } from "./http/compress.ts";
@@ -35,6 +35,8 @@ export interface SyncAppDeps {
   sync?: SyncRouteOptions;
   /** The CRL/OCSP relay for browsers (see revocation/index.ts). */
   revocation?: RevocationRelayOptions;
+  /** The QLVB system's key that signs exported edXML packages (see edxml/signature.ts); unsigned without it. */
+  edxml?: EdxmlRouteOptions;
   auth?: AuthOptions;
   /** HTTPS (own TLS or a TLS proxy in front): send HSTS. */
   tls?: boolean;
@@ -79,7 +81,7 @@ export function createSyncApp(deps: SyncAppDeps) {
   app.route("/api/sync", syncRoutes(storage, deps.sync));
   app.route("/api/offices", officeRoutes(storage));
   app.route("/api/blobs", blobRoutes(storage, blobs));
-  app.route("/api", edxmlRoutes(storage, blobs));
+  app.route("/api", edxmlRoutes(storage, blobs, deps.edxml));
   app.route("/api/exchange", exchangeRoutes(storage));
   app.route("/api/drafts", draftRoutes(storage));
   app.route("/api/registers", registerRoutes(storage));

@@ -10,6 +10,7 @@ import { systemQlvbClock, type QlvbClock } from "./clock/qlvb-clock.ts";
 import { toVietnamTime } from "../shared/sync/time.ts";
 import { DEFAULT_BLOBS, DEFAULT_DB, parseDatabaseUrl } from "./storage/open.ts";
 import { SyncStorage } from "./storage/storage.ts";
+import { edxmlOptionsFromEnv } from "./edxml/index.ts";
 
 /** The PWA that `vite build` writes (dist/web at the repository root). */
 export const DEFAULT_WEB_DIR = fileURLToPath(new URL("../dist/web", import.meta.url));
@@ -63,6 +64,7 @@ export async function startSyncServer(o: ServeOptions = {}): Promise<RunningServ
     officeQuotaBytes: o.officeQuotaBytes,
     backups: o.backups,
     revocation: o.relayPrivateAddresses ? { allowPrivateAddresses: true } : undefined,
+    edxml: edxmlOptionsFromEnv(),
   });
   // Loopback unless told otherwise: a server on the office network is a decision (--host).
   const host = o.host ?? "127.0.0.1";

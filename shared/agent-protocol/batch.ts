@@ -28,6 +28,8 @@ export interface AgentSigningOptions {
   timestamp?(signature: Uint8Array): Promise<Uint8Array>;
   intervalMs?: number;
   signal?: AbortSignal;
+  /** How many documents the agent has signed so far, as it reports them (batch progress). */
+  onSigned?(signed: number, total: number): void;
 }
 
 /** The signer's certificate as the engine needs it, from what the agent lists. */
@@ -71,7 +73,11 @@ export async function signWithAgent(agent: AgentClient, certificate: Certificate
     })),
   });
   options.openConsent(created.consentUrl);
-  const view = await agent.waitForSignRequest(created.id, { intervalMs: options.intervalMs, signal: options.signal });
+  const view = await agent.waitForSignRequest(created.id, {
+    intervalMs: options.intervalMs,
+    signal: options.signal,
+    onProgress: (v) => options.onSigned?.(v.results.filter((r) => r?.status === "signed").length, documents.length),
+  });
   const { certificate: leaf, chain } = certificatesOf(certificate);
   const out: Uint8Array[] = [];
   for (const [i, d] of documents.entries()) {

@@ -61,6 +61,19 @@ export class AgentClient {
     return json;
   }
 
+  /**
+   * Whether the agent runs, for a page not paired yet: the agent answers an unpaired origin
+   * without CORS headers, so only an opaque ("no-cors") request can tell, and it tells nothing else.
+   */
+  async reachable(): Promise<boolean> {
+    try {
+      await this.fetchFn(`${this.baseUrl}/v1/status`, { mode: "no-cors" });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   async status(): Promise<StatusResponse> {
     return StatusResponseSchema.parse(await this.call("/v1/status"));
   }
@@ -78,9 +91,10 @@ export class AgentClient {
   }
 
   /** Polls until the request is completed, failed, expired or cancelled. */
-  async waitForSignRequest(id: string, options: { intervalMs?: number; signal?: AbortSignal } = {}): Promise<SignRequestView> {
+  async waitForSignRequest(id: string, options: { intervalMs?: number; signal?: AbortSignal; onProgress?: (view: SignRequestView) => void } = {}): Promise<SignRequestView> {
     for (;;) {
       const view = await this.signRequest(id);
+      options.onProgress?.(view);
       if (isFinalState(view.state)) return view;
       if (options.signal?.aborted) throw new VanthuError("agent.wait-aborted", "Đã dừng chờ kết quả ký.", "stopped waiting for the sign request");
       await new Promise((r) => setTimeout(r, options.intervalMs ?? 500));

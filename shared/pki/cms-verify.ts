@@ -107,29 +107,63 @@ export function parseSignedData(der: Uint8Array): pkijs.SignedData {
     throw new CmsFormatError(`not a CMS ContentInfo: ${(e as Error).message}`);
   }
   if (ci.contentType !== CMS_OID.signedData) throw new CmsFormatError(`CMS content type ${ci.contentType} is not SignedData`);
+  // The certificates are taken out before pkijs reads the SignedData and read through a
+  // per-process cache instead: the same signers and CAs recur in every document, and reading
+  // a certificate against pkijs's schema was most of the time spent on a CMS.
+  const raw = takeCertificates(ci.content as asn1js.Sequence);
   let sd: pkijs.SignedData;
   try {
     sd = new pkijs.SignedData({ schema: ci.content });
   } catch (e) {
     throw new CmsFormatError(`malformed SignedData: ${(e as Error).message}`);
   }
-  rememberCertificateBytes(ci.content as asn1js.Sequence, sd);
+  if (raw) {
+    sd.certificates = raw.flatMap((d) => {
+      const c = pkijsCertificateOf(d);
+      return c ? [c] : [];
+    });
+  }
   return sd;
 }
 
-// The bytes each certificate of a CMS was read from: derOf() returns them instead of
-// encoding the parsed certificate again (that re-encoding was a fifth of the verification).
+/** Removes the [0] certificates set from a SignedData's ASN.1 and returns the DER of each X.509 certificate in it. */
+function takeCertificates(signedData: asn1js.Sequence): Uint8Array[] | undefined {
+  const items = signedData?.valueBlock?.value;
+  if (!Array.isArray(items)) return undefined;
+  const i = items.findIndex((b) => b.idBlock.tagClass === 3 && b.idBlock.tagNumber === 0);
+  if (i < 0) return undefined;
+  const elements = (items[i] as asn1js.Constructed).valueBlock?.value ?? [];
+  const out: Uint8Array[] = [];
+  for (const e of elements) {
+    // CertificateChoices: only the plain certificate (a SEQUENCE) is used; attribute and other certificates are skipped.
+    if (e.idBlock.tagClass !== 1 || e.idBlock.tagNumber !== 16) continue;
+    const view = e.valueBeforeDecodeView;
+    if (view && view.length > 0) out.push(new Uint8Array(view));
+  }
+  items.splice(i, 1);
+  return out;
+}
+
+// Parsed certificates by DER, once per process (bounded); derOf() returns the bytes they
+// came from instead of encoding them again.
+const MAX_CACHED_CERTIFICATES = 4096;
+const pkijsCertificates = new Map<string, pkijs.Certificate | null>();
 const rawDer = new WeakMap<object, Uint8Array<ArrayBuffer>>();
 
-function rememberCertificateBytes(signedData: asn1js.Sequence, sd: pkijs.SignedData): void {
-  const set = signedData.valueBlock?.value?.find((b) => b.idBlock.tagClass === 3 && b.idBlock.tagNumber === 0) as asn1js.Constructed | undefined;
-  const elements = set?.valueBlock?.value ?? [];
-  const certs = sd.certificates ?? [];
-  if (elements.length !== certs.length) return;
-  certs.forEach((c, i) => {
-    const raw = elements[i]!.valueBeforeDecodeView;
-    if (c instanceof pkijs.Certificate && raw && raw.length > 0 && raw[0] === 0x30) rawDer.set(c, new Uint8Array(raw));
-  });
+function pkijsCertificateOf(der: Uint8Array): pkijs.Certificate | undefined {
+  const key = bytesKey(der);
+  let c = pkijsCertificates.get(key);
+  if (c === undefined) {
+    try {
+      c = pkijs.Certificate.fromBER(der.slice());
+      rawDer.set(c, der.slice());
+    } catch {
+      c = null;
+    }
+    if (pkijsCertificates.size >= MAX_CACHED_CERTIFICATES) pkijsCertificates.clear();
+    pkijsCertificates.set(key, c);
+  }
+  return c ?? undefined;
 }
 
 export function certificatesOf(sd: pkijs.SignedData): pkijs.Certificate[] {

@@ -18,6 +18,16 @@ describe("the rule table", () => {
     }
   });
 
+  it("lets no device write the handling of incoming documents or edXML recalls: the server writes them", () => {
+    for (const entity of ["incoming_handling", "edxml_recall"]) {
+      for (const role of ROLES) {
+        for (const op of ["create", "update", "delete"] as const) {
+          for (const where of ["own", "managed"] as const) expect(recordRefusal(entity, op, [role], where)?.code, `${entity} ${op} ${role} ${where}`).toBe("rule.role_forbidden");
+        }
+      }
+    }
+  });
+
   it("lets only district IT (and the administrator) write city-wide data", () => {
     for (const [entity, rule] of Object.entries(RECORD_RULES).filter(([, r]) => r.scope === "city")) {
       const writers = ROLES.filter((role) => !recordRefusal(entity, "update", [role], "own") || !recordRefusal(entity, "update", [role], "managed"));

@@ -96,6 +96,10 @@ export const RECORD_RULES: Readonly<Record<string, RecordRule>> = {
     update: none,
     delete: none,
   },
+  // Written only by the server, with its QLVB times and its own role checks (sync-server/incoming,
+  // sync-server/edxml): replicated to the office's devices, never pushed by one.
+  incoming_handling: { entity: "incoming_handling", labelVi: "Xử lý văn bản đến (trình, giao, ký nhận)", scope: "office", merge: "versioned", create: none, update: none, delete: none },
+  edxml_recall: { entity: "edxml_recall", labelVi: "Đề nghị thu hồi, cập nhật văn bản đến (edXML)", scope: "office", merge: "versioned", create: none, update: none, delete: none },
   holiday_calendar: { entity: "holiday_calendar", labelVi: "Lịch ngày nghỉ", scope: "city", merge: "versioned", create: [...everywhere("district_it"), ...own("admin")], update: [...everywhere("district_it"), ...own("admin")], delete: none },
 };
 

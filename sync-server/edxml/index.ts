@@ -1,8 +1,11 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { EDXML_STATUS, buildEdxml, buildEdxmlStatus, parseEdxml, type EdxmlAttachment } from "../../shared/sync/edxml.ts";
+import { signEdxml, verifyEdxmlSignature, type EdxmlSigningKey } from "./signature.ts";
+import { stamp } from "../clock/qlvb-clock.ts";
 import { DocumentHeader, type BlobRef } from "../../shared/sync/schemas.ts";
 import { isVanthuError } from "../../shared/errors.ts";
 import { SyncError } from "../errors.ts";
@@ -20,7 +23,22 @@ export const MAX_EDXML_BYTES = 150 * 1024 * 1024;
  *   GET  /exchange/incoming/:id/status.edxml   the status package of a received document
  *                             (đã đến / đã tiếp nhận / từ chối tiếp nhận), for the sending system
  */
-export function edxmlRoutes(storage: SyncStorage, store: BlobStore) {
+export interface EdxmlRouteOptions {
+  signingKey?: EdxmlSigningKey;
+}
+
+/** VANTHU_EDXML_KEY_FILE and VANTHU_EDXML_CERT_FILE (PEM): the QLVB system's key that signs exported packages. */
+export function edxmlOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): EdxmlRouteOptions {
+  const key = env.VANTHU_EDXML_KEY_FILE;
+  const cert = env.VANTHU_EDXML_CERT_FILE;
+  if (!key || !cert) return {};
+  return { signingKey: { privateKeyPem: readFileSync(key, "utf8"), certificatePem: readFileSync(cert, "utf8") } };
+}
+
+/** Records of recall / update requests that arrived as edXML packages (BussinessDocType 1–3), one per delivery. */
+export const EDXML_RECALL_ENTITY = "edxml_recall";
+
+export function edxmlRoutes(storage: SyncStorage, store: BlobStore, options: EdxmlRouteOptions = {}) {
   const app = new Hono<{ Variables: AuthVariables }>();
 
   app.get("/exchange/:id/edxml", async (c) => {
@@ -39,7 +57,7 @@ export function edxmlRoutes(storage: SyncStorage, store: BlobStore) {
     });
     c.header("Content-Type", "application/xml; charset=utf-8");
     c.header("Content-Disposition", `attachment; filename="${exchange.exchangeId}.edxml"`);
-    return c.body(xml);
+    return c.body(options.signingKey ? signEdxml(xml, options.signingKey) : xml);
   });
 
   app.get("/exchange/incoming/:id/status.edxml", async (c) => {
@@ -65,16 +83,18 @@ export function edxmlRoutes(storage: SyncStorage, store: BlobStore) {
       throw new SyncError(415, "unsupported_media_type", "Gói edXML phải gửi với Content-Type: application/xml.", "Expected Content-Type: application/xml");
     }
     let pkg;
+    const text = await c.req.text();
     try {
-      pkg = parseEdxml(await c.req.text());
+      pkg = parseEdxml(text);
     } catch (e) {
       if (isVanthuError(e)) throw new SyncError(400, e.code, e.messageVi, e.message);
       throw e;
     }
-    if (pkg.business.docType !== 0) {
-      throw new SyncError(422, "edxml_unsupported_business", "Chỉ nhận gói văn bản mới (BussinessDocType 0); thu hồi, cập nhật, thay thế chưa được hỗ trợ.", `BussinessDocType ${pkg.business.docType} is not supported yet`);
-    }
+    // A package that carries an XML Signature must carry a valid one (one that covers all of it).
+    const sig = verifyEdxmlSignature(text);
+    if (sig.signed && !sig.valid) throw new SyncError(422, "edxml_bad_signature", `Gói edXML bị từ chối: ${sig.reasonVi}.`, sig.reason);
     const office = (await storage.getOffice(actor.officeId))!;
+    if (pkg.business.docType !== 0) return c.json(await recordRecall(storage, actor.officeId, pkg), 202);
     if (pkg.to.length > 0 && !pkg.to.some((t) => t.organId === office.organId)) {
       throw new SyncError(422, "edxml_not_addressed", `Gói văn bản không gửi cho cơ quan này (mã định danh ${office.organId}).`, `Package is not addressed to organ ${office.organId}`);
     }
@@ -93,5 +113,54 @@ export function edxmlRoutes(storage: SyncStorage, store: BlobStore) {
     return c.json(delivery, 201);
   });
 
+  /**
+   * The answer to a recall or update request (status 15 agree, 16 refuse), for the sending
+   * system: GET /exchange/incoming/:id/recall-answer.edxml?agree=1|0&reason=…
+   */
+  app.get("/exchange/incoming/:id/recall-answer.edxml", async (c) => {
+    const actor = c.get("actor");
+    const d = await storage.getIncoming(actor, c.req.param("id"));
+    const rec = await storage.db.selectFrom("records").select("data").where("office_id", "=", actor.officeId).where("entity", "=", EDXML_RECALL_ENTITY).where("record_id", "=", d.deliveryId).executeTakeFirst();
+    if (!rec?.data) throw new SyncError(404, "no_recall", "Nơi gửi chưa đề nghị thu hồi hoặc cập nhật văn bản này.", "No recall or update request for this delivery");
+    const agree = c.req.query("agree") === "1";
+    const office = (await storage.getOffice(actor.officeId))!;
+    const xml = buildEdxmlStatus({
+      responseFor: { organId: d.from.organId, codeNumber: d.header.codeNumber, codeNotation: d.header.codeNotation, promulgationDate: d.header.promulgationDate, documentId: d.header.documentId ?? "" },
+      from: { organId: office.organId, organName: office.name },
+      statusCode: agree ? EDXML_STATUS.recallAccepted : EDXML_STATUS.recallRefused,
+      description: (c.req.query("reason") ?? "").slice(0, 500) || undefined,
+      timestamp: stamp(storage.clock),
+    });
+    c.header("Content-Type", "application/xml; charset=utf-8");
+    return c.body(xml);
+  });
+
   return app;
+}
+
+/**
+ * A recall (1), update (2) or replace (3) package: matched to the delivery of the same document
+ * (DocumentId) in this office, and kept as an office record for the clerk to answer (15 / 16).
+ */
+async function recordRecall(storage: SyncStorage, officeId: string, pkg: ReturnType<typeof parseEdxml>) {
+  const documentId = pkg.header.documentId;
+  const rows = await storage.db
+    .selectFrom("deliveries")
+    .innerJoin("exchanges", "exchanges.id", "deliveries.exchange_id")
+    .select(["deliveries.id as deliveryId", "exchanges.document_id as documentId", "exchanges.sender_organ_id as organId"])
+    .where("deliveries.recipient_office_id", "=", officeId)
+    .where("exchanges.document_id", "=", documentId ?? "")
+    .execute();
+  const target = rows.find((r) => r.documentId === documentId && r.organId === pkg.from.organId);
+  if (!target) throw new SyncError(404, "edxml_recall_unknown", "Không có văn bản đến nào của cơ quan gửi khớp với gói thu hồi, cập nhật này.", `No delivery of ${documentId ?? "?"} from ${pkg.from.organId}`);
+  const at = stamp(storage.clock);
+  const data = JSON.stringify({ deliveryId: target.deliveryId, docType: pkg.business.docType, reason: pkg.business.reason ?? "", from: pkg.from, receivedAt: at, statusCode: EDXML_STATUS.recall });
+  await storage.db.transaction().execute(async (trx) => {
+    const existing = await trx.selectFrom("records").select("version").where("office_id", "=", officeId).where("entity", "=", EDXML_RECALL_ENTITY).where("record_id", "=", target.deliveryId).executeTakeFirst();
+    const version = existing ? Number(existing.version) + 1 : 1;
+    if (existing) await trx.updateTable("records").set({ data, version, updated_at: at }).where("office_id", "=", officeId).where("entity", "=", EDXML_RECALL_ENTITY).where("record_id", "=", target.deliveryId).execute();
+    else await trx.insertInto("records").values({ office_id: officeId, entity: EDXML_RECALL_ENTITY, record_id: target.deliveryId, data, version, deleted: 0, updated_at: at, provisional_at: null, updated_by: "edxml" }).execute();
+    await storage.feed.emit(trx, officeId, EDXML_RECALL_ENTITY, target.deliveryId, "put", data, version, at);
+  });
+  return { recall: JSON.parse(data) as Record<string, unknown> };
 }

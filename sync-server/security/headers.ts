@@ -47,7 +47,10 @@ export function securityHeaders(options: SecurityHeaderOptions = {}): Middleware
     };
     set("Content-Security-Policy", csp);
     set("X-Content-Type-Options", "nosniff");
-    set("Referrer-Policy", "no-referrer");
+    // strict-origin, not no-referrer: under no-referrer the browser sends "Origin: null" with the
+    // pairing form posted to the token agent, which then cannot know (and refuses) the app's origin.
+    // Only the origin is ever sent, never a path, and nothing over a downgrade to HTTP.
+    set("Referrer-Policy", "strict-origin");
     // For browsers that predate frame-ancestors.
     set("X-Frame-Options", "DENY");
     set("Cross-Origin-Resource-Policy", "same-origin");

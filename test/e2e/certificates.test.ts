@@ -50,7 +50,8 @@ beforeAll(async () => {
   await hsm.provision(ca, { tokenLabel: "HONG BANG", pin: PIN, commonName: "UBND PHƯỜNG HỒNG BÀNG", organization: "UBND thành phố Hải Phòng", locality: "Hải Phòng", keyLabel: "to-chuc", crlUrl });
   await hsm.initToken("PCT NAM", PIN);
   await hsm.provision(ca, { tokenLabel: "PCT NAM", pin: PIN, commonName: "Phạm Văn Nam", title: "Phó Chủ tịch", organization: "UBND phường Hồng Bàng", locality: "Hải Phòng", keyLabel: "nam", crlUrl, withChain: true });
-  agent = await startAgent({ module: hsm.module, port: 0, dataDir: join(dir, "agent"), say: () => undefined });
+  // The sync server's origin, as set at install: here the test servers on this machine, any port.
+  agent = await startAgent({ module: hsm.module, port: 0, dataDir: join(dir, "agent"), say: () => undefined, pairingOrigins: ["http://127.0.0.1:*", "http://localhost:*"] });
 }, 240_000);
 
 afterAll(async () => {

@@ -294,7 +294,8 @@ export async function signIn(page: Page, url: string, username: string, password
   await page.locator("#login-user").fill(username);
   await page.locator("#login-pass").fill(password);
   await page.getByRole("button", { name: "Đăng nhập" }).click();
-  await page.getByTestId("office-name").waitFor();
+  // attached, not visible: a phone hides the office name in the header.
+  await page.getByTestId("office-name").waitFor({ state: "attached" });
 }
 
 /** Pairs the app with the agent as a person does: the code the app shows, typed on the agent's own page. */

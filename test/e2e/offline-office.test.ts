@@ -4,13 +4,20 @@
  * without diacritics, the viewer — closes the browser, reopens it, and nothing is lost.
  * Screenshots of the main screens (desktop and a 390 px phone) go to test-results/.
  */
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { seedDemo, DEMO_PASSWORD } from "../../sync-server/seed.ts";
+import { startSyncServer, type RunningServer } from "../../sync-server/serve.ts";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RESULTS, buildWeb, demoPki, documentPdf, openBrowser, signedDocument, startStaticServer, tampered, userDataDir, type DemoPki, type StaticServer, waitForServiceWorker } from "./helpers.ts";
+import { RESULTS, buildWeb, demoPki, documentPdf, openBrowser, signIn, signedDocument, startGatedProxy, tampered, userDataDir, type DemoPki, type GatedProxy, waitForServiceWorker } from "./helpers.ts";
 
-let server: StaticServer;
+// The real sync server (the first screen is the sign-in: the account says who works here), reached
+// through a proxy that also serves the demo CA's CRL; after sign-in the clerk works with no network.
+let sync: RunningServer;
+let dataDir: string;
+let server: GatedProxy;
 let web: string;
 let pki: DemoPki;
 let profileDir: string;
@@ -20,7 +27,10 @@ const ISSUER = "Ủy ban nhân dân phường Hồng Bàng";
 beforeAll(async () => {
   web = buildWeb();
   mkdirSync(shots, { recursive: true });
-  server = await startStaticServer(web);
+  dataDir = mkdtempSync(join(tmpdir(), "vanthu-e2e-offline-"));
+  sync = await startSyncServer({ db: `sqlite:${join(dataDir, "db.sqlite")}`, blobs: join(dataDir, "blobs"), port: 0, host: "127.0.0.1", webDir: web });
+  await seedDemo(sync.storage);
+  server = await startGatedProxy(sync.url);
   pki = await demoPki(`${server.url}/crl/demo.crl`, ISSUER, { name: "Trần Văn Bình", title: "Chủ tịch" });
   server.extra.set("/crl/demo.crl", { body: pki.crlDer, type: "application/pkix-crl" });
   profileDir = userDataDir();
@@ -30,6 +40,8 @@ let openCtx: BrowserContext | undefined;
 afterAll(async () => {
   await openCtx?.close().catch(() => undefined);
   await server?.close();
+  await sync?.close();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   if (profileDir) rmSync(profileDir, { recursive: true, force: true });
   if (web) rmSync(web, { recursive: true, force: true });
 });
@@ -68,7 +80,8 @@ describe("offline office in Chromium", () => {
     expect(manifest.name).toBe("Văn thư số");
     expect(manifest.icons.length).toBeGreaterThanOrEqual(2);
 
-    // The office trusts the demo CA (as it would add its own CA), while online.
+    // The first screen is the sign-in; then the office trusts the demo CA (as it would add its own CA), while online.
+    await signIn(page, server.url, "vanthu.hongbang", DEMO_PASSWORD);
     await page.goto(`${server.url}/#/cai-dat`);
     await page.getByTestId("trust-anchor").setInputFiles({ name: "demo-root.pem", mimeType: "application/x-pem-file", buffer: Buffer.from(pki.caPem) });
     await page.getByText(/Đã thêm 1 chứng thư gốc tin cậy/).waitFor();

@@ -51,7 +51,8 @@ beforeAll(async () => {
   await hsm.initToken(TOKEN, PIN);
   await hsm.provision(ca, { tokenLabel: TOKEN, pin: PIN, commonName: "Nguyễn Thị Hoa", title: "Chủ tịch", organization: "UBND phường Hồng Bàng", locality: "Hải Phòng", keyLabel: "hoa", crlUrl, withChain: true });
   await hsm.provision(ca, { tokenLabel: TOKEN, pin: PIN, commonName: "UBND PHƯỜNG HỒNG BÀNG", organization: "UBND thành phố Hải Phòng", locality: "Hải Phòng", keyLabel: "to-chuc", crlUrl });
-  agent = await startAgent({ module: hsm.module, port: 0, dataDir: join(dir, "agent"), say: () => undefined });
+  // The sync server's origin, as set at install: here the test servers on this machine, any port.
+  agent = await startAgent({ module: hsm.module, port: 0, dataDir: join(dir, "agent"), say: () => undefined, pairingOrigins: ["http://127.0.0.1:*", "http://localhost:*"] });
   // A third office that sends office A a document by file (signed by the same demo CA).
   tienLang = await demoPki(crlUrl, "UBND xã Tiên Lãng", { name: "Phạm Văn Tâm", title: "Chủ tịch" }, ca);
 }, 180_000);

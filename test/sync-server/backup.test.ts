@@ -10,6 +10,7 @@ import { BlobStore } from "../../sync-server/blobs/store.ts";
 import { systemQlvbClock } from "../../sync-server/clock/qlvb-clock.ts";
 import { parseDatabaseUrl } from "../../sync-server/storage/open.ts";
 import { SyncStorage } from "../../sync-server/storage/storage.ts";
+import { verifyAuditChain } from "../../shared/domain/audit/audit-chain.ts";
 import { TABLES } from "../../sync-server/storage/schema.ts";
 import { startPostgres } from "../support/postgres.ts";
 import { auth, clientTime, describeBackends, mutationId, officeWithUser, pullAll, pushOk, uploadWhole } from "./harness.ts";
@@ -78,14 +79,18 @@ describeBackends("backup and restore", (env) => {
       const b2 = { ...b, token: ((await (await app.request("/api/auth/login", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: b.username, password: b.password }) })).json()) as { token: string }).token };
       const got = await app.request(`/api/blobs/${sha}`, { headers: auth(b2) });
       expect(new Uint8Array(await got.arrayBuffer())).toEqual(pdf);
-      const feedRestored = await pullAll(env2, b2);
       const feedOriginal = await pullAll(e, b);
-      expect(feedRestored.changes).toEqual(feedOriginal.changes);
+      const feedRestored = await pullAll(env2, b2);
+      // The same feed, then only the restored server's own audit entry of the sign-in just made.
+      expect(feedRestored.changes.slice(0, feedOriginal.changes.length)).toEqual(feedOriginal.changes);
+      expect(feedRestored.changes.slice(feedOriginal.changes.length).map((c) => [c.entity, (c.data as { action?: string }).action])).toEqual([["audit.entry", "sign-in"]]);
+      // The office's audit chain goes on unbroken across the restore.
+      expect((await verifyAuditChain(await restored.audit.list(b.officeId))).ok).toBe(true);
       // New writes continue after the restored sequence.
       const more = await pushOk(env2, b2, [{ id: mutationId(), clientTime: clientTime(), type: "record.put", entity: "outgoing", recordId: "after-restore", data: {} }]);
       expect(more.results[0]!.status).toBe("applied");
       const after = await pullAll(env2, b2, feedRestored.cursor);
-      expect(after.changes.map((c) => c.id)).toEqual(["after-restore"]);
+      expect(after.changes.filter((c) => c.entity !== "audit.entry").map((c) => c.id)).toEqual(["after-restore"]);
     } finally {
       await restored.close();
     }

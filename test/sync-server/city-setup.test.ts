@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../../bin/cli/main.ts";
+import { command as cityCommand } from "../../bin/cli/commands/city.ts";
 import { findOffices } from "../../shared/domain/offices/index.ts";
 import { accountsTemplate, addAccounts, readAccountsCsv, setUpCity } from "../../sync-server/city/setup.ts";
 import { hashPassword } from "../../sync-server/auth/password.ts";
@@ -25,7 +26,8 @@ async function cli(args: string[]): Promise<{ code: number; out: string }> {
   const write = process.stdout.write.bind(process.stdout);
   process.stdout.write = ((c: string | Uint8Array) => (chunks.push(String(c)), true)) as typeof process.stdout.write;
   try {
-    const code = await main(args);
+    // The command's own module, as the built `vanthu` loads it (only this command is needed here).
+    const code = await main(args, { summaries: { city: cityCommand.summary }, load: async () => cityCommand });
     return { code, out: chunks.join("") };
   } finally {
     process.stdout.write = write;

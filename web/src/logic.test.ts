@@ -36,6 +36,9 @@ describe("register print export (Phụ lục IV)", () => {
     expect(html).toContain("SỔ ĐĂNG KÝ VĂN BẢN ĐI");
     expect(html).toContain("ỦY BAN NHÂN DÂN XÃ AN LÃO");
     expect(html).toContain("Năm: 2026");
+    expect(html).toMatch(/Từ ngày \d{2}\/\d{2}\/2026 đến ngày \d{2}\/\d{2}\/2026/);
+    expect(html).toMatch(/Từ số \d{2,} đến số \d{2,}/);
+    expect(html).toContain("Quyển số: 01");
     const cols = [...html.matchAll(/<th>([^<(][^<]*)<\/th>/g)].map((m) => m[1]);
     expect(cols).toEqual(["Số, ký hiệu văn bản", "Ngày tháng văn bản", "Tên loại và trích yếu nội dung", "Người ký", "Nơi nhận", "Đơn vị, người nhận bản lưu", "Số lượng bản", "Ngày chuyển", "Ký nhận", "Ghi chú"]);
     expect(html).toContain("Công văn: V/v triển khai &lt;chữ ký số&gt; &amp; lưu trữ");
@@ -47,7 +50,9 @@ describe("register print export (Phụ lục IV)", () => {
     const html = registerPrintHtml("incoming", office, 2026, [e(2), e(1)]);
     expect(html).toContain("SỔ ĐĂNG KÝ VĂN BẢN ĐẾN");
     expect(html.indexOf("1/KH-SNV")).toBeLessThan(html.indexOf("2/KH-SNV"));
-    expect(html).toContain("Từ số: 1 đến số: 2");
+    // The incoming cover: từ ngày… đến ngày… and quyển số (the number range is the outgoing register's).
+    expect(html).toContain("Từ ngày 21/11/2026 đến ngày 21/11/2026");
+    expect(html).toContain("Quyển số: 01");
   });
 });
 

@@ -10,6 +10,8 @@ import { rolesVi } from "./session/roles.ts";
 import { DraftsView } from "./drafts/drafts-view.tsx";
 import { SyncBadge, startAutoSync } from "./session/sync-badge.tsx";
 import { StorageWarning } from "./settings/storage-warning.tsx";
+const HandlingAlerts = lazy(() => import("./incoming/handling-alerts.tsx").then((m) => ({ default: m.HandlingAlerts })));
+const HandlingView = lazy(() => import("./incoming/handling-view.tsx").then((m) => ({ default: m.HandlingView })));
 const CertificateWarnings = lazy(() => import("./certificates/certificate-warnings.tsx").then((m) => ({ default: m.CertificateWarnings })));
 
 // The first screen (drafts) is in the main bundle; every other view loads when opened
@@ -36,6 +38,8 @@ const NAV: Array<[string, string, (c: Capabilities) => boolean]> = [
   ["du-thao", "Dự thảo", (c) => c.actions["draft.create"]],
   ["trinh-ky", "Trình ký", (c) => c.actions["draft.submit"] || c.actions["draft.approve"]],
   ["van-ban-den", "Văn bản đến", (c) => c.actions["exchange.accept"]],
+  // Everyone of the office: the clerk presents, the leader assigns, any assignee acknowledges (the server checks each step).
+  ["xu-ly", "Xử lý văn bản", () => true],
   ["so-dang-ky", "Sổ đăng ký", (c) => c.actions["exchange.accept"] || c.actions["draft.approve"]],
   ["chung-thu", "Chứng thư số", (c) => c.records.cert_request?.create ?? false],
   ["nhat-ky", "Nhật ký", (c) => c.readAudit],
@@ -101,6 +105,7 @@ export function OfficeShell() {
       <StorageWarning />
       <Suspense>
         <CertificateWarnings />
+        <HandlingAlerts />
       </Suspense>
       <main class="main">
         <Suspense fallback={<p class="muted">Đang mở…</p>}>
@@ -116,6 +121,9 @@ export function OfficeShell() {
           </Match>
           <Match when={section() === "van-ban-den" && route()[1]}>
             <ReceivedDetail id={route()[1]!} />
+          </Match>
+          <Match when={section() === "xu-ly"}>
+            <HandlingView />
           </Match>
           <Match when={section() === "so-dang-ky"}>
             <RegistersView kind={route()[1] === "di" ? "outgoing" : "incoming"} />

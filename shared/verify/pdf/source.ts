@@ -92,8 +92,14 @@ export class BlockCachedSource implements ByteSource {
   }
 }
 
+/** Bytes (from any realm: a worker message, a Node Buffer) or a source as it is. */
 export function asSource(input: Uint8Array | ByteSource): ByteSource {
-  return input instanceof Uint8Array ? new MemorySource(input) : input;
+  if (input instanceof Uint8Array) return new MemorySource(input);
+  if (ArrayBuffer.isView(input)) {
+    const v = input as ArrayBufferView;
+    return new MemorySource(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
+  }
+  return input;
 }
 
 /** Calls `each` with consecutive chunks of [start, end) (views valid during the call only). */

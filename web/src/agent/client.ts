@@ -50,7 +50,20 @@ export async function startPairing(agentUrl: string, target: string): Promise<{ 
     form.appendChild(i);
   }
   document.body.appendChild(form);
+  // The agent pairs the Origin this POST carries. The server sends Referrer-Policy:
+  // no-referrer, under which a cross-origin form POST carries `Origin: null` (Fetch: "append a
+  // request Origin header"); so for this one submission the page's policy is "origin", set by
+  // a meta element, and put back once the navigation has started.
+  const policy = document.createElement("meta");
+  policy.name = "referrer";
+  policy.content = "origin";
+  document.head.appendChild(policy);
   form.submit();
   form.remove();
+  setTimeout(() => {
+    policy.content = "no-referrer";
+    policy.remove();
+    document.head.appendChild(policy);
+  }, 3000);
   return { token, code: pairingCodeFromHash(tokenHash) };
 }

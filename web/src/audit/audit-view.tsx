@@ -75,12 +75,10 @@ export function AuditView() {
   async function signedPdf() {
     const win = window.open("about:blank", "vanthu-agent");
     try {
-      const [{ agentClient }, { AgentBatchSigner }, { checkCertificateForRole }, { signPdf }, { sha256Hex }] = await Promise.all([
+      const [{ agentClient }, { signThroughAgent }, { checkCertificateForRole }] = await Promise.all([
         import("../agent/settings.ts"),
-        import("../agent/agent-signer.ts"),
+        import("../agent/sign-with-agent.ts"),
         import("../../../shared/domain/roles.ts"),
-        import("../../../shared/sign/index.ts"),
-        import("../db/documents.ts"),
       ]);
       const profile = await loadProfile();
       const agent = await agentClient(db);
@@ -89,12 +87,10 @@ export function AuditView() {
       await flows.assertMaySign(db, cert.certificate, "organisation");
       const { bytes, font } = await reportPdf();
       const number = `Nhật ký ${formatDateVi(new Date())}`;
-      const batch = new AgentBatchSigner(agent, cert, [{ title: "Báo cáo nhật ký sử dụng chữ ký số", number, sha256: await sha256Hex(bytes), signatureType: "attachment" }], () => win);
-      const signed = await signPdf(bytes, { type: "attachment", signer: batch.signerFor(0), docNumber: number, font }).catch((e) => {
-        batch.fail(e);
-        throw e;
-      });
-      download(signed.bytes, "bao-cao-nhat-ky-da-ky.pdf", "application/pdf");
+      const [signed] = await signThroughAgent({ db, agent, certificate: cert, consentWindow: () => win }, [
+        { bytes, title: "Báo cáo nhật ký sử dụng chữ ký số", number, options: { type: "attachment", docNumber: number, font } },
+      ]);
+      download(signed!, "bao-cao-nhat-ky-da-ky.pdf", "application/pdf");
       notify("ok", "Đã ký số và xuất báo cáo nhật ký.");
     } catch (err) {
       notify("error", messageOf(err));

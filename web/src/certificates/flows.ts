@@ -215,6 +215,7 @@ export async function applyServerRequest(db: VanthuDb, data: unknown): Promise<v
       await appendAudit(db, auditForRequestEvent({ ...incoming, state: step.state }, step, { id: ulid(), qlvbTime: true }));
     }
   }
+  await (await import("./answers.ts")).applyAnswerToInventory(db, incoming);
   if (incoming.outcome?.kind === "completed" && incoming.kind === "revocation") {
     const before = await db.certInventory.toArray();
     const after = applyRequestOutcomeToInventory(before, incoming);
@@ -270,7 +271,8 @@ export async function applyPulledCertRecord(db: VanthuDb, entity: string, data: 
       const p = CertificateInventoryEntrySchema.safeParse(data);
       if (p.success) {
         const local = await db.certInventory.get(p.data.id);
-        if (!local || (!local.revocation && p.data.revocation)) await db.certInventory.put(p.data as CertificateInventoryEntry);
+        const renewed = (p.data.renewals?.length ?? 0) > (local?.renewals?.length ?? 0);
+        if (!local || (!local.revocation && p.data.revocation) || renewed) await db.certInventory.put(p.data as CertificateInventoryEntry);
       }
       return;
     }

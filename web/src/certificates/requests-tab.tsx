@@ -1,12 +1,11 @@
 import { VanthuError } from "../../../shared/errors.ts";
-import { For, Show, createSignal } from "solid-js";
-import { createStore } from "solid-js/store";
-import { REQUEST_KINDS, requestRows, type RequestKind } from "../../../shared/domain/certificates/index.ts";
+import { For, Show } from "solid-js";
+import { requestRows } from "../../../shared/domain/certificates/index.ts";
 import { useLive } from "../live.ts";
 import { navigate, route } from "../router.ts";
 import { db, loadProfile, messageOf, notify } from "../state.ts";
 import * as flows from "./flows.ts";
-import { contactOf } from "./contact.ts";
+import { RequestForm } from "./request-form.tsx";
 
 export function RequestsTab() {
   const id = () => route()[2];
@@ -15,12 +14,6 @@ export function RequestsTab() {
     async () => ({ requests: await db.certRequests.toArray(), calendar: await flows.calendarOf(db) }),
   );
   const rows = () => (data() ? requestRows(data()!.requests, { now: new Date(), calendar: data()!.calendar }) : []);
-  const [kind, setKind] = createSignal<RequestKind>("token-recovery");
-  const [line, setLine] = createStore({ certificateId: "", reason: "", months: "", info: "" });
-  const inventory = useLive(
-    () => undefined,
-    () => db.certInventory.toArray(),
-  );
   async function prepare(requestId: string) {
     try {
       const profile = await loadProfile();
@@ -42,73 +35,9 @@ export function RequestsTab() {
       notify("error", messageOf(err));
     }
   }
-  async function create(e: Event) {
-    e.preventDefault();
-    try {
-      const contact = await contactOf();
-      const c = (inventory() ?? []).find((x) => x.id === line.certificateId) ?? inventory()?.[0];
-      if (!c) throw new VanthuError("web.no-certificate-chosen", "Chọn chứng thư số trong danh mục.", "No certificate chosen");
-      const k = kind();
-      if (k === "issue-person" || k === "issue-organisation" || k === "issue-device" || k === "token-handover") throw new VanthuError("web.form-not-available", "Đề nghị theo Mẫu 01, 02, 03, 07 chưa lập được trên màn hình này.", "Forms 01/02 are not available on this screen");
-      const r = await flows.newRequest(db, {
-        kind: k,
-        contact,
-        certificates: [
-          {
-            holder: c.holder,
-            serialNumber: c.serialNumber,
-            tokenSerial: c.tokenId,
-            certificateId: c.id,
-            reason: line.reason || undefined,
-            renewalMonths: line.months ? Number(line.months) : undefined,
-            newInformation: line.info || undefined,
-          },
-        ],
-      });
-      navigate("chung-thu", "de-nghi", r.id);
-    } catch (err) {
-      notify("error", messageOf(err));
-    }
-  }
   return (
     <>
-      <form class="card grid" onSubmit={create}>
-        <label>
-          Đề nghị mới
-          <select value={kind()} onChange={(e) => setKind(e.currentTarget.value as RequestKind)}>
-            <For each={Object.entries(REQUEST_KINDS).filter(([k]) => k !== "issue-person" && k !== "issue-organisation")}>{([k, v]) => <option value={k}>{`${v.form} — ${v.labelVi}`}</option>}</For>
-          </select>
-        </label>
-        <label>
-          Chứng thư số
-          <select value={line.certificateId} onChange={(e) => setLine("certificateId", e.currentTarget.value)}>
-            <For each={inventory()}>{(c) => <option value={c.id}>{`${c.holder} (${c.serialNumber})`}</option>}</For>
-          </select>
-        </label>
-        <Show when={kind() === "revocation" || kind() === "token-recovery"}>
-          <label>
-            Lý do
-            <input value={line.reason} onInput={(e) => setLine("reason", e.currentTarget.value)} />
-          </label>
-        </Show>
-        <Show when={kind() === "renewal"}>
-          <label>
-            Gia hạn (tháng, tối đa 36)
-            <input type="number" min="1" max="36" value={line.months} onInput={(e) => setLine("months", e.currentTarget.value)} />
-          </label>
-        </Show>
-        <Show when={kind() === "change"}>
-          <label>
-            Nội dung thông tin thay đổi
-            <input value={line.info} onInput={(e) => setLine("info", e.currentTarget.value)} />
-          </label>
-        </Show>
-        <div>
-          <button class="secondary" type="submit">
-            Lập đề nghị
-          </button>
-        </div>
-      </form>
+      <RequestForm />
       <div class="table-wrap">
         <table class="register" data-testid="request-list">
           <thead>

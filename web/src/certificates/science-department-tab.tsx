@@ -18,10 +18,28 @@ export function ScienceDepartmentTab() {
   type Inbox = { items: InboxItem[]; error?: string };
   const [inbox, { refetch }] = createResource(() => apiCall<Inbox>(db, "/api/certificates/inbox").catch((e: unknown): Inbox => ({ items: [], error: messageOf(e) })));
   const [reasons, setReasons] = createSignal("");
+  // What a completed renewal or new issue carries back (Nghị định 68/2024 Điều 9): the new expiry, the new certificates.
+  const [newExpiry, setNewExpiry] = createSignal("");
+  const [newCerts, setNewCerts] = createSignal<string[]>([]);
+  async function readCerts(files: FileList | null) {
+    const out: string[] = [];
+    for (const f of Array.from(files ?? [])) {
+      const bytes = new Uint8Array(await f.arrayBuffer());
+      const text = new TextDecoder().decode(bytes);
+      const pem = /-----BEGIN CERTIFICATE-----([\s\S]+?)-----END CERTIFICATE-----/.exec(text);
+      out.push(pem ? pem[1]!.replace(/\s+/g, "") : btoa(Array.from(bytes, (b) => String.fromCharCode(b)).join("")));
+    }
+    setNewCerts(out);
+  }
+  function result(item: InboxItem) {
+    if (item.request.kind === "renewal" && newExpiry()) return { newNotAfter: `${newExpiry()}T23:59:59+07:00` };
+    if (item.request.kind.startsWith("issue-") && newCerts().length) return { certificates: newCerts() };
+    return undefined;
+  }
   async function answer(item: InboxItem, type: "complete" | "refuse" | "request-supplement") {
     try {
       const list = reasons().split("\n").map((s) => s.trim()).filter(Boolean);
-      await apiCall(db, `/api/certificates/inbox/${item.deliveryId}/answer`, { method: "POST", body: JSON.stringify({ answer: type === "complete" ? { type, note: "Đã thực hiện" } : { type, reasons: list } }) });
+      await apiCall(db, `/api/certificates/inbox/${item.deliveryId}/answer`, { method: "POST", body: JSON.stringify({ answer: type === "complete" ? { type, note: "Đã thực hiện", result: result(item) } : { type, reasons: list } }) });
       notify("ok", "Đã gửi trả lời cho cơ quan đề nghị.");
       void refetch();
     } catch (err) {
@@ -37,6 +55,16 @@ export function ScienceDepartmentTab() {
         Lý do từ chối hoặc nội dung cần bổ sung (mỗi dòng một ý)
         <textarea value={reasons()} onInput={(e) => setReasons(e.currentTarget.value)} />
       </label>
+      <div class="card row">
+        <label>
+          Gia hạn: ngày hết hạn mới
+          <input type="date" value={newExpiry()} onInput={(e) => setNewExpiry(e.currentTarget.value)} data-testid="answer-new-expiry" />
+        </label>
+        <label>
+          Cấp mới: tệp chứng thư số đã cấp (.cer, .pem)
+          <input type="file" multiple accept=".cer,.crt,.pem,.der" onChange={(e) => void readCerts(e.currentTarget.files)} data-testid="answer-certificates" />
+        </label>
+      </div>
       <table class="register" data-testid="so-inbox">
         <thead>
           <tr>

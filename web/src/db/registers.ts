@@ -136,7 +136,8 @@ export async function registerIncoming(
   opts: { handler: string; note?: string; acceptDuplicate?: boolean; now?: Date },
 ): Promise<IncomingRegisterEntry> {
   const now = opts.now ?? new Date();
-  if (!opts.handler.trim()) throw new VanthuError("web.handler-missing", "Hãy nhập đơn vị hoặc người nhận để xử lý.", "Handler is required");
+  // The handler may stay blank: after registration the document is presented and the leader
+  // assigns it (Nghị định 30/2020 Điều 23–24); the handling then fills the column.
   const dups = await incomingDuplicates(db, receivedId);
   if (dups.length > 0 && !opts.acceptDuplicate) {
     throw new VanthuError(

@@ -18,6 +18,7 @@ import { href, navigate } from "../router.ts";
 import { db, messageOf, notify } from "../state.ts";
 import { TypeSelect, UrgencySelect, readFile } from "../ui/common.tsx";
 import { SignPanel } from "./sign-panel.tsx";
+import { RecipientPicker } from "./recipient-picker.tsx";
 import { SubmitPanel } from "./submit-panel.tsx";
 import { loadProfile } from "../state.ts";
 
@@ -220,6 +221,12 @@ export function DraftEditor(props: { id: string }) {
                 onBlur={() => void flush()}
               />
             </label>
+            <RecipientPicker
+              onPick={(name) => {
+                if (!(form.recipients ?? []).includes(name)) set("recipients", [...(form.recipients ?? []), name]);
+                void flush();
+              }}
+            />
           </fieldset>
           <div class="card" data-testid="attachments">
             <h2>Văn bản kèm theo, phụ lục (tệp riêng)</h2>

@@ -3,7 +3,7 @@ import { Dexie } from "dexie";
 import { ulid } from "ulid";
 import { assertCertificateFitsRole, documentTypeByCode, formatDocumentNumber, refuseClassified, registerYear, type AttachedFile, type OfficeRole } from "../../../shared/domain/index.ts";
 import { VanthuError } from "../../../shared/errors.ts";
-import { AgentBatchSigner } from "../agent/agent-signer.ts";
+import { officeSealMm, signThroughAgent, type SigningTarget } from "../agent/sign-with-agent.ts";
 import { assertMaySign } from "../certificates/flows.ts";
 import type { AgentClient } from "../agent/client.ts";
 import { getDocument, putDocument, sha256Hex } from "../db/documents.ts";
@@ -42,15 +42,8 @@ export async function signAsOfficial(ctx: SignContext, draft: Draft): Promise<Dr
   await assertMaySign(ctx.db, ctx.certificate.certificate, "person");
   assertCertificateFitsRole(certFacts(ctx.certificate), { kind: "signer", role: ctx.role, signerName: draft.signerName, signerTitle: draft.signerTitle, capacity: draft.capacity });
   const doc = await getDocument(ctx.db, latestBytesSha(draft));
-  const batch = new AgentBatchSigner(ctx.agent, ctx.certificate, [{ title: `${documentTypeByCode(draft.typeCode)?.name ?? ""}: ${draft.summary}`, sha256: doc.sha256, signatureType: "signer", secrecy: draft.secrecy }], ctx.consentWindow);
-  const { signPdf } = await import("../../../shared/sign/index.ts");
-  try {
-    const r = await signPdf(doc.bytes, { type: "signer", signer: batch.signerFor(0), image: ctx.image });
-    return await recordSignedRevision(ctx.db, draft.id, r.bytes);
-  } catch (e) {
-    batch.fail(e);
-    throw e;
-  }
+  const [signed] = await signThroughAgent(ctx, [{ bytes: doc.bytes, title: `${documentTypeByCode(draft.typeCode)?.name ?? ""}: ${draft.summary}`, secrecy: draft.secrecy, options: { type: "signer", image: ctx.image } }]);
+  return await recordSignedRevision(ctx.db, draft.id, signed!);
 }
 
 /**
@@ -70,24 +63,15 @@ export async function signSubmitted(ctx: SignContext, w: WorkflowDraft, me: Pers
   if (!latest) throw new VanthuError("web.no-file", "Dự thảo chưa có tệp PDF để ký.", "Draft has no PDF");
   const doc = await getDocument(ctx.db, latest.sha256);
   const n = w.number;
-  const batch = new AgentBatchSigner(ctx.agent, ctx.certificate, [{ title: w.subject, number: n.numberAndSymbol, sha256: doc.sha256, signatureType: "signer" }], ctx.consentWindow);
-  const { signPdf } = await import("../../../shared/sign/index.ts");
-  let signed: Uint8Array;
-  try {
-    const base = { type: "signer" as const, signer: batch.signerFor(0), image: ctx.image, issueNumber: String(n.number), font: await loadFont() };
-    // The register's date goes into the "ngày … tháng … năm …" blanks; a letter drawn with its date already printed keeps it.
-    signed = (
-      await signPdf(doc.bytes, { ...base, issueDate: new Date(`${n.issueDate}T12:00:00+07:00`) }).catch((e: unknown) => {
-        if (e instanceof VanthuError && e.code === "NO_DATE_BLANK") return signPdf(doc.bytes, base);
-        throw e;
-      })
-    ).bytes;
-  } catch (e) {
-    batch.fail(e);
+  const base = { type: "signer" as const, image: ctx.image, issueNumber: String(n.number), font: await loadFont() };
+  const target = (options: SigningTarget["options"]): SigningTarget => ({ bytes: doc.bytes, title: w.subject, number: n.numberAndSymbol, options });
+  // The register's date goes into the "ngày … tháng … năm …" blanks; a letter drawn with its date already printed keeps it.
+  const [signed] = await signThroughAgent(ctx, [target({ ...base, issueDate: new Date(`${n.issueDate}T12:00:00+07:00`) })]).catch((e: unknown) => {
+    if (e instanceof VanthuError && e.code === "NO_DATE_BLANK") return signThroughAgent(ctx, [target(base)]);
     throw e;
-  }
+  });
   const name = documentFileName(n.numberAndSymbol, n.year, "ky");
-  const sha = await putDocument(ctx.db, signed, name);
+  const sha = await putDocument(ctx.db, signed!, name);
   await recordSigned(ctx.db, w.id, { sha256: sha, name }, me);
   return sha;
 }
@@ -101,28 +85,11 @@ export async function signManyAsOfficial(ctx: SignContext, drafts: Draft[]): Pro
     assertCertificateFitsRole(certFacts(ctx.certificate), { kind: "signer", role: ctx.role, signerName: d.signerName, signerTitle: d.signerTitle, capacity: d.capacity });
   }
   const docs = await Promise.all(drafts.map((d) => getDocument(ctx.db, latestBytesSha(d))));
-  const batch = new AgentBatchSigner(
-    ctx.agent,
-    ctx.certificate,
-    drafts.map((d, i) => ({ title: `${documentTypeByCode(d.typeCode)?.name ?? ""}: ${d.summary}`, sha256: docs[i]!.sha256, signatureType: "signer" as const, secrecy: d.secrecy })),
-    ctx.consentWindow,
+  const signed = await signThroughAgent(
+    ctx,
+    drafts.map((d, i) => ({ bytes: docs[i]!.bytes, title: `${documentTypeByCode(d.typeCode)?.name ?? ""}: ${d.summary}`, secrecy: d.secrecy, options: { type: "signer" as const, image: ctx.image } })),
+    ctx.onSigned,
   );
-  const { signPdf } = await import("../../../shared/sign/index.ts");
-  let signed: Uint8Array[];
-  try {
-    let n = 0;
-    signed = await Promise.all(
-      docs.map((doc, i) =>
-        signPdf(doc.bytes, { type: "signer", signer: batch.signerFor(i), image: ctx.image }).then((r) => {
-          ctx.onSigned?.(++n, docs.length);
-          return r.bytes;
-        }),
-      ),
-    );
-  } catch (e) {
-    batch.fail(e);
-    throw e;
-  }
   const out: Draft[] = [];
   for (const [i, d] of drafts.entries()) out.push(await recordSignedRevision(ctx.db, d.id, signed[i]!));
   return out;
@@ -153,27 +120,19 @@ export async function issueAsClerk(ctx: SignContext, draft: Draft, now = new Dat
   const { number, numberAndSymbol } = fromServer ?? (await peekOutgoingNumber(ctx.db, draft, ctx.office, now));
   const main = await getDocument(ctx.db, latestBytesSha(draft));
   const extra = await Promise.all((draft.attachments ?? []).map(async (a) => ({ a, doc: await getDocument(ctx.db, a.sha256) })));
-  const batch = new AgentBatchSigner(
-    ctx.agent,
-    ctx.certificate,
-    [
-      { title: `Phát hành: ${draft.summary}`, number: numberAndSymbol, sha256: main.sha256, signatureType: "issuer", secrecy: draft.secrecy },
-      ...extra.map(({ a }) => ({ title: `${a.role === "appendix" ? "Phụ lục" : "Văn bản kèm theo"}: ${a.name}`, number: numberAndSymbol, sha256: a.sha256, signatureType: a.role, secrecy: draft.secrecy })),
-    ],
-    ctx.consentWindow,
-  );
-  const { signPdf } = await import("../../../shared/sign/index.ts");
   const font = extra.length > 0 ? await loadFont() : undefined;
-  let signed: Uint8Array[];
-  try {
-    signed = await Promise.all([
-      signPdf(main.bytes, { type: "issuer", signer: batch.signerFor(0), image: ctx.image, signingTime: now }).then((r) => r.bytes),
-      ...extra.map(({ a, doc }, i) => signPdf(doc.bytes, { type: a.role, signer: batch.signerFor(i + 1), docNumber: numberAndSymbol, font, signingTime: now }).then((r) => r.bytes)),
-    ]);
-  } catch (e) {
-    batch.fail(e);
-    throw e;
-  }
+  // The seal at the office's real size (Settings), R2's overlap kept whole on the page.
+  const sealMm = await officeSealMm(ctx.db);
+  const signed = await signThroughAgent(ctx, [
+    { bytes: main.bytes, title: `Phát hành: ${draft.summary}`, number: numberAndSymbol, secrecy: draft.secrecy, options: { type: "issuer", image: ctx.image, sealMm, signingTime: now } },
+    ...extra.map(({ a, doc }) => ({
+      bytes: doc.bytes,
+      title: `${a.role === "appendix" ? "Phụ lục" : "Văn bản kèm theo"}: ${a.name}`,
+      number: numberAndSymbol,
+      secrecy: draft.secrecy,
+      options: { type: a.role, docNumber: numberAndSymbol, font, signingTime: now },
+    })),
+  ]);
   const attachments: AttachedFile[] = [];
   for (const [i, { a }] of extra.entries()) {
     const sha = await putDocument(ctx.db, signed[i + 1]!, a.name, now);
@@ -203,16 +162,10 @@ export async function makeElectronicCopy(ctx: SignContext, sourceSha256: string,
   const last = await ctx.db.copies.where("[year+number]").between([year, Dexie.minKey], [year, Dexie.maxKey]).last();
   const number = (last?.number ?? 0) + 1;
   const numberAndSymbol = `${formatDocumentNumber(number)}/${form}-${ctx.office.symbol}`;
-  const batch = new AgentBatchSigner(ctx.agent, ctx.certificate, [{ title: `Bản ${COPY_FORM_TEXT[form]} số ${numberAndSymbol}: ${source.name}`, number: numberAndSymbol, sha256: source.sha256, signatureType: "copy" }], ctx.consentWindow);
-  const { signPdf } = await import("../../../shared/sign/index.ts");
-  let bytes: Uint8Array;
-  try {
-    bytes = (await signPdf(source.bytes, { type: "copy", signer: batch.signerFor(0), copyForm: COPY_FORM_TEXT[form], org: ctx.office.name, font: await loadFont(), signingTime: now })).bytes;
-  } catch (e) {
-    batch.fail(e);
-    throw e;
-  }
-  const sha256 = await putDocument(ctx.db, bytes, `${numberAndSymbol.replace("/", "-")}-${source.name}`, now);
+  const [bytes] = await signThroughAgent(ctx, [
+    { bytes: source.bytes, title: `Bản ${COPY_FORM_TEXT[form]} số ${numberAndSymbol}: ${source.name}`, number: numberAndSymbol, options: { type: "copy", copyForm: COPY_FORM_TEXT[form], org: ctx.office.name, font: await loadFont(), signingTime: now } },
+  ]);
+  const sha256 = await putDocument(ctx.db, bytes!, `${numberAndSymbol.replace("/", "-")}-${source.name}`, now);
   const copy: ElectronicCopy = { id: ulid(now.getTime()), year, number, numberAndSymbol, form, sourceSha256, sha256, createdAt: now.toISOString() };
   // The unique [year+number] index refuses a number another tab took meanwhile.
   await ctx.db.copies.add(copy);

@@ -104,6 +104,11 @@ export function ReceivedDetail(props: { id: string }) {
                   {(d) => (
                     <li>
                       Số đến {d.entry.number}/{d.entry.year} ({d.entry.numberAndSymbol}, {d.entry.issuer}) — {DUPLICATE_REASON_VI[d.reason]}
+                      <Show when={d.explanation.length > 0}>
+                        <ul data-testid="duplicate-why">
+                          <For each={d.explanation}>{(w) => <li>{w}</li>}</For>
+                        </ul>
+                      </Show>
                     </li>
                   )}
                 </For>

@@ -4,6 +4,8 @@ import {
   dayToVi,
   documentTypeByCode,
   formatDateVi,
+  incomingRegisterCover,
+  outgoingRegisterCover,
   type IncomingRegisterEntry,
   type OutgoingRegisterEntry,
 } from "../../../shared/domain/index.ts";
@@ -30,6 +32,7 @@ export function registerPrintHtml(
   office: OfficeProfile,
   year: number,
   entries: Array<IncomingRegisterEntry | OutgoingRegisterEntry>,
+  bookNumber = 1,
 ): string {
   const title = kind === "incoming" ? "SỔ ĐĂNG KÝ VĂN BẢN ĐẾN" : "SỔ ĐĂNG KÝ VĂN BẢN ĐI";
   const cols = kind === "incoming" ? INCOMING_COLUMNS_VI : OUTGOING_COLUMNS_VI;
@@ -45,8 +48,9 @@ export function registerPrintHtml(
     })
     .map((cells) => `<tr>${cells.map((c) => `<td>${c}</td>`).join("")}</tr>`)
     .join("\n");
-  const first = sorted[0]?.number;
-  const last = sorted.at(-1)?.number;
+  // The cover reads its dates and numbers from the book's own entries (Phụ lục IV).
+  const coverInput = { office: { name: office.name, parentName: office.parentName }, year, bookNumber };
+  const cover = kind === "incoming" ? incomingRegisterCover(entries as IncomingRegisterEntry[], coverInput) : outgoingRegisterCover(entries as OutgoingRegisterEntry[], coverInput);
   return `<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>${esc(title)} — ${year}</title>
 <style>
 body{font-family:"Times New Roman",Tinos,"Liberation Serif",serif;font-size:12pt;margin:15mm}
@@ -56,9 +60,10 @@ table{border-collapse:collapse;width:100%}th,td{border:1px solid #000;padding:3p
 th{font-weight:bold;text-align:center}
 @page{size:A4 landscape;margin:12mm}
 </style></head><body>
-<div class="cover"><p>${esc(office.parentName ?? "")}</p><p><b>${esc(office.name.toLocaleUpperCase("vi"))}</b></p>
-<h1>${esc(title)}</h1><p>Năm: ${year}</p>
-<p>Từ số: ${esc(first ?? "…")} đến số: ${esc(last ?? "…")}</p></div>
+<div class="cover"><p>${esc(cover.managingBody)}</p><p><b>${esc(cover.body)}</b></p>
+<h1>${esc(cover.title)}</h1><p>${esc(cover.yearLine)}</p>
+<p>${esc(cover.dateRangeLine)}</p>${cover.numberRangeLine ? `<p>${esc(cover.numberRangeLine)}</p>` : ""}
+<p>${esc(cover.bookLine)}</p></div>
 <table><thead><tr>${cols.map((c) => `<th>${esc(c)}</th>`).join("")}</tr>
 <tr>${cols.map((_, i) => `<th>(${i + 1})</th>`).join("")}</tr></thead>
 <tbody>

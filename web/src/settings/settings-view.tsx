@@ -15,6 +15,17 @@ export function SettingsView() {
   const [agentStatus, setAgentStatus] = createSignal("");
   void loadDeviceSettings().then((x) => setP(x));
   void loadAgentSettings(db).then((s) => setAgentUrl(s.url));
+  const [sealMm, { refetch: refetchSealMm }] = createResource(async () => {
+    const { officeSealMm } = await import("../agent/sign-with-agent.ts");
+    return officeSealMm(db);
+  });
+  async function saveSealMm(v: string) {
+    const mm = Number(v.replace(",", "."));
+    if (!(mm >= 10 && mm <= 80)) return notify("error", "Kích thước con dấu phải từ 10 đến 80 mm.");
+    await db.meta.put({ key: "sealMm", value: mm });
+    void refetchSealMm();
+    notify("ok", `Đã lưu kích thước con dấu: ${mm} mm.`);
+  }
   const [images, { refetch }] = createResource(async () => ({ sig: Boolean((await db.meta.get("signatureImage"))?.value), seal: Boolean((await db.meta.get("sealImage"))?.value) }));
 
   async function save(e: Event) {
@@ -40,7 +51,13 @@ export function SettingsView() {
     try {
       const saved = await loadAgentSettings(db);
       const url = agentUrl().trim().replace(/\/$/, "") || saved.url;
-      const st = await agentClientFor({ url, ...(url === saved.url && saved.token ? { token: saved.token } : {}) }).status();
+      const client = agentClientFor({ url, ...(url === saved.url && saved.token ? { token: saved.token } : {}) });
+      // Unpaired, the agent's answer is unreadable here (no CORS): only that it runs can be known.
+      if (!(url === saved.url && saved.token)) {
+        setAgentStatus((await client.reachable()) ? "Chương trình ký số đang chạy · Chưa ghép nối" : "Không kết nối được chương trình ký số trên máy.");
+        return;
+      }
+      const st = await client.status();
       setAgentStatus(
         `${st.paired ? "Đã ghép nối" : "Chưa ghép nối"}` +
           (st.tokens ? ` · ${st.tokens.length} thiết bị ký` : "") +
@@ -73,6 +90,10 @@ export function SettingsView() {
     if (!f) return;
     const { bytes } = await readFile(f);
     if (bytes[0] !== 0x89 || bytes[1] !== 0x50) return notify("error", "Ảnh phải là tệp PNG nền trong suốt.");
+    // Điều 13: transparent background, blue (or red) ink for the signature, red for the seal — the rule signing applies.
+    const { signatureImageProblem } = await import("../../../shared/sign/policy/signature-image.ts");
+    const problem = signatureImageProblem(bytes, key === "sealImage" ? "seal" : "signature");
+    if (problem) return notify("error", problem.messageVi);
     await db.meta.put({ key, value: bytes });
     void refetch();
     notify("ok", "Đã lưu ảnh.");
@@ -152,6 +173,10 @@ export function SettingsView() {
           Ảnh con dấu của cơ quan (màu đỏ, đúng kích thước) {images()?.seal ? "— đã có" : "— chưa có, dùng ảnh thử"}
           <input type="file" accept="image/png" onChange={(e) => void saveImage("sealImage", e.currentTarget.files?.[0])} />
           <span class="button secondary file-btn">Chọn tệp…</span>
+        </label>
+        <label>
+          Đường kính thật của con dấu (mm) — ảnh con dấu được đặt đúng kích thước này
+          <input type="number" min="10" max="80" step="0.5" data-testid="seal-mm" value={sealMm() ?? 36} onChange={(e) => void saveSealMm(e.currentTarget.value)} />
         </label>
       </div>
     </section>

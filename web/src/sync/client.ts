@@ -270,6 +270,7 @@ async function pull(api: ApiClient, db: VanthuDb, onNewReceived: (id: string) =>
       if (ch.entity === EXCHANGE_OUTGOING && ch.data) await applyOutgoing(db, OutgoingExchange.parse(ch.data));
       if (ch.entity.startsWith("cert_") && ch.op === "put" && ch.data) await (await import("../certificates/flows.ts")).applyPulledCertRecord(db, ch.entity, ch.data);
       if ((ch.entity === "incoming" || ch.entity === "outgoing") && ch.op === "put" && ch.data) await applyRegisterRecord(db, ch.entity, ch.data);
+      if (ch.entity === "incoming_handling" && ch.op === "put" && ch.data) await (await import("../incoming/handling-sync.ts")).applyPulledHandling(db, ch.data);
       if (ch.entity === DRAFT_ENTITY && ch.data) await applyServerDraft(api, db, ch.data);
       if (ch.entity === AUDIT_ENTITY && ch.data) {
         const e = AuditEntrySchema.safeParse(ch.data);
