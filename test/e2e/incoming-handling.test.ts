@@ -109,7 +109,7 @@ describe("handling an incoming document in Chromium", () => {
     await clerk.locator("#r-number").fill("215/KH-UBND");
     await clerk.locator("#r-date").fill("24/11/2026");
     await clerk.locator("#r-summary").fill(SUMMARY);
-    await clerk.getByRole("button", { name: "Nhận văn bản giấy" }).click();
+    await clerk.getByRole("button", { name: "Nhận văn bản", exact: true }).click();
     await clerk.waitForURL(/#\/van-ban-den\/.+/);
     await clerk.getByTestId("register-button").click();
     await clerk.locator(".toast").waitFor();
