@@ -41,7 +41,7 @@ try {
 
   // The day's work, written offline; then the bad line comes back.
   await page.context().setOffline(true);
-  const seeded = await seedOutbox(page, { changes: CHANGES, documents: DOCS, documentBytes: DOC_BYTES, recipient: "UBND xã An Hưng", tag: "b" });
+  const seeded = await seedOutbox(page, { changes: CHANGES, documents: DOCS, documentBytes: DOC_BYTES, recipient: "Ủy ban nhân dân xã An Hưng", tag: "b" });
   const seen = await watchHeader(page);
   await page.goto(`${proxy.url}/#/dong-bo`);
   const loadBefore = load();

@@ -52,7 +52,7 @@ afterAll(async () => {
 });
 
 it("sends a day's outbox whole and once over a slow line that drops, with no error to act on", async () => {
-  const seeded = await seedOutbox(page, { changes: 60, documents: 4, documentBytes: 256 * 1024, recipient: "UBND xã An Hưng", tag: "t" });
+  const seeded = await seedOutbox(page, { changes: 60, documents: 4, documentBytes: 256 * 1024, recipient: "Ủy ban nhân dân xã An Hưng", tag: "t" });
   const seen = await watchHeader(page);
   await page.goto(`${proxy.url}/#/dong-bo`);
 
@@ -87,7 +87,7 @@ it("sends a day's outbox whole and once over a slow line that drops, with no err
 it("completes a 20 MB upload cut by the network and by closing the page, with the right hash", async () => {
   // Fast enough to finish, slow enough to be cut twice part-way (5 MB/s).
   proxy.profile = { latencyMs: 50, kbitPerSec: 40_000, dropRate: 0 };
-  const seeded = await seedOutbox(page, { changes: 0, documents: 1, documentBytes: 20 * 1024 * 1024, recipient: "UBND xã An Hưng", tag: "big" });
+  const seeded = await seedOutbox(page, { changes: 0, documents: 1, documentBytes: 20 * 1024 * 1024, recipient: "Ủy ban nhân dân xã An Hưng", tag: "big" });
   const [doc] = seeded.documents;
   const size = doc!.size;
   const uploaded = async () => {
