@@ -3,7 +3,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { CliError } from "./errors.ts";
 import { FileCertificateCache, FileCrlCache, loadTrust } from "./commands/verify.ts";
-import { bundledTrustAnchors } from "../../shared/trust/index.ts";
+import { bundledIntermediates, bundledTrustAnchors } from "../../shared/trust/index.ts";
 import type { TrustContext } from "../../shared/sign/policy/index.ts";
 
 /** The trust flags `sign` and `verify` share (docs/cli.md): same names, same meaning. */
@@ -39,7 +39,8 @@ export async function trustContextFromFlags(v: TrustFlagValues): Promise<TrustCo
   const certCache = new FileCertificateCache(join(cacheDir, "certs"));
   return {
     anchors,
-    intermediates: certCache.load(),
+    // The G1 sub-CAs complete paths offline for tokens whose CMS carries only the signer's certificate.
+    intermediates: [...(v["no-default-trust"] ? [] : await bundledIntermediates()), ...certCache.load()],
     crls,
     crlCache: new FileCrlCache(join(cacheDir, "crl")),
     fetch: v.offline ? undefined : (url: string, init?: RequestInit) => fetch(url, init),

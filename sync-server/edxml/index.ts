@@ -3,7 +3,9 @@ import { readFile } from "node:fs/promises";
 import { readFileSync } from "node:fs";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { EDXML_STATUS, buildEdxml, buildEdxmlStatus, parseEdxml, type EdxmlAttachment } from "../../shared/sync/edxml.ts";
+import { EDXML_STATUS, buildEdxml, buildEdxmlStatus, parseEdxml, type EdxmlAttachment, type EdxmlTrace } from "../../shared/sync/edxml.ts";
+import { handlingTrace, type IncomingHandling } from "../../shared/domain/incoming/index.ts";
+import { HANDLING_ENTITY } from "../incoming/handling.ts";
 import { signEdxml, verifyEdxmlSignature, type EdxmlSigningKey } from "./signature.ts";
 import { stamp } from "../clock/qlvb-clock.ts";
 import { DocumentHeader, type BlobRef } from "../../shared/sync/schemas.ts";
@@ -47,11 +49,19 @@ export function edxmlRoutes(storage: SyncStorage, store: BlobStore, options: Edx
     for (const [i, b] of exchange.blobs.entries()) {
       attachments.push({ contentId: String(i + 1), name: b.name, contentType: b.contentType, description: b.role === "main" ? b.description : b.role, data: await readFile(store.pathOf(b.sha256)) });
     }
+    const trace: EdxmlTrace[] = [{ organId: sender.organId, timestamp: exchange.sentAt }];
+    // A recipient's package carries how it handled the document (ND30 Phụ lục VI: TraceHeaderList).
+    const actor = c.get("actor");
+    if (recipients.some((r) => r.id === actor.officeId)) {
+      const office = (await storage.getOffice(actor.officeId))!;
+      const handling = await handlingOfDocument(storage, actor.officeId, exchange.header.documentId);
+      if (handling) trace.push(...handlingTrace(handling, office.organId).map((t) => ({ organId: t.organId, timestamp: t.timestamp, statusCode: t.statusCode, description: t.description, staff: { name: t.staff.name, ...(t.staff.title ? { department: t.staff.title } : {}) } })));
+    }
     const xml = buildEdxml({
       from: { organId: sender.organId, organName: sender.name },
       to: recipients.map((r) => ({ organId: r.organId, organName: r.name })),
       header: exchange.header,
-      trace: [{ organId: sender.organId, timestamp: exchange.sentAt }],
+      trace,
       business: { docType: 0 },
       attachments,
     });
@@ -136,6 +146,16 @@ export function edxmlRoutes(storage: SyncStorage, store: BlobStore, options: Edx
   });
 
   return app;
+}
+
+/** The office's handling of the incoming document with this DocumentId (its register entry, then the handling record). */
+async function handlingOfDocument(storage: SyncStorage, officeId: string, documentId: string | undefined): Promise<IncomingHandling | undefined> {
+  if (!documentId) return undefined;
+  const entries = await storage.db.selectFrom("records").select(["record_id", "data"]).where("office_id", "=", officeId).where("entity", "=", "incoming").where("deleted", "=", 0).execute();
+  const entry = entries.find((e) => e.data && (JSON.parse(e.data) as { documentId?: string }).documentId === documentId);
+  if (!entry) return undefined;
+  const h = await storage.db.selectFrom("records").select("data").where("office_id", "=", officeId).where("entity", "=", HANDLING_ENTITY).where("record_id", "=", entry.record_id).executeTakeFirst();
+  return h?.data ? (JSON.parse(h.data) as IncomingHandling) : undefined;
 }
 
 /**

@@ -47,10 +47,11 @@ export function securityHeaders(options: SecurityHeaderOptions = {}): Middleware
     };
     set("Content-Security-Policy", csp);
     set("X-Content-Type-Options", "nosniff");
-    // strict-origin, not no-referrer: under no-referrer the browser sends "Origin: null" with the
-    // pairing form posted to the token agent, which then cannot know (and refuses) the app's origin.
-    // Only the origin is ever sent, never a path, and nothing over a downgrade to HTTP.
-    set("Referrer-Policy", "strict-origin");
+    // no-referrer (the requirement). The one request that needs the app's Origin, the
+    // pairing form posted to the token agent, gets it from a meta referrer "origin" set for that
+    // submission (web/src/agent/client.ts). strict-origin would not do: from an HTTPS deployment
+    // the agent on http://127.0.0.1 is a downgrade, and the form would carry "Origin: null".
+    set("Referrer-Policy", "no-referrer");
     // For browsers that predate frame-ancestors.
     set("X-Frame-Options", "DENY");
     set("Cross-Origin-Resource-Policy", "same-origin");

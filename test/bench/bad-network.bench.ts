@@ -31,6 +31,8 @@ const server = await startSyncServer({ db: `sqlite:${join(dir, "db.sqlite")}`, b
 await seedDemo(server.storage);
 const proxy = await startFlakyProxy(server.url, CLEAR);
 const ctx = await openBrowser(profile);
+// tsx names inner functions with a helper that does not exist in the page.
+await ctx.addInitScript("window.__name = (f) => f");
 try {
   const page = ctx.pages()[0] ?? (await ctx.newPage());
   await installPwa(page, proxy.url);

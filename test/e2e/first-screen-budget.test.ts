@@ -16,7 +16,7 @@ import { CHROMIUM_ARGS, buildWeb, signIn } from "./helpers.ts";
 
 /** Issue 17: at most 50 KB on the first screen (63.3 KB before it, 13 KB for the sign-in after). */
 const SIGN_IN_BUDGET = 50 * 1024;
-/** The drafts list needs the database code (Dexie, 30 KB) as well; counted until it is drawn. */
+/** The drafts list needs the database code (Dexie, 30 KB) as well, and the certificate banners come with it. */
 const OFFICE_BUDGET = 80 * 1024;
 let web: string;
 let dir: string;
@@ -70,15 +70,22 @@ it(`a new device's first screen (the sign-in) loads at most ${SIGN_IN_BUDGET / 1
 }, 120_000);
 
 it(`a signed-in office's first screen (the drafts) loads at most ${OFFICE_BUDGET / 1024} KB of JavaScript, gzipped`, async () => {
-  const context = await browser.newContext({ serviceWorkers: "block" });
+  const context = await browser.newContext();
   const page = await context.newPage();
+  await page.goto(origin());
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
   await signIn(page, origin(), "vanthu.hongbang", DEMO_PASSWORD);
+  // Offline, from the service worker: the screen and its banners, without the sync that would
+  // follow on a line (its code loads after the first screen, and how soon depends on the machine).
+  await context.setOffline(true);
   const { gz, files, idleGz } = await javascriptOf(page, async () => {
     await page.reload();
     await page.getByTestId("draft-list").waitFor({ state: "attached" });
   });
   expect(files.length).toBeGreaterThan(0);
-  expect(gz, `drafts: ${(gz / 1024).toFixed(1)} KB gzipped in ${files.join(", ")}`).toBeLessThan(OFFICE_BUDGET);
-  console.log(`first screens, JavaScript gzipped: drafts ${(gz / 1024).toFixed(1)} KB to draw, ${(idleGz / 1024).toFixed(1)} KB once the network is idle (banners, the first sync)`);
+  expect(idleGz, `drafts: ${(idleGz / 1024).toFixed(1)} KB gzipped in ${files.join(", ")}`).toBeLessThan(OFFICE_BUDGET);
+  console.log(`first screens, JavaScript gzipped: drafts ${(gz / 1024).toFixed(1)} KB to draw, ${(idleGz / 1024).toFixed(1)} KB with the banners`);
   await context.close();
 }, 180_000);

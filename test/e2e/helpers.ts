@@ -163,9 +163,14 @@ export async function documentPdf(lines: { issuer: string; number: string; title
   t(lines.title.toLocaleUpperCase("vi"), 230, 690, 14);
   t(lines.summary, 150, 670, 13);
   t(lines.body, 70, 620, 13);
-  t(lines.signerTitle.toLocaleUpperCase("vi"), 380, 520, 13);
-  t(lines.signerName, 385, 420, 13);
-  for (let i = 2; i <= (lines.pages ?? 1); i++) doc.addPage([595.28, 841.89]).drawText(`Trang ${i}: phụ lục nội dung.`, { x: 70, y: 780, size: 13, font });
+  // More pages: the text goes on, and the signature block is on the last page, as in a real letter.
+  let last = page;
+  for (let i = 2; i <= (lines.pages ?? 1); i++) {
+    last = doc.addPage([595.28, 841.89]);
+    last.drawText(`Trang ${i}: nội dung tiếp theo.`, { x: 70, y: 780, size: 13, font });
+  }
+  last.drawText(lines.signerTitle.toLocaleUpperCase("vi"), { x: 380, y: 520, size: 13, font });
+  last.drawText(lines.signerName, { x: 385, y: 420, size: 13, font });
   return doc.save({ useObjectStreams: false });
 }
 

@@ -6,7 +6,9 @@
  * computers (an NSS database, Chromium's store on Linux, filled with certutil); the name
  * vanthu.haiphong.test resolves to this machine (--host-resolver-rules). A clerk whose account
  * district IT just made signs in, must set her own password first, installs the app, and
- * reloads it with no network. The strict CSP is on and nothing in the app trips it.
+ * pairs the app with the token agent on loopback (the app's Origin must reach it under the
+ * server's Referrer-Policy: no-referrer), reloads it with no network. The strict CSP is on and
+ * nothing in the app trips it.
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
@@ -18,7 +20,8 @@ import { hashPassword } from "../../sync-server/auth/password.ts";
 import { startSyncServer, type RunningServer } from "../../sync-server/serve.ts";
 import { UserRepository } from "../../sync-server/users/repository.ts";
 import { makeTestCa, type TestCa } from "../support/test-ca.ts";
-import { CHROMIUM_ARGS, buildWeb, waitForServiceWorker } from "./helpers.ts";
+import { startAgent, type RunningAgent } from "../../agent/server.ts";
+import { CHROMIUM_ARGS, buildWeb, pairWithAgent, waitForServiceWorker } from "./helpers.ts";
 
 const NAME = "vanthu.haiphong.test";
 const FIRST = "Mật khẩu tạm của tổ CNTT 2026";
@@ -30,6 +33,7 @@ let home: string;
 let ca: TestCa;
 let server: RunningServer;
 let ctx: BrowserContext | undefined;
+let agent: RunningAgent;
 
 beforeAll(async () => {
   web = buildWeb();
@@ -39,6 +43,8 @@ beforeAll(async () => {
   const office = await server.storage.createOffice({ name: "UBND phường Hồng Bàng", kind: "commune", organId: "000.00.31.H26" });
   const clerk = await server.storage.createUser({ officeId: office.id, username: "vanthu.hongbang", fullName: "Trần Thị Bình", passwordHash: await hashPassword(FIRST), roles: ["clerk"] });
   await new UserRepository(server.storage).markMustChange(clerk.id);
+  // The token agent on this computer (an in-memory demo key), told the office's HTTPS address at install.
+  agent = await startAgent({ port: 0, dataDir: join(dir, "agent"), memoryDemo: true, say: () => undefined, pairingOrigins: [`https://${NAME}:${server.port}`] });
   // The office's CA in the browser's own trust store, as on a clerk's computer.
   home = mkdtempSync(join(tmpdir(), "vanthu-e2e-home-"));
   const nssdb = join(home, ".pki", "nssdb");
@@ -49,6 +55,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await ctx?.close().catch(() => undefined);
+  await agent?.close();
   await server?.close();
   for (const d of [dir, home, web, ca?.dir]) if (d) rmSync(d, { recursive: true, force: true });
 });
@@ -97,6 +104,11 @@ describe("the PWA over HTTPS from another computer", () => {
     await page.getByTestId("office-name").waitFor();
     await expect.poll(() => page.getByTestId("office-name").innerText()).toContain("UBND phường Hồng Bàng");
 
+    // Pairing with the agent on http://127.0.0.1 from the HTTPS app: the form must carry the
+    // app's Origin although the server's Referrer-Policy is no-referrer.
+    // (pairWithAgent waits for the agent's own page to say "paired", which it says only for the Origin it was told.)
+    await pairWithAgent(page, url, agent.url);
+
     // Installed: the service worker controls the page, over HTTPS, from a name.
     await waitForServiceWorker(page);
     await page.goto(`${url}/#/du-thao`);
@@ -106,7 +118,7 @@ describe("the PWA over HTTPS from another computer", () => {
     await ctx.setOffline(true);
     await page.reload();
     await page.getByTestId("office-name").waitFor();
-    await expect.poll(async () => (await page.getByTestId("network").innerText()).trim()).toBe("Ngoại tuyến");
+    await expect.poll(async () => (await page.getByTestId("network").innerText()).trim()).toBe("Không có mạng");
     expect(await page.evaluate(() => Boolean(navigator.serviceWorker.controller))).toBe(true);
     await ctx.setOffline(false);
 

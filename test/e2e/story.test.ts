@@ -108,7 +108,14 @@ async function consentAndPin(page: Page, click: () => Promise<void>, expectInCon
   const popup = page.context().waitForEvent("page");
   await click();
   const consent = await popup;
-  await consent.waitForSelector("#pin", { timeout: 60_000 });
+  try {
+    await consent.waitForSelector("#pin", { timeout: 60_000 });
+  } catch (e) {
+    // The app closes the agent's window when it fails before the consent: say what it told the person.
+    const told = await page.locator(".toast").innerText().catch(() => "");
+    await page.screenshot({ path: join(shots, "story-failed-consent.png"), fullPage: true });
+    throw new Error(`no consent page; the app said: ${told}`, { cause: e });
+  }
   if (expectInConsent) expect(await consent.textContent("#documents")).toContain(expectInConsent);
   await consent.fill("#pin", PIN);
   await consent.click("#sign");
@@ -150,7 +157,7 @@ async function draftAndSubmit(page: Page, subject: string, note: string): Promis
 async function issue(page: Page, id: string): Promise<void> {
   await page.goto(`${proxy.url}/#/du-thao/${id}`);
   await page.getByRole("button", { name: "Đọc chứng thư số từ thiết bị ký" }).click();
-  const org = await page.getByTestId("cert-select").locator("option", { hasText: "UBND PHƯỜNG HỒNG BÀNG" }).getAttribute("value");
+  const org = await page.getByTestId("cert-select").locator("option", { hasText: /^UBND PHƯỜNG HỒNG BÀNG/ }).getAttribute("value");
   await page.getByTestId("cert-select").selectOption(org!);
   await consentAndPin(page, () => page.getByTestId("sign-button").click(), "Phát hành");
   await page.getByRole("heading", { name: /Đã phát hành/ }).waitFor({ timeout: 90_000 });

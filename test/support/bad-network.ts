@@ -11,7 +11,7 @@ import type { BlobStore } from "../../sync-server/blobs/store.ts";
 import type { SyncStorage } from "../../sync-server/storage/storage.ts";
 
 export interface SeededOutbox {
-  /** Outbox ids of the plain changes (each a record.put of entity `draft_put`). */
+  /** Outbox ids of the plain changes (each a refusal of a document received on paper: a record.put of entity `refusal`, which a clerk may create). */
   changeIds: string[];
   /** Register entries issued to another office, each with its document. */
   documents: { entryId: string; sha256: string; size: number }[];
@@ -96,7 +96,7 @@ export async function seedOutbox(page: Page, o: { changes: number; documents: nu
     } else {
       const cid = id(k++);
       changeIds.push(cid);
-      rows.push({ id: cid, createdAt, kind: "draft.put", entityId: `bn-${o.tag}-draft-${i}`, status: "pending", attempts: 0, payload: { summary: "Dự thảo soạn khi không có mạng", n: i } });
+      rows.push({ id: cid, createdAt, kind: "incoming.refuse", entityId: `bn-${o.tag}-paper-${i}`, status: "pending", attempts: 0, payload: { receivedId: `bn-${o.tag}-paper-${i}`, reason: `Không đúng thẩm quyền giải quyết (${i})` } });
     }
   }
   await page.evaluate(
@@ -175,7 +175,7 @@ export interface ServerCheck {
 
 /** What the server holds of the seeded outbox. */
 export async function checkServer(storage: SyncStorage, blobs: BlobStore, officeId: string, seeded: SeededOutbox): Promise<ServerCheck> {
-  const records = await storage.db.selectFrom("records").select(["record_id", "version"]).where("office_id", "=", officeId).where("entity", "=", "draft_put").execute();
+  const records = await storage.db.selectFrom("records").select(["record_id", "version"]).where("office_id", "=", officeId).where("entity", "=", "refusal").execute();
   const mutations = await storage.db.selectFrom("mutations").select("mutation_id").where("office_id", "=", officeId).execute();
   const applied = new Set(mutations.map((m) => m.mutation_id));
   const byRecord = new Map(records.map((r) => [r.record_id, Number(r.version)]));

@@ -1,6 +1,7 @@
 import { expect, it } from "vitest";
 import type { QlvbClock } from "../../sync-server/clock/qlvb-clock.ts";
-import { describeBackends, auth, login, officeWithUser, pullAll, pushOk, type Env, type TestUser } from "./harness.ts";
+import { describeBackends, auth, clientTime, login, mutationId, officeWithUser, pullAll, pushOk, uploadWhole, type Env, type TestUser } from "./harness.ts";
+import { parseEdxml } from "../../shared/sync/edxml.ts";
 
 /** A QLVB clock the test moves: Thursday 26/11/2026 09:00 in Hải Phòng to start with. */
 let nowMs = Date.parse("2026-11-26T09:00:00+07:00");
@@ -15,6 +16,7 @@ describeBackends(
   "handling incoming documents (ND30 Điều 23–24) with the server's authority",
   (env) => {
     it("present → assign with a due date in working days → the assignee sees and acknowledges → overdue the day after", async () => {
+      nowMs = Date.parse("2026-11-26T09:00:00+07:00");
       const clerk = await officeWithUser(env(), "UBND phường Hồng Bàng", ["clerk"]);
       const leader = await officeWithUser(env(), "", ["leader"], { officeId: clerk.officeId });
       const officer = await officeWithUser(env(), "", ["clerk"], { officeId: clerk.officeId });
@@ -84,6 +86,33 @@ describeBackends(
       await call(env(), clerk, "/handling/in-2/events", { type: "present", toUserId: leaderId });
       const noOpinion = await call(env(), leader, "/handling/in-2/events", { type: "assign", opinion: " ", workingDays: 1, assignees: [{ kind: "unit", name: "Văn phòng", part: "main" }] });
       expect([noOpinion.status, noOpinion.json.error.messageVi]).toEqual([422, "Hãy ghi ý kiến phân phối, chỉ đạo."]);
+    });
+
+    it("a received document's edXML package carries how the recipient handled it (TraceHeaderList)", async () => {
+      nowMs = Date.parse("2026-11-26T09:00:00+07:00");
+      const a = await officeWithUser(env(), "UBND phường Ngô Quyền", ["clerk"]);
+      const b = await officeWithUser(env(), "UBND xã An Hưng", ["clerk"]);
+      const bLeader = await officeWithUser(env(), "", ["leader"], { officeId: b.officeId });
+      const sha = await uploadWhole(env(), a, new TextEncoder().encode(`%PDF-1.7\n% ${Math.random()}\n%%EOF\n`));
+      const header = { codeNumber: "31", codeNotation: "UBND-VP", typeName: "Công văn", subject: "V/v phối hợp kiểm tra", promulgationDate: "2026-11-25" };
+      const sent = await pushOk(env(), a, [{ id: mutationId(), clientTime: clientTime(), type: "exchange.send", documentRef: "doc-31", recipients: [b.officeId], header, blobs: [{ sha256: sha, name: "31.pdf", contentType: "application/pdf", role: "main" }] }]);
+      const exchangeId = sent.results[0]!.assigned.exchangeId!;
+      const deliveryId = sent.results[0]!.assigned.deliveries![0]!.deliveryId;
+      const incoming = (await (await env().app.request(`/api/exchange/incoming/${deliveryId}`, { headers: auth(b) })).json()) as { header: { documentId: string } };
+      await pushOk(env(), b, [
+        { id: mutationId(), clientTime: clientTime(), type: "exchange.accept", deliveryId },
+        { id: mutationId(), clientTime: clientTime(), type: "record.put", entity: "incoming", recordId: "in-31", data: { id: "in-31", year: 2026, number: 1, arrivedAt: "2026-11-26T09:00:00.000+07:00", issuer: "UBND phường Ngô Quyền", numberAndSymbol: "31/UBND-VP", summary: header.subject, urgency: "none", documentId: incoming.header.documentId } },
+      ]);
+      const leaderId = (await env().storage.findUserByUsername(bLeader.username))!.id;
+      expect((await call(env(), b, "/handling/in-31/events", { type: "present", toUserId: leaderId })).status).toBe(200);
+      nowMs += 600_000;
+      expect((await call(env(), bLeader, "/handling/in-31/events", { type: "assign", opinion: "Văn phòng tham mưu trả lời.", workingDays: 3, assignees: [{ kind: "unit", name: "Văn phòng", part: "main" }] })).status).toBe(200);
+      const pkg = parseEdxml(await (await env().app.request(`/api/exchange/${exchangeId}/edxml`, { headers: auth(b) })).text());
+      expect(pkg.trace.map((t) => [t.organId, t.statusCode ?? ""])).toEqual([[a.organId, ""], [b.organId, "03"], [b.organId, "04"]]);
+      expect(pkg.trace[2]).toMatchObject({ timestamp: "2026-11-26T09:10:00+07:00", description: expect.stringContaining("Văn phòng tham mưu trả lời. — Giao: Văn phòng (chủ trì); hạn 2026-12-01") });
+      // The sender's own export does not carry the recipient's handling.
+      const own = parseEdxml(await (await env().app.request(`/api/exchange/${exchangeId}/edxml`, { headers: auth(a) })).text());
+      expect(own.trace).toHaveLength(1);
     });
   },
   { clock: testClock },

@@ -45,7 +45,7 @@ describeBackends(
       expect(csp).toMatch(/connect-src 'self'[^;]*http:\/\/127\.0\.0\.1:\*/);
       expect(csp).toMatch(/object-src 'none'/);
       expect(res.headers.get("x-content-type-options")).toBe("nosniff");
-      expect(res.headers.get("referrer-policy")).toBe("strict-origin");
+      expect(res.headers.get("referrer-policy")).toBe("no-referrer");
       expect(res.headers.get("x-frame-options")).toBe("DENY");
       expect(res.headers.get("strict-transport-security")).toBeNull();
     });
@@ -62,7 +62,7 @@ describeBackends(
         const res = await a.request(path, init);
         expect([path, res.headers.get("content-security-policy")?.includes("frame-ancestors 'none'")]).toEqual([path, true]);
         expect(res.headers.get("x-content-type-options")).toBe("nosniff");
-        expect(res.headers.get("referrer-policy")).toBe("strict-origin");
+        expect(res.headers.get("referrer-policy")).toBe("no-referrer");
       }
       expect((await tlsApp.request("/")).headers.get("strict-transport-security")).toMatch(/max-age=\d{7,}/);
       expect((await app().request("/api/health")).headers.get("cache-control")).toBe("no-store");

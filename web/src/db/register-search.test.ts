@@ -59,7 +59,7 @@ function plain(f: { year?: number; query?: string; typeCode?: string; status?: s
 
 describe.each([
   ["as shipped", { ...searchSizes }],
-  ["with small windows, so that every path is taken", { WINDOW: 16, PROBE: 64, MAX_EXPANSIONS: 3 }],
+  ["with small windows, so that every path is taken", { WINDOW: 16, PROBE: 64, MAX_EXPANSIONS: 3, DENSE_WALK: 50 }],
 ])("register search (R16) against the plain answer, %s", (_name, sizes) => {
   const shipped = { ...searchSizes };
   beforeAll(() => {

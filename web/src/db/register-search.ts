@@ -25,9 +25,10 @@ export interface RegisterFilter {
  * The search's sizes: WINDOW keys of one token's postings are read at a time, newest first; up
  * to PROBE entries of a token are read in one request, in index order, to find the small ones;
  * a query token that is the prefix of more than MAX_EXPANSIONS index tokens is checked on rows,
- * not read as postings. A test shrinks them to walk every path on a small register.
+ * not read as postings; a query of common tokens first reads up to DENSE_WALK of the newest
+ * entries. A test shrinks them to walk every path on a small register.
  */
-export const searchSizes = { WINDOW: 256, PROBE: 2048, MAX_EXPANSIONS: 24 };
+export const searchSizes = { WINDOW: 256, PROBE: 2048, MAX_EXPANSIONS: 24, DENSE_WALK: 2000 };
 
 function check(signal?: AbortSignal): void {
   if (signal?.aborted) throw signal.reason ?? new DOMException("superseded", "AbortError");
@@ -97,11 +98,16 @@ interface Postings {
   complete: boolean;
 }
 
-async function postingsOf(table: Dexie.Table<Entry, string>, year: number, token: string, window: number, signal?: AbortSignal): Promise<Postings | "broad"> {
-  // A token with few entries (a number, a rare word) is read whole in one request, whatever it expands to.
+/** A token with few entries (a number, a rare word) is read whole in one request, whatever it expands to. */
+async function probeOf(table: Dexie.Table<Entry, string>, year: number, token: string, signal?: AbortSignal): Promise<Postings | "common"> {
   const probe = (await table.where("yearTokens").startsWith(`${year}:${token}`).limit(searchSizes.PROBE).primaryKeys()) as string[];
   check(signal);
-  if (probe.length < searchSizes.PROBE) return { ids: [...new Set(probe)].sort().reverse(), complete: true };
+  return probe.length < searchSizes.PROBE ? { ids: [...new Set(probe)].sort().reverse(), complete: true } : "common";
+}
+
+async function postingsOf(table: Dexie.Table<Entry, string>, year: number, token: string, window: number, signal?: AbortSignal): Promise<Postings | "broad"> {
+  const probe = await probeOf(table, year, token, signal);
+  if (probe !== "common") return probe;
   const expansions = (await table.where("yearTokens").startsWith(`${year}:${token}`).limit(searchSizes.MAX_EXPANSIONS + 1).uniqueKeys()) as string[];
   check(signal);
   if (expansions.length > searchSizes.MAX_EXPANSIONS) return "broad";
@@ -112,7 +118,36 @@ async function postingsOf(table: Dexie.Table<Entry, string>, year: number, token
   return { ids: complete ? ids : ids.slice(0, window), complete };
 }
 
+/**
+ * The register of one year newest first, but no more than `maxRows` rows: for queries whose
+ * every token is common, where matches are dense among the newest entries.
+ */
+async function walkSome(table: Dexie.Table<Entry, string>, year: number, keep: (e: Entry) => boolean, limit: number, maxRows: number, signal?: AbortSignal): Promise<{ rows: Entry[]; whole: boolean }> {
+  check(signal);
+  let scanned = 0;
+  const rows = await table
+    .where("[year+number]")
+    .between([year, Dexie.minKey], [year, Dexie.maxKey])
+    .reverse()
+    .until(() => signal?.aborted === true || scanned >= maxRows)
+    .filter((e) => {
+      scanned++;
+      return keep(e);
+    })
+    .limit(limit)
+    .toArray();
+  check(signal);
+  return { rows, whole: scanned < maxRows };
+}
+
 async function searchYear(table: Dexie.Table<Entry, string>, year: number, q: string[], keep: (e: Entry) => boolean, limit: number, signal?: AbortSignal): Promise<Entry[]> {
+  // Every token common (no token has fewer than PROBE entries): the newest entries most likely
+  // match; read them first, and fall back to the postings when they are too sparse.
+  const probes = await Promise.all(q.map((t) => probeOf(table, year, t, signal)));
+  if (probes.every((p) => p === "common")) {
+    const walked = await walkSome(table, year, keep, limit, searchSizes.DENSE_WALK, signal);
+    if (walked.rows.length >= limit || walked.whole) return walked.rows;
+  }
   for (let window = searchSizes.WINDOW; ; window *= 8) {
     const all = await Promise.all(q.map((t) => postingsOf(table, year, t, window, signal)));
     const lists = all.filter((p): p is Postings => p !== "broad");

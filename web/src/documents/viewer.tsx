@@ -26,6 +26,7 @@ export default function Viewer(props: { sha256: string }) {
   const [page, setPage] = createSignal(1);
   // Zoom as a share of the column's width: 100% fits the page to the screen; a phone reads at 150–200%.
   const [zoom, setZoom] = createSignal(1);
+  const viewer = useLive(() => undefined, () => loadProfile());
   const report = useLive(() => props.sha256, async (sha) => (await db.reports.where("documentSha256").equals(sha).sortBy("createdAt")).at(-1));
   let container!: HTMLDivElement;
   let scroller!: HTMLDivElement;
@@ -105,6 +106,11 @@ export default function Viewer(props: { sha256: string }) {
   const verdictFor = (f: SigField) => signaturesOf(report()).find((s) => s.fieldName === f.fieldName);
   return (
     <section>
+      <p>
+        <a href="#" onClick={(e) => (e.preventDefault(), history.back())}>
+          ← Quay lại
+        </a>
+      </p>
       <div class="row" style={{ "justify-content": "space-between", "align-items": "center" }}>
         <h1>{name() || "Văn bản"}</h1>
         <Show when={download()}>
@@ -187,7 +193,10 @@ export default function Viewer(props: { sha256: string }) {
               {report() ? "Kiểm tra lại chữ ký" : "Kiểm tra chữ ký"}
             </button>
           </Show>
-          <CopyPanel sha256={props.sha256} />
+          {/* Copies are made by the văn thư with the office's certificate: not offered to other roles. */}
+          <Show when={viewer()?.role === "clerk" && viewer()?.roles.includes("clerk")}>
+            <CopyPanel sha256={props.sha256} />
+          </Show>
           <Show when={report()}>
             <p class="muted">Kiểm tra lúc {formatDateTimeVi(report()!.createdAt)}: {report()!.summaryVi}</p>
           </Show>
