@@ -179,7 +179,7 @@ describe("certificates, tokens and requests in Chromium", () => {
     await syncAndWait(page);
     await page.goto(draftUrl);
     await page.getByRole("button", { name: "Đọc chứng thư số từ thiết bị ký" }).click();
-    const org = await page.getByTestId("cert-select").locator("option", { hasText: "UBND PHƯỜNG HỒNG BÀNG" }).getAttribute("value");
+    const org = await page.getByTestId("cert-select").locator("option", { hasText: /^UBND PHƯỜNG HỒNG BÀNG/ }).getAttribute("value");
     await page.getByTestId("cert-select").selectOption(org!);
     await consentAndPin(page, () => page.getByTestId("sign-button").click());
     await page.getByRole("heading", { name: /Đã phát hành/ }).waitFor({ timeout: 90_000 });
