@@ -1,9 +1,10 @@
 /**
  * Issue 7 end to end in real Chromium, with the real sync server (SQLite), the real token agent
- * on SoftHSM2 tokens and the PWA as built: office A (UBND phường Hồng Bàng) enters its people,
- * reads its certificates from the tokens, assigns the organisation's certificate in writing;
- * the Phó Chủ tịch's token is reported lost → the revocation request (Mẫu 05) is generated,
- * signed by the Chủ tịch, sealed and issued by the văn thư to the Sở KH&CN through the exchange
+ * on SoftHSM2 tokens and the PWA as built, each person signed in with their own account: office A
+ * (UBND phường Hồng Bàng) enters its people, reads its certificates from the tokens, assigns the
+ * organisation's certificate in writing; the Phó Chủ tịch's token is reported lost → the
+ * revocation request (Mẫu 05) is generated, submitted by the văn thư (trình ký), signed by the
+ * Chủ tịch at his desk, sealed and issued by the văn thư to the Sở KH&CN through the exchange
  * → the Sở's văn thư receives, verifies and registers it, and the Sở answers within the
  * deadline → office A's inventory shows the certificate revoked and signing with it is refused;
  * district IT sees the offices. Screenshots of the inventory, the request and the district view.
@@ -19,7 +20,7 @@ import { seedDemo, DEMO_PASSWORD } from "../../sync-server/seed.ts";
 import { startSyncServer, type RunningServer } from "../../sync-server/serve.ts";
 import { SoftHsm, requireSoftHsm } from "../support/softhsm.ts";
 import { pdfsig, tool } from "../support/tools.ts";
-import { RESULTS, buildWeb, documentPdf, openBrowser, startGatedProxy, userDataDir, type GatedProxy, installPwa, pairWithAgent, signInWithTrust } from "./helpers.ts";
+import { RESULTS, buildWeb, documentPdf, openBrowser, startGatedProxy, userDataDir, type GatedProxy, installPwa, pairWithAgent, signIn as signInOnly, signInWithTrust } from "./helpers.ts";
 
 const PIN = "246810";
 const shots = join(RESULTS, "screenshots");
@@ -30,7 +31,14 @@ let proxy: GatedProxy;
 let hsm: SoftHsm;
 let agent: RunningAgent;
 let ca: DemoCertificationAuthority;
+let leaderName: string;
 const contexts: BrowserContext[] = [];
+
+/** The account's full name as the server keeps it: the certificate on the Chủ tịch's token carries the same name (R8). */
+async function fullNameOf(username: string): Promise<string> {
+  const r = await fetch(new URL("/api/auth/login", server.url), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username, password: DEMO_PASSWORD }) });
+  return ((await r.json()) as { user: { fullName: string } }).user.fullName;
+}
 
 beforeAll(async () => {
   web = buildWeb();
@@ -42,11 +50,12 @@ beforeAll(async () => {
   ca = await DemoCertificationAuthority.create();
   const crlUrl = `${proxy.url}/crl/demo.crl`;
   proxy.extra.set("/crl/demo.crl", { body: new Uint8Array((await ca.crl([])).rawData), type: "application/pkix-crl" });
+  leaderName = await fullNameOf("lanhdao.hongbang");
   hsm = SoftHsm.create();
   hsm.useInProcess();
-  // The Chủ tịch's and the organisation's keys on one token, the Phó Chủ tịch's on his own.
+  // The Chủ tịch's (the leader account's) and the organisation's keys on one token, the Phó Chủ tịch's on his own.
   await hsm.initToken("HONG BANG", PIN);
-  await hsm.provision(ca, { tokenLabel: "HONG BANG", pin: PIN, commonName: "Nguyễn Thị Hoa", title: "Chủ tịch", organization: "UBND phường Hồng Bàng", locality: "Hải Phòng", keyLabel: "hoa", crlUrl, withChain: true });
+  await hsm.provision(ca, { tokenLabel: "HONG BANG", pin: PIN, commonName: leaderName, title: "Chủ tịch", organization: "UBND phường Hồng Bàng", locality: "Hải Phòng", keyLabel: "hoa", crlUrl, withChain: true });
   await hsm.provision(ca, { tokenLabel: "HONG BANG", pin: PIN, commonName: "UBND PHƯỜNG HỒNG BÀNG", organization: "UBND thành phố Hải Phòng", locality: "Hải Phòng", keyLabel: "to-chuc", crlUrl });
   await hsm.initToken("PCT NAM", PIN);
   await hsm.provision(ca, { tokenLabel: "PCT NAM", pin: PIN, commonName: "Phạm Văn Nam", title: "Phó Chủ tịch", organization: "UBND phường Hồng Bàng", locality: "Hải Phòng", keyLabel: "nam", crlUrl, withChain: true });
@@ -76,16 +85,6 @@ const install = (page: Page) => installPwa(page, proxy.url);
 
 const signIn = (page: Page, username: string) => signInWithTrust(page, proxy.url, username, DEMO_PASSWORD, ca.certificate.toString("pem"));
 
-async function profile(page: Page, office: string, role: "official" | "clerk", name: string, title: string) {
-  await page.goto(`${proxy.url}/#/cai-dat`);
-  await page.locator("#s-name").fill(office);
-  await page.locator("#s-role").selectOption(role);
-  await page.locator("#s-user").fill(name);
-  await page.locator("#s-title").fill(title);
-  await page.getByRole("button", { name: "Lưu", exact: true }).click();
-  await page.getByText("Đã lưu.").waitFor();
-}
-
 async function consentAndPin(page: Page, click: () => Promise<void>) {
   const popup = page.context().waitForEvent("page");
   await click();
@@ -104,21 +103,21 @@ async function syncAndWait(page: Page) {
 describe("certificates, tokens and requests in Chromium", () => {
   beforeAll(() => requireSoftHsm());
   const office = userDataDir();
+  const desk = userDataDir();
   const so = userDataDir();
   const district = userDataDir();
 
-  it("lost token → revocation request signed and sent → the Sở answers in time → revoked in the inventory, signing refused", { timeout: 600_000 }, async () => {
+  it("lost token → revocation request signed and sent → the Sở answers in time → revoked in the inventory, signing refused", { timeout: 1_200_000 }, async () => {
     const page = await open(office);
     await install(page);
     await signIn(page, "vanthu.hongbang");
     await pairWithAgent(page, proxy.url, agent.url);
-    await profile(page, "UBND phường Hồng Bàng", "clerk", "Trần Thị Bình", "Văn thư");
 
     // The office's people, then its certificates read from the tokens through the agent.
     await page.goto(`${proxy.url}/#/chung-thu`);
     await page.getByText(/^Người trong cơ quan/).click();
     for (const [name, title, duties] of [
-      ["Nguyễn Thị Hoa", "Chủ tịch", ["head", "official"]],
+      [leaderName, "Chủ tịch", ["head", "official"]],
       ["Phạm Văn Nam", "Phó Chủ tịch", ["deputy", "official"]],
       ["Trần Thị Bình", "Văn thư", ["clerk"]],
       ["Lê Văn Cường", "Công chức phụ trách chữ ký số", ["it"]],
@@ -153,24 +152,37 @@ describe("certificates, tokens and requests in Chromium", () => {
     await page.goto(`${proxy.url}/#/chung-thu`);
     await expect.poll(() => text(page, "cert-inventory")).toContain("Khóa ký: mất thiết bị lưu khóa bí mật");
 
-    // The request's công văn: drafted, signed by the Chủ tịch, sealed and issued by the văn thư.
+    // The request's công văn: drafted and submitted by the văn thư (trình ký) to the Chủ tịch.
     await page.goto(`${proxy.url}/#/chung-thu/de-nghi`);
     await page.getByTestId("prepare-draft").click();
     await page.waitForURL(/#\/du-thao\/.+/);
     const draftUrl = page.url();
-    await profile(page, "UBND phường Hồng Bàng", "official", "Nguyễn Thị Hoa", "Chủ tịch");
+    const draftId = draftUrl.split("/").at(-1)!;
+    await expect.poll(() => page.locator("#submit-official option").count()).toBeGreaterThan(0);
+    await page.locator("#submit-note").fill("Kính trình ký gấp: thiết bị của đồng chí Phó Chủ tịch bị mất.");
+    await page.getByTestId("submit-button").click();
+    await expect.poll(() => text(page, "submit-state")).toContain("Chờ lãnh đạo xem xét");
+    await syncAndWait(page);
+
+    // The Chủ tịch signs it at his desk with his own certificate (the register's number written in), PIN on the agent's page.
+    const leader = await open(desk);
+    await install(leader);
+    await signIn(leader, "lanhdao.hongbang");
+    await pairWithAgent(leader, proxy.url, agent.url);
+    await syncAndWait(leader);
+    await leader.goto(`${proxy.url}/#/trinh-ky/${draftId}`);
+    await consentAndPin(leader, () => leader.getByTestId("wf-sign").click());
+    await expect.poll(() => text(leader, "wf-state"), { timeout: 90_000 }).toContain("Đã ký");
+    await syncAndWait(leader);
+
+    // The signed revision comes back to the văn thư, who seals and issues it.
+    await syncAndWait(page);
     await page.goto(draftUrl);
     await page.getByRole("button", { name: "Đọc chứng thư số từ thiết bị ký" }).click();
-    await expect.poll(async () => (await page.getByTestId("cert-select").locator("option:checked").innerText())).toContain("Nguyễn Thị Hoa");
-    await consentAndPin(page, () => page.getByTestId("sign-button").click());
-    await page.getByRole("heading", { name: "Văn bản đã ký" }).waitFor({ timeout: 60_000 });
-    await profile(page, "UBND phường Hồng Bàng", "clerk", "Trần Thị Bình", "Văn thư");
-    await page.goto(draftUrl);
-    await page.getByRole("button", { name: "Đọc chứng thư số từ thiết bị ký" }).click();
-    const org = await page.getByTestId("cert-select").locator("option", { hasText: "UBND PHƯỜNG HỒNG BÀNG" }).getAttribute("value");
+    const org = await page.getByTestId("cert-select").locator("option", { hasText: /^UBND PHƯỜNG HỒNG BÀNG/ }).getAttribute("value");
     await page.getByTestId("cert-select").selectOption(org!);
     await consentAndPin(page, () => page.getByTestId("sign-button").click());
-    await page.getByRole("heading", { name: /Văn bản đã phát hành số/ }).waitFor({ timeout: 60_000 });
+    await page.getByRole("heading", { name: /Đã phát hành/ }).waitFor({ timeout: 90_000 });
     await syncAndWait(page);
     await page.goto(`${proxy.url}/#/chung-thu/de-nghi`);
     await expect.poll(() => text(page, "request-state"), { timeout: 30_000 }).toBe("Đã gửi");
@@ -204,25 +216,25 @@ describe("certificates, tokens and requests in Chromium", () => {
     await page.goto(`${proxy.url}/#/chung-thu`);
     await expect.poll(() => page.getByTestId("cert-row").filter({ hasText: "Phạm Văn Nam" }).getByTestId("cert-status").innerText()).toContain("Đã thu hồi");
     await page.screenshot({ path: join(shots, "certificates-inventory-revoked.png"), fullPage: true });
-    await profile(page, "UBND phường Hồng Bàng", "official", "Phạm Văn Nam", "Phó Chủ tịch");
-    await page.goto(`${proxy.url}/#/du-thao`);
+    // Signing with the revoked certificate is refused on the leader's computer too, once it has synced.
+    await syncAndWait(leader);
+    await leader.goto(`${proxy.url}/#/du-thao`);
     const pdf = await documentPdf({ issuer: "UBND phường Hồng Bàng", number: "      /UBND-VP", title: "Công văn", summary: "V/v họp giao ban", body: "Nội dung.", signerTitle: "Phó Chủ tịch", signerName: "Phạm Văn Nam" });
-    await page.getByTestId("import-draft").setInputFiles({ name: "giao-ban.pdf", mimeType: "application/pdf", buffer: Buffer.from(pdf) });
-    await page.waitForURL(/#\/du-thao\/.+/);
-    await page.locator("#f-signer").fill("Phạm Văn Nam");
-    await page.locator("#f-title").fill("Phó Chủ tịch");
-    await page.locator("#f-title").blur();
-    await page.getByRole("button", { name: "Đọc chứng thư số từ thiết bị ký" }).click();
-    await expect.poll(async () => (await page.getByTestId("cert-select").locator("option:checked").innerText())).toContain("Phạm Văn Nam");
-    await page.getByTestId("sign-button").click();
-    await page.getByRole("alert").getByText(/Chứng thư số đã bị thu hồi ngày/).waitFor({ timeout: 30_000 });
+    await leader.getByTestId("import-draft").setInputFiles({ name: "giao-ban.pdf", mimeType: "application/pdf", buffer: Buffer.from(pdf) });
+    await leader.waitForURL(/#\/du-thao\/.+/);
+    await leader.locator("#f-signer").fill("Phạm Văn Nam");
+    await leader.locator("#f-title").fill("Phó Chủ tịch");
+    await leader.locator("#f-title").blur();
+    await leader.getByRole("button", { name: "Đọc chứng thư số từ thiết bị ký" }).click();
+    await expect.poll(async () => (await leader.getByTestId("cert-select").locator("option:checked").innerText())).toContain("Phạm Văn Nam");
+    await leader.getByTestId("sign-button").click();
+    await leader.getByRole("alert").getByText(/Chứng thư số đã bị thu hồi ngày/).waitFor({ timeout: 30_000 });
     // The audit trail holds every step, and its chain is intact.
     await page.goto(`${proxy.url}/#/chung-thu/nhat-ky`);
     await expect.poll(() => text(page, "audit-verify"), { timeout: 30_000 }).toMatch(/^Toàn vẹn: \d+ mục$/);
     await expect.poll(() => text(page, "audit-list")).toContain("Mất thiết bị lưu khóa bí mật");
     await expect.poll(() => text(page, "audit-list")).toContain("đã bị thu hồi");
-    // The audit report, signed by the office with the organisation's certificate by its keeper (R23).
-    await profile(page, "UBND phường Hồng Bàng", "clerk", "Trần Thị Bình", "Văn thư");
+    // The audit report, signed by the office with the organisation's certificate by its keeper, the văn thư (R23).
     await page.goto(`${proxy.url}/#/chung-thu/nhat-ky`);
     await expect.poll(() => text(page, "audit-verify"), { timeout: 30_000 }).toMatch(/^Toàn vẹn/);
     const download = page.waitForEvent("download", { timeout: 90_000 });
@@ -254,6 +266,8 @@ describe("certificates, tokens and requests in Chromium", () => {
 
   it("a certificate that expires within 7 days is announced on every screen (R19)", { timeout: 300_000 }, async () => {
     const page = await open(userDataDir());
+    // The first screen is the sign-in: the office's signature officer signs in.
+    await signInOnly(page, proxy.url, "cks.hongbang", DEMO_PASSWORD);
     await page.goto(`${proxy.url}/#/chung-thu`);
     const soon = await ca.issue({ commonName: "Nguyễn Văn Sắp Hết Hạn", title: "Phó Chủ tịch", organization: "UBND phường Hồng Bàng", notBefore: new Date(Date.now() - 86400e3), notAfter: new Date(Date.now() + 5 * 86400e3 + 3600e3) });
     await page.getByTestId("add-cert-file").setInputFiles({ name: "sap-het-han.pem", mimeType: "application/x-pem-file", buffer: Buffer.from(soon.certificate.toString("pem")) });

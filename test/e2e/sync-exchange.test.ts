@@ -1,8 +1,9 @@
 /**
  * The whole round in real Chromium with the real sync server (SQLite) and the real token agent
- * on a SoftHSM2 token: office A (UBND phường Hồng Bàng) signs in, loses its network, drafts,
- * signs (official) and issues (clerk) through the agent, receives and registers a document,
- * closes and reopens the browser; the network returns, the outbox reaches the server and the
+ * on a SoftHSM2 token, each person with their own account: office A (UBND phường Hồng Bàng)
+ * drafts and submits to its Chủ tịch (trình ký, the number from the server's register), who
+ * signs at his desk; then the văn thư's computer loses its network and issues (the seal)
+ * through the agent, receives and registers a document, closes and reopens the browser; the network returns, the outbox reaches the server and the
  * QLVB times replace the provisional ones; office B (UBND xã An Hưng) receives the issued
  * document, verifies it valid and registers it; a tampered document is refused with its
  * reason and the sender sees the refusal.
@@ -31,10 +32,19 @@ let hsm: SoftHsm;
 let agent: RunningAgent;
 let ca: DemoCertificationAuthority;
 let tienLang: DemoPki;
+let leaderName: string;
 const contexts: BrowserContext[] = [];
 const profileA = userDataDir();
 const profileB = userDataDir();
 const profileA2 = userDataDir();
+/** The Chủ tịch's own computer, where the agent and his token are. */
+const profileDesk = userDataDir();
+
+/** The account's full name as the server keeps it: the certificate on the Chủ tịch's token carries the same name (R8). */
+async function fullNameOf(username: string): Promise<string> {
+  const r = await fetch(new URL("/api/auth/login", server.url), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username, password: DEMO_PASSWORD }) });
+  return ((await r.json()) as { user: { fullName: string } }).user.fullName;
+}
 
 beforeAll(async () => {
   web = buildWeb();
@@ -46,10 +56,11 @@ beforeAll(async () => {
   ca = await DemoCertificationAuthority.create();
   const crlUrl = `${proxy.url}/crl/demo.crl`;
   proxy.extra.set("/crl/demo.crl", { body: new Uint8Array((await ca.crl([])).rawData), type: "application/pkix-crl" });
+  leaderName = await fullNameOf("lanhdao.hongbang");
   hsm = SoftHsm.create();
   hsm.useInProcess();
   await hsm.initToken(TOKEN, PIN);
-  await hsm.provision(ca, { tokenLabel: TOKEN, pin: PIN, commonName: "Nguyễn Thị Hoa", title: "Chủ tịch", organization: "UBND phường Hồng Bàng", locality: "Hải Phòng", keyLabel: "hoa", crlUrl, withChain: true });
+  await hsm.provision(ca, { tokenLabel: TOKEN, pin: PIN, commonName: leaderName, title: "Chủ tịch", organization: "UBND phường Hồng Bàng", locality: "Hải Phòng", keyLabel: "hoa", crlUrl, withChain: true });
   await hsm.provision(ca, { tokenLabel: TOKEN, pin: PIN, commonName: "UBND PHƯỜNG HỒNG BÀNG", organization: "UBND thành phố Hải Phòng", locality: "Hải Phòng", keyLabel: "to-chuc", crlUrl });
   // The sync server's origin, as set at install: here the test servers on this machine, any port.
   agent = await startAgent({ module: hsm.module, port: 0, dataDir: join(dir, "agent"), say: () => undefined, pairingOrigins: ["http://127.0.0.1:*", "http://localhost:*"] });
@@ -63,7 +74,7 @@ afterAll(async () => {
   await proxy?.close();
   await server?.close();
   hsm?.cleanup();
-  for (const d of [dir, web, profileA, profileB, profileA2]) if (d) rmSync(d, { recursive: true, force: true });
+  for (const d of [dir, web, profileA, profileB, profileA2, profileDesk]) if (d) rmSync(d, { recursive: true, force: true });
 });
 
 const byProfile = new Map<string, BrowserContext>();
@@ -90,12 +101,34 @@ const install = (page: Page) => installPwa(page, proxy.url);
 
 const signIn = (page: Page, username: string) => signInWithTrust(page, proxy.url, username, DEMO_PASSWORD, ca.certificate.toString("pem"));
 
-async function setRole(page: Page, role: "official" | "clerk", name: string) {
-  await page.goto(`${proxy.url}/#/cai-dat`);
-  await page.locator("#s-role").selectOption(role);
-  await page.locator("#s-user").fill(name);
-  await page.getByRole("button", { name: "Lưu", exact: true }).click();
-  await page.getByText("Đã lưu.").waitFor();
+/** The drafter fills the draft's data: the register's type and unit, the signer, the recipients. */
+async function fillDraft(page: Page, summary: string) {
+  await page.locator("#f-type").selectOption("CV");
+  await page.locator("#f-unit").fill("VP");
+  await page.locator("#f-summary").fill(summary);
+  await page.locator("#f-signer").fill(leaderName);
+  await page.locator("#f-title").fill("Chủ tịch");
+  await page.locator("#f-recipients").fill("UBND xã An Hưng");
+  await page.locator("#f-recipients").blur();
+  await expect.poll(() => text(page, "save-state")).toBe("Đã lưu trên máy này");
+}
+
+async function submitToLeader(page: Page, note: string) {
+  await expect.poll(() => page.locator("#submit-official option").count()).toBeGreaterThan(0);
+  await page.locator("#submit-note").fill(note);
+  await page.getByTestId("submit-button").click();
+  await expect.poll(() => text(page, "submit-state")).toContain("Chờ lãnh đạo xem xét");
+}
+
+/** The Chủ tịch at his desk signs a submitted draft (the register's number written in), PIN on the agent's page. */
+async function leaderSigns(draftId: string, expectInConsent: string) {
+  const desk = await open(profileDesk);
+  await syncAndWait(desk);
+  await desk.goto(`${proxy.url}/#/trinh-ky/${draftId}`);
+  await consentAndPin(desk, () => desk.getByTestId("wf-sign").click(), expectInConsent);
+  await expect.poll(() => text(desk, "wf-state"), { timeout: 90_000 }).toContain("Đã ký");
+  await syncAndWait(desk);
+  await close(desk);
 }
 
 /** The agent's consent page (opened by the PWA): the person reads and types the PIN there. */
@@ -138,7 +171,7 @@ describe("two offices, the sync server and the token agent", () => {
   beforeAll(() => requireSoftHsm());
   let draftUrl = "";
 
-  it("office A works without network: signs and issues through the agent, receives and registers, reopens", { timeout: 300_000 }, async () => {
+  it("office A works without network: signs and issues through the agent, receives and registers, reopens", { timeout: 900_000 }, async () => {
     let page = await open(profileA);
     await install(page);
     await signIn(page, "vanthu.hongbang");
@@ -152,51 +185,48 @@ describe("two offices, the sync server and the token agent", () => {
     await page.getByTestId("register-button").click();
     await page.getByText(/số đến 1/).first().waitFor();
 
+    // Draft, with an appendix in a separate file (R5): the organisation signs it at issue, with the main document's number.
+    await page.goto(`${proxy.url}/#/du-thao`);
+    const pdf = await documentPdf({ issuer: "UBND phường Hồng Bàng", number: "      /UBND-VP", title: "Công văn", summary: "V/v triển khai chữ ký số chuyên dùng", body: "Kính gửi: UBND xã An Hưng.", signerTitle: "Chủ tịch", signerName: leaderName });
+    await page.getByTestId("import-draft").setInputFiles({ name: "cong-van-chu-ky-so.pdf", mimeType: "application/pdf", buffer: Buffer.from(pdf) });
+    await page.waitForURL(/#\/du-thao\/.+/);
+    draftUrl = page.url();
+    await fillDraft(page, "V/v triển khai chữ ký số chuyên dùng công vụ");
+    const appendix = await documentPdf({ issuer: "UBND phường Hồng Bàng", number: "", title: "Phụ lục", summary: "Danh sách cán bộ được cấp chứng thư số", body: `1. ${leaderName} — Chủ tịch.`, signerTitle: "", signerName: "" });
+    await page.locator("#att-role").selectOption("appendix");
+    await page.getByTestId("add-attachment").setInputFiles({ name: "phu-luc-danh-sach.pdf", mimeType: "application/pdf", buffer: Buffer.from(appendix) });
+    await expect.poll(() => text(page, "attachments")).toContain("phu-luc-danh-sach.pdf — Phụ lục");
+    // Trình ký: the number is taken from the server's register; the Chủ tịch signs (R1) with his own certificate at his desk.
+    await submitToLeader(page, "Kính trình anh ký.");
+    await syncAndWait(page);
+    const desk = await open(profileDesk);
+    await install(desk);
+    await signIn(desk, "lanhdao.hongbang");
+    await pairWithAgent(desk, proxy.url, agent.url);
+    await close(desk);
+    await leaderSigns(draftUrl.split("/").at(-1)!, "triển khai chữ ký số");
+    // The signed revision comes back to the văn thư's computer by itself.
+    await syncAndWait(page);
+
     // The network is cut: the server and the CRL are unreachable; the agent on this machine is not.
     proxy.setDown(true);
     await page.reload();
     await page.getByTestId("network").waitFor();
 
-    // Draft.
-    await page.goto(`${proxy.url}/#/du-thao`);
-    const pdf = await documentPdf({ issuer: "UBND phường Hồng Bàng", number: "      /UBND-VP", title: "Công văn", summary: "V/v triển khai chữ ký số chuyên dùng", body: "Kính gửi: UBND xã An Hưng.", signerTitle: "Chủ tịch", signerName: "Nguyễn Thị Hoa" });
-    await page.getByTestId("import-draft").setInputFiles({ name: "cong-van-chu-ky-so.pdf", mimeType: "application/pdf", buffer: Buffer.from(pdf) });
-    await page.waitForURL(/#\/du-thao\/.+/);
-    draftUrl = page.url();
-    await page.locator("#f-summary").fill("V/v triển khai chữ ký số chuyên dùng công vụ");
-    await page.locator("#f-signer").fill("Nguyễn Thị Hoa");
-    await page.locator("#f-title").fill("Chủ tịch");
-    await page.locator("#f-recipients").fill("UBND xã An Hưng");
-    await page.locator("#f-recipients").blur();
-    await expect.poll(() => text(page, "save-state")).toBe("Đã lưu trên máy này");
-    // An appendix in a separate file (R5): the organisation signs it at issue, with the main document's number.
-    const appendix = await documentPdf({ issuer: "UBND phường Hồng Bàng", number: "", title: "Phụ lục", summary: "Danh sách cán bộ được cấp chứng thư số", body: "1. Nguyễn Thị Hoa — Chủ tịch.", signerTitle: "", signerName: "" });
-    await page.locator("#att-role").selectOption("appendix");
-    await page.getByTestId("add-attachment").setInputFiles({ name: "phu-luc-danh-sach.pdf", mimeType: "application/pdf", buffer: Buffer.from(appendix) });
-    await expect.poll(() => text(page, "attachments")).toContain("phu-luc-danh-sach.pdf — Phụ lục");
-
-    // The official signs (R1) with her own certificate, PIN on the agent's page.
-    await setRole(page, "official", "Nguyễn Thị Hoa");
+    // The clerk issues (R2) offline: the organisation's certificate; an official's certificate would be refused (R8).
     await page.goto(draftUrl);
-    await page.getByRole("button", { name: "Đọc chứng thư số từ thiết bị ký" }).click();
-    await expect.poll(async () => (await page.getByTestId("cert-select").locator("option:checked").innerText())).toContain("Nguyễn Thị Hoa");
-    await consentAndPin(page, () => page.getByTestId("sign-button").click(), "triển khai chữ ký số");
-    await page.getByRole("heading", { name: "Văn bản đã ký" }).waitFor({ timeout: 60_000 });
-
-    // The clerk issues (R2): the organisation's certificate; an official's certificate would be refused (R8).
-    await setRole(page, "clerk", "Lê Thị Văn Thư");
-    await page.goto(draftUrl);
+    await page.getByRole("heading", { name: /^Văn bản đã ký/ }).waitFor({ timeout: 60_000 });
     await page.getByRole("button", { name: "Đọc chứng thư số từ thiết bị ký" }).click();
     await expect.poll(async () => (await page.getByTestId("cert-select").locator("option:checked").innerText())).toContain("UBND PHƯỜNG HỒNG BÀNG");
-    const hoa = await page.getByTestId("cert-select").locator("option", { hasText: "Nguyễn Thị Hoa" }).getAttribute("value");
+    const hoa = await page.getByTestId("cert-select").locator("option", { hasText: leaderName }).getAttribute("value");
     await page.getByTestId("cert-select").selectOption(hoa!);
     await page.getByText("Không được dùng chứng thư số cá nhân để ký với tư cách cơ quan, tổ chức.").waitFor();
     expect(await page.getByTestId("sign-button").isDisabled()).toBe(true);
-    const org = await page.getByTestId("cert-select").locator("option", { hasText: "UBND PHƯỜNG HỒNG BÀNG" }).getAttribute("value");
+    const org = await page.getByTestId("cert-select").locator("option", { hasText: /^UBND PHƯỜNG HỒNG BÀNG/ }).getAttribute("value");
     await page.getByTestId("cert-select").selectOption(org!);
     // One consent and one PIN for the document and its appendix.
     await consentAndPin(page, () => page.getByTestId("sign-button").click(), "Phụ lục: phu-luc-danh-sach.pdf");
-    await page.getByRole("heading", { name: "Văn bản đã phát hành số 01/UBND-VP" }).waitFor({ timeout: 60_000 });
+    await page.getByRole("heading", { name: "Văn bản đã phát hành số 01/UBND-VP" }).waitFor({ timeout: 90_000 });
     await expect.poll(() => text(page, "attachments")).toContain("đã ký");
     await page.screenshot({ path: join(shots, "desktop-issued.png"), fullPage: true });
 
@@ -251,7 +281,7 @@ describe("two offices, the sync server and the token agent", () => {
     await page.getByText("01/UBND-VP").click();
     await page.getByTestId("report").waitFor({ timeout: 60_000 });
     await expect.poll(() => text(page, "report")).toContain("Hợp lệ");
-    await expect.poll(() => text(page, "report")).toContain("Nguyễn Thị Hoa");
+    await expect.poll(() => text(page, "report")).toContain(leaderName);
     await expect.poll(() => text(page, "report")).toContain("UBND PHƯỜNG HỒNG BÀNG");
     // The appendix came with it and was verified too.
     await expect.poll(() => page.getByTestId("attachment-result").innerText()).toContain("Hợp lệ");
@@ -328,18 +358,13 @@ describe("two offices, the sync server and the token agent", () => {
     expect(sent.deliveries[0]!.refusedAt).toMatch(/\+07:00$/);
   });
 
-  it("the official signs three drafts with one consent and one PIN (batch)", { timeout: 240_000 }, async () => {
-    const page = await open(profileA);
-    await page.goto(`${proxy.url}/#/cai-dat`);
-    await page.locator("#s-role").selectOption("official");
-    await page.locator("#s-user").fill("Nguyễn Thị Hoa");
-    await page.locator("#s-title").fill("Chủ tịch");
-    await page.getByRole("button", { name: "Lưu", exact: true }).click();
-    await page.getByText("Đã lưu.").waitFor();
+  it("the official signs three drafts with one consent and one PIN (batch)", { timeout: 600_000 }, async () => {
+    // The Chủ tịch at his desk (his account, his token): his own drafts, signed together.
+    let page = await open(profileDesk);
     const subjects = ["Giấy mời họp giao ban tháng 12", "Kế hoạch kiểm tra an toàn thực phẩm", "Thông báo lịch trực Tết"];
     for (const subject of subjects) {
       await page.goto(`${proxy.url}/#/du-thao`);
-      const pdf = await documentPdf({ issuer: "UBND phường Hồng Bàng", number: "   /UBND-VP", title: "Công văn", summary: subject, body: "Nội dung.", signerTitle: "Chủ tịch", signerName: "Nguyễn Thị Hoa" });
+      const pdf = await documentPdf({ issuer: "UBND phường Hồng Bàng", number: "   /UBND-VP", title: "Công văn", summary: subject, body: "Nội dung.", signerTitle: "Chủ tịch", signerName: leaderName });
       await page.getByTestId("import-draft").setInputFiles({ name: `${subject}.pdf`, mimeType: "application/pdf", buffer: Buffer.from(pdf) });
       await page.waitForURL(/#\/du-thao\/.+/);
       await page.locator("#f-recipients").fill("UBND xã An Hưng");
@@ -358,9 +383,10 @@ describe("two offices, the sync server and the token agent", () => {
     await consent.click("#sign");
     for (const subject of subjects) await expect.poll(() => page.getByRole("listitem").filter({ hasText: subject }).innerText(), { timeout: 60_000 }).toContain("Đã ký");
     await page.screenshot({ path: join(shots, "desktop-drafts-batch-signed.png"), fullPage: true });
+    await close(page);
 
     // The clerk makes an electronic copy (R3, sao y) of the issued document: a new file with a third signature.
-    await setRole(page, "clerk", "Lê Thị Văn Thư");
+    page = await open(profileA);
     await page.goto(`${proxy.url}/#/so-dang-ky/di`);
     await page.getByTestId("register-table").getByRole("link", { name: "01/UBND-VP" }).click();
     await page.locator('[data-testid="pages"][data-rendered="true"]').waitFor({ timeout: 60_000 });
@@ -384,17 +410,27 @@ describe("two offices, the sync server and the token agent", () => {
     await close(page);
   });
 
-  it("a document the recipient refuses shows the refusal and its reason in the sender's outgoing register", { timeout: 240_000 }, async () => {
-    const a = await open(profileA);
+  it("a document the recipient refuses shows the refusal and its reason in the sender's outgoing register", { timeout: 600_000 }, async () => {
+    // A second document through trình ký: drafted and submitted by the văn thư, signed by the Chủ tịch, issued.
+    let a = await open(profileA);
     await a.goto(`${proxy.url}/#/du-thao`);
-    await a.getByRole("link", { name: /Giấy mời họp giao ban tháng 12/ }).click();
+    const pdf = await documentPdf({ issuer: "UBND phường Hồng Bàng", number: "   /UBND-VP", title: "Công văn", summary: "Giấy mời họp giao ban tháng 12", body: "Nội dung.", signerTitle: "Chủ tịch", signerName: leaderName });
+    await a.getByTestId("import-draft").setInputFiles({ name: "giay-moi.pdf", mimeType: "application/pdf", buffer: Buffer.from(pdf) });
     await a.waitForURL(/#\/du-thao\/.+/);
-    // Signed already: the recipients are part of the register entry made at issue.
-    await a.getByRole("heading", { name: "Văn bản đã ký" }).waitFor();
+    const inviteUrl = a.url();
+    await fillDraft(a, "Giấy mời họp giao ban tháng 12");
+    await submitToLeader(a, "Kính trình.");
+    await syncAndWait(a);
+    await close(a);
+    await leaderSigns(inviteUrl.split("/").at(-1)!, "Giấy mời họp giao ban");
+    a = await open(profileA);
+    await syncAndWait(a);
+    await a.goto(inviteUrl);
+    await a.getByRole("heading", { name: /^Văn bản đã ký/ }).waitFor({ timeout: 60_000 });
     await a.getByRole("button", { name: "Đọc chứng thư số từ thiết bị ký" }).click();
     await expect.poll(async () => (await a.getByTestId("cert-select").locator("option:checked").innerText())).toContain("UBND PHƯỜNG HỒNG BÀNG");
     await consentAndPin(a, () => a.getByTestId("sign-button").click(), "Giấy mời họp giao ban");
-    await a.getByRole("heading", { name: /Văn bản đã phát hành số 02\/UBND-VP/ }).waitFor({ timeout: 60_000 });
+    await a.getByRole("heading", { name: /Văn bản đã phát hành số 02\/UBND-VP/ }).waitFor({ timeout: 90_000 });
     await syncAndWait(a);
     await close(a);
 

@@ -50,7 +50,10 @@ async function postJson(env: Env, user: TestUser, path: string, body: unknown, m
 describeBackends(
   "certificate requests through the exchange to the Sở, its answer, the district view",
   (env) => {
-    it("lost token → signed revocation request sent → Sở accepts and answers within the deadline → office's certificate revoked", async () => {
+    // Two PDF signatures, a dozen sign-ins (password hashing) and many pushes on each backend: about
+    // 45 s on an idle machine, past the 180 s default when the whole suite shares two cores. The
+    // bound only decides how long a broken test takes to fail.
+    it("lost token → signed revocation request sent → Sở accepts and answers within the deadline → office's certificate revoked", { timeout: 600_000 }, async () => {
       nowIso = "2026-11-27T15:00:00+07:00";
       const so = await officeWithUser(env(), "Sở Khoa học và Công nghệ thành phố Hải Phòng", ["clerk", "signature_officer"], { kind: "science_department" });
       const office = await officeWithUser(env(), "Ủy ban nhân dân phường Hồng Bàng", ["clerk", "signature_officer"]);
