@@ -265,7 +265,9 @@ describe("the office's story, end to end (issue 11)", () => {
     await file.saveAs(issuedPath);
     expect((await pdfsig(issuedPath)).map((s) => s.valid)).toEqual([true, true]);
     const pdfText = (await tool("pdftotext", ["-layout", "-f", "1", "-l", "1", issuedPath, "-"])).stdout;
-    expect(pdfText).toMatch(/Số:\s*01\/UBND-VP/);
+    // The number drawn in the blank ends just before the printed "/UBND-VP" (pdftotext may put a space between).
+    expect(pdfText).toMatch(/Số:\s*01\s?\/UBND-VP/);
+    expect(pdfText).toMatch(/ngày 29 tháng 11 năm 2026|ngày \d{2} tháng \d{2} năm \d{4}/);
 
     // ── Xã An Hưng: receives, verifies (green only because valid), registers.
     const anHung = await open();
