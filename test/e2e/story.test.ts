@@ -21,6 +21,7 @@ import { seedDemo, DEMO_PASSWORD } from "../../sync-server/seed.ts";
 import { startSyncServer, type RunningServer } from "../../sync-server/serve.ts";
 import { SoftHsm, requireSoftHsm } from "../support/softhsm.ts";
 import { pdfsig, tool } from "../support/tools.ts";
+import { issueDateParts } from "../../shared/sign/layout.ts";
 import { RESULTS, buildWeb, documentPdf, installPwa, openBrowser, pairWithAgent, signIn, signInWithTrust, startGatedProxy, userDataDir, type GatedProxy } from "./helpers.ts";
 
 const PIN = "246810";
@@ -265,7 +266,10 @@ describe("the office's story, end to end (issue 11)", () => {
     await file.saveAs(issuedPath);
     expect((await pdfsig(issuedPath)).map((s) => s.valid)).toEqual([true, true]);
     const pdfText = (await tool("pdftotext", ["-layout", "-f", "1", "-l", "1", issuedPath, "-"])).stdout;
-    expect(pdfText).toMatch(/Số:\s*01\/UBND-VP/);
+    // The number drawn in the blank ends just before the printed "/UBND-VP" (pdftotext may put a space between).
+    expect(pdfText).toMatch(/Số:\s*01\s?\/UBND-VP/);
+    const issued = issueDateParts(new Date());
+    expect(pdfText).toContain(`ngày ${issued.day} tháng ${issued.month} năm ${issued.year}`);
 
     // ── Xã An Hưng: receives, verifies (green only because valid), registers.
     const anHung = await open();
