@@ -173,7 +173,7 @@ describe("the office's story, end to end (issue 11)", () => {
     await noEnglish(clerk);
     await shot(clerk, "dang-nhap");
     await signInWithTrust(clerk, proxy.url, "vanthu.hongbang", DEMO_PASSWORD, ca.certificate.toString("pem"));
-    expect(await text(clerk, "office-name")).toContain("UBND phường Hồng Bàng");
+    expect(await text(clerk, "office-name")).toContain("Ủy ban nhân dân phường Hồng Bàng");
     // The role is the account's: no role picker, no editable office name, no district or Sở tabs.
     await clerk.goto(`${proxy.url}/#/cai-dat`);
     expect(await clerk.locator("#s-role").count()).toBe(0);
