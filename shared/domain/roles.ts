@@ -53,8 +53,14 @@ export function holderKindOf(c: CertificateFacts): HolderKind {
   return "person";
 }
 
+/** "UBND phường Hồng Bàng" and "ỦY BAN NHÂN DÂN PHƯỜNG HỒNG BÀNG" name one body: the abbreviations are spelled out. */
 function same(a: string | undefined, b: string | undefined): boolean {
-  const n = (s: string | undefined) => foldVietnamese(s ?? "").replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+  const n = (s: string | undefined) =>
+    foldVietnamese(s ?? "")
+      .replace(/[^\p{L}\p{N}]+/gu, " ")
+      .replace(/\bubnd\b/g, "uy ban nhan dan")
+      .replace(/\bhdnd\b/g, "hoi dong nhan dan")
+      .trim();
   return n(a) !== "" && n(a) === n(b);
 }
 
