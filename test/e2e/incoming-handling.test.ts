@@ -119,7 +119,7 @@ describe("handling an incoming document in Chromium", () => {
     // 2. …and presents it to the Chủ tịch (the server stamps the time, checks the role).
     let c = await card(clerk, "215/KH-UBND");
     await expect.poll(() => c.getByTestId("handling-state").innerText()).toBe("Đã vào sổ, chờ trình");
-    await c.getByTestId("handling-present-to").selectOption({ label: "Chủ tịch UBND phường Hồng Bàng (thử)" });
+    await c.getByTestId("handling-present-to").selectOption({ label: "Nguyễn Văn Thử" });
     await c.getByTestId("handling-present").click();
     await expect.poll(() => c.getByTestId("handling-state").innerText()).toBe("Đã trình, chờ ý kiến chỉ đạo");
 
@@ -127,7 +127,7 @@ describe("handling an incoming document in Chromium", () => {
     const leader = await signedIn("lanhdao.hongbang", true);
     c = await card(leader, "215/KH-UBND");
     await c.getByTestId("handling-opinion").fill("Giao đồng chí phụ trách chữ ký số chủ trì, phối hợp Văn phòng; báo cáo trước hạn.");
-    await c.getByTestId("handling-main").selectOption({ label: "Phụ trách chữ ký số phường Hồng Bàng (thử)" });
+    await c.getByTestId("handling-main").selectOption({ label: "Lê Văn Cường" });
     await c.getByTestId("handling-unit").fill("Văn phòng HĐND và UBND");
     await c.getByTestId("handling-days").fill("2");
     await c.getByTestId("handling-assign").click();
@@ -162,7 +162,7 @@ describe("handling an incoming document in Chromium", () => {
     await syncNow(clerk);
     await clerk.goto(`${server.url}/#/so-dang-ky/den`);
     const row = clerk.getByTestId("register-table").locator("tbody tr", { hasText: "215/KH-UBND" });
-    await expect.poll(() => row.innerText(), { timeout: 60_000 }).toContain("Phụ trách chữ ký số phường Hồng Bàng (thử) (chủ trì); Văn phòng HĐND và UBND (phối hợp)");
+    await expect.poll(() => row.innerText(), { timeout: 60_000 }).toContain("Lê Văn Cường (chủ trì); Văn phòng HĐND và UBND (phối hợp)");
     await expect.poll(() => row.innerText()).toContain("26/11/2026");
     await expect.poll(() => row.innerText()).toContain("đã nhận điện tử lúc");
     await clerk.screenshot({ path: join(shots, "desktop-register-handling-columns.png"), fullPage: true });

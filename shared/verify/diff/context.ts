@@ -218,6 +218,40 @@ export class DiffContext {
     return this.signedText(pageNum).some(([x, y]) => x > rect[0] + m && x < rect[2] - m && y > rect[1] + m && y < rect[3] - m);
   }
 
+  /** The rectangles of the signed revision's signed signature widgets on a page. */
+  signedSignatureRects(pageNum: number): Array<[number, number, number, number]> {
+    return this.memo(`sigrects:${pageNum}`, () => {
+      const page = this.old.dict(new PdfRef(pageNum, 0));
+      const out: Array<[number, number, number, number]> = [];
+      for (const a of this.old.array(page?.get("Annots")) ?? []) {
+        const w = a instanceof PdfRef ? this.old.dict(a) : a instanceof PdfDict ? a : undefined;
+        if (!w) continue;
+        const parent = w.get("Parent");
+        const field = w.has("FT") ? w : parent instanceof PdfRef ? this.old.dict(parent) : undefined;
+        const v = field?.get("V");
+        const rect = rectOf(this.old, w);
+        if (field?.name("FT") === "Sig" && v !== undefined && v !== null && rect) out.push(rect);
+      }
+      return out;
+    });
+  }
+
+  /**
+   * Whether a new signature's rectangle is a seal stamped over an earlier signature, as Điều 13
+   * (R2) requires: it overlaps a signed signature's widget by at least a tenth of its own area
+   * and is no more than four times that widget's size. Such a seal necessarily covers part of
+   * the signature block's title or name; a Sneaky Signature overlay over the body does not qualify.
+   */
+  sealsEarlierSignature(pageNum: number, rect: [number, number, number, number]): boolean {
+    const area = (r: readonly number[]) => Math.max(0, r[2]! - r[0]!) * Math.max(0, r[3]! - r[1]!);
+    const own = area(rect);
+    if (own <= 0) return false;
+    return this.signedSignatureRects(pageNum).some((e) => {
+      const overlap = area([Math.max(rect[0], e[0]), Math.max(rect[1], e[1]), Math.min(rect[2], e[2]), Math.min(rect[3], e[3])]);
+      return overlap >= own / 10 && own <= 4 * area(e);
+    });
+  }
+
   /** The page an annotation sits on: its /P, else the page whose /Annots lists it. */
   pageOf(annot: PdfRef): number | undefined {
     const listed = this.newAnnotations.find((a) => a.ref.num === annot.num);

@@ -114,6 +114,7 @@ export default function Viewer(props: { sha256: string }) {
       <div class="row" style={{ "justify-content": "space-between", "align-items": "center" }}>
         <h1>{name() || "Văn bản"}</h1>
         <Show when={download()}>
+          {/* biome-ignore lint/a11y/useValidAnchor: shown only once download() holds the document's blob URL */}
           <a class="button secondary" download={name()} href={download()}>
             Tải tệp về máy
           </a>

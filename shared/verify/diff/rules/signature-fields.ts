@@ -55,7 +55,7 @@ export const signatureFieldRule: DiffRule = {
           }
           const page = ctx.pageOf(w);
           const rect = rectOf(ctx.cur, wd);
-          if (page !== undefined && rect && ctx.coversSignedText(page, rect)) {
+          if (page !== undefined && rect && ctx.coversSignedText(page, rect) && !ctx.sealsEarlierSignature(page, rect)) {
             ctx.violate(this.name, `the appearance of a new signature (object ${w.num}) lies over text of the signed page: a signature may not paint over signed content`, w.num);
             continue;
           }
