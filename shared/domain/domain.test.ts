@@ -172,6 +172,11 @@ describe("role and title (R8)", () => {
     expect(checkCertificateForRole(org, { kind: "issuer", role: "clerk", organisationName: "Ủy ban nhân dân xã An Lão" })).toEqual([]);
     expect(checkCertificateForRole(org, { kind: "copy", role: "clerk", organisationName: "UBND xã Khác" }).map((x) => x.code)).toEqual(["role.other-organisation"]);
   });
+  it("an organisation's certificate abbreviated UBND is the same body as its full name", () => {
+    const abbreviated = { commonName: "UBND PHƯỜNG HỒNG BÀNG", organization: "UBND thành phố Hải Phòng" };
+    expect(checkCertificateForRole(abbreviated, { kind: "issuer", role: "clerk", organisationName: "Ủy ban nhân dân phường Hồng Bàng" })).toEqual([]);
+    expect(checkCertificateForRole(abbreviated, { kind: "issuer", role: "clerk", organisationName: "Ủy ban nhân dân phường Lê Chân" }).map((x) => x.code)).toEqual(["role.other-organisation"]);
+  });
 });
 
 describe("dates", () => {

@@ -1,5 +1,5 @@
 import { VanthuError } from "../errors.ts";
-import { foldVietnamese } from "./search-text.ts";
+import { bodyNameKey, foldVietnamese } from "./search-text.ts";
 
 /**
  * R8 (Quy định Điều 8.4–8.5, 4.3): a certificate is used only for its holder's role and title.
@@ -53,8 +53,9 @@ export function holderKindOf(c: CertificateFacts): HolderKind {
   return "person";
 }
 
+/** "UBND phường Hồng Bàng" and "ỦY BAN NHÂN DÂN PHƯỜNG HỒNG BÀNG" name one body: the abbreviations are spelled out. */
 function same(a: string | undefined, b: string | undefined): boolean {
-  const n = (s: string | undefined) => foldVietnamese(s ?? "").replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+  const n = (s: string | undefined) => bodyNameKey(s ?? "");
   return n(a) !== "" && n(a) === n(b);
 }
 

@@ -12,6 +12,18 @@ export function foldVietnamese(text: string): string {
     .toLowerCase();
 }
 
+/**
+ * A body's name as a key: "UBND xã An Hưng" and "ỦY BAN NHÂN DÂN XÃ AN HƯNG" name one body, so the
+ * abbreviations written on documents (UBND, HĐND) are spelled out after folding.
+ */
+export function bodyNameKey(name: string): string {
+  return foldVietnamese(name)
+    .replace(/[^\p{L}\p{N}]+/gu, " ")
+    .replace(/\bubnd\b/g, "uy ban nhan dan")
+    .replace(/\bhdnd\b/g, "hoi dong nhan dan")
+    .trim();
+}
+
 /** Tokens of a text, folded, unique, in order of first appearance. "15/QĐ-UBND" gives 15, qd, ubnd and the whole "15/qd-ubnd". */
 export function searchTokens(...texts: Array<string | undefined | null>): string[] {
   const out = new Set<string>();

@@ -173,7 +173,7 @@ describe("the office's story, end to end (issue 11)", () => {
     await noEnglish(clerk);
     await shot(clerk, "dang-nhap");
     await signInWithTrust(clerk, proxy.url, "vanthu.hongbang", DEMO_PASSWORD, ca.certificate.toString("pem"));
-    expect(await text(clerk, "office-name")).toContain("UBND phường Hồng Bàng");
+    expect(await text(clerk, "office-name")).toContain("Ủy ban nhân dân phường Hồng Bàng");
     // The role is the account's: no role picker, no editable office name, no district or Sở tabs.
     await clerk.goto(`${proxy.url}/#/cai-dat`);
     expect(await clerk.locator("#s-role").count()).toBe(0);
@@ -184,6 +184,29 @@ describe("the office's story, end to end (issue 11)", () => {
     expect(await clerk.getByRole("link", { name: "Tổng hợp (CNTT)" }).count()).toBe(0);
     expect(await clerk.getByRole("link", { name: "Sở KH&CN" }).count()).toBe(0);
     await pairWithAgent(clerk, proxy.url, agent.url);
+    // The office's certificates go into its inventory, the organisation's given to the văn thư, before any is used (R22).
+    await clerk.goto(`${proxy.url}/#/chung-thu`);
+    await clerk.getByText(/^Người trong cơ quan/).click();
+    for (const [name, title, duties] of [
+      [leaderName, "Chủ tịch", ["head", "official"]],
+      ["Phạm Văn Nam", "Phó Chủ tịch", ["deputy", "official"]],
+      ["Trần Thị Bình", "Văn thư", ["clerk"]],
+    ] as const) {
+      await clerk.getByTestId("person-name").fill(name);
+      await clerk.getByTestId("person-title").fill(title);
+      for (const d of duties) await clerk.getByTestId(`duty-${d}`).check();
+      await clerk.getByTestId("person-save").click();
+      await clerk.getByText(`${name}, ${title}`).waitFor();
+    }
+    await clerk.getByRole("button", { name: "Đọc chứng thư từ thiết bị ký số" }).click();
+    await expect.poll(() => clerk.getByTestId("cert-row").count(), { timeout: 30_000 }).toBe(3);
+    await clerk.getByTestId("custody-to").selectOption({ label: "Trần Thị Bình" });
+    await clerk.getByTestId("custody-number").fill("12/QĐ-UBND");
+    await clerk.getByTestId("custody-date").fill("06/01/2026");
+    await clerk.getByTestId("custody-save").click();
+    await clerk.locator(".toast").first().waitFor({ timeout: 15_000 }).catch(() => undefined);
+    await shot(clerk, "van-thu-giao-chung-thu");
+    await expect.poll(() => text(clerk, "cert-inventory")).toContain("Trần Thị Bình (văn bản 12/QĐ-UBND)");
 
     const first = await draftAndSubmit(clerk, "phối hợp triển khai chữ ký số chuyên dùng công vụ", "Kính trình anh xem, ký ban hành trong tuần.");
     await syncAndWait(clerk);
@@ -333,26 +356,6 @@ describe("the office's story, end to end (issue 11)", () => {
     await shot(anHung, "an-hung-ban-giay-vao-so");
 
     // ── A token is lost: the incident blocks it at once; the revocation request (Mẫu 05) goes through trình ký to the Sở.
-    await clerk.goto(`${proxy.url}/#/chung-thu`);
-    await clerk.getByText(/^Người trong cơ quan/).click();
-    for (const [name, title, duties] of [
-      [leaderName, "Chủ tịch", ["head", "official"]],
-      ["Phạm Văn Nam", "Phó Chủ tịch", ["deputy", "official"]],
-      ["Trần Thị Bình", "Văn thư", ["clerk"]],
-    ] as const) {
-      await clerk.getByTestId("person-name").fill(name);
-      await clerk.getByTestId("person-title").fill(title);
-      for (const d of duties) await clerk.getByTestId(`duty-${d}`).check();
-      await clerk.getByTestId("person-save").click();
-      await clerk.getByText(`${name}, ${title}`).waitFor();
-    }
-    await clerk.getByRole("button", { name: "Đọc chứng thư từ thiết bị ký số" }).click();
-    await expect.poll(() => clerk.getByTestId("cert-row").count(), { timeout: 30_000 }).toBe(3);
-    await clerk.getByTestId("custody-to").selectOption({ label: "Trần Thị Bình" });
-    await clerk.getByTestId("custody-number").fill("12/QĐ-UBND");
-    await clerk.getByTestId("custody-date").fill("06/01/2026");
-    await clerk.getByTestId("custody-save").click();
-    await expect.poll(() => text(clerk, "cert-inventory")).toContain("Trần Thị Bình (văn bản 12/QĐ-UBND)");
     await clerk.goto(`${proxy.url}/#/chung-thu/su-co`);
     await clerk.getByTestId("incident-kind").selectOption("lost");
     await clerk.getByTestId("incident-token").selectOption("PCT NAM");

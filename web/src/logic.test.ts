@@ -76,6 +76,11 @@ describe("sync mapping", () => {
   it("resolves recipients typed without care for case or diacritics", () => {
     expect(resolveRecipients(["ubnd xa an hung", "Sở Nội vụ", "UBND xã An Hưng"], directory)).toEqual(["demo-an-hung"]);
   });
+  it("resolves a recipient written UBND to the office whose name is spelled out, and the other way round", () => {
+    expect(resolveRecipients(["UBND xã An Hưng"], [{ id: "demo-an-hung", name: "Ủy ban nhân dân xã An Hưng" }])).toEqual(["demo-an-hung"]);
+    expect(resolveRecipients(["Ủy ban nhân dân phường Hồng Bàng"], directory)).toEqual(["demo-hong-bang"]);
+    expect(resolveRecipients(["UBND xã An Lão"], [{ id: "demo-an-hung", name: "Ủy ban nhân dân xã An Hưng" }])).toEqual([]);
+  });
   it("turns an issued document into a record and an exchange.send that the server's schema accepts", () => {
     const m: OutboxMutation = { id: "01JABCDEF", createdAt: "2026-11-20T02:00:00.000Z", kind: "outgoing.issue", entityId: outgoing.id, payload: { entry: outgoing }, status: "pending", attempts: 0 };
     const t = translate(m, { directory, ownOfficeId: "demo-hong-bang" });

@@ -52,7 +52,9 @@ const provisional = () => ({ at: nowIso(), source: "provisional" as const });
 /** The person at the keyboard: the profile's name matched to the office's people. */
 export async function currentPerson(db: VanthuDb): Promise<OfficePerson> {
   const profile = (await db.meta.get("profile"))?.value as { userName?: string; userTitle?: string } | undefined;
-  const name = profile?.userName?.trim();
+  // The person signed in is the session's account (the device profile no longer keeps a name).
+  const session = (await db.meta.get("session"))?.value as { user?: { fullName?: string } } | undefined;
+  const name = (session?.user?.fullName || profile?.userName)?.trim();
   const people = await db.certPeople.toArray();
   const p = people.find((x) => x.name.normalize("NFC") === name?.normalize("NFC"));
   if (p) return p;

@@ -1,5 +1,5 @@
 import type { DocumentHeader, IncomingDelivery, Mutation } from "../../../shared/sync/schemas.ts";
-import { documentTypeByCode, foldVietnamese, parseNumberAndSymbol, toVietnamIso, type IncomingRegisterEntry, type OutgoingRegisterEntry, type Urgency } from "../../../shared/domain/index.ts";
+import { bodyNameKey, documentTypeByCode, foldVietnamese, parseNumberAndSymbol, toVietnamIso, type IncomingRegisterEntry, type OutgoingRegisterEntry, type Urgency } from "../../../shared/domain/index.ts";
 import type { Declared } from "../db/received.ts";
 import type { OutboxMutation, ReceivedDocument } from "../db/schema.ts";
 
@@ -47,11 +47,10 @@ function typeCodeFromName(name: string | undefined): string | undefined {
   );
 }
 
-/** Office ids for the recipients typed as names: matched without diacritics or case. */
+/** Office ids for the recipients typed as names: matched without diacritics or case, "UBND" as "Ủy ban nhân dân". */
 export function resolveRecipients(recipients: string[], directory: Array<{ id: string; name: string }>): string[] {
-  const key = (s: string) => foldVietnamese(s).replace(/[^\p{L}\p{N}]+/gu, " ").trim();
-  const byName = new Map(directory.map((o) => [key(o.name), o.id]));
-  return [...new Set(recipients.map((r) => byName.get(key(r))).filter((x): x is string => Boolean(x)))];
+  const byName = new Map(directory.map((o) => [bodyNameKey(o.name), o.id]));
+  return [...new Set(recipients.map((r) => byName.get(bodyNameKey(r))).filter((x): x is string => Boolean(x)))];
 }
 
 function recordData(x: object): Record<string, unknown> {

@@ -1,4 +1,4 @@
-import { createEffect, createSignal } from "solid-js";
+import { createEffect, createSignal, untrack } from "solid-js";
 import { dayToVi, parseDateVi } from "../../../shared/domain/index.ts";
 
 /**
@@ -10,8 +10,10 @@ export function DateInput(props: { value: string; onChange: (isoDay: string) => 
   const [text, setText] = createSignal(props.value ? dayToVi(props.value) : "");
   createEffect(() => {
     // Follow the value when it changes from outside (a form reset), not while the person types.
+    // The text is read untracked: tracking it re-ran this on the keystroke that completes a date,
+    // before onChange, and wiped what the person had just typed.
     const v = props.value;
-    if (v !== (parseDateVi(text()) ?? "")) setText(v ? dayToVi(v) : "");
+    if (v !== (parseDateVi(untrack(text)) ?? "")) setText(v ? dayToVi(v) : "");
   });
   return (
     <input
@@ -22,8 +24,9 @@ export function DateInput(props: { value: string; onChange: (isoDay: string) => 
       value={text()}
       aria-invalid={text() !== "" && !parseDateVi(text())}
       onInput={(e) => {
-        setText(e.currentTarget.value);
-        props.onChange(parseDateVi(e.currentTarget.value) ?? "");
+        const typed = e.currentTarget.value;
+        setText(typed);
+        props.onChange(parseDateVi(typed) ?? "");
       }}
     />
   );
