@@ -33,7 +33,15 @@ let token: string;
 const seen: string[] = []; // every response body, to prove the PIN is in none
 
 function makeApp(extra: Partial<AgentDeps> = {}): AgentApp {
-  return createAgentApp({ port: 47815, tokens, pairings: new PairingStore(join(dir, `pairings-${Math.random()}.json`)), log, now: () => clock, pairingOrigins: [PWA], ...extra });
+  return createAgentApp({
+    port: 47815,
+    tokens,
+    pairings: new PairingStore(join(dir, `pairings-${Math.random()}.json`)),
+    log,
+    now: () => clock,
+    pairingOrigins: [PWA],
+    ...extra,
+  });
 }
 
 async function call(a: AgentApp, path: string, init: RequestInit & { headers?: Record<string, string> } = {}) {
@@ -96,8 +104,22 @@ beforeAll(async () => {
   const ca = await DemoCertificationAuthority.create({}, webcrypto as unknown as Crypto);
   for (const t of ["Main", "Old", "Locked", "Removable", "CaOnly", "Spare"]) await hsm.initToken(t, PIN);
   ids = {
-    main: await hsm.provision(ca, { tokenLabel: "Main", pin: PIN, commonName: "Nguyễn Thị Bình", title: "Chủ tịch", organization: `UBND xã Tiên Lãng — ${DEMO_LABEL}`, keyLabel: "binh", withChain: true }),
-    expired: await hsm.provision(ca, { tokenLabel: "Old", pin: PIN, commonName: "Trần Văn Cũ", notBefore: new Date(Date.now() - 800 * 86400e3), notAfter: new Date(Date.now() - 86400e3) }),
+    main: await hsm.provision(ca, {
+      tokenLabel: "Main",
+      pin: PIN,
+      commonName: "Nguyễn Thị Bình",
+      title: "Chủ tịch",
+      organization: `UBND xã Tiên Lãng — ${DEMO_LABEL}`,
+      keyLabel: "binh",
+      withChain: true,
+    }),
+    expired: await hsm.provision(ca, {
+      tokenLabel: "Old",
+      pin: PIN,
+      commonName: "Trần Văn Cũ",
+      notBefore: new Date(Date.now() - 800 * 86400e3),
+      notAfter: new Date(Date.now() - 86400e3),
+    }),
     locked: await hsm.provision(ca, { tokenLabel: "Locked", pin: PIN, commonName: "Lê Văn Khóa" }),
     removable: await hsm.provision(ca, { tokenLabel: "Removable", pin: PIN, commonName: "Phạm Văn Rút" }),
     caOnly: await hsm.provision(ca, { tokenLabel: "CaOnly", pin: PIN, commonName: "Chỉ ký CRL", keyUsages: x509.KeyUsageFlags.cRLSign }),
@@ -158,9 +180,17 @@ describe("agent: status, host and origin", () => {
 
   it("refuses a simple cross-site form post that would create a sign request", async () => {
     const form = new URLSearchParams({ certificateId: idOf(ids.main), documents: "x" }).toString();
-    const noToken = await call(app, "/v1/sign-requests", { method: "POST", headers: { Origin: PWA, "Content-Type": "application/x-www-form-urlencoded" }, body: form });
+    const noToken = await call(app, "/v1/sign-requests", {
+      method: "POST",
+      headers: { Origin: PWA, "Content-Type": "application/x-www-form-urlencoded" },
+      body: form,
+    });
     expect(noToken.status).toBe(401);
-    const withToken = await call(app, "/v1/sign-requests", { method: "POST", headers: { Origin: PWA, Authorization: `Bearer ${token}`, "Content-Type": "text/plain" }, body: JSON.stringify({ certificateId: idOf(ids.main), documents: await docs(ids.main, 1) }) });
+    const withToken = await call(app, "/v1/sign-requests", {
+      method: "POST",
+      headers: { Origin: PWA, Authorization: `Bearer ${token}`, "Content-Type": "text/plain" },
+      body: JSON.stringify({ certificateId: idOf(ids.main), documents: await docs(ids.main, 1) }),
+    });
     expect(withToken.status).toBe(415);
   });
 });
@@ -168,14 +198,22 @@ describe("agent: status, host and origin", () => {
 describe("agent: pairing", () => {
   it("needs the code the app shows, typed on the agent's own page", async () => {
     const a = makeApp({ pairingOrigins: ["https://vanthu.haiphong.example"] });
-    const start = await a.request(`${AGENT}/pair`, { method: "POST", headers: { Origin: "https://vanthu.haiphong.example", "Content-Type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ tokenHash: hex(7) }) });
+    const start = await a.request(`${AGENT}/pair`, {
+      method: "POST",
+      headers: { Origin: "https://vanthu.haiphong.example", "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ tokenHash: hex(7) }),
+    });
     expect(start.status).toBe(303);
     const loc = start.headers.get("location")!;
     const page = await call(a, loc);
     expect(page.headers.get("content-security-policy")).toMatch(/frame-ancestors 'none'/);
     expect(page.text).toContain("https://vanthu.haiphong.example");
     const post = (headers: Record<string, string>, code: string) =>
-      call(a, loc, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded", ...headers }, body: new URLSearchParams({ csrf: csrfOf(page.text), code, action: "confirm" }).toString() });
+      call(a, loc, {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded", ...headers },
+        body: new URLSearchParams({ csrf: csrfOf(page.text), code, action: "confirm" }).toString(),
+      });
     // the requesting page itself cannot confirm
     expect((await post({ Origin: "https://vanthu.haiphong.example" }, "000000")).status).toBe(403);
     const wrong = await post({ Origin: AGENT }, "000000");
@@ -194,7 +232,11 @@ describe("agent: pairing", () => {
     expect(page.text).toContain("https://other.example");
     const id = /action="\/pairings\/([^/]+)\/remove"/.exec(page.text)![1]!;
     const remove = (origin: string) =>
-      call(a, `/pairings/${id}/remove`, { method: "POST", headers: { Origin: origin, "Content-Type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ csrf: csrfOf(page.text) }).toString() });
+      call(a, `/pairings/${id}/remove`, {
+        method: "POST",
+        headers: { Origin: origin, "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ csrf: csrfOf(page.text) }).toString(),
+      });
     expect((await remove("https://other.example")).status).toBe(403);
     expect((await call(a, "/v1/certificates", { headers: { Origin: "https://other.example", Authorization: `Bearer ${tok}` } })).status).toBe(200);
     const after = await remove(AGENT);
@@ -204,7 +246,12 @@ describe("agent: pairing", () => {
 
   it("lets only the sync server's origin set at install ask to pair; demo mode any http://127.0.0.1 port", async () => {
     const a = makeApp({ pairingOrigins: ["https://vanthu.haiphong.example"] });
-    const ask = (origin: string) => a.request(`${AGENT}/pair`, { method: "POST", headers: { Origin: origin, "Content-Type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ tokenHash: hex(7) }) });
+    const ask = (origin: string) =>
+      a.request(`${AGENT}/pair`, {
+        method: "POST",
+        headers: { Origin: origin, "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ tokenHash: hex(7) }),
+      });
     expect((await ask("https://vanthu.haiphong.example")).status).toBe(303);
     const other = await ask("https://evil.example");
     expect(other.status).toBe(403);
@@ -214,7 +261,12 @@ describe("agent: pairing", () => {
 
   it("counts pairing attempts per origin: a flood from one page does not lock out the office's app", async () => {
     const a = makeApp({ pairingOrigins: ["https://evil.example", PWA] });
-    const ask = (origin: string) => a.request(`${AGENT}/pair`, { method: "POST", headers: { Origin: origin, "Content-Type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ tokenHash: hex(8) }) });
+    const ask = (origin: string) =>
+      a.request(`${AGENT}/pair`, {
+        method: "POST",
+        headers: { Origin: origin, "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ tokenHash: hex(8) }),
+      });
     const flood = [];
     for (let i = 0; i < 12; i++) flood.push((await ask("https://evil.example")).status);
     expect(flood).toContain(429);
@@ -223,7 +275,11 @@ describe("agent: pairing", () => {
 
   it("refuses to pair a plain-http remote site or the agent itself", async () => {
     for (const origin of ["http://evil.example", AGENT, "null"]) {
-      const r = await call(app, "/pair", { method: "POST", headers: { Origin: origin, "Content-Type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ tokenHash: hex(9) }).toString() });
+      const r = await call(app, "/pair", {
+        method: "POST",
+        headers: { Origin: origin, "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ tokenHash: hex(9) }).toString(),
+      });
       expect(r.status, origin).toBe(403);
     }
   });
@@ -243,7 +299,10 @@ describe("agent: certificates and signing on SoftHSM2", () => {
   });
 
   it("signs a batch of 20 with one consent and one PIN, and logs it without the PIN", async () => {
-    const created = await api(app, token, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.main), documents: await docs(ids.main, 20) } });
+    const created = await api(app, token, "/v1/sign-requests", {
+      method: "POST",
+      body: { certificateId: idOf(ids.main), documents: await docs(ids.main, 20) },
+    });
     expect(created.status).toBe(201);
     const { id, consentUrl } = CreateSignRequestResponseSchema.parse(created.json());
     expect(consentUrl).toBe(`${AGENT}/consent/${id}`);
@@ -289,7 +348,9 @@ describe("agent: certificates and signing on SoftHSM2", () => {
   it("says the PIN was wrong and lets the person try again, then gives up after three", async () => {
     const app = makeApp();
     const token = await pair(app, PWA);
-    const { consentUrl, id } = (await api(app, token, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.main), documents: await docs(ids.main, 2) } })).json();
+    const { consentUrl, id } = (
+      await api(app, token, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.main), documents: await docs(ids.main, 2) } })
+    ).json();
     const wrong = await consent(app, consentUrl, "111111");
     expect(wrong.status).toBe(400);
     expect(wrong.text).toContain('data-code="token.pin-incorrect"');
@@ -298,7 +359,9 @@ describe("agent: certificates and signing on SoftHSM2", () => {
     const ok = await consent(app, consentUrl, PIN);
     expect(ok.text).toContain('data-signed="2"');
 
-    const again = (await api(app, token, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.main), documents: await docs(ids.main, 1) } })).json();
+    const again = (
+      await api(app, token, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.main), documents: await docs(ids.main, 1) } })
+    ).json();
     clock = new Date(clock.getTime() + 61_000); // a fresh minute for the PIN rate limit
     for (const p of ["222221", "222222"]) expect((await consent(app, again.consentUrl, p)).status).toBe(400);
     const third = await consent(app, again.consentUrl, "222223");
@@ -308,7 +371,9 @@ describe("agent: certificates and signing on SoftHSM2", () => {
 
   it("refuses a locked PIN and says to recover the token (Điều 11)", async () => {
     clock = new Date(clock.getTime() + 61_000);
-    const { consentUrl, id } = (await api(app, token, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.locked), documents: await docs(ids.locked, 1) } })).json();
+    const { consentUrl, id } = (
+      await api(app, token, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.locked), documents: await docs(ids.locked, 1) } })
+    ).json();
     const r = await consent(app, consentUrl, PIN);
     expect(r.text).toContain("token.pin-locked");
     expect(r.text).toMatch(/Điều 11/);
@@ -327,7 +392,9 @@ describe("agent: certificates and signing on SoftHSM2", () => {
       },
     });
     const tok = await pair(a, PWA);
-    const { consentUrl, id } = (await api(a, tok, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.removable), documents: await docs(ids.removable, 10) } })).json();
+    const { consentUrl, id } = (
+      await api(a, tok, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.removable), documents: await docs(ids.removable, 10) } })
+    ).json();
     const page = await consent(a, consentUrl, PIN);
     expect(page.text).toContain('data-signed="5"');
     expect(page.text).toMatch(/rút ra/);
@@ -346,12 +413,21 @@ describe("agent: certificates and signing on SoftHSM2", () => {
 
   it("signs one batch at a time: a double-submitted consent signs once, two consents both complete", async () => {
     clock = new Date(clock.getTime() + 61_000);
-    const a = (await api(app, token, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.main), documents: await docs(ids.main, 3) } })).json();
-    const b = (await api(app, token, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.main), documents: await docs(ids.main, 3) } })).json();
+    const a = (
+      await api(app, token, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.main), documents: await docs(ids.main, 3) } })
+    ).json();
+    const b = (
+      await api(app, token, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.main), documents: await docs(ids.main, 3) } })
+    ).json();
     const form = async (url: string) => {
       const path = new URL(url).pathname;
       const csrf = csrfOf((await call(app, path)).text);
-      return () => call(app, path, { method: "POST", headers: { Origin: AGENT, "Content-Type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ csrf, pin: PIN, action: "sign" }).toString() });
+      return () =>
+        call(app, path, {
+          method: "POST",
+          headers: { Origin: AGENT, "Content-Type": "application/x-www-form-urlencoded" },
+          body: new URLSearchParams({ csrf, pin: PIN, action: "sign" }).toString(),
+        });
     };
     const [postA, postB] = [await form(a.consentUrl), await form(b.consentUrl)];
     const [a1, a2, b1] = await Promise.all([postA(), postA(), postB()]);
@@ -362,7 +438,9 @@ describe("agent: certificates and signing on SoftHSM2", () => {
 
   it("says when the token is not plugged in at the PIN, keeps the request, and refuses new ones for it", async () => {
     clock = new Date(clock.getTime() + 61_000);
-    const { consentUrl, id } = (await api(app, token, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.spare), documents: await docs(ids.spare, 2) } })).json();
+    const { consentUrl, id } = (
+      await api(app, token, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.spare), documents: await docs(ids.spare, 2) } })
+    ).json();
     hsm.removeToken("Spare");
     const page = await consent(app, consentUrl, PIN);
     expect(page.text).toContain('data-code="token.not-present"');
@@ -382,7 +460,11 @@ describe("agent: certificates and signing on SoftHSM2", () => {
     const ask = async (tok: string) => {
       const origin = tok === theirs ? OTHER : PWA;
       const body = JSON.stringify({ certificateId: idOf(ids.main), documents: await docs(ids.main, 1) });
-      const r = await call(a, "/v1/sign-requests", { method: "POST", headers: { Origin: origin, Authorization: `Bearer ${tok}`, "Content-Type": "application/json" }, body });
+      const r = await call(a, "/v1/sign-requests", {
+        method: "POST",
+        headers: { Origin: origin, Authorization: `Bearer ${tok}`, "Content-Type": "application/json" },
+        body,
+      });
       expect(r.status, r.text).toBe(201);
       return r.json().consentUrl as string;
     };
@@ -404,13 +486,28 @@ describe("agent: certificates and signing on SoftHSM2", () => {
     const [d] = await docs(ids.main, 1);
     const other = await preparedDocument(ids.main.der, [], { name: "Nguyễn Thị Bình", title: ["CHỦ TỊCH"], kind: "signer" });
     // the signed attributes of another PDF (a random digest would be refused the same way)
-    const forged = await api(app, token, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.main), documents: [{ ...d, signedAttributes: Buffer.from(fakeSignedAttributes(1)).toString("base64") }] } });
+    const forged = await api(app, token, "/v1/sign-requests", {
+      method: "POST",
+      body: { certificateId: idOf(ids.main), documents: [{ ...d, signedAttributes: Buffer.from(fakeSignedAttributes(1)).toString("base64") }] },
+    });
     expect(forged.status).toBe(422);
     expect(forged.json().error.code).toBe("agent.digest-mismatch");
     expect(forged.json().error.messageVi).toMatch(/chỉ ký đúng tệp được hiển thị/);
-    const swapped = await api(app, token, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.main), documents: [{ ...d, pdf: Buffer.from(await officialDocumentPdf()).toString("base64"), signedAttributes: other.signedAttributes }] } });
+    const swapped = await api(app, token, "/v1/sign-requests", {
+      method: "POST",
+      body: {
+        certificateId: idOf(ids.main),
+        documents: [{ ...d, pdf: Buffer.from(await officialDocumentPdf()).toString("base64"), signedAttributes: other.signedAttributes }],
+      },
+    });
     expect(swapped.json().error.code).toBe("agent.digest-mismatch");
-    const bare = await api(app, token, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.main), documents: [{ title: "Báo cáo tuần (vô hại)", sha256: hex(3), signatureType: "signer", signedAttributes: d!.signedAttributes }] } });
+    const bare = await api(app, token, "/v1/sign-requests", {
+      method: "POST",
+      body: {
+        certificateId: idOf(ids.main),
+        documents: [{ title: "Báo cáo tuần (vô hại)", sha256: hex(3), signatureType: "signer", signedAttributes: d!.signedAttributes }],
+      },
+    });
     expect(bare.status).toBe(400);
     expect(bare.json().error.code).toBe("agent.invalid-request");
   });
@@ -419,20 +516,48 @@ describe("agent: certificates and signing on SoftHSM2", () => {
     const marked = await PDFDocument.load(await officialDocumentPdf({ title: ["CHỦ TỊCH"], name: "Nguyễn Thị Bình" }));
     marked.registerFontkit(fontkit);
     marked.getPage(0).drawText("MẬT", { x: 90, y: 718, size: 13, font: await marked.embedFont(TINOS, { subset: true }) });
-    const secret = await prepareSignature(await marked.save({ useObjectStreams: false }), { type: "signer", certificates: { certificate: ids.main.der, chain: [] }, digestAlgorithm: "SHA-256", signatureAlgorithm: "RSASSA-PKCS1-v1_5", image: signaturePng() });
-    const r = await api(app, token, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.main), documents: [{ title: "Công văn thường", signatureType: "signer", pdf: Buffer.from(secret.bytes).toString("base64"), signedAttributes: Buffer.from(secret.signedAttributes).toString("base64") }] } });
+    const secret = await prepareSignature(await marked.save({ useObjectStreams: false }), {
+      type: "signer",
+      certificates: { certificate: ids.main.der, chain: [] },
+      digestAlgorithm: "SHA-256",
+      signatureAlgorithm: "RSASSA-PKCS1-v1_5",
+      image: signaturePng(),
+    });
+    const r = await api(app, token, "/v1/sign-requests", {
+      method: "POST",
+      body: {
+        certificateId: idOf(ids.main),
+        documents: [
+          {
+            title: "Công văn thường",
+            signatureType: "signer",
+            pdf: Buffer.from(secret.bytes).toString("base64"),
+            signedAttributes: Buffer.from(secret.signedAttributes).toString("base64"),
+          },
+        ],
+      },
+    });
     expect(r.status).toBe(422);
     expect(r.json().error.code).toBe("domain.classified");
     // the chairman's certificate on a block that names a deputy
     const deputyBlock = await preparedDocument(ids.main.der, [], { name: "Nguyễn Thị Bình" });
-    const r8 = await api(app, token, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.main), documents: [{ title: "Quyết định", signatureType: "signer", pdf: deputyBlock.pdf, signedAttributes: deputyBlock.signedAttributes }] } });
+    const r8 = await api(app, token, "/v1/sign-requests", {
+      method: "POST",
+      body: {
+        certificateId: idOf(ids.main),
+        documents: [{ title: "Quyết định", signatureType: "signer", pdf: deputyBlock.pdf, signedAttributes: deputyBlock.signedAttributes }],
+      },
+    });
     expect(r8.status).toBe(422);
     expect(r8.json().error.code).toBe("policy.r8-other-title");
   });
 
   it("signs CMS signed attributes only, never arbitrary bytes", async () => {
     for (const bytes of [new TextEncoder().encode("any bytes a page wants signed"), Uint8Array.of(0x31, 0x03, 0x04, 0x01, 0x00)]) {
-      const r = await api(app, token, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.main), documents: await docs(ids.main, 1, { signedAttributes: Buffer.from(bytes).toString("base64") }) } });
+      const r = await api(app, token, "/v1/sign-requests", {
+        method: "POST",
+        body: { certificateId: idOf(ids.main), documents: await docs(ids.main, 1, { signedAttributes: Buffer.from(bytes).toString("base64") }) },
+      });
       expect(r.status).toBe(400);
       expect(r.json().error.code).toBe("agent.invalid-request");
     }
@@ -447,7 +572,10 @@ describe("agent: certificates and signing on SoftHSM2", () => {
 
   it("refuses classified documents (Mật, Tối mật, Tuyệt mật) and keeps nothing of them", async () => {
     for (const secrecy of ["Mật", "Tối mật", "Tuyệt mật"]) {
-      const body = { certificateId: idOf(ids.main), documents: [...(await docs(ids.main, 1)), ...(await docs(ids.main, 1, { secrecy, title: `Văn bản ${secrecy} bí mật XYZ` }))] };
+      const body = {
+        certificateId: idOf(ids.main),
+        documents: [...(await docs(ids.main, 1)), ...(await docs(ids.main, 1, { secrecy, title: `Văn bản ${secrecy} bí mật XYZ` }))],
+      };
       const r = await api(app, token, "/v1/sign-requests", { method: "POST", body });
       expect(r.status).toBe(422);
       expect(r.json().error.code).toBe("domain.classified");
@@ -456,7 +584,9 @@ describe("agent: certificates and signing on SoftHSM2", () => {
   });
 
   it("expires a request nobody consented to", async () => {
-    const { consentUrl, id } = (await api(app, token, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.main), documents: await docs(ids.main, 1) } })).json();
+    const { consentUrl, id } = (
+      await api(app, token, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.main), documents: await docs(ids.main, 1) } })
+    ).json();
     clock = new Date(clock.getTime() + 6 * 60_000);
     const view = (await api(app, token, `/v1/sign-requests/${id}`)).json();
     expect(view.state).toBe("expired");
@@ -469,13 +599,18 @@ describe("agent: certificates and signing on SoftHSM2", () => {
     const a = makeApp({ limits: { signRequestsPerMinute: 3, awaitingPerPairing: 100 } });
     const tok = await pair(a, PWA);
     const statuses = [];
-    for (let i = 0; i < 4; i++) statuses.push((await api(a, tok, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.main), documents: await docs(ids.main, 1) } })).status);
+    for (let i = 0; i < 4; i++)
+      statuses.push(
+        (await api(a, tok, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.main), documents: await docs(ids.main, 1) } })).status,
+      );
     expect(statuses).toEqual([201, 201, 201, 429]);
   });
 
   it("does not show one pairing's request to another", async () => {
     const other = await pair(app, PWA);
-    const { id } = (await api(app, token, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.main), documents: await docs(ids.main, 1) } })).json();
+    const { id } = (
+      await api(app, token, "/v1/sign-requests", { method: "POST", body: { certificateId: idOf(ids.main), documents: await docs(ids.main, 1) } })
+    ).json();
     expect((await api(app, other, `/v1/sign-requests/${id}`)).status).toBe(404);
   });
 

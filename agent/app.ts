@@ -101,7 +101,9 @@ export function createAgentApp(deps: AgentDeps) {
   // Public data, as any CA's CRL is: readable by the PWA and by `vanthu verify` alike.
   if (deps.demoCrl) {
     const demoCrl = deps.demoCrl;
-    app.get("/demo/ca.crl", async (c) => c.body((await demoCrl()).slice().buffer as ArrayBuffer, 200, { "Content-Type": "application/pkix-crl", "Access-Control-Allow-Origin": "*" }));
+    app.get("/demo/ca.crl", async (c) =>
+      c.body((await demoCrl()).slice().buffer as ArrayBuffer, 200, { "Content-Type": "application/pkix-crl", "Access-Control-Allow-Origin": "*" }),
+    );
   }
 
   // ---- API -------------------------------------------------------------------------
@@ -110,7 +112,13 @@ export function createAgentApp(deps: AgentDeps) {
   app.use("/v1/*", requirePairedOrigin({ isPaired: ctx.isPaired }));
   app.use("/v1/*", requirePairingToken({ pairingsFor: (o) => deps.pairings.pairingsFor(o) }));
   app.use("/v1/*", requireJsonBody({ maxBytes: limits.maxBodyBytes }));
-  app.use("/v1/*", bodyLimit({ maxSize: limits.maxBodyBytes, onError: (c) => errorResponse(c, 413, agentError("agent.body-too-large", "Yêu cầu quá lớn: hãy chia thành nhiều lô nhỏ hơn.", "body too large")) }));
+  app.use(
+    "/v1/*",
+    bodyLimit({
+      maxSize: limits.maxBodyBytes,
+      onError: (c) => errorResponse(c, 413, agentError("agent.body-too-large", "Yêu cầu quá lớn: hãy chia thành nhiều lô nhỏ hơn.", "body too large")),
+    }),
+  );
   certificateRoutes(app, ctx);
   signRequestRoutes(app, ctx);
   unpairRoute(app, ctx);
@@ -118,7 +126,10 @@ export function createAgentApp(deps: AgentDeps) {
 
   // ---- the agent's own pages ------------------------------------------------------------
   for (const path of ["/pair", "/pair/*", "/consent/*", "/pairings/*"]) {
-    app.use(path, bodyLimit({ maxSize: 64 * 1024, onError: (c) => ctx.html(c, messagePage("Không thực hiện", "Biểu mẫu quá lớn.", ctx.demo, "error", "error"), 400) }));
+    app.use(
+      path,
+      bodyLimit({ maxSize: 64 * 1024, onError: (c) => ctx.html(c, messagePage("Không thực hiện", "Biểu mẫu quá lớn.", ctx.demo, "error", "error"), 400) }),
+    );
   }
   // Form posts to the agent's own pages come only from those pages (not /pair itself, which the PWA posts to).
   const ownForm = requireOwnOriginForm({ ownOrigins: () => ownOrigins(ctx.port()) });

@@ -12,7 +12,11 @@ export interface Pairing {
 
 export type AgentEnv = { Variables: { pairing: Pairing } };
 
-export function errorResponse(c: Context, status: 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 421 | 422 | 423 | 429 | 500 | 503, error: AgentError): Response {
+export function errorResponse(
+  c: Context,
+  status: 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 421 | 422 | 423 | 429 | 500 | 503,
+  error: AgentError,
+): Response {
   return c.json({ error }, status, { "Cache-Control": "no-store" });
 }
 

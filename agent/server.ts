@@ -75,7 +75,10 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<Runni
     demoCrl = demo.crl;
     say(demo.notice);
     const found = KNOWN_TOKEN_DRIVERS.filter((d) => d.paths.some((p) => existsSync(p)));
-    for (const d of found) say(`Có trình điều khiển token ${d.name} tại ${d.paths.find((p) => existsSync(p))}: dùng --module để ký bằng token thật (found a token driver; pass --module to use it).`);
+    for (const d of found)
+      say(
+        `Có trình điều khiển token ${d.name} tại ${d.paths.find((p) => existsSync(p))}: dùng --module để ký bằng token thật (found a token driver; pass --module to use it).`,
+      );
   }
   const configFile = join(dataDir, "agent-config.json");
   const config = readConfig(configFile);
@@ -100,7 +103,9 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<Runni
     events: {
       ...options.events,
       batchFinished: (e) => {
-        say(`${isoVietnam(new Date())} đã ký ${e.signed}/${e.total} văn bản cho ${e.origin} bằng chứng thư "${e.certificate}"${e.error ? ` — ${e.error.messageVi}` : ""}`);
+        say(
+          `${isoVietnam(new Date())} đã ký ${e.signed}/${e.total} văn bản cho ${e.origin} bằng chứng thư "${e.certificate}"${e.error ? ` — ${e.error.messageVi}` : ""}`,
+        );
         options.events?.batchFinished?.(e);
       },
     },

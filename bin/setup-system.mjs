@@ -38,7 +38,10 @@ const programs = [
 ];
 const onPath = (name) => (process.env.PATH ?? "").split(delimiter).some((d) => d && existsSync(join(d, name)));
 
-const missing = [...needs.filter(([path, , f]) => f.includes(forWhat) && !existsSync(path)), ...programs.filter(([name, , f]) => f.includes(forWhat) && !onPath(name))];
+const missing = [
+  ...needs.filter(([path, , f]) => f.includes(forWhat) && !existsSync(path)),
+  ...programs.filter(([name, , f]) => f.includes(forWhat) && !onPath(name)),
+];
 const pkgs = [...new Set(missing.map(([, p]) => p))];
 if (pkgs.length === 0) process.exit(0);
 
@@ -52,7 +55,11 @@ if (!isRoot && !sudo) {
   // `npm start` can still run without them (the demo token falls back to an in-memory key).
   process.exit(forWhat === "start" ? 0 : 1);
 }
-const run = (args) => execFileSync(sudo ? "sudo" : args[0], sudo ? args : args.slice(1), { stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+const run = (args) =>
+  execFileSync(sudo ? "sudo" : args[0], sudo ? args : args.slice(1), {
+    stdio: ["ignore", "inherit", "inherit"],
+    env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
+  });
 console.error(`Đang cài gói hệ thống (installing Debian packages): ${pkgs.join(" ")}`);
 try {
   run(["apt-get", "update", "-qq"]);

@@ -66,13 +66,34 @@ export function createSyncApp(deps: SyncAppDeps) {
     await next();
     await whenDurable(storage.db);
   });
-  const jsonLimit = bodyLimit({ maxSize: deps.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES, onError: () => { throw tooLarge(); } });
+  const jsonLimit = bodyLimit({
+    maxSize: deps.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES,
+    onError: () => {
+      throw tooLarge();
+    },
+  });
   app.get("/api/health", (c) => c.json({ ok: true, database: storage.dialect, clock: storage.clock.source }));
   app.use("/api/auth/*", jsonLimit);
   app.route("/api/auth", authRoutes(storage, deps.auth));
 
   const authed = requireSession(storage);
-  for (const p of ["/api/admin/*", "/api/sync/*", "/api/exchange/*", "/api/offices", "/api/offices/*", "/api/blobs/*", "/api/edxml/*", "/api/certificates/*", "/api/incoming/*", "/api/drafts", "/api/drafts/*", "/api/registers/*", "/api/audit/*", "/api/authority/*"]) app.use(p, authed);
+  for (const p of [
+    "/api/admin/*",
+    "/api/sync/*",
+    "/api/exchange/*",
+    "/api/offices",
+    "/api/offices/*",
+    "/api/blobs/*",
+    "/api/edxml/*",
+    "/api/certificates/*",
+    "/api/incoming/*",
+    "/api/drafts",
+    "/api/drafts/*",
+    "/api/registers/*",
+    "/api/audit/*",
+    "/api/authority/*",
+  ])
+    app.use(p, authed);
   app.use("/api/sync/*", jsonLimit);
   app.use("/api/exchange/*", jsonLimit);
   app.use("/api/admin/*", jsonLimit);

@@ -59,8 +59,23 @@ export async function seedDemo(storage: SyncStorage): Promise<DemoAccount[] | un
   const out: DemoAccount[] = [];
   for (const p of DEMO_PEOPLE) {
     const office = DEMO_OFFICES[p.office];
-    await storage.users.create({ officeId: office.id, username: p.username, fullName: p.fullName, passwordHash: hash, roles: p.roles, managedOfficeIds: p.manages?.map((k) => DEMO_OFFICES[k].id) });
-    out.push({ username: p.username, password: DEMO_PASSWORD, fullName: p.fullName, roles: p.roles, rolesVi: p.roles.map((r) => ROLE_LABELS_VI[r]), office: office.name, officeId: office.id });
+    await storage.users.create({
+      officeId: office.id,
+      username: p.username,
+      fullName: p.fullName,
+      passwordHash: hash,
+      roles: p.roles,
+      managedOfficeIds: p.manages?.map((k) => DEMO_OFFICES[k].id),
+    });
+    out.push({
+      username: p.username,
+      password: DEMO_PASSWORD,
+      fullName: p.fullName,
+      roles: p.roles,
+      rolesVi: p.roles.map((r) => ROLE_LABELS_VI[r]),
+      office: office.name,
+      officeId: office.id,
+    });
   }
   return out;
 }

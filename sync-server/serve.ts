@@ -73,7 +73,10 @@ export async function startSyncServer(o: ServeOptions = {}): Promise<RunningServ
   const port = await new Promise<number>((resolve, reject) => {
     const listening = (info: AddressInfo) => resolve(info.port);
     server = tls
-      ? serve({ fetch: app.fetch, port: o.port ?? 8080, hostname: host, createServer: createSecureServer, serverOptions: { ...tls, allowHTTP1: true } }, listening)
+      ? serve(
+          { fetch: app.fetch, port: o.port ?? 8080, hostname: host, createServer: createSecureServer, serverOptions: { ...tls, allowHTTP1: true } },
+          listening,
+        )
       : serve({ fetch: app.fetch, port: o.port ?? 8080, hostname: host }, listening);
     server.once("error", reject);
     server.on("session", (session: ServerHttp2Session) => {

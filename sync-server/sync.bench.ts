@@ -59,7 +59,10 @@ interface WorkerResult {
   cursors: string[];
 }
 
-const load = () => loadavg().map((x) => x.toFixed(1)).join(" / ");
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(1))
+    .join(" / ");
 const machine = () => `load average ${load()} (1/5/15 min) on ${cpus().length} cores`;
 
 async function seed(db: string): Promise<Client[]> {
@@ -71,7 +74,13 @@ async function seed(db: string): Promise<Client[]> {
     const office = await storage.createOffice({ id: `bench-${o}`, name: `UBND xã thử ${o + 1}`, kind: "commune", organId: `BENCH.${o}` });
     offices.push(office.id);
     for (let c = 0; c < CLIENTS_PER_OFFICE; c++) {
-      const user = await storage.createUser({ officeId: office.id, username: `bench-${o}-${c}`, fullName: "Văn thư thử", passwordHash: hash, roles: ["clerk"] });
+      const user = await storage.createUser({
+        officeId: office.id,
+        username: `bench-${o}-${c}`,
+        fullName: "Văn thư thử",
+        passwordHash: hash,
+        roles: ["clerk"],
+      });
       const token = randomBytes(32).toString("base64url");
       await storage.createSession(hashToken(token), user.id, "2999-01-01T00:00:00.000+07:00");
       clients.push({ officeId: office.id, token, cursor: "", sha256: "", nextOffice: "" });
@@ -108,13 +117,29 @@ async function uploadFor(url: string, c: Client) {
   const bytes = new TextEncoder().encode(`%PDF-1.7\n% ${c.officeId}\n%%EOF\n`);
   c.sha256 = createHash("sha256").update(bytes).digest("hex");
   const h = { authorization: `Bearer ${c.token}` };
-  const created = (await (await fetch(`${url}api/blobs/uploads`, { method: "POST", headers: { ...h, "content-type": "application/json" }, body: JSON.stringify({ sha256: c.sha256, size: bytes.byteLength }) })).json()) as { uploadId: string };
-  await (await fetch(`${url}api/blobs/uploads/${created.uploadId}`, { method: "PATCH", headers: { ...h, "content-type": "application/offset+octet-stream", "upload-offset": "0" }, body: bytes })).arrayBuffer();
+  const created = (await (
+    await fetch(`${url}api/blobs/uploads`, {
+      method: "POST",
+      headers: { ...h, "content-type": "application/json" },
+      body: JSON.stringify({ sha256: c.sha256, size: bytes.byteLength }),
+    })
+  ).json()) as { uploadId: string };
+  await (
+    await fetch(`${url}api/blobs/uploads/${created.uploadId}`, {
+      method: "PATCH",
+      headers: { ...h, "content-type": "application/offset+octet-stream", "upload-offset": "0" },
+      body: bytes,
+    })
+  ).arrayBuffer();
 }
 
 function runWorker(url: string, clients: Client[], mode: Mode, seconds: number): Promise<WorkerResult> {
   return new Promise((resolve, reject) => {
-    const child = fork(fileURLToPath(import.meta.url), [], { execArgv: ["--import", "tsx"], env: { ...process.env, BENCH_ROLE: "client" }, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    const child = fork(fileURLToPath(import.meta.url), [], {
+      execArgv: ["--import", "tsx"],
+      env: { ...process.env, BENCH_ROLE: "client" },
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
     child.on("message", (m) => resolve(m as WorkerResult));
     child.on("exit", (code) => (code ? reject(new Error(`bench client exited ${code}`)) : undefined));
     child.send({ url, clients, mode, seconds });
@@ -161,10 +186,32 @@ async function clientProcess(url: string, clients: Client[], mode: Mode, seconds
         const due = mode === "paced" ? start + offset + i * SYNC_EVERY_MS : performance.now();
         if (due >= deadline) break;
         if (mode === "paced") await sleepUntil(due);
-        const mutations: Mutation[] = Array.from({ length: BATCH }, (_, k) => ({ id: `b${process.pid}-${ci}-${i}-${k}-${n++}`, clientTime: new Date().toISOString(), type: "record.put", entity: "outgoing", recordId: `r${ci}-${i}-${k}-${n}`, data: { summary: "Về việc triển khai chữ ký số chuyên dùng công vụ", n: i, pad: "x".repeat(300) } }));
+        const mutations: Mutation[] = Array.from({ length: BATCH }, (_, k) => ({
+          id: `b${process.pid}-${ci}-${i}-${k}-${n++}`,
+          clientTime: new Date().toISOString(),
+          type: "record.put",
+          entity: "outgoing",
+          recordId: `r${ci}-${i}-${k}-${n}`,
+          data: { summary: "Về việc triển khai chữ ký số chuyên dùng công vụ", n: i, pad: "x".repeat(300) },
+        }));
         const sending = c.sha256 !== "" && i % 10 === 0;
-        if (sending) mutations.push({ id: `s${process.pid}-${ci}-${i}-${n++}`, clientTime: new Date().toISOString(), type: "exchange.send", documentRef: `d${ci}-${i}`, recipients: [c.nextOffice], header: { codeNumber: String(i % 1000), codeNotation: "UBND-VP", subject: "Công văn thử", promulgationDate: "2026-11-25" }, blobs: [{ sha256: c.sha256, name: "cv.pdf", contentType: "application/pdf", role: "main" }] });
-        await req(sending ? "send" : "push", "api/sync/push", c, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ clientId: `c${process.pid}-${ci}`, mutations }) }, due);
+        if (sending)
+          mutations.push({
+            id: `s${process.pid}-${ci}-${i}-${n++}`,
+            clientTime: new Date().toISOString(),
+            type: "exchange.send",
+            documentRef: `d${ci}-${i}`,
+            recipients: [c.nextOffice],
+            header: { codeNumber: String(i % 1000), codeNotation: "UBND-VP", subject: "Công văn thử", promulgationDate: "2026-11-25" },
+            blobs: [{ sha256: c.sha256, name: "cv.pdf", contentType: "application/pdf", role: "main" }],
+          });
+        await req(
+          sending ? "send" : "push",
+          "api/sync/push",
+          c,
+          { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ clientId: `c${process.pid}-${ci}`, mutations }) },
+          due,
+        );
         const pulledAt = performance.now();
         const body = await req("pull", `api/sync/pull?cursor=${c.cursor}&limit=200`, c, {}, pulledAt);
         if (body) c.cursor = (JSON.parse(new TextDecoder().decode(body)) as PullResponse).cursor;
@@ -205,7 +252,9 @@ type PhaseResult = Awaited<ReturnType<typeof phase>>;
 function printLatencies(r: PhaseResult) {
   for (const k of ["push", "send", "pull"]) {
     const xs = r.lat[k]!;
-    console.log(`    ${k.padEnd(5)} n=${String(xs.length).padStart(6)}  p50 ${ms(pct(xs, 50))}  p90 ${ms(pct(xs, 90))}  p99 ${ms(pct(xs, 99))}  max ${ms(xs[xs.length - 1] ?? NaN)}`);
+    console.log(
+      `    ${k.padEnd(5)} n=${String(xs.length).padStart(6)}  p50 ${ms(pct(xs, 50))}  p90 ${ms(pct(xs, 90))}  p99 ${ms(pct(xs, 99))}  max ${ms(xs[xs.length - 1] ?? NaN)}`,
+    );
   }
   if (r.errCount) console.log(`    errors: ${JSON.stringify(r.errors)}`);
 }
@@ -214,7 +263,9 @@ async function saturation(url: string, clients: Client[], title: string) {
   const r = await phase(url, clients, "closed", SECONDS);
   const median = pct(r.rounds, 50);
   const maxWait = Math.max(r.lat.push!.at(-1) ?? 0, r.lat.send!.at(-1) ?? 0, r.lat.pull!.at(-1) ?? 0);
-  console.log(`  (a) ${title}: ${r.total} requests in ${SECONDS} s → ${r.reqPerSec.toFixed(0)} req/s ${mark(r.reqPerSec >= GOAL.saturationReqPerSec)} (goal ≥ ${GOAL.saturationReqPerSec}), ${r.errCount} errors — load ${r.loadBefore} → ${r.loadAfter}`);
+  console.log(
+    `  (a) ${title}: ${r.total} requests in ${SECONDS} s → ${r.reqPerSec.toFixed(0)} req/s ${mark(r.reqPerSec >= GOAL.saturationReqPerSec)} (goal ≥ ${GOAL.saturationReqPerSec}), ${r.errCount} errors — load ${r.loadBefore} → ${r.loadAfter}`,
+  );
   printLatencies(r);
   console.log(
     `  (c) fairness: longest wait ${ms(maxWait)} ${mark(maxWait <= GOAL.maxWaitMs)} (goal ≤ 2 s); rounds per client min ${r.rounds[0]}, median ${median}, max ${r.rounds.at(-1)} ${mark(r.rounds[0]! >= median * GOAL.minRoundsOfMedian)} (goal: min ≥ half the median)`,
@@ -225,7 +276,9 @@ async function saturation(url: string, clients: Client[], title: string) {
 async function paced(url: string, clients: Client[]) {
   const r = await phase(url, clients, "paced", PACED_SECONDS);
   const p99 = Math.max(pct(r.lat.push!, 99), pct(r.lat.pull!, 99));
-  console.log(`  (b) paced, each client syncs every ${SYNC_EVERY_MS / 1000} s: ${r.reqPerSec.toFixed(0)} req/s for ${PACED_SECONDS} s, ${r.errCount} errors — push/pull p99 ${ms(p99)} ${mark(p99 < GOAL.pacedP99Ms)} (goal < 100 ms) — load ${r.loadBefore} → ${r.loadAfter}`);
+  console.log(
+    `  (b) paced, each client syncs every ${SYNC_EVERY_MS / 1000} s: ${r.reqPerSec.toFixed(0)} req/s for ${PACED_SECONDS} s, ${r.errCount} errors — push/pull p99 ${ms(p99)} ${mark(p99 < GOAL.pacedP99Ms)} (goal < 100 ms) — load ${r.loadBefore} → ${r.loadAfter}`,
+  );
   printLatencies(r);
   return r;
 }
@@ -234,7 +287,9 @@ async function run(label: string, db: string, pools: (number | undefined)[]) {
   const dir = mkdtempSync(join(tmpdir(), "vanthu-bench-"));
   try {
     const clients = await seed(db);
-    console.log(`\n${label}: ${OFFICES} offices × ${CLIENTS_PER_OFFICE} clients in ${CLIENT_PROCESSES} client processes, server in its own process — ${machine()}`);
+    console.log(
+      `\n${label}: ${OFFICES} offices × ${CLIENTS_PER_OFFICE} clients in ${CLIENT_PROCESSES} client processes, server in its own process — ${machine()}`,
+    );
     for (const [i, pool] of pools.entries()) {
       const server = await startServer(db, join(dir, "blobs"), pool ? { VANTHU_DB_POOL: String(pool) } : {});
       try {

@@ -35,17 +35,20 @@ const ca = await DemoCertificationAuthority.create({}, webcrypto as unknown as C
 await hsm.initToken("Bench", PIN);
 const id = await hsm.provision(ca, { tokenLabel: "Bench", pin: PIN, commonName: "Benchmark", keyLabel: "bench" });
 // Realistic size: PAdES signed attributes are ~1.5 KB with signing-certificate-v2.
-const attr = (oid: string, value: asn1js.AsnType) => new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: oid }), new asn1js.Set({ value: [value] })] });
-const data = Array.from({ length: N }, (_, i) =>
-  new Uint8Array(
-    new asn1js.Set({
-      value: [
-        attr("1.2.840.113549.1.9.3", new asn1js.ObjectIdentifier({ value: "1.2.840.113549.1.7.1" })),
-        attr("1.2.840.113549.1.9.4", new asn1js.OctetString({ valueHex: new Uint8Array(32).fill(i).buffer })),
-        attr("1.2.840.113549.1.9.16.2.47", new asn1js.OctetString({ valueHex: new Uint8Array(1400).fill(i).buffer })),
-      ],
-    }).toBER(),
-  ),
+const attr = (oid: string, value: asn1js.AsnType) =>
+  new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: oid }), new asn1js.Set({ value: [value] })] });
+const data = Array.from(
+  { length: N },
+  (_, i) =>
+    new Uint8Array(
+      new asn1js.Set({
+        value: [
+          attr("1.2.840.113549.1.9.3", new asn1js.ObjectIdentifier({ value: "1.2.840.113549.1.7.1" })),
+          attr("1.2.840.113549.1.9.4", new asn1js.OctetString({ valueHex: new Uint8Array(32).fill(i).buffer })),
+          attr("1.2.840.113549.1.9.16.2.47", new asn1js.OctetString({ valueHex: new Uint8Array(1400).fill(i).buffer })),
+        ],
+      }).toBER(),
+    ),
 );
 
 function best(xs: number[]): number {
@@ -93,14 +96,25 @@ const wrapped: number[] = [];
 // 3. the agent over HTTP
 const viaAgent: number[] = [];
 {
-  const agent = await startAgent({ module: hsm.module, port: 0, dataDir: dir, say: () => undefined, limits: { pinAttemptsPerMinute: 100, signRequestsPerMinute: 100 }, pairingOrigins: [ORIGIN] });
+  const agent = await startAgent({
+    module: hsm.module,
+    port: 0,
+    dataDir: dir,
+    say: () => undefined,
+    limits: { pinAttemptsPerMinute: 100, signRequestsPerMinute: 100 },
+    pairingOrigins: [ORIGIN],
+  });
   const token = newPairingToken();
   const tokenHash = await hashPairingToken(token);
   const start = await fetch(`${agent.url}/pair`, { method: "POST", redirect: "manual", headers: { Origin: ORIGIN }, body: new URLSearchParams({ tokenHash }) });
   const pairUrl = `${agent.url}${start.headers.get("location")}`;
   const csrfOf = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)![1]!;
   const pairCsrf = csrfOf(await (await fetch(pairUrl)).text());
-  await fetch(pairUrl, { method: "POST", headers: { Origin: agent.url }, body: new URLSearchParams({ csrf: pairCsrf, code: pairingCodeFromHash(tokenHash), action: "confirm" }) });
+  await fetch(pairUrl, {
+    method: "POST",
+    headers: { Origin: agent.url },
+    body: new URLSearchParams({ csrf: pairCsrf, code: pairingCodeFromHash(tokenHash), action: "confirm" }),
+  });
   const headers = { Origin: ORIGIN, Authorization: `Bearer ${token}`, "Content-Type": "application/json" };
   // The agent signs prepared revisions only (it computes each digest, reads and draws the page):
   // one prepared revision sent N times, so the figure includes that work per document.
@@ -108,9 +122,15 @@ const viaAgent: number[] = [];
   const documents = data.map((_, i) => ({ title: `Văn bản ${i + 1}`, signatureType: "signer", pdf: doc.pdf, signedAttributes: doc.signedAttributes }));
   for (let r = 0; r < ROUNDS; r++) {
     const t0 = performance.now();
-    const created = await (await fetch(`${agent.url}/v1/sign-requests`, { method: "POST", headers, body: JSON.stringify({ certificateId: sha256Hex(id.der), documents }) })).json();
+    const created = await (
+      await fetch(`${agent.url}/v1/sign-requests`, { method: "POST", headers, body: JSON.stringify({ certificateId: sha256Hex(id.der), documents }) })
+    ).json();
     const page = await (await fetch(created.consentUrl)).text();
-    await fetch(created.consentUrl, { method: "POST", headers: { Origin: agent.url }, body: new URLSearchParams({ csrf: csrfOf(page), pin: PIN, action: "sign" }) });
+    await fetch(created.consentUrl, {
+      method: "POST",
+      headers: { Origin: agent.url },
+      body: new URLSearchParams({ csrf: csrfOf(page), pin: PIN, action: "sign" }),
+    });
     const view = await (await fetch(`${agent.url}/v1/sign-requests/${created.id}`, { headers })).json();
     viaAgent.push(performance.now() - t0);
     if (view.state !== "completed") throw new Error(`agent batch ended ${view.state}`);

@@ -34,7 +34,11 @@ export function checkSigningCertificate(der: Uint8Array, now: Date): VanthuError
     throw e;
   }
   if (cert.getExtension(x509.BasicConstraintsExtension)?.ca) {
-    return new VanthuError("CERT_KEY_USAGE", "Đây là chứng thư số của tổ chức cấp chứng thư (CA), không dùng để ký văn bản.", "a CA certificate cannot sign documents");
+    return new VanthuError(
+      "CERT_KEY_USAGE",
+      "Đây là chứng thư số của tổ chức cấp chứng thư (CA), không dùng để ký văn bản.",
+      "a CA certificate cannot sign documents",
+    );
   }
   return undefined;
 }
@@ -44,7 +48,11 @@ export function toAgentError(e: unknown): AgentError {
     const pinTries = (e as { pinTries?: AgentError["pinTries"] }).pinTries;
     return { code: e.code, messageVi: e.messageVi, messageEn: e.message, ...(pinTries ? { pinTries } : {}) };
   }
-  return { code: "agent.internal", messageVi: "Lỗi không mong đợi trong chương trình ký số; không có gì bị thay đổi.", messageEn: e instanceof Error ? e.message.split("\n")[0]! : String(e) };
+  return {
+    code: "agent.internal",
+    messageVi: "Lỗi không mong đợi trong chương trình ký số; không có gì bị thay đổi.",
+    messageEn: e instanceof Error ? e.message.split("\n")[0]! : String(e),
+  };
 }
 
 export function describeCertificate(tc: TokenCertificate, now: Date, isDemoToken = false): CertificateInfo {

@@ -26,7 +26,12 @@ import { AGENT_DEFAULT_PORT } from "../../shared/agent-protocol/index.ts";
 
 const run = promisify(execFile);
 
-export const SOFTHSM_MODULE_PATHS = ["/usr/lib/softhsm/libsofthsm2.so", "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so", "/usr/local/lib/softhsm/libsofthsm2.so", "/opt/homebrew/lib/softhsm/libsofthsm2.so"];
+export const SOFTHSM_MODULE_PATHS = [
+  "/usr/lib/softhsm/libsofthsm2.so",
+  "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so",
+  "/usr/local/lib/softhsm/libsofthsm2.so",
+  "/opt/homebrew/lib/softhsm/libsofthsm2.so",
+];
 /** The leader's own token (personal certificate) and the office's token (organisation certificate). */
 export const DEMO_TOKEN_LABELS = { leader: "VANTHU DEMO LANH DAO", office: "VANTHU DEMO CO QUAN" } as const;
 /** @deprecated one token per holder now: DEMO_TOKEN_LABELS. */
@@ -91,7 +96,11 @@ export async function openDemoTokens(dataDir: string, options: { forceMemory?: b
   if (!options.forceMemory && module && (await softHsmUtilAvailable())) {
     const keyFile = join(dataDir, "demo-ca.key");
     const provider = await openSoftHsmDemo(join(dataDir, "softhsm"), module, caFile, keyFile, demoCrlUrl(options.port));
-    const ca = await DemoCertificationAuthority.load(new Uint8Array(new x509.X509Certificate(readFileSync(caFile, "utf8")).rawData), new Uint8Array(readFileSync(keyFile)), webcrypto as unknown as Crypto);
+    const ca = await DemoCertificationAuthority.load(
+      new Uint8Array(new x509.X509Certificate(readFileSync(caFile, "utf8")).rawData),
+      new Uint8Array(readFileSync(keyFile)),
+      webcrypto as unknown as Crypto,
+    );
     return {
       provider,
       crl: () => crlOf(ca),
@@ -149,12 +158,15 @@ async function openSoftHsmDemo(dir: string, module: string, caFile: string, keyF
   if (!made || made.layout !== DEMO_LAYOUT || made.crlUrl !== crlUrl || !existsSync(caFile) || !existsSync(keyFile) || readdirSync(tokenDir).length < 2) {
     for (const old of readdirSync(tokenDir)) rmSync(join(tokenDir, old), { recursive: true, force: true });
     const env = { env: { ...process.env, SOFTHSM2_CONF: conf } };
-    for (const label of [DEMO_TOKEN_LABELS.leader, DEMO_TOKEN_LABELS.office]) await run("softhsm2-util", ["--init-token", "--free", "--label", label, "--pin", DEMO_PIN, "--so-pin", DEMO_SO_PIN], env);
+    for (const label of [DEMO_TOKEN_LABELS.leader, DEMO_TOKEN_LABELS.office])
+      await run("softhsm2-util", ["--init-token", "--free", "--label", label, "--pin", DEMO_PIN, "--so-pin", DEMO_SO_PIN], env);
     const ca = await DemoCertificationAuthority.create({}, webcrypto as unknown as Crypto);
     const mod = acquireModule(module);
     try {
       const slotOf = (label: string) => {
-        const token = presentTokens(mod.pkcs11).filter((t) => t.label === label).at(-1);
+        const token = presentTokens(mod.pkcs11)
+          .filter((t) => t.label === label)
+          .at(-1);
         if (!token) throw new Error(`demo token ${label} not found after initialisation`);
         return token.slot;
       };
@@ -167,7 +179,10 @@ async function openSoftHsmDemo(dir: string, module: string, caFile: string, keyF
     writeFileSync(keyFile, await ca.exportPrivateKey(), { mode: 0o600 });
     writeFileSync(marker, JSON.stringify({ layout: DEMO_LAYOUT, tokens: Object.values(DEMO_TOKEN_LABELS), crlUrl, at: new Date().toISOString() }));
   }
-  return new Pkcs11TokenProvider(module, { demo: true, description: `SoftHSM2 — token thử "${DEMO_TOKEN_LABELS.leader}", "${DEMO_TOKEN_LABELS.office}" — ${DEMO_LABEL}` });
+  return new Pkcs11TokenProvider(module, {
+    demo: true,
+    description: `SoftHSM2 — token thử "${DEMO_TOKEN_LABELS.leader}", "${DEMO_TOKEN_LABELS.office}" — ${DEMO_LABEL}`,
+  });
 }
 
 /** Generates an RSA key pair on the token and stores the demo CA's certificate for it beside it. */
@@ -207,7 +222,13 @@ async function provisionOnToken(
     );
     const [n, e] = p.C_GetAttributeValue(s, kp.publicKey, [{ type: pkcs11js.CKA_MODULUS }, { type: pkcs11js.CKA_PUBLIC_EXPONENT }]);
     const b64u = (b: Buffer) => b.toString("base64url");
-    const publicKey = await webcrypto.subtle.importKey("jwk", { kty: "RSA", n: b64u(n!.value as Buffer), e: b64u(e!.value as Buffer), alg: "RS256", ext: true }, { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, true, ["verify"]);
+    const publicKey = await webcrypto.subtle.importKey(
+      "jwk",
+      { kty: "RSA", n: b64u(n!.value as Buffer), e: b64u(e!.value as Buffer), alg: "RS256", ext: true },
+      { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" },
+      true,
+      ["verify"],
+    );
     const cert = await ca.issueFor(publicKey as unknown as CryptoKey, subject);
     const writeCert = (c: x509.X509Certificate, certId: Buffer, certLabel: string) =>
       p.C_CreateObject(s, [

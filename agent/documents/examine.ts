@@ -50,14 +50,21 @@ export function findOpenByteRange(pdf: Uint8Array): [number, number, number, num
  */
 export function examinePreparedRevision(pdf: Uint8Array, signedAttributes: Uint8Array): ExaminedRevision | { problem: string; problemVi: string } {
   const byteRange = findOpenByteRange(pdf);
-  if (!byteRange) return { problem: "no unsigned signature field (/ByteRange over the whole file with an empty /Contents)", problemVi: "tệp PDF không có chỗ chữ ký đã chuẩn bị để ký" };
+  if (!byteRange)
+    return {
+      problem: "no unsigned signature field (/ByteRange over the whole file with an empty /Contents)",
+      problemVi: "tệp PDF không có chỗ chữ ký đã chuẩn bị để ký",
+    };
   const h = createHash("sha256");
   h.update(pdf.subarray(0, byteRange[1]));
   h.update(pdf.subarray(byteRange[2], byteRange[2] + byteRange[3]));
   const computed = h.digest();
   const claimed = messageDigestOf(signedAttributes);
   if (!claimed || claimed.length !== computed.length || !computed.equals(claimed)) {
-    return { problem: "the signed attributes' message-digest is not the SHA-256 of the PDF's byte ranges", problemVi: "dữ liệu cần ký không khớp với tệp PDF được gửi kèm (mã băm khác)" };
+    return {
+      problem: "the signed attributes' message-digest is not the SHA-256 of the PDF's byte ranges",
+      problemVi: "dữ liệu cần ký không khớp với tệp PDF được gửi kèm (mã băm khác)",
+    };
   }
   return { sha256: computed.toString("hex"), byteRange };
 }

@@ -50,9 +50,16 @@ function newSignaturePage(pdf: PDF): number {
  * page 1, the page of the signature, and the document rules of the signing policy (R9 marks,
  * R8 holder kind and signature block) against the certificate that will sign.
  */
-export async function inspectDocument(pdfBytes: Uint8Array, signedAttributes: Uint8Array, kind: SignatureType, certificate: Uint8Array, chain: Uint8Array[]): Promise<InspectedDocument> {
+export async function inspectDocument(
+  pdfBytes: Uint8Array,
+  signedAttributes: Uint8Array,
+  kind: SignatureType,
+  certificate: Uint8Array,
+  chain: Uint8Array[],
+): Promise<InspectedDocument> {
   const examined = examinePreparedRevision(pdfBytes, signedAttributes);
-  if ("problem" in examined) throw new VanthuError("agent.digest-mismatch", `Không ký: ${examined.problemVi}. Chương trình ký số chỉ ký đúng tệp được hiển thị.`, examined.problem);
+  if ("problem" in examined)
+    throw new VanthuError("agent.digest-mismatch", `Không ký: ${examined.problemVi}. Chương trình ký số chỉ ký đúng tệp được hiển thị.`, examined.problem);
   const pdf = await openPdfForUpdate(pdfBytes);
   const pageIndex = newSignaturePage(pdf);
   const heading = readHeading(pageSegments(pdf, 0));

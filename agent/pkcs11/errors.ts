@@ -44,7 +44,9 @@ export const tokenErrors = {
   notPresent: (which?: string) =>
     new TokenError(
       "token.not-present",
-      which ? `Không thấy thiết bị ký số (USB token) "${which}". Hãy cắm đúng token rồi thử lại.` : "Không thấy thiết bị ký số (USB token) nào. Hãy cắm token rồi thử lại.",
+      which
+        ? `Không thấy thiết bị ký số (USB token) "${which}". Hãy cắm đúng token rồi thử lại.`
+        : "Không thấy thiết bị ký số (USB token) nào. Hãy cắm token rồi thử lại.",
       which ? `token "${which}" not present` : "no token present",
     ),
   removed: (cause?: unknown) =>
@@ -67,10 +69,18 @@ export const tokenErrors = {
       tries,
     ),
   pinLocked: () =>
-    new TokenError("token.pin-locked", `Mã PIN của thiết bị ký số đã bị khóa do nhập sai quá số lần cho phép. ${RECOVERY_VI}`, "user PIN is locked; token recovery (Điều 11) needed"),
+    new TokenError(
+      "token.pin-locked",
+      `Mã PIN của thiết bị ký số đã bị khóa do nhập sai quá số lần cho phép. ${RECOVERY_VI}`,
+      "user PIN is locked; token recovery (Điều 11) needed",
+    ),
   pinInvalid: () => new TokenError("token.pin-invalid", "Mã PIN không đúng định dạng (độ dài không hợp lệ).", "PIN length out of range"),
   keyNotFound: (what: string) =>
-    new TokenError("token.key-not-found", `Không tìm thấy khóa bí mật ứng với chứng thư số trên thiết bị ký số (${what}).`, `private key not found for ${what}`),
+    new TokenError(
+      "token.key-not-found",
+      `Không tìm thấy khóa bí mật ứng với chứng thư số trên thiết bị ký số (${what}).`,
+      `private key not found for ${what}`,
+    ),
   certificateNotFound: (what: string) =>
     new TokenError("token.certificate-not-found", `Không tìm thấy chứng thư số trên thiết bị ký số (${what}).`, `certificate not found: ${what}`),
   mechanismUnsupported: (what: string) =>

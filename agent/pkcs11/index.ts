@@ -94,7 +94,10 @@ export async function listCertificates(module: string, options: { tokenLabel?: s
             keyLabel: c.label,
             objectId,
             certificate: c.der,
-            chain: buildChain(c.der, certs.map((x) => x.der)),
+            chain: buildChain(
+              c.der,
+              certs.map((x) => x.der),
+            ),
           });
         }
       } finally {

@@ -20,7 +20,14 @@ beforeAll(async () => {
   await hsm.initToken("Token B", PIN);
   await hsm.initToken("Token C", PIN);
   await hsm.initToken("Token D", PIN);
-  rsa = await hsm.provision(ca, { tokenLabel: "Token A", pin: PIN, keyLabel: "Nguyễn Văn An", title: "Chủ tịch", organization: `UBND xã An Lão — ${DEMO_LABEL}`, withChain: true });
+  rsa = await hsm.provision(ca, {
+    tokenLabel: "Token A",
+    pin: PIN,
+    keyLabel: "Nguyễn Văn An",
+    title: "Chủ tịch",
+    organization: `UBND xã An Lão — ${DEMO_LABEL}`,
+    withChain: true,
+  });
   ec = await hsm.provision(ca, { tokenLabel: "Token A", pin: PIN, keyLabel: "ec-key", keyType: "EC" });
   await hsm.provision(ca, { tokenLabel: "Token B", pin: PIN, keyLabel: "b-key" });
   await hsm.provision(ca, { tokenLabel: "Token C", pin: PIN, keyLabel: "c-key" });

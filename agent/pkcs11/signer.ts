@@ -218,7 +218,10 @@ function openOn(mod: Pkcs11Module, options: OpenPkcs11SignerOptions): Pkcs11Sign
     } else {
       throw tokenErrors.mechanismUnsupported(`key type ${key.keyType}`);
     }
-    const chain = buildChain(cert.der, all.map((c) => c.der));
+    const chain = buildChain(
+      cert.der,
+      all.map((c) => c.der),
+    );
     return new Pkcs11Signer(
       mod,
       token,

@@ -88,7 +88,11 @@ export function readCertificates(p: pkcs11js.PKCS11, session: Buffer): Certifica
   ]);
   return handles.map((h) => {
     const [id, label, value] = p.C_GetAttributeValue(session, h, [{ type: pkcs11js.CKA_ID }, { type: pkcs11js.CKA_LABEL }, { type: pkcs11js.CKA_VALUE }]);
-    return { id: (id?.value as Buffer | undefined) ?? Buffer.alloc(0), label: ((label?.value as Buffer | undefined) ?? Buffer.alloc(0)).toString("utf8"), der: new Uint8Array((value?.value as Buffer | undefined) ?? Buffer.alloc(0)) };
+    return {
+      id: (id?.value as Buffer | undefined) ?? Buffer.alloc(0),
+      label: ((label?.value as Buffer | undefined) ?? Buffer.alloc(0)).toString("utf8"),
+      der: new Uint8Array((value?.value as Buffer | undefined) ?? Buffer.alloc(0)),
+    };
   });
 }
 

@@ -26,7 +26,13 @@ export class BatchRunner {
         const d = r.documents[i]!;
         try {
           const { signature } = await signer.sign(d.signedAttributes);
-          r.results[i] = { index: i, sha256: d.sha256, status: "signed", signature: Buffer.from(signature).toString("base64"), signedAt: isoVietnam(this.now()) };
+          r.results[i] = {
+            index: i,
+            sha256: d.sha256,
+            status: "signed",
+            signature: Buffer.from(signature).toString("base64"),
+            signedAt: isoVietnam(this.now()),
+          };
           await this.events?.documentSigned?.({ requestId: r.id, index: i, total: r.documents.length });
         } catch (e) {
           // What is signed stays signed; this one and the rest are reported failed.
@@ -63,7 +69,14 @@ export class BatchRunner {
     r.state = "failed";
     r.error = err;
     r.results = r.results.map((x) => (x.status === "signed" ? x : { index: x.index, sha256: x.sha256, status: "failed", error: err }));
-    this.logEntry({ event: "batch-failed", origin: r.origin, requestId: r.id, certificate: certSummary(r), documents: docSummary(r), error: { code: err.code, messageEn: err.messageEn } });
+    this.logEntry({
+      event: "batch-failed",
+      origin: r.origin,
+      requestId: r.id,
+      certificate: certSummary(r),
+      documents: docSummary(r),
+      error: { code: err.code, messageEn: err.messageEn },
+    });
   }
 
   cancel(r: SignRequestRecord, err: AgentError): void {

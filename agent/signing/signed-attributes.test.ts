@@ -3,7 +3,8 @@ import * as asn1js from "asn1js";
 import { signedAttributesProblem } from "./signed-attributes.ts";
 import { fakeSignedAttributes } from "../../test/agent/helpers.ts";
 
-const attr = (oid: string, value: asn1js.AsnType) => new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: oid }), new asn1js.Set({ value: [value] })] });
+const attr = (oid: string, value: asn1js.AsnType) =>
+  new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: oid }), new asn1js.Set({ value: [value] })] });
 const der = (...attrs: asn1js.Sequence[]) => new Uint8Array(new asn1js.Set({ value: attrs }).toBER());
 const ct = attr("1.2.840.113549.1.9.3", new asn1js.ObjectIdentifier({ value: "1.2.840.113549.1.7.1" }));
 const md = attr("1.2.840.113549.1.9.4", new asn1js.OctetString({ valueHex: new Uint8Array(32).fill(7).buffer }));

@@ -23,7 +23,8 @@ export function signedAttributesProblem(der: Uint8Array): string | undefined {
     types.add(oid);
     if (oid === MESSAGE_DIGEST) {
       const v = values.valueBlock.value;
-      if (v.length !== 1 || !(v[0] instanceof asn1js.OctetString) || v[0].valueBlock.valueHexView.length < 20) return "message-digest is not one OCTET STRING of a digest";
+      if (v.length !== 1 || !(v[0] instanceof asn1js.OctetString) || v[0].valueBlock.valueHexView.length < 20)
+        return "message-digest is not one OCTET STRING of a digest";
     }
   }
   if (!types.has(CONTENT_TYPE)) return "no content-type attribute";

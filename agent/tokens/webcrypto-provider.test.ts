@@ -35,14 +35,21 @@ describe("demo mode without SoftHSM2: the in-memory key", () => {
       await app.request(`${AGENT}/v1/sign-requests`, {
         method: "POST",
         headers: { ...h, "Content-Type": "application/json" },
-        body: JSON.stringify({ certificateId: certificates[0].id, documents: [{ title: "Thử", signatureType: "signer", pdf: doc.pdf, signedAttributes: doc.signedAttributes }] }),
+        body: JSON.stringify({
+          certificateId: certificates[0].id,
+          documents: [{ title: "Thử", signatureType: "signer", pdf: doc.pdf, signedAttributes: doc.signedAttributes }],
+        }),
       })
     ).json();
     const path = new URL(created.consentUrl).pathname;
     const page = await (await app.request(`${AGENT}${path}`)).text();
     expect(page).toMatch(/KHÓA THỬ/);
     const post = (pin: string, csrf: string) =>
-      app.request(`${AGENT}${path}`, { method: "POST", headers: { Origin: AGENT, "Content-Type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ csrf, pin, action: "sign" }).toString() });
+      app.request(`${AGENT}${path}`, {
+        method: "POST",
+        headers: { Origin: AGENT, "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ csrf, pin, action: "sign" }).toString(),
+      });
     const wrong = await (await post("000000", csrfOf(page))).text();
     expect(wrong).toContain("token.pin-incorrect");
     const done = await (await post(DEMO_PIN, csrfOf(page))).text();

@@ -20,9 +20,18 @@ export interface CommandCatalog {
 }
 
 function globalHelp(catalog: CommandCatalog): string {
-  const lines = ["vanthu — Văn thư số: ký, gửi, nhận, kiểm tra và lưu văn bản điện tử bằng chữ ký số chuyên dùng công vụ", "", "Usage: vanthu COMMAND [options]   (vanthu COMMAND --help for details)", ""];
+  const lines = [
+    "vanthu — Văn thư số: ký, gửi, nhận, kiểm tra và lưu văn bản điện tử bằng chữ ký số chuyên dùng công vụ",
+    "",
+    "Usage: vanthu COMMAND [options]   (vanthu COMMAND --help for details)",
+    "",
+  ];
   for (const name of Object.keys(catalog.summaries).sort()) lines.push(`  ${name.padEnd(10)} ${catalog.summaries[name]}`);
-  lines.push("", "Exit codes: 0 success, 1 the work failed or a document is not valid, 2 usage error.", "Add --debug to any command to see a stack trace on failure.");
+  lines.push(
+    "",
+    "Exit codes: 0 success, 1 the work failed or a document is not valid, 2 usage error.",
+    "Add --debug to any command to see a stack trace on failure.",
+  );
   return lines.join("\n");
 }
 

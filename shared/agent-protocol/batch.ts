@@ -38,7 +38,11 @@ export function certificatesOf(c: CertificateInfo) {
 }
 
 /** Prepares one document for signing with a certificate on the agent's token. */
-export function prepareForAgent(pdf: Uint8Array, certificate: CertificateInfo, options: Omit<PrepareOptions, "certificates" | "digestAlgorithm" | "signatureAlgorithm">): Promise<PreparedSignature> {
+export function prepareForAgent(
+  pdf: Uint8Array,
+  certificate: CertificateInfo,
+  options: Omit<PrepareOptions, "certificates" | "digestAlgorithm" | "signatureAlgorithm">,
+): Promise<PreparedSignature> {
   return prepareSignature(pdf, {
     ...options,
     certificates: certificatesOf(certificate),
@@ -60,7 +64,12 @@ function failureOf(view: SignRequestView, i: number): VanthuError {
  * PDFs in order. Any document not signed fails the whole call with its reason (what was
  * signed is not kept: the caller records nothing of a half-signed batch).
  */
-export async function signWithAgent(agent: AgentClient, certificate: CertificateInfo, documents: BatchDocument[], options: AgentSigningOptions): Promise<Uint8Array[]> {
+export async function signWithAgent(
+  agent: AgentClient,
+  certificate: CertificateInfo,
+  documents: BatchDocument[],
+  options: AgentSigningOptions,
+): Promise<Uint8Array[]> {
   const created = await agent.createSignRequest({
     certificateId: certificate.id,
     documents: documents.map((d) => ({

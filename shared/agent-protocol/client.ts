@@ -31,7 +31,12 @@ export interface AgentClientOptions {
 }
 
 const agentUnreachable = (e: unknown) =>
-  new VanthuError("agent.unreachable", "Không kết nối được chương trình ký số trên máy. Hãy mở chương trình ký số (vanthu agent) rồi thử lại.", `agent unreachable: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  new VanthuError(
+    "agent.unreachable",
+    "Không kết nối được chương trình ký số trên máy. Hãy mở chương trình ký số (vanthu agent) rồi thử lại.",
+    `agent unreachable: ${e instanceof Error ? e.message : String(e)}`,
+    { cause: e },
+  );
 
 export class AgentClient {
   readonly baseUrl: string;
@@ -48,14 +53,22 @@ export class AgentClient {
     if (init.body !== undefined) headers["Content-Type"] = "application/json";
     let res: Response;
     try {
-      res = await this.fetchFn(`${this.baseUrl}${path}`, { method: init.method ?? "GET", headers, ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}) });
+      res = await this.fetchFn(`${this.baseUrl}${path}`, {
+        method: init.method ?? "GET",
+        headers,
+        ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+      });
     } catch (e) {
       throw agentUnreachable(e);
     }
     const json: unknown = await res.json().catch(() => undefined);
     if (!res.ok) {
       const parsed = AgentErrorResponseSchema.safeParse(json);
-      if (parsed.success) throw Object.assign(new VanthuError(parsed.data.error.code, parsed.data.error.messageVi, parsed.data.error.messageEn), { pinTries: parsed.data.error.pinTries, status: res.status });
+      if (parsed.success)
+        throw Object.assign(new VanthuError(parsed.data.error.code, parsed.data.error.messageVi, parsed.data.error.messageEn), {
+          pinTries: parsed.data.error.pinTries,
+          status: res.status,
+        });
       throw new VanthuError("agent.bad-answer", "Chương trình ký số trả lời không đúng giao thức.", `agent answered ${res.status} without an error body`);
     }
     return json;
@@ -91,7 +104,10 @@ export class AgentClient {
   }
 
   /** Polls until the request is completed, failed, expired or cancelled. */
-  async waitForSignRequest(id: string, options: { intervalMs?: number; signal?: AbortSignal; onProgress?: (view: SignRequestView) => void } = {}): Promise<SignRequestView> {
+  async waitForSignRequest(
+    id: string,
+    options: { intervalMs?: number; signal?: AbortSignal; onProgress?: (view: SignRequestView) => void } = {},
+  ): Promise<SignRequestView> {
     for (;;) {
       const view = await this.signRequest(id);
       options.onProgress?.(view);

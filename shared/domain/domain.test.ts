@@ -138,9 +138,13 @@ describe("duplicates (R16b)", () => {
     { id: "b", numberAndSymbol: "07/UBND-VP", issuer: "UBND phường Lê Chân", sha256: "bb" },
   ];
   it("flags same identifier, same file, same number+symbol+issuer", () => {
-    expect(findDuplicates({ documentId: "000.00.01.H26,2026/11/20,15/QĐ-UBND", numberAndSymbol: "x", issuer: "y" }, registered).map((d) => d.reason)).toEqual(["same-document-id"]);
+    expect(findDuplicates({ documentId: "000.00.01.H26,2026/11/20,15/QĐ-UBND", numberAndSymbol: "x", issuer: "y" }, registered).map((d) => d.reason)).toEqual([
+      "same-document-id",
+    ]);
     expect(findDuplicates({ numberAndSymbol: "1/A-B", issuer: "y", sha256: "bb" }, registered).map((d) => d.entry.id)).toEqual(["b"]);
-    expect(findDuplicates({ numberAndSymbol: "7/ubnd-vp", issuer: "UBND PHƯỜNG LÊ CHÂN" }, registered).map((d) => d.reason)).toEqual(["same-number-symbol-issuer"]);
+    expect(findDuplicates({ numberAndSymbol: "7/ubnd-vp", issuer: "UBND PHƯỜNG LÊ CHÂN" }, registered).map((d) => d.reason)).toEqual([
+      "same-number-symbol-issuer",
+    ]);
   });
   it("does not flag the same number from another body", () => {
     expect(findDuplicates({ numberAndSymbol: "07/UBND-VP", issuer: "UBND xã Tiên Lãng" }, registered)).toEqual([]);
@@ -164,18 +168,28 @@ describe("role and title (R8)", () => {
     expect(() => assertCertificateFitsRole(person, { kind: "issuer", role: "clerk" })).toThrow(/person's certificate/);
   });
   it("KT. signs with the actual signer's own certificate and title", () => {
-    expect(checkCertificateForRole(person, { kind: "signer", role: "official", signerName: "Nguyễn Văn An", signerTitle: "PHÓ CHỦ TỊCH", capacity: "KT." })).toEqual([]);
-    expect(checkCertificateForRole(person, { kind: "signer", role: "official", signerName: "Lê Văn Chủ", signerTitle: "Chủ tịch", capacity: "KT." }).map((x) => x.code)).toEqual(["role.other-person", "role.other-title"]);
+    expect(
+      checkCertificateForRole(person, { kind: "signer", role: "official", signerName: "Nguyễn Văn An", signerTitle: "PHÓ CHỦ TỊCH", capacity: "KT." }),
+    ).toEqual([]);
+    expect(
+      checkCertificateForRole(person, { kind: "signer", role: "official", signerName: "Lê Văn Chủ", signerTitle: "Chủ tịch", capacity: "KT." }).map(
+        (x) => x.code,
+      ),
+    ).toEqual(["role.other-person", "role.other-title"]);
     expect(signatureTitleLines("KT.", "Chủ tịch", "Phó Chủ tịch")).toEqual(["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]);
   });
   it("the clerk issues with the organisation's own certificate", () => {
     expect(checkCertificateForRole(org, { kind: "issuer", role: "clerk", organisationName: "Ủy ban nhân dân xã An Lão" })).toEqual([]);
-    expect(checkCertificateForRole(org, { kind: "copy", role: "clerk", organisationName: "UBND xã Khác" }).map((x) => x.code)).toEqual(["role.other-organisation"]);
+    expect(checkCertificateForRole(org, { kind: "copy", role: "clerk", organisationName: "UBND xã Khác" }).map((x) => x.code)).toEqual([
+      "role.other-organisation",
+    ]);
   });
   it("an organisation's certificate abbreviated UBND is the same body as its full name", () => {
     const abbreviated = { commonName: "UBND PHƯỜNG HỒNG BÀNG", organization: "UBND thành phố Hải Phòng" };
     expect(checkCertificateForRole(abbreviated, { kind: "issuer", role: "clerk", organisationName: "Ủy ban nhân dân phường Hồng Bàng" })).toEqual([]);
-    expect(checkCertificateForRole(abbreviated, { kind: "issuer", role: "clerk", organisationName: "Ủy ban nhân dân phường Lê Chân" }).map((x) => x.code)).toEqual(["role.other-organisation"]);
+    expect(
+      checkCertificateForRole(abbreviated, { kind: "issuer", role: "clerk", organisationName: "Ủy ban nhân dân phường Lê Chân" }).map((x) => x.code),
+    ).toEqual(["role.other-organisation"]);
   });
 });
 

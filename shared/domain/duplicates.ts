@@ -84,7 +84,9 @@ export function explainSameDocument(a: IncomingIdentity, b: IncomingIdentity): s
   }
   if (a.issuer.trim() !== b.issuer.trim()) {
     const labels = [...new Set([...normaliseIssuer(a.issuer).applied, ...normaliseIssuer(b.issuer).applied])];
-    out.push(`Cơ quan ban hành "${a.issuer.trim()}" và "${b.issuer.trim()}" là một${labels.length ? ` (${labels.join("; ")})` : " (khác nhau ở chữ hoa, dấu hoặc dấu câu)"}`);
+    out.push(
+      `Cơ quan ban hành "${a.issuer.trim()}" và "${b.issuer.trim()}" là một${labels.length ? ` (${labels.join("; ")})` : " (khác nhau ở chữ hoa, dấu hoặc dấu câu)"}`,
+    );
   }
   return out;
 }
@@ -95,7 +97,8 @@ export function findDuplicates<T extends IncomingIdentity>(candidate: IncomingId
   for (const e of registered) {
     if (candidate.documentId && e.documentId && candidate.documentId === e.documentId) out.push({ entry: e, reason: "same-document-id", explanation: [] });
     else if (candidate.sha256 && e.sha256 && candidate.sha256 === e.sha256) out.push({ entry: e, reason: "same-file", explanation: [] });
-    else if (key && e.numberAndSymbol.trim() && duplicateKey(e) === key) out.push({ entry: e, reason: "same-number-symbol-issuer", explanation: explainSameDocument(candidate, e) });
+    else if (key && e.numberAndSymbol.trim() && duplicateKey(e) === key)
+      out.push({ entry: e, reason: "same-number-symbol-issuer", explanation: explainSameDocument(candidate, e) });
   }
   return out;
 }

@@ -31,11 +31,7 @@ export function formatDocumentNumber(n: number): string {
 function checkGroup(label: string, v: string): string {
   const s = v.trim();
   if (!s || !SYMBOL_GROUP.test(s)) {
-    throw new VanthuError(
-      "domain.bad-symbol",
-      `Ký hiệu ${label} không hợp lệ: "${v}" (chỉ chữ, số, không dấu cách).`,
-      `Invalid ${label} symbol: "${v}"`,
-    );
+    throw new VanthuError("domain.bad-symbol", `Ký hiệu ${label} không hợp lệ: "${v}" (chỉ chữ, số, không dấu cách).`, `Invalid ${label} symbol: "${v}"`);
   }
   return s;
 }

@@ -8,7 +8,11 @@ const inc = (number: number, arrivedAt: string, year = 2026) => ({ id: `i${numbe
 
 describe("the printed register's cover (Nghị định 30/2020 Phụ lục IV)", () => {
   it("outgoing: year, from day to day, from number to number, book number", () => {
-    const c = outgoingRegisterCover([out(12, "2026-03-02"), out(3, "2026-01-05"), out(120, "2026-11-27"), out(1, "2025-12-31", 2025)], { office, year: 2026, bookNumber: 1 });
+    const c = outgoingRegisterCover([out(12, "2026-03-02"), out(3, "2026-01-05"), out(120, "2026-11-27"), out(1, "2025-12-31", 2025)], {
+      office,
+      year: 2026,
+      bookNumber: 1,
+    });
     expect(c).toEqual({
       managingBody: "ỦY BAN NHÂN DÂN THÀNH PHỐ HẢI PHÒNG",
       body: "ỦY BAN NHÂN DÂN PHƯỜNG HỒNG BÀNG",

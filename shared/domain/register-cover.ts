@@ -41,7 +41,10 @@ export function outgoingRegisterCover(entries: readonly OutgoingRegisterEntry[],
 
 export function incomingRegisterCover(entries: readonly IncomingRegisterEntry[], o: RegisterCoverInput): RegisterCover {
   // Ngày đến is a QLVB time with its offset: the day is the day in Vietnam.
-  const days = entries.filter((e) => e.year === o.year).map((e) => vietnamDay(e.arrivedAt)).sort();
+  const days = entries
+    .filter((e) => e.year === o.year)
+    .map((e) => vietnamDay(e.arrivedAt))
+    .sort();
   return { ...head(o), title: "SỔ ĐĂNG KÝ VĂN BẢN ĐẾN", dateRangeLine: dateRange(days) };
 }
 

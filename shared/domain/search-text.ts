@@ -41,7 +41,13 @@ export function searchTokens(...texts: Array<string | undefined | null>): string
 
 /** Query tokens: every one must match (as a prefix of) some token of the entry. */
 export function queryTokens(query: string): string[] {
-  return [...new Set(foldVietnamese(query).split(/[^\p{L}\p{N}]+/u).filter(Boolean))];
+  return [
+    ...new Set(
+      foldVietnamese(query)
+        .split(/[^\p{L}\p{N}]+/u)
+        .filter(Boolean),
+    ),
+  ];
 }
 
 /** True when every query token is a prefix of one of the entry's tokens. */

@@ -26,7 +26,7 @@ export function refuseClassified(s: Secrecy | string | undefined | null): void {
 }
 
 const LEVEL_BY_FOLDED: Record<string, Secrecy> = { mat: "Mật", "toi mat": "Tối mật", "tuyet mat": "Tuyệt mật" };
-const RANK: Record<Secrecy, number> = { none: 0, "Mật": 1, "Tối mật": 2, "Tuyệt mật": 3 };
+const RANK: Record<Secrecy, number> = { none: 0, Mật: 1, "Tối mật": 2, "Tuyệt mật": 3 };
 /** What may stand beside the secrecy word in one stamp (Nghị định 30/2020, Phụ lục I: "Độ mật", "Độ khẩn"). */
 const URGENCY_FOLDED = /^(?:khan|thuong khan|hoa toc(?: hen gio)?)$/;
 
@@ -52,7 +52,11 @@ function isSecrecyWord(word: string): boolean {
 
 /** The level a stamp (one line or one column segment of text) carries, if it is one. */
 function stampLevel(segment: string): Secrecy {
-  const raw = segment.normalize("NFC").trim().replace(/^[\[(]+|[\])]+$/g, "").trim();
+  const raw = segment
+    .normalize("NFC")
+    .trim()
+    .replace(/^[\[(]+|[\])]+$/g, "")
+    .trim();
   if (!raw) return "none";
   // "Độ mật: Mật" — the form's own wording.
   const labelled = /^(?:độ|do)\s+(?:mật|mat)\s*[:：]\s*(.+)$/iu.exec(raw);

@@ -1,13 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { checkBlockAgainstCertificate, parseSignatureBlockTitle } from "./signing-capacity.ts";
 
-const codes = (lines: string[], cert: { commonName: string; title?: string }, name = cert.commonName) => checkBlockAgainstCertificate({ titleLines: lines, name }, cert).map((p) => p.code);
+const codes = (lines: string[], cert: { commonName: string; title?: string }, name = cert.commonName) =>
+  checkBlockAgainstCertificate({ titleLines: lines, name }, cert).map((p) => p.code);
 
 describe("the capacities of Nghị định 30 on the signature block (R8)", () => {
   it("reads KT., TL., TM., Q., TUQ. and the signer's own title", () => {
     expect(parseSignatureBlockTitle(["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"])).toMatchObject({ capacity: "KT.", ownTitle: "PHÓ CHỦ TỊCH", principal: "CHỦ TỊCH" });
     expect(parseSignatureBlockTitle(["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"])).toMatchObject({ capacity: "TM.", ownTitle: "CHỦ TỊCH" });
-    expect(parseSignatureBlockTitle(["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"])).toMatchObject({ capacity: "KT.", prefixes: ["TM.", "KT."], ownTitle: "PHÓ CHỦ TỊCH" });
+    expect(parseSignatureBlockTitle(["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"])).toMatchObject({
+      capacity: "KT.",
+      prefixes: ["TM.", "KT."],
+      ownTitle: "PHÓ CHỦ TỊCH",
+    });
     expect(parseSignatureBlockTitle(["TL. CHỦ TỊCH", "CHÁNH VĂN PHÒNG"])).toMatchObject({ capacity: "TL.", ownTitle: "CHÁNH VĂN PHÒNG" });
     expect(parseSignatureBlockTitle(["TUQ. CHỦ TỊCH", "TRƯỞNG PHÒNG NỘI VỤ"])).toMatchObject({ capacity: "TUQ.", ownTitle: "TRƯỞNG PHÒNG NỘI VỤ" });
     expect(parseSignatureBlockTitle(["Q. CHỦ TỊCH"])).toMatchObject({ capacity: "Q.", ownTitle: "CHỦ TỊCH" });

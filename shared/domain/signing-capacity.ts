@@ -79,7 +79,10 @@ export interface BlockProblem {
  * A certificate without a title attribute is judged on its name (and the inventory's title
  * when the caller passes one as `certificateTitle`).
  */
-export function checkBlockAgainstCertificate(block: { titleLines: readonly string[]; name?: string }, cert: { commonName: string; title?: string }): BlockProblem[] {
+export function checkBlockAgainstCertificate(
+  block: { titleLines: readonly string[]; name?: string },
+  cert: { commonName: string; title?: string },
+): BlockProblem[] {
   const problems: BlockProblem[] = [];
   const parsed = parseSignatureBlockTitle(block.titleLines);
   const printed = block.titleLines.join(" / ");

@@ -57,7 +57,11 @@ const HEX = "0123456789ABCDEF";
 export function patchContents(bytes: Uint8Array, p: SignaturePlaceholder, cms: Uint8Array): void {
   const room = p.contentsEnd - p.contentsStart - 1;
   if (cms.length * 2 > room) {
-    throw new VanthuError("PLACEHOLDER_TOO_SMALL", "Chữ ký lớn hơn chỗ dành sẵn trong tệp", `CMS of ${cms.length} bytes does not fit ${room / 2} reserved bytes`);
+    throw new VanthuError(
+      "PLACEHOLDER_TOO_SMALL",
+      "Chữ ký lớn hơn chỗ dành sẵn trong tệp",
+      `CMS of ${cms.length} bytes does not fit ${room / 2} reserved bytes`,
+    );
   }
   let o = p.contentsStart + 1;
   for (const b of cms) {

@@ -24,6 +24,8 @@ describe("DocMDP", () => {
 
   it("a document certified with no changes allowed is refused before signing", async () => {
     const ids = await testIdentities();
-    await expect(signPdf(await certified(1), { type: "appendix", docNumber: "1/UBND", font: TINOS, signer: ids.organisationSigner })).rejects.toMatchObject({ code: "DOCMDP_LOCKED" });
+    await expect(signPdf(await certified(1), { type: "appendix", docNumber: "1/UBND", font: TINOS, signer: ids.organisationSigner })).rejects.toMatchObject({
+      code: "DOCMDP_LOCKED",
+    });
   });
 });

@@ -32,7 +32,11 @@ export async function openPdfForUpdate(bytes: Uint8Array): Promise<PDF> {
     throw new VanthuError("PDF_ENCRYPTED", "Tệp PDF được mã hóa hoặc đặt mật khẩu; không thể ký", "PDF is encrypted");
   }
   if (pdf.recoveredViaBruteForce) {
-    throw new VanthuError("PDF_DAMAGED", "Tệp PDF bị hỏng (bảng tham chiếu chéo không đọc được); hãy xuất lại tệp rồi ký", "PDF cross-reference data is damaged (recovered by brute force)");
+    throw new VanthuError(
+      "PDF_DAMAGED",
+      "Tệp PDF bị hỏng (bảng tham chiếu chéo không đọc được); hãy xuất lại tệp rồi ký",
+      "PDF cross-reference data is damaged (recovered by brute force)",
+    );
   }
   if (pdf.getPageCount() === 0) {
     throw new VanthuError("PDF_NO_PAGES", "Tệp PDF không có trang nào", "PDF has no pages");
@@ -53,11 +57,19 @@ export async function saveIncrementalUpdate(pdf: PDF, original: Uint8Array): Pro
     // See the module comment: appending to a linearized file is valid.
     allowAppendToLinearized(pdf);
   } else if (blocker) {
-    throw new VanthuError("PDF_NO_INCREMENTAL", "Không thể ghi thêm phiên bản mới vào tệp PDF này mà không làm hỏng chữ ký cũ", `incremental save impossible: ${blocker}`);
+    throw new VanthuError(
+      "PDF_NO_INCREMENTAL",
+      "Không thể ghi thêm phiên bản mới vào tệp PDF này mà không làm hỏng chữ ký cũ",
+      `incremental save impossible: ${blocker}`,
+    );
   }
   const out = await quietly(() => pdf.save({ incremental: true, subsetFonts: true }));
   if (out.length <= original.length || !startsWith(out, original)) {
-    throw new VanthuError("PDF_NO_INCREMENTAL", "Không thể ghi thêm phiên bản mới vào tệp PDF này mà không làm hỏng chữ ký cũ", "incremental save changed the original bytes");
+    throw new VanthuError(
+      "PDF_NO_INCREMENTAL",
+      "Không thể ghi thêm phiên bản mới vào tệp PDF này mà không làm hỏng chữ ký cũ",
+      "incremental save changed the original bytes",
+    );
   }
   return out;
 }

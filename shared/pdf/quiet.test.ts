@@ -5,14 +5,28 @@ describe("quietly", () => {
   it("holds back console output during the call and restores it, sync and async", async () => {
     const original = console.warn;
     const seen: string[] = [];
-    expect(quietly(() => (console.warn("Failed to parse", new Error("boom")), 1), (m) => seen.push(m))).toBe(1);
-    expect(await quietly(async () => (console.error("later"), 2), (m) => seen.push(m))).toBe(2);
+    expect(
+      quietly(
+        () => (console.warn("Failed to parse", new Error("boom")), 1),
+        (m) => seen.push(m),
+      ),
+    ).toBe(1);
+    expect(
+      await quietly(
+        async () => (console.error("later"), 2),
+        (m) => seen.push(m),
+      ),
+    ).toBe(2);
     expect(seen).toEqual(["Failed to parse boom", "later"]);
     expect(console.warn).toBe(original);
   });
   it("restores the console when the call throws", () => {
     const original = console.error;
-    expect(() => quietly(() => { throw new Error("x"); })).toThrow("x");
+    expect(() =>
+      quietly(() => {
+        throw new Error("x");
+      }),
+    ).toThrow("x");
     expect(console.error).toBe(original);
   });
 });
@@ -23,9 +37,15 @@ describe("quietly with overlapping async calls", () => {
     const seenA: string[] = [];
     const seenB: string[] = [];
     let releaseA!: () => void;
-    const a = quietly(() => new Promise<void>((r) => (releaseA = r)), (m) => seenA.push(m));
+    const a = quietly(
+      () => new Promise<void>((r) => (releaseA = r)),
+      (m) => seenA.push(m),
+    );
     let releaseB!: () => void;
-    const b = quietly(() => new Promise<void>((r) => (releaseB = r)), (m) => seenB.push(m));
+    const b = quietly(
+      () => new Promise<void>((r) => (releaseB = r)),
+      (m) => seenB.push(m),
+    );
     console.warn("during both");
     releaseA();
     await a;

@@ -29,12 +29,19 @@ export function parseIssuerResponse(bytes: Uint8Array): x509.X509Certificate[] {
     if (asn.offset === -1) return [];
     const ci = new pkijs.ContentInfo({ schema: asn.result });
     const sd = new pkijs.SignedData({ schema: ci.content });
-    return (sd.certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate).map((c) => new x509.X509Certificate(new Uint8Array(c.toSchema().toBER(false))));
+    return (sd.certificates ?? [])
+      .filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate)
+      .map((c) => new x509.X509Certificate(new Uint8Array(c.toSchema().toBER(false))));
   }
 }
 
 /** Fetches the issuers of `cert`, then theirs, up to `depth` levels; failures are noted, never thrown. */
-export async function fetchIssuers(cert: x509.X509Certificate, fetch: FetchLike, depth = 4, timeoutMs = 15_000): Promise<{ certificates: x509.X509Certificate[]; notes: string[] }> {
+export async function fetchIssuers(
+  cert: x509.X509Certificate,
+  fetch: FetchLike,
+  depth = 4,
+  timeoutMs = 15_000,
+): Promise<{ certificates: x509.X509Certificate[]; notes: string[] }> {
   const certificates: x509.X509Certificate[] = [];
   const notes: string[] = [];
   const seen = new Set<string>();

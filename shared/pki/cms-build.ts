@@ -116,7 +116,8 @@ export async function prepareSignerInfo(options: {
 
 function signatureAlgorithmIdentifier(sig: SignatureAlgorithmName, d: DigestAlgorithmName): pkijs.AlgorithmIdentifier {
   if (sig === "RSASSA-PKCS1-v1_5") return new pkijs.AlgorithmIdentifier({ algorithmId: OID.rsaEncryption, algorithmParams: new asn1js.Null() });
-  if (sig === "ECDSA") return new pkijs.AlgorithmIdentifier({ algorithmId: d === "SHA-256" ? OID.ecdsaWithSha256 : d === "SHA-384" ? OID.ecdsaWithSha384 : OID.ecdsaWithSha512 });
+  if (sig === "ECDSA")
+    return new pkijs.AlgorithmIdentifier({ algorithmId: d === "SHA-256" ? OID.ecdsaWithSha256 : d === "SHA-384" ? OID.ecdsaWithSha384 : OID.ecdsaWithSha512 });
   const hashAlg = new pkijs.AlgorithmIdentifier({ algorithmId: digestOid(d), algorithmParams: new asn1js.Null() });
   const params = new pkijs.RSASSAPSSParams({
     hashAlgorithm: hashAlg,

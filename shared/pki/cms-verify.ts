@@ -276,7 +276,12 @@ export async function verifyWithCertificate(
   // An RSA-PSS key (id-RSASSA-PSS SPKI) is imported through its rsaEncryption form.
   const spkiForImport =
     keyAlgOid === "1.2.840.113549.1.1.10"
-      ? derOf(new pkijs.PublicKeyInfo({ algorithm: new pkijs.AlgorithmIdentifier({ algorithmId: "1.2.840.113549.1.1.1", algorithmParams: new asn1js.Null() }), subjectPublicKey: cert.subjectPublicKeyInfo.subjectPublicKey }))
+      ? derOf(
+          new pkijs.PublicKeyInfo({
+            algorithm: new pkijs.AlgorithmIdentifier({ algorithmId: "1.2.840.113549.1.1.1", algorithmParams: new asn1js.Null() }),
+            subjectPublicKey: cert.subjectPublicKeyInfo.subjectPublicKey,
+          }),
+        )
       : spki;
   const key = await importVerifyKey(crypto, spkiForImport, { name: alg.name, hash: alg.hash });
   const params = alg.name === "RSA-PSS" ? { name: "RSA-PSS", saltLength: alg.saltLength ?? 20 } : { name: alg.name };
@@ -390,7 +395,12 @@ export function derOrderedSet(encoded: Uint8Array): Uint8Array {
  * Verifies the (first) signer of a SignedData over `content` (the detached signed bytes,
  * or the encapsulated content).
  */
-export async function verifySignerInfo(sd: pkijs.SignedData, content: Uint8Array | SignedContent, crypto: Crypto = globalThis.crypto, digestCache = new Map<string, Uint8Array>()): Promise<SignerInfoCheck> {
+export async function verifySignerInfo(
+  sd: pkijs.SignedData,
+  content: Uint8Array | SignedContent,
+  crypto: Crypto = globalThis.crypto,
+  digestCache = new Map<string, Uint8Array>(),
+): Promise<SignerInfoCheck> {
   const problems: string[] = [];
   if (sd.signerInfos.length !== 1) problems.push(`SignedData has ${sd.signerInfos.length} signers; the first is checked`);
   const si = sd.signerInfos[0];
@@ -494,7 +504,11 @@ export interface TimestampCheck {
 }
 
 /** An RFC 3161 token over `imprintedData` (the signature value for a signature timestamp, the byte range for a document timestamp). */
-export async function verifyTimestampToken(token: Uint8Array, imprintedData: Uint8Array | SignedContent, crypto: Crypto = globalThis.crypto): Promise<TimestampCheck> {
+export async function verifyTimestampToken(
+  token: Uint8Array,
+  imprintedData: Uint8Array | SignedContent,
+  crypto: Crypto = globalThis.crypto,
+): Promise<TimestampCheck> {
   const sd = parseSignedData(token);
   const problems: string[] = [];
   if (sd.encapContentInfo.eContentType !== CMS_OID.tstInfo) throw new CmsFormatError("timestamp token does not carry TSTInfo");

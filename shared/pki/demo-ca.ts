@@ -73,10 +73,7 @@ export class DemoCertificationAuthority {
     private readonly crypto: Crypto,
   ) {}
 
-  static async create(
-    options: Partial<IssueOptions> = {},
-    crypto: Crypto = globalThis.crypto,
-  ): Promise<DemoCertificationAuthority> {
+  static async create(options: Partial<IssueOptions> = {}, crypto: Crypto = globalThis.crypto): Promise<DemoCertificationAuthority> {
     x509.cryptoProvider.set(crypto);
     const keys = (await crypto.subtle.generateKey({ ...RSA_SHA256, modulusLength: options.modulusLength ?? 2048 }, true, ["sign", "verify"])) as CryptoKeyPair;
     const name = distinguishedName({
@@ -122,7 +119,10 @@ export class DemoCertificationAuthority {
   /** Issues a certificate: an end entity by default (digitalSignature + nonRepudiation), or a sub-CA. */
   async issue(options: IssueOptions): Promise<IssuedIdentity> {
     x509.cryptoProvider.set(this.crypto);
-    const keys = (await this.crypto.subtle.generateKey({ ...RSA_SHA256, modulusLength: options.modulusLength ?? 2048 }, true, ["sign", "verify"])) as CryptoKeyPair;
+    const keys = (await this.crypto.subtle.generateKey({ ...RSA_SHA256, modulusLength: options.modulusLength ?? 2048 }, true, [
+      "sign",
+      "verify",
+    ])) as CryptoKeyPair;
     const certificate = await this.issueFor(keys.publicKey, options);
     return { certificate, keys, chain: this.chain };
   }
@@ -164,7 +164,11 @@ export class DemoCertificationAuthority {
   }
 
   /** A CRL listing the given serial numbers (hex) as revoked at the given times. */
-  async crl(revoked: { serialNumber: string; revocationDate: Date; reason?: x509.X509CrlReason }[], thisUpdate = new Date(), nextUpdate = new Date(Date.now() + 7 * 24 * 3600e3)): Promise<x509.X509Crl> {
+  async crl(
+    revoked: { serialNumber: string; revocationDate: Date; reason?: x509.X509CrlReason }[],
+    thisUpdate = new Date(),
+    nextUpdate = new Date(Date.now() + 7 * 24 * 3600e3),
+  ): Promise<x509.X509Crl> {
     x509.cryptoProvider.set(this.crypto);
     return x509.X509CrlGenerator.create(
       {

@@ -8,14 +8,7 @@ import { x509 } from "./x509.ts";
  * certificate that makes them critical fails rather than passing unchecked.
  */
 
-export type PathProblemCode =
-  | "EXPIRED"
-  | "NOT_YET_VALID"
-  | "NOT_CA"
-  | "PATH_LENGTH"
-  | "CA_KEY_USAGE"
-  | "CRITICAL_EXTENSION"
-  | "NAME_CHAINING";
+export type PathProblemCode = "EXPIRED" | "NOT_YET_VALID" | "NOT_CA" | "PATH_LENGTH" | "CA_KEY_USAGE" | "CRITICAL_EXTENSION" | "NAME_CHAINING";
 
 export interface PathProblem {
   code: PathProblemCode;

@@ -12,8 +12,7 @@ export interface Pkcs12Contents {
   chain: x509.X509Certificate[];
 }
 
-const badPassword = () =>
-  new VanthuError("P12_BAD_PASSWORD", "Sai mật khẩu của tệp chứng thư (.p12/.pfx)", "wrong PKCS#12 password or damaged file");
+const badPassword = () => new VanthuError("P12_BAD_PASSWORD", "Sai mật khẩu của tệp chứng thư (.p12/.pfx)", "wrong PKCS#12 password or damaged file");
 
 /**
  * Opens a PKCS#12 file (password-based integrity and PBES2 encryption, as OpenSSL 3 and
@@ -78,12 +77,19 @@ export async function openPkcs12(bytes: Uint8Array, password: string, crypto: Cr
         continue;
       }
       if (await publicKeyMatches(privateKey, cert, crypto)) {
-        const chain = orderChain(cert, certs.filter((c) => c !== cert));
+        const chain = orderChain(
+          cert,
+          certs.filter((c) => c !== cert),
+        );
         return { privateKey, certificate: cert, chain };
       }
     }
   }
-  throw new VanthuError("P12_NO_MATCHING_CERT", "Tệp chứng thư không có chứng thư khớp với khóa bí mật", "no certificate in the PKCS#12 file matches its private key");
+  throw new VanthuError(
+    "P12_NO_MATCHING_CERT",
+    "Tệp chứng thư không có chứng thư khớp với khóa bí mật",
+    "no certificate in the PKCS#12 file matches its private key",
+  );
 }
 
 async function publicKeyMatches(privateKey: CryptoKey, cert: x509.X509Certificate, crypto: Crypto): Promise<boolean> {

@@ -176,7 +176,12 @@ async function fetchBytes(fetch: FetchLike, url: string, init: RequestInit, time
  * "fresh" when it is current (nextUpdate not passed) or was issued after `provenTime` (a
  * timestamp's genTime; pass the validation time when there is none).
  */
-export async function checkRevocation(cert: x509.X509Certificate, issuer: x509.X509Certificate, provenTime: Date, ctx: RevocationContext): Promise<RevocationStatus> {
+export async function checkRevocation(
+  cert: x509.X509Certificate,
+  issuer: x509.X509Certificate,
+  provenTime: Date,
+  ctx: RevocationContext,
+): Promise<RevocationStatus> {
   const crypto = ctx.crypto ?? globalThis.crypto;
   const notes: string[] = [];
   const candidates: CrlCandidate[] = [];
@@ -222,7 +227,15 @@ export async function checkRevocation(cert: x509.X509Certificate, issuer: x509.X
       if (!best || (fresh && !best.fresh) || (fresh === best.fresh && c.crl.thisUpdate > best.c.crl.thisUpdate)) best = { c, fresh };
     }
     if (best) {
-      return { status: "good", source: best.c.source, url: best.c.url, thisUpdate: best.c.crl.thisUpdate, nextUpdate: best.c.crl.nextUpdate, fresh: best.fresh, notes };
+      return {
+        status: "good",
+        source: best.c.source,
+        url: best.c.url,
+        thisUpdate: best.c.crl.thisUpdate,
+        nextUpdate: best.c.crl.nextUpdate,
+        fresh: best.fresh,
+        notes,
+      };
     }
     return undefined;
   };
@@ -256,9 +269,17 @@ export async function checkRevocation(cert: x509.X509Certificate, issuer: x509.X
     for (const u of ocspUrls(cert)) {
       try {
         const req = new pkijs.OCSPRequest();
-        await req.createForCertificate(pkijs.Certificate.fromBER(cert.rawData), { hashAlgorithm: "SHA-1", issuerCertificate: pkijs.Certificate.fromBER(issuer.rawData) });
+        await req.createForCertificate(pkijs.Certificate.fromBER(cert.rawData), {
+          hashAlgorithm: "SHA-1",
+          issuerCertificate: pkijs.Certificate.fromBER(issuer.rawData),
+        });
         const body = new Uint8Array(req.toSchema(true).toBER(false));
-        const resp = await fetchBytes(ctx.fetch, u, { method: "POST", headers: { "content-type": "application/ocsp-request" }, body: body as BodyInit }, timeout);
+        const resp = await fetchBytes(
+          ctx.fetch,
+          u,
+          { method: "POST", headers: { "content-type": "application/ocsp-request" }, body: body as BodyInit },
+          timeout,
+        );
         const r = await tryOcspResponses([resp], cert, issuer, provenTime, ctx.now, "ocsp", notes, u);
         if (r) return r;
       } catch (e) {

@@ -17,14 +17,26 @@ export function checkSigningCertificate(certDer: Uint8Array, at: Date): x509.X50
     throw new VanthuError("BAD_CERTIFICATE", "Chứng thư số của người ký không đọc được", "signer certificate cannot be parsed", { cause: e });
   }
   if (at < cert.notBefore) {
-    throw new VanthuError("CERT_NOT_YET_VALID", `Chứng thư số chưa có hiệu lực (từ ${formatDateVietnam(cert.notBefore)}); không được ký`, `certificate not valid before ${cert.notBefore.toISOString()}`);
+    throw new VanthuError(
+      "CERT_NOT_YET_VALID",
+      `Chứng thư số chưa có hiệu lực (từ ${formatDateVietnam(cert.notBefore)}); không được ký`,
+      `certificate not valid before ${cert.notBefore.toISOString()}`,
+    );
   }
   if (at > cert.notAfter) {
-    throw new VanthuError("CERT_EXPIRED", `Chứng thư số đã hết hạn ngày ${formatDateVietnam(cert.notAfter)}; không được ký`, `certificate expired ${cert.notAfter.toISOString()}`);
+    throw new VanthuError(
+      "CERT_EXPIRED",
+      `Chứng thư số đã hết hạn ngày ${formatDateVietnam(cert.notAfter)}; không được ký`,
+      `certificate expired ${cert.notAfter.toISOString()}`,
+    );
   }
   const ku = cert.getExtension(x509.KeyUsagesExtension);
   if (ku && !(ku.usages & (x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation))) {
-    throw new VanthuError("CERT_KEY_USAGE", "Chứng thư số không được phép dùng để ký văn bản (thiếu mục đích chữ ký số)", "certificate key usage allows neither digitalSignature nor nonRepudiation");
+    throw new VanthuError(
+      "CERT_KEY_USAGE",
+      "Chứng thư số không được phép dùng để ký văn bản (thiếu mục đích chữ ký số)",
+      "certificate key usage allows neither digitalSignature nor nonRepudiation",
+    );
   }
   return cert;
 }

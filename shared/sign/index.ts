@@ -27,7 +27,16 @@ export async function signPdf(input: Uint8Array, options: SignPdfOptions): Promi
     withTimestamp: Boolean(tsaUrl),
   });
   const result = await signer.sign(prepared.signedAttributes);
-  const timestampToken = tsaUrl ? await requestTimestampToken({ url: tsaUrl, data: result.signature, digestAlgorithm: signer.digestAlgorithm, fetch, crypto }) : undefined;
+  const timestampToken = tsaUrl
+    ? await requestTimestampToken({ url: tsaUrl, data: result.signature, digestAlgorithm: signer.digestAlgorithm, fetch, crypto })
+    : undefined;
   const bytes = completeSignature(prepared, { signature: result.signature, certificates: [result.certificate, ...result.chain], timestampToken });
-  return { bytes, fieldName: prepared.fieldName, rect: prepared.rect, textBlock: prepared.textBlock, pageIndex: prepared.pageIndex, signingTime: prepared.signingTime };
+  return {
+    bytes,
+    fieldName: prepared.fieldName,
+    rect: prepared.rect,
+    textBlock: prepared.textBlock,
+    pageIndex: prepared.pageIndex,
+    signingTime: prepared.signingTime,
+  };
 }

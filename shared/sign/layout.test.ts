@@ -1,12 +1,19 @@
 import { describe, it, expect } from "vitest";
 import { findSignatureBlock, isTitleText, sealBox, signatureImageBox, topRightTextBox, POINTS_PER_MM, type TextSegment } from "./layout.ts";
 
-const seg = (text: string, x: number, y: number, width = text.length * 7, fontSize = 13): TextSegment => ({ text, box: { x, y, width, height: fontSize * 0.8 }, fontSize });
+const seg = (text: string, x: number, y: number, width = text.length * 7, fontSize = 13): TextSegment => ({
+  text,
+  box: { x, y, width, height: fontSize * 0.8 },
+  fontSize,
+});
 
 describe("isTitleText", () => {
-  it.each(["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "TL. CHỦ TỊCH", "CHÁNH VĂN PHÒNG", "GIÁM ĐỐC", "Q. CHỦ TỊCH"])("%s is a title", (t) => {
-    expect(isTitleText(t)).toBe(true);
-  });
+  it.each(["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "TL. CHỦ TỊCH", "CHÁNH VĂN PHÒNG", "GIÁM ĐỐC", "Q. CHỦ TỊCH"])(
+    "%s is a title",
+    (t) => {
+      expect(isTitleText(t)).toBe(true);
+    },
+  );
   it.each(["Chủ tịch Ủy ban nhân dân phường đề nghị", "Nơi nhận:", "Nguyễn Văn An", "CHỦ ĐỀ"])("%s is not", (t) => {
     expect(isTitleText(t)).toBe(false);
   });
@@ -29,7 +36,13 @@ describe("findSignatureBlock", () => {
   });
 
   it("ignores a title mentioned in the body, far from any name gap", () => {
-    const block = findSignatureBlock([seg("CHỦ TỊCH", 70, 600), seg("có trách nhiệm thi hành.", 70, 590), seg("TM. ỦY BAN NHÂN DÂN", 380, 300), seg("CHỦ TỊCH", 420, 284), seg("Trần Thị Bình", 410, 170)]);
+    const block = findSignatureBlock([
+      seg("CHỦ TỊCH", 70, 600),
+      seg("có trách nhiệm thi hành.", 70, 590),
+      seg("TM. ỦY BAN NHÂN DÂN", 380, 300),
+      seg("CHỦ TỊCH", 420, 284),
+      seg("Trần Thị Bình", 410, 170),
+    ]);
     expect(block?.title.map((t) => t.text)).toEqual(["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]);
   });
 

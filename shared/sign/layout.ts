@@ -59,7 +59,11 @@ export function findSignatureBlock(segments: TextSegment[]): SignatureBlock | un
     for (;;) {
       const top = block[0]!;
       const above = titles.find(
-        (t) => !block.includes(t) && t.box.y > top.box.y && t.box.y - (top.box.y + top.box.height) < top.fontSize * 1.6 && Math.abs(centreX(t.box) - centreX(top.box)) < Math.max(t.box.width, top.box.width) / 2,
+        (t) =>
+          !block.includes(t) &&
+          t.box.y > top.box.y &&
+          t.box.y - (top.box.y + top.box.height) < top.fontSize * 1.6 &&
+          Math.abs(centreX(t.box) - centreX(top.box)) < Math.max(t.box.width, top.box.width) / 2,
       );
       if (!above) break;
       block.unshift(above);
@@ -182,7 +186,8 @@ export function findIssueBlanks(chars: PageChar[]): IssueBlanks {
         while (j < line.length && /\s/.test(at(j).char)) j++;
         const { fontSize, baseline } = at(colon);
         const blankStart = at(colon).box.x + at(colon).box.width;
-        if (j < line.length && at(j).char === "/" && at(j).box.x - blankStart > fontSize) out.number = { xRight: at(j).box.x - fontSize * 0.15, baseline, fontSize };
+        if (j < line.length && at(j).char === "/" && at(j).box.x - blankStart > fontSize)
+          out.number = { xRight: at(j).box.x - fontSize * 0.15, baseline, fontSize };
         else if (j >= line.length) out.number = { x: blankStart + fontSize * 0.3, baseline, fontSize };
       }
     }

@@ -57,7 +57,6 @@ export interface SignPdfResult {
   signingTime: Date;
 }
 
-
 /**
  * What `prepareSignature` needs: everything of SignPdfOptions but the key. The certificates
  * are known before signing (signing-certificate-v2 names the signer's certificate).

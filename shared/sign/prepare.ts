@@ -8,7 +8,20 @@ import { findSignaturePlaceholder, patchByteRange, signedRanges, type SignatureP
 import { digest, prepareSignerInfo, type PreparedSignerInfo } from "../pki/cms-build.ts";
 import { checkSigningCertificate } from "./certificate-check.ts";
 import { AppearanceBuilder, textWidth } from "./appearance.ts";
-import { findIssueBlanks, findSignatureBlock, formatIssueNumber, issueDateParts, POINTS_PER_MM, sealBox, signatureImageBox, topRightTextBox, type Box, type PageChar, type TextAnchor, type TextSegment } from "./layout.ts";
+import {
+  findIssueBlanks,
+  findSignatureBlock,
+  formatIssueNumber,
+  issueDateParts,
+  POINTS_PER_MM,
+  sealBox,
+  signatureImageBox,
+  topRightTextBox,
+  type Box,
+  type PageChar,
+  type TextAnchor,
+  type TextSegment,
+} from "./layout.ts";
 import { formatIsoVietnam, formatPdfDate } from "./time.ts";
 import { pngSize } from "./png.ts";
 import { COPY_FORMS, SIGNATURE_TYPES, type PrepareOptions, type SignatureType } from "./options.ts";
@@ -62,27 +75,39 @@ function reasonFor(o: PrepareOptions): string {
 }
 
 /** The options a signature type needs, checked before anything else (the CLI calls it before the policy). */
-export function requireOptions(o: Pick<PrepareOptions, "type" | "image" | "copyForm" | "org" | "docNumber" | "font" | "issueNumber" | "issueDate" | "sealMm">): void {
+export function requireOptions(
+  o: Pick<PrepareOptions, "type" | "image" | "copyForm" | "org" | "docNumber" | "font" | "issueNumber" | "issueDate" | "sealMm">,
+): void {
   const missing = (flag: string, vi: string) => new VanthuError("MISSING_OPTION", `Thiếu ${vi} (${flag})`, `missing option ${flag} for --type ${o.type}`);
   if (!SIGNATURE_TYPES.includes(o.type)) throw new VanthuError("BAD_TYPE", `Loại chữ ký không hợp lệ: ${o.type}`, `unknown signature type ${o.type}`);
   if ((o.type === "signer" || o.type === "issuer") && !o.image) throw missing("--image", o.type === "signer" ? "ảnh chữ ký (PNG)" : "ảnh con dấu (PNG)");
   if (o.type === "copy") {
     if (!o.copyForm) throw missing("--copy-form", "hình thức sao (sao y, sao lục, trích sao)");
     if (!COPY_FORMS.includes(o.copyForm.normalize("NFC").toLocaleLowerCase("vi"))) {
-      throw new VanthuError("BAD_COPY_FORM", `Hình thức sao không hợp lệ: "${o.copyForm}" (chỉ: sao y, sao lục, trích sao)`, `copy form must be one of: sao y, sao lục, trích sao`);
+      throw new VanthuError(
+        "BAD_COPY_FORM",
+        `Hình thức sao không hợp lệ: "${o.copyForm}" (chỉ: sao y, sao lục, trích sao)`,
+        `copy form must be one of: sao y, sao lục, trích sao`,
+      );
     }
     if (!o.org?.trim()) throw missing("--org", "tên cơ quan, tổ chức sao văn bản");
   }
   if ((o.type === "attachment" || o.type === "appendix") && !o.docNumber?.trim()) throw missing("--doc-number", "số và ký hiệu của văn bản chính");
   if (o.type !== "signer" && o.type !== "issuer" && !o.font) throw missing("font", "phông chữ để viết khối chữ");
   if (o.issueNumber !== undefined || o.issueDate !== undefined) {
-    if (o.type !== "signer") throw new VanthuError("ISSUE_NUMBER_TYPE", "Số và ngày ban hành chỉ được ghi khi người có thẩm quyền ký (--type signer)", "issue number and date go with --type signer");
+    if (o.type !== "signer")
+      throw new VanthuError(
+        "ISSUE_NUMBER_TYPE",
+        "Số và ngày ban hành chỉ được ghi khi người có thẩm quyền ký (--type signer)",
+        "issue number and date go with --type signer",
+      );
     if (!o.font) throw missing("font", "phông chữ để ghi số và ngày ban hành");
     if (o.issueNumber !== undefined && !/^\d{1,6}$/.test(o.issueNumber.trim())) {
       throw new VanthuError("BAD_ISSUE_NUMBER", `Số văn bản không hợp lệ: "${o.issueNumber}" (chỉ gồm chữ số)`, "issue number must be digits");
     }
   }
-  if (o.sealMm !== undefined && !(o.sealMm >= 10 && o.sealMm <= 80)) throw new VanthuError("BAD_SEAL_SIZE", "Kích thước con dấu phải từ 10 đến 80 mm", "--seal-mm must be between 10 and 80");
+  if (o.sealMm !== undefined && !(o.sealMm >= 10 && o.sealMm <= 80))
+    throw new VanthuError("BAD_SEAL_SIZE", "Kích thước con dấu phải từ 10 đến 80 mm", "--seal-mm must be between 10 and 80");
 }
 
 /** Text segments of a page: each line split where a wide gap separates columns. */
@@ -113,14 +138,25 @@ export function pageChars(pdf: PDF, pageIndex: number): PageChar[] {
   const page = pdf.getPage(pageIndex);
   if (!page) return [];
   return quietly(() => page.extractText()).lines.flatMap((l) =>
-    l.spans.flatMap((sp) => sp.chars.map((c) => ({ char: c.char, box: { x: c.bbox.x, y: c.bbox.y, width: c.bbox.width, height: c.bbox.height }, fontSize: c.fontSize, baseline: c.baseline }))),
+    l.spans.flatMap((sp) =>
+      sp.chars.map((c) => ({
+        char: c.char,
+        box: { x: c.bbox.x, y: c.bbox.y, width: c.bbox.width, height: c.bbox.height },
+        fontSize: c.fontSize,
+        baseline: c.baseline,
+      })),
+    ),
   );
 }
 
 /** Writes the number and date of issue into the draft's blanks on page 1 (page content). */
 function writeIssueNumberAndDate(pdf: PDF, o: PrepareOptions, signingTime: Date): void {
   if (hasSignatures(pdf)) {
-    throw new VanthuError("ISSUE_AFTER_SIGNATURE", "Văn bản đã có chữ ký số: số và ngày ban hành phải được ghi trước chữ ký đầu tiên", "the document is already signed: the issue number and date must be written before the first signature");
+    throw new VanthuError(
+      "ISSUE_AFTER_SIGNATURE",
+      "Văn bản đã có chữ ký số: số và ngày ban hành phải được ghi trước chữ ký đầu tiên",
+      "the document is already signed: the issue number and date must be written before the first signature",
+    );
   }
   const page = pdf.getPage(0)!;
   const blanks = findIssueBlanks(pageChars(pdf, 0));
@@ -131,7 +167,8 @@ function writeIssueNumberAndDate(pdf: PDF, o: PrepareOptions, signingTime: Date)
     page.drawText(text, { x, y: a.baseline, font, size: a.fontSize, color: rgb(0, 0, 0) });
   };
   if (o.issueNumber !== undefined) {
-    if (!blanks.number) throw new VanthuError("NO_NUMBER_BLANK", 'Không tìm thấy chỗ trống để ghi số văn bản ("Số:      /…") ở trang 1', 'no "Số: /…" blank on page 1');
+    if (!blanks.number)
+      throw new VanthuError("NO_NUMBER_BLANK", 'Không tìm thấy chỗ trống để ghi số văn bản ("Số:      /…") ở trang 1', 'no "Số: /…" blank on page 1');
     write(formatIssueNumber(o.issueNumber), blanks.number);
   }
   if (blanks.day && blanks.month) {
@@ -303,7 +340,11 @@ export async function prepareSignature(input: Uint8Array, options: PrepareOption
   const pdf = await openPdfForUpdate(input);
   if (docMdpPermission(pdf) === 1) {
     // A certification signature that allows no change: any new revision would break it.
-    throw new VanthuError("DOCMDP_LOCKED", "Văn bản đã được chứng thực và khóa mọi thay đổi; không thể ký thêm", "document is certified with DocMDP P=1 (no changes allowed)");
+    throw new VanthuError(
+      "DOCMDP_LOCKED",
+      "Văn bản đã được chứng thực và khóa mọi thay đổi; không thể ký thêm",
+      "document is certified with DocMDP P=1 (no changes allowed)",
+    );
   }
   const pageCount = pdf.getPageCount();
   const defaultPage = options.type === "signer" || options.type === "issuer" ? pageCount : 1;
@@ -354,10 +395,16 @@ export async function prepareSignature(input: Uint8Array, options: PrepareOption
     const font = pdf.embedFont(options.font!);
     const iso = formatIsoVietnam(signingTime);
     const lines =
-      options.type === "copy" ? [options.copyForm!.normalize("NFC"), options.org!.normalize("NFC").trim(), iso] : [options.docNumber!.normalize("NFC").trim(), iso];
+      options.type === "copy"
+        ? [options.copyForm!.normalize("NFC"), options.org!.normalize("NFC").trim(), iso]
+        : [options.docNumber!.normalize("NFC").trim(), iso];
     const missing = lines.flatMap((l) => font.getUnencodableCharacters(l));
     if (missing.length > 0) {
-      throw new VanthuError("FONT_COVERAGE", `Phông chữ không có ký tự: ${[...new Set(missing)].join(" ")}`, `font lacks characters: ${[...new Set(missing)].join(" ")}`);
+      throw new VanthuError(
+        "FONT_COVERAGE",
+        `Phông chữ không có ký tự: ${[...new Set(missing)].join(" ")}`,
+        `font lacks characters: ${[...new Set(missing)].join(" ")}`,
+      );
     }
     const width = Math.max(...lines.map((l) => textWidth(font, l, TEXT_SIZE)));
     const preferred = topRightTextBox(pageBox, width, lines.length, TEXT_SIZE);
@@ -378,7 +425,13 @@ export async function prepareSignature(input: Uint8Array, options: PrepareOption
       // On an unsigned file the block goes into page 1's content, in the revision this
       // signature covers: text search and pdftotext find it, and the signature is invisible.
       lines.forEach((line, i) => {
-        page.drawText(line, { x: block.x + 2, y: block.y + block.height - 2 - TEXT_SIZE * 0.9 - i * TEXT_SIZE * 1.2, font, size: TEXT_SIZE, color: rgb(0, 0, 0) });
+        page.drawText(line, {
+          x: block.x + 2,
+          y: block.y + block.height - 2 - TEXT_SIZE * 0.9 - i * TEXT_SIZE * 1.2,
+          font,
+          size: TEXT_SIZE,
+          color: rgb(0, 0, 0),
+        });
       });
       rect = { x: 0, y: 0, width: 0, height: 0 };
       appearance = undefined;
@@ -424,7 +477,11 @@ export async function prepareSignature(input: Uint8Array, options: PrepareOption
   const placeholder = findSignaturePlaceholder(prepared, sigRef.objectNumber, input.length);
   const byteRange = signedRanges(prepared.length, placeholder);
   patchByteRange(prepared, placeholder, byteRange);
-  const documentDigest = await digest(options.digestAlgorithm, [prepared.subarray(byteRange[0], byteRange[0] + byteRange[1]), prepared.subarray(byteRange[2], byteRange[2] + byteRange[3])], crypto);
+  const documentDigest = await digest(
+    options.digestAlgorithm,
+    [prepared.subarray(byteRange[0], byteRange[0] + byteRange[1]), prepared.subarray(byteRange[2], byteRange[2] + byteRange[3])],
+    crypto,
+  );
   const signerInfo = await prepareSignerInfo({
     documentDigest,
     certificate: certs.certificate,

@@ -4,7 +4,14 @@ const VN_OFFSET_MS = 7 * 3600_000;
 function parts(d: Date) {
   const v = new Date(d.getTime() + VN_OFFSET_MS);
   const p = (x: number, w = 2) => String(x).padStart(w, "0");
-  return { y: p(v.getUTCFullYear(), 4), mo: p(v.getUTCMonth() + 1), d: p(v.getUTCDate()), h: p(v.getUTCHours()), mi: p(v.getUTCMinutes()), s: p(v.getUTCSeconds()) };
+  return {
+    y: p(v.getUTCFullYear(), 4),
+    mo: p(v.getUTCMonth() + 1),
+    d: p(v.getUTCDate()),
+    h: p(v.getUTCHours()),
+    mi: p(v.getUTCMinutes()),
+    s: p(v.getUTCSeconds()),
+  };
 }
 
 /** ISO 8601 with the Vietnam offset, e.g. 2026-11-24T09:15:02+07:00 (R3). */

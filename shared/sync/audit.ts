@@ -25,7 +25,13 @@ export const AuditAppend = z.object({
   /** What happened, one sentence in Vietnamese. */
   summary: z.string().trim().min(1).max(2000),
   documentSha256: Sha256Hex.optional(),
-  subject: z.object({ kind: z.enum(["document", "certificate", "token", "request", "incident", "custody"]), id: z.string().min(1).max(200), label: z.string().max(300).optional() }).optional(),
+  subject: z
+    .object({
+      kind: z.enum(["document", "certificate", "token", "request", "incident", "custody"]),
+      id: z.string().min(1).max(200),
+      label: z.string().max(300).optional(),
+    })
+    .optional(),
   details: z.record(z.string(), z.union([z.string().max(2000), z.number(), z.boolean(), z.null()])).optional(),
 });
 export type AuditAppend = z.infer<typeof AuditAppend>;
@@ -61,7 +67,14 @@ export async function verifyAuditExport(raw: unknown, anchors: readonly AuditAnc
       count: 0,
       head: null,
       foreignEntries: [],
-      problems: [{ kind: "changed", position: 0, messageVi: `Tệp xuất nhật ký không đúng khuôn dạng (${issue?.path.join(".") ?? ""}).`, messageEn: `Malformed audit export: ${issue?.path.join(".")}: ${issue?.message}` }],
+      problems: [
+        {
+          kind: "changed",
+          position: 0,
+          messageVi: `Tệp xuất nhật ký không đúng khuôn dạng (${issue?.path.join(".") ?? ""}).`,
+          messageEn: `Malformed audit export: ${issue?.path.join(".")}: ${issue?.message}`,
+        },
+      ],
     };
   }
   const exp = parsed.data;
@@ -69,10 +82,20 @@ export async function verifyAuditExport(raw: unknown, anchors: readonly AuditAnc
   const report = await verifyAuditChain(entries, { anchors: [...(exp.head ? [exp.head] : []), ...anchors] });
   const foreignEntries = entries.flatMap((e, i) => (e.officeId === exp.office.id ? [] : [i + 1]));
   for (const position of foreignEntries) {
-    report.problems.push({ kind: "inserted", position, messageVi: `Mục thứ ${position} thuộc cơ quan khác.`, messageEn: `Entry at position ${position} belongs to another office` });
+    report.problems.push({
+      kind: "inserted",
+      position,
+      messageVi: `Mục thứ ${position} thuộc cơ quan khác.`,
+      messageEn: `Entry at position ${position} belongs to another office`,
+    });
   }
   if (exp.head && entries.length > 0 && entries.at(-1)!.seq !== exp.head.seq) {
-    report.problems.push({ kind: "truncated", position: entries.length, messageVi: "Mục cuối của tệp không phải đầu chuỗi máy chủ đã ghi.", messageEn: "The last entry is not the head the server declared" });
+    report.problems.push({
+      kind: "truncated",
+      position: entries.length,
+      messageVi: "Mục cuối của tệp không phải đầu chuỗi máy chủ đã ghi.",
+      messageEn: "The last entry is not the head the server declared",
+    });
   }
   report.problems.sort((a, b) => a.position - b.position);
   return { ...report, ok: report.problems.length === 0, foreignEntries };

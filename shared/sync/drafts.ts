@@ -42,7 +42,10 @@ export type RevisionInput = z.infer<typeof RevisionInput>;
 /** The parts of the số và ký hiệu (Nghị định 30/2020 Phụ lục I), formatted by the server with the number. */
 export const Numbering = z.object({
   /** Register (sổ văn bản đi) of the office; "vb-di" is the default register. */
-  registerId: z.string().regex(/^[a-z0-9-]{1,40}$/).default("vb-di"),
+  registerId: z
+    .string()
+    .regex(/^[a-z0-9-]{1,40}$/)
+    .default("vb-di"),
   /** Document type code of shared/domain/document-types.ts (e.g. "QD", "CV"). */
   typeCode: z.string().min(1).max(10),
   /** The issuing body's symbol, e.g. "UBND". */
@@ -150,8 +153,21 @@ export type Draft = z.infer<typeof Draft>;
 const Base = { ...MutationBase, draftId: ClientId };
 const Versioned = { ...Base, baseVersion: BaseVersion };
 
-export const DraftCreate = z.object({ ...Base, type: z.literal("draft.create"), subject: z.string().trim().min(1).max(500), numbering: Numbering, revision: RevisionInput, note: z.string().max(2000).optional() });
-export const DraftRevise = z.object({ ...Versioned, type: z.literal("draft.revise"), revision: RevisionInput, note: z.string().max(2000).optional(), subject: z.string().trim().min(1).max(500).optional() });
+export const DraftCreate = z.object({
+  ...Base,
+  type: z.literal("draft.create"),
+  subject: z.string().trim().min(1).max(500),
+  numbering: Numbering,
+  revision: RevisionInput,
+  note: z.string().max(2000).optional(),
+});
+export const DraftRevise = z.object({
+  ...Versioned,
+  type: z.literal("draft.revise"),
+  revision: RevisionInput,
+  note: z.string().max(2000).optional(),
+  subject: z.string().trim().min(1).max(500).optional(),
+});
 export const DraftSubmit = z.object({
   ...Versioned,
   type: z.literal("draft.submit"),
@@ -162,7 +178,13 @@ export const DraftSubmit = z.object({
   reservedNumber: z.object({ year: z.number().int(), number: z.number().int().min(1) }).optional(),
 });
 /** Comments are appended, never edited: they merge without a version. */
-export const DraftCommentAdd = z.object({ ...Base, type: z.literal("draft.comment"), commentId: ClientId, text: z.string().trim().min(1).max(5000), page: z.number().int().min(1).max(10_000).optional() });
+export const DraftCommentAdd = z.object({
+  ...Base,
+  type: z.literal("draft.comment"),
+  commentId: ClientId,
+  text: z.string().trim().min(1).max(5000),
+  page: z.number().int().min(1).max(10_000).optional(),
+});
 export const DraftReturn = z.object({ ...Versioned, type: z.literal("draft.return"), reasons: z.string().trim().min(1).max(5000) });
 export const DraftApprove = z.object({ ...Versioned, type: z.literal("draft.approve"), note: z.string().max(2000).optional() });
 /** The official's signed revision (the PDF with the number and date in its blanks, signed). */

@@ -180,7 +180,12 @@ export function buildEdxml(pkg: EdxmlPackage): string {
         },
         [`${P}edXMLBody`]: {
           [`${P}edXMLManifest`]: {
-            [`${P}Reference`]: pkg.attachments.map((a) => ({ [`${P}ContentId`]: `cid:${a.contentId}`, [`${P}ContentType`]: a.contentType, [`${P}AttachmentName`]: a.name, [`${P}Description`]: a.description ?? "" })),
+            [`${P}Reference`]: pkg.attachments.map((a) => ({
+              [`${P}ContentId`]: `cid:${a.contentId}`,
+              [`${P}ContentType`]: a.contentType,
+              [`${P}AttachmentName`]: a.name,
+              [`${P}Description`]: a.description ?? "",
+            })),
           },
         },
       },
@@ -272,7 +277,8 @@ export function parseEdxml(xml: string): EdxmlPackage {
   const codeNumber = str(code.CodeNumber);
   const subject = str(mh.Subject);
   const promulgationDate = day(obj(mh.PromulgationInfo).PromulgationDate, "PromulgationDate");
-  if (!codeNumber || !subject || !promulgationDate) throw invalid("Code/CodeNumber, Subject and PromulgationInfo/PromulgationDate are required", "thiếu số văn bản, trích yếu hoặc ngày ban hành");
+  if (!codeNumber || !subject || !promulgationDate)
+    throw invalid("Code/CodeNumber, Subject and PromulgationInfo/PromulgationDate are required", "thiếu số văn bản, trích yếu hoặc ngày ban hành");
   const signer = obj(mh.SignerInfo);
   const type = obj(mh.DocumentType);
   const other = obj(mh.OtherInfo);
@@ -364,7 +370,8 @@ function toBase64(bytes: Uint8Array): string {
 
 function fromBase64(b64: string, contentId: string): Uint8Array {
   const clean = b64.replace(/\s+/g, "");
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length % 4 !== 0) throw invalid(`attachment ${contentId}: bad base64`, `tệp đính kèm ${contentId} mã hóa base64 sai`);
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length % 4 !== 0)
+    throw invalid(`attachment ${contentId}: bad base64`, `tệp đính kèm ${contentId} mã hóa base64 sai`);
   const bin = atob(clean);
   const out = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
@@ -456,7 +463,13 @@ export function parseEdxmlStatus(xml: string): EdxmlStatus {
   const [codeNumber, ...notation] = (str(rf.Code) ?? "").split("/");
   const staff = obj(st.StaffInfo);
   return {
-    responseFor: { organId: str(rf.OrganId) ?? "", codeNumber: codeNumber ?? "", codeNotation: notation.join("/"), promulgationDate: day(rf.PromulgationDate, "PromulgationDate") ?? "", documentId: str(rf.DocumentId) ?? "" },
+    responseFor: {
+      organId: str(rf.OrganId) ?? "",
+      codeNumber: codeNumber ?? "",
+      codeNotation: notation.join("/"),
+      promulgationDate: day(rf.PromulgationDate, "PromulgationDate") ?? "",
+      documentId: str(rf.DocumentId) ?? "",
+    },
     from: organ(obj(st.From)),
     statusCode: code as EdxmlStatus["statusCode"],
     description: str(st.Description),

@@ -22,7 +22,6 @@ export const Role = z.enum([
 ]);
 export type Role = z.infer<typeof Role>;
 
-
 /** One error: a stable code, an English message for logs, a Vietnamese one for people. */
 export const ApiError = z.object({
   code: z.string(),

@@ -42,13 +42,30 @@ export const RegisterNumber = z.object({
 export type RegisterNumber = z.infer<typeof RegisterNumber>;
 
 /** Reserve a block of outgoing numbers for this device, to be used offline. */
-export const NumberReserve = z.object({ ...MutationBase, type: z.literal("number.reserve"), registerId: RegisterId.default(DEFAULT_OUTGOING_REGISTER), count: z.number().int().min(1).max(MAX_RESERVED_BLOCK) });
+export const NumberReserve = z.object({
+  ...MutationBase,
+  type: z.literal("number.reserve"),
+  registerId: RegisterId.default(DEFAULT_OUTGOING_REGISTER),
+  count: z.number().int().min(1).max(MAX_RESERVED_BLOCK),
+});
 /** Cancel a reserved number (or one whose draft was cancelled) with the reason, recorded in the register. */
-export const NumberCancel = z.object({ ...MutationBase, type: z.literal("number.cancel"), registerId: RegisterId.default(DEFAULT_OUTGOING_REGISTER), year: z.number().int(), number: z.number().int().min(1), reason: z.string().trim().min(1).max(2000) });
+export const NumberCancel = z.object({
+  ...MutationBase,
+  type: z.literal("number.cancel"),
+  registerId: RegisterId.default(DEFAULT_OUTGOING_REGISTER),
+  year: z.number().int(),
+  number: z.number().int().min(1),
+  reason: z.string().trim().min(1).max(2000),
+});
 
 /** Hình thức tiếp nhận of an incoming document registered by hand. */
 export const ReceiptForm = z.enum(["paper", "scan"]);
-export const RECEIPT_FORM_LABELS_VI = { paper: "Bản giấy", scan: "Bản quét (không có chữ ký số)", server: "Điện tử (qua hệ thống)", edxml: "Điện tử (gói edXML)" } as const;
+export const RECEIPT_FORM_LABELS_VI = {
+  paper: "Bản giấy",
+  scan: "Bản quét (không có chữ ký số)",
+  server: "Điện tử (qua hệ thống)",
+  edxml: "Điện tử (gói edXML)",
+} as const;
 
 /**
  * Vào sổ văn bản đến a document received on paper or as an unsigned scan: no signature

@@ -22,7 +22,8 @@ describe("the rule table", () => {
     for (const entity of ["incoming_handling", "edxml_recall"]) {
       for (const role of ROLES) {
         for (const op of ["create", "update", "delete"] as const) {
-          for (const where of ["own", "managed"] as const) expect(recordRefusal(entity, op, [role], where)?.code, `${entity} ${op} ${role} ${where}`).toBe("rule.role_forbidden");
+          for (const where of ["own", "managed"] as const)
+            expect(recordRefusal(entity, op, [role], where)?.code, `${entity} ${op} ${role} ${where}`).toBe("rule.role_forbidden");
         }
       }
     }

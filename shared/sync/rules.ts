@@ -86,7 +86,15 @@ export const RECORD_RULES: Readonly<Record<string, RecordRule>> = {
     update: [...own("signature_officer", "clerk"), ...everywhere("district_it")],
     delete: none,
   },
-  cert_custody: { entity: "cert_custody", labelVi: "Giao nhận thiết bị lưu khóa", scope: "office", merge: "append_only", create: [...own("signature_officer", "clerk"), ...everywhere("district_it")], update: none, delete: none },
+  cert_custody: {
+    entity: "cert_custody",
+    labelVi: "Giao nhận thiết bị lưu khóa",
+    scope: "office",
+    merge: "append_only",
+    create: [...own("signature_officer", "clerk"), ...everywhere("district_it")],
+    update: none,
+    delete: none,
+  },
   audit_entry: {
     entity: "audit_entry",
     labelVi: "Nhật ký (bản của máy trạm)",
@@ -98,9 +106,33 @@ export const RECORD_RULES: Readonly<Record<string, RecordRule>> = {
   },
   // Written only by the server, with its QLVB times and its own role checks (sync-server/incoming,
   // sync-server/edxml): replicated to the office's devices, never pushed by one.
-  incoming_handling: { entity: "incoming_handling", labelVi: "Xử lý văn bản đến (trình, giao, ký nhận)", scope: "office", merge: "versioned", create: none, update: none, delete: none },
-  edxml_recall: { entity: "edxml_recall", labelVi: "Đề nghị thu hồi, cập nhật văn bản đến (edXML)", scope: "office", merge: "versioned", create: none, update: none, delete: none },
-  holiday_calendar: { entity: "holiday_calendar", labelVi: "Lịch ngày nghỉ", scope: "city", merge: "versioned", create: [...everywhere("district_it"), ...own("admin")], update: [...everywhere("district_it"), ...own("admin")], delete: none },
+  incoming_handling: {
+    entity: "incoming_handling",
+    labelVi: "Xử lý văn bản đến (trình, giao, ký nhận)",
+    scope: "office",
+    merge: "versioned",
+    create: none,
+    update: none,
+    delete: none,
+  },
+  edxml_recall: {
+    entity: "edxml_recall",
+    labelVi: "Đề nghị thu hồi, cập nhật văn bản đến (edXML)",
+    scope: "office",
+    merge: "versioned",
+    create: none,
+    update: none,
+    delete: none,
+  },
+  holiday_calendar: {
+    entity: "holiday_calendar",
+    labelVi: "Lịch ngày nghỉ",
+    scope: "city",
+    merge: "versioned",
+    create: [...everywhere("district_it"), ...own("admin")],
+    update: [...everywhere("district_it"), ...own("admin")],
+    delete: none,
+  },
 };
 
 export interface ActionRule {
@@ -161,7 +193,11 @@ export function recordRefusal(entity: string, op: RecordOp, roles: readonly Role
     return { code: "rule.unknown_entity", messageVi: `Máy chủ không nhận loại dữ liệu "${entity}".`, messageEn: `Entity '${entity}' is not carried by sync` };
   }
   if (rule.merge === "append_only" && op !== "create") {
-    return { code: "rule.append_only", messageVi: `${rule.labelVi} chỉ được ghi thêm; không ai được sửa hay xóa.`, messageEn: `${entity} is append-only: nobody may ${op} it` };
+    return {
+      code: "rule.append_only",
+      messageVi: `${rule.labelVi} chỉ được ghi thêm; không ai được sửa hay xóa.`,
+      messageEn: `${entity} is append-only: nobody may ${op} it`,
+    };
   }
   if (granted(rule[op], roles, where)) return null;
   const place = where === "own" ? "của cơ quan mình" : "của cơ quan được giao quản lý";
@@ -184,11 +220,21 @@ export function actionRefusal(type: ActionType, roles: readonly Role[], where: W
 }
 
 /** What a person may do where they act: for the PWA to show only those screens and buttons. */
-export function capabilitiesOf(roles: readonly Role[], where: Where): { records: Record<string, Record<RecordOp, boolean>>; actions: Record<ActionType, boolean>; readAudit: boolean; exportAudit: boolean } {
+export function capabilitiesOf(
+  roles: readonly Role[],
+  where: Where,
+): { records: Record<string, Record<RecordOp, boolean>>; actions: Record<ActionType, boolean>; readAudit: boolean; exportAudit: boolean } {
   const records: Record<string, Record<RecordOp, boolean>> = {};
   for (const entity of Object.keys(RECORD_RULES)) {
-    records[entity] = { create: !recordRefusal(entity, "create", roles, where), update: !recordRefusal(entity, "update", roles, where), delete: !recordRefusal(entity, "delete", roles, where) };
+    records[entity] = {
+      create: !recordRefusal(entity, "create", roles, where),
+      update: !recordRefusal(entity, "update", roles, where),
+      delete: !recordRefusal(entity, "delete", roles, where),
+    };
   }
-  const actions = Object.fromEntries((Object.keys(ACTION_RULES) as ActionType[]).map((t) => [t, !actionRefusal(t, roles, where)])) as Record<ActionType, boolean>;
+  const actions = Object.fromEntries((Object.keys(ACTION_RULES) as ActionType[]).map((t) => [t, !actionRefusal(t, roles, where)])) as Record<
+    ActionType,
+    boolean
+  >;
   return { records, actions, readAudit: granted(AUDIT_READ_GRANTS, roles, where), exportAudit: granted(AUDIT_EXPORT_GRANTS, roles, where) };
 }

@@ -106,8 +106,21 @@ const JsonObject = z.record(z.string(), z.unknown());
  * the server's current record, and nothing is written: never a silent overwrite. Which roles
  * may create, change or delete which entity: shared/sync/rules.ts.
  */
-export const RecordPut = z.object({ ...MutationBase, type: z.literal("record.put"), entity: ClientEntity, recordId: ClientId, data: JsonObject, baseVersion: BaseVersion.optional() });
-export const RecordDelete = z.object({ ...MutationBase, type: z.literal("record.delete"), entity: ClientEntity, recordId: ClientId, baseVersion: BaseVersion.optional() });
+export const RecordPut = z.object({
+  ...MutationBase,
+  type: z.literal("record.put"),
+  entity: ClientEntity,
+  recordId: ClientId,
+  data: JsonObject,
+  baseVersion: BaseVersion.optional(),
+});
+export const RecordDelete = z.object({
+  ...MutationBase,
+  type: z.literal("record.delete"),
+  entity: ClientEntity,
+  recordId: ClientId,
+  baseVersion: BaseVersion.optional(),
+});
 /** Gửi văn bản: office A sends a document to offices B, C… */
 export const ExchangeSend = z.object({
   ...MutationBase,
@@ -126,9 +139,25 @@ export const ExchangeSend = z.object({
 /** Tiếp nhận: the recipient verified the document and registers it; the server stamps the receive time and gives the số đến. */
 export const ExchangeAccept = z.object({ ...MutationBase, type: z.literal("exchange.accept"), deliveryId: ServerId, note: z.string().max(2000).optional() });
 /** Từ chối tiếp nhận with the reason (Điều 17.3 Quy định): the sender is told. */
-export const ExchangeRefuse = z.object({ ...MutationBase, type: z.literal("exchange.refuse"), deliveryId: ServerId, reason: z.string().trim().min(1).max(2000) });
+export const ExchangeRefuse = z.object({
+  ...MutationBase,
+  type: z.literal("exchange.refuse"),
+  deliveryId: ServerId,
+  reason: z.string().trim().min(1).max(2000),
+});
 
-export const Mutation = z.discriminatedUnion("type", [RecordPut, RecordDelete, ExchangeSend, ExchangeAccept, ExchangeRefuse, IncomingRegister, NumberReserve, NumberCancel, AuditAppend, ...DRAFT_MUTATIONS]);
+export const Mutation = z.discriminatedUnion("type", [
+  RecordPut,
+  RecordDelete,
+  ExchangeSend,
+  ExchangeAccept,
+  ExchangeRefuse,
+  IncomingRegister,
+  NumberReserve,
+  NumberCancel,
+  AuditAppend,
+  ...DRAFT_MUTATIONS,
+]);
 export type Mutation = z.infer<typeof Mutation>;
 
 export const MAX_MUTATIONS_PER_PUSH = 500;

@@ -22,7 +22,13 @@ export interface BundledCertificate {
 /** Kept for callers written before the store held intermediates. */
 export type BundledAnchor = BundledCertificate;
 
-const b = (name: string, pem: string, sha256: string, role: BundledCertificate["role"], generation: BundledCertificate["generation"]): BundledCertificate => ({ name, pem, sha256, role, generation });
+const b = (name: string, pem: string, sha256: string, role: BundledCertificate["role"], generation: BundledCertificate["generation"]): BundledCertificate => ({
+  name,
+  pem,
+  sha256,
+  role,
+  generation,
+});
 
 export const BUNDLED_CERTIFICATES: readonly BundledCertificate[] = [
   b("RootCA chuyên dùng Chính phủ G2", VGCA_ROOT_G2_PEM, VGCA_ROOT_G2_SHA256, "anchor", "G2"),
@@ -38,7 +44,10 @@ export const BUNDLED_ANCHORS: readonly BundledCertificate[] = BUNDLED_CERTIFICAT
 export const BUNDLED_INTERMEDIATES: readonly BundledCertificate[] = BUNDLED_CERTIFICATES.filter((c) => c.role === "intermediate");
 
 export function hex(b: ArrayBuffer | Uint8Array): string {
-  return [...new Uint8Array(b)].map((x) => x.toString(16).padStart(2, "0")).join("").toUpperCase();
+  return [...new Uint8Array(b)]
+    .map((x) => x.toString(16).padStart(2, "0"))
+    .join("")
+    .toUpperCase();
 }
 
 function pemDer(pem: string): Uint8Array {
@@ -69,7 +78,12 @@ async function load(list: readonly BundledCertificate[], crypto: Crypto): Promis
     let cert = parsed.get(a.pem);
     if (!cert) parsed.set(a.pem, (cert = new x509.X509Certificate(a.pem)));
     const fp = hex(await crypto.subtle.digest("SHA-256", cert.rawData));
-    if (fp !== a.sha256) throw new VanthuError("TRUST_PIN_MISMATCH", `Chứng thư gốc "${a.name}" không khớp dấu vân tay đã ghim`, `bundled certificate ${a.name} has SHA-256 ${fp}, pinned ${a.sha256}`);
+    if (fp !== a.sha256)
+      throw new VanthuError(
+        "TRUST_PIN_MISMATCH",
+        `Chứng thư gốc "${a.name}" không khớp dấu vân tay đã ghim`,
+        `bundled certificate ${a.name} has SHA-256 ${fp}, pinned ${a.sha256}`,
+      );
     out.push(cert);
   }
   return out;
@@ -86,7 +100,9 @@ export function bundledIntermediates(crypto: Crypto = globalThis.crypto): Promis
 }
 
 /** Anchors and intermediates together: what a verifier or the pre-signing check needs. */
-export async function bundledTrustStore(crypto: Crypto = globalThis.crypto): Promise<{ anchors: x509.X509Certificate[]; intermediates: x509.X509Certificate[] }> {
+export async function bundledTrustStore(
+  crypto: Crypto = globalThis.crypto,
+): Promise<{ anchors: x509.X509Certificate[]; intermediates: x509.X509Certificate[] }> {
   return { anchors: await bundledTrustAnchors(crypto), intermediates: await bundledIntermediates(crypto) };
 }
 

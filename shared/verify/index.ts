@@ -26,7 +26,14 @@ export { parsePdfDate } from "../time/index.ts";
 const MAX_SIGNATURES = 500;
 
 function errorReport(code: string, messageVi: string, messageEn: string, revisions = 0): ValidationReport {
-  const r: ValidationReport = { status: "error", error: { code, messageVi, messageEn }, validatedAt: isoVietnam(new Date()), revisions, signatures: [], message: "" };
+  const r: ValidationReport = {
+    status: "error",
+    error: { code, messageVi, messageEn },
+    validatedAt: isoVietnam(new Date()),
+    revisions,
+    signatures: [],
+    message: "",
+  };
   r.message = renderReportVi(r);
   return r;
 }
@@ -95,21 +102,43 @@ export async function verifyPdf(input: Uint8Array | ByteSource, options: VerifyO
   const file = opened;
   try {
     const sigs = allSignatures(file);
-    const report: ValidationReport = { status: "unsigned", validatedAt: isoVietnam(now), revisions: file.revisions.length, signatures: [], findings: [], message: "" };
+    const report: ValidationReport = {
+      status: "unsigned",
+      validatedAt: isoVietnam(now),
+      revisions: file.revisions.length,
+      signatures: [],
+      findings: [],
+      message: "",
+    };
     if (sigs.length === 0) {
       if (file.trailingBytes > 0) {
-        return errorReport("PDF_INCOMPLETE", "tệp PDF không đầy đủ hoặc có dữ liệu lạ sau phần kết thúc (có thể bị cắt cụt hoặc bị chèn thêm)", `${file.trailingBytes} bytes after the last complete revision`, file.revisions.length);
+        return errorReport(
+          "PDF_INCOMPLETE",
+          "tệp PDF không đầy đủ hoặc có dữ liệu lạ sau phần kết thúc (có thể bị cắt cụt hoặc bị chèn thêm)",
+          `${file.trailingBytes} bytes after the last complete revision`,
+          file.revisions.length,
+        );
       }
       report.message = renderReportVi(report);
       return report;
     }
     if (sigs.length > MAX_SIGNATURES) {
-      return errorReport("TOO_MANY_SIGNATURES", `tệp có quá nhiều chữ ký (${sigs.length}), không kiểm tra`, `${sigs.length} signatures (limit ${MAX_SIGNATURES})`, file.revisions.length);
+      return errorReport(
+        "TOO_MANY_SIGNATURES",
+        `tệp có quá nhiều chữ ký (${sigs.length}), không kiểm tra`,
+        `${sigs.length} signatures (limit ${MAX_SIGNATURES})`,
+        file.revisions.length,
+      );
     }
     const fileFindings: Finding[] = report.findings!;
     // Bytes after the last revision belong to no revision a reader shows: each signature is
     // still judged on what it covers, and the extra bytes are reported.
-    if (file.trailingBytes > 0) fileFindings.push({ code: "TRAILING_BYTES", indication: "INDETERMINATE", detail: `${file.trailingBytes} bytes after the last complete revision are not part of any revision` });
+    if (file.trailingBytes > 0)
+      fileFindings.push({
+        code: "TRAILING_BYTES",
+        indication: "INDETERMINATE",
+        detail: `${file.trailingBytes} bytes after the last complete revision are not part of any revision`,
+      });
     const dssRaw = readDss(file);
     const dssCerts = dssRaw.certs.map(toX509).filter((x): x is x509.X509Certificate => !!x);
     const ctx: FileContext = {
@@ -121,7 +150,9 @@ export async function verifyPdf(input: Uint8Array | ByteSource, options: VerifyO
       dss: { certs: dssCerts, crls: dssRaw.crls, ocsps: dssRaw.ocsps },
       intermediates: [...dssCerts, ...(options.intermediates ?? []), ...(await bundledIntermediates(crypto))],
       // Certification signatures (DocMDP) bind every later update.
-      certification: sigs.filter((s) => s.docMdp !== undefined && s.signedRevision && !s.removed).map((s) => ({ revision: s.signedRevision!.index, p: s.docMdp! })),
+      certification: sigs
+        .filter((s) => s.docMdp !== undefined && s.signedRevision && !s.removed)
+        .map((s) => ({ revision: s.signedRevision!.index, p: s.docMdp! })),
       updates: new Map(),
     };
     const ordered = [...sigs].sort((x, y) => (x.byteRange?.[2] ?? 0) - (y.byteRange?.[2] ?? 0));

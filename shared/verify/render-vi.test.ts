@@ -7,7 +7,15 @@ function sig(over: Partial<SignatureReport> = {}): SignatureReport {
   return {
     field: "ChuTich",
     kind: "signature",
-    signer: { commonName: "Nguyễn Văn An", title: "Phó Chủ tịch", serialNumber: "01", subject: "", issuer: "", notBefore: "2025-01-01T07:00:00+07:00", notAfter: "2027-01-01T07:00:00+07:00" },
+    signer: {
+      commonName: "Nguyễn Văn An",
+      title: "Phó Chủ tịch",
+      serialNumber: "01",
+      subject: "",
+      issuer: "",
+      notBefore: "2025-01-01T07:00:00+07:00",
+      notAfter: "2027-01-01T07:00:00+07:00",
+    },
     signingTime: "2026-11-24T09:15:02+07:00",
     signingTimeSource: "claimed-M",
     indication: "TOTAL_PASSED",
@@ -24,8 +32,21 @@ function sig(over: Partial<SignatureReport> = {}): SignatureReport {
 }
 
 const SUBS: SubIndication[] = [
-  "FORMAT_FAILURE", "HASH_FAILURE", "SIG_CRYPTO_FAILURE", "REVOKED", "EXPIRED", "NOT_YET_VALID", "SIG_CONSTRAINTS_FAILURE", "CHAIN_CONSTRAINTS_FAILURE",
-  "CRYPTO_CONSTRAINTS_FAILURE_NO_POE", "NO_SIGNING_CERTIFICATE_FOUND", "NO_CERTIFICATE_CHAIN_FOUND", "REVOKED_NO_POE", "OUT_OF_BOUNDS_NO_POE", "OUT_OF_BOUNDS_NOT_REVOKED", "TRY_LATER",
+  "FORMAT_FAILURE",
+  "HASH_FAILURE",
+  "SIG_CRYPTO_FAILURE",
+  "REVOKED",
+  "EXPIRED",
+  "NOT_YET_VALID",
+  "SIG_CONSTRAINTS_FAILURE",
+  "CHAIN_CONSTRAINTS_FAILURE",
+  "CRYPTO_CONSTRAINTS_FAILURE_NO_POE",
+  "NO_SIGNING_CERTIFICATE_FOUND",
+  "NO_CERTIFICATE_CHAIN_FOUND",
+  "REVOKED_NO_POE",
+  "OUT_OF_BOUNDS_NO_POE",
+  "OUT_OF_BOUNDS_NOT_REVOKED",
+  "TRY_LATER",
 ];
 
 describe("renderSignatureVi", () => {
@@ -52,13 +73,21 @@ describe("renderSignatureVi", () => {
 });
 
 describe("renderReportVi", () => {
-  const report = (status: ValidationReport["status"], signatures: SignatureReport[] = []): ValidationReport => ({ status, validatedAt: "", revisions: 1, signatures, message: "" });
+  const report = (status: ValidationReport["status"], signatures: SignatureReport[] = []): ValidationReport => ({
+    status,
+    validatedAt: "",
+    revisions: 1,
+    signatures,
+    message: "",
+  });
   it("one sentence per status", () => {
     expect(renderReportVi(report("unsigned"))).toBe("Văn bản không có chữ ký số.");
     expect(renderReportVi(report("valid", [sig()]))).toMatch(/^Văn bản hợp lệ/);
     const bad = sig({ indication: "TOTAL_FAILED", subIndication: "HASH_FAILURE" });
     bad.message = renderSignatureVi(bad);
     expect(renderReportVi(report("invalid", [bad]))).toMatch(/^Văn bản không hợp lệ\. .*đã bị thay đổi sau khi ký/);
-    expect(renderReportVi({ ...report("error"), error: { code: "X", messageVi: "tệp bị hỏng", messageEn: "damaged" } })).toBe("Không kiểm tra được tệp: tệp bị hỏng.");
+    expect(renderReportVi({ ...report("error"), error: { code: "X", messageVi: "tệp bị hỏng", messageEn: "damaged" } })).toBe(
+      "Không kiểm tra được tệp: tệp bị hỏng.",
+    );
   });
 });

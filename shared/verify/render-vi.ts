@@ -111,7 +111,8 @@ export function renderSignatureVi(s: SignatureReport): string {
   } else {
     sentence = `${who(s)} chưa xác định được là hợp lệ: ${reason(s)}.`;
   }
-  if (s.weakAlgorithms.length > 0 && s.subIndication !== "CRYPTO_CONSTRAINTS_FAILURE_NO_POE") sentence += ` Lưu ý: có thuật toán yếu (${s.weakAlgorithms.join(", ")}).`;
+  if (s.weakAlgorithms.length > 0 && s.subIndication !== "CRYPTO_CONSTRAINTS_FAILURE_NO_POE")
+    sentence += ` Lưu ý: có thuật toán yếu (${s.weakAlgorithms.join(", ")}).`;
   if (s.modifiedAfter === "allowed") sentence += " Sau chữ ký này văn bản chỉ được bổ sung chữ ký hoặc dữ liệu kiểm tra hợp lệ.";
   return sentence + notesVi(s);
 }
@@ -119,7 +120,8 @@ export function renderSignatureVi(s: SignatureReport): string {
 /** Notes that change no verdict but that a clerk or an inspector should read. */
 const NOTE_VI: Record<string, string> = {
   GOVERNMENT_CA_SHA1: "chứng thư của CA thế hệ G1 (Ban Cơ yếu Chính phủ) được ký bằng SHA-1; được chấp nhận vì là gốc tin cậy của Chính phủ",
-  SIGNING_TIME_LOCAL_AS_UTC: "phần mềm ký đã ghi giờ Việt Nam vào trường thời gian ký nhưng đánh dấu là giờ UTC (lệch 7 giờ); thời điểm ký được lấy theo dấu thời gian",
+  SIGNING_TIME_LOCAL_AS_UTC:
+    "phần mềm ký đã ghi giờ Việt Nam vào trường thời gian ký nhưng đánh dấu là giờ UTC (lệch 7 giờ); thời điểm ký được lấy theo dấu thời gian",
 };
 
 function notesVi(s: SignatureReport): string {
@@ -143,10 +145,18 @@ function renderStatusVi(r: ValidationReport): string {
     case "unsigned":
       return "Văn bản không có chữ ký số.";
     case "valid":
-      return r.signatures.length === 1 ? "Văn bản hợp lệ: chữ ký số hợp lệ và nội dung không bị thay đổi sau khi ký." : `Văn bản hợp lệ: cả ${r.signatures.length} chữ ký số hợp lệ và nội dung không bị thay đổi sau khi ký.`;
+      return r.signatures.length === 1
+        ? "Văn bản hợp lệ: chữ ký số hợp lệ và nội dung không bị thay đổi sau khi ký."
+        : `Văn bản hợp lệ: cả ${r.signatures.length} chữ ký số hợp lệ và nội dung không bị thay đổi sau khi ký.`;
     case "invalid":
-      return `Văn bản không hợp lệ. ${r.signatures.filter((s) => s.indication !== "TOTAL_PASSED" || s.modifiedAfter === "disallowed").map((s) => s.message).join(" ")}`;
+      return `Văn bản không hợp lệ. ${r.signatures
+        .filter((s) => s.indication !== "TOTAL_PASSED" || s.modifiedAfter === "disallowed")
+        .map((s) => s.message)
+        .join(" ")}`;
     default:
-      return `Chưa xác định được tính hợp lệ của văn bản. ${r.signatures.filter((s) => s.indication !== "TOTAL_PASSED" || s.modifiedAfter === "disallowed").map((s) => s.message).join(" ")}`;
+      return `Chưa xác định được tính hợp lệ của văn bản. ${r.signatures
+        .filter((s) => s.indication !== "TOTAL_PASSED" || s.modifiedAfter === "disallowed")
+        .map((s) => s.message)
+        .join(" ")}`;
   }
 }

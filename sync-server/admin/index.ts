@@ -47,7 +47,8 @@ export function adminRoutes(storage: SyncStorage, options: { backups?: BackupSch
   /** The offices whose users `me` may manage; undefined = all (administrator). */
   async function manageable(me: User): Promise<string[] | undefined> {
     if (me.roles.includes("admin")) return undefined;
-    if (!me.roles.includes("district_it")) throw forbidden("Chỉ cán bộ CNTT khu vực hoặc quản trị hệ thống mới quản lý được tài khoản.", "Only district IT or an administrator may manage users");
+    if (!me.roles.includes("district_it"))
+      throw forbidden("Chỉ cán bộ CNTT khu vực hoặc quản trị hệ thống mới quản lý được tài khoản.", "Only district IT or an administrator may manage users");
     return (await storage.officesOf(me)).map((o) => o.id).filter((id) => id !== me.officeId);
   }
 
@@ -56,8 +57,13 @@ export function adminRoutes(storage: SyncStorage, options: { backups?: BackupSch
     const offices = await manageable(me);
     const user = await storage.getUser(id);
     if (!user || (offices && !offices.includes(user.officeId))) throw notFound(`User ${id}`, "tài khoản này");
-    if (offices && user.roles.some((r) => PRIVILEGED.includes(r))) throw forbidden("Bạn không quản lý được tài khoản quản trị hay CNTT khu vực.", "District IT may not manage administrator or district IT accounts");
-    if (user.id === me.id) throw forbidden("Không tự khóa hay đặt lại mật khẩu của chính mình ở đây; hãy đổi mật khẩu trong Cài đặt.", "Use the password change for your own account");
+    if (offices && user.roles.some((r) => PRIVILEGED.includes(r)))
+      throw forbidden("Bạn không quản lý được tài khoản quản trị hay CNTT khu vực.", "District IT may not manage administrator or district IT accounts");
+    if (user.id === me.id)
+      throw forbidden(
+        "Không tự khóa hay đặt lại mật khẩu của chính mình ở đây; hãy đổi mật khẩu trong Cài đặt.",
+        "Use the password change for your own account",
+      );
     return user;
   }
 
@@ -81,7 +87,10 @@ export function adminRoutes(storage: SyncStorage, options: { backups?: BackupSch
     if (!(await storage.getOffice(body.officeId))) throw notFound(`Office ${body.officeId}`, "cơ quan này");
     const offices = await manageable(me);
     if (offices && (!offices.includes(body.officeId) || body.roles.some((r) => PRIVILEGED.includes(r)) || body.managedOfficeIds?.length)) {
-      throw forbidden("Bạn chỉ được tạo tài khoản văn thư, lãnh đạo, phụ trách chữ ký số cho các cơ quan mình quản lý.", "District IT may only create clerk, leader or signature officer accounts in offices it manages");
+      throw forbidden(
+        "Bạn chỉ được tạo tài khoản văn thư, lãnh đạo, phụ trách chữ ký số cho các cơ quan mình quản lý.",
+        "District IT may only create clerk, leader or signature officer accounts in offices it manages",
+      );
     }
     if (await storage.findUserByUsername(body.username)) {
       throw new SyncError(409, "username_taken", `Tên đăng nhập ${body.username} đã có người dùng.`, `Username ${body.username} is taken`);

@@ -35,9 +35,15 @@ export interface AuthOptions {
 
 export const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
 
-const unauthorised = () => new SyncError(401, "unauthorized", "Bạn chưa đăng nhập hoặc phiên làm việc đã hết hạn.", "Missing, invalid or expired session token");
+const unauthorised = () =>
+  new SyncError(401, "unauthorized", "Bạn chưa đăng nhập hoặc phiên làm việc đã hết hạn.", "Missing, invalid or expired session token");
 const passwordChangeRequired = () =>
-  new SyncError(403, "password_change_required", "Bạn cần đổi mật khẩu (mật khẩu đầu tiên hoặc vừa được đặt lại) trước khi làm việc tiếp.", "The password must be changed before anything else");
+  new SyncError(
+    403,
+    "password_change_required",
+    "Bạn cần đổi mật khẩu (mật khẩu đầu tiên hoặc vừa được đặt lại) trước khi làm việc tiếp.",
+    "The password must be changed before anything else",
+  );
 
 /**
  * Sessions checked in the last few seconds, so that a busy client does not cost a database
@@ -92,7 +98,12 @@ export function requireSession(storage: SyncStorage, options: { allowPendingChan
     if (wanted !== user.officeId) {
       entry.offices ??= (await storage.officesOf(user)).map((o) => o.id);
       if (!entry.offices.includes(wanted)) {
-        throw new SyncError(403, "office_forbidden", "Bạn không có quyền làm việc với dữ liệu của cơ quan này.", `User ${user.username} may not act for office ${wanted}`);
+        throw new SyncError(
+          403,
+          "office_forbidden",
+          "Bạn không có quyền làm việc với dữ liệu của cơ quan này.",
+          `User ${user.username} may not act for office ${wanted}`,
+        );
       }
     }
     c.set("user", user);
@@ -120,7 +131,13 @@ const tooManyAttempts = (c: Context, waitMs: number) => {
   const seconds = Math.max(1, Math.ceil(waitMs / 1000));
   c.header("Retry-After", String(seconds));
   const shown = seconds >= 120 ? `${Math.ceil(seconds / 60)} phút` : `${seconds} giây`;
-  return new SyncError(429, "too_many_attempts", `Đã đăng nhập sai nhiều lần; hãy chờ ${shown} rồi thử lại.`, `Too many failed sign-ins; retry in ${seconds} s`, { retryAfterSeconds: seconds });
+  return new SyncError(
+    429,
+    "too_many_attempts",
+    `Đã đăng nhập sai nhiều lần; hãy chờ ${shown} rồi thử lại.`,
+    `Too many failed sign-ins; retry in ${seconds} s`,
+    { retryAfterSeconds: seconds },
+  );
 };
 
 export const PasswordChange = z.object({ currentPassword: z.string().min(1).max(1000), newPassword: z.string().min(1).max(1000) });
@@ -161,7 +178,12 @@ export function authRoutes(storage: SyncStorage, options: AuthOptions = {}) {
   app.get("/me", requireSession(storage, { allowPendingChange: true }), async (c) => {
     const user = c.get("user");
     const info = await sessionInfo(storage, user, "", "");
-    return c.json({ user: info.user, office: info.offices.find((o) => o.id === c.get("actor").officeId) ?? info.office, offices: info.offices, mustChangePassword: await users.mustChangePassword(user.id) });
+    return c.json({
+      user: info.user,
+      office: info.offices.find((o) => o.id === c.get("actor").officeId) ?? info.office,
+      offices: info.offices,
+      mustChangePassword: await users.mustChangePassword(user.id),
+    });
   });
 
   /** A person changes her own password (Cài đặt, or at the first sign-in); her other sessions end. */

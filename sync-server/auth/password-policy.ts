@@ -27,7 +27,8 @@ export function passwordProblem(password: string, related: string[] = []): Passw
   const result = zxcvbn().check(p, [...inputs, "vanthu", "văn thư", "haiphong", "hải phòng"]);
   if (result.score < MIN_SCORE) {
     return {
-      messageVi: "Mật khẩu quá dễ đoán (có trong danh sách mật khẩu phổ biến, lặp ký tự, theo hàng phím, hoặc giống tên đăng nhập). Hãy dùng một câu dài dễ nhớ, ví dụ bốn từ không liên quan.",
+      messageVi:
+        "Mật khẩu quá dễ đoán (có trong danh sách mật khẩu phổ biến, lặp ký tự, theo hàng phím, hoặc giống tên đăng nhập). Hãy dùng một câu dài dễ nhớ, ví dụ bốn từ không liên quan.",
       message: `Password too guessable (zxcvbn score ${result.score} < ${MIN_SCORE})`,
     };
   }

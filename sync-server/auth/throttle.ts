@@ -69,13 +69,21 @@ export class LoginThrottle {
     const db = securityDb(this.storage);
     const now = this.now();
     // Forget an old streak first.
-    await db.deleteFrom("login_attempts").where("key", "=", key).where("last_failure_ms", "<", now - policy.forgetMs).execute();
+    await db
+      .deleteFrom("login_attempts")
+      .where("key", "=", key)
+      .where("last_failure_ms", "<", now - policy.forgetMs)
+      .execute();
     const row = await db
       .insertInto("login_attempts")
       .values({ key, failures: 1, next_allowed_ms: now + delayAfter(1, policy), last_failure_ms: now })
       .onConflict((oc) => oc.column("key").doUpdateSet({ failures: sql`login_attempts.failures + 1`, last_failure_ms: now }))
       .returning("failures")
       .executeTakeFirstOrThrow();
-    await db.updateTable("login_attempts").set({ next_allowed_ms: now + delayAfter(Number(row.failures), policy) }).where("key", "=", key).execute();
+    await db
+      .updateTable("login_attempts")
+      .set({ next_allowed_ms: now + delayAfter(Number(row.failures), policy) })
+      .where("key", "=", key)
+      .execute();
   }
 }

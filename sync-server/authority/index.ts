@@ -13,7 +13,13 @@ export function authorityRoutes() {
   app.get("/capabilities", (c) => {
     const user = c.get("user");
     const where = whereOf(c);
-    return c.json({ officeId: c.get("actor").officeId, where, roles: user.roles, roleLabels: user.roles.map((r) => ROLE_LABELS_VI[r]), ...capabilitiesOf(user.roles, where) });
+    return c.json({
+      officeId: c.get("actor").officeId,
+      where,
+      roles: user.roles,
+      roleLabels: user.roles.map((r) => ROLE_LABELS_VI[r]),
+      ...capabilitiesOf(user.roles, where),
+    });
   });
   app.get("/rules", (c) => c.json({ records: RECORD_RULES, actions: ACTION_RULES, roleLabels: ROLE_LABELS_VI }));
   return app;

@@ -68,7 +68,12 @@ function requireDatabase(target: DatabaseTarget) {
 export async function backup(target: DatabaseTarget, blobsDir: string, outDir: string): Promise<BackupManifest> {
   outDir = resolve(outDir);
   if (existsSync(outDir) && readdirSync(outDir).length > 0) {
-    throw new SyncError(409, "backup_target_not_empty", `Thư mục sao lưu ${outDir} đã có dữ liệu; hãy chọn thư mục mới.`, `Backup directory ${outDir} is not empty`);
+    throw new SyncError(
+      409,
+      "backup_target_not_empty",
+      `Thư mục sao lưu ${outDir} đã có dữ liệu; hãy chọn thư mục mới.`,
+      `Backup directory ${outDir} is not empty`,
+    );
   }
   requireDatabase(target);
   const work = `${outDir}.partial-${randomBytes(4).toString("hex")}`;
@@ -90,12 +95,24 @@ export async function backup(target: DatabaseTarget, blobsDir: string, outDir: s
     const store = new BlobStore(blobsDir);
     for (const b of blobRows) {
       const src = store.pathOf(b.sha256);
-      if (!existsSync(src)) throw new SyncError(500, "blob_missing", `Thiếu tệp ${b.sha256} trong thư mục lưu tệp; bản sao lưu không được tạo.`, `Blob ${b.sha256} missing from ${blobsDir}`);
+      if (!existsSync(src))
+        throw new SyncError(
+          500,
+          "blob_missing",
+          `Thiếu tệp ${b.sha256} trong thư mục lưu tệp; bản sao lưu không được tạo.`,
+          `Blob ${b.sha256} missing from ${blobsDir}`,
+        );
       const rel = `blobs/${b.sha256.slice(0, 2)}/${b.sha256.slice(2, 4)}/${b.sha256}`;
       await mkdir(dirname(join(work, rel)), { recursive: true });
       await copyFile(src, join(work, rel));
       const got = await sha256File(join(work, rel));
-      if (got.sha256 !== b.sha256) throw new SyncError(500, "blob_corrupt", `Tệp ${b.sha256} trong thư mục lưu tệp đã bị hỏng (mã băm khác); bản sao lưu không được tạo.`, `Blob ${b.sha256} is corrupt on disk (hash ${got.sha256})`);
+      if (got.sha256 !== b.sha256)
+        throw new SyncError(
+          500,
+          "blob_corrupt",
+          `Tệp ${b.sha256} trong thư mục lưu tệp đã bị hỏng (mã băm khác); bản sao lưu không được tạo.`,
+          `Blob ${b.sha256} is corrupt on disk (hash ${got.sha256})`,
+        );
       files.push({ path: rel, sha256: b.sha256, size: got.size });
     }
     const manifest: BackupManifest = { format: BACKUP_FORMAT, createdAt: toVietnamTime(new Date()), dialect: storage.dialect, tables, files };
@@ -113,7 +130,8 @@ export async function backup(target: DatabaseTarget, blobsDir: string, outDir: s
 
 /** Reads a backup's manifest and checks every file's hash and size before anything is written anywhere. */
 export async function verifyBackup(dir: string): Promise<BackupManifest> {
-  const bad = (why: string, whyVi: string) => new SyncError(422, "backup_invalid", `Bản sao lưu không dùng được: ${whyVi}. Không có gì bị thay đổi.`, `Backup refused: ${why}; nothing was changed`);
+  const bad = (why: string, whyVi: string) =>
+    new SyncError(422, "backup_invalid", `Bản sao lưu không dùng được: ${whyVi}. Không có gì bị thay đổi.`, `Backup refused: ${why}; nothing was changed`);
   let manifest: BackupManifest;
   try {
     manifest = JSON.parse(await readFile(join(dir, "manifest.json"), "utf8")) as BackupManifest;
@@ -127,7 +145,8 @@ export async function verifyBackup(dir: string): Promise<BackupManifest> {
     const p = join(dir, f.path);
     if (!existsSync(p)) throw bad(`${f.path} missing`, `thiếu tệp ${f.path}`);
     const got = await sha256File(p);
-    if (got.sha256 !== f.sha256 || got.size !== f.size) throw bad(`${f.path} does not match its SHA-256 in the manifest`, `tệp ${f.path} không khớp mã băm SHA-256 trong manifest`);
+    if (got.sha256 !== f.sha256 || got.size !== f.size)
+      throw bad(`${f.path} does not match its SHA-256 in the manifest`, `tệp ${f.path} không khớp mã băm SHA-256 trong manifest`);
   }
   return manifest;
 }
@@ -136,13 +155,23 @@ export async function verifyBackup(dir: string): Promise<BackupManifest> {
 export async function restore(dir: string, target: DatabaseTarget, blobsDir: string): Promise<BackupManifest> {
   const manifest = await verifyBackup(dir);
   if (existsSync(blobsDir) && readdirSync(blobsDir).some((n) => n !== ".uploads" && n !== "lost+found")) {
-    throw new SyncError(409, "blobs_not_empty", `Thư mục lưu tệp ${blobsDir} đã có dữ liệu; không ghi đè.`, `Blob directory ${blobsDir} is not empty; refusing to overwrite`);
+    throw new SyncError(
+      409,
+      "blobs_not_empty",
+      `Thư mục lưu tệp ${blobsDir} đã có dữ liệu; không ghi đè.`,
+      `Blob directory ${blobsDir} is not empty; refusing to overwrite`,
+    );
   }
   const storage = await SyncStorage.open(target, systemQlvbClock, { poolSize: 2 });
   const copied: string[] = [];
   try {
     if (!(await storage.isEmpty())) {
-      throw new SyncError(409, "database_not_empty", "Cơ sở dữ liệu đích đã có dữ liệu; không ghi đè.", "The target database is not empty; refusing to overwrite");
+      throw new SyncError(
+        409,
+        "database_not_empty",
+        "Cơ sở dữ liệu đích đã có dữ liệu; không ghi đè.",
+        "The target database is not empty; refusing to overwrite",
+      );
     }
     for (const f of manifest.files.filter((x) => x.path.startsWith("blobs/"))) {
       const dest = join(blobsDir, f.path.slice("blobs/".length));
@@ -152,7 +181,10 @@ export async function restore(dir: string, target: DatabaseTarget, blobsDir: str
     }
     await storage.importSnapshot(async (table) => {
       const text = await readFile(join(dir, `db/${table}.jsonl`), "utf8");
-      return text.split("\n").filter((l) => l.length > 0).map((l) => JSON.parse(l) as Record<string, unknown>);
+      return text
+        .split("\n")
+        .filter((l) => l.length > 0)
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
     });
     return manifest;
   } catch (e) {
@@ -163,4 +195,3 @@ export async function restore(dir: string, target: DatabaseTarget, blobsDir: str
     await storage.close();
   }
 }
-

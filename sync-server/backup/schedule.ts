@@ -59,7 +59,15 @@ export function parsePeriod(text: string): number | undefined {
 
 /** Rows of one table as a set: the same hash whatever the row order or key order, in either database. */
 function tableHash(rows: Record<string, unknown>[]): string {
-  const canonical = rows.map((r) => JSON.stringify(Object.keys(r).sort().map((k) => [k, typeof r[k] === "bigint" ? Number(r[k]) : r[k]]))).sort();
+  const canonical = rows
+    .map((r) =>
+      JSON.stringify(
+        Object.keys(r)
+          .sort()
+          .map((k) => [k, typeof r[k] === "bigint" ? Number(r[k]) : r[k]]),
+      ),
+    )
+    .sort();
   const h = createHash("sha256");
   for (const line of canonical) h.update(line).update("\n");
   return h.digest("hex");
@@ -69,7 +77,12 @@ async function snapshotTableHashes(dir: string): Promise<Record<string, string>>
   const out: Record<string, string> = {};
   for (const t of TABLES) {
     const text = await readFile(join(dir, `db/${t}.jsonl`), "utf8");
-    out[t] = tableHash(text.split("\n").filter((l) => l.length > 0).map((l) => JSON.parse(l) as Record<string, unknown>));
+    out[t] = tableHash(
+      text
+        .split("\n")
+        .filter((l) => l.length > 0)
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+    );
   }
   return out;
 }
@@ -99,7 +112,13 @@ export async function verifyByRestore(snapshot: string): Promise<string> {
 }
 
 /** Takes one snapshot, verifies it, prunes to the last `keep` good ones, and logs the run. */
-export async function runScheduledBackup(storage: SyncStorage, target: DatabaseTarget, blobsDir: string, schedule: BackupSchedule, now = () => new Date()): Promise<BackupRun> {
+export async function runScheduledBackup(
+  storage: SyncStorage,
+  target: DatabaseTarget,
+  blobsDir: string,
+  schedule: BackupSchedule,
+  now = () => new Date(),
+): Promise<BackupRun> {
   const started = now();
   const stamp = toVietnamTime(started).replace(/[-:]/g, "").replace(/\+.*$/, "");
   const directory = join(schedule.dir, `${SNAPSHOT_PREFIX}${stamp}-${randomUUID().slice(0, 8)}`);
@@ -119,7 +138,15 @@ export async function runScheduledBackup(storage: SyncStorage, target: DatabaseT
   const run: BackupRun = { id: randomUUID(), startedAt: toVietnamTime(started), finishedAt: toVietnamTime(now()), directory, ok, verified, detail };
   await securityDb(storage)
     .insertInto("backup_runs")
-    .values({ id: run.id, started_at: run.startedAt, finished_at: run.finishedAt, directory, ok: ok ? 1 : 0, verified: verified ? 1 : 0, detail: detail.slice(0, 1000) })
+    .values({
+      id: run.id,
+      started_at: run.startedAt,
+      finished_at: run.finishedAt,
+      directory,
+      ok: ok ? 1 : 0,
+      verified: verified ? 1 : 0,
+      detail: detail.slice(0, 1000),
+    })
     .execute();
   if (verified) await prune(storage, schedule);
   return run;
@@ -164,7 +191,13 @@ export async function backupStatus(storage: SyncStorage, schedule?: BackupSchedu
  * The timer: the first run when the last good backup is a period old (at once on a new
  * server), then every period. One run at a time; `stop()` waits for a run in progress.
  */
-export function startBackupSchedule(storage: SyncStorage, target: DatabaseTarget, blobsDir: string, schedule: BackupSchedule, onRun?: (run: BackupRun) => void) {
+export function startBackupSchedule(
+  storage: SyncStorage,
+  target: DatabaseTarget,
+  blobsDir: string,
+  schedule: BackupSchedule,
+  onRun?: (run: BackupRun) => void,
+) {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let running: Promise<unknown> | undefined;
   let stopped = false;

@@ -65,7 +65,12 @@ export function blobRoutes(storage: SyncStorage, store: BlobStore) {
     const officeId = c.get("actor").officeId;
     const u = await loadUpload(officeId, c.req.param("id"));
     if ((c.req.header("content-type") ?? "") !== "application/offset+octet-stream") {
-      throw new SyncError(415, "unsupported_media_type", "Phần tệp phải gửi với Content-Type: application/offset+octet-stream.", "Expected Content-Type: application/offset+octet-stream");
+      throw new SyncError(
+        415,
+        "unsupported_media_type",
+        "Phần tệp phải gửi với Content-Type: application/offset+octet-stream.",
+        "Expected Content-Type: application/offset+octet-stream",
+      );
     }
     const declared = c.req.header("upload-offset");
     if (declared === undefined || !/^\d{1,15}$/.test(declared)) {
@@ -83,14 +88,25 @@ export function blobRoutes(storage: SyncStorage, store: BlobStore) {
       const offset = await store.uploadOffset(u.id);
       if (Number(declared) !== offset) {
         c.header("Upload-Offset", String(offset));
-        throw new SyncError(409, "offset_mismatch", "Vị trí tải lên không khớp; hãy hỏi lại vị trí rồi gửi tiếp.", `Upload-Offset ${declared} does not match the server's ${offset}`, { offset });
+        throw new SyncError(
+          409,
+          "offset_mismatch",
+          "Vị trí tải lên không khớp; hãy hỏi lại vị trí rồi gửi tiếp.",
+          `Upload-Offset ${declared} does not match the server's ${offset}`,
+          { offset },
+        );
       }
       const room = Math.min(MAX_CHUNK_SIZE, u.size - offset);
       const r = await store.append(u.id, idleLimited(c.req.raw.body, UPLOAD_IDLE_MS), room);
       if (r.overflow) {
         // More bytes than declared: keep nothing of this chunk.
         await store.truncateUpload(u.id, offset);
-        throw new SyncError(413, "upload_too_long", "Tệp gửi lên dài hơn kích thước đã khai báo (hoặc phần tệp quá lớn).", "Chunk goes past the declared size or the chunk limit");
+        throw new SyncError(
+          413,
+          "upload_too_long",
+          "Tệp gửi lên dài hơn kích thước đã khai báo (hoặc phần tệp quá lớn).",
+          "Chunk goes past the declared size or the chunk limit",
+        );
       }
       c.header("Upload-Offset", String(r.offset));
       if (r.offset < u.size) return c.json({ uploadId: u.id, sha256: u.sha256, size: u.size, offset: r.offset, complete: false } satisfies UploadState);
@@ -98,7 +114,12 @@ export function blobRoutes(storage: SyncStorage, store: BlobStore) {
       if (actual !== u.sha256) {
         await store.discardUpload(u.id);
         await storage.deleteUpload(u.id);
-        throw new SyncError(422, "hash_mismatch", "Tệp nhận được không khớp mã băm SHA-256 đã khai báo; tệp bị bỏ, hãy tải lên lại.", `SHA-256 of the received bytes is ${actual}, not ${u.sha256}`);
+        throw new SyncError(
+          422,
+          "hash_mismatch",
+          "Tệp nhận được không khớp mã băm SHA-256 đã khai báo; tệp bị bỏ, hãy tải lên lại.",
+          `SHA-256 of the received bytes is ${actual}, not ${u.sha256}`,
+        );
       }
       await store.commitUpload(u.id, u.sha256);
       await storage.recordBlob(officeId, u.sha256, u.size);

@@ -44,7 +44,13 @@ export const CERT_ENTITIES = {
 const AnswerBody = z.object({ answer: z.unknown() });
 
 async function records(storage: SyncStorage, officeId: string, entity: string): Promise<unknown[]> {
-  const rows = await storage.db.selectFrom("records").select(["data"]).where("office_id", "=", officeId).where("entity", "=", entity).where("deleted", "=", 0).execute();
+  const rows = await storage.db
+    .selectFrom("records")
+    .select(["data"])
+    .where("office_id", "=", officeId)
+    .where("entity", "=", entity)
+    .where("deleted", "=", 0)
+    .execute();
   return rows.map((r) => (r.data === null ? null : JSON.parse(r.data))).filter((x) => x !== null);
 }
 
@@ -86,7 +92,8 @@ export function certificateRoutes(storage: SyncStorage) {
 
   app.put("/calendar", async (c) => {
     const actor = c.get("actor");
-    if (!actor.roles.some((r) => r === "district_it" || r === "admin")) throw forbidden("Chỉ bộ phận công nghệ thông tin cấp huyện được sửa lịch ngày nghỉ.", "Only district IT may edit the holiday calendar");
+    if (!actor.roles.some((r) => r === "district_it" || r === "admin"))
+      throw forbidden("Chỉ bộ phận công nghệ thông tin cấp huyện được sửa lịch ngày nghỉ.", "Only district IT may edit the holiday calendar");
     const body = await readJson(c, z.unknown());
     let data: HolidayCalendarData;
     try {
@@ -96,7 +103,20 @@ export function certificateRoutes(storage: SyncStorage) {
       throw e;
     }
     const clientTime = stamp(storage.clock);
-    await storage.applyPush(actor, [{ id: `cal-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`, clientTime, type: "record.put", entity: CERT_ENTITIES.calendar, recordId: "default", data: data as unknown as Record<string, unknown> }], { clientId: "server-calendar" });
+    await storage.applyPush(
+      actor,
+      [
+        {
+          id: `cal-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
+          clientTime,
+          type: "record.put",
+          entity: CERT_ENTITIES.calendar,
+          recordId: "default",
+          data: data as unknown as Record<string, unknown>,
+        },
+      ],
+      { clientId: "server-calendar" },
+    );
     return c.json(await currentCalendar(storage));
   });
 
@@ -110,7 +130,10 @@ export function certificateRoutes(storage: SyncStorage) {
     for (const d of await inboxDeliveries(storage, actor.officeId)) {
       const request = d.request;
       // Accepted by the Sở's văn thư but not answered yet: the receipt is known from the exchange.
-      const shown = d.receivedAt && request.state === "sent" ? applyRequestEvent(request, { type: "receive", at: d.receivedAt, by: { id: "qlvb", name: "Văn thư Sở" } }, calendar) : request;
+      const shown =
+        d.receivedAt && request.state === "sent"
+          ? applyRequestEvent(request, { type: "receive", at: d.receivedAt, by: { id: "qlvb", name: "Văn thư Sở" } }, calendar)
+          : request;
       items.push({
         deliveryId: d.deliveryId,
         status: d.status,
@@ -135,13 +158,22 @@ export function certificateRoutes(storage: SyncStorage) {
     const d = (await inboxDeliveries(storage, actor.officeId, c.req.param("deliveryId")))[0];
     if (!d) throw notFound(`Delivery ${c.req.param("deliveryId")}`, "đề nghị này");
     if (d.status !== "accepted" || !d.receivedAt) {
-      throw new SyncError(409, "not_received", "Văn thư của Sở phải tiếp nhận văn bản đề nghị trước khi trả lời.", "The request document must be accepted before it is answered");
+      throw new SyncError(
+        409,
+        "not_received",
+        "Văn thư của Sở phải tiếp nhận văn bản đề nghị trước khi trả lời.",
+        "The request document must be accepted before it is answered",
+      );
     }
     const request = d.request;
     const calendar = new WorkingDayCalendar((await currentCalendar(storage)).data);
     let answered: CertificateRequest;
     try {
-      answered = applyScienceDepartmentAnswer(request, { receivedAt: d.receivedAt, answer: body.answer, at: stamp(storage.clock), by: { id: user.id, name: user.fullName } }, calendar);
+      answered = applyScienceDepartmentAnswer(
+        request,
+        { receivedAt: d.receivedAt, answer: body.answer, at: stamp(storage.clock), by: { id: user.id, name: user.fullName } },
+        calendar,
+      );
     } catch (e) {
       if (isVanthuError(e)) throw new SyncError(e.code === "request.bad-transition" ? 409 : 400, e.code, e.messageVi, e.message);
       throw e;
@@ -149,7 +181,16 @@ export function certificateRoutes(storage: SyncStorage) {
     // Written into the sending office's records (its PWA pulls the change), by the Sở's user.
     await storage.applyPush(
       { userId: user.id, roles: actor.roles, officeId: d.senderOfficeId },
-      [{ id: `so-${d.deliveryId.slice(0, 20)}-${answered.history.length}`, clientTime: stamp(storage.clock), type: "record.put", entity: CERT_ENTITIES.request, recordId: request.id, data: answered as unknown as Record<string, unknown> }],
+      [
+        {
+          id: `so-${d.deliveryId.slice(0, 20)}-${answered.history.length}`,
+          clientTime: stamp(storage.clock),
+          type: "record.put",
+          entity: CERT_ENTITIES.request,
+          recordId: request.id,
+          data: answered as unknown as Record<string, unknown>,
+        },
+      ],
       { clientId: `science-department:${actor.officeId}`.slice(0, 64) },
     );
     return c.json({ request: answered });
@@ -159,18 +200,28 @@ export function certificateRoutes(storage: SyncStorage) {
   app.get("/district", async (c) => {
     const actor = c.get("actor");
     const user = c.get("user");
-    if (!actor.roles.some((r) => r === "district_it" || r === "admin")) throw forbidden("Chỉ bộ phận công nghệ thông tin cấp huyện xem được tổng hợp này.", "District view is for district IT");
+    if (!actor.roles.some((r) => r === "district_it" || r === "admin"))
+      throw forbidden("Chỉ bộ phận công nghệ thông tin cấp huyện xem được tổng hợp này.", "District view is for district IT");
     const offices = (await storage.officesOf(user)).filter((o) => o.id !== user.officeId || o.kind === "commune");
     const calendar = new WorkingDayCalendar((await currentCalendar(storage)).data);
     const snapshots: OfficeSnapshot[] = [];
     for (const o of offices) {
-      const last = await storage.db.selectFrom("mutations").select((eb) => eb.fn.max("applied_at").as("at")).where("office_id", "=", o.id).executeTakeFirst();
+      const last = await storage.db
+        .selectFrom("mutations")
+        .select((eb) => eb.fn.max("applied_at").as("at"))
+        .where("office_id", "=", o.id)
+        .executeTakeFirst();
       snapshots.push({
         officeId: o.id,
         officeName: o.name,
         sync: { lastSyncAt: (last?.at as string | null) ?? undefined },
         inventory: valid(CertificateInventoryEntrySchema, await records(storage, o.id, CERT_ENTITIES.inventory), "inventory"),
-        requests: await withReceipts(storage, o.id, valid(CertificateRequestSchema, await records(storage, o.id, CERT_ENTITIES.request), "request") as CertificateRequest[], calendar),
+        requests: await withReceipts(
+          storage,
+          o.id,
+          valid(CertificateRequestSchema, await records(storage, o.id, CERT_ENTITIES.request), "request") as CertificateRequest[],
+          calendar,
+        ),
         incidents: valid(TokenIncidentSchema, await records(storage, o.id, CERT_ENTITIES.incident), "incident"),
       });
     }
@@ -183,7 +234,8 @@ export function certificateRoutes(storage: SyncStorage) {
 
 async function requireScienceDepartment(storage: SyncStorage, officeId: string): Promise<void> {
   const o = await storage.getOffice(officeId);
-  if (o?.kind !== "science_department") throw forbidden("Chức năng này dành cho Sở Khoa học và Công nghệ.", "Only the science department's office handles certificate requests");
+  if (o?.kind !== "science_department")
+    throw forbidden("Chức năng này dành cho Sở Khoa học và Công nghệ.", "Only the science department's office handles certificate requests");
 }
 
 interface InboxDelivery {
@@ -207,7 +259,15 @@ async function inboxDeliveries(storage: SyncStorage, officeId: string, deliveryI
   let q = storage.db
     .selectFrom("deliveries")
     .innerJoin("exchanges", "exchanges.id", "deliveries.exchange_id")
-    .select(["deliveries.id as deliveryId", "deliveries.status", "exchanges.sent_at as sentAt", "deliveries.received_at as receivedAt", "exchanges.sender_office_id as senderOfficeId", "exchanges.sender_name as senderName", "exchanges.document_ref as documentRef"])
+    .select([
+      "deliveries.id as deliveryId",
+      "deliveries.status",
+      "exchanges.sent_at as sentAt",
+      "deliveries.received_at as receivedAt",
+      "exchanges.sender_office_id as senderOfficeId",
+      "exchanges.sender_name as senderName",
+      "exchanges.document_ref as documentRef",
+    ])
     .where("deliveries.recipient_office_id", "=", officeId);
   if (deliveryId) q = q.where("deliveries.id", "=", deliveryId);
   const rows = await q.orderBy("exchanges.sent_at", "desc").execute();
@@ -218,7 +278,16 @@ async function inboxDeliveries(storage: SyncStorage, officeId: string, deliveryI
     let byRef = cache.get(r.senderOfficeId);
     if (!byRef) cache.set(r.senderOfficeId, (byRef = await requestsByRef(storage, r.senderOfficeId)));
     const request = byRef.get(r.documentRef);
-    if (request) out.push({ deliveryId: r.deliveryId, status: r.status, sentAt: r.sentAt, receivedAt: r.receivedAt, senderOfficeId: r.senderOfficeId, senderName: r.senderName, request });
+    if (request)
+      out.push({
+        deliveryId: r.deliveryId,
+        status: r.status,
+        sentAt: r.sentAt,
+        receivedAt: r.receivedAt,
+        senderOfficeId: r.senderOfficeId,
+        senderName: r.senderName,
+        request,
+      });
   }
   return out;
 }
@@ -227,7 +296,12 @@ async function inboxDeliveries(storage: SyncStorage, officeId: string, deliveryI
  * Requests the office still shows as "sent" whose công văn the Sở's văn thư has accepted: the
  * receipt (and so the deadline) is known from the exchange even before the office's PWA syncs.
  */
-async function withReceipts(storage: SyncStorage, officeId: string, requests: CertificateRequest[], calendar: WorkingDayCalendar): Promise<CertificateRequest[]> {
+async function withReceipts(
+  storage: SyncStorage,
+  officeId: string,
+  requests: CertificateRequest[],
+  calendar: WorkingDayCalendar,
+): Promise<CertificateRequest[]> {
   const refOf = (r: CertificateRequest) => r.exchangeRef ?? r.id;
   const waiting = requests.filter((r) => r.state === "sent").map(refOf);
   if (waiting.length === 0) return requests;

@@ -47,7 +47,9 @@ export async function setUpCity(storage: SyncStorage, offices: readonly CityOffi
     // Every district IT account of the city manages every commune office (and the Sở's, to help it).
     const managed = offices.filter((o) => o.kind !== "district").map((o) => o.id);
     const present = new Set([...report.created, ...report.unchanged]);
-    const it = (await trx.selectFrom("users").select(["id", "roles", "office_id"]).execute()).filter((u) => (JSON.parse(u.roles) as string[]).includes("district_it"));
+    const it = (await trx.selectFrom("users").select(["id", "roles", "office_id"]).execute()).filter((u) =>
+      (JSON.parse(u.roles) as string[]).includes("district_it"),
+    );
     for (const u of it) {
       const have = new Set((await trx.selectFrom("managed_offices").select("office_id").where("user_id", "=", u.id).execute()).map((r) => r.office_id));
       for (const id of managed) {
@@ -71,7 +73,7 @@ const ROLE_WORDS: Record<string, Role> = {
   "phu trach chu ky so": "signature_officer",
   "phụ trách chữ ký số": "signature_officer",
   signature_officer: "signature_officer",
-  "cntt": "district_it",
+  cntt: "district_it",
   district_it: "district_it",
 };
 
@@ -129,12 +131,24 @@ export async function readAccountsCsv(storage: SyncStorage, text: string): Promi
       skipped++;
       continue;
     }
-    const office = offices.find((o) => o.id === officeText) ?? (offices.filter((o) => o.name.normalize("NFC") === officeText.normalize("NFC"))[0] ?? exactlyOne(findOffices(offices, officeText), line, officeText));
-    if (!/^[a-z0-9._-]{3,50}$/.test(username)) throw rowError(line, `tên đăng nhập "${username}" chỉ gồm chữ thường không dấu, số, . _ - (3–50 ký tự).`, `bad username '${username}'`);
+    const office =
+      offices.find((o) => o.id === officeText) ??
+      offices.filter((o) => o.name.normalize("NFC") === officeText.normalize("NFC"))[0] ??
+      exactlyOne(findOffices(offices, officeText), line, officeText);
+    if (!/^[a-z0-9._-]{3,50}$/.test(username))
+      throw rowError(line, `tên đăng nhập "${username}" chỉ gồm chữ thường không dấu, số, . _ - (3–50 ký tự).`, `bad username '${username}'`);
     if (seen.has(username)) throw rowError(line, `tên đăng nhập ${username} lặp lại.`, `duplicate username ${username}`);
     seen.add(username);
-    const roles = roleText.split(/[;+]/).map((w) => ROLE_WORDS[w.trim().toLocaleLowerCase("vi")]).filter((x): x is Role => !!x && RoleSchema.safeParse(x).success);
-    if (roles.length === 0) throw rowError(line, `vai trò "${roleText}" không rõ (văn thư, lãnh đạo, phụ trách chữ ký số; nhiều vai trò cách nhau bằng ;).`, `unknown role '${roleText}'`);
+    const roles = roleText
+      .split(/[;+]/)
+      .map((w) => ROLE_WORDS[w.trim().toLocaleLowerCase("vi")])
+      .filter((x): x is Role => !!x && RoleSchema.safeParse(x).success);
+    if (roles.length === 0)
+      throw rowError(
+        line,
+        `vai trò "${roleText}" không rõ (văn thư, lãnh đạo, phụ trách chữ ký số; nhiều vai trò cách nhau bằng ;).`,
+        `unknown role '${roleText}'`,
+      );
     out.push({ line, officeId: office.id, username, fullName, roles: [...new Set(roles)] });
   }
   return { rows: out, skipped };
@@ -151,7 +165,8 @@ export async function addAccounts(storage: SyncStorage, rows: readonly AccountRo
   const report: AccountsReport = { created: [], unchanged: [], skipped };
   for (const r of rows) {
     const u = await storage.findUserByUsername(r.username);
-    if (u && u.officeId !== r.officeId) throw rowError(r.line, `tên đăng nhập ${r.username} đã dùng ở cơ quan khác.`, `username ${r.username} exists in office ${u.officeId}`);
+    if (u && u.officeId !== r.officeId)
+      throw rowError(r.line, `tên đăng nhập ${r.username} đã dùng ở cơ quan khác.`, `username ${r.username} exists in office ${u.officeId}`);
   }
   for (const r of rows) {
     if (await storage.findUserByUsername(r.username)) {

@@ -1,4 +1,13 @@
-import { DRAFT_STATE_LABELS_VI, DRAFT_STEP_LABELS_VI, type Draft, type DraftEvent, type DraftMutation, type DraftNumber, type DraftState, type DraftStep } from "../../shared/sync/drafts.ts";
+import {
+  DRAFT_STATE_LABELS_VI,
+  DRAFT_STEP_LABELS_VI,
+  type Draft,
+  type DraftEvent,
+  type DraftMutation,
+  type DraftNumber,
+  type DraftState,
+  type DraftStep,
+} from "../../shared/sync/drafts.ts";
 import type { Person } from "../../shared/sync/schemas.ts";
 import { refuse } from "../storage/refusal.ts";
 
@@ -53,7 +62,10 @@ export function assertStepAllowed(draft: Draft, step: Exclude<DraftStep, "create
   }
 }
 
-export function newDraft(input: { id: string; officeId: string; subject: string; numbering: Draft["numbering"]; revision: { sha256: string; name: string }; note?: string }, ctx: StepContext): Draft {
+export function newDraft(
+  input: { id: string; officeId: string; subject: string; numbering: Draft["numbering"]; revision: { sha256: string; name: string }; note?: string },
+  ctx: StepContext,
+): Draft {
   return {
     id: input.id,
     officeId: input.officeId,
@@ -67,7 +79,18 @@ export function newDraft(input: { id: string; officeId: string; subject: string;
     official: null,
     number: null,
     revisions: [{ n: 1, sha256: input.revision.sha256, name: input.revision.name, kind: "draft", by: ctx.by, at: ctx.at }],
-    history: [{ step: "create", from: null, to: "drafting", by: ctx.by, at: ctx.at, ...(ctx.clientTime ? { clientTime: ctx.clientTime } : {}), revision: 1, ...(input.note ? { note: input.note } : {}) }],
+    history: [
+      {
+        step: "create",
+        from: null,
+        to: "drafting",
+        by: ctx.by,
+        at: ctx.at,
+        ...(ctx.clientTime ? { clientTime: ctx.clientTime } : {}),
+        revision: 1,
+        ...(input.note ? { note: input.note } : {}),
+      },
+    ],
     comments: [],
     exchangeId: null,
   };
@@ -124,7 +147,11 @@ export function applyStep(draft: Draft, step: Exclude<DraftStep, "create" | "com
 export function addComment(draft: Draft, comment: { id: string; text: string; page?: number }, ctx: StepContext): Draft {
   assertStepAllowed(draft, "comment");
   if (draft.comments.some((c) => c.id === comment.id)) return draft;
-  return { ...draft, updatedAt: ctx.at, comments: [...draft.comments, { id: comment.id, by: ctx.by, at: ctx.at, text: comment.text, ...(comment.page ? { page: comment.page } : {}) }] };
+  return {
+    ...draft,
+    updatedAt: ctx.at,
+    comments: [...draft.comments, { id: comment.id, by: ctx.by, at: ctx.at, text: comment.text, ...(comment.page ? { page: comment.page } : {}) }],
+  };
 }
 
 /** The latest revision of a kind (the file the next step works on). */

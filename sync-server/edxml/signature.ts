@@ -56,7 +56,8 @@ export function verifyEdxmlSignature(xml: string): EdxmlSignatureCheck {
   const sig = new SignedXml({ getCertFromKeyInfo: SignedXml.getCertFromKeyInfo });
   sig.loadSignature(sigs[0]! as unknown as Node);
   const refs = sig.getReferences();
-  if (refs.length !== 1 || (refs[0]!.uri ?? "") !== "") return fail("the XML Signature does not cover the whole package (Reference URI must be empty)", "chữ ký XML không bao trùm toàn bộ gói");
+  if (refs.length !== 1 || (refs[0]!.uri ?? "") !== "")
+    return fail("the XML Signature does not cover the whole package (Reference URI must be empty)", "chữ ký XML không bao trùm toàn bộ gói");
   let ok = false;
   try {
     ok = sig.checkSignature(xml);

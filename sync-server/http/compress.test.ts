@@ -4,7 +4,11 @@ import { describe, expect, it } from "vitest";
 import { acceptedEncodings, compressLargeAnswers } from "./compress.ts";
 
 describe("compressing large API answers", () => {
-  const changes = Array.from({ length: 200 }, (_, i) => ({ entity: "register_entry", id: `r${i}`, data: { summary: "Về việc triển khai chữ ký số chuyên dùng công vụ", n: i } }));
+  const changes = Array.from({ length: 200 }, (_, i) => ({
+    entity: "register_entry",
+    id: `r${i}`,
+    data: { summary: "Về việc triển khai chữ ký số chuyên dùng công vụ", n: i },
+  }));
   const pdf = new Uint8Array(5000).map((_, i) => i % 251);
   const app = new Hono();
   app.use("*", compressLargeAnswers());

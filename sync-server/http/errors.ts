@@ -6,7 +6,10 @@ import { SyncError } from "../errors.ts";
 /** `{error:{code,message,messageVi}}` with the error's status. */
 export function errorResponse(c: Context, err: unknown): Response {
   if (err instanceof SyncError) {
-    return c.json({ error: { code: err.code, message: err.message, messageVi: err.messageVi, ...(err.details !== undefined ? { details: err.details } : {}) } }, err.status);
+    return c.json(
+      { error: { code: err.code, message: err.message, messageVi: err.messageVi, ...(err.details !== undefined ? { details: err.details } : {}) } },
+      err.status,
+    );
   }
   if (err instanceof HTTPException) {
     if (err.status === 413) return errorResponse(c, tooLarge());
@@ -18,21 +21,48 @@ export function errorResponse(c: Context, err: unknown): Response {
   // out of range… The input cannot be stored; nothing was written (the statement failed whole).
   const pgCode = (err as { code?: unknown } | null)?.code;
   if (typeof pgCode === "string" && /^22[0-9A-Z]{3}$/.test(pgCode)) {
-    return errorResponse(c, new SyncError(400, "unstorable_value", "Dữ liệu gửi lên có ký tự hoặc giá trị không lưu được (ví dụ ký tự NUL).", `Value the database cannot store (SQLSTATE ${pgCode})`));
+    return errorResponse(
+      c,
+      new SyncError(
+        400,
+        "unstorable_value",
+        "Dữ liệu gửi lên có ký tự hoặc giá trị không lưu được (ví dụ ký tự NUL).",
+        `Value the database cannot store (SQLSTATE ${pgCode})`,
+      ),
+    );
   }
   // Lock conflicts between concurrent writers (PostgreSQL deadlock / serialization failure,
   // SQLite busy): the transaction was rolled back whole, the client just sends it again.
   const dbCode = (err as { code?: unknown } | null)?.code;
   if (dbCode === "40P01" || dbCode === "40001" || dbCode === "SQLITE_BUSY") {
     c.header("Retry-After", "1");
-    return c.json({ error: { code: "busy", message: "Database busy; nothing was changed, send the request again", messageVi: "Máy chủ đang bận; không có gì bị thay đổi, hãy gửi lại." } }, 503);
+    return c.json(
+      {
+        error: {
+          code: "busy",
+          message: "Database busy; nothing was changed, send the request again",
+          messageVi: "Máy chủ đang bận; không có gì bị thay đổi, hãy gửi lại.",
+        },
+      },
+      503,
+    );
   }
   // Unknown errors: log the English detail for the operator, tell the person nothing was changed.
   console.error(`[sync-server] ${c.req.method} ${new URL(c.req.url).pathname}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-  return c.json({ error: { code: "internal_error", message: "Internal server error; nothing was changed", messageVi: "Máy chủ gặp lỗi; không có gì bị thay đổi. Hãy thử lại sau." } }, 500);
+  return c.json(
+    {
+      error: {
+        code: "internal_error",
+        message: "Internal server error; nothing was changed",
+        messageVi: "Máy chủ gặp lỗi; không có gì bị thay đổi. Hãy thử lại sau.",
+      },
+    },
+    500,
+  );
 }
 
-export const malformedUrl = () => new SyncError(400, "malformed_url", "Địa chỉ yêu cầu không hợp lệ (mã hóa % sai).", "Malformed percent-encoding in the request URL");
+export const malformedUrl = () =>
+  new SyncError(400, "malformed_url", "Địa chỉ yêu cầu không hợp lệ (mã hóa % sai).", "Malformed percent-encoding in the request URL");
 
 /** Deepest nesting accepted in a JSON body: far beyond any record the PWA writes, far below a stack overflow. */
 export const MAX_JSON_DEPTH = 64;
@@ -91,7 +121,13 @@ export function parseWith<T>(schema: ZodType<T>, raw: unknown): T {
   if (!r.success) {
     const issues = r.error.issues.slice(0, 20).map((i) => ({ path: i.path.join("."), message: i.message }));
     const first = issues[0];
-    throw new SyncError(400, "invalid_request", `Dữ liệu gửi lên không đúng khuôn dạng${first ? ` (trường ${first.path || "gốc"})` : ""}.`, `Invalid request${first ? `: ${first.path || "(root)"}: ${first.message}` : ""}`, { issues });
+    throw new SyncError(
+      400,
+      "invalid_request",
+      `Dữ liệu gửi lên không đúng khuôn dạng${first ? ` (trường ${first.path || "gốc"})` : ""}.`,
+      `Invalid request${first ? `: ${first.path || "(root)"}: ${first.message}` : ""}`,
+      { issues },
+    );
   }
   return r.data;
 }

@@ -43,7 +43,12 @@ const Command = z.discriminatedUnion("type", [
     opinion: z.string().max(2000),
     workingDays: z.number().int(),
     assignees: z
-      .array(z.union([z.object({ kind: z.literal("person"), userId: Id, part: z.enum(["main", "support"]) }), z.object({ kind: z.literal("unit"), name: z.string().min(1).max(200), part: z.enum(["main", "support"]) })]))
+      .array(
+        z.union([
+          z.object({ kind: z.literal("person"), userId: Id, part: z.enum(["main", "support"]) }),
+          z.object({ kind: z.literal("unit"), name: z.string().min(1).max(200), part: z.enum(["main", "support"]) }),
+        ]),
+      )
       .min(1)
       .max(20),
   }),
@@ -59,7 +64,13 @@ interface OfficeUser {
 }
 
 async function officeUsers(storage: SyncStorage, officeId: string): Promise<OfficeUser[]> {
-  const rows = await storage.db.selectFrom("users").select(["id", "full_name", "roles"]).where("office_id", "=", officeId).where("disabled", "=", 0).orderBy("full_name").execute();
+  const rows = await storage.db
+    .selectFrom("users")
+    .select(["id", "full_name", "roles"])
+    .where("office_id", "=", officeId)
+    .where("disabled", "=", 0)
+    .orderBy("full_name")
+    .execute();
   return rows.map((r) => ({ id: r.id, fullName: r.full_name, roles: JSON.parse(r.roles) as string[] }));
 }
 
@@ -82,7 +93,13 @@ function fromRegisterEntry(officeId: string, id: string, e: Record<string, unkno
 }
 
 async function loadAll(storage: SyncStorage, officeId: string): Promise<IncomingHandling[]> {
-  const rows = await storage.db.selectFrom("records").select(["entity", "record_id", "data"]).where("office_id", "=", officeId).where("entity", "in", ["incoming", HANDLING_ENTITY]).where("deleted", "=", 0).execute();
+  const rows = await storage.db
+    .selectFrom("records")
+    .select(["entity", "record_id", "data"])
+    .where("office_id", "=", officeId)
+    .where("entity", "in", ["incoming", HANDLING_ENTITY])
+    .where("deleted", "=", 0)
+    .execute();
   const handled = new Map<string, IncomingHandling>();
   for (const r of rows) if (r.entity === HANDLING_ENTITY && r.data) handled.set(r.record_id, JSON.parse(r.data) as IncomingHandling);
   const out: IncomingHandling[] = [...handled.values()];
@@ -111,7 +128,14 @@ export function handlingRoutes(storage: SyncStorage) {
     const items = all
       .filter((h) => !mine || concernsUser(h, actor.userId))
       .map((h) => ({ handling: h, deadline: handlingDeadline(h, now, calendar), presentation: presentationDue(h, calendar) }));
-    const alerts = handlingAlerts(all, now, calendar, mine ? actor.userId : undefined).map((a) => ({ id: a.handling.id, kind: a.kind, textVi: a.textVi, numberAndSymbol: a.handling.numberAndSymbol, summary: a.handling.summary, arrivalNumber: a.handling.arrivalNumber }));
+    const alerts = handlingAlerts(all, now, calendar, mine ? actor.userId : undefined).map((a) => ({
+      id: a.handling.id,
+      kind: a.kind,
+      textVi: a.textVi,
+      numberAndSymbol: a.handling.numberAndSymbol,
+      summary: a.handling.summary,
+      arrivalNumber: a.handling.arrivalNumber,
+    }));
     return c.json({ now, items, alerts });
   });
 
@@ -127,13 +151,21 @@ export function handlingRoutes(storage: SyncStorage) {
     const calendar = new WorkingDayCalendar((await currentCalendar(storage)).data);
     const result = await storage.db.transaction().execute(async (trx) => {
       const at = stamp(storage.clock);
-      let q = trx.selectFrom("records").select(["entity", "data"]).where("office_id", "=", actor.officeId).where("record_id", "=", id.data).where("entity", "in", ["incoming", HANDLING_ENTITY]).where("deleted", "=", 0);
+      let q = trx
+        .selectFrom("records")
+        .select(["entity", "data"])
+        .where("office_id", "=", actor.officeId)
+        .where("record_id", "=", id.data)
+        .where("entity", "in", ["incoming", HANDLING_ENTITY])
+        .where("deleted", "=", 0);
       if (storage.dialect === "postgres") q = q.forUpdate();
       const rows = await q.execute();
       const stored = rows.find((r) => r.entity === HANDLING_ENTITY)?.data;
       const entry = rows.find((r) => r.entity === "incoming")?.data;
       if (!stored && !entry) throw notFound(`incoming ${id.data}`, "văn bản đến này (văn bản phải được vào sổ và đồng bộ lên máy chủ trước)");
-      const current: IncomingHandling = stored ? (JSON.parse(stored) as IncomingHandling) : fromRegisterEntry(actor.officeId, id.data, JSON.parse(entry!) as Record<string, unknown>);
+      const current: IncomingHandling = stored
+        ? (JSON.parse(stored) as IncomingHandling)
+        : fromRegisterEntry(actor.officeId, id.data, JSON.parse(entry!) as Record<string, unknown>);
       const event = toEvent(cmd, at, by, users, ref);
       const refusal = handlingRefusal(current, event, { id: user.id, roles: actor.roles });
       if (refusal) throw forbidden(refusal, `${event.type} refused for user ${user.id}`);
@@ -145,12 +177,37 @@ export function handlingRoutes(storage: SyncStorage) {
         throw e;
       }
       const data = JSON.stringify(next);
-      const existing = await trx.selectFrom("records").select("version").where("office_id", "=", actor.officeId).where("entity", "=", HANDLING_ENTITY).where("record_id", "=", id.data).executeTakeFirst();
+      const existing = await trx
+        .selectFrom("records")
+        .select("version")
+        .where("office_id", "=", actor.officeId)
+        .where("entity", "=", HANDLING_ENTITY)
+        .where("record_id", "=", id.data)
+        .executeTakeFirst();
       const version = existing ? Number(existing.version) + 1 : 1;
       if (existing) {
-        await trx.updateTable("records").set({ data, version, deleted: 0, updated_at: at, provisional_at: null, updated_by: user.id }).where("office_id", "=", actor.officeId).where("entity", "=", HANDLING_ENTITY).where("record_id", "=", id.data).execute();
+        await trx
+          .updateTable("records")
+          .set({ data, version, deleted: 0, updated_at: at, provisional_at: null, updated_by: user.id })
+          .where("office_id", "=", actor.officeId)
+          .where("entity", "=", HANDLING_ENTITY)
+          .where("record_id", "=", id.data)
+          .execute();
       } else {
-        await trx.insertInto("records").values({ office_id: actor.officeId, entity: HANDLING_ENTITY, record_id: id.data, data, version, deleted: 0, updated_at: at, provisional_at: null, updated_by: user.id }).execute();
+        await trx
+          .insertInto("records")
+          .values({
+            office_id: actor.officeId,
+            entity: HANDLING_ENTITY,
+            record_id: id.data,
+            data,
+            version,
+            deleted: 0,
+            updated_at: at,
+            provisional_at: null,
+            updated_by: user.id,
+          })
+          .execute();
       }
       await storage.feed.emit(trx, actor.officeId, HANDLING_ENTITY, id.data, "put", data, version, at);
       return next;
@@ -165,7 +222,13 @@ function toEvent(cmd: z.infer<typeof Command>, at: string, by: PersonRef, users:
   const userOf = (uid: string, leaderOnly: boolean) => {
     const u = users.find((x) => x.id === uid);
     if (!u) throw new SyncError(422, "handling.unknown-person", "Người được chọn không thuộc cơ quan này.", `user ${uid} is not in the office`);
-    if (leaderOnly && !u.roles.includes("leader")) throw new SyncError(422, "handling.not-leader", `${u.fullName} không phải lãnh đạo: chỉ trình văn bản cho người có thẩm quyền.`, `user ${uid} is not a leader`);
+    if (leaderOnly && !u.roles.includes("leader"))
+      throw new SyncError(
+        422,
+        "handling.not-leader",
+        `${u.fullName} không phải lãnh đạo: chỉ trình văn bản cho người có thẩm quyền.`,
+        `user ${uid} is not a leader`,
+      );
     return u;
   };
   switch (cmd.type) {
@@ -192,5 +255,7 @@ function toEvent(cmd: z.infer<typeof Command>, at: string, by: PersonRef, users:
 }
 
 function concernsUser(h: IncomingHandling, userId: string): boolean {
-  return h.presentation?.to.id === userId || h.assignment?.by.id === userId || (h.assignment?.assignees.some((a) => a.kind === "person" && a.id === userId) ?? false);
+  return (
+    h.presentation?.to.id === userId || h.assignment?.by.id === userId || (h.assignment?.assignees.some((a) => a.kind === "person" && a.id === userId) ?? false)
+  );
 }

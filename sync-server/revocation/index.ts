@@ -41,7 +41,12 @@ const OCSP_REQUEST_MAX = 16 * 1024;
 
 /** The one answer for every refusal and every failure upstream. */
 export const relayRefused = () =>
-  new SyncError(503, "revocation_unavailable", "Không lấy được dữ liệu thu hồi chứng thư từ địa chỉ này; hãy thử lại sau.", "Revocation data could not be fetched from this address");
+  new SyncError(
+    503,
+    "revocation_unavailable",
+    "Không lấy được dữ liệu thu hồi chứng thư từ địa chỉ này; hãy thử lại sau.",
+    "Revocation data could not be fetched from this address",
+  );
 
 class Refusal extends Error {}
 
@@ -159,13 +164,21 @@ export function revocationRoutes(storage: SyncStorage, options: RevocationRelayO
       const declared = Number(c.req.header("content-length") ?? "0");
       if (declared > OCSP_REQUEST_MAX) throw new Refusal("OCSP request too large");
       const bytes = new Uint8Array(await c.req.arrayBuffer()) as Uint8Array<ArrayBuffer>;
-      if (bytes.byteLength === 0 || bytes.byteLength > OCSP_REQUEST_MAX || !parses(() => pkijs.OCSPRequest.fromBER(bytes))) throw new Refusal("body is not an OCSP request");
+      if (bytes.byteLength === 0 || bytes.byteLength > OCSP_REQUEST_MAX || !parses(() => pkijs.OCSPRequest.fromBER(bytes)))
+        throw new Refusal("body is not an OCSP request");
       return bytes;
     });
     const body = await guarded(raw, async () => {
       const t = await checkedTarget(raw, allowPrivate);
-      const answer = await pinnedRequest(t.url, t.address, t.family, { method: "POST", body: request, contentType: "application/ocsp-request", timeoutMs, maxBytes });
-      if (answer.status !== 200 || !parses(() => pkijs.OCSPResponse.fromBER(new Uint8Array(answer.body)))) throw new Refusal(`status ${answer.status} or not an OCSP response`);
+      const answer = await pinnedRequest(t.url, t.address, t.family, {
+        method: "POST",
+        body: request,
+        contentType: "application/ocsp-request",
+        timeoutMs,
+        maxBytes,
+      });
+      if (answer.status !== 200 || !parses(() => pkijs.OCSPResponse.fromBER(new Uint8Array(answer.body))))
+        throw new Refusal(`status ${answer.status} or not an OCSP response`);
       return answer.body;
     });
     return c.body(bytesOf(body), 200, { "content-type": "application/ocsp-response" });

@@ -42,7 +42,10 @@ export function pinnedRequest(
         lookup,
         // Never the operator's proxy or keep-alive pool: one connection to the checked address.
         agent: false,
-        headers: { accept: "application/pkix-crl, application/pkix-cert, application/ocsp-response, application/octet-stream", ...(init.body ? { "content-type": init.contentType ?? "application/octet-stream", "content-length": String(init.body.byteLength) } : {}) },
+        headers: {
+          accept: "application/pkix-crl, application/pkix-cert, application/ocsp-response, application/octet-stream",
+          ...(init.body ? { "content-type": init.contentType ?? "application/octet-stream", "content-length": String(init.body.byteLength) } : {}),
+        },
         timeout: init.timeoutMs,
       },
       (res: IncomingMessage) => {
@@ -63,7 +66,9 @@ export function pinnedRequest(
           }
           parts.push(chunk);
         });
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, contentType: String(res.headers["content-type"] ?? ""), body: new Uint8Array(Buffer.concat(parts)) }));
+        res.on("end", () =>
+          resolve({ status: res.statusCode ?? 0, contentType: String(res.headers["content-type"] ?? ""), body: new Uint8Array(Buffer.concat(parts)) }),
+        );
         res.on("error", reject);
       },
     );

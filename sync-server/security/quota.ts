@@ -24,7 +24,11 @@ export async function officeUsage(storage: SyncStorage, officeId: string): Promi
     .select(sql<number>`COALESCE(SUM(blobs.size), 0)`.as("n"))
     .where("blob_refs.office_id", "=", officeId)
     .executeTakeFirst();
-  const pending = await storage.db.selectFrom("blob_uploads").select(sql<number>`COALESCE(SUM(size), 0)`.as("n")).where("office_id", "=", officeId).executeTakeFirst();
+  const pending = await storage.db
+    .selectFrom("blob_uploads")
+    .select(sql<number>`COALESCE(SUM(size), 0)`.as("n"))
+    .where("office_id", "=", officeId)
+    .executeTakeFirst();
   return Number(stored?.n ?? 0) + Number(pending?.n ?? 0);
 }
 

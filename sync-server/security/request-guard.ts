@@ -18,7 +18,8 @@ export function requestGuard(): MiddlewareHandler {
       throw malformedUrl();
     }
     // eslint-disable-next-line no-control-regex
-    if (/[\u0000-\u001f\u007f]/.test(path)) throw new SyncError(400, "malformed_url", "Địa chỉ yêu cầu chứa ký tự điều khiển.", "Control character in the request path");
+    if (/[\u0000-\u001f\u007f]/.test(path))
+      throw new SyncError(400, "malformed_url", "Địa chỉ yêu cầu chứa ký tự điều khiển.", "Control character in the request path");
     await next();
   };
 }

@@ -44,7 +44,10 @@ export class AuditRepository {
       ...(act.subject ? { subject: act.subject } : {}),
       ...(act.details ? { details: act.details } : {}),
     });
-    await trx.insertInto("audit_entries").values({ office_id: officeId, seq: entry.seq, entry_id: entry.id, action: entry.action, at, entry: JSON.stringify(entry), hash: entry.hash }).execute();
+    await trx
+      .insertInto("audit_entries")
+      .values({ office_id: officeId, seq: entry.seq, entry_id: entry.id, action: entry.action, at, entry: JSON.stringify(entry), hash: entry.hash })
+      .execute();
     await trx.updateTable("audit_heads").set({ seq: entry.seq, hash: entry.hash }).where("office_id", "=", officeId).execute();
     await this.feed.emit(trx, officeId, AUDIT_ENTITY, entry.id, "put", JSON.stringify(entry), entry.seq, at);
     return entry;
@@ -52,7 +55,11 @@ export class AuditRepository {
 
   /** The head row, created at genesis the first time, locked until the transaction ends (SQLite serialises writers). */
   private async lockHead(trx: Tx, officeId: string): Promise<{ seq: number; hash: string }> {
-    await trx.insertInto("audit_heads").values({ office_id: officeId, seq: 0, hash: "0".repeat(64) }).onConflict((oc) => oc.column("office_id").doNothing()).execute();
+    await trx
+      .insertInto("audit_heads")
+      .values({ office_id: officeId, seq: 0, hash: "0".repeat(64) })
+      .onConflict((oc) => oc.column("office_id").doNothing())
+      .execute();
     let q = trx.selectFrom("audit_heads").select(["seq", "hash"]).where("office_id", "=", officeId);
     if (this.ctx.dialect === "postgres") q = q.forUpdate();
     const r = await q.executeTakeFirstOrThrow();
@@ -60,7 +67,9 @@ export class AuditRepository {
   }
 
   async entryExists(trx: Tx, officeId: string, entryId: string): Promise<boolean> {
-    return (await trx.selectFrom("audit_entries").select("seq").where("office_id", "=", officeId).where("entry_id", "=", entryId).executeTakeFirst()) !== undefined;
+    return (
+      (await trx.selectFrom("audit_entries").select("seq").where("office_id", "=", officeId).where("entry_id", "=", entryId).executeTakeFirst()) !== undefined
+    );
   }
 
   async head(officeId: string, trx: Tx = this.ctx.db): Promise<{ seq: number; hash: string } | null> {
@@ -70,13 +79,25 @@ export class AuditRepository {
 
   /** Entries after `afterSeq`, in chain order. */
   async list(officeId: string, afterSeq = 0, limit = 100_000, trx: Tx = this.ctx.db): Promise<AuditEntry[]> {
-    const rows = await trx.selectFrom("audit_entries").select("entry").where("office_id", "=", officeId).where("seq", ">", afterSeq).orderBy("seq").limit(limit).execute();
+    const rows = await trx
+      .selectFrom("audit_entries")
+      .select("entry")
+      .where("office_id", "=", officeId)
+      .where("seq", ">", afterSeq)
+      .orderBy("seq")
+      .limit(limit)
+      .execute();
     return rows.map((r) => JSON.parse(r.entry) as AuditEntry);
   }
 
   /** How many entries of each action (for tests and the district overview). */
   async countByAction(officeId: string): Promise<Record<string, number>> {
-    const rows = await this.ctx.db.selectFrom("audit_entries").select(["action", sql<number>`count(*)`.as("n")]).where("office_id", "=", officeId).groupBy("action").execute();
+    const rows = await this.ctx.db
+      .selectFrom("audit_entries")
+      .select(["action", sql<number>`count(*)`.as("n")])
+      .where("office_id", "=", officeId)
+      .groupBy("action")
+      .execute();
     return Object.fromEntries(rows.map((r) => [r.action, Number(r.n)]));
   }
 }

@@ -38,7 +38,15 @@ export function toOffice(r: Database["offices"]): Office {
 }
 
 export function toUser(r: Database["users"]): User {
-  return { id: r.id, officeId: r.office_id, username: r.username, fullName: r.full_name, passwordHash: r.password_hash, roles: JSON.parse(r.roles) as Role[], disabled: Number(r.disabled) === 1 };
+  return {
+    id: r.id,
+    officeId: r.office_id,
+    username: r.username,
+    fullName: r.full_name,
+    passwordHash: r.password_hash,
+    roles: JSON.parse(r.roles) as Role[],
+    disabled: Number(r.disabled) === 1,
+  };
 }
 
 /** The actor of one push, as the server knows them: their name, and whether the office is their own. */

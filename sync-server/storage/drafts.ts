@@ -33,7 +33,14 @@ export class DraftRepository {
   }
 
   async list(officeId: string, state?: string): Promise<Draft[]> {
-    const rows = await this.ctx.db.selectFrom("records").select("data").where("office_id", "=", officeId).where("entity", "=", DRAFT_ENTITY).where("deleted", "=", 0).orderBy("updated_at", "desc").execute();
+    const rows = await this.ctx.db
+      .selectFrom("records")
+      .select("data")
+      .where("office_id", "=", officeId)
+      .where("entity", "=", DRAFT_ENTITY)
+      .where("deleted", "=", 0)
+      .orderBy("updated_at", "desc")
+      .execute();
     const drafts = rows.map((r) => JSON.parse(r.data!) as Draft);
     return state ? drafts.filter((d) => d.state === state) : drafts;
   }
@@ -41,7 +48,10 @@ export class DraftRepository {
   /** The leaders of the office: whom a draft can be submitted to. */
   async officials(officeId: string): Promise<{ id: string; fullName: string }[]> {
     const rows = await this.ctx.db.selectFrom("users").selectAll().where("office_id", "=", officeId).where("disabled", "=", 0).orderBy("full_name").execute();
-    return rows.map(toUser).filter((u) => u.roles.includes("leader")).map((u) => ({ id: u.id, fullName: u.fullName }));
+    return rows
+      .map(toUser)
+      .filter((u) => u.roles.includes("leader"))
+      .map((u) => ({ id: u.id, fullName: u.fullName }));
   }
 
   async apply(trx: Tx, acting: Acting, m: DraftMutation): Promise<Assigned> {
@@ -55,9 +65,18 @@ export class DraftRepository {
       if (found) throw refuse("draft_exists", "Đã có dự thảo với mã này.", `Draft ${m.draftId} exists`);
       checkNumbering(m.numbering);
       await this.requireBlob(trx, acting.officeId, m.revision.sha256, m.revision.name);
-      const draft = newDraft({ id: m.draftId, officeId: acting.officeId, subject: m.subject, numbering: m.numbering, revision: m.revision, ...(m.note ? { note: m.note } : {}) }, ctx);
+      const draft = newDraft(
+        { id: m.draftId, officeId: acting.officeId, subject: m.subject, numbering: m.numbering, revision: m.revision, ...(m.note ? { note: m.note } : {}) },
+        ctx,
+      );
       await this.store(trx, acting, draft, 0, m.clientTime);
-      await this.audit.append(trx, acting.officeId, { action: "draft", actor: acting.person, summary: `Tạo dự thảo "${draft.subject}".`, subject: { kind: "document", id: m.revision.sha256, label: draft.subject }, details: { draftId: draft.id, step: "create" } });
+      await this.audit.append(trx, acting.officeId, {
+        action: "draft",
+        actor: acting.person,
+        summary: `Tạo dự thảo "${draft.subject}".`,
+        subject: { kind: "document", id: m.revision.sha256, label: draft.subject },
+        details: { draftId: draft.id, step: "create" },
+      });
       return { version: draft.version };
     }
     if (!found) throw refuse("not_found", "Không tìm thấy dự thảo này.", `Draft ${m.draftId} not found`);
@@ -68,11 +87,26 @@ export class DraftRepository {
       return { version: draft.version };
     }
     if (m.baseVersion !== draft.version) {
-      throw conflict({ entity: DRAFT_ENTITY, id: draft.id, version: draft.version, deleted: false, data: draft as unknown as Record<string, unknown>, updatedAt: draft.updatedAt, updatedBy: draft.history.at(-1)?.by.id ?? "" }, "dự thảo");
+      throw conflict(
+        {
+          entity: DRAFT_ENTITY,
+          id: draft.id,
+          version: draft.version,
+          deleted: false,
+          data: draft as unknown as Record<string, unknown>,
+          updatedAt: draft.updatedAt,
+          updatedBy: draft.history.at(-1)?.by.id ?? "",
+        },
+        "dự thảo",
+      );
     }
     const step = stepOf(m.type) as Exclude<ReturnType<typeof stepOf>, "create" | "comment">;
     if ((m.type === "draft.return" || m.type === "draft.approve" || m.type === "draft.sign") && !acting.trusted && draft.official?.id !== acting.userId) {
-      throw refuse("not_named_official", `Chỉ ${draft.official?.name ?? "lãnh đạo được trình"} mới được ${m.type === "draft.return" ? "trả lại" : m.type === "draft.approve" ? "duyệt" : "ký"} dự thảo này.`, `Only the named official may ${step} this draft`);
+      throw refuse(
+        "not_named_official",
+        `Chỉ ${draft.official?.name ?? "lãnh đạo được trình"} mới được ${m.type === "draft.return" ? "trả lại" : m.type === "draft.approve" ? "duyệt" : "ký"} dự thảo này.`,
+        `Only the named official may ${step} this draft`,
+      );
     }
     assertStepAllowed(draft, step);
     const change = await this.changeOf(trx, acting, draft, m);
@@ -104,7 +138,17 @@ export class DraftRepository {
         await this.requireBlob(trx, acting.officeId, m.revision.sha256, m.revision.name);
         return { revision: { ...m.revision, kind: "issued" } };
       case "draft.cancel":
-        if (draft.number) await this.registers.cancel(trx, acting.officeId, draft.number.registerId, draft.number.year, draft.number.number, `Hủy dự thảo "${draft.subject}": ${m.reason}`, acting.person, { draftId: draft.id });
+        if (draft.number)
+          await this.registers.cancel(
+            trx,
+            acting.officeId,
+            draft.number.registerId,
+            draft.number.year,
+            draft.number.number,
+            `Hủy dự thảo "${draft.subject}": ${m.reason}`,
+            acting.person,
+            { draftId: draft.id },
+          );
         return { reasons: m.reason };
     }
   }
@@ -112,18 +156,31 @@ export class DraftRepository {
   private async takeNumber(trx: Tx, acting: Acting, draft: Draft, reserved: { year: number; number: number } | undefined): Promise<DraftNumber> {
     const n = draft.numbering;
     const registerId = n.registerId ?? "vb-di";
-    const format = (number: number) => formatNumberAndSymbol({ number, typeCode: n.typeCode, issuerSymbol: n.issuerSymbol, ...(n.unitSymbol ? { unitSymbol: n.unitSymbol } : {}) });
+    const format = (number: number) =>
+      formatNumberAndSymbol({ number, typeCode: n.typeCode, issuerSymbol: n.issuerSymbol, ...(n.unitSymbol ? { unitSymbol: n.unitSymbol } : {}) });
     const row = reserved
       ? await this.registers.useReserved(trx, acting.officeId, registerId, reserved.year, reserved.number, draft.id, format(reserved.number))
       : await this.registers.take(trx, acting.officeId, registerId, draft.id, format);
-    return { registerId, year: row.year, number: row.number, numberAndSymbol: row.numberAndSymbol!, issueDate: row.assignedAt!.slice(0, 10), assignedAt: row.assignedAt!, source: reserved ? "reserved" : "register" };
+    return {
+      registerId,
+      year: row.year,
+      number: row.number,
+      numberAndSymbol: row.numberAndSymbol!,
+      issueDate: row.assignedAt!.slice(0, 10),
+      assignedAt: row.assignedAt!,
+      source: reserved ? "reserved" : "register",
+    };
   }
 
   private async official(trx: Tx, officeId: string, userId: string) {
     const r = await trx.selectFrom("users").selectAll().where("id", "=", userId).executeTakeFirst();
     const u = r ? toUser(r) : undefined;
     if (!u || u.officeId !== officeId || u.disabled || !u.roles.includes("leader")) {
-      throw refuse("bad_official", "Người được trình phải là lãnh đạo đang làm việc của cơ quan mình.", `User ${userId} is not an active leader of this office`);
+      throw refuse(
+        "bad_official",
+        "Người được trình phải là lãnh đạo đang làm việc của cơ quan mình.",
+        `User ${userId} is not an active leader of this office`,
+      );
     }
     return { id: u.id, name: u.fullName };
   }
@@ -139,7 +196,18 @@ export class DraftRepository {
     if (v === undefined) {
       const now = await this.get(trx, acting.officeId, draft.id);
       const d = now?.draft ?? draft;
-      throw conflict({ entity: DRAFT_ENTITY, id: d.id, version: d.version, deleted: false, data: d as unknown as Record<string, unknown>, updatedAt: d.updatedAt, updatedBy: "" }, "dự thảo");
+      throw conflict(
+        {
+          entity: DRAFT_ENTITY,
+          id: d.id,
+          version: d.version,
+          deleted: false,
+          data: d as unknown as Record<string, unknown>,
+          updatedAt: d.updatedAt,
+          updatedBy: "",
+        },
+        "dự thảo",
+      );
     }
   }
 
@@ -166,14 +234,24 @@ export class DraftRepository {
   }
 
   /** Before an exchange.send that names a draft: the draft must be issued, and the header and main file must be the draft's. */
-  async checkSendable(trx: Tx, officeId: string, draftId: string, header: DocumentHeader, blobs: BlobRefInput[]): Promise<{ draft: Draft; recordVersion: number }> {
+  async checkSendable(
+    trx: Tx,
+    officeId: string,
+    draftId: string,
+    header: DocumentHeader,
+    blobs: BlobRefInput[],
+  ): Promise<{ draft: Draft; recordVersion: number }> {
     const found = await this.get(trx, officeId, draftId);
     if (!found) throw refuse("not_found", "Không tìm thấy dự thảo của văn bản gửi.", `Draft ${draftId} not found`);
     const { draft } = found;
     if (draft.state !== "issued") throw refuse("draft_wrong_state", "Chỉ gửi được văn bản đã phát hành.", `Draft ${draftId} is ${draft.state}, not issued`);
     const nas = `${header.codeNumber}/${header.codeNotation}`;
     if (draft.number && nas !== draft.number.numberAndSymbol) {
-      throw refuse("number_mismatch", `Số, ký hiệu gửi đi (${nas}) khác số trong sổ (${draft.number.numberAndSymbol}).`, `Header number ${nas} differs from the register's ${draft.number.numberAndSymbol}`);
+      throw refuse(
+        "number_mismatch",
+        `Số, ký hiệu gửi đi (${nas}) khác số trong sổ (${draft.number.numberAndSymbol}).`,
+        `Header number ${nas} differs from the register's ${draft.number.numberAndSymbol}`,
+      );
     }
     const issued = latestRevision(draft, "issued");
     const main = blobs.find((b) => b.role === "main");

@@ -62,7 +62,12 @@ export class ExchangeRepository {
         .where("blob_refs.sha256", "=", b.sha256)
         .executeTakeFirst();
       if (!row) {
-        throw new SyncError(409, "blob_missing", `Tệp ${b.name} chưa được tải lên máy chủ; hãy tải lên trước khi gửi.`, `Blob ${b.sha256} has not been uploaded by this office`);
+        throw new SyncError(
+          409,
+          "blob_missing",
+          `Tệp ${b.name} chưa được tải lên máy chủ; hãy tải lên trước khi gửi.`,
+          `Blob ${b.sha256} has not been uploaded by this office`,
+        );
       }
       blobs.push({ ...b, size: Number(row.size) });
     }
@@ -70,7 +75,8 @@ export class ExchangeRepository {
     // Nothing is written above this line: a refusal leaves the batch's other mutations going on.
     const sentAt = stamp(this.ctx.clock);
     const exchangeId = randomUUID();
-    const documentId = m.header.documentId ?? `${sender.organ_id},${m.header.promulgationDate.replaceAll("-", "/")},${m.header.codeNumber}/${m.header.codeNotation}`;
+    const documentId =
+      m.header.documentId ?? `${sender.organ_id},${m.header.promulgationDate.replaceAll("-", "/")},${m.header.codeNumber}/${m.header.codeNotation}`;
     const header: DocumentHeader = { ...m.header, documentId };
     await trx
       .insertInto("exchanges")
@@ -94,7 +100,23 @@ export class ExchangeRepository {
     for (const r of recipients) {
       const deliveryId = randomUUID();
       deliveries.push({ deliveryId, recipientOfficeId: r });
-      await trx.insertInto("deliveries").values({ id: deliveryId, exchange_id: exchangeId, recipient_office_id: r, status: "pending", received_at: null, arrival_number: null, arrival_year: null, refused_at: null, refusal_reason: null, decided_by: null, provisional_decided_at: null, note: null }).execute();
+      await trx
+        .insertInto("deliveries")
+        .values({
+          id: deliveryId,
+          exchange_id: exchangeId,
+          recipient_office_id: r,
+          status: "pending",
+          received_at: null,
+          arrival_number: null,
+          arrival_year: null,
+          refused_at: null,
+          refusal_reason: null,
+          decided_by: null,
+          provisional_decided_at: null,
+          note: null,
+        })
+        .execute();
       for (const b of blobs) await this.blobs.addRef(trx, r, b.sha256);
       await this.emitIncoming(trx, deliveryId, sentAt);
     }
@@ -106,10 +128,25 @@ export class ExchangeRepository {
     // One chain per office: the sender's "send" and each recipient's "receive", appended in office-id
     // order so that two offices sending to each other at once lock their chains in the same order.
     const acts: [string, AuditAct][] = [
-      [actor.officeId, { action: "send", actor: actor.person, summary: `Gửi văn bản ${nas} "${header.subject}" đến ${names.join(", ")}.`, subject: { kind: "document", id: main.sha256, label: nas }, details: { exchangeId, recipients: names, ...(m.draftId ? { draftId: m.draftId } : {}) } }],
+      [
+        actor.officeId,
+        {
+          action: "send",
+          actor: actor.person,
+          summary: `Gửi văn bản ${nas} "${header.subject}" đến ${names.join(", ")}.`,
+          subject: { kind: "document", id: main.sha256, label: nas },
+          details: { exchangeId, recipients: names, ...(m.draftId ? { draftId: m.draftId } : {}) },
+        },
+      ],
       ...deliveries.map((d): [string, AuditAct] => [
         d.recipientOfficeId,
-        { action: "receive", actor: { id: "qlvb", name: "Hệ thống Văn thư số" }, summary: `Văn bản ${nas} "${header.subject}" của ${sender.name} đến, chờ tiếp nhận.`, subject: { kind: "document", id: main.sha256, label: nas }, details: { deliveryId: d.deliveryId, sender: sender.name } },
+        {
+          action: "receive",
+          actor: { id: "qlvb", name: "Hệ thống Văn thư số" },
+          summary: `Văn bản ${nas} "${header.subject}" của ${sender.name} đến, chờ tiếp nhận.`,
+          subject: { kind: "document", id: main.sha256, label: nas },
+          details: { deliveryId: d.deliveryId, sender: sender.name },
+        },
       ]),
     ];
     for (const [officeId, act] of acts.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) await this.audit.append(trx, officeId, act);
@@ -118,7 +155,12 @@ export class ExchangeRepository {
 
   async decide(trx: Tx, actor: Acting, m: Extract<Mutation, { type: "exchange.accept" | "exchange.refuse" }>): Promise<Assigned> {
     this.requireAction(actor, m.type);
-    const d = await trx.selectFrom("deliveries").selectAll().where("id", "=", m.deliveryId).where("recipient_office_id", "=", actor.officeId).executeTakeFirst();
+    const d = await trx
+      .selectFrom("deliveries")
+      .selectAll()
+      .where("id", "=", m.deliveryId)
+      .where("recipient_office_id", "=", actor.officeId)
+      .executeTakeFirst();
     if (!d) throw notFound(`Delivery ${m.deliveryId}`, "văn bản đến này");
     if (d.status !== "pending") {
       const vi = d.status === "accepted" ? "đã được tiếp nhận" : "đã bị từ chối";
@@ -126,12 +168,17 @@ export class ExchangeRepository {
     }
     const now = this.ctx.clock.now();
     const at = stamp({ source: this.ctx.clock.source, now: () => now });
-    const exchange = await trx.selectFrom("exchanges").select(["sender_office_id", "sender_name", "header", "blobs"]).where("id", "=", d.exchange_id).executeTakeFirstOrThrow();
+    const exchange = await trx
+      .selectFrom("exchanges")
+      .select(["sender_office_id", "sender_name", "header", "blobs"])
+      .where("id", "=", d.exchange_id)
+      .executeTakeFirstOrThrow();
     // Decided once, even by two clerks at the same moment: the status changes only from pending,
     // and the số đến is taken only by the one that changed it.
-    const decided = m.type === "exchange.accept"
-      ? { status: "accepted", received_at: at, decided_by: actor.userId, provisional_decided_at: m.clientTime, note: m.note ?? null }
-      : { status: "refused", refused_at: at, refusal_reason: m.reason, decided_by: actor.userId, provisional_decided_at: m.clientTime };
+    const decided =
+      m.type === "exchange.accept"
+        ? { status: "accepted", received_at: at, decided_by: actor.userId, provisional_decided_at: m.clientTime, note: m.note ?? null }
+        : { status: "refused", refused_at: at, refusal_reason: m.reason, decided_by: actor.userId, provisional_decided_at: m.clientTime };
     const changed = await trx.updateTable("deliveries").set(decided).where("id", "=", d.id).where("status", "=", "pending").executeTakeFirst();
     if (Number(changed.numUpdatedRows) === 0) {
       throw new SyncError(409, "already_decided", "Văn bản đến này đã được tiếp nhận hoặc từ chối trước đó.", `Delivery ${m.deliveryId} is already decided`);
@@ -145,10 +192,22 @@ export class ExchangeRepository {
       const year = vietnamYear(now);
       const arrivalNumber = await nextCounter(trx, actor.officeId, "incoming_register", year);
       await trx.updateTable("deliveries").set({ arrival_number: arrivalNumber, arrival_year: year }).where("id", "=", d.id).execute();
-      await this.audit.append(trx, actor.officeId, { action: "acceptance", actor: actor.person, summary: `Tiếp nhận văn bản ${nas} của ${exchange.sender_name}, số đến ${arrivalNumber}.`, subject, details: { deliveryId: d.id, arrivalNumber, year, sender: exchange.sender_name } });
+      await this.audit.append(trx, actor.officeId, {
+        action: "acceptance",
+        actor: actor.person,
+        summary: `Tiếp nhận văn bản ${nas} của ${exchange.sender_name}, số đến ${arrivalNumber}.`,
+        subject,
+        details: { deliveryId: d.id, arrivalNumber, year, sender: exchange.sender_name },
+      });
       assigned = { receivedAt: at, arrivalNumber, arrivalYear: year };
     } else {
-      await this.audit.append(trx, actor.officeId, { action: "refusal", actor: actor.person, summary: `Từ chối tiếp nhận văn bản ${nas} của ${exchange.sender_name}. Lý do: ${m.reason}`, subject, details: { deliveryId: d.id, reason: m.reason, sender: exchange.sender_name } });
+      await this.audit.append(trx, actor.officeId, {
+        action: "refusal",
+        actor: actor.person,
+        summary: `Từ chối tiếp nhận văn bản ${nas} của ${exchange.sender_name}. Lý do: ${m.reason}`,
+        subject,
+        details: { deliveryId: d.id, reason: m.reason, sender: exchange.sender_name },
+      });
       assigned = { refusedAt: at };
     }
     await this.emitIncoming(trx, d.id, at);
@@ -165,13 +224,32 @@ export class ExchangeRepository {
     this.requireAction(actor, "incoming.register");
     const blobs: BlobRef[] = [];
     if (m.scan) {
-      const size = await trx.selectFrom("blob_refs").innerJoin("blobs", "blobs.sha256", "blob_refs.sha256").select("blobs.size").where("blob_refs.office_id", "=", actor.officeId).where("blob_refs.sha256", "=", m.scan.sha256).executeTakeFirst();
-      if (!size) throw new SyncError(409, "blob_missing", `Tệp ${m.scan.name} chưa được tải lên máy chủ; hãy tải lên trước.`, `Blob ${m.scan.sha256} has not been uploaded by this office`);
+      const size = await trx
+        .selectFrom("blob_refs")
+        .innerJoin("blobs", "blobs.sha256", "blob_refs.sha256")
+        .select("blobs.size")
+        .where("blob_refs.office_id", "=", actor.officeId)
+        .where("blob_refs.sha256", "=", m.scan.sha256)
+        .executeTakeFirst();
+      if (!size)
+        throw new SyncError(
+          409,
+          "blob_missing",
+          `Tệp ${m.scan.name} chưa được tải lên máy chủ; hãy tải lên trước.`,
+          `Blob ${m.scan.sha256} has not been uploaded by this office`,
+        );
       blobs.push({ sha256: m.scan.sha256, name: m.scan.name, contentType: "application/pdf", role: "main", size: Number(size.size) });
     } else if (m.form === "scan") {
       throw new SyncError(422, "scan_missing", "Văn bản nhận dạng bản quét cần có tệp bản quét.", "A scanned document needs its scan");
     }
-    const again = await trx.selectFrom("exchanges").innerJoin("deliveries", "deliveries.exchange_id", "exchanges.id").select("exchanges.id").where("exchanges.document_ref", "=", m.entryId).where("exchanges.via", "in", ["paper", "scan"]).where("deliveries.recipient_office_id", "=", actor.officeId).executeTakeFirst();
+    const again = await trx
+      .selectFrom("exchanges")
+      .innerJoin("deliveries", "deliveries.exchange_id", "exchanges.id")
+      .select("exchanges.id")
+      .where("exchanges.document_ref", "=", m.entryId)
+      .where("exchanges.via", "in", ["paper", "scan"])
+      .where("deliveries.recipient_office_id", "=", actor.officeId)
+      .executeTakeFirst();
     if (again) {
       throw new SyncError(409, "already_registered", "Văn bản này đã được vào sổ.", `Entry ${m.entryId} is already registered`);
     }
@@ -190,11 +268,41 @@ export class ExchangeRepository {
     const documentId = `${m.from.organId ?? m.from.name},${m.documentDate.replaceAll("-", "/")},${m.numberAndSymbol}`.slice(0, 200);
     await trx
       .insertInto("exchanges")
-      .values({ id: exchangeId, sender_office_id: null, sender_organ_id: m.from.organId ?? "", sender_name: m.from.name, document_ref: m.entryId, document_id: documentId, header: JSON.stringify({ ...header, documentId }), blobs: JSON.stringify(blobs), sent_at: m.arrivedOn ? `${m.arrivedOn}T00:00:00.000+07:00` : at, provisional_sent_at: null, via: m.form, created_by: actor.userId, clock_source: this.ctx.clock.source })
+      .values({
+        id: exchangeId,
+        sender_office_id: null,
+        sender_organ_id: m.from.organId ?? "",
+        sender_name: m.from.name,
+        document_ref: m.entryId,
+        document_id: documentId,
+        header: JSON.stringify({ ...header, documentId }),
+        blobs: JSON.stringify(blobs),
+        sent_at: m.arrivedOn ? `${m.arrivedOn}T00:00:00.000+07:00` : at,
+        provisional_sent_at: null,
+        via: m.form,
+        created_by: actor.userId,
+        clock_source: this.ctx.clock.source,
+      })
       .execute();
     const year = vietnamYear(now);
     const arrivalNumber = await nextCounter(trx, actor.officeId, "incoming_register", year);
-    await trx.insertInto("deliveries").values({ id: deliveryId, exchange_id: exchangeId, recipient_office_id: actor.officeId, status: "accepted", received_at: at, arrival_number: arrivalNumber, arrival_year: year, refused_at: null, refusal_reason: null, decided_by: actor.userId, provisional_decided_at: m.clientTime, note: m.note ?? null }).execute();
+    await trx
+      .insertInto("deliveries")
+      .values({
+        id: deliveryId,
+        exchange_id: exchangeId,
+        recipient_office_id: actor.officeId,
+        status: "accepted",
+        received_at: at,
+        arrival_number: arrivalNumber,
+        arrival_year: year,
+        refused_at: null,
+        refusal_reason: null,
+        decided_by: actor.userId,
+        provisional_decided_at: m.clientTime,
+        note: m.note ?? null,
+      })
+      .execute();
     await this.emitIncoming(trx, deliveryId, at);
     const formVi = m.form === "paper" ? "bản giấy" : "bản quét không có chữ ký số";
     await this.audit.append(trx, actor.officeId, {
@@ -207,7 +315,6 @@ export class ExchangeRepository {
     return { deliveryId, receivedAt: at, arrivalNumber, arrivalYear: year };
   }
 
-
   async emitOutgoing(trx: Tx, exchangeId: string, at: string) {
     const view = await this.outgoingView(trx, exchangeId);
     const e = await trx.selectFrom("exchanges").select("sender_office_id").where("id", "=", exchangeId).executeTakeFirstOrThrow();
@@ -219,7 +326,6 @@ export class ExchangeRepository {
     const d = await trx.selectFrom("deliveries").select("recipient_office_id").where("id", "=", deliveryId).executeTakeFirstOrThrow();
     await this.feed.emit(trx, d.recipient_office_id, EXCHANGE_INCOMING, deliveryId, "put", JSON.stringify(view), null, at);
   }
-
 
   private async outgoingView(trx: Tx, exchangeId: string): Promise<OutgoingExchange> {
     const e = await trx.selectFrom("exchanges").selectAll().where("id", "=", exchangeId).executeTakeFirstOrThrow();
@@ -252,7 +358,21 @@ export class ExchangeRepository {
   }
 
   private async incomingView(trx: Tx, deliveryId: string): Promise<IncomingDelivery> {
-    const d = await trx.selectFrom("deliveries").innerJoin("exchanges", "exchanges.id", "deliveries.exchange_id").selectAll("deliveries").select(["exchanges.sender_office_id", "exchanges.sender_organ_id", "exchanges.sender_name", "exchanges.header", "exchanges.blobs", "exchanges.sent_at", "exchanges.via"]).where("deliveries.id", "=", deliveryId).executeTakeFirstOrThrow();
+    const d = await trx
+      .selectFrom("deliveries")
+      .innerJoin("exchanges", "exchanges.id", "deliveries.exchange_id")
+      .selectAll("deliveries")
+      .select([
+        "exchanges.sender_office_id",
+        "exchanges.sender_organ_id",
+        "exchanges.sender_name",
+        "exchanges.header",
+        "exchanges.blobs",
+        "exchanges.sent_at",
+        "exchanges.via",
+      ])
+      .where("deliveries.id", "=", deliveryId)
+      .executeTakeFirstOrThrow();
     return {
       deliveryId: d.id,
       exchangeId: d.exchange_id,
@@ -272,14 +392,23 @@ export class ExchangeRepository {
 
   /** The incoming queue (văn bản đến) of the actor's office. */
   async listIncoming(actor: Actor, status?: string): Promise<IncomingDelivery[]> {
-    let q = this.ctx.db.selectFrom("deliveries").innerJoin("exchanges", "exchanges.id", "deliveries.exchange_id").select("deliveries.id").where("deliveries.recipient_office_id", "=", actor.officeId);
+    let q = this.ctx.db
+      .selectFrom("deliveries")
+      .innerJoin("exchanges", "exchanges.id", "deliveries.exchange_id")
+      .select("deliveries.id")
+      .where("deliveries.recipient_office_id", "=", actor.officeId);
     if (status) q = q.where("deliveries.status", "=", status);
     const ids = await q.orderBy("exchanges.sent_at").execute();
     return Promise.all(ids.map((r) => this.incomingView(this.ctx.db, r.id)));
   }
 
   async getIncoming(actor: Actor, deliveryId: string): Promise<IncomingDelivery> {
-    const d = await this.ctx.db.selectFrom("deliveries").select("id").where("id", "=", deliveryId).where("recipient_office_id", "=", actor.officeId).executeTakeFirst();
+    const d = await this.ctx.db
+      .selectFrom("deliveries")
+      .select("id")
+      .where("id", "=", deliveryId)
+      .where("recipient_office_id", "=", actor.officeId)
+      .executeTakeFirst();
     if (!d) throw notFound(`Delivery ${deliveryId}`, "văn bản đến này");
     return this.incomingView(this.ctx.db, d.id);
   }
@@ -290,21 +419,44 @@ export class ExchangeRepository {
   }
 
   async getOutgoing(actor: Actor, exchangeId: string): Promise<OutgoingExchange> {
-    const e = await this.ctx.db.selectFrom("exchanges").select("id").where("id", "=", exchangeId).where("sender_office_id", "=", actor.officeId).executeTakeFirst();
+    const e = await this.ctx.db
+      .selectFrom("exchanges")
+      .select("id")
+      .where("id", "=", exchangeId)
+      .where("sender_office_id", "=", actor.officeId)
+      .executeTakeFirst();
     if (!e) throw notFound(`Exchange ${exchangeId}`, "văn bản đi này");
     return this.outgoingView(this.ctx.db, e.id);
   }
 
   /** An exchange as seen by its sender or one of its recipients (for the edXML export). */
-  async getExchangeForOffice(actor: Actor, exchangeId: string): Promise<{ exchange: OutgoingExchange; sender: { organId: string; name: string }; recipients: Office[] }> {
+  async getExchangeForOffice(
+    actor: Actor,
+    exchangeId: string,
+  ): Promise<{ exchange: OutgoingExchange; sender: { organId: string; name: string }; recipients: Office[] }> {
     const e = await this.ctx.db.selectFrom("exchanges").selectAll().where("id", "=", exchangeId).executeTakeFirst();
     const allowed =
       e &&
       (e.sender_office_id === actor.officeId ||
-        (await this.ctx.db.selectFrom("deliveries").select("id").where("exchange_id", "=", exchangeId).where("recipient_office_id", "=", actor.officeId).executeTakeFirst()) !== undefined);
+        (await this.ctx.db
+          .selectFrom("deliveries")
+          .select("id")
+          .where("exchange_id", "=", exchangeId)
+          .where("recipient_office_id", "=", actor.officeId)
+          .executeTakeFirst()) !== undefined);
     if (!e || !allowed) throw notFound(`Exchange ${exchangeId}`, "văn bản này");
     const exchange = await this.outgoingView(this.ctx.db, exchangeId);
-    const recipients = (await this.ctx.db.selectFrom("offices").selectAll().where("id", "in", exchange.deliveries.map((d) => d.recipientOfficeId)).execute()).map(toOffice);
+    const recipients = (
+      await this.ctx.db
+        .selectFrom("offices")
+        .selectAll()
+        .where(
+          "id",
+          "in",
+          exchange.deliveries.map((d) => d.recipientOfficeId),
+        )
+        .execute()
+    ).map(toOffice);
     // A recipient sees only its own outcome, not how the other recipients answered.
     if (e.sender_office_id !== actor.officeId) exchange.deliveries = exchange.deliveries.filter((d) => d.recipientOfficeId === actor.officeId);
     return { exchange, sender: { organId: e.sender_organ_id, name: e.sender_name }, recipients };
@@ -324,9 +476,39 @@ export class ExchangeRepository {
       const documentId = header.documentId ?? `${sender.organId},${header.promulgationDate.replaceAll("-", "/")},${header.codeNumber}/${header.codeNotation}`;
       await trx
         .insertInto("exchanges")
-        .values({ id: exchangeId, sender_office_id: null, sender_organ_id: sender.organId, sender_name: sender.name, document_ref: documentRef, document_id: documentId, header: JSON.stringify({ ...header, documentId }), blobs: JSON.stringify(blobs), sent_at: sentAt, provisional_sent_at: null, via: "edxml", created_by: actor.userId, clock_source: this.ctx.clock.source })
+        .values({
+          id: exchangeId,
+          sender_office_id: null,
+          sender_organ_id: sender.organId,
+          sender_name: sender.name,
+          document_ref: documentRef,
+          document_id: documentId,
+          header: JSON.stringify({ ...header, documentId }),
+          blobs: JSON.stringify(blobs),
+          sent_at: sentAt,
+          provisional_sent_at: null,
+          via: "edxml",
+          created_by: actor.userId,
+          clock_source: this.ctx.clock.source,
+        })
         .execute();
-      await trx.insertInto("deliveries").values({ id: deliveryId, exchange_id: exchangeId, recipient_office_id: actor.officeId, status: "pending", received_at: null, arrival_number: null, arrival_year: null, refused_at: null, refusal_reason: null, decided_by: null, provisional_decided_at: null, note: null }).execute();
+      await trx
+        .insertInto("deliveries")
+        .values({
+          id: deliveryId,
+          exchange_id: exchangeId,
+          recipient_office_id: actor.officeId,
+          status: "pending",
+          received_at: null,
+          arrival_number: null,
+          arrival_year: null,
+          refused_at: null,
+          refusal_reason: null,
+          decided_by: null,
+          provisional_decided_at: null,
+          note: null,
+        })
+        .execute();
       for (const b of blobs) await this.blobs.addRef(trx, actor.officeId, b.sha256);
       await this.emitIncoming(trx, deliveryId, sentAt);
       const who = await trx.selectFrom("users").select("full_name").where("id", "=", actor.userId).executeTakeFirst();

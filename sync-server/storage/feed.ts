@@ -25,7 +25,16 @@ export class ChangeFeed {
       : sql<number>`(SELECT txid_offset FROM sync_epoch WHERE id = 1)`;
   }
 
-  async emit(trx: Tx, officeId: string, entity: string, entityId: string, op: "put" | "delete", data: string | null, version: number | null, at: string): Promise<void> {
+  async emit(
+    trx: Tx,
+    officeId: string,
+    entity: string,
+    entityId: string,
+    op: "put" | "delete",
+    data: string | null,
+    version: number | null,
+    at: string,
+  ): Promise<void> {
     await trx.insertInto("changes").values({ txid: this.txidExpression(), office_id: officeId, entity, entity_id: entityId, op, data, version, at }).execute();
   }
 
@@ -40,19 +49,42 @@ export class ChangeFeed {
     // would make the databases walk the office's whole feed.
     const base = () => {
       let q = this.ctx.db.selectFrom("changes").selectAll().where("office_id", "=", officeId);
-      if (this.ctx.dialect === "postgres") q = q.where(sql<boolean>`txid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint + (SELECT txid_offset FROM sync_epoch WHERE id = 1)`);
+      if (this.ctx.dialect === "postgres")
+        q = q.where(sql<boolean>`txid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint + (SELECT txid_offset FROM sync_epoch WHERE id = 1)`);
       return q;
     };
     const rows =
-      ctx >= 0 ? await base().where("txid", "=", ctx).where("seq", ">", cseq).orderBy("seq").limit(limit + 1).execute() : [];
-    if (rows.length <= limit) rows.push(...(await base().where("txid", ">", ctx).orderBy("txid").orderBy("seq").limit(limit + 1 - rows.length).execute()));
+      ctx >= 0
+        ? await base()
+            .where("txid", "=", ctx)
+            .where("seq", ">", cseq)
+            .orderBy("seq")
+            .limit(limit + 1)
+            .execute()
+        : [];
+    if (rows.length <= limit)
+      rows.push(
+        ...(await base()
+          .where("txid", ">", ctx)
+          .orderBy("txid")
+          .orderBy("seq")
+          .limit(limit + 1 - rows.length)
+          .execute()),
+      );
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     const hasMore = rows.length > limit;
     return {
       // Only a long feed (a new device's first sync) pays for the count; a routine pull has no more pages.
       ...(hasMore && last ? { remaining: await this.countAfter(officeId, Number(last.txid), Number(last.seq)) } : {}),
-      changes: page.map((r) => ({ entity: r.entity, id: r.entity_id, op: r.op as "put" | "delete", data: r.data === null ? null : (JSON.parse(r.data) as Record<string, unknown>), at: r.at, ...(r.version !== null ? { version: Number(r.version) } : {}) })),
+      changes: page.map((r) => ({
+        entity: r.entity,
+        id: r.entity_id,
+        op: r.op as "put" | "delete",
+        data: r.data === null ? null : (JSON.parse(r.data) as Record<string, unknown>),
+        at: r.at,
+        ...(r.version !== null ? { version: Number(r.version) } : {}),
+      })),
       cursor: last ? `${Number(last.txid)}.${Number(last.seq)}` : cursor,
       hasMore,
     };

@@ -8,7 +8,10 @@ export class OfficeRepository {
   constructor(private readonly ctx: StorageContext) {}
 
   async isEmpty(): Promise<boolean> {
-    const row = await this.ctx.db.selectFrom("offices").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+    const row = await this.ctx.db
+      .selectFrom("offices")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
     return Number(row.n) === 0;
   }
 

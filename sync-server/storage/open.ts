@@ -77,7 +77,10 @@ export function openDatabase(target: DatabaseTarget, options: { poolSize?: numbe
     // VANTHU_DB_POOL: connections per server process; size it to the database server, divided by the number of server processes (README).
     max: options.poolSize ?? (Number(process.env.VANTHU_DB_POOL) || 10),
     // bigint columns (sizes, sequence numbers) fit a JS number.
-    types: { getTypeParser: ((oid: number, format?: "text" | "binary") => (oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as "text"))) as typeof pg.types.getTypeParser },
+    types: {
+      getTypeParser: ((oid: number, format?: "text" | "binary") =>
+        oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
+    },
   });
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on("error", () => {});
@@ -114,7 +117,12 @@ export async function migrateToLatest(db: Kysely<Database>, dialect: DialectName
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === "Error")?.migrationName ?? "?";
-    throw new SyncError(500, "migration_failed", `Không nâng cấp được cơ sở dữ liệu (bước ${failed}).`, `Migration ${failed} failed: ${String((error as Error).message ?? error)}`);
+    throw new SyncError(
+      500,
+      "migration_failed",
+      `Không nâng cấp được cơ sở dữ liệu (bước ${failed}).`,
+      `Migration ${failed} failed: ${String((error as Error).message ?? error)}`,
+    );
   }
 }
 

@@ -47,7 +47,13 @@ export class PushRepository {
       const seen = new Set<string>();
       for (const m of mutations) {
         if (seen.has(m.id)) {
-          throw new SyncError(400, "duplicate_mutation_id", `Mã thao tác ${m.id} bị lặp trong cùng một lần gửi.`, `Mutation id ${m.id} appears twice in one push`, { mutationId: m.id });
+          throw new SyncError(
+            400,
+            "duplicate_mutation_id",
+            `Mã thao tác ${m.id} bị lặp trong cùng một lần gửi.`,
+            `Mutation id ${m.id} appears twice in one push`,
+            { mutationId: m.id },
+          );
         }
         seen.add(m.id);
         results.push(await this.applyOnce(trx, acting, m));
@@ -60,25 +66,55 @@ export class PushRepository {
   private async applyOnce(trx: Tx, acting: Acting, m: Mutation): Promise<MutationResult> {
     const inserted = await trx
       .insertInto("mutations")
-      .values({ office_id: acting.officeId, mutation_id: m.id, client_id: acting.clientId, user_id: acting.userId, type: m.type, result: "{}", applied_at: stamp(this.ctx.clock) })
+      .values({
+        office_id: acting.officeId,
+        mutation_id: m.id,
+        client_id: acting.clientId,
+        user_id: acting.userId,
+        type: m.type,
+        result: "{}",
+        applied_at: stamp(this.ctx.clock),
+      })
       .onConflict((oc) => oc.columns(["office_id", "mutation_id"]).doNothing())
       .executeTakeFirst();
     if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) {
-      const prior = await trx.selectFrom("mutations").select(["result"]).where("office_id", "=", acting.officeId).where("mutation_id", "=", m.id).executeTakeFirstOrThrow();
+      const prior = await trx
+        .selectFrom("mutations")
+        .select(["result"])
+        .where("office_id", "=", acting.officeId)
+        .where("mutation_id", "=", m.id)
+        .executeTakeFirstOrThrow();
       return { mutationId: m.id, status: "duplicate", assigned: JSON.parse(prior.result) as Assigned };
     }
     try {
       const assigned = await this.applyOne(trx, acting, m);
-      await trx.updateTable("mutations").set({ result: JSON.stringify(assigned) }).where("office_id", "=", acting.officeId).where("mutation_id", "=", m.id).execute();
+      await trx
+        .updateTable("mutations")
+        .set({ result: JSON.stringify(assigned) })
+        .where("office_id", "=", acting.officeId)
+        .where("mutation_id", "=", m.id)
+        .execute();
       return { mutationId: m.id, status: "applied", assigned };
     } catch (e) {
-      const refusal = e instanceof MutationRefused ? e : e instanceof SyncError && REFUSAL_STATUSES.has(e.status) ? new MutationRefused({ code: e.code, message: e.message, messageVi: e.messageVi }) : undefined;
+      const refusal =
+        e instanceof MutationRefused
+          ? e
+          : e instanceof SyncError && REFUSAL_STATUSES.has(e.status)
+            ? new MutationRefused({ code: e.code, message: e.message, messageVi: e.messageVi })
+            : undefined;
       if (!refusal) {
-        if (e instanceof SyncError && e.details === undefined) throw new SyncError(e.status, e.code, `${e.messageVi} (thao tác ${m.id})`, `${e.message} (mutation ${m.id})`, { mutationId: m.id });
+        if (e instanceof SyncError && e.details === undefined)
+          throw new SyncError(e.status, e.code, `${e.messageVi} (thao tác ${m.id})`, `${e.message} (mutation ${m.id})`, { mutationId: m.id });
         throw e;
       }
       await trx.deleteFrom("mutations").where("office_id", "=", acting.officeId).where("mutation_id", "=", m.id).execute();
-      return { mutationId: m.id, status: refusal.current ? "conflict" : "refused", assigned: {}, error: refusal.error, ...(refusal.current ? { current: refusal.current } : {}) };
+      return {
+        mutationId: m.id,
+        status: refusal.current ? "conflict" : "refused",
+        assigned: {},
+        error: refusal.error,
+        ...(refusal.current ? { current: refusal.current } : {}),
+      };
     }
   }
 
@@ -117,7 +153,8 @@ export class PushRepository {
         return {};
       case "audit.append": {
         this.requireAction(acting, m.type);
-        if (await this.audit.entryExists(trx, acting.officeId, m.entryId)) throw refuse("audit_entry_exists", "Mục nhật ký này đã được ghi.", `Audit entry ${m.entryId} exists`);
+        if (await this.audit.entryExists(trx, acting.officeId, m.entryId))
+          throw refuse("audit_entry_exists", "Mục nhật ký này đã được ghi.", `Audit entry ${m.entryId} exists`);
         const subject = m.subject ?? (m.documentSha256 ? { kind: "document" as const, id: m.documentSha256 } : undefined);
         const entry = await this.audit.append(trx, acting.officeId, {
           entryId: m.entryId,

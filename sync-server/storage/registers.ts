@@ -29,7 +29,22 @@ export class RegisterRepository {
     const year = vietnamYear(now);
     const number = await nextCounter(trx, officeId, counterName(registerId), year);
     const at = stamp(this.ctx.clock);
-    const row = { office_id: officeId, register_id: registerId, year, number, state: "assigned", draft_id: draftId, number_and_symbol: format(number), reserved_by: null, reserved_for_client: null, reserved_at: null, assigned_at: at, cancelled_at: null, cancelled_by: null, cancel_reason: null };
+    const row = {
+      office_id: officeId,
+      register_id: registerId,
+      year,
+      number,
+      state: "assigned",
+      draft_id: draftId,
+      number_and_symbol: format(number),
+      reserved_by: null,
+      reserved_for_client: null,
+      reserved_at: null,
+      assigned_at: at,
+      cancelled_at: null,
+      cancelled_by: null,
+      cancel_reason: null,
+    };
     await trx.insertInto("register_numbers").values(row).execute();
     await this.emit(trx, row, at);
     return toNumber(row);
@@ -42,7 +57,22 @@ export class RegisterRepository {
     const numbers: number[] = [];
     for (let i = 0; i < count; i++) {
       const number = await nextCounter(trx, officeId, counterName(registerId), year);
-      const row = { office_id: officeId, register_id: registerId, year, number, state: "reserved", draft_id: null, number_and_symbol: null, reserved_by: JSON.stringify(by), reserved_for_client: clientId, reserved_at: at, assigned_at: null, cancelled_at: null, cancelled_by: null, cancel_reason: null };
+      const row = {
+        office_id: officeId,
+        register_id: registerId,
+        year,
+        number,
+        state: "reserved",
+        draft_id: null,
+        number_and_symbol: null,
+        reserved_by: JSON.stringify(by),
+        reserved_for_client: clientId,
+        reserved_at: at,
+        assigned_at: null,
+        cancelled_at: null,
+        cancelled_by: null,
+        cancel_reason: null,
+      };
       await trx.insertInto("register_numbers").values(row).execute();
       await this.emit(trx, row, at);
       numbers.push(number);
@@ -58,10 +88,22 @@ export class RegisterRepository {
   }
 
   /** Assigns a number this office reserved earlier to a draft; refused when it is not (or no longer) a free reservation of this year. */
-  async useReserved(trx: Tx, officeId: string, registerId: string, year: number, number: number, draftId: string, numberAndSymbol: string): Promise<RegisterNumber> {
+  async useReserved(
+    trx: Tx,
+    officeId: string,
+    registerId: string,
+    year: number,
+    number: number,
+    draftId: string,
+    numberAndSymbol: string,
+  ): Promise<RegisterNumber> {
     const currentYear = vietnamYear(this.ctx.clock.now());
     if (year !== currentYear) {
-      throw refuse("number_year_passed", `Số giữ trước ${number} thuộc năm ${year}; sổ năm ${currentYear} đánh số lại từ 01. Hãy lấy số mới.`, `Reserved number ${number} is of ${year}, the register is now in ${currentYear}`);
+      throw refuse(
+        "number_year_passed",
+        `Số giữ trước ${number} thuộc năm ${year}; sổ năm ${currentYear} đánh số lại từ 01. Hãy lấy số mới.`,
+        `Reserved number ${number} is of ${year}, the register is now in ${currentYear}`,
+      );
     }
     const at = stamp(this.ctx.clock);
     const updated = await trx
@@ -77,14 +119,27 @@ export class RegisterRepository {
     if (!updated) {
       const row = await this.get(trx, officeId, registerId, year, number);
       const why = !row ? "không được giữ trước" : row.state === "assigned" ? `đã cấp cho văn bản ${row.number_and_symbol ?? ""}`.trim() : "đã bị hủy";
-      throw refuse("number_not_reserved", `Số ${number}/${year} của sổ ${registerId} ${why}; không dùng được.`, `Number ${number}/${year} of register ${registerId} is not a free reservation (${row?.state ?? "unknown"})`);
+      throw refuse(
+        "number_not_reserved",
+        `Số ${number}/${year} của sổ ${registerId} ${why}; không dùng được.`,
+        `Number ${number}/${year} of register ${registerId} is not a free reservation (${row?.state ?? "unknown"})`,
+      );
     }
     await this.emit(trx, updated, at);
     return toNumber(updated);
   }
 
   /** Cancels a number with its reason: a free reservation (number.cancel), or the number of a cancelled draft. */
-  async cancel(trx: Tx, officeId: string, registerId: string, year: number, number: number, reason: string, by: Person, options: { draftId?: string } = {}): Promise<RegisterNumber> {
+  async cancel(
+    trx: Tx,
+    officeId: string,
+    registerId: string,
+    year: number,
+    number: number,
+    reason: string,
+    by: Person,
+    options: { draftId?: string } = {},
+  ): Promise<RegisterNumber> {
     const at = stamp(this.ctx.clock);
     let q = trx
       .updateTable("register_numbers")
@@ -97,8 +152,16 @@ export class RegisterRepository {
     const updated = await q.returningAll().executeTakeFirst();
     if (!updated) {
       const row = await this.get(trx, officeId, registerId, year, number);
-      const why = !row ? "không có trong sổ" : row.state === "assigned" ? `đã cấp cho văn bản ${row.number_and_symbol ?? ""}; hãy hủy dự thảo đó`.trim() : "đã bị hủy trước đó";
-      throw refuse("number_not_cancellable", `Không hủy được số ${number}/${year}: số này ${why}.`, `Number ${number}/${year} of ${registerId} cannot be cancelled (${row?.state ?? "unknown"})`);
+      const why = !row
+        ? "không có trong sổ"
+        : row.state === "assigned"
+          ? `đã cấp cho văn bản ${row.number_and_symbol ?? ""}; hãy hủy dự thảo đó`.trim()
+          : "đã bị hủy trước đó";
+      throw refuse(
+        "number_not_cancellable",
+        `Không hủy được số ${number}/${year}: số này ${why}.`,
+        `Number ${number}/${year} of ${registerId} cannot be cancelled (${row?.state ?? "unknown"})`,
+      );
     }
     await this.emit(trx, updated, at);
     await this.audit.append(trx, officeId, {
@@ -112,16 +175,39 @@ export class RegisterRepository {
   }
 
   private async get(trx: Tx, officeId: string, registerId: string, year: number, number: number) {
-    return trx.selectFrom("register_numbers").selectAll().where("office_id", "=", officeId).where("register_id", "=", registerId).where("year", "=", year).where("number", "=", number).executeTakeFirst();
+    return trx
+      .selectFrom("register_numbers")
+      .selectAll()
+      .where("office_id", "=", officeId)
+      .where("register_id", "=", registerId)
+      .where("year", "=", year)
+      .where("number", "=", number)
+      .executeTakeFirst();
   }
 
   async list(officeId: string, registerId: string, year: number): Promise<RegisterNumber[]> {
-    const rows = await this.ctx.db.selectFrom("register_numbers").selectAll().where("office_id", "=", officeId).where("register_id", "=", registerId).where("year", "=", year).orderBy("number").execute();
+    const rows = await this.ctx.db
+      .selectFrom("register_numbers")
+      .selectAll()
+      .where("office_id", "=", officeId)
+      .where("register_id", "=", registerId)
+      .where("year", "=", year)
+      .orderBy("number")
+      .execute();
     return rows.map(toNumber);
   }
 
   private async emit(trx: Tx, row: Database["register_numbers"], at: string) {
-    await this.feed.emit(trx, row.office_id, REGISTER_NUMBER_ENTITY, `${row.register_id}:${row.year}:${row.number}`, "put", JSON.stringify(toNumber(row)), null, at);
+    await this.feed.emit(
+      trx,
+      row.office_id,
+      REGISTER_NUMBER_ENTITY,
+      `${row.register_id}:${row.year}:${row.number}`,
+      "put",
+      JSON.stringify(toNumber(row)),
+      null,
+      at,
+    );
   }
 }
 

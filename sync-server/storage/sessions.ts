@@ -12,7 +12,10 @@ export class SessionRepository {
   /** A sign-in: the session, and its entry in the audit chain of the account's office, in one transaction. */
   async create(tokenHash: string, userId: string, expiresAt: string): Promise<void> {
     await this.ctx.db.transaction().execute(async (trx) => {
-      await trx.insertInto("sessions").values({ token_hash: tokenHash, user_id: userId, created_at: stamp(this.ctx.clock), expires_at: expiresAt }).execute();
+      await trx
+        .insertInto("sessions")
+        .values({ token_hash: tokenHash, user_id: userId, created_at: stamp(this.ctx.clock), expires_at: expiresAt })
+        .execute();
       const u = await trx.selectFrom("users").select(["office_id", "full_name", "username"]).where("id", "=", userId).executeTakeFirstOrThrow();
       await this.audit.append(trx, u.office_id, {
         action: "sign-in",

@@ -26,18 +26,31 @@ export class SnapshotRepository {
   /** Loads a snapshot into this (empty) database in one transaction. */
   async import(read: (table: string) => Promise<Record<string, unknown>[]>): Promise<void> {
     if (!(await this.offices.isEmpty())) {
-      throw new SyncError(409, "database_not_empty", "Cơ sở dữ liệu đích đã có dữ liệu; không ghi đè.", "The target database is not empty; refusing to overwrite");
+      throw new SyncError(
+        409,
+        "database_not_empty",
+        "Cơ sở dữ liệu đích đã có dữ liệu; không ghi đè.",
+        "The target database is not empty; refusing to overwrite",
+      );
     }
     await this.ctx.db.transaction().execute(async (trx) => {
       for (const t of TABLES) {
         const rows = await read(t);
-        for (let i = 0; i < rows.length; i += 200) await trx.insertInto(t).values(rows.slice(i, i + 200) as never).execute();
+        for (let i = 0; i < rows.length; i += 200)
+          await trx
+            .insertInto(t)
+            .values(rows.slice(i, i + 200) as never)
+            .execute();
       }
-      if (this.ctx.dialect === "postgres") await sql`SELECT setval(pg_get_serial_sequence('changes', 'seq'), GREATEST((SELECT MAX(seq) FROM changes), 1))`.execute(trx);
+      if (this.ctx.dialect === "postgres")
+        await sql`SELECT setval(pg_get_serial_sequence('changes', 'seq'), GREATEST((SELECT MAX(seq) FROM changes), 1))`.execute(trx);
       // New changes must sort after every restored one, so that clients keep their cursors:
       // this database's transaction ids may be far below the old one's (a new cluster), or the
       // restored ids may come from the other database kind.
-      const max = await trx.selectFrom("changes").select((eb) => eb.fn.max<number>("txid").as("m")).executeTakeFirst();
+      const max = await trx
+        .selectFrom("changes")
+        .select((eb) => eb.fn.max<number>("txid").as("m"))
+        .executeTakeFirst();
       const maxTxid = max?.m === null || max?.m === undefined ? -1 : Number(max.m);
       let offset = 0;
       if (this.ctx.dialect === "postgres") {

@@ -1,5 +1,15 @@
 import type { Kysely } from "kysely";
-import type { BlobRef, DocumentHeader, IncomingDelivery, Mutation, MutationResult, Office, OfficeKind, OutgoingExchange, Role } from "../../shared/sync/schemas.ts";
+import type {
+  BlobRef,
+  DocumentHeader,
+  IncomingDelivery,
+  Mutation,
+  MutationResult,
+  Office,
+  OfficeKind,
+  OutgoingExchange,
+  Role,
+} from "../../shared/sync/schemas.ts";
 import type { QlvbClock } from "../clock/qlvb-clock.ts";
 import { AuditRepository } from "./audit.ts";
 import { BlobRepository } from "./blobs.ts";
@@ -87,7 +97,8 @@ export class SyncStorage implements StorageContext {
   createOffice = (o: { id?: string; name: string; kind: OfficeKind; organId: string; isDemo?: boolean }): Promise<Office> => this.offices.create(o);
   getOffice = (id: string): Promise<Office | undefined> => this.offices.get(id);
   listOffices = (): Promise<Office[]> => this.offices.list();
-  createUser = (u: { officeId: string; username: string; fullName: string; passwordHash: string; roles: Role[]; managedOfficeIds?: string[] }): Promise<User> => this.users.create(u);
+  createUser = (u: { officeId: string; username: string; fullName: string; passwordHash: string; roles: Role[]; managedOfficeIds?: string[] }): Promise<User> =>
+    this.users.create(u);
   findUserByUsername = (username: string): Promise<User | undefined> => this.users.findByUsername(username);
   getUser = (id: string): Promise<User | undefined> => this.users.get(id);
   officesOf = (user: User): Promise<Office[]> => this.users.officesOf(user);
@@ -98,7 +109,8 @@ export class SyncStorage implements StorageContext {
    * For server code writing with its own authority (routes that check their own rules): trusted,
    * so the rule table and base versions are skipped. What clients push goes through `push.apply`.
    */
-  applyPush = (actor: Actor, mutations: Mutation[], options: PushOptions): Promise<MutationResult[]> => this.push.apply(actor, mutations, { trusted: true, ...options });
+  applyPush = (actor: Actor, mutations: Mutation[], options: PushOptions): Promise<MutationResult[]> =>
+    this.push.apply(actor, mutations, { trusted: true, ...options });
   pull = (officeId: string, cursor: string, limit: number): Promise<PullPage> => this.feed.pull(officeId, cursor, limit);
   listIncoming = (actor: Actor, status?: string): Promise<IncomingDelivery[]> => this.exchange.listIncoming(actor, status);
   getIncoming = (actor: Actor, deliveryId: string): Promise<IncomingDelivery> => this.exchange.getIncoming(actor, deliveryId);

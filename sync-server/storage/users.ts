@@ -12,7 +12,16 @@ export class UserRepository {
     await this.ctx.db.transaction().execute(async (trx) => {
       await trx
         .insertInto("users")
-        .values({ id, office_id: u.officeId, username: u.username, full_name: u.fullName, password_hash: u.passwordHash, roles: JSON.stringify(u.roles), disabled: 0, created_at: stamp(this.ctx.clock) })
+        .values({
+          id,
+          office_id: u.officeId,
+          username: u.username,
+          full_name: u.fullName,
+          password_hash: u.passwordHash,
+          roles: JSON.stringify(u.roles),
+          disabled: 0,
+          created_at: stamp(this.ctx.clock),
+        })
         .execute();
       for (const officeId of u.managedOfficeIds ?? []) await trx.insertInto("managed_offices").values({ user_id: id, office_id: officeId }).execute();
     });

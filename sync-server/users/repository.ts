@@ -28,7 +28,17 @@ export class UserRepository {
     let q = this.db
       .selectFrom("users")
       .innerJoin("offices", "offices.id", "users.office_id")
-      .select(["users.id", "users.username", "users.full_name", "users.office_id", "offices.name as office_name", "users.roles", "users.disabled", "users.must_change_password", "users.password_changed_at"])
+      .select([
+        "users.id",
+        "users.username",
+        "users.full_name",
+        "users.office_id",
+        "offices.name as office_name",
+        "users.roles",
+        "users.disabled",
+        "users.must_change_password",
+        "users.password_changed_at",
+      ])
       .orderBy("offices.name")
       .orderBy("users.username");
     if (officeIds) {
@@ -74,7 +84,11 @@ export class UserRepository {
   /** Disabling ends every session of the user at once. */
   async setDisabled(userId: string, disabled: boolean): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
-      await trx.updateTable("users").set({ disabled: disabled ? 1 : 0 }).where("id", "=", userId).execute();
+      await trx
+        .updateTable("users")
+        .set({ disabled: disabled ? 1 : 0 })
+        .where("id", "=", userId)
+        .execute();
       if (disabled) await trx.deleteFrom("sessions").where("user_id", "=", userId).execute();
     });
   }

@@ -34,7 +34,13 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "vanthu-agent-client-"));
   const ca = await DemoCertificationAuthority.create({}, webcrypto as unknown as Crypto);
   await hsm.initToken("Org", PIN);
-  await hsm.provision(ca, { tokenLabel: "Org", pin: PIN, commonName: "ỦY BAN NHÂN DÂN PHƯỜNG HỒNG BÀNG", organization: "UBND thành phố Hải Phòng", keyLabel: "org" });
+  await hsm.provision(ca, {
+    tokenLabel: "Org",
+    pin: PIN,
+    commonName: "ỦY BAN NHÂN DÂN PHƯỜNG HỒNG BÀNG",
+    organization: "UBND thành phố Hải Phòng",
+    keyLabel: "org",
+  });
   await hsm.initToken("Keys", PIN);
   await hsm.provision(ca, { tokenLabel: "Keys", pin: PIN, commonName: "Khóa EC P-256", keyLabel: "ec", keyType: "EC" });
   await hsm.provision(ca, { tokenLabel: "Keys", pin: PIN, commonName: "Khóa RSA 3072", keyLabel: "rsa3072", bits: 3072 });
@@ -66,7 +72,14 @@ describe("AgentClient", () => {
     return (await fetch(url, { method: "POST", headers: { Origin: agent.url }, body: new URLSearchParams({ csrf: csrfOf(page), pin, action }) })).text();
   }
   const copies = (cert: CertificateInfo, n: number) =>
-    Promise.all(Array.from({ length: n }, async (_, i) => ({ title: `Quyết định ${i + 1}`, number: `${i + 1}/QĐ-UBND`, signatureType: "copy" as const, prepared: await prepareForAgent(await officialDocumentPdf(), cert, { type: "copy", copyForm: "sao y", org: "UBND phường Hồng Bàng", font: TINOS }) })));
+    Promise.all(
+      Array.from({ length: n }, async (_, i) => ({
+        title: `Quyết định ${i + 1}`,
+        number: `${i + 1}/QĐ-UBND`,
+        signatureType: "copy" as const,
+        prepared: await prepareForAgent(await officialDocumentPdf(), cert, { type: "copy", copyForm: "sao y", org: "UBND phường Hồng Bàng", font: TINOS }),
+      })),
+    );
 
   it("signs three electronic copies (sao y) as the organisation with one consent through signWithAgent", async () => {
     const cert = (await client.certificates()).find((c) => c.keyLabel === "org")!;
@@ -83,7 +96,10 @@ describe("AgentClient", () => {
       const cert = (await client.certificates()).find((c) => c.keyLabel === keyLabel)!;
       // "Khóa EC P-256" and "Khóa RSA 3072" are persons' certificates: a signer's signature under their own name
       const prepared = await prepareForAgent(await officialDocumentPdf({ name: cert.commonName }), cert, { type: "signer", image: signaturePng() });
-      const [bytes] = await signWithAgent(client, cert, [{ title: "Công văn", signatureType: "signer", prepared }], { openConsent: (url) => void person(url, "sign"), intervalMs: 50 });
+      const [bytes] = await signWithAgent(client, cert, [{ title: "Công văn", signatureType: "signer", prepared }], {
+        openConsent: (url) => void person(url, "sign"),
+        intervalMs: 50,
+      });
       const f = join(dir, `${keyLabel}.pdf`);
       writeFileSync(f, bytes!);
       expect((await pdfsig(f)).map((s) => s.valid)).toEqual([true]);
@@ -92,7 +108,9 @@ describe("AgentClient", () => {
 
   it("fails with the person's refusal, and signs nothing", async () => {
     const cert = (await client.certificates()).find((c) => c.keyLabel === "org")!;
-    await expect(signWithAgent(client, cert, await copies(cert, 1), { openConsent: (url) => void person(url, "reject"), intervalMs: 50 })).rejects.toMatchObject({ code: "agent.request-refused" });
+    await expect(
+      signWithAgent(client, cert, await copies(cert, 1), { openConsent: (url) => void person(url, "reject"), intervalMs: 50 }),
+    ).rejects.toMatchObject({ code: "agent.request-refused" });
   });
 
   it("cannot get a digest signed that is not the one the agent computed from the PDF", async () => {
@@ -100,7 +118,17 @@ describe("AgentClient", () => {
     const [shown] = await copies(cert, 1);
     const other = await preparedDocument(Buffer.from(cert.certificate, "base64"), [], { name: "", kind: "copy" });
     const e = await client
-      .createSignRequest({ certificateId: cert.id, documents: [{ title: "Báo cáo tuần (vô hại)", signatureType: "copy", pdf: Buffer.from(shown!.prepared.bytes).toString("base64"), signedAttributes: other.signedAttributes }] })
+      .createSignRequest({
+        certificateId: cert.id,
+        documents: [
+          {
+            title: "Báo cáo tuần (vô hại)",
+            signatureType: "copy",
+            pdf: Buffer.from(shown!.prepared.bytes).toString("base64"),
+            signedAttributes: other.signedAttributes,
+          },
+        ],
+      })
       .catch((x) => x);
     expect(e.code).toBe("agent.digest-mismatch");
   });
@@ -108,7 +136,10 @@ describe("AgentClient", () => {
   it("surfaces the agent's refusals and an agent that is not running, in Vietnamese", async () => {
     const cert = (await client.certificates()).find((c) => c.keyLabel === "org");
     const e = await client
-      .createSignRequest({ certificateId: cert!.id, documents: [{ title: "Mật", signatureType: "signer", secrecy: "Tuyệt mật", pdf: "JVBERi0x", signedAttributes: "MQA=" }] })
+      .createSignRequest({
+        certificateId: cert!.id,
+        documents: [{ title: "Mật", signatureType: "signer", secrecy: "Tuyệt mật", pdf: "JVBERi0x", signedAttributes: "MQA=" }],
+      })
       .catch((x) => x);
     expect(e.code).toBe("domain.classified");
     expect(e.messageVi).toMatch(/Văn bản mật/);

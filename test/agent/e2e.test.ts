@@ -52,7 +52,15 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "vanthu-agent-e2e-"));
   const ca = await DemoCertificationAuthority.create({}, webcrypto as unknown as Crypto);
   await hsm.initToken("Token E2E", PIN);
-  await hsm.provision(ca, { tokenLabel: "Token E2E", pin: PIN, commonName: "Nguyễn Văn An", title: "Phó Chủ tịch", organization: `UBND phường Hồng Bàng — ${DEMO_LABEL}`, keyLabel: "an", withChain: true });
+  await hsm.provision(ca, {
+    tokenLabel: "Token E2E",
+    pin: PIN,
+    commonName: "Nguyễn Văn An",
+    title: "Phó Chủ tịch",
+    organization: `UBND phường Hồng Bàng — ${DEMO_LABEL}`,
+    keyLabel: "an",
+    withChain: true,
+  });
   pwa = await site("Văn thư số");
   evil = await site("Trang lạ");
   // Only the office's own app (the sync server's origin, set at install) may ask to pair.
@@ -141,7 +149,17 @@ describe("agent in Chromium", () => {
     const chain = cert.chain.map((c) => new Uint8Array(Buffer.from(c, "base64")));
     const image = signaturePng();
     const inputs = await Promise.all(Array.from({ length: BATCH }, () => officialDocumentPdf()));
-    const prepared = await Promise.all(inputs.map((pdf) => prepareSignature(pdf, { type: "signer", certificates: { certificate, chain }, digestAlgorithm: "SHA-256", signatureAlgorithm: "RSASSA-PKCS1-v1_5", image })));
+    const prepared = await Promise.all(
+      inputs.map((pdf) =>
+        prepareSignature(pdf, {
+          type: "signer",
+          certificates: { certificate, chain },
+          digestAlgorithm: "SHA-256",
+          signatureAlgorithm: "RSASSA-PKCS1-v1_5",
+          image,
+        }),
+      ),
+    );
     const digests = prepared.map((p) => Buffer.from(p.documentDigest).toString("hex"));
     const documents = prepared.map((p, i) => ({
       title: `Công văn về việc triển khai chữ ký số, bản ${i + 1}`,
@@ -153,7 +171,11 @@ describe("agent in Chromium", () => {
     const consentPopup = context.waitForEvent("page", { timeout: 240_000 });
     const created = await pwaPage.evaluate(
       async ({ agent, token, body }) => {
-        const r = await fetch(`${agent}/v1/sign-requests`, { method: "POST", headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" }, body: JSON.stringify(body) });
+        const r = await fetch(`${agent}/v1/sign-requests`, {
+          method: "POST",
+          headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+          body: JSON.stringify(body),
+        });
         const j = await r.json();
         if (r.status === 201) window.open(j.consentUrl, "_blank");
         return { status: r.status, json: j };
@@ -193,7 +215,9 @@ describe("agent in Chromium", () => {
     expect(await consent.textContent("#documents .doc >> nth=0 >> .pdf-number")).toBe("125/UBND-VP");
     expect(await consent.textContent("#documents .doc >> nth=0 >> .pdf-title")).toContain("Về việc triển khai chữ ký số chuyên dùng công vụ");
     expect(await consent.textContent("#documents")).toContain(`${BATCH}/UBND-VP`);
-    const pictures = await consent.evaluate(() => [...document.querySelectorAll<HTMLImageElement>("#documents img")].map((i) => ({ ok: i.complete && i.naturalWidth > 300, src: i.src })));
+    const pictures = await consent.evaluate(() =>
+      [...document.querySelectorAll<HTMLImageElement>("#documents img")].map((i) => ({ ok: i.complete && i.naturalWidth > 300, src: i.src })),
+    );
     expect(pictures).toHaveLength(BATCH);
     expect(pictures.every((p) => p.ok)).toBe(true);
     // the page pictured is the one with the signature: the blue ink of the signature image is drawn on it
@@ -234,7 +258,10 @@ describe("agent in Chromium", () => {
       const f = join(dir, `signed-${i}.pdf`);
       writeFileSync(f, completeSignature(p, { signature: new Uint8Array(Buffer.from(r.signature, "base64")), certificates: [certificate, ...chain] }));
       const sigs = await pdfsig(f);
-      expect(sigs.map((x) => x.valid), f).toEqual([true]);
+      expect(
+        sigs.map((x) => x.valid),
+        f,
+      ).toEqual([true]);
     }
     // The PIN went to the agent's page only: not in any request of the web page, not in the log.
     expect(pwaRequests.join("\n")).not.toContain(PIN);
@@ -246,21 +273,31 @@ describe("agent in Chromium", () => {
   it("refuses an unpaired origin, even its preflight", async () => {
     const page = await context.newPage();
     await page.goto(evil.origin);
-    const r = await page.evaluate(async ({ agent, token }) => {
-      // a probe tells the agent runs (the request succeeds, opaque); reading the answer is blocked
-      const probe = (await fetch(`${agent}/v1/status`, { mode: "no-cors" })).type;
-      const status = await fetch(`${agent}/v1/status`).then(() => "read", () => "blocked");
-      const out: string[] = [];
-      for (const init of [{}, { headers: { Authorization: `Bearer ${token}` } }, { method: "POST", headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` }, body: "{}" }]) {
-        try {
-          await fetch(`${agent}/v1/certificates`, init as RequestInit);
-          out.push("read");
-        } catch {
-          out.push("blocked");
+    const r = await page.evaluate(
+      async ({ agent, token }) => {
+        // a probe tells the agent runs (the request succeeds, opaque); reading the answer is blocked
+        const probe = (await fetch(`${agent}/v1/status`, { mode: "no-cors" })).type;
+        const status = await fetch(`${agent}/v1/status`).then(
+          () => "read",
+          () => "blocked",
+        );
+        const out: string[] = [];
+        for (const init of [
+          {},
+          { headers: { Authorization: `Bearer ${token}` } },
+          { method: "POST", headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` }, body: "{}" },
+        ]) {
+          try {
+            await fetch(`${agent}/v1/certificates`, init as RequestInit);
+            out.push("read");
+          } catch {
+            out.push("blocked");
+          }
         }
-      }
-      return { probe, status, out };
-    }, { agent: agent.url, token });
+        return { probe, status, out };
+      },
+      { agent: agent.url, token },
+    );
     // it may learn that an agent runs, nothing more — not even with a stolen token
     expect(r.probe).toBe("opaque");
     expect(r.status).toBe("blocked");

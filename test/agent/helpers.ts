@@ -40,7 +40,8 @@ export async function pair(app: Requester, origin: string, agent = AGENT): Promi
 
 /** CMS signed attributes (content-type, message-digest) for document i, as the engine would make them. */
 export function fakeSignedAttributes(i: number): Uint8Array {
-  const attr = (oid: string, value: asn1js.AsnType) => new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: oid }), new asn1js.Set({ value: [value] })] });
+  const attr = (oid: string, value: asn1js.AsnType) =>
+    new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: oid }), new asn1js.Set({ value: [value] })] });
   const digest = createHash("sha256").update(`document ${i}`).digest();
   return new Uint8Array(
     new asn1js.Set({
@@ -64,7 +65,11 @@ export function csrfOf(html: string): string {
  * A prepared revision for the agent, as the PWA makes it: an official document whose block
  * fits the certificate, prepared by the signing engine (no key). Same inputs, same bytes.
  */
-export async function preparedDocument(certificate: Uint8Array, chain: Uint8Array[], o: { title?: string[]; name: string; kind?: "signer" | "copy"; keyAlgorithm?: "RSA" | "EC" } = { name: "" }) {
+export async function preparedDocument(
+  certificate: Uint8Array,
+  chain: Uint8Array[],
+  o: { title?: string[]; name: string; kind?: "signer" | "copy"; keyAlgorithm?: "RSA" | "EC" } = { name: "" },
+) {
   const kind = o.kind ?? "signer";
   const pdf = await officialDocumentPdf({ title: o.title ?? ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"], name: o.name });
   const prepared = await prepareSignature(pdf, {

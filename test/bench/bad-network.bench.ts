@@ -22,7 +22,10 @@ const CHANGES = Number(process.env.BENCH_BADNET_CHANGES ?? 200);
 const DOCS = Number(process.env.BENCH_BADNET_DOCS ?? 20);
 const DOC_BYTES = Number(process.env.BENCH_BADNET_DOC_BYTES ?? 1024 * 1024);
 const CUT_MS = Number(process.env.BENCH_BADNET_CUT_S ?? 60) * 1000;
-const load = () => loadavg().map((x) => x.toFixed(1)).join(" / ");
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(1))
+    .join(" / ");
 
 const web = buildWeb();
 const dir = mkdtempSync(join(tmpdir(), "vanthu-badnet-"));
@@ -57,11 +60,21 @@ try {
   const check = await checkServer(server.storage, new BlobStore(join(dir, "blobs")), "demo-hong-bang", seeded);
   const { texts, alerts } = await seen();
   const mb = (DOCS * DOC_BYTES) / 1024 / 1024;
-  console.log(`Bad network (latency +${SLOW_3G.latencyMs} ms, ${SLOW_3G.kbitPerSec} kbit/s each way, ${SLOW_3G.dropRate * 100} % of requests cut mid-way, network cut ${CUT_MS / 1000} s at ${(cutAt / 1000).toFixed(0)} s) — load average ${loadBefore} → ${load()} on ${cpus().length} cores`);
-  console.log(`  outbox of ${CHANGES} changes and ${DOCS} × ${(DOC_BYTES / 1024 / 1024).toFixed(1)} MB documents drained in ${drainS.toFixed(0)} s (the link alone needs ≥ ${((mb * 8 * 1024) / SLOW_3G.kbitPerSec).toFixed(0)} s for ${mb.toFixed(0)} MB, plus the ${CUT_MS / 1000} s cut)`);
-  console.log(`  proxy: ${proxy.stats.requests} requests, ${proxy.stats.dropped} cut mid-way, ${proxy.stats.refused} connections refused during the cut, ${(proxy.stats.bytesUp / 1024 / 1024).toFixed(1)} MB up`);
-  console.log(`  server: ${check.changesOnce}/${CHANGES} changes applied once (${check.changesTwice} twice), ${check.sentOnce}/${DOCS} documents sent once (${check.sentTwice} twice), ${check.blobsWhole}/${DOCS} blobs whole by SHA-256`);
-  console.log(`  shown to the person: ${alerts.length ? `alerts ${JSON.stringify(alerts)}` : "no error"}; header: ${texts.filter((t) => !/\(\d+\/\d+\)/.test(t)).join(" | ")}`);
+  console.log(
+    `Bad network (latency +${SLOW_3G.latencyMs} ms, ${SLOW_3G.kbitPerSec} kbit/s each way, ${SLOW_3G.dropRate * 100} % of requests cut mid-way, network cut ${CUT_MS / 1000} s at ${(cutAt / 1000).toFixed(0)} s) — load average ${loadBefore} → ${load()} on ${cpus().length} cores`,
+  );
+  console.log(
+    `  outbox of ${CHANGES} changes and ${DOCS} × ${(DOC_BYTES / 1024 / 1024).toFixed(1)} MB documents drained in ${drainS.toFixed(0)} s (the link alone needs ≥ ${((mb * 8 * 1024) / SLOW_3G.kbitPerSec).toFixed(0)} s for ${mb.toFixed(0)} MB, plus the ${CUT_MS / 1000} s cut)`,
+  );
+  console.log(
+    `  proxy: ${proxy.stats.requests} requests, ${proxy.stats.dropped} cut mid-way, ${proxy.stats.refused} connections refused during the cut, ${(proxy.stats.bytesUp / 1024 / 1024).toFixed(1)} MB up`,
+  );
+  console.log(
+    `  server: ${check.changesOnce}/${CHANGES} changes applied once (${check.changesTwice} twice), ${check.sentOnce}/${DOCS} documents sent once (${check.sentTwice} twice), ${check.blobsWhole}/${DOCS} blobs whole by SHA-256`,
+  );
+  console.log(
+    `  shown to the person: ${alerts.length ? `alerts ${JSON.stringify(alerts)}` : "no error"}; header: ${texts.filter((t) => !/\(\d+\/\d+\)/.test(t)).join(" | ")}`,
+  );
 } finally {
   await ctx.close().catch(() => undefined);
   await proxy.close();

@@ -21,7 +21,15 @@ const dir = mkdtempSync(join(tmpdir(), "vanthu-lh-"));
 const server = await startSyncServer({ db: `sqlite:${join(dir, "db.sqlite")}`, blobs: join(dir, "blobs"), port: 0, host: "127.0.0.1", webDir: web });
 const chrome = await chromeLauncher.launch({
   chromePath: "/usr/bin/chromium",
-  chromeFlags: ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  chromeFlags: [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+  ],
 });
 
 interface Run {
@@ -57,11 +65,16 @@ try {
   const runs: Run[] = [];
   for (let i = 0; i < RUNS; i++) {
     const load = loadavg()[0]!.toFixed(1);
-    const result = await lighthouse(server.url, { port: chrome.port, output: "json", logLevel: "error", onlyCategories: ["performance", "accessibility", "best-practices", "seo"] });
+    const result = await lighthouse(server.url, {
+      port: chrome.port,
+      output: "json",
+      logLevel: "error",
+      onlyCategories: ["performance", "accessibility", "best-practices", "seo"],
+    });
     if (!result) throw new Error("Lighthouse gave no result");
     const { categories, audits } = result.lhr;
     const num = (id: string) => Number(audits[id]?.numericValue ?? NaN);
-    const items = ((audits["resource-summary"]?.details as { items?: { resourceType: string; transferSize: number }[] } | undefined)?.items ?? []);
+    const items = (audits["resource-summary"]?.details as { items?: { resourceType: string; transferSize: number }[] } | undefined)?.items ?? [];
     const size = (type: string) => (items.find((x) => x.resourceType === type)?.transferSize ?? NaN) / 1024;
     runs.push({
       scores: Object.fromEntries(Object.entries(categories).map(([k, c]) => [k, Math.round((c.score ?? 0) * 100)])),
@@ -88,13 +101,23 @@ try {
   const lcp = median((r) => r.lcp);
   const cls = median((r) => r.cls);
   const tbt = median((r) => r.tbt);
-  console.log(`Lighthouse ${(await import("lighthouse/package.json", { with: { type: "json" } })).default.version}, mobile preset, median of ${RUNS} runs against vanthu server (load average per run: ${runs.map((r) => r.load).join(", ")} on ${cpus().length} cores)`);
-  console.log(`  Performance ${perf} ${ok(perf >= GOALS.performance)} (goal ≥ ${GOALS.performance})   Accessibility ${median((r) => r.scores.accessibility!)}   Best Practices ${median((r) => r.scores["best-practices"]!)}   SEO ${median((r) => r.scores.seo!)}`);
+  console.log(
+    `Lighthouse ${(await import("lighthouse/package.json", { with: { type: "json" } })).default.version}, mobile preset, median of ${RUNS} runs against vanthu server (load average per run: ${runs.map((r) => r.load).join(", ")} on ${cpus().length} cores)`,
+  );
+  console.log(
+    `  Performance ${perf} ${ok(perf >= GOALS.performance)} (goal ≥ ${GOALS.performance})   Accessibility ${median((r) => r.scores.accessibility!)}   Best Practices ${median((r) => r.scores["best-practices"]!)}   SEO ${median((r) => r.scores.seo!)}`,
+  );
   console.log(`  First Contentful Paint ${(median((r) => r.fcp) / 1000).toFixed(2)} s   Speed Index ${(median((r) => r.si) / 1000).toFixed(2)} s`);
-  console.log(`  Largest Contentful Paint ${(lcp / 1000).toFixed(2)} s ${ok(lcp < GOALS.lcp)} (goal < 2.0 s)   Total Blocking Time ${tbt.toFixed(0)} ms ${ok(tbt < GOALS.tbt)} (goal < 100 ms)   Cumulative Layout Shift ${cls.toFixed(3)} ${ok(cls < GOALS.cls)} (goal < 0.05)`);
-  console.log(`  transferred: ${median((r) => r.transferKb).toFixed(0)} KB in all, ${median((r) => r.jsKb).toFixed(0)} KB of JavaScript; text compression audit ${runs[0]!.textCompression === 1 ? "passed" : "failed"}; robots.txt ${runs[0]!.robots === 1 ? "valid" : "invalid"}`);
+  console.log(
+    `  Largest Contentful Paint ${(lcp / 1000).toFixed(2)} s ${ok(lcp < GOALS.lcp)} (goal < 2.0 s)   Total Blocking Time ${tbt.toFixed(0)} ms ${ok(tbt < GOALS.tbt)} (goal < 100 ms)   Cumulative Layout Shift ${cls.toFixed(3)} ${ok(cls < GOALS.cls)} (goal < 0.05)`,
+  );
+  console.log(
+    `  transferred: ${median((r) => r.transferKb).toFixed(0)} KB in all, ${median((r) => r.jsKb).toFixed(0)} KB of JavaScript; text compression audit ${runs[0]!.textCompression === 1 ? "passed" : "failed"}; robots.txt ${runs[0]!.robots === 1 ? "valid" : "invalid"}`,
+  );
   console.log(`  largest contentful paint: ${runs[0]!.lcpElement || "?"}; layout shifts: ${runs[0]!.shifts.join("; ") || "none"}`);
-  console.log(`  per run (perf/LCP ms/TBT ms/CLS): ${runs.map((r) => `${r.scores.performance}/${r.lcp.toFixed(0)}/${r.tbt.toFixed(0)}/${r.cls.toFixed(3)}`).join("  ")}`);
+  console.log(
+    `  per run (perf/LCP ms/TBT ms/CLS): ${runs.map((r) => `${r.scores.performance}/${r.lcp.toFixed(0)}/${r.tbt.toFixed(0)}/${r.cls.toFixed(3)}`).join("  ")}`,
+  );
 } finally {
   chrome.kill();
   await server.close();

@@ -36,10 +36,34 @@ try {
   // over three years, with the same folding as shared/domain/search-text.ts.
   const t0 = Date.now();
   await page.evaluate(async (n) => {
-    const fold = (s: string) => s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d").replace(/Đ/g, "D").toLowerCase();
+    const fold = (s: string) =>
+      s
+        .normalize("NFD")
+        .replace(/[\u0300-\u036f]/g, "")
+        .replace(/đ/g, "d")
+        .replace(/Đ/g, "D")
+        .toLowerCase();
     const tokens = (...xs: string[]) => [...new Set(xs.flatMap((x) => fold(x).split(/[^\p{L}\p{N}]+/u)).filter(Boolean))];
-    const issuers = ["Ủy ban nhân dân phường Hồng Bàng", "Sở Nội vụ thành phố Hải Phòng", "UBND xã An Hưng", "Sở Tài chính", "Công an thành phố", "Ủy ban nhân dân xã Tiên Lãng", "Sở Giáo dục và Đào tạo", "Ban Chỉ huy Quân sự"];
-    const subjects = ["Về việc tổ chức tiêm chủng mở rộng", "Kế hoạch phòng chống lụt bão", "Báo cáo tình hình kinh tế - xã hội", "Về việc triển khai chữ ký số chuyên dùng", "Thông báo lịch tiếp công dân", "Quyết định khen thưởng", "Hướng dẫn quyết toán ngân sách", "Về việc cấp giấy chứng nhận quyền sử dụng đất"];
+    const issuers = [
+      "Ủy ban nhân dân phường Hồng Bàng",
+      "Sở Nội vụ thành phố Hải Phòng",
+      "UBND xã An Hưng",
+      "Sở Tài chính",
+      "Công an thành phố",
+      "Ủy ban nhân dân xã Tiên Lãng",
+      "Sở Giáo dục và Đào tạo",
+      "Ban Chỉ huy Quân sự",
+    ];
+    const subjects = [
+      "Về việc tổ chức tiêm chủng mở rộng",
+      "Kế hoạch phòng chống lụt bão",
+      "Báo cáo tình hình kinh tế - xã hội",
+      "Về việc triển khai chữ ký số chuyên dùng",
+      "Thông báo lịch tiếp công dân",
+      "Quyết định khen thưởng",
+      "Hướng dẫn quyết toán ngân sách",
+      "Về việc cấp giấy chứng nhận quyền sử dụng đất",
+    ];
     const types = ["CV", "QĐ", "KH", "BC", "TB", "HD"];
     const db: IDBDatabase = await new Promise((ok, bad) => {
       const r = indexedDB.open("vanthu");
@@ -87,7 +111,13 @@ try {
       const office = { id: "bench-office", name: "UBND phường Hồng Bàng (THỬ)", kind: "commune", organId: "H31.99.01", isDemo: true };
       tx.objectStore("meta").put({
         key: "session",
-        value: { token: "bench", expiresAt: "2099-01-01T00:00:00+07:00", user: { id: "bench-user", username: "vanthu.bench", fullName: "Văn thư thử", roles: ["clerk"] }, office, offices: [office] },
+        value: {
+          token: "bench",
+          expiresAt: "2099-01-01T00:00:00+07:00",
+          user: { id: "bench-user", username: "vanthu.bench", fullName: "Văn thư thử", roles: ["clerk"] },
+          office,
+          offices: [office],
+        },
       });
       tx.oncomplete = () => ok();
       tx.onerror = () => bad(tx.error);
@@ -113,28 +143,48 @@ try {
       }),
   );
 
-  const queries = ["uy ban nhan dan", "lut bao", "tiem chung", "hong bang", "chu ky so", "so noi vu", "quyet toan ngan sach", "giay chung nhan", "khen thuong", "tiep cong dan", "an hung", "dot 42", "12/ubnd-vp", "bao cao kinh te", "tien lang", "cong an", "giao duc", "quan su", "dat", "huong dan"];
+  const queries = [
+    "uy ban nhan dan",
+    "lut bao",
+    "tiem chung",
+    "hong bang",
+    "chu ky so",
+    "so noi vu",
+    "quyet toan ngan sach",
+    "giay chung nhan",
+    "khen thuong",
+    "tiep cong dan",
+    "an hung",
+    "dot 42",
+    "12/ubnd-vp",
+    "bao cao kinh te",
+    "tien lang",
+    "cong an",
+    "giao duc",
+    "quan su",
+    "dat",
+    "huong dan",
+  ];
   const times: number[] = [];
   const byQuery: Array<[string, number]> = [];
   for (let round = 0; round < 3; round++) {
     for (const q of queries) {
       const query = round === 0 ? q : `${q}${round === 1 ? "" : " "}`.trim() + (round === 2 ? " " + q.split(" ")[0] : "");
-      const ms =
-        await page.evaluate(
-          (query) =>
-            new Promise<number>((ok) => {
-              const input = document.querySelector<HTMLInputElement>("#register-search")!;
-              const t = performance.now();
-              input.value = query;
-              input.dispatchEvent(new Event("input", { bubbles: true }));
-              const check = () => {
-                if (document.querySelector('[data-testid="result-count"]')?.getAttribute("data-query") === query) ok(performance.now() - t);
-                else requestAnimationFrame(check);
-              };
-              check();
-            }),
-          query,
-        );
+      const ms = await page.evaluate(
+        (query) =>
+          new Promise<number>((ok) => {
+            const input = document.querySelector<HTMLInputElement>("#register-search")!;
+            const t = performance.now();
+            input.value = query;
+            input.dispatchEvent(new Event("input", { bubbles: true }));
+            const check = () => {
+              if (document.querySelector('[data-testid="result-count"]')?.getAttribute("data-query") === query) ok(performance.now() - t);
+              else requestAnimationFrame(check);
+            };
+            check();
+          }),
+        query,
+      );
       times.push(ms);
       byQuery.push([query, ms]);
       // Clear between queries, as a person does.
@@ -211,14 +261,28 @@ try {
   const nodes = metrics.find((m) => m.name === "Nodes")?.value;
 
   const mb = (b: number) => (b / 1024 / 1024).toFixed(1);
-  console.log(`Incoming register in Chromium, ${N.toLocaleString("en")} entries (seeded in ${(seedMs / 1000).toFixed(1)} s; load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores)`);
+  console.log(
+    `Incoming register in Chromium, ${N.toLocaleString("en")} entries (seeded in ${(seedMs / 1000).toFixed(1)} s; load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores)`,
+  );
   console.log(`  open register view (year ${new Date().getFullYear()}, newest 200 matches, first 40 rows drawn): ${openMs.toFixed(0)} ms`);
-  console.log(`  search without diacritics, ${times.length} queries: p50 ${pct(50).toFixed(0)} ms, p95 ${pct(95).toFixed(0)} ms, max ${times.at(-1)!.toFixed(0)} ms`);
-  console.log(`  peer, same run: reading the year's 200 newest entries with a bare IndexedDB cursor: p50 ${floor[10]!.toFixed(0)} ms, p95 ${floor[18]!.toFixed(0)} ms`);
-  console.log(`  slowest: ${byQuery.sort((a, b) => b[1] - a[1]).slice(0, 4).map(([q, ms]) => `"${q}" ${ms.toFixed(0)} ms`).join(", ")}`);
+  console.log(
+    `  search without diacritics, ${times.length} queries: p50 ${pct(50).toFixed(0)} ms, p95 ${pct(95).toFixed(0)} ms, max ${times.at(-1)!.toFixed(0)} ms`,
+  );
+  console.log(
+    `  peer, same run: reading the year's 200 newest entries with a bare IndexedDB cursor: p50 ${floor[10]!.toFixed(0)} ms, p95 ${floor[18]!.toFixed(0)} ms`,
+  );
+  console.log(
+    `  slowest: ${byQuery
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 4)
+      .map(([q, ms]) => `"${q}" ${ms.toFixed(0)} ms`)
+      .join(", ")}`,
+  );
   console.log(`  typed one character at a time (${typed.length} queries): last keystroke to answer, max ${Math.max(...typed).toFixed(0)} ms`);
   console.log(`  JS heap used after searching: ${mb(heap)} MB; DOM nodes: ${nodes}`);
-  console.log(`  first screen JavaScript: ${firstJs.length} files, ${(raw / 1024).toFixed(0)} KB, ${(gz / 1024).toFixed(1)} KB gzipped (${firstJs.join(", ")})`);
+  console.log(
+    `  first screen JavaScript: ${firstJs.length} files, ${(raw / 1024).toFixed(0)} KB, ${(gz / 1024).toFixed(1)} KB gzipped (${firstJs.join(", ")})`,
+  );
 } finally {
   await browser.close();
   await server.close();

@@ -18,7 +18,17 @@ const COUNT = Number(process.env.BENCH_SIGN_COUNT ?? 200);
 async function oneMegabyteDocument(): Promise<Uint8Array> {
   const doc = await PDFDocument.load(await officialDocumentPdf());
   const pixels = deflateSync(randomBytes(1000 * 1000), { level: 1 });
-  const ref = doc.context.register(doc.context.stream(pixels, { Type: "XObject", Subtype: "Image", Width: 1000, Height: 1000, ColorSpace: "DeviceGray", BitsPerComponent: 8, Filter: "FlateDecode" }));
+  const ref = doc.context.register(
+    doc.context.stream(pixels, {
+      Type: "XObject",
+      Subtype: "Image",
+      Width: 1000,
+      Height: 1000,
+      ColorSpace: "DeviceGray",
+      BitsPerComponent: 8,
+      Filter: "FlateDecode",
+    }),
+  );
   const page = doc.getPage(0);
   page.node.setXObject(PDFName.of("Photo"), ref);
   return doc.save({ useObjectStreams: false });
@@ -61,5 +71,9 @@ const mb = template.length / (1024 * 1024);
 console.log(`sign: ${COUNT} documents of ${mb.toFixed(2)} MB, type signer (visible, layout found from the title), RSA-2048`);
 console.log(`sign: ${(COUNT / (engineMs / 1000)).toFixed(1)} documents/s (${(engineMs / COUNT).toFixed(1)} ms each)`);
 console.log(`sign: bare cost (SHA-256 + one RSA-2048 signature): ${(bareMs / COUNT).toFixed(2)} ms each; engine/bare ratio ${(engineMs / bareMs).toFixed(1)}×`);
-console.log(`sign: type appendix (text block, no layout search): ${(appendixDocs.length / (appendixMs / 1000)).toFixed(1)} documents/s (${(appendixMs / appendixDocs.length).toFixed(1)} ms each)`);
-console.log(`sign: bytes added by one signature: signer ${Math.round(added / COUNT)} B (image + CMS + revision), appendix ${Math.round(addedAppendix / appendixDocs.length)} B (text block font subset + CMS)`);
+console.log(
+  `sign: type appendix (text block, no layout search): ${(appendixDocs.length / (appendixMs / 1000)).toFixed(1)} documents/s (${(appendixMs / appendixDocs.length).toFixed(1)} ms each)`,
+);
+console.log(
+  `sign: bytes added by one signature: signer ${Math.round(added / COUNT)} B (image + CMS + revision), appendix ${Math.round(addedAppendix / appendixDocs.length)} B (text block font subset + CMS)`,
+);

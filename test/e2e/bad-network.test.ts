@@ -81,7 +81,9 @@ it("sends a day's outbox whole and once over a slow line that drops, with no err
   expect(texts).not.toContain("sync-badge: Lỗi đồng bộ");
   expect(alerts).toEqual([]);
   expect(proxy.stats.dropped + proxy.stats.refused).toBeGreaterThan(0);
-  console.log(`bad network: ${proxy.stats.requests} requests, ${proxy.stats.dropped} dropped, ${proxy.stats.refused} refused during the cut; header showed: ${texts.join(" | ")}`);
+  console.log(
+    `bad network: ${proxy.stats.requests} requests, ${proxy.stats.dropped} dropped, ${proxy.stats.refused} refused during the cut; header showed: ${texts.join(" | ")}`,
+  );
 }, 900_000);
 
 it("completes a 20 MB upload cut by the network and by closing the page, with the right hash", async () => {

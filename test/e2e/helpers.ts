@@ -86,14 +86,26 @@ export async function startStaticServer(initialDir: string): Promise<StaticServe
 /** How long a browser wait may take before the test fails (a busy 2-core machine is slow, not broken). */
 export const BROWSER_WAIT_MS = 90_000;
 
-export const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
+export const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
 
 export function userDataDir(): string {
   return mkdtempSync(join(tmpdir(), "vanthu-e2e-"));
 }
 
 /** A browser profile on disk, so that closing and reopening keeps IndexedDB and the service worker. */
-export async function openBrowser(dir: string, viewport = { width: 1280, height: 860 }, extra: { isMobile?: boolean; deviceScaleFactor?: number } = {}): Promise<BrowserContext> {
+export async function openBrowser(
+  dir: string,
+  viewport = { width: 1280, height: 860 },
+  extra: { isMobile?: boolean; deviceScaleFactor?: number } = {},
+): Promise<BrowserContext> {
   const ctx = await chromium.launchPersistentContext(dir, {
     executablePath: "/usr/bin/chromium",
     args: CHROMIUM_ARGS,
@@ -137,7 +149,14 @@ export function png(width: number, height: number, pixel: (x: number, y: number)
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
   ihdr.set([8, 6, 0, 0, 0], 8);
-  return new Uint8Array(Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk("IHDR", ihdr), chunk("IDAT", deflateSync(raw)), chunk("IEND", Buffer.alloc(0))]));
+  return new Uint8Array(
+    Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      chunk("IHDR", ihdr),
+      chunk("IDAT", deflateSync(raw)),
+      chunk("IEND", Buffer.alloc(0)),
+    ]),
+  );
 }
 
 export const signatureImage = () => png(240, 100, (x, y) => (Math.abs(y - 50 - 30 * Math.sin(x / 18)) < 4 ? [22, 51, 166, 255] : [0, 0, 0, 0]));
@@ -148,7 +167,18 @@ export const sealImage = () =>
   });
 
 /** An administrative document (Nghị định 30/2020 layout, Vietnamese in the embedded Tinos font). */
-export async function documentPdf(lines: { issuer: string; number: string; title: string; summary: string; body: string; signerTitle: string; signerName: string; stamp?: string; placeDate?: string; pages?: number }): Promise<Uint8Array> {
+export async function documentPdf(lines: {
+  issuer: string;
+  number: string;
+  title: string;
+  summary: string;
+  body: string;
+  signerTitle: string;
+  signerName: string;
+  stamp?: string;
+  placeDate?: string;
+  pages?: number;
+}): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
   doc.registerFontkit(fontkit);
   const font = await doc.embedFont(readFileSync(join(ROOT, "shared/assets/fonts/Tinos-Regular.ttf")), { subset: false });
@@ -182,11 +212,17 @@ export interface DemoPki {
   organisation: WebCryptoSigner;
 }
 
-export async function demoPki(crlUrl: string, orgName: string, official: { name: string; title: string }, existingCa?: DemoCertificationAuthority): Promise<DemoPki> {
+export async function demoPki(
+  crlUrl: string,
+  orgName: string,
+  official: { name: string; title: string },
+  existingCa?: DemoCertificationAuthority,
+): Promise<DemoPki> {
   const ca = existingCa ?? (await DemoCertificationAuthority.create());
   const person = await ca.issue({ commonName: official.name, title: official.title, organization: orgName, locality: "Hải Phòng", crlUrl });
   const org = await ca.issue({ commonName: orgName.toLocaleUpperCase("vi"), organization: "UBND thành phố Hải Phòng", locality: "Hải Phòng", crlUrl });
-  const signer = (id: typeof person, label: string) => new WebCryptoSigner(id.keys.privateKey, { certificate: new Uint8Array(id.certificate.rawData), chain: id.chain }, label, true);
+  const signer = (id: typeof person, label: string) =>
+    new WebCryptoSigner(id.keys.privateKey, { certificate: new Uint8Array(id.certificate.rawData), chain: id.chain }, label, true);
   const crl = await ca.crl([]);
   return { ca, caPem: ca.certificate.toString("pem"), crlDer: new Uint8Array(crl.rawData), official: signer(person, "thử"), organisation: signer(org, "thử") };
 }

@@ -39,12 +39,32 @@ beforeAll(async () => {
   web = buildWeb();
   dir = mkdtempSync(join(tmpdir(), "vanthu-e2e-https-"));
   ca = makeTestCa([NAME]);
-  server = await startSyncServer({ db: `sqlite:${join(dir, "db.sqlite")}`, blobs: join(dir, "blobs"), port: 0, host: "127.0.0.1", webDir: web, tlsCert: ca.serverCert, tlsKey: ca.serverKey });
+  server = await startSyncServer({
+    db: `sqlite:${join(dir, "db.sqlite")}`,
+    blobs: join(dir, "blobs"),
+    port: 0,
+    host: "127.0.0.1",
+    webDir: web,
+    tlsCert: ca.serverCert,
+    tlsKey: ca.serverKey,
+  });
   const office = await server.storage.createOffice({ name: "UBND phường Hồng Bàng", kind: "commune", organId: "000.00.31.H26" });
-  const clerk = await server.storage.createUser({ officeId: office.id, username: "vanthu.hongbang", fullName: "Trần Thị Bình", passwordHash: await hashPassword(FIRST), roles: ["clerk"] });
+  const clerk = await server.storage.createUser({
+    officeId: office.id,
+    username: "vanthu.hongbang",
+    fullName: "Trần Thị Bình",
+    passwordHash: await hashPassword(FIRST),
+    roles: ["clerk"],
+  });
   await new UserRepository(server.storage).markMustChange(clerk.id);
   // The token agent on this computer (an in-memory demo key), told the office's HTTPS address at install.
-  agent = await startAgent({ port: 0, dataDir: join(dir, "agent"), memoryDemo: true, say: () => undefined, pairingOrigins: [`https://${NAME}:${server.port}`] });
+  agent = await startAgent({
+    port: 0,
+    dataDir: join(dir, "agent"),
+    memoryDemo: true,
+    say: () => undefined,
+    pairingOrigins: [`https://${NAME}:${server.port}`],
+  });
   // The office's CA in the browser's own trust store, as on a clerk's computer.
   home = mkdtempSync(join(tmpdir(), "vanthu-e2e-home-"));
   const nssdb = join(home, ".pki", "nssdb");
@@ -61,7 +81,9 @@ afterAll(async () => {
 });
 
 describe("the PWA over HTTPS from another computer", () => {
-  it("trusts the office CA, signs in by name with a first password to change, installs, and reloads offline under a strict CSP", { timeout: 300_000 }, async () => {
+  it("trusts the office CA, signs in by name with a first password to change, installs, and reloads offline under a strict CSP", {
+    timeout: 300_000,
+  }, async () => {
     const profile = mkdtempSync(join(tmpdir(), "vanthu-e2e-profile-"));
     ctx = await chromium.launchPersistentContext(profile, {
       executablePath: "/usr/bin/chromium",
@@ -85,7 +107,11 @@ describe("the PWA over HTTPS from another computer", () => {
     // The shipped index.html has no inline script for the CSP to refuse.
     const html = await page.evaluate(async () => (await fetch("/index.html", { cache: "no-store" })).text());
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/i);
-    expect(await page.evaluate(() => ({ secure: window.isSecureContext, subtle: typeof crypto.subtle?.digest, sw: "serviceWorker" in navigator }))).toEqual({ secure: true, subtle: "function", sw: true });
+    expect(await page.evaluate(() => ({ secure: window.isSecureContext, subtle: typeof crypto.subtle?.digest, sw: "serviceWorker" in navigator }))).toEqual({
+      secure: true,
+      subtle: "function",
+      sw: true,
+    });
 
     // Sign in with the password district IT gave: nothing but changing it is offered.
     await page.getByTestId("sign-in").waitFor();

@@ -11,7 +11,21 @@ import { seedDemo, DEMO_PASSWORD } from "../../sync-server/seed.ts";
 import { startSyncServer, type RunningServer } from "../../sync-server/serve.ts";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RESULTS, buildWeb, demoPki, documentPdf, openBrowser, signIn, signedDocument, startGatedProxy, tampered, userDataDir, type DemoPki, type GatedProxy, waitForServiceWorker } from "./helpers.ts";
+import {
+  RESULTS,
+  buildWeb,
+  demoPki,
+  documentPdf,
+  openBrowser,
+  signIn,
+  signedDocument,
+  startGatedProxy,
+  tampered,
+  userDataDir,
+  type DemoPki,
+  type GatedProxy,
+  waitForServiceWorker,
+} from "./helpers.ts";
 
 // The real sync server (the first screen is the sign-in: the account says who works here), reached
 // through a proxy that also serves the demo CA's CRL; after sign-in the clerk works with no network.
@@ -47,7 +61,15 @@ afterAll(async () => {
 });
 
 async function receivedDoc(n: number, summary: string) {
-  const pdf = await documentPdf({ issuer: ISSUER, number: `${n}/QĐ-UBND`, title: "Quyết định", summary, body: "Căn cứ Luật Tổ chức chính quyền địa phương.", signerTitle: "Chủ tịch", signerName: "Trần Văn Bình" });
+  const pdf = await documentPdf({
+    issuer: ISSUER,
+    number: `${n}/QĐ-UBND`,
+    title: "Quyết định",
+    summary,
+    body: "Căn cứ Luật Tổ chức chính quyền địa phương.",
+    signerTitle: "Chủ tịch",
+    signerName: "Trần Văn Bình",
+  });
   return signedDocument(pki, pdf);
 }
 
@@ -87,23 +109,44 @@ describe("offline office in Chromium", () => {
     await page.getByText(/Đã thêm 1 chứng thư gốc tin cậy/).waitFor();
 
     // A first received document, verified online: the CRL is fetched and cached (R13).
-    await importReceived(page, { name: "qd-15.pdf", bytes: await receivedDoc(15, "Về việc tổ chức tiêm chủng mở rộng") }, { issuer: ISSUER, number: "15/QĐ-UBND", date: "20/11/2026", summary: "Về việc tổ chức tiêm chủng mở rộng năm 2026" });
-    await expect.poll(() => page.getByTestId("report").innerText()).toContain("Hợp lệ")
+    await importReceived(
+      page,
+      { name: "qd-15.pdf", bytes: await receivedDoc(15, "Về việc tổ chức tiêm chủng mở rộng") },
+      { issuer: ISSUER, number: "15/QĐ-UBND", date: "20/11/2026", summary: "Về việc tổ chức tiêm chủng mở rộng năm 2026" },
+    );
+    await expect.poll(() => page.getByTestId("report").innerText()).toContain("Hợp lệ");
 
     // From here on there is no network at all.
     await ctx.setOffline(true);
     await page.goto(`${server.url}/#/du-thao`);
     await page.reload();
-    await expect.poll(async () => (await page.getByTestId("network").innerText()).trim()).toBe("Không có mạng")
+    await expect.poll(async () => (await page.getByTestId("network").innerText()).trim()).toBe("Không có mạng");
 
     // A file stamped MẬT is refused at import and nothing is kept (R9).
-    const secret = await documentPdf({ issuer: "Ủy ban nhân dân xã An Lão", number: "01/KH-UBND", title: "Kế hoạch", summary: "Bảo vệ mục tiêu", body: "Nội dung.", signerTitle: "Chủ tịch", signerName: "Nguyễn Thị Hoa", stamp: "MẬT" });
+    const secret = await documentPdf({
+      issuer: "Ủy ban nhân dân xã An Lão",
+      number: "01/KH-UBND",
+      title: "Kế hoạch",
+      summary: "Bảo vệ mục tiêu",
+      body: "Nội dung.",
+      signerTitle: "Chủ tịch",
+      signerName: "Nguyễn Thị Hoa",
+      stamp: "MẬT",
+    });
     await page.getByTestId("import-draft").setInputFiles({ name: "ke-hoach-mat.pdf", mimeType: "application/pdf", buffer: Buffer.from(secret) });
     await page.getByRole("alert").filter({ hasText: "không được ký, gửi hay lưu" }).waitFor();
     expect(await page.getByTestId("draft-list").locator("li").count()).toBe(0);
 
     // Draft: import a PDF, fill the data; a classified level is refused and not kept (R9).
-    const draftPdf = await documentPdf({ issuer: "Ủy ban nhân dân xã An Lão", number: "   /UBND-VP", title: "Công văn", summary: "Về việc chuẩn bị phòng chống bão số 5", body: "Kính gửi: các thôn.", signerTitle: "Chủ tịch", signerName: "Nguyễn Thị Hoa" });
+    const draftPdf = await documentPdf({
+      issuer: "Ủy ban nhân dân xã An Lão",
+      number: "   /UBND-VP",
+      title: "Công văn",
+      summary: "Về việc chuẩn bị phòng chống bão số 5",
+      body: "Kính gửi: các thôn.",
+      signerTitle: "Chủ tịch",
+      signerName: "Nguyễn Thị Hoa",
+    });
     await page.getByTestId("import-draft").setInputFiles({ name: "cong-van-bao.pdf", mimeType: "application/pdf", buffer: Buffer.from(draftPdf) });
     await page.waitForURL(/#\/du-thao\/.+/);
     await page.locator("#f-summary").fill("Về việc chuẩn bị phòng, chống cơn bão số 5");
@@ -111,25 +154,33 @@ describe("offline office in Chromium", () => {
     await page.locator("#f-title").fill("Chủ tịch");
     await page.locator("#f-recipients").fill("Các thôn, tổ dân phố\nỦy ban nhân dân phường Hồng Bàng");
     await page.locator("#f-recipients").blur();
-    await expect.poll(async () => (await page.getByTestId("save-state").innerText()).trim()).toBe("Đã lưu trên máy này")
+    await expect.poll(async () => (await page.getByTestId("save-state").innerText()).trim()).toBe("Đã lưu trên máy này");
     await page.locator("#f-secrecy").selectOption("Mật");
-    await expect.poll(() => page.getByTestId("secrecy-refusal").innerText()).toContain("không được ký, gửi hay lưu")
-    await expect.poll(() => page.locator("#f-secrecy").inputValue()).toBe("none")
+    await expect.poll(() => page.getByTestId("secrecy-refusal").innerText()).toContain("không được ký, gửi hay lưu");
+    await expect.poll(() => page.locator("#f-secrecy").inputValue()).toBe("none");
     await page.screenshot({ path: join(shots, "desktop-draft.png"), fullPage: true });
     const draftUrl = page.url();
 
     // A second document received offline: verified with the cached CRL, registered.
     const received20 = await receivedDoc(20, "Kế hoạch phòng chống lụt bão");
-    await importReceived(page, { name: "kh-20.pdf", bytes: received20 }, { issuer: ISSUER, number: "20/QĐ-UBND", date: "21/11/2026", summary: "Kế hoạch phòng chống lụt bão và tìm kiếm cứu nạn" });
-    await expect.poll(() => page.getByTestId("report").innerText()).toContain("Hợp lệ")
-    await expect.poll(() => page.getByTestId("report").innerText()).toContain("CRL đã lưu trên máy")
+    await importReceived(
+      page,
+      { name: "kh-20.pdf", bytes: received20 },
+      { issuer: ISSUER, number: "20/QĐ-UBND", date: "21/11/2026", summary: "Kế hoạch phòng chống lụt bão và tìm kiếm cứu nạn" },
+    );
+    await expect.poll(() => page.getByTestId("report").innerText()).toContain("Hợp lệ");
+    await expect.poll(() => page.getByTestId("report").innerText()).toContain("CRL đã lưu trên máy");
     await page.locator("#reg-handler").fill("Chủ tịch UBND xã");
     await page.getByTestId("register-button").click();
     await page.getByText(/Đã vào sổ văn bản đến: số đến 1/).waitFor();
     await page.screenshot({ path: join(shots, "desktop-received-report.png"), fullPage: true });
 
     // The same file again: the clerk is warned of a duplicate (R16b) and refuses it.
-    await importReceived(page, { name: "kh-20-lan-2.pdf", bytes: received20 }, { issuer: ISSUER, number: "20/QĐ-UBND", date: "21/11/2026", summary: "Kế hoạch phòng chống lụt bão (gửi lại)" });
+    await importReceived(
+      page,
+      { name: "kh-20-lan-2.pdf", bytes: received20 },
+      { issuer: ISSUER, number: "20/QĐ-UBND", date: "21/11/2026", summary: "Kế hoạch phòng chống lụt bão (gửi lại)" },
+    );
     await expect.poll(() => page.getByTestId("duplicate-warning").innerText()).toContain("cùng tệp");
     await expect.poll(() => page.getByTestId("duplicate-warning").innerText()).toContain("Số đến 1/2026");
     await page.locator("#reg-handler").fill("Chủ tịch UBND xã");
@@ -141,12 +192,16 @@ describe("offline office in Chromium", () => {
     await page.getByText("Đã từ chối", { exact: true }).first().waitFor();
 
     // A tampered document: the verdict says so, registering is impossible, the clerk refuses it with the reason.
-    await importReceived(page, { name: "sua-doi.pdf", bytes: tampered(await receivedDoc(21, "Văn bản bị sửa")) }, { issuer: ISSUER, number: "21/QĐ-UBND", date: "22/11/2026", summary: "Văn bản bị sửa sau khi ký" });
-    await expect.poll(() => page.getByTestId("report").innerText()).toContain("Không hợp lệ")
-    await expect.poll(() => page.getByTestId("register-button").isDisabled()).toBe(true)
+    await importReceived(
+      page,
+      { name: "sua-doi.pdf", bytes: tampered(await receivedDoc(21, "Văn bản bị sửa")) },
+      { issuer: ISSUER, number: "21/QĐ-UBND", date: "22/11/2026", summary: "Văn bản bị sửa sau khi ký" },
+    );
+    await expect.poll(() => page.getByTestId("report").innerText()).toContain("Không hợp lệ");
+    await expect.poll(() => page.getByTestId("register-button").isDisabled()).toBe(true);
     await page.locator("#refuse-reason").fill("Chữ ký số không hợp lệ: nội dung văn bản đã bị thay đổi sau khi ký.");
     await page.getByTestId("refuse-button").click();
-    await page.getByText("Đã từ chối", { exact: true }).first().waitFor()
+    await page.getByText("Đã từ chối", { exact: true }).first().waitFor();
 
     // Register the first one too (it was received online).
     await page.goto(`${server.url}/#/van-ban-den`);
@@ -159,18 +214,18 @@ describe("offline office in Chromium", () => {
 
     // Registers: search without diacritics.
     await page.goto(`${server.url}/#/so-dang-ky/den`);
-    await expect.poll(() => page.getByTestId("register-table").locator("tbody tr").count()).toBe(2)
+    await expect.poll(() => page.getByTestId("register-table").locator("tbody tr").count()).toBe(2);
     await page.locator("#register-search").fill("uy ban nhan dan");
-    await expect.poll(() => page.getByTestId("register-table").locator("tbody tr").count()).toBe(2)
+    await expect.poll(() => page.getByTestId("register-table").locator("tbody tr").count()).toBe(2);
     // The issuer as the seal's certificate names it (upper case in the register), found without diacritics.
-    await expect.poll(async () => (await page.getByTestId("register-table").innerText()).toLocaleLowerCase("vi")).toContain("ủy ban nhân dân phường hồng bàng")
+    await expect.poll(async () => (await page.getByTestId("register-table").innerText()).toLocaleLowerCase("vi")).toContain("ủy ban nhân dân phường hồng bàng");
     await page.locator("#register-search").fill("lut bao");
-    await expect.poll(() => page.getByTestId("register-table").locator("tbody tr").count()).toBe(1)
-    await expect.poll(() => page.getByTestId("register-table").innerText()).toContain("Kế hoạch phòng chống lụt bão")
+    await expect.poll(() => page.getByTestId("register-table").locator("tbody tr").count()).toBe(1);
+    await expect.poll(() => page.getByTestId("register-table").innerText()).toContain("Kế hoạch phòng chống lụt bão");
     await page.locator("#register-search").fill("khong co van ban nay");
-    await expect.poll(() => page.getByTestId("register-table").locator("tbody tr").count()).toBe(0)
+    await expect.poll(() => page.getByTestId("register-table").locator("tbody tr").count()).toBe(0);
     await page.locator("#register-search").fill("");
-    await expect.poll(() => page.getByTestId("register-table").locator("tbody tr").count()).toBe(2)
+    await expect.poll(() => page.getByTestId("register-table").locator("tbody tr").count()).toBe(2);
     await page.screenshot({ path: join(shots, "desktop-register-incoming.png"), fullPage: true });
     // Export for printing: the register's cover and the columns of Phụ lục IV, in a window of its own.
     const printing = page.context().waitForEvent("page");
@@ -187,9 +242,9 @@ describe("offline office in Chromium", () => {
     // Viewer: pages drawn by pdf.js with the signature appearances; the signatures listed with the verdict.
     await page.getByTestId("register-table").getByRole("link", { name: "20/QĐ-UBND" }).click();
     await page.locator('[data-testid="pages"][data-rendered="true"]').waitFor({ timeout: 60_000 });
-    await expect.poll(() => page.getByTestId("signature-list").locator(".sig").count()).toBe(2)
-    await expect.poll(() => page.getByTestId("signature-list").innerText()).toContain("Trần Văn Bình")
-    await expect.poll(() => page.getByTestId("signature-list").innerText()).toContain("hợp lệ")
+    await expect.poll(() => page.getByTestId("signature-list").locator(".sig").count()).toBe(2);
+    await expect.poll(() => page.getByTestId("signature-list").innerText()).toContain("Trần Văn Bình");
+    await expect.poll(() => page.getByTestId("signature-list").innerText()).toContain("hợp lệ");
     await page.screenshot({ path: join(shots, "desktop-viewer.png"), fullPage: true });
 
     expect(errors).toEqual([]);
@@ -200,21 +255,21 @@ describe("offline office in Chromium", () => {
     await ctx.setOffline(true);
     const p2 = ctx.pages()[0] ?? (await ctx.newPage());
     await p2.goto(`${server.url}/#/du-thao`);
-    await expect.poll(() => p2.getByTestId("draft-list").innerText()).toContain("Về việc chuẩn bị phòng, chống cơn bão số 5")
+    await expect.poll(() => p2.getByTestId("draft-list").innerText()).toContain("Về việc chuẩn bị phòng, chống cơn bão số 5");
     await p2.goto(draftUrl);
-    await expect.poll(() => p2.locator("#f-recipients").inputValue()).toBe("Các thôn, tổ dân phố\nỦy ban nhân dân phường Hồng Bàng")
-    await expect.poll(() => p2.locator("#f-secrecy").inputValue()).toBe("none")
+    await expect.poll(() => p2.locator("#f-recipients").inputValue()).toBe("Các thôn, tổ dân phố\nỦy ban nhân dân phường Hồng Bàng");
+    await expect.poll(() => p2.locator("#f-secrecy").inputValue()).toBe("none");
     await p2.goto(`${server.url}/#/so-dang-ky/den`);
-    await expect.poll(() => p2.getByTestId("register-table").locator("tbody tr").count()).toBe(2)
+    await expect.poll(() => p2.getByTestId("register-table").locator("tbody tr").count()).toBe(2);
     await p2.goto(`${server.url}/#/van-ban-den`);
-    await expect.poll(() => p2.getByTestId("received-list").locator("li").count()).toBe(4)
+    await expect.poll(() => p2.getByTestId("received-list").locator("li").count()).toBe(4);
     await p2.goto(`${server.url}/#/dong-bo`);
     await expect.poll(() => p2.getByTestId("sync-badge").innerText()).toContain("4 thay đổi chờ gửi");
     await expect.poll(() => p2.getByTestId("sync-phase").innerText()).toContain("Không có mạng");
     await p2.screenshot({ path: join(shots, "desktop-sync.png"), fullPage: true });
     await p2.goto(`${server.url}/#/luu-tru`);
     await p2.getByRole("button", { name: /Kiểm tra tính nguyên vẹn/ }).click();
-    await expect.poll(() => p2.getByTestId("integrity").innerText()).toContain("khớp mã SHA-256")
+    await expect.poll(() => p2.getByTestId("integrity").innerText()).toContain("khớp mã SHA-256");
     await p2.screenshot({ path: join(shots, "desktop-storage.png"), fullPage: true });
     await ctx.close();
   });
@@ -225,7 +280,7 @@ describe("offline office in Chromium", () => {
     await ctx.setOffline(true);
     const page = ctx.pages()[0] ?? (await ctx.newPage());
     await page.goto(`${server.url}/#/so-dang-ky/den`);
-    await expect.poll(() => page.getByTestId("register-table").locator("tbody tr").count()).toBe(2)
+    await expect.poll(() => page.getByTestId("register-table").locator("tbody tr").count()).toBe(2);
     await page.screenshot({ path: join(shots, "phone-register-incoming.png"), fullPage: true });
     await page.getByTestId("register-table").getByRole("link", { name: "20/QĐ-UBND" }).click();
     await page.locator('[data-testid="pages"][data-rendered="true"]').waitFor({ timeout: 60_000 });

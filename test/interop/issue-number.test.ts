@@ -26,7 +26,14 @@ beforeAll(async () => {
 describe("number and date of issue", () => {
   it("are written at the official's signature; the seal follows; all valid", async () => {
     const draft = await officialDocumentPdf({ draft: true });
-    const signed = await signPdf(draft, { type: "signer", image: signaturePng(), signer: ids.officialSigner, issueNumber: "7", issueDate: new Date("2026-02-03T03:00:00Z"), font: TINOS });
+    const signed = await signPdf(draft, {
+      type: "signer",
+      image: signaturePng(),
+      signer: ids.officialSigner,
+      issueNumber: "7",
+      issueDate: new Date("2026-02-03T03:00:00Z"),
+      font: TINOS,
+    });
     const issued = await signPdf(signed.bytes, { type: "issuer", image: sealPng(), signer: ids.organisationSigner });
     const file = join(dir, "issued.pdf");
     writeFileSync(file, issued.bytes);
@@ -36,19 +43,26 @@ describe("number and date of issue", () => {
     const sigs = await pdfsig(file);
     expect(sigs.map((s) => s.valid)).toEqual([true, true]);
     expect((await qpdfCheck(file)).ok).toBe(true);
-    const rep = await verifyPdf(issued.bytes, { trustAnchors: [ids.root.certificate], crls: [new Uint8Array((await ids.ca.crl([])).rawData), new Uint8Array((await ids.root.crl([])).rawData)] });
+    const rep = await verifyPdf(issued.bytes, {
+      trustAnchors: [ids.root.certificate],
+      crls: [new Uint8Array((await ids.ca.crl([])).rawData), new Uint8Array((await ids.root.crl([])).rawData)],
+    });
     expect(rep.status).toBe("valid");
   });
 
   it("are refused once the document carries a signature (they would change a signed page)", async () => {
     const draft = await officialDocumentPdf({ draft: true });
     const first = await signPdf(draft, { type: "signer", image: signaturePng(), signer: ids.officialSigner });
-    await expect(signPdf(first.bytes, { type: "signer", image: signaturePng(), signer: ids.officialSigner, issueNumber: "8", font: TINOS })).rejects.toMatchObject({ code: "ISSUE_AFTER_SIGNATURE" });
+    await expect(
+      signPdf(first.bytes, { type: "signer", image: signaturePng(), signer: ids.officialSigner, issueNumber: "8", font: TINOS }),
+    ).rejects.toMatchObject({ code: "ISSUE_AFTER_SIGNATURE" });
   });
 
   it("a document without a number blank is refused with a clear message", async () => {
     const numbered = await officialDocumentPdf();
-    await expect(signPdf(numbered, { type: "signer", image: signaturePng(), signer: ids.officialSigner, issueNumber: "9", font: TINOS })).rejects.toMatchObject({ code: "NO_NUMBER_BLANK" });
+    await expect(signPdf(numbered, { type: "signer", image: signaturePng(), signer: ids.officialSigner, issueNumber: "9", font: TINOS })).rejects.toMatchObject(
+      { code: "NO_NUMBER_BLANK" },
+    );
   });
 
   it("formats as the decree writes: 07, ngày 03 tháng 02, tháng 11", () => {
@@ -59,7 +73,8 @@ describe("number and date of issue", () => {
   });
 
   it("finds the blanks from character positions", () => {
-    const chars = (text: string, x0: number, baseline: number) => [...text].map((char, i) => ({ char, box: { x: x0 + i * 6, y: baseline - 2, width: 6, height: 12 }, fontSize: 12, baseline }));
+    const chars = (text: string, x0: number, baseline: number) =>
+      [...text].map((char, i) => ({ char, box: { x: x0 + i * 6, y: baseline - 2, width: 6, height: 12 }, fontSize: 12, baseline }));
     const b = findIssueBlanks([...chars("Số:        /UBND-VP", 70, 735), ...chars("Hồng Bàng, ngày      tháng      năm", 300, 735)]);
     expect(b.number?.xRight).toBeCloseTo(70 + 11 * 6 - 1.8, 5); // "/" is the 12th character
     expect(b.day?.xCentre).toBeGreaterThan(300 + 15 * 6);

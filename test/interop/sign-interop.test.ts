@@ -65,7 +65,17 @@ beforeAll(async () => {
   const p12 = await writePkcs12(ids.official, dir, "other", "matkhau");
   const nss = await nssDatabaseWith(p12, "matkhau", dir);
   writeFileSync(join(dir, "base.pdf"), corpus.pdfLib);
-  const r = await tool("pdfsig", ["-add-signature", "-nssdir", `sql:${nss}`, "-nick", "other", "-reason", "Ký bằng poppler", join(dir, "base.pdf"), join(dir, "poppler-signed.pdf")]);
+  const r = await tool("pdfsig", [
+    "-add-signature",
+    "-nssdir",
+    `sql:${nss}`,
+    "-nick",
+    "other",
+    "-reason",
+    "Ký bằng poppler",
+    join(dir, "base.pdf"),
+    join(dir, "poppler-signed.pdf"),
+  ]);
   if (r.code !== 0) throw new Error(`pdfsig -add-signature failed: ${r.stderr}`);
   const poppler = new Uint8Array(readFileSync(join(dir, "poppler-signed.pdf")));
   const { P12Signer } = await import("@libpdf/core");
@@ -141,7 +151,12 @@ describe("what the signatures carry", () => {
 
   it("a copy's text block carries the exact organisation name and the ISO time (pdftotext)", async () => {
     const signingTime = new Date("2026-11-24T02:15:02Z");
-    const { bytes } = await signPdf(corpus.libreoffice, { ...optionsFor("copy", "libreoffice"), signer: ids.organisationSigner, signingTime, org: "Ủy ban nhân dân phường Lê Chân" });
+    const { bytes } = await signPdf(corpus.libreoffice, {
+      ...optionsFor("copy", "libreoffice"),
+      signer: ids.organisationSigner,
+      signingTime,
+      org: "Ủy ban nhân dân phường Lê Chân",
+    });
     const file = join(dir, "copy-text.pdf");
     writeFileSync(file, bytes);
     const text = (await tool("pdftotext", ["-f", "1", "-l", "1", file, "-"])).stdout.normalize("NFC");
@@ -173,7 +188,14 @@ describe("files with the small defects found in the wild", () => {
   });
 
   it("a file whose cross-reference data is broken is refused, not rewritten", async () => {
-    const broken = new Uint8Array(Buffer.from(Buffer.from(corpus.pdfLib).toString("latin1").replace(/startxref\s+\d+/, "startxref\n123"), "latin1"));
+    const broken = new Uint8Array(
+      Buffer.from(
+        Buffer.from(corpus.pdfLib)
+          .toString("latin1")
+          .replace(/startxref\s+\d+/, "startxref\n123"),
+        "latin1",
+      ),
+    );
     await expect(signAs("appendix", broken, "pdfLib")).rejects.toMatchObject({ code: "PDF_DAMAGED" });
   });
 });

@@ -48,7 +48,8 @@ describe("signed by us, judged by us", () => {
     expect(rep.status).toBe("valid");
     // The two text blocks on page 1 do not cover each other.
     const [copy, appendix] = [steps[2]!.textBlock!, steps[3]!.textBlock!];
-    const overlap = copy.x < appendix.x + appendix.width && appendix.x < copy.x + copy.width && copy.y < appendix.y + appendix.height && appendix.y < copy.y + copy.height;
+    const overlap =
+      copy.x < appendix.x + appendix.width && appendix.x < copy.x + copy.width && copy.y < appendix.y + appendix.height && appendix.y < copy.y + copy.height;
     expect(overlap).toBe(false);
   });
 

@@ -58,7 +58,9 @@ describe("B-T signatures", () => {
 
   it("an unreachable authority fails the signing with a clear error and no output", async () => {
     const base = await officialDocumentPdf();
-    await expect(signPdf(base, { type: "appendix", docNumber: "12/UBND-VP", font: TINOS, signer: ids.organisationSigner, tsaUrl: "http://127.0.0.1:9/tsa" })).rejects.toMatchObject({
+    await expect(
+      signPdf(base, { type: "appendix", docNumber: "12/UBND-VP", font: TINOS, signer: ids.organisationSigner, tsaUrl: "http://127.0.0.1:9/tsa" }),
+    ).rejects.toMatchObject({
       code: "TSA_FAILED",
     });
   });

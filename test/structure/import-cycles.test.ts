@@ -40,7 +40,11 @@ export async function importGraph(cwd: string, files: string[]): Promise<Map<str
     plugins: [assetsAreLeaves],
   });
   const graph = new Map<string, string[]>();
-  for (const [file, input] of Object.entries(r.metafile.inputs)) graph.set(file, input.imports.filter((i) => !i.external).map((i) => i.path));
+  for (const [file, input] of Object.entries(r.metafile.inputs))
+    graph.set(
+      file,
+      input.imports.filter((i) => !i.external).map((i) => i.path),
+    );
   return graph;
 }
 

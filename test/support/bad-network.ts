@@ -22,7 +22,10 @@ export interface SeededOutbox {
  * offline): `changes` plain changes and `documents` issued documents of `documentBytes` each,
  * addressed to `recipient` (an office name in the directory).
  */
-export async function seedOutbox(page: Page, o: { changes: number; documents: number; documentBytes: number; recipient: string; tag: string }): Promise<SeededOutbox> {
+export async function seedOutbox(
+  page: Page,
+  o: { changes: number; documents: number; documentBytes: number; recipient: string; tag: string },
+): Promise<SeededOutbox> {
   // The documents are made in the page (random bytes, like a scan's image streams): megabytes do not cross the wire to the browser.
   const shas = await page.evaluate(
     async ({ n, size }) => {
@@ -96,7 +99,15 @@ export async function seedOutbox(page: Page, o: { changes: number; documents: nu
     } else {
       const cid = id(k++);
       changeIds.push(cid);
-      rows.push({ id: cid, createdAt, kind: "incoming.refuse", entityId: `bn-${o.tag}-paper-${i}`, status: "pending", attempts: 0, payload: { receivedId: `bn-${o.tag}-paper-${i}`, reason: `Không đúng thẩm quyền giải quyết (${i})` } });
+      rows.push({
+        id: cid,
+        createdAt,
+        kind: "incoming.refuse",
+        entityId: `bn-${o.tag}-paper-${i}`,
+        status: "pending",
+        attempts: 0,
+        payload: { receivedId: `bn-${o.tag}-paper-${i}`, reason: `Không đúng thẩm quyền giải quyết (${i})` },
+      });
     }
   }
   await page.evaluate(
@@ -156,10 +167,11 @@ export async function watchHeader(page: Page): Promise<() => Promise<{ texts: st
     new MutationObserver(look).observe(document.body, { subtree: true, childList: true, characterData: true });
     look();
   });
-  return () => page.evaluate(() => {
-    const w = window as unknown as { __seen: Set<string>; __alerts: string[] };
-    return { texts: [...w.__seen], alerts: [...new Set(w.__alerts)] };
-  });
+  return () =>
+    page.evaluate(() => {
+      const w = window as unknown as { __seen: Set<string>; __alerts: string[] };
+      return { texts: [...w.__seen], alerts: [...new Set(w.__alerts)] };
+    });
 }
 
 export interface ServerCheck {
@@ -175,7 +187,12 @@ export interface ServerCheck {
 
 /** What the server holds of the seeded outbox. */
 export async function checkServer(storage: SyncStorage, blobs: BlobStore, officeId: string, seeded: SeededOutbox): Promise<ServerCheck> {
-  const records = await storage.db.selectFrom("records").select(["record_id", "version"]).where("office_id", "=", officeId).where("entity", "=", "refusal").execute();
+  const records = await storage.db
+    .selectFrom("records")
+    .select(["record_id", "version"])
+    .where("office_id", "=", officeId)
+    .where("entity", "=", "refusal")
+    .execute();
   const mutations = await storage.db.selectFrom("mutations").select("mutation_id").where("office_id", "=", officeId).execute();
   const applied = new Set(mutations.map((m) => m.mutation_id));
   const byRecord = new Map(records.map((r) => [r.record_id, Number(r.version)]));

@@ -39,7 +39,17 @@ export async function scannedPdf(mb = 10): Promise<Uint8Array> {
     // Noise does not compress: the file keeps the size of a real scan.
     const pixels = deflateSync(randomBytes(w * h), { level: 1 });
     // pdf-lib's flateStream would compress again: keep the already-deflated bytes as they are.
-    const ref = doc.context.register(doc.context.stream(pixels, { Type: "XObject", Subtype: "Image", Width: w, Height: h, ColorSpace: "DeviceGray", BitsPerComponent: 8, Filter: "FlateDecode" }));
+    const ref = doc.context.register(
+      doc.context.stream(pixels, {
+        Type: "XObject",
+        Subtype: "Image",
+        Width: w,
+        Height: h,
+        ColorSpace: "DeviceGray",
+        BitsPerComponent: 8,
+        Filter: "FlateDecode",
+      }),
+    );
     const page = doc.addPage([595.28, 841.89]);
     page.node.setXObject(PDFName.of("Scan"), ref);
     const content = doc.context.stream(`q 595.28 0 0 841.89 0 0 cm /Scan Do Q`);
@@ -55,7 +65,20 @@ export async function buildCorpus(): Promise<Corpus> {
   writeFileSync(join(dir, "pdflib.pdf"), pdfLib);
 
   writeFileSync(join(dir, "official.html"), OFFICIAL_HTML);
-  const lo = await tool("soffice", ["--headless", "--norestore", `-env:UserInstallation=file://${dir}/lo-profile`, "--convert-to", "pdf:writer_web_pdf_Export", "--outdir", dir, join(dir, "official.html")], { timeoutMs: 180_000 });
+  const lo = await tool(
+    "soffice",
+    [
+      "--headless",
+      "--norestore",
+      `-env:UserInstallation=file://${dir}/lo-profile`,
+      "--convert-to",
+      "pdf:writer_web_pdf_Export",
+      "--outdir",
+      dir,
+      join(dir, "official.html"),
+    ],
+    { timeoutMs: 180_000 },
+  );
   let libreoffice: Uint8Array;
   try {
     libreoffice = new Uint8Array(readFileSync(join(dir, "official.pdf")));

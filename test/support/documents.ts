@@ -31,7 +31,14 @@ export async function officialDocumentPdf(options: { pages?: number; title?: str
     page.drawText(options.draft ? "Số:          /UBND-VP" : "Số: 125/UBND-VP", { x: 75, y: 735, size: 13, font: regular });
     if (options.draft) page.drawText("Hồng Bàng, ngày        tháng        năm 2026", { x: 320, y: 735, size: 13, font: regular });
     page.drawText(`Về việc triển khai chữ ký số chuyên dùng công vụ (trang ${p + 1})`, { x: 70, y: 700, size: 13, font: regular });
-    for (let i = 0; i < 12; i++) page.drawText(`Nội dung văn bản dòng ${i + 1}: Ủy ban nhân dân phường đề nghị các đơn vị thực hiện.`, { x: 70, y: 660 - i * 20, size: 13, font: regular, color: rgb(0, 0, 0) });
+    for (let i = 0; i < 12; i++)
+      page.drawText(`Nội dung văn bản dòng ${i + 1}: Ủy ban nhân dân phường đề nghị các đơn vị thực hiện.`, {
+        x: 70,
+        y: 660 - i * 20,
+        size: 13,
+        font: regular,
+        color: rgb(0, 0, 0),
+      });
     if (p === pages - 1) {
       page.drawText("Nơi nhận:", { x: 70, y: 300, size: 12, font: bold });
       page.drawText("- Như trên;", { x: 70, y: 285, size: 11, font: regular });

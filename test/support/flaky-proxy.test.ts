@@ -44,7 +44,9 @@ describe("flaky proxy", () => {
     const proxy = await startFlakyProxy(target, { ...CLEAR, dropRate: 1 });
     posted = 0;
     try {
-      const results = await Promise.allSettled(Array.from({ length: 20 }, () => fetch(`${proxy.url}/x`, { method: "POST", body: "x".repeat(20_000) }).then((r) => r.text())));
+      const results = await Promise.allSettled(
+        Array.from({ length: 20 }, () => fetch(`${proxy.url}/x`, { method: "POST", body: "x".repeat(20_000) }).then((r) => r.text())),
+      );
       expect(results.every((r) => r.status === "rejected")).toBe(true);
       expect(proxy.stats.dropped).toBe(20);
       // Drops on the way back leave requests the server handled but whose answer never came.

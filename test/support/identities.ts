@@ -22,8 +22,21 @@ export async function testIdentities(extra: Partial<IssueOptions> = {}): Promise
   const root = await DemoCertificationAuthority.create({ commonName: "Demo RootCA chuyên dùng — thử nghiệm" });
   const ca = await root.issueSubordinate({ commonName: "Demo CA phục vụ các cơ quan Nhà nước — thử nghiệm", organization: "Ban Cơ yếu Chính phủ (thử)" });
   const validity = { notBefore: new Date("2025-01-01T00:00:00Z"), notAfter: new Date(Date.now() + 2 * 365 * 86400e3) };
-  const official = await ca.issue({ commonName: "Nguyễn Văn An", title: "Phó Chủ tịch", organization: "UBND phường Hồng Bàng", locality: "Hải Phòng", ...validity, ...extra });
-  const organisation = await ca.issue({ commonName: "ỦY BAN NHÂN DÂN PHƯỜNG HỒNG BÀNG", organization: "UBND thành phố Hải Phòng", locality: "Hải Phòng", ...validity, ...extra });
+  const official = await ca.issue({
+    commonName: "Nguyễn Văn An",
+    title: "Phó Chủ tịch",
+    organization: "UBND phường Hồng Bàng",
+    locality: "Hải Phòng",
+    ...validity,
+    ...extra,
+  });
+  const organisation = await ca.issue({
+    commonName: "ỦY BAN NHÂN DÂN PHƯỜNG HỒNG BÀNG",
+    organization: "UBND thành phố Hải Phòng",
+    locality: "Hải Phòng",
+    ...validity,
+    ...extra,
+  });
   return { root, ca, official, organisation, officialSigner: signerOf(official), organisationSigner: signerOf(organisation) };
 }
 
@@ -42,7 +55,22 @@ export async function writePkcs12(id: IssuedIdentity, dir: string, name: string,
   writeFileSync(certFile, id.certificate.toString("pem") + "\n");
   writeFileSync(chainFile, id.chain.map((c) => pem("CERTIFICATE", c)).join(""));
   const out = join(dir, `${name}.p12`);
-  const r = await tool("openssl", ["pkcs12", "-export", "-inkey", keyFile, "-in", certFile, "-certfile", chainFile, "-name", name, "-out", out, "-passout", `pass:${password}`]);
+  const r = await tool("openssl", [
+    "pkcs12",
+    "-export",
+    "-inkey",
+    keyFile,
+    "-in",
+    certFile,
+    "-certfile",
+    chainFile,
+    "-name",
+    name,
+    "-out",
+    out,
+    "-passout",
+    `pass:${password}`,
+  ]);
   if (r.code !== 0) throw new Error(`openssl pkcs12 failed: ${r.stderr}`);
   return out;
 }

@@ -19,7 +19,10 @@ export async function renderPage(pdfFile: string, page: number, outPrefix: strin
 }
 
 /** Bounding box (in PDF points, origin bottom-left) of the pixels that match. */
-export function boxOf(r: Raster, match: (red: number, green: number, blue: number) => boolean): { x: number; y: number; width: number; height: number } | undefined {
+export function boxOf(
+  r: Raster,
+  match: (red: number, green: number, blue: number) => boolean,
+): { x: number; y: number; width: number; height: number } | undefined {
   let minX = Infinity,
     minY = Infinity,
     maxX = -Infinity,

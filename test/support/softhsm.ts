@@ -30,7 +30,9 @@ export function softHsmInstalled(): boolean {
  */
 export function requireSoftHsm(): void {
   if (!softHsmInstalled())
-    throw new Error("SoftHSM2 and OpenSC are needed for this test: run `npm test` (bin/setup-system.mjs installs them) or `apt-get install -y softhsm2 opensc`");
+    throw new Error(
+      "SoftHSM2 and OpenSC are needed for this test: run `npm test` (bin/setup-system.mjs installs them) or `apt-get install -y softhsm2 opensc`",
+    );
 }
 
 export interface ProvisionOptions extends Partial<IssueOptions> {
@@ -161,7 +163,6 @@ export class SoftHsm {
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
-
 
 // SoftHSM2 vendor attributes of the token object (src/lib/object_store/OSAttributes.h).
 const CKA_OS_TOKENLABEL = 0x80005349;

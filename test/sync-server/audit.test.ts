@@ -28,10 +28,29 @@ describeBackends(
       inspector = await officeWithUser(env(), "Thanh tra thành phố", ["inspector"], { kind: "district", managedOfficeIds: [a.officeId] });
       const sha = await uploadWhole(env(), a, new TextEncoder().encode(`%PDF-1.7\n% ${Math.random()}\n%%EOF\n`));
       const header = { codeNumber: "07", codeNotation: "UBND-VP", subject: "Về việc chuyển đổi số", promulgationDate: "2026-11-29" };
-      const sent = await pushOk(env(), a, [{ id: mutationId(), clientTime: clientTime(), type: "exchange.send", documentRef: "d1", recipients: [b.officeId], header, blobs: [{ sha256: sha, name: "07.pdf", contentType: "application/pdf", role: "main" }] }]);
+      const sent = await pushOk(env(), a, [
+        {
+          id: mutationId(),
+          clientTime: clientTime(),
+          type: "exchange.send",
+          documentRef: "d1",
+          recipients: [b.officeId],
+          header,
+          blobs: [{ sha256: sha, name: "07.pdf", contentType: "application/pdf", role: "main" }],
+        },
+      ]);
       const deliveryId = sent.results[0]!.assigned.deliveries![0]!.deliveryId;
       await pushOk(env(), b, [
-        { id: mutationId(), clientTime: clientTime(), type: "audit.append", entryId: "verify-1", action: "verification", summary: "Kiểm tra 2 chữ ký số trên văn bản 07/UBND-VP: hợp lệ.", documentSha256: sha, details: { verdict: "valid" } },
+        {
+          id: mutationId(),
+          clientTime: clientTime(),
+          type: "audit.append",
+          entryId: "verify-1",
+          action: "verification",
+          summary: "Kiểm tra 2 chữ ký số trên văn bản 07/UBND-VP: hợp lệ.",
+          documentSha256: sha,
+          details: { verdict: "valid" },
+        },
         { id: mutationId(), clientTime: clientTime(), type: "exchange.accept", deliveryId },
       ]);
       const entriesA = await env().storage.audit.list(a.officeId);
@@ -46,12 +65,23 @@ describeBackends(
       const verify = entriesB.find((e) => e.action === "verification")!;
       expect(verify).toMatchObject({ id: "verify-1", subject: { id: sha }, details: { verdict: "valid", reportedBy: "device", deviceTime: clientTime() } });
       // A device cannot write an act the server records itself, nor the same entry twice.
-      const forged = await pushOk(env(), b, [
-        { id: mutationId(), clientTime: clientTime(), type: "audit.append", entryId: "verify-1", action: "verification", summary: "x" },
-        { id: mutationId(), clientTime: clientTime(), type: "audit.append", entryId: "x2", action: "acceptance" as "verification", summary: "x" },
-      ].slice(0, 1) as Mutation[]);
+      const forged = await pushOk(
+        env(),
+        b,
+        [
+          { id: mutationId(), clientTime: clientTime(), type: "audit.append", entryId: "verify-1", action: "verification", summary: "x" },
+          { id: mutationId(), clientTime: clientTime(), type: "audit.append", entryId: "x2", action: "acceptance" as "verification", summary: "x" },
+        ].slice(0, 1) as Mutation[],
+      );
       expect(forged.results[0]).toMatchObject({ status: "refused", error: { code: "audit_entry_exists" } });
-      const bad = await env().app.request("/api/sync/push", { method: "POST", headers: auth(b, { "content-type": "application/json" }), body: JSON.stringify({ clientId: "c", mutations: [{ id: mutationId(), clientTime: clientTime(), type: "audit.append", entryId: "x2", action: "acceptance", summary: "x" }] }) });
+      const bad = await env().app.request("/api/sync/push", {
+        method: "POST",
+        headers: auth(b, { "content-type": "application/json" }),
+        body: JSON.stringify({
+          clientId: "c",
+          mutations: [{ id: mutationId(), clientTime: clientTime(), type: "audit.append", entryId: "x2", action: "acceptance", summary: "x" }],
+        }),
+      });
       expect(bad.status).toBe(400);
       // The office's devices get the chain by pull.
       expect((await pullAll(env(), b)).changes.filter((c) => c.entity === "audit.entry").map((c) => c.id)).toEqual(entriesB.map((e) => e.id));
@@ -60,7 +90,18 @@ describeBackends(
     it("many acts of one office at once still make one unbroken chain", async () => {
       const results = await Promise.all(
         Array.from({ length: 12 }, (_, i) =>
-          Promise.resolve(env().app.request("/api/sync/push", { method: "POST", headers: auth(a, { "content-type": "application/json" }), body: JSON.stringify({ clientId: `dev-${i % 3}`, mutations: [{ id: mutationId(), clientTime: clientTime(), type: "audit.append", entryId: `v-${i}`, action: "verification", summary: `Kiểm tra ${i}` }] }) })).then(async (r) => ((await r.json()) as { results: MutationResult[] }).results[0]!),
+          Promise.resolve(
+            env().app.request("/api/sync/push", {
+              method: "POST",
+              headers: auth(a, { "content-type": "application/json" }),
+              body: JSON.stringify({
+                clientId: `dev-${i % 3}`,
+                mutations: [
+                  { id: mutationId(), clientTime: clientTime(), type: "audit.append", entryId: `v-${i}`, action: "verification", summary: `Kiểm tra ${i}` },
+                ],
+              }),
+            }),
+          ).then(async (r) => ((await r.json()) as { results: MutationResult[] }).results[0]!),
         ),
       );
       expect(results.every((r) => r.status === "applied")).toBe(true);
@@ -71,7 +112,12 @@ describeBackends(
     });
 
     it("district IT and inspectors export the offices they are given; the export proves the chain", async () => {
-      for (const [user, office] of [[it_, a.officeId], [it_, b.officeId], [inspector, a.officeId], [leader, undefined]] as const) {
+      for (const [user, office] of [
+        [it_, a.officeId],
+        [it_, b.officeId],
+        [inspector, a.officeId],
+        [leader, undefined],
+      ] as const) {
         const res = await exportOf(env(), user, office);
         expect(res.status).toBe(200);
         const exp = (await res.json()) as AuditExport;

@@ -24,7 +24,17 @@ describeBackends("backup and restore", (env) => {
     const b = await officeWithUser(e, "UBND xã Nam Sơn");
     const pdf = new TextEncoder().encode(`%PDF-1.7\n% sao lưu ${Math.random()}\n%%EOF\n`);
     const sha = await uploadWhole(e, a, pdf);
-    await pushOk(e, a, [{ id: mutationId(), clientTime: clientTime(), type: "exchange.send", documentRef: "d1", recipients: [b.officeId], header: { codeNumber: "01", codeNotation: "UBND", subject: "Sao lưu", promulgationDate: "2026-11-25" }, blobs: [{ sha256: sha, name: "01.pdf", contentType: "application/pdf", role: "main" }] }]);
+    await pushOk(e, a, [
+      {
+        id: mutationId(),
+        clientTime: clientTime(),
+        type: "exchange.send",
+        documentRef: "d1",
+        recipients: [b.officeId],
+        header: { codeNumber: "01", codeNotation: "UBND", subject: "Sao lưu", promulgationDate: "2026-11-25" },
+        blobs: [{ sha256: sha, name: "01.pdf", contentType: "application/pdf", role: "main" }],
+      },
+    ]);
 
     // A writer keeps pushing during the backup: the snapshot must still be consistent.
     let writing = true;
@@ -33,7 +43,14 @@ describeBackends("backup and restore", (env) => {
     const writer = (async () => {
       let i = 0;
       while (writing) {
-        const batch: Mutation[] = [0, 1].map((k) => ({ id: mutationId("bk"), clientTime: clientTime(), type: "record.put", entity: "outgoing", recordId: `bk-${i}-${k}`, data: { i, k } }));
+        const batch: Mutation[] = [0, 1].map((k) => ({
+          id: mutationId("bk"),
+          clientTime: clientTime(),
+          type: "record.put",
+          entity: "outgoing",
+          recordId: `bk-${i}-${k}`,
+          data: { i, k },
+        }));
         await pushOk(e, a, batch);
         i++;
         if (i === 2) firstDone();
@@ -50,7 +67,11 @@ describeBackends("backup and restore", (env) => {
     const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")) as BackupManifest;
     expect(manifest.files.some((f) => f.path.endsWith(sha) && f.sha256 === sha)).toBe(true);
     // Consistent: every applied mutation in the snapshot has its record and its change, none without.
-    const lines = (t: string) => readFileSync(join(out, `db/${t}.jsonl`), "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = (t: string) =>
+      readFileSync(join(out, `db/${t}.jsonl`), "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
     const bkMutations = lines("mutations").filter((m) => String(m.mutation_id).startsWith("bk")).length;
     const bkRecords = lines("records").filter((r) => String(r.record_id).startsWith("bk-")).length;
     const bkChanges = lines("changes").filter((c) => String(c.entity_id).startsWith("bk-")).length;
@@ -76,18 +97,33 @@ describeBackends("backup and restore", (env) => {
       await blobs.init();
       const app = createSyncApp({ storage: restored, blobs });
       const env2 = { ...e, app, storage: restored };
-      const b2 = { ...b, token: ((await (await app.request("/api/auth/login", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: b.username, password: b.password }) })).json()) as { token: string }).token };
+      const b2 = {
+        ...b,
+        token: (
+          (await (
+            await app.request("/api/auth/login", {
+              method: "POST",
+              headers: { "content-type": "application/json" },
+              body: JSON.stringify({ username: b.username, password: b.password }),
+            })
+          ).json()) as { token: string }
+        ).token,
+      };
       const got = await app.request(`/api/blobs/${sha}`, { headers: auth(b2) });
       expect(new Uint8Array(await got.arrayBuffer())).toEqual(pdf);
       const feedOriginal = await pullAll(e, b);
       const feedRestored = await pullAll(env2, b2);
       // The same feed, then only the restored server's own audit entry of the sign-in just made.
       expect(feedRestored.changes.slice(0, feedOriginal.changes.length)).toEqual(feedOriginal.changes);
-      expect(feedRestored.changes.slice(feedOriginal.changes.length).map((c) => [c.entity, (c.data as { action?: string }).action])).toEqual([["audit.entry", "sign-in"]]);
+      expect(feedRestored.changes.slice(feedOriginal.changes.length).map((c) => [c.entity, (c.data as { action?: string }).action])).toEqual([
+        ["audit.entry", "sign-in"],
+      ]);
       // The office's audit chain goes on unbroken across the restore.
       expect((await verifyAuditChain(await restored.audit.list(b.officeId))).ok).toBe(true);
       // New writes continue after the restored sequence.
-      const more = await pushOk(env2, b2, [{ id: mutationId(), clientTime: clientTime(), type: "record.put", entity: "outgoing", recordId: "after-restore", data: {} }]);
+      const more = await pushOk(env2, b2, [
+        { id: mutationId(), clientTime: clientTime(), type: "record.put", entity: "outgoing", recordId: "after-restore", data: {} },
+      ]);
       expect(more.results[0]!.status).toBe("applied");
       const after = await pullAll(env2, b2, feedRestored.cursor);
       expect(after.changes.filter((c) => c.entity !== "audit.entry").map((c) => c.id)).toEqual(["after-restore"]);
@@ -100,7 +136,9 @@ describeBackends("backup and restore", (env) => {
     const e = env();
     const out = join(e.dir, "backup-1");
     // Over the live database: refused.
-    await expect(restoreCommand.run([out, "--db", dbArg(e.target), "--blobs", join(e.dir, "empty-blobs")])).rejects.toMatchObject({ code: "database_not_empty" });
+    await expect(restoreCommand.run([out, "--db", dbArg(e.target), "--blobs", join(e.dir, "empty-blobs")])).rejects.toMatchObject({
+      code: "database_not_empty",
+    });
     // Over a non-empty blob folder: refused.
     const db3 = await e.newDatabaseUrl("restored3");
     await expect(restoreCommand.run([out, "--db", db3, "--blobs", e.blobsDir])).rejects.toMatchObject({ code: "blobs_not_empty" });
@@ -132,9 +170,22 @@ describeBackends("backup and restore", (env) => {
   it("restores into the other kind of database, and clients keep their cursors", async () => {
     const e = env();
     const office = await e.storage.createOffice({ name: "UBND xã Bạch Đằng", kind: "commune", organId: `X-${Math.random()}` });
-    const user = await e.storage.createUser({ officeId: office.id, username: `x-${Math.random()}`, fullName: "Văn thư", passwordHash: "scrypt$x", roles: ["clerk"] });
+    const user = await e.storage.createUser({
+      officeId: office.id,
+      username: `x-${Math.random()}`,
+      fullName: "Văn thư",
+      passwordHash: "scrypt$x",
+      roles: ["clerk"],
+    });
     const actor = { userId: user.id, roles: user.roles, officeId: office.id };
-    const put = (recordId: string): Mutation => ({ id: mutationId(), clientTime: clientTime(), type: "record.put", entity: "outgoing", recordId, data: { recordId } });
+    const put = (recordId: string): Mutation => ({
+      id: mutationId(),
+      clientTime: clientTime(),
+      type: "record.put",
+      entity: "outgoing",
+      recordId,
+      data: { recordId },
+    });
     await e.storage.applyPush(actor, [put("before-1"), put("before-2")], { clientId: "x" });
     const seen = await e.storage.pull(office.id, "", 100);
     expect(seen.changes.map((c) => c.id)).toEqual(["before-1", "before-2"]);

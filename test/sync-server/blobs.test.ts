@@ -14,7 +14,12 @@ function interruptedPatch(base: string, path: string, token: string, offset: num
   return new Promise((resolve) => {
     const req = httpRequest(new URL(path, base), {
       method: "PATCH",
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/offset+octet-stream", "upload-offset": String(offset), "content-length": String(bytes.byteLength) },
+      headers: {
+        authorization: `Bearer ${token}`,
+        "content-type": "application/offset+octet-stream",
+        "upload-offset": String(offset),
+        "content-length": String(bytes.byteLength),
+      },
     });
     req.on("error", () => resolve());
     req.on("response", (res) => {
@@ -61,7 +66,11 @@ describeBackends("resumable blob upload over HTTP", (env) => {
   it("an upload interrupted at random points resumes from the server's offset and ends with the right hash", async () => {
     const bytes = randomBytes(3 * 1024 * 1024 + 12345);
     const sha256 = createHash("sha256").update(bytes).digest("hex");
-    const created = await api("/api/blobs/uploads", { method: "POST", headers: auth(u, { "content-type": "application/json" }), body: JSON.stringify({ sha256, size: bytes.byteLength }) });
+    const created = await api("/api/blobs/uploads", {
+      method: "POST",
+      headers: auth(u, { "content-type": "application/json" }),
+      body: JSON.stringify({ sha256, size: bytes.byteLength }),
+    });
     expect(created.status).toBe(201);
     const { uploadId } = (await created.json()) as UploadState;
     const path = `/api/blobs/uploads/${uploadId}`;
@@ -82,7 +91,11 @@ describeBackends("resumable blob upload over HTTP", (env) => {
         lastInterruptedAt = offset;
         continue;
       }
-      const res = await api(path, { method: "PATCH", headers: auth(u, { "content-type": "application/offset+octet-stream", "upload-offset": String(offset) }), body: chunk });
+      const res = await api(path, {
+        method: "PATCH",
+        headers: auth(u, { "content-type": "application/offset+octet-stream", "upload-offset": String(offset) }),
+        body: chunk,
+      });
       if (res.status === 409) continue; // the server was still finishing an interrupted chunk: ask again
       expect(res.status).toBe(200);
       const state = (await res.json()) as UploadState;
@@ -93,7 +106,11 @@ describeBackends("resumable blob upload over HTTP", (env) => {
     // What arrived before a cut was kept: the upload resumed past it, not from the chunk's start.
     expect(keptFromInterrupted).toBeGreaterThan(0);
     const got = await api(`/api/blobs/${sha256}`, { headers: auth(u) });
-    expect(createHash("sha256").update(new Uint8Array(await got.arrayBuffer())).digest("hex")).toBe(sha256);
+    expect(
+      createHash("sha256")
+        .update(new Uint8Array(await got.arrayBuffer()))
+        .digest("hex"),
+    ).toBe(sha256);
     // The unfinished upload is gone.
     expect((await api(path, { method: "HEAD", headers: auth(u) })).status).toBe(404);
   });
@@ -101,8 +118,18 @@ describeBackends("resumable blob upload over HTTP", (env) => {
   it("a blob whose bytes do not match the declared hash is refused and not kept", async () => {
     const bytes = randomBytes(1000);
     const wrong = createHash("sha256").update("something else").digest("hex");
-    const created = (await (await api("/api/blobs/uploads", { method: "POST", headers: auth(u, { "content-type": "application/json" }), body: JSON.stringify({ sha256: wrong, size: 1000 }) })).json()) as UploadState;
-    const res = await api(`/api/blobs/uploads/${created.uploadId}`, { method: "PATCH", headers: auth(u, { "content-type": "application/offset+octet-stream", "upload-offset": "0" }), body: bytes });
+    const created = (await (
+      await api("/api/blobs/uploads", {
+        method: "POST",
+        headers: auth(u, { "content-type": "application/json" }),
+        body: JSON.stringify({ sha256: wrong, size: 1000 }),
+      })
+    ).json()) as UploadState;
+    const res = await api(`/api/blobs/uploads/${created.uploadId}`, {
+      method: "PATCH",
+      headers: auth(u, { "content-type": "application/offset+octet-stream", "upload-offset": "0" }),
+      body: bytes,
+    });
     expect(res.status).toBe(422);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe("hash_mismatch");
     expect((await api(`/api/blobs/${wrong}`, { headers: auth(u) })).status).toBe(404);
@@ -114,11 +141,27 @@ describeBackends("resumable blob upload over HTTP", (env) => {
     const bytes = randomBytes(5000);
     const sha256 = createHash("sha256").update(bytes).digest("hex");
     for (const who of [u, v]) {
-      const created = (await (await api("/api/blobs/uploads", { method: "POST", headers: auth(who, { "content-type": "application/json" }), body: JSON.stringify({ sha256, size: 5000 }) })).json()) as UploadState;
-      const res = await api(`/api/blobs/uploads/${created.uploadId}`, { method: "PATCH", headers: auth(who, { "content-type": "application/offset+octet-stream", "upload-offset": "0" }), body: bytes });
+      const created = (await (
+        await api("/api/blobs/uploads", {
+          method: "POST",
+          headers: auth(who, { "content-type": "application/json" }),
+          body: JSON.stringify({ sha256, size: 5000 }),
+        })
+      ).json()) as UploadState;
+      const res = await api(`/api/blobs/uploads/${created.uploadId}`, {
+        method: "PATCH",
+        headers: auth(who, { "content-type": "application/offset+octet-stream", "upload-offset": "0" }),
+        body: bytes,
+      });
       expect(res.status).toBe(200);
       // The second time, the office already has it: nothing to upload.
-      const again = (await (await api("/api/blobs/uploads", { method: "POST", headers: auth(who, { "content-type": "application/json" }), body: JSON.stringify({ sha256, size: 5000 }) })).json()) as UploadState;
+      const again = (await (
+        await api("/api/blobs/uploads", {
+          method: "POST",
+          headers: auth(who, { "content-type": "application/json" }),
+          body: JSON.stringify({ sha256, size: 5000 }),
+        })
+      ).json()) as UploadState;
       expect(again.complete).toBe(true);
     }
     expect(filesUnder(env().blobsDir).filter((f) => f.endsWith(sha256))).toHaveLength(1);
@@ -128,7 +171,9 @@ describeBackends("resumable blob upload over HTTP", (env) => {
   it("refuses a wrong offset, bytes past the declared size, a wrong content type and oversized chunks, keeping the upload as it was", async () => {
     const bytes = randomBytes(100);
     const sha256 = createHash("sha256").update(bytes).digest("hex");
-    const created = (await (await api("/api/blobs/uploads", { method: "POST", headers: auth(u, { "content-type": "application/json" }), body: JSON.stringify({ sha256, size: 100 }) })).json()) as UploadState;
+    const created = (await (
+      await api("/api/blobs/uploads", { method: "POST", headers: auth(u, { "content-type": "application/json" }), body: JSON.stringify({ sha256, size: 100 }) })
+    ).json()) as UploadState;
     const path = `/api/blobs/uploads/${created.uploadId}`;
     const patch = (offset: string, body: Uint8Array, type = "application/offset+octet-stream", extra: Record<string, string> = {}) =>
       api(path, { method: "PATCH", headers: auth(u, { "content-type": type, "upload-offset": offset, ...extra }), body: new Uint8Array(body) });
@@ -142,11 +187,19 @@ describeBackends("resumable blob upload over HTTP", (env) => {
     const head = await api(path, { method: "HEAD", headers: auth(u) });
     expect(head.headers.get("upload-offset")).toBe("40");
     // A client that restarted asks to upload the same blob again: it gets the same upload back, at 40.
-    const resumed = await api("/api/blobs/uploads", { method: "POST", headers: auth(u, { "content-type": "application/json" }), body: JSON.stringify({ sha256, size: 100 }) });
+    const resumed = await api("/api/blobs/uploads", {
+      method: "POST",
+      headers: auth(u, { "content-type": "application/json" }),
+      body: JSON.stringify({ sha256, size: 100 }),
+    });
     expect(resumed.status).toBe(200);
     expect((await resumed.json()) as UploadState).toMatchObject({ uploadId: created.uploadId, offset: 40, complete: false });
     expect((await patch("40", bytes.subarray(40))).status).toBe(200);
-    const big = await api("/api/blobs/uploads", { method: "POST", headers: auth(u, { "content-type": "application/json" }), body: JSON.stringify({ sha256, size: 10 ** 12 }) });
+    const big = await api("/api/blobs/uploads", {
+      method: "POST",
+      headers: auth(u, { "content-type": "application/json" }),
+      body: JSON.stringify({ sha256, size: 10 ** 12 }),
+    });
     // Past the office's storage quota (20 GB by default) before any per-blob limit.
     expect(big.status).toBe(413);
     expect(MAX_CHUNK_SIZE).toBeGreaterThan(0);
@@ -155,8 +208,14 @@ describeBackends("resumable blob upload over HTTP", (env) => {
   it("drops unfinished uploads after a week, and only those", async () => {
     const bytes = randomBytes(64);
     const sha256 = createHash("sha256").update(bytes).digest("hex");
-    const created = (await (await api("/api/blobs/uploads", { method: "POST", headers: auth(u, { "content-type": "application/json" }), body: JSON.stringify({ sha256, size: 64 }) })).json()) as UploadState;
-    await api(`/api/blobs/uploads/${created.uploadId}`, { method: "PATCH", headers: auth(u, { "content-type": "application/offset+octet-stream", "upload-offset": "0" }), body: new Uint8Array(bytes.subarray(0, 10)) });
+    const created = (await (
+      await api("/api/blobs/uploads", { method: "POST", headers: auth(u, { "content-type": "application/json" }), body: JSON.stringify({ sha256, size: 64 }) })
+    ).json()) as UploadState;
+    await api(`/api/blobs/uploads/${created.uploadId}`, {
+      method: "PATCH",
+      headers: auth(u, { "content-type": "application/offset+octet-stream", "upload-offset": "0" }),
+      body: new Uint8Array(bytes.subarray(0, 10)),
+    });
     expect(await removeStaleUploads(env().storage, env().blobs)).toBe(0);
     expect((await api(`/api/blobs/uploads/${created.uploadId}`, { method: "HEAD", headers: auth(u) })).status).toBe(200);
     const eightDaysOn = new Date(Date.now() + 8 * 86_400_000);

@@ -13,7 +13,10 @@ async function officeRows(env: Env) {
   return env.storage.db.selectFrom("offices").select(["id", "name", "kind", "organ_id", "created_at"]).orderBy("id").execute();
 }
 async function managedCount(env: Env) {
-  const r = await env.storage.db.selectFrom("managed_offices").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  const r = await env.storage.db
+    .selectFrom("managed_offices")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 
@@ -38,7 +41,13 @@ describeBackends("setting the city up from Nghị quyết 1669 (114 offices)", (
   it("creates 114 commune offices, the Sở KH&CN and the IT unit; twice gives the same result", async () => {
     // A district IT account that exists before the setup manages every commune office after it.
     await env().storage.createOffice({ id: "it-old", name: "Tổ CNTT (cũ)", kind: "district", organId: "IT.OLD" });
-    await env().storage.createUser({ officeId: "it-old", username: "it.truoc", fullName: "Cán bộ CNTT", passwordHash: await hashPassword("x-12345678"), roles: ["district_it"] });
+    await env().storage.createUser({
+      officeId: "it-old",
+      username: "it.truoc",
+      fullName: "Cán bộ CNTT",
+      passwordHash: await hashPassword("x-12345678"),
+      roles: ["district_it"],
+    });
     const first = await setUpCity(env().storage);
     expect(first.created).toHaveLength(116);
     expect(first.conflicts).toEqual([]);
@@ -90,15 +99,26 @@ describeBackends("setting the city up from Nghị quyết 1669 (114 offices)", (
     const users = await env().storage.db.selectFrom("users").select("username").execute();
     for (const [bad, msg] of [
       [`${template[0]}\nUBND xã Không Có,vanthu.x,Ai Đó,văn thư`, 'Dòng 2 của tệp tài khoản: không có cơ quan "UBND xã Không Có".'],
-      [`${template[0]}\ncam giang,vanthu.camgiang,Ai Đó,văn thư`, 'Dòng 2 của tệp tài khoản: "cam giang" khớp nhiều cơ quan (UBND xã Cẩm Giang; UBND xã Cẩm Giàng); hãy ghi đúng tên.'],
-      [`${template[0]}\nUBND phường Hồng Bàng,Văn Thư,Ai Đó,văn thư`, 'Dòng 2 của tệp tài khoản: tên đăng nhập "Văn Thư" chỉ gồm chữ thường không dấu, số, . _ - (3–50 ký tự).'],
-      [`${template[0]}\nUBND phường Hồng Bàng,vanthu.hb2,Ai Đó,thủ quỹ`, 'Dòng 2 của tệp tài khoản: vai trò "thủ quỹ" không rõ (văn thư, lãnh đạo, phụ trách chữ ký số; nhiều vai trò cách nhau bằng ;).'],
+      [
+        `${template[0]}\ncam giang,vanthu.camgiang,Ai Đó,văn thư`,
+        'Dòng 2 của tệp tài khoản: "cam giang" khớp nhiều cơ quan (UBND xã Cẩm Giang; UBND xã Cẩm Giàng); hãy ghi đúng tên.',
+      ],
+      [
+        `${template[0]}\nUBND phường Hồng Bàng,Văn Thư,Ai Đó,văn thư`,
+        'Dòng 2 của tệp tài khoản: tên đăng nhập "Văn Thư" chỉ gồm chữ thường không dấu, số, . _ - (3–50 ký tự).',
+      ],
+      [
+        `${template[0]}\nUBND phường Hồng Bàng,vanthu.hb2,Ai Đó,thủ quỹ`,
+        'Dòng 2 của tệp tài khoản: vai trò "thủ quỹ" không rõ (văn thư, lãnh đạo, phụ trách chữ ký số; nhiều vai trò cách nhau bằng ;).',
+      ],
       ["ten,vai\nx,y", "Dòng đầu của tệp tài khoản phải là: co_quan,ten_dang_nhap,ho_ten,vai_tro"],
     ] as const) {
       await expect(readAccountsCsv(env().storage, bad)).rejects.toMatchObject({ messageVi: msg });
     }
     const moved = (await readAccountsCsv(env().storage, `${template[0]}\nUBND xã An Hưng,vanthu.hongbang,Trần Thị Hoa,văn thư`)).rows;
-    await expect(addAccounts(env().storage, moved)).rejects.toMatchObject({ messageVi: "Dòng 2 của tệp tài khoản: tên đăng nhập vanthu.hongbang đã dùng ở cơ quan khác." });
+    await expect(addAccounts(env().storage, moved)).rejects.toMatchObject({
+      messageVi: "Dòng 2 của tệp tài khoản: tên đăng nhập vanthu.hongbang đã dùng ở cơ quan khác.",
+    });
     expect(await env().storage.db.selectFrom("users").select("username").execute()).toEqual(users);
   });
 
@@ -120,7 +140,11 @@ describeBackends("setting the city up from Nghị quyết 1669 (114 offices)", (
 });
 
 it("the accounts template suggests one user name per office, distinct even for look-alike names", () => {
-  const names = accountsTemplate().trim().split("\n").slice(1).map((l) => l.split(",")[1]!);
+  const names = accountsTemplate()
+    .trim()
+    .split("\n")
+    .slice(1)
+    .map((l) => l.split(",")[1]!);
   expect(names).toHaveLength(228);
   expect(new Set(names).size).toBe(228);
   expect(names).toContain("vanthu.camgiang82");

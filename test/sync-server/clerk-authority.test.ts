@@ -15,7 +15,10 @@ describeBackends("a clerk's push of a city-wide or audit record", (env) => {
     const own = await env().app.request("/api/sync/push", {
       method: "POST",
       headers: auth(clerk, { "content-type": "application/json" }),
-      body: JSON.stringify({ clientId: "c1", mutations: [{ id: mutationId(), clientTime: clientTime(), type: "record.put", entity: "audit_entry", recordId: "a1", data: { what: "đăng nhập" } }] }),
+      body: JSON.stringify({
+        clientId: "c1",
+        mutations: [{ id: mutationId(), clientTime: clientTime(), type: "record.put", entity: "audit_entry", recordId: "a1", data: { what: "đăng nhập" } }],
+      }),
     });
     const appended = ((await own.json()) as { results: MutationResult[] }).results[0]!;
     expect(appended.status).toBe("applied");
@@ -25,8 +28,23 @@ describeBackends("a clerk's push of a city-wide or audit record", (env) => {
       body: JSON.stringify({
         clientId: "c1",
         mutations: [
-          { id: mutationId(), clientTime: clientTime(), type: "record.put", entity: "holiday_calendar", recordId: "lich-2027", data: { holidays: ["2027-01-01"] } },
-          { id: mutationId(), clientTime: clientTime(), type: "record.put", entity: "audit_entry", recordId: "a1", data: { what: "đã sửa" }, baseVersion: appended.assigned.version },
+          {
+            id: mutationId(),
+            clientTime: clientTime(),
+            type: "record.put",
+            entity: "holiday_calendar",
+            recordId: "lich-2027",
+            data: { holidays: ["2027-01-01"] },
+          },
+          {
+            id: mutationId(),
+            clientTime: clientTime(),
+            type: "record.put",
+            entity: "audit_entry",
+            recordId: "a1",
+            data: { what: "đã sửa" },
+            baseVersion: appended.assigned.version,
+          },
           { id: mutationId(), clientTime: clientTime(), type: "record.delete", entity: "audit_entry", recordId: "a1", baseVersion: appended.assigned.version },
         ],
       }),

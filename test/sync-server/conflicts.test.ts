@@ -8,12 +8,24 @@ import type { Mutation, MutationResult } from "../../shared/sync/schemas.ts";
 import { auth, clientTime, describeBackends, mutationId, officeWithUser, pullAll, pushOk, type Env, type TestUser } from "./harness.ts";
 
 async function pushFrom(env: Env, user: TestUser, clientId: string, m: Mutation): Promise<MutationResult> {
-  const res = await env.app.request("/api/sync/push", { method: "POST", headers: auth(user, { "content-type": "application/json" }), body: JSON.stringify({ clientId, mutations: [m] }) });
+  const res = await env.app.request("/api/sync/push", {
+    method: "POST",
+    headers: auth(user, { "content-type": "application/json" }),
+    body: JSON.stringify({ clientId, mutations: [m] }),
+  });
   expect(res.status).toBe(200);
   return ((await res.json()) as { results: MutationResult[] }).results[0]!;
 }
 
-const edit = (recordId: string, data: Record<string, unknown>, baseVersion: number): Mutation => ({ id: mutationId("e"), clientTime: clientTime(), type: "record.put", entity: "outgoing", recordId, data, baseVersion });
+const edit = (recordId: string, data: Record<string, unknown>, baseVersion: number): Mutation => ({
+  id: mutationId("e"),
+  clientTime: clientTime(),
+  type: "record.put",
+  entity: "outgoing",
+  recordId,
+  data,
+  baseVersion,
+});
 
 describeBackends("two devices editing one record at once", (env) => {
   let clerk: TestUser;
@@ -22,7 +34,9 @@ describeBackends("two devices editing one record at once", (env) => {
     clerk = await officeWithUser(env(), "UBND phường Hồng Bàng", ["clerk", "signature_officer"]);
     const created = await pushOk(env(), clerk, [edit("r1", { subject: "bản đầu" }, 0)]);
     expect(created.results[0]!.assigned.version).toBe(1);
-    const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => pushFrom(env(), clerk, i % 2 ? "laptop" : "phone", edit("r1", { subject: `sửa ${i}` }, 1))));
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => pushFrom(env(), clerk, i % 2 ? "laptop" : "phone", edit("r1", { subject: `sửa ${i}` }, 1))),
+    );
     const applied = answers.filter((a) => a.status === "applied");
     const conflicts = answers.filter((a) => a.status === "conflict");
     expect(applied).toHaveLength(1);
@@ -69,19 +83,57 @@ describeBackends("two devices editing one record at once", (env) => {
   });
 
   it("a stale delete is a conflict too, and a record created twice is a conflict for the second", async () => {
-    const r = await pushFrom(env(), clerk, "phone", { id: mutationId(), clientTime: clientTime(), type: "record.put", entity: "cert_person", recordId: "p1", data: { name: "A" }, baseVersion: 0 });
+    const r = await pushFrom(env(), clerk, "phone", {
+      id: mutationId(),
+      clientTime: clientTime(),
+      type: "record.put",
+      entity: "cert_person",
+      recordId: "p1",
+      data: { name: "A" },
+      baseVersion: 0,
+    });
     expect(r.status).toBe("applied");
-    const twice = await pushFrom(env(), clerk, "laptop", { id: mutationId(), clientTime: clientTime(), type: "record.put", entity: "cert_person", recordId: "p1", data: { name: "B" }, baseVersion: 0 });
+    const twice = await pushFrom(env(), clerk, "laptop", {
+      id: mutationId(),
+      clientTime: clientTime(),
+      type: "record.put",
+      entity: "cert_person",
+      recordId: "p1",
+      data: { name: "B" },
+      baseVersion: 0,
+    });
     expect(twice).toMatchObject({ status: "conflict", current: { version: 1, data: { name: "A" } } });
-    await pushFrom(env(), clerk, "phone", { id: mutationId(), clientTime: clientTime(), type: "record.put", entity: "cert_person", recordId: "p1", data: { name: "A2" }, baseVersion: 1 });
-    const del = await pushFrom(env(), clerk, "laptop", { id: mutationId(), clientTime: clientTime(), type: "record.delete", entity: "cert_person", recordId: "p1", baseVersion: 1 });
+    await pushFrom(env(), clerk, "phone", {
+      id: mutationId(),
+      clientTime: clientTime(),
+      type: "record.put",
+      entity: "cert_person",
+      recordId: "p1",
+      data: { name: "A2" },
+      baseVersion: 1,
+    });
+    const del = await pushFrom(env(), clerk, "laptop", {
+      id: mutationId(),
+      clientTime: clientTime(),
+      type: "record.delete",
+      entity: "cert_person",
+      recordId: "p1",
+      baseVersion: 1,
+    });
     expect(del).toMatchObject({ status: "conflict", current: { version: 2, deleted: false, data: { name: "A2" } } });
   });
 
   it("append-only records from two devices merge without loss (distinct ids never conflict)", async () => {
     const answers = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
-        pushFrom(env(), clerk, i % 2 ? "laptop" : "phone", { id: mutationId(), clientTime: clientTime(), type: "record.put", entity: "cert_custody", recordId: `custody-${i}`, data: { i, tokenSerial: `TK-${i}` } }),
+        pushFrom(env(), clerk, i % 2 ? "laptop" : "phone", {
+          id: mutationId(),
+          clientTime: clientTime(),
+          type: "record.put",
+          entity: "cert_custody",
+          recordId: `custody-${i}`,
+          data: { i, tokenSerial: `TK-${i}` },
+        }),
       ),
     );
     expect(answers.every((a) => a.status === "applied")).toBe(true);

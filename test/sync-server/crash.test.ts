@@ -15,7 +15,9 @@ interface Child {
 /** `vanthu server` as a real process, as an office would run it. */
 function startServer(db: string, blobs: string): Promise<Child> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [vanthu, "server", "--db", db, "--blobs", blobs, "--port", "0", "--host", "127.0.0.1", "--no-demo"], { stdio: ["ignore", "pipe", "pipe"] });
+    const proc = spawn(process.execPath, [vanthu, "server", "--db", db, "--blobs", blobs, "--port", "0", "--host", "127.0.0.1", "--no-demo"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let out = "";
     let err = "";
     proc.stdout!.on("data", (d: Buffer) => {
@@ -41,14 +43,32 @@ describeBackends("a server killed with SIGKILL in the middle of a push", (env) =
   it("loses nothing and applies nothing twice after restart", { timeout: 600_000 }, async () => {
     const e = env();
     const office = await e.storage.createOffice({ name: "UBND phường Đồ Sơn", kind: "commune", organId: `C-${Math.random()}` });
-    await e.storage.createUser({ officeId: office.id, username: "crash.clerk", fullName: "Văn thư", passwordHash: await hashPassword("pw-crash"), roles: ["clerk"] });
+    await e.storage.createUser({
+      officeId: office.id,
+      username: "crash.clerk",
+      fullName: "Văn thư",
+      passwordHash: await hashPassword("pw-crash"),
+      roles: ["clerk"],
+    });
     const db = e.target.dialect === "sqlite" ? `sqlite:${e.target.location}` : e.target.location;
 
     let server = await startServer(db, e.blobsDir);
     const login = async () =>
-      ((await (await fetch(`${server.url}api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "crash.clerk", password: "pw-crash" }) })).json()) as { token: string }).token;
+      (
+        (await (
+          await fetch(`${server.url}api/auth/login`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ username: "crash.clerk", password: "pw-crash" }),
+          })
+        ).json()) as { token: string }
+      ).token;
     const doPush = async (token: string, mutations: Mutation[]) =>
-      fetch(`${server.url}api/sync/push`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify({ clientId: "crash-client", mutations }) });
+      fetch(`${server.url}api/sync/push`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: JSON.stringify({ clientId: "crash-client", mutations }),
+      });
 
     // Kills spread over one push's duration as measured here; when every push happened to finish
     // before its kill (a machine slower or faster than the measure), one more round kills at once.
@@ -58,14 +78,36 @@ describeBackends("a server killed with SIGKILL in the middle of a push", (env) =
     try {
       let token = await login();
       // How long one batch takes here, so that the kills land inside pushes (not an assertion).
-      const warm = Array.from({ length: 300 }, (_, i) => ({ id: mutationId("warm"), clientTime: clientTime(), type: "record.put", entity: "outgoing", recordId: `warm-${i}`, data: { pad: "x".repeat(2000) } }) satisfies Mutation);
+      const warm = Array.from(
+        { length: 300 },
+        (_, i) =>
+          ({
+            id: mutationId("warm"),
+            clientTime: clientTime(),
+            type: "record.put",
+            entity: "outgoing",
+            recordId: `warm-${i}`,
+            data: { pad: "x".repeat(2000) },
+          }) satisfies Mutation,
+      );
       const t0 = performance.now();
       expect((await doPush(token, warm)).status).toBe(200);
       const pushMs = performance.now() - t0;
       batches.push(warm);
 
       for (let round = 0; round < rounds || (round === rounds && killedBeforeAnswer === 0); round++) {
-        const batch = Array.from({ length: 300 }, (_, i) => ({ id: mutationId(`r${round}-`), clientTime: clientTime(), type: "record.put", entity: "outgoing", recordId: `r${round}-${i}`, data: { round, i, pad: "y".repeat(2000) } }) satisfies Mutation);
+        const batch = Array.from(
+          { length: 300 },
+          (_, i) =>
+            ({
+              id: mutationId(`r${round}-`),
+              clientTime: clientTime(),
+              type: "record.put",
+              entity: "outgoing",
+              recordId: `r${round}-${i}`,
+              data: { round, i, pad: "y".repeat(2000) },
+            }) satisfies Mutation,
+        );
         batches.push(batch);
         const inFlight = doPush(token, batch).then(
           (r) => r.status,
@@ -88,7 +130,9 @@ describeBackends("a server killed with SIGKILL in the middle of a push", (env) =
       const changes: PullResponse["changes"] = [];
       let cursor = "";
       for (;;) {
-        const page = (await (await fetch(`${server.url}api/sync/pull?cursor=${cursor}&limit=1000`, { headers: { authorization: `Bearer ${token}` } })).json()) as PullResponse;
+        const page = (await (
+          await fetch(`${server.url}api/sync/pull?cursor=${cursor}&limit=1000`, { headers: { authorization: `Bearer ${token}` } })
+        ).json()) as PullResponse;
         // The server's own audit entries (one per sign-in of this test) are not the client's records.
         changes.push(...page.changes.filter((c) => c.entity !== "audit.entry"));
         cursor = page.cursor;

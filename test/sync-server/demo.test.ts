@@ -49,12 +49,19 @@ it("two demo tokens: the leader's personal certificate and the office's, named a
     const cn = (c: x509.X509Certificate) => c.subjectName.getField("CN")[0]!;
     const leader = accounts.find((a) => a.username === "lanhdao.hongbang")!;
     // The leader signs as himself; the clerk issues as the office: no role problem with the seed's names.
-    expect(checkCertificateForRole({ commonName: cn(leaderCert), title: "Chủ tịch" }, { kind: "signer", role: "official", signerName: leader.fullName, signerTitle: "Chủ tịch" })).toEqual([]);
+    expect(
+      checkCertificateForRole(
+        { commonName: cn(leaderCert), title: "Chủ tịch" },
+        { kind: "signer", role: "official", signerName: leader.fullName, signerTitle: "Chủ tịch" },
+      ),
+    ).toEqual([]);
     expect(cn(orgCert)).toBe("ỦY BAN NHÂN DÂN PHƯỜNG HỒNG BÀNG");
     expect(checkCertificateForRole({ commonName: cn(orgCert) }, { kind: "issuer", role: "clerk", organisationName: DEMO_OFFICES.hongBang.name })).toEqual([]);
     for (const c of [leaderCert, orgCert]) {
       const crl = c.getExtension(x509.CRLDistributionPointsExtension)!;
-      expect(JSON.stringify(crl.distributionPoints.map((d) => d.distributionPoint?.fullName?.map((n) => n.uniformResourceIdentifier)))).toContain(`http://127.0.0.1:${port}/demo/ca.crl`);
+      expect(JSON.stringify(crl.distributionPoints.map((d) => d.distributionPoint?.fullName?.map((n) => n.uniformResourceIdentifier)))).toContain(
+        `http://127.0.0.1:${port}/demo/ca.crl`,
+      );
       expect(c.subject).toContain("CHỈ DÙNG THỬ");
     }
     const crl = await fetch(`http://127.0.0.1:${port}/demo/ca.crl`);

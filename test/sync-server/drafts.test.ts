@@ -9,7 +9,19 @@ import type { Draft } from "../../shared/sync/drafts.ts";
 import type { RegisterNumber } from "../../shared/sync/registers.ts";
 import type { Mutation, MutationResult, OutgoingExchange } from "../../shared/sync/schemas.ts";
 import { offsetQlvbClock } from "../../sync-server/clock/qlvb-clock.ts";
-import { auth, clientTime, describeBackends, mutationId, officeWithUser, pullAll, pushOk, uploadWhole, type Env, type MutationInput, type TestUser } from "./harness.ts";
+import {
+  auth,
+  clientTime,
+  describeBackends,
+  mutationId,
+  officeWithUser,
+  pullAll,
+  pushOk,
+  uploadWhole,
+  type Env,
+  type MutationInput,
+  type TestUser,
+} from "./harness.ts";
 
 const qlvb = offsetQlvbClock("qlvb:test", 0);
 const pdf = (label: string) => new TextEncoder().encode(`%PDF-1.7\n% ${label} ${Math.random()}\n%%EOF\n`);
@@ -38,11 +50,19 @@ describeBackends(
       otherLeader = await officeWithUser(env(), "UBND phường Hồng Bàng", ["leader"], { officeId: drafter.officeId });
       clerk = drafter;
       recipient = await officeWithUser(env(), "UBND xã An Hưng", ["clerk"]);
-      const officials = (await (await env().app.request("/api/drafts/officials", { headers: auth(drafter) })).json()) as { officials: { id: string; fullName: string }[] };
+      const officials = (await (await env().app.request("/api/drafts/officials", { headers: auth(drafter) })).json()) as {
+        officials: { id: string; fullName: string }[];
+      };
       expect(officials.officials).toHaveLength(2);
       officialId = (await env().storage.findUserByUsername(official.username))!.id;
       const sha = await uploadWhole(env(), drafter, pdf("dự thảo 1"));
-      const r = await one(env(), drafter, { type: "draft.create", draftId: id, subject: "Quyết định về việc kiện toàn tổ chuyển đổi số", numbering: { registerId: "vb-di", typeCode: "QĐ", issuerSymbol: "UBND" }, revision: { sha256: sha, name: "du-thao.pdf" } });
+      const r = await one(env(), drafter, {
+        type: "draft.create",
+        draftId: id,
+        subject: "Quyết định về việc kiện toàn tổ chuyển đổi số",
+        numbering: { registerId: "vb-di", typeCode: "QĐ", issuerSymbol: "UBND" },
+        revision: { sha256: sha, name: "du-thao.pdf" },
+      });
       expect(r.status).toBe("applied");
       version = r.assigned.version!;
       // The official's device (another account of the office) sees it by pull.
@@ -52,10 +72,22 @@ describeBackends(
     });
 
     it("a draft needs its file on the server, and a numbering the register can format", async () => {
-      const noBlob = await one(env(), drafter, { type: "draft.create", draftId: "draft-x", subject: "x", numbering: { registerId: "vb-di", typeCode: "QĐ", issuerSymbol: "UBND" }, revision: { sha256: "b".repeat(64), name: "x.pdf" } });
+      const noBlob = await one(env(), drafter, {
+        type: "draft.create",
+        draftId: "draft-x",
+        subject: "x",
+        numbering: { registerId: "vb-di", typeCode: "QĐ", issuerSymbol: "UBND" },
+        revision: { sha256: "b".repeat(64), name: "x.pdf" },
+      });
       expect(noBlob).toMatchObject({ status: "refused", error: { code: "blob_missing" } });
       const sha = await uploadWhole(env(), drafter, pdf("cv"));
-      const bad = await one(env(), drafter, { type: "draft.create", draftId: "draft-y", subject: "x", numbering: { registerId: "vb-di", typeCode: "CV", issuerSymbol: "UBND" }, revision: { sha256: sha, name: "x.pdf" } });
+      const bad = await one(env(), drafter, {
+        type: "draft.create",
+        draftId: "draft-y",
+        subject: "x",
+        numbering: { registerId: "vb-di", typeCode: "CV", issuerSymbol: "UBND" },
+        revision: { sha256: sha, name: "x.pdf" },
+      });
       expect(bad.status).toBe("refused");
       expect(bad.error!.messageVi).toMatch(/Công văn/);
     });
@@ -70,13 +102,25 @@ describeBackends(
       const d = await draftOf(env(), official, id);
       expect(d.state).toBe("submitted");
       expect(d.official).toMatchObject({ id: officialId });
-      expect(d.history.at(-1)).toMatchObject({ step: "submit", from: "drafting", to: "submitted", note: "Kính trình Chủ tịch xem xét", numberAndSymbol: "01/QĐ-UBND" });
+      expect(d.history.at(-1)).toMatchObject({
+        step: "submit",
+        from: "drafting",
+        to: "submitted",
+        note: "Kính trình Chủ tịch xem xét",
+        numberAndSymbol: "01/QĐ-UBND",
+      });
       expect(d.history.at(-1)!.at).toMatch(/\+07:00$/);
     });
 
     it("only the named official may return, approve or sign; a step on a stale version is a conflict", async () => {
-      expect(await one(env(), otherLeader, { type: "draft.approve", draftId: id, baseVersion: version })).toMatchObject({ status: "refused", error: { code: "not_named_official" } });
-      expect(await one(env(), clerk, { type: "draft.approve", draftId: id, baseVersion: version })).toMatchObject({ status: "refused", error: { code: "rule.role_forbidden" } });
+      expect(await one(env(), otherLeader, { type: "draft.approve", draftId: id, baseVersion: version })).toMatchObject({
+        status: "refused",
+        error: { code: "not_named_official" },
+      });
+      expect(await one(env(), clerk, { type: "draft.approve", draftId: id, baseVersion: version })).toMatchObject({
+        status: "refused",
+        error: { code: "rule.role_forbidden" },
+      });
       const stale = await one(env(), official, { type: "draft.approve", draftId: id, baseVersion: version - 1 });
       expect(stale).toMatchObject({ status: "conflict", current: { entity: "draft.document", id, version } });
       expect((stale.current!.data as unknown as Draft).state).toBe("submitted");
@@ -89,7 +133,13 @@ describeBackends(
       expect(ret.status).toBe("applied");
       version = ret.assigned.version!;
       const sha = await uploadWhole(env(), drafter, pdf("dự thảo 2"));
-      const rev = await one(env(), drafter, { type: "draft.revise", draftId: id, baseVersion: version, revision: { sha256: sha, name: "du-thao-2.pdf" }, note: "Đã thêm thời hạn" });
+      const rev = await one(env(), drafter, {
+        type: "draft.revise",
+        draftId: id,
+        baseVersion: version,
+        revision: { sha256: sha, name: "du-thao-2.pdf" },
+        note: "Đã thêm thời hạn",
+      });
       version = rev.assigned.version!;
       const again = await one(env(), drafter, { type: "draft.submit", draftId: id, baseVersion: version, officialId });
       expect(again.assigned.number!.numberAndSymbol).toBe(number);
@@ -101,12 +151,24 @@ describeBackends(
       version = ok.assigned.version!;
       expect((await draftOf(env(), official, id)).state).toBe("approved");
       const signedSha = await uploadWhole(env(), official, pdf(`đã ký ${number}`));
-      const signed = await one(env(), official, { type: "draft.sign", draftId: id, baseVersion: version, revision: { sha256: signedSha, name: "01-QD-UBND-ky.pdf" } });
+      const signed = await one(env(), official, {
+        type: "draft.sign",
+        draftId: id,
+        baseVersion: version,
+        revision: { sha256: signedSha, name: "01-QD-UBND-ky.pdf" },
+      });
       expect(signed.status).toBe("applied");
       version = signed.assigned.version!;
-      expect(await one(env(), official, { type: "draft.issue", draftId: id, baseVersion: version, revision: { sha256: signedSha, name: "x.pdf" } })).toMatchObject({ status: "refused", error: { code: "rule.role_forbidden" } });
+      expect(
+        await one(env(), official, { type: "draft.issue", draftId: id, baseVersion: version, revision: { sha256: signedSha, name: "x.pdf" } }),
+      ).toMatchObject({ status: "refused", error: { code: "rule.role_forbidden" } });
       const sealedSha = await uploadWhole(env(), clerk, pdf(`phát hành ${number}`));
-      const issued = await one(env(), clerk, { type: "draft.issue", draftId: id, baseVersion: version, revision: { sha256: sealedSha, name: "01-QD-UBND-2026.pdf" } });
+      const issued = await one(env(), clerk, {
+        type: "draft.issue",
+        draftId: id,
+        baseVersion: version,
+        revision: { sha256: sealedSha, name: "01-QD-UBND-2026.pdf" },
+      });
       expect(issued.status).toBe("applied");
       version = issued.assigned.version!;
     });
@@ -123,8 +185,14 @@ describeBackends(
         header: { ...header, subject: d.subject, promulgationDate: d.number!.issueDate },
         blobs: [{ sha256, name: "01-QD-UBND.pdf", contentType: "application/pdf", role: "main" }],
       });
-      expect(await one(env(), clerk, send({ codeNumber: "125", codeNotation }, issued.sha256))).toMatchObject({ status: "refused", error: { code: "number_mismatch" } });
-      expect(await one(env(), clerk, send({ codeNumber, codeNotation }, d.revisions[0]!.sha256))).toMatchObject({ status: "refused", error: { code: "file_mismatch" } });
+      expect(await one(env(), clerk, send({ codeNumber: "125", codeNotation }, issued.sha256))).toMatchObject({
+        status: "refused",
+        error: { code: "number_mismatch" },
+      });
+      expect(await one(env(), clerk, send({ codeNumber, codeNotation }, d.revisions[0]!.sha256))).toMatchObject({
+        status: "refused",
+        error: { code: "file_mismatch" },
+      });
       const sent = await one(env(), clerk, send({ codeNumber, codeNotation }, issued.sha256));
       expect(sent.status, JSON.stringify(sent.error)).toBe("applied");
       const after = await draftOf(env(), clerk, id);
@@ -152,7 +220,13 @@ describeBackends(
 
     it("a cancelled draft cancels its number with the reason: the register keeps it, none disappears", async () => {
       const sha = await uploadWhole(env(), drafter, pdf("dự thảo hủy"));
-      await one(env(), drafter, { type: "draft.create", draftId: "draft-cancel", subject: "Dự thảo sẽ hủy", numbering: { registerId: "vb-di", typeCode: "QĐ", issuerSymbol: "UBND" }, revision: { sha256: sha, name: "x.pdf" } });
+      await one(env(), drafter, {
+        type: "draft.create",
+        draftId: "draft-cancel",
+        subject: "Dự thảo sẽ hủy",
+        numbering: { registerId: "vb-di", typeCode: "QĐ", issuerSymbol: "UBND" },
+        revision: { sha256: sha, name: "x.pdf" },
+      });
       const sub = await one(env(), drafter, { type: "draft.submit", draftId: "draft-cancel", baseVersion: 1, officialId });
       expect(sub.assigned.number!.number).toBe(2);
       const c = await one(env(), drafter, { type: "draft.cancel", draftId: "draft-cancel", baseVersion: sub.assigned.version!, reason: "Không ban hành nữa" });
@@ -163,7 +237,10 @@ describeBackends(
         [2, "cancelled"],
       ]);
       expect(reg.numbers[1]!.cancelReason).toContain("Không ban hành nữa");
-      expect(await one(env(), drafter, { type: "draft.submit", draftId: "draft-cancel", baseVersion: c.assigned.version!, officialId })).toMatchObject({ status: "refused", error: { code: "draft_wrong_state" } });
+      expect(await one(env(), drafter, { type: "draft.submit", draftId: "draft-cancel", baseVersion: c.assigned.version!, officialId })).toMatchObject({
+        status: "refused",
+        error: { code: "draft_wrong_state" },
+      });
     });
   },
   { clock: qlvb },

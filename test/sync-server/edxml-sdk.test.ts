@@ -46,7 +46,10 @@ const javaGatewayShape = `<?xml version="1.0" encoding="UTF-8"?>
 
 // Shape of the builder that follows the .NET SDK example: Type 18 + TypeName + TypeDetail, TraceHeader then Bussiness with reason, StaffInfo and Paper.
 const netSdkShape = javaGatewayShape
-  .replace("<edXML:Type>1</edXML:Type><edXML:TypeDetail>0</edXML:TypeDetail><edXML:TypeName>Công văn</edXML:TypeName>", "<edXML:Type>18</edXML:Type><edXML:TypeName>Công văn</edXML:TypeName><edXML:TypeDetail>0</edXML:TypeDetail>")
+  .replace(
+    "<edXML:Type>1</edXML:Type><edXML:TypeDetail>0</edXML:TypeDetail><edXML:TypeName>Công văn</edXML:TypeName>",
+    "<edXML:Type>18</edXML:Type><edXML:TypeName>Công văn</edXML:TypeName><edXML:TypeDetail>0</edXML:TypeDetail>",
+  )
   .replace(
     /<edXML:TraceHeaderList>[\s\S]*<\/edXML:TraceHeaderList>/,
     `<edXML:TraceHeaderList id="9f2c11aa" version="1.0" mustUnderstand="1" actor="http://schemas.xmlsoap.org/soap/actor/next">
@@ -61,7 +64,16 @@ const netSdkShape = javaGatewayShape
 const ours: EdxmlPackage = {
   from: { organId: "HP.1669.008", organName: "UBND phường Hồng Bàng", organizationInCharge: "UBND thành phố Hải Phòng" },
   to: [{ organId: "HP.SO.KHCN", organName: "Sở Khoa học và Công nghệ thành phố Hải Phòng" }],
-  header: { codeNumber: "217", codeNotation: "UBND", typeCode: "CV", subject: "V/v đề nghị khôi phục thiết bị lưu khóa bí mật", promulgationPlace: "Hải Phòng", promulgationDate: "2026-11-25", signerPosition: "Chủ tịch", signerFullName: "Nguyễn Văn An" },
+  header: {
+    codeNumber: "217",
+    codeNotation: "UBND",
+    typeCode: "CV",
+    subject: "V/v đề nghị khôi phục thiết bị lưu khóa bí mật",
+    promulgationPlace: "Hải Phòng",
+    promulgationDate: "2026-11-25",
+    signerPosition: "Chủ tịch",
+    signerFullName: "Nguyễn Văn An",
+  },
   trace: [{ organId: "HP.1669.008", timestamp: "2026-11-25T09:15:02.123+07:00" }],
   business: { docType: 0, staff: { department: "Văn phòng", name: "Trần Thị Hoa", mobile: "0912345678", email: "tthoa@haiphong.gov.vn" }, paper: 0 },
   attachments: [{ contentId: "1", name: "217-UBND.pdf", contentType: "application/pdf", data: new TextEncoder().encode("%PDF-1.7\n%%EOF\n") }],
@@ -89,7 +101,21 @@ let dir: string;
 let key: EdxmlSigningKey;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "edxml-sdk-"));
-  const r = await tool("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", join(dir, "k.pem"), "-out", join(dir, "c.pem"), "-subj", "/CN=QLVB Van thu so (thu)/O=UBND phuong Hong Bang", "-days", "2"]);
+  const r = await tool("openssl", [
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-keyout",
+    join(dir, "k.pem"),
+    "-out",
+    join(dir, "c.pem"),
+    "-subj",
+    "/CN=QLVB Van thu so (thu)/O=UBND phuong Hong Bang",
+    "-days",
+    "2",
+  ]);
   expect(r.code).toBe(0);
   key = { privateKeyPem: readFileSync(join(dir, "k.pem"), "utf8"), certificatePem: readFileSync(join(dir, "c.pem"), "utf8") };
 });
@@ -102,7 +128,12 @@ describe("edXML export against the public SDKs' packages", () => {
       expect(p.trace[0]).toEqual({ organId: "HP.SO.KHCN", timestamp: "2026-11-25T14:03:11+07:00" });
       expect(p.attachments[0]!.data).toEqual(new TextEncoder().encode("%PDF-1.7\n%%EOF\n"));
     }
-    expect(parseEdxml(netSdkShape).business).toEqual({ docType: 0, reason: "Văn bản mới", staff: { department: "Văn phòng Sở", name: "Đỗ Thị Lan", mobile: "0912000111", email: "dtlan@haiphong.gov.vn" }, paper: 1 });
+    expect(parseEdxml(netSdkShape).business).toEqual({
+      docType: 0,
+      reason: "Văn bản mới",
+      staff: { department: "Văn phòng Sở", name: "Đỗ Thị Lan", mobile: "0912000111", email: "dtlan@haiphong.gov.vn" },
+      paper: 1,
+    });
   });
 
   it("writes every element the SDKs write, where they write it; DocumentType as a number with TypeDetail", () => {
@@ -112,7 +143,9 @@ describe("edXML export against the public SDKs' packages", () => {
       const missing = [...headerPaths(sdk)].filter((p) => !mine.has(p) && !p.endsWith("/DigitalSignature"));
       expect(missing).toEqual([]);
     }
-    expect(xml).toMatch(/<edXML:DocumentType>\s*<edXML:Type>1<\/edXML:Type>\s*<edXML:TypeName>Công văn<\/edXML:TypeName>\s*<edXML:TypeDetail>0<\/edXML:TypeDetail>/);
+    expect(xml).toMatch(
+      /<edXML:DocumentType>\s*<edXML:Type>1<\/edXML:Type>\s*<edXML:TypeName>Công văn<\/edXML:TypeName>\s*<edXML:TypeDetail>0<\/edXML:TypeDetail>/,
+    );
     expect(xml).toContain("<edXML:Timestamp>2026/11/25 09:15:02</edXML:Timestamp>");
     const back = parseEdxml(xml);
     expect(back.business).toEqual({ docType: 0, reason: "Văn bản mới", staff: ours.business.staff, paper: 0 });
@@ -123,13 +156,28 @@ describe("edXML export against the public SDKs' packages", () => {
     const files = {
       pkg: buildEdxml(ours),
       recall: buildEdxml({ ...ours, business: { docType: 1, reason: "Thu hồi do sai sót trích yếu" } }),
-      status: buildEdxmlStatus({ responseFor: { organId: "HP.SO.KHCN", codeNumber: "210", codeNotation: "SKHCN-VP", promulgationDate: "2026-11-25", documentId: "HP.SO.KHCN,2026/11/25,210/SKHCN-VP" }, from: { organId: "HP.1669.008", organName: "UBND phường Hồng Bàng" }, statusCode: EDXML_STATUS.recallAccepted, timestamp: "2026-11-26T08:00:00.000+07:00" }),
+      status: buildEdxmlStatus({
+        responseFor: {
+          organId: "HP.SO.KHCN",
+          codeNumber: "210",
+          codeNotation: "SKHCN-VP",
+          promulgationDate: "2026-11-25",
+          documentId: "HP.SO.KHCN,2026/11/25,210/SKHCN-VP",
+        },
+        from: { organId: "HP.1669.008", organName: "UBND phường Hồng Bàng" },
+        statusCode: EDXML_STATUS.recallAccepted,
+        timestamp: "2026-11-26T08:00:00.000+07:00",
+      }),
     };
     for (const [name, xml] of Object.entries(files)) {
       const f = join(dir, `${name}.xml`);
       writeFileSync(f, xml);
       expect((await tool("xmllint", ["--noout", f])).code).toBe(0);
-      const foreign = await tool("xmllint", ["--xpath", `count(/*[local-name()='edXML']//*[namespace-uri()!='${NS}' and not(ancestor-or-self::*[local-name()='AttachmentEncoded'])])`, f]);
+      const foreign = await tool("xmllint", [
+        "--xpath",
+        `count(/*[local-name()='edXML']//*[namespace-uri()!='${NS}' and not(ancestor-or-self::*[local-name()='AttachmentEncoded'])])`,
+        f,
+      ]);
       expect(foreign.stdout.trim()).toBe("0");
     }
     const recall = parseEdxml(files.recall);
@@ -138,8 +186,26 @@ describe("edXML export against the public SDKs' packages", () => {
 
   it("status codes 13, 15 and 16 travel and come back", () => {
     for (const code of [EDXML_STATUS.recall, EDXML_STATUS.recallAccepted, EDXML_STATUS.recallRefused]) {
-      const xml = buildEdxmlStatus({ responseFor: { organId: "HP.1669.008", codeNumber: "217", codeNotation: "UBND", promulgationDate: "2026-11-25", documentId: "HP.1669.008,2026/11/25,217/UBND" }, from: { organId: "HP.SO.KHCN", organName: "Sở KH&CN" }, statusCode: code, description: "Lý do", timestamp: "2026-11-26T08:00:00.000+07:00", staff: { name: "Đỗ Thị Lan" } });
-      expect(parseEdxmlStatus(xml)).toMatchObject({ statusCode: code, description: "Lý do", timestamp: "2026-11-26T08:00:00.000+07:00", staff: { name: "Đỗ Thị Lan" } });
+      const xml = buildEdxmlStatus({
+        responseFor: {
+          organId: "HP.1669.008",
+          codeNumber: "217",
+          codeNotation: "UBND",
+          promulgationDate: "2026-11-25",
+          documentId: "HP.1669.008,2026/11/25,217/UBND",
+        },
+        from: { organId: "HP.SO.KHCN", organName: "Sở KH&CN" },
+        statusCode: code,
+        description: "Lý do",
+        timestamp: "2026-11-26T08:00:00.000+07:00",
+        staff: { name: "Đỗ Thị Lan" },
+      });
+      expect(parseEdxmlStatus(xml)).toMatchObject({
+        statusCode: code,
+        description: "Lý do",
+        timestamp: "2026-11-26T08:00:00.000+07:00",
+        staff: { name: "Đỗ Thị Lan" },
+      });
     }
   });
 });

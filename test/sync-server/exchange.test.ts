@@ -33,7 +33,15 @@ describeBackends(
       b = await officeWithUser(env(), "UBND xã An Hưng");
       c = await officeWithUser(env(), "UBND đặc khu Cát Hải");
       sha256 = await uploadWhole(env(), a, pdf);
-      const send: Mutation = { id: mutationId(), clientTime: clientTime(), type: "exchange.send", documentRef: "doc-1", recipients: [b.officeId, c.officeId], header, blobs: [{ sha256, name: "15-UBND-VP.pdf", contentType: "application/pdf", role: "main" }] };
+      const send: Mutation = {
+        id: mutationId(),
+        clientTime: clientTime(),
+        type: "exchange.send",
+        documentRef: "doc-1",
+        recipients: [b.officeId, c.officeId],
+        header,
+        blobs: [{ sha256, name: "15-UBND-VP.pdf", contentType: "application/pdf", role: "main" }],
+      };
       const r = await pushOk(env(), a, [send]);
       const assigned = r.results[0]!.assigned;
       expect(r.results[0]!.status).toBe("applied");
@@ -80,7 +88,9 @@ describeBackends(
       expect(accept.results[0]!.assigned.arrivalYear).toBe(qlvbYear);
       expect(accept.results[0]!.assigned.receivedAt).toMatch(/\+07:00$/);
       const reason = "Chữ ký số của cơ quan ban hành không hợp lệ: chứng thư số đã bị thu hồi.";
-      const refuse = await pushOk(env(), c, [{ id: mutationId(), clientTime: clientTime(), type: "exchange.refuse", deliveryId: cq.incoming[0]!.deliveryId, reason }]);
+      const refuse = await pushOk(env(), c, [
+        { id: mutationId(), clientTime: clientTime(), type: "exchange.refuse", deliveryId: cq.incoming[0]!.deliveryId, reason },
+      ]);
       expect(refuse.results[0]!.assigned.refusedAt).toMatch(/\+07:00$/);
 
       const out = (await (await env().app.request(`/api/exchange/outgoing/${exchange.exchangeId}`, { headers: auth(a) })).json()) as OutgoingExchange;
@@ -100,7 +110,17 @@ describeBackends(
     it("numbers incoming documents in one yearly sequence per office", async () => {
       const pdf2 = new TextEncoder().encode(`%PDF-1.7\n% second ${Math.random()}\n%%EOF\n`);
       const sha = await uploadWhole(env(), a, pdf2);
-      const sent = await pushOk(env(), a, [{ id: mutationId(), clientTime: clientTime(), type: "exchange.send", documentRef: "doc-2", recipients: [b.officeId], header: { ...header, codeNumber: "16" }, blobs: [{ sha256: sha, name: "16.pdf", contentType: "application/pdf", role: "main" }] }]);
+      const sent = await pushOk(env(), a, [
+        {
+          id: mutationId(),
+          clientTime: clientTime(),
+          type: "exchange.send",
+          documentRef: "doc-2",
+          recipients: [b.officeId],
+          header: { ...header, codeNumber: "16" },
+          blobs: [{ sha256: sha, name: "16.pdf", contentType: "application/pdf", role: "main" }],
+        },
+      ]);
       const deliveryId = sent.results[0]!.assigned.deliveries![0]!.deliveryId;
       const accept = await pushOk(env(), b, [{ id: mutationId(), clientTime: clientTime(), type: "exchange.accept", deliveryId }]);
       expect(accept.results[0]!.assigned.arrivalNumber).toBe(2);
@@ -121,11 +141,24 @@ describeBackends(
       expect(delivery).toMatchObject({ via: "edxml", status: "pending", from: { officeId: null, organId: a.organId } });
       expect(delivery.blobs[0]!.sha256).toBe(sha256);
       // B's and C's answers as edXML status packages, for a sending QLVB system.
-      const bIncoming = ((await (await env().app.request("/api/exchange/incoming?status=accepted", { headers: auth(b) })).json()) as { incoming: IncomingDelivery[] }).incoming[0]!;
-      const bStatus = parseEdxmlStatus(await (await env().app.request(`/api/exchange/incoming/${bIncoming.deliveryId}/status.edxml`, { headers: auth(b) })).text());
-      expect(bStatus).toMatchObject({ statusCode: "03", timestamp: bIncoming.receivedAt, from: { organId: b.organId }, responseFor: { organId: a.organId, codeNumber: "15", codeNotation: "UBND-VP", promulgationDate: "2026-11-24" } });
-      const cIncoming = ((await (await env().app.request("/api/exchange/incoming?status=refused", { headers: auth(c) })).json()) as { incoming: IncomingDelivery[] }).incoming[0]!;
-      const cStatus = parseEdxmlStatus(await (await env().app.request(`/api/exchange/incoming/${cIncoming.deliveryId}/status.edxml`, { headers: auth(c) })).text());
+      const bIncoming = (
+        (await (await env().app.request("/api/exchange/incoming?status=accepted", { headers: auth(b) })).json()) as { incoming: IncomingDelivery[] }
+      ).incoming[0]!;
+      const bStatus = parseEdxmlStatus(
+        await (await env().app.request(`/api/exchange/incoming/${bIncoming.deliveryId}/status.edxml`, { headers: auth(b) })).text(),
+      );
+      expect(bStatus).toMatchObject({
+        statusCode: "03",
+        timestamp: bIncoming.receivedAt,
+        from: { organId: b.organId },
+        responseFor: { organId: a.organId, codeNumber: "15", codeNotation: "UBND-VP", promulgationDate: "2026-11-24" },
+      });
+      const cIncoming = (
+        (await (await env().app.request("/api/exchange/incoming?status=refused", { headers: auth(c) })).json()) as { incoming: IncomingDelivery[] }
+      ).incoming[0]!;
+      const cStatus = parseEdxmlStatus(
+        await (await env().app.request(`/api/exchange/incoming/${cIncoming.deliveryId}/status.edxml`, { headers: auth(c) })).text(),
+      );
       expect(cStatus).toMatchObject({ statusCode: "02", description: cIncoming.refusalReason });
       expect((await env().app.request(`/api/exchange/incoming/${cIncoming.deliveryId}/status.edxml`, { headers: auth(b) })).status).toBe(404);
       // An office the package is not addressed to is refused.
@@ -137,7 +170,15 @@ describeBackends(
     it("refuses to send a classified document (R9): nothing of it is kept, the refusal is reported for that mutation", async () => {
       const before = await pullAll(env(), a);
       const r = await pushOk(env(), a, [
-        { id: mutationId(), clientTime: clientTime(), type: "exchange.send", documentRef: "doc-3", recipients: [b.officeId], header: { ...header, secrecy: "Mật" }, blobs: [{ sha256, name: "x.pdf", contentType: "application/pdf", role: "main" }] },
+        {
+          id: mutationId(),
+          clientTime: clientTime(),
+          type: "exchange.send",
+          documentRef: "doc-3",
+          recipients: [b.officeId],
+          header: { ...header, secrecy: "Mật" },
+          blobs: [{ sha256, name: "x.pdf", contentType: "application/pdf", role: "main" }],
+        },
       ]);
       expect(r.results[0]).toMatchObject({ status: "refused", error: { code: "classified_document" } });
       expect(r.results[0]!.error!.messageVi).toContain("Văn bản mật");
@@ -147,13 +188,33 @@ describeBackends(
 
     it("a signing official (lãnh đạo) cannot send or accept: that is the clerk's work", async () => {
       const leader = await officeWithUser(env(), "UBND phường Hồng Bàng", ["leader"], { officeId: a.officeId });
-      const r = await pushOk(env(), leader, [{ id: mutationId(), clientTime: clientTime(), type: "exchange.send", documentRef: "doc-4", recipients: [b.officeId], header, blobs: [{ sha256, name: "x.pdf", contentType: "application/pdf", role: "main" }] }]);
+      const r = await pushOk(env(), leader, [
+        {
+          id: mutationId(),
+          clientTime: clientTime(),
+          type: "exchange.send",
+          documentRef: "doc-4",
+          recipients: [b.officeId],
+          header,
+          blobs: [{ sha256, name: "x.pdf", contentType: "application/pdf", role: "main" }],
+        },
+      ]);
       expect(r.results[0]).toMatchObject({ status: "refused", error: { code: "rule.role_forbidden" } });
       expect(r.results[0]!.error!.messageVi).toContain("văn thư");
     });
 
     it("a document cannot name a blob the office has not uploaded", async () => {
-      const r = await pushOk(env(), b, [{ id: mutationId(), clientTime: clientTime(), type: "exchange.send", documentRef: "doc-5", recipients: [c.officeId], header, blobs: [{ sha256: "0".repeat(64), name: "x.pdf", contentType: "application/pdf", role: "main" }] }]);
+      const r = await pushOk(env(), b, [
+        {
+          id: mutationId(),
+          clientTime: clientTime(),
+          type: "exchange.send",
+          documentRef: "doc-5",
+          recipients: [c.officeId],
+          header,
+          blobs: [{ sha256: "0".repeat(64), name: "x.pdf", contentType: "application/pdf", role: "main" }],
+        },
+      ]);
       expect(r.results[0]).toMatchObject({ status: "refused", error: { code: "blob_missing" } });
     });
   },

@@ -97,19 +97,43 @@ export interface TestUser {
 let seq = 0;
 
 /** An office with one user of the given roles, logged in through the API. */
-export async function officeWithUser(env: Env, name: string, roles: Role[] = ["clerk"], extra: { kind?: "commune" | "district" | "science_department"; managedOfficeIds?: string[]; officeId?: string } = {}): Promise<TestUser> {
+export async function officeWithUser(
+  env: Env,
+  name: string,
+  roles: Role[] = ["clerk"],
+  extra: { kind?: "commune" | "district" | "science_department"; managedOfficeIds?: string[]; officeId?: string } = {},
+): Promise<TestUser> {
   const n = ++seq;
-  const officeId = extra.officeId ?? (await env.storage.createOffice({ name, kind: extra.kind ?? "commune", organId: `000.00.${n}.H26-${process.pid}-${Math.random().toString(36).slice(2, 6)}` })).id;
+  const officeId =
+    extra.officeId ??
+    (
+      await env.storage.createOffice({
+        name,
+        kind: extra.kind ?? "commune",
+        organId: `000.00.${n}.H26-${process.pid}-${Math.random().toString(36).slice(2, 6)}`,
+      })
+    ).id;
   const office = (await env.storage.getOffice(officeId))!;
   const username = `u${n}_${Math.random().toString(36).slice(2, 8)}`;
   const password = `mật-khẩu-${n}`;
-  await env.storage.createUser({ officeId, username, fullName: `Người dùng ${n}`, passwordHash: await hashPassword(password), roles, managedOfficeIds: extra.managedOfficeIds });
+  await env.storage.createUser({
+    officeId,
+    username,
+    fullName: `Người dùng ${n}`,
+    passwordHash: await hashPassword(password),
+    roles,
+    managedOfficeIds: extra.managedOfficeIds,
+  });
   const token = await login(env, username, password);
   return { officeId, organId: office.organId, username, password, token };
 }
 
 export async function login(env: Env, username: string, password: string): Promise<string> {
-  const res = await env.app.request("/api/auth/login", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username, password }) });
+  const res = await env.app.request("/api/auth/login", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ username, password }),
+  });
   if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { token: string }).token;
 }
@@ -119,7 +143,11 @@ export function auth(user: TestUser, headers: Record<string, string> = {}): Reco
 }
 
 export async function push(env: Env, user: TestUser, mutations: Mutation[], clientId = "client-1"): Promise<Response> {
-  return env.app.request("/api/sync/push", { method: "POST", headers: auth(user, { "content-type": "application/json" }), body: JSON.stringify({ clientId, mutations }) });
+  return env.app.request("/api/sync/push", {
+    method: "POST",
+    headers: auth(user, { "content-type": "application/json" }),
+    body: JSON.stringify({ clientId, mutations }),
+  });
 }
 
 export async function pushOk(env: Env, user: TestUser, mutations: Mutation[]): Promise<PushResponse> {
@@ -148,10 +176,18 @@ export const mutationId = (prefix = "m") => `${prefix}${Date.now().toString(36)}
 export async function uploadWhole(env: Env, user: TestUser, bytes: Uint8Array): Promise<string> {
   const { createHash } = await import("node:crypto");
   const sha256 = createHash("sha256").update(bytes).digest("hex");
-  const res = await env.app.request("/api/blobs/uploads", { method: "POST", headers: auth(user, { "content-type": "application/json" }), body: JSON.stringify({ sha256, size: bytes.byteLength }) });
+  const res = await env.app.request("/api/blobs/uploads", {
+    method: "POST",
+    headers: auth(user, { "content-type": "application/json" }),
+    body: JSON.stringify({ sha256, size: bytes.byteLength }),
+  });
   const state = (await res.json()) as { uploadId: string | null; complete: boolean };
   if (state.complete) return sha256;
-  const r2 = await env.app.request(`/api/blobs/uploads/${state.uploadId}`, { method: "PATCH", headers: auth(user, { "content-type": "application/offset+octet-stream", "upload-offset": "0" }), body: new Uint8Array(bytes) });
+  const r2 = await env.app.request(`/api/blobs/uploads/${state.uploadId}`, {
+    method: "PATCH",
+    headers: auth(user, { "content-type": "application/offset+octet-stream", "upload-offset": "0" }),
+    body: new Uint8Array(bytes),
+  });
   if (r2.status !== 200) throw new Error(`upload failed: ${r2.status} ${await r2.text()}`);
   return sha256;
 }

@@ -18,11 +18,14 @@ const clock: QlvbClock = { source: "server", now: () => new Date(start + offsetM
 const throttle = { username: USERNAME_POLICY, address: ADDRESS_POLICY };
 
 async function attempt(env: Env, app: Env["app"], username: string, password: string, address: string) {
-  const res = await app.request("/api/auth/login", { method: "POST", headers: { "content-type": "application/json", "x-forwarded-for": address }, body: JSON.stringify({ username, password }) });
+  const res = await app.request("/api/auth/login", {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-forwarded-for": address },
+    body: JSON.stringify({ username, password }),
+  });
   const retry = Number(res.headers.get("retry-after") ?? "0");
   return { status: res.status, retry, body: (await res.json()) as { error?: { code: string; messageVi: string } } };
 }
-
 
 describeBackends(
   "sign-in throttling",

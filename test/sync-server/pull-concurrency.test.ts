@@ -3,11 +3,24 @@ import type { Mutation } from "../../shared/sync/schemas.ts";
 import type { Actor } from "../../sync-server/storage/storage.ts";
 import { clientTime, describeBackends, makeEnv, mutationId, type Env } from "./harness.ts";
 
-const put = (recordId: string): Mutation => ({ id: mutationId(), clientTime: clientTime(), type: "record.put", entity: "outgoing", recordId, data: { recordId } });
+const put = (recordId: string): Mutation => ({
+  id: mutationId(),
+  clientTime: clientTime(),
+  type: "record.put",
+  entity: "outgoing",
+  recordId,
+  data: { recordId },
+});
 
 async function actorFor(env: Env, name: string): Promise<Actor> {
   const office = await env.storage.createOffice({ name, kind: "commune", organId: `O-${Math.random()}` });
-  const user = await env.storage.createUser({ officeId: office.id, username: `w-${Math.random()}`, fullName: "Văn thư", passwordHash: "scrypt$x", roles: ["clerk"] });
+  const user = await env.storage.createUser({
+    officeId: office.id,
+    username: `w-${Math.random()}`,
+    fullName: "Văn thư",
+    passwordHash: "scrypt$x",
+    roles: ["clerk"],
+  });
   return { userId: user.id, roles: user.roles, officeId: office.id };
 }
 
@@ -36,7 +49,13 @@ describe("postgres: a transaction that commits after a later one is never skippe
     const isStarted = new Promise<void>((r) => (started = r));
     const gate = new Promise<void>((r) => (release = r));
     // T1 writes first (lower sequence number) but commits last.
-    const t1 = env.storage.applyPush(actor, [put("early-seq-late-commit")], { clientId: "c1", beforeCommit: async () => { started(); await gate; } });
+    const t1 = env.storage.applyPush(actor, [put("early-seq-late-commit")], {
+      clientId: "c1",
+      beforeCommit: async () => {
+        started();
+        await gate;
+      },
+    });
     await isStarted;
     const seen: string[] = [];
     let cursor = "";

@@ -33,7 +33,8 @@ function handler(req: import("node:http").IncomingMessage, res: import("node:htt
     const path = new URL(req.url ?? "/", "http://x").pathname;
     if (path === "/ca.crl" || path === "/") res.writeHead(200, { "content-type": "application/pkix-crl" }).end(crlDer);
     else if (path === "/ca.cer") res.writeHead(200, { "content-type": "application/pkix-cert" }).end(caDer);
-    else if (path === "/ca.pem") res.writeHead(200, { "content-type": "text/plain" }).end(`-----BEGIN X509 CRL-----\n${Buffer.from(crlDer).toString("base64")}\n-----END X509 CRL-----\n`);
+    else if (path === "/ca.pem")
+      res.writeHead(200, { "content-type": "text/plain" }).end(`-----BEGIN X509 CRL-----\n${Buffer.from(crlDer).toString("base64")}\n-----END X509 CRL-----\n`);
     else if (path === "/html") res.writeHead(200, { "content-type": "text/html" }).end("<html>không phải CRL</html>");
     else if (path === "/der-not-crl") res.writeHead(200, { "content-type": "application/pkix-crl" }).end(Buffer.from([0x30, 0x03, 0x02, 0x01, 0x05]));
     else if (path === "/big") res.writeHead(200, { "content-type": "application/pkix-crl" }).end(Buffer.alloc(64 * 1024, 0x30));
@@ -63,7 +64,9 @@ beforeAll(async () => {
   await new Promise<void>((ok) => v6.once("error", () => ok()).listen(port, "::1", ok));
   listeners.push(v6);
   base = `http://127.0.0.1:${port}`;
-  open = await makeEnv("sqlite", { app: { revocation: { allowPrivateAddresses: true, maxBytes: 16 * 1024, cacheBudgetBytes: crlDer.byteLength + caDer.byteLength + 10, timeoutMs: 3000 } } });
+  open = await makeEnv("sqlite", {
+    app: { revocation: { allowPrivateAddresses: true, maxBytes: 16 * 1024, cacheBudgetBytes: crlDer.byteLength + caDer.byteLength + 10, timeoutMs: 3000 } },
+  });
   strict = await makeEnv("sqlite", { app: { revocation: { timeoutMs: 3000 } } });
   user = await officeWithUser(open, "UBND phường Hồng Bàng");
   strictUser = await officeWithUser(strict, "UBND xã An Hưng");
@@ -121,9 +124,12 @@ describe("GET /api/revocation (relay allowed to loopback, as in these tests only
     expect((await get(open, undefined, `${base}/ca.crl`)).status).toBe(401);
   });
 
-  it.each(["file:///etc/passwd", "ftp://ca.gov.vn/crl", `http://user:pass@127.0.0.1:${port}/ca.crl`, "not a url", "", "gopher://127.0.0.1:25/"])("refuses %s with the generic answer", async (url) => {
-    await expectGenericRefusal(await get(open, user, url));
-  });
+  it.each(["file:///etc/passwd", "ftp://ca.gov.vn/crl", `http://user:pass@127.0.0.1:${port}/ca.crl`, "not a url", "", "gopher://127.0.0.1:25/"])(
+    "refuses %s with the generic answer",
+    async (url) => {
+      await expectGenericRefusal(await get(open, user, url));
+    },
+  );
 
   it("answers a closed port, HTML, DER that is no CRL, an oversized answer, a redirect and a 404 all alike", async () => {
     const closed = createServer();
@@ -236,7 +242,27 @@ describe("the relay as deployed (no private addresses) against a CRL server on l
 });
 
 describe("isPublicAddress", () => {
-  it.each(["127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "::1", "::", "fd00::1", "fe80::1", "::ffff:127.0.0.1", "::ffff:7f00:1", "::7f00:1", "64:ff9b::7f00:1", "64:ff9b:1::1", "2002:7f00:1::1", "2001::1", "not an address"])("%s is refused", (ip) => {
+  it.each([
+    "127.0.0.1",
+    "10.1.2.3",
+    "172.16.0.1",
+    "192.168.1.1",
+    "169.254.169.254",
+    "100.64.0.1",
+    "0.0.0.0",
+    "::1",
+    "::",
+    "fd00::1",
+    "fe80::1",
+    "::ffff:127.0.0.1",
+    "::ffff:7f00:1",
+    "::7f00:1",
+    "64:ff9b::7f00:1",
+    "64:ff9b:1::1",
+    "2002:7f00:1::1",
+    "2001::1",
+    "not an address",
+  ])("%s is refused", (ip) => {
     expect(isPublicAddress(ip)).toBe(false);
   });
   it.each(["8.8.8.8", "203.162.4.1", "2001:4860::8888", "2404:6800:4005::200e"])("%s is public", (ip) => {

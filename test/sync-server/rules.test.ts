@@ -13,7 +13,12 @@ const ROLES: Role[] = ["clerk", "leader", "signature_officer", "district_it", "a
 const ENTITIES = Object.keys(RECORD_RULES);
 const OPS: RecordOp[] = ["create", "update", "delete"];
 
-async function pushAs(env: Env, user: TestUser, mutations: Mutation[], officeId?: string): Promise<{ status: number; results: MutationResult[]; body: unknown }> {
+async function pushAs(
+  env: Env,
+  user: TestUser,
+  mutations: Mutation[],
+  officeId?: string,
+): Promise<{ status: number; results: MutationResult[]; body: unknown }> {
   const headers = auth(user, { "content-type": "application/json", ...(officeId ? { "x-vanthu-office": officeId } : {}) });
   const res = await env.app.request("/api/sync/push", { method: "POST", headers, body: JSON.stringify({ clientId: `rules-${user.username}`, mutations }) });
   const body = (await res.json()) as { results?: MutationResult[] };
@@ -29,7 +34,8 @@ describeBackends("the rule table, enforced on every push", (env) => {
     home = await officeWithUser(env(), "UBND phường Hồng Bàng", ["clerk"]);
     other = await officeWithUser(env(), "UBND xã An Hưng", ["clerk"]);
     users.set("clerk", home);
-    for (const role of ["leader", "signature_officer"] as Role[]) users.set(role, await officeWithUser(env(), "UBND phường Hồng Bàng", [role], { officeId: home.officeId }));
+    for (const role of ["leader", "signature_officer"] as Role[])
+      users.set(role, await officeWithUser(env(), "UBND phường Hồng Bàng", [role], { officeId: home.officeId }));
     const district = await officeWithUser(env(), "Tổ CNTT khu vực", ["district_it"], { kind: "district", managedOfficeIds: [home.officeId] });
     users.set("district_it", district);
     users.set("inspector", await officeWithUser(env(), "Thanh tra", ["inspector"], { kind: "district", managedOfficeIds: [home.officeId] }));
@@ -41,7 +47,11 @@ describeBackends("the rule table, enforced on every push", (env) => {
   async function seed(officeId: string, tag: string): Promise<Map<string, { id: string; version: number; data: Record<string, unknown> }>> {
     const data = { seeded: true, tag };
     const ids = ENTITIES.map((entity) => `${entity.replace(/_/g, "-")}-${tag}`);
-    const results = await env().storage.applyPush({ userId: "seed", roles: ["admin"], officeId }, ENTITIES.map((entity, i) => ({ id: mutationId("seed"), clientTime: clientTime(), type: "record.put", entity, recordId: ids[i]!, data })), { clientId: "seed" });
+    const results = await env().storage.applyPush(
+      { userId: "seed", roles: ["admin"], officeId },
+      ENTITIES.map((entity, i) => ({ id: mutationId("seed"), clientTime: clientTime(), type: "record.put", entity, recordId: ids[i]!, data })),
+      { clientId: "seed" },
+    );
     return new Map(ENTITIES.map((entity, i) => [entity, { id: ids[i]!, version: results[i]!.assigned.version!, data }]));
   }
 
@@ -59,15 +69,36 @@ describeBackends("the rule table, enforced on every push", (env) => {
           const s = seeded.get(entity)!;
           for (const op of OPS) {
             const id = mutationId(op);
-            if (op === "create") mutations.push({ id, clientTime: clientTime(), type: "record.put", entity, recordId: `new-${id}`, data: { by: role }, baseVersion: 0 });
-            if (op === "update") mutations.push({ id, clientTime: clientTime(), type: "record.put", entity, recordId: s.id, data: { by: role, changed: true }, baseVersion: s.version });
+            if (op === "create")
+              mutations.push({ id, clientTime: clientTime(), type: "record.put", entity, recordId: `new-${id}`, data: { by: role }, baseVersion: 0 });
+            if (op === "update")
+              mutations.push({
+                id,
+                clientTime: clientTime(),
+                type: "record.put",
+                entity,
+                recordId: s.id,
+                data: { by: role, changed: true },
+                baseVersion: s.version,
+              });
             if (op === "delete") mutations.push({ id, clientTime: clientTime(), type: "record.delete", entity, recordId: `${s.id}-del` });
             expected.push({ entity, op, refusal: recordRefusal(entity, op, [role], where) });
           }
         }
         // Deletes act on their own seeded copies, so that an allowed update does not stale them.
         const deletes = mutations.filter((m): m is Extract<Mutation, { type: "record.delete" }> => m.type === "record.delete");
-        const seededForDelete = await env().storage.applyPush({ userId: "seed", roles: ["admin"], officeId }, deletes.map((m) => ({ id: mutationId("seed"), clientTime: clientTime(), type: "record.put", entity: m.entity, recordId: m.recordId, data: { seeded: true } })), { clientId: "seed" });
+        const seededForDelete = await env().storage.applyPush(
+          { userId: "seed", roles: ["admin"], officeId },
+          deletes.map((m) => ({
+            id: mutationId("seed"),
+            clientTime: clientTime(),
+            type: "record.put",
+            entity: m.entity,
+            recordId: m.recordId,
+            data: { seeded: true },
+          })),
+          { clientId: "seed" },
+        );
         deletes.forEach((m, i) => (m.baseVersion = seededForDelete[i]!.assigned.version!));
         const { status, results } = await pushAs(env(), user, mutations, where === "managed" ? officeId : undefined);
         expect(status).toBe(200);
@@ -97,7 +128,12 @@ describeBackends("the rule table, enforced on every push", (env) => {
 
   it("an account acting for an office it neither belongs to nor manages is refused before any rule (403, nothing written)", async () => {
     for (const role of ROLES) {
-      const { status, body } = await pushAs(env(), users.get(role)!, [{ id: mutationId(), clientTime: clientTime(), type: "record.put", entity: "outgoing", recordId: "x", data: {} }], other.officeId);
+      const { status, body } = await pushAs(
+        env(),
+        users.get(role)!,
+        [{ id: mutationId(), clientTime: clientTime(), type: "record.put", entity: "outgoing", recordId: "x", data: {} }],
+        other.officeId,
+      );
       expect(status, role).toBe(403);
       expect((body as { error: { code: string } }).error.code).toBe("office_forbidden");
     }
@@ -110,13 +146,30 @@ describeBackends("the rule table, enforced on every push", (env) => {
       const sha = "a".repeat(64);
       switch (type) {
         case "exchange.send":
-          return { ...base, type, documentRef: "r", recipients: [other.officeId], header: { codeNumber: "1", codeNotation: "UBND", subject: "x", promulgationDate: "2026-11-24" }, blobs: [{ sha256: sha, name: "x.pdf", contentType: "application/pdf", role: "main" }] };
+          return {
+            ...base,
+            type,
+            documentRef: "r",
+            recipients: [other.officeId],
+            header: { codeNumber: "1", codeNotation: "UBND", subject: "x", promulgationDate: "2026-11-24" },
+            blobs: [{ sha256: sha, name: "x.pdf", contentType: "application/pdf", role: "main" }],
+          };
         case "exchange.accept":
           return { ...base, type, deliveryId: "none" };
         case "exchange.refuse":
           return { ...base, type, deliveryId: "none", reason: "x" };
         case "incoming.register":
-          return { ...base, type, entryId: mutationId("e"), form: "scan", from: { name: "Sở Nội vụ" }, numberAndSymbol: "01/SNV", documentDate: "2026-11-24", subject: "x", scan: { sha256: sha, name: "x.pdf" } };
+          return {
+            ...base,
+            type,
+            entryId: mutationId("e"),
+            form: "scan",
+            from: { name: "Sở Nội vụ" },
+            numberAndSymbol: "01/SNV",
+            documentDate: "2026-11-24",
+            subject: "x",
+            scan: { sha256: sha, name: "x.pdf" },
+          };
         case "number.reserve":
           return { ...base, type, registerId: "vb-di", count: 1 };
         case "number.cancel":
@@ -124,7 +177,14 @@ describeBackends("the rule table, enforced on every push", (env) => {
         case "audit.append":
           return { ...base, type, entryId: mutationId("a"), action: "verification", summary: "Kiểm tra chữ ký số." };
         case "draft.create":
-          return { ...base, type, draftId: mutationId("d"), subject: "x", numbering: { registerId: "vb-di", typeCode: "QĐ", issuerSymbol: "UBND" }, revision: { sha256: sha, name: "x.pdf" } };
+          return {
+            ...base,
+            type,
+            draftId: mutationId("d"),
+            subject: "x",
+            numbering: { registerId: "vb-di", typeCode: "QĐ", issuerSymbol: "UBND" },
+            revision: { sha256: sha, name: "x.pdf" },
+          };
         case "draft.comment":
           return { ...base, type, draftId: "none", commentId: "c", text: "x" };
         case "draft.revise":
@@ -161,7 +221,17 @@ describeBackends("the rule table, enforced on every push", (env) => {
     const seeded = await seed(home.officeId, "attack");
     const cal = seeded.get("holiday_calendar")!;
     // A clerk of a commune replaces the city-wide holiday calendar.
-    let r = await pushAs(env(), clerk, [{ id: mutationId(), clientTime: clientTime(), type: "record.put", entity: "holiday_calendar", recordId: cal.id, data: { fake: 31 }, baseVersion: cal.version }]);
+    let r = await pushAs(env(), clerk, [
+      {
+        id: mutationId(),
+        clientTime: clientTime(),
+        type: "record.put",
+        entity: "holiday_calendar",
+        recordId: cal.id,
+        data: { fake: 31 },
+        baseVersion: cal.version,
+      },
+    ]);
     expect(r.results[0]).toMatchObject({ status: "refused", error: { code: "rule.role_forbidden" } });
     expect(r.results[0]!.error!.messageVi).toContain("Lịch ngày nghỉ".toLocaleLowerCase("vi"));
     // A leader deletes audit entries and rewrites the certificate inventory.
@@ -169,8 +239,24 @@ describeBackends("the rule table, enforced on every push", (env) => {
     const inv = seeded.get("cert_inventory")!;
     r = await pushAs(env(), leader, [
       { id: mutationId(), clientTime: clientTime(), type: "record.delete", entity: "audit_entry", recordId: audit.id, baseVersion: audit.version },
-      { id: mutationId(), clientTime: clientTime(), type: "record.put", entity: "audit_entry", recordId: audit.id, data: { rewritten: true }, baseVersion: audit.version },
-      { id: mutationId(), clientTime: clientTime(), type: "record.put", entity: "cert_inventory", recordId: inv.id, data: { rewritten: true }, baseVersion: inv.version },
+      {
+        id: mutationId(),
+        clientTime: clientTime(),
+        type: "record.put",
+        entity: "audit_entry",
+        recordId: audit.id,
+        data: { rewritten: true },
+        baseVersion: audit.version,
+      },
+      {
+        id: mutationId(),
+        clientTime: clientTime(),
+        type: "record.put",
+        entity: "cert_inventory",
+        recordId: inv.id,
+        data: { rewritten: true },
+        baseVersion: inv.version,
+      },
     ]);
     expect(r.results.map((x) => [x.status, x.error?.code])).toEqual([
       ["refused", "rule.append_only"],
@@ -178,19 +264,44 @@ describeBackends("the rule table, enforced on every push", (env) => {
       ["refused", "rule.role_forbidden"],
     ]);
     // Nobody, not even district IT, changes an audit entry.
-    r = await pushAs(env(), users.get("district_it")!, [{ id: mutationId(), clientTime: clientTime(), type: "record.delete", entity: "audit_entry", recordId: audit.id, baseVersion: audit.version }], home.officeId);
+    r = await pushAs(
+      env(),
+      users.get("district_it")!,
+      [{ id: mutationId(), clientTime: clientTime(), type: "record.delete", entity: "audit_entry", recordId: audit.id, baseVersion: audit.version }],
+      home.officeId,
+    );
     expect(r.results[0]).toMatchObject({ status: "refused", error: { code: "rule.append_only" } });
     // A kind of record the table does not carry is refused, not stored.
     r = await pushAs(env(), clerk, [{ id: mutationId(), clientTime: clientTime(), type: "record.put", entity: "anything_else", recordId: "x", data: {} }]);
     expect(r.results[0]).toMatchObject({ status: "refused", error: { code: "rule.unknown_entity" } });
     // District IT writes the city-wide calendar.
-    r = await pushAs(env(), users.get("district_it")!, [{ id: mutationId(), clientTime: clientTime(), type: "record.put", entity: "holiday_calendar", recordId: cal.id, data: { holidays: [] }, baseVersion: cal.version }], home.officeId);
+    r = await pushAs(
+      env(),
+      users.get("district_it")!,
+      [
+        {
+          id: mutationId(),
+          clientTime: clientTime(),
+          type: "record.put",
+          entity: "holiday_calendar",
+          recordId: cal.id,
+          data: { holidays: [] },
+          baseVersion: cal.version,
+        },
+      ],
+      home.officeId,
+    );
     expect(r.results[0]!.status).toBe("applied");
   });
 
   it("GET /api/authority/capabilities gives the PWA the same answers", async () => {
     const res = await env().app.request("/api/authority/capabilities", { headers: auth(users.get("clerk")!) });
-    const caps = (await res.json()) as { where: string; roleLabels: string[]; records: Record<string, Record<RecordOp, boolean>>; actions: Record<string, boolean> };
+    const caps = (await res.json()) as {
+      where: string;
+      roleLabels: string[];
+      records: Record<string, Record<RecordOp, boolean>>;
+      actions: Record<string, boolean>;
+    };
     expect(caps.where).toBe("own");
     expect(caps.roleLabels).toEqual(["Văn thư"]);
     expect(caps.records["holiday_calendar"]!.update).toBe(false);

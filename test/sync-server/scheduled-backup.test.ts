@@ -7,7 +7,15 @@ import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
 import { createSyncApp } from "../../sync-server/app.ts";
-import { backupStatus, startBackupSchedule, verifyByRestore, runScheduledBackup, SNAPSHOT_PREFIX, type BackupRun, type BackupStatus } from "../../sync-server/backup/schedule.ts";
+import {
+  backupStatus,
+  startBackupSchedule,
+  verifyByRestore,
+  runScheduledBackup,
+  SNAPSHOT_PREFIX,
+  type BackupRun,
+  type BackupStatus,
+} from "../../sync-server/backup/schedule.ts";
 import { auth, clientTime, describeBackends, mutationId, officeWithUser, pushOk, uploadWhole } from "./harness.ts";
 
 describeBackends("scheduled backups", (env) => {
@@ -15,7 +23,9 @@ describeBackends("scheduled backups", (env) => {
     const e = env();
     const clerk = await officeWithUser(e, "UBND phường Hồng Bàng");
     const sha = await uploadWhole(e, clerk, new TextEncoder().encode(`%PDF-1.7\n% sao lưu định kỳ ${Math.random()}\n%%EOF\n`));
-    await pushOk(e, clerk, [{ id: mutationId(), clientTime: clientTime(), type: "record.put", entity: "outgoing", recordId: "d1", data: { title: "Công văn số 1", sha } }]);
+    await pushOk(e, clerk, [
+      { id: mutationId(), clientTime: clientTime(), type: "record.put", entity: "outgoing", recordId: "d1", data: { title: "Công văn số 1", sha } },
+    ]);
     const dir = join(e.dir, "backups");
     const schedule = { dir, everyMs: 1500, keep: 2 };
     const runs: BackupRun[] = [];
@@ -30,9 +40,16 @@ describeBackends("scheduled backups", (env) => {
 
     expect(runs.every((r) => r.ok && r.verified)).toBe(true);
     expect(runs[0]!.detail).toMatch(/restored and compared/);
-    const kept = readdirSync(dir).filter((n) => n.startsWith(SNAPSHOT_PREFIX)).sort();
+    const kept = readdirSync(dir)
+      .filter((n) => n.startsWith(SNAPSHOT_PREFIX))
+      .sort();
     expect(kept).toHaveLength(2);
-    expect(kept.map((n) => join(dir, n)).sort()).toEqual(runs.slice(-2).map((r) => r.directory).sort());
+    expect(kept.map((n) => join(dir, n)).sort()).toEqual(
+      runs
+        .slice(-2)
+        .map((r) => r.directory)
+        .sort(),
+    );
 
     const district = await e.storage.createOffice({ name: "CNTT khu vực", kind: "district", organId: `D-${Math.random()}` });
     const it1 = await officeWithUser(e, "CNTT", ["district_it"], { officeId: district.id, managedOfficeIds: [clerk.officeId] });

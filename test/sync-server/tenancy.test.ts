@@ -17,9 +17,21 @@ describeBackends("tenant isolation", (env) => {
     x = await officeWithUser(env(), "UBND xã Vĩnh Bảo");
     const district = await env().storage.createOffice({ name: "Phòng CNTT khu vực", kind: "district", organId: `D-${Math.random()}` });
     it1 = await officeWithUser(env(), "IT", ["district_it"], { officeId: district.id, managedOfficeIds: [a.officeId, b.officeId] });
-    await pushOk(env(), a, [{ id: mutationId(), clientTime: clientTime(), type: "record.put", entity: "outgoing", recordId: "secret-of-a", data: { summary: "của A" } }]);
+    await pushOk(env(), a, [
+      { id: mutationId(), clientTime: clientTime(), type: "record.put", entity: "outgoing", recordId: "secret-of-a", data: { summary: "của A" } },
+    ]);
     sha = await uploadWhole(env(), a, new TextEncoder().encode(`%PDF A only ${Math.random()}`));
-    const sent = await pushOk(env(), a, [{ id: mutationId(), clientTime: clientTime(), type: "exchange.send", documentRef: "d", recipients: [b.officeId], header, blobs: [{ sha256: sha, name: "a.pdf", contentType: "application/pdf", role: "main" }] }]);
+    const sent = await pushOk(env(), a, [
+      {
+        id: mutationId(),
+        clientTime: clientTime(),
+        type: "exchange.send",
+        documentRef: "d",
+        recipients: [b.officeId],
+        header,
+        blobs: [{ sha256: sha, name: "a.pdf", contentType: "application/pdf", role: "main" }],
+      },
+    ]);
     deliveryId = sent.results[0]!.assigned.deliveries![0]!.deliveryId;
     exchangeId = sent.results[0]!.assigned.exchangeId!;
   });
@@ -35,7 +47,12 @@ describeBackends("tenant isolation", (env) => {
   });
 
   it("X cannot read, accept or refuse B's delivery, nor read A's outgoing document or its package", async () => {
-    for (const path of [`/api/exchange/incoming/${deliveryId}`, `/api/exchange/outgoing/${exchangeId}`, `/api/exchange/${exchangeId}/edxml`, `/api/blobs/${sha}`]) {
+    for (const path of [
+      `/api/exchange/incoming/${deliveryId}`,
+      `/api/exchange/outgoing/${exchangeId}`,
+      `/api/exchange/${exchangeId}/edxml`,
+      `/api/blobs/${sha}`,
+    ]) {
       const res = await env().app.request(path, { headers: auth(x) });
       expect([path, res.status]).toEqual([path, 404]);
     }
@@ -46,7 +63,10 @@ describeBackends("tenant isolation", (env) => {
       expect((await pushOk(env(), x, [m])).results[0]).toMatchObject({ status: "refused", error: { code: "not_found" } });
     }
     // A, the sender, cannot decide on B's behalf either.
-    expect((await pushOk(env(), a, [{ id: mutationId(), clientTime: clientTime(), type: "exchange.accept", deliveryId }])).results[0]).toMatchObject({ status: "refused", error: { code: "not_found" } });
+    expect((await pushOk(env(), a, [{ id: mutationId(), clientTime: clientTime(), type: "exchange.accept", deliveryId }])).results[0]).toMatchObject({
+      status: "refused",
+      error: { code: "not_found" },
+    });
     const bView = (await (await env().app.request(`/api/exchange/incoming/${deliveryId}`, { headers: auth(b) })).json()) as IncomingDelivery;
     expect(bView.status).toBe("pending");
   });
@@ -62,7 +82,11 @@ describeBackends("tenant isolation", (env) => {
   });
 
   it("X cannot claim A's blob by knowing its hash: it must upload the bytes itself", async () => {
-    const res = await env().app.request("/api/blobs/uploads", { method: "POST", headers: auth(x, { "content-type": "application/json" }), body: JSON.stringify({ sha256: sha, size: 10 }) });
+    const res = await env().app.request("/api/blobs/uploads", {
+      method: "POST",
+      headers: auth(x, { "content-type": "application/json" }),
+      body: JSON.stringify({ sha256: sha, size: 10 }),
+    });
     expect(res.status).toBe(201); // not "complete": X must prove it has the bytes
     const { uploadId } = (await res.json()) as { uploadId: string };
     // and A cannot touch X's upload
@@ -88,6 +112,9 @@ describeBackends("tenant isolation", (env) => {
       body: JSON.stringify({ clientId: "it", mutations: [{ id: mutationId(), clientTime: clientTime(), type: "exchange.accept", deliveryId }] }),
     });
     expect(acc.status).toBe(200);
-    expect(((await acc.json()) as { results: { status: string; error: { code: string } }[] }).results[0]).toMatchObject({ status: "refused", error: { code: "rule.role_forbidden" } });
+    expect(((await acc.json()) as { results: { status: string; error: { code: string } }[] }).results[0]).toMatchObject({
+      status: "refused",
+      error: { code: "rule.role_forbidden" },
+    });
   });
 });

@@ -19,7 +19,14 @@ let server: RunningServer;
 beforeAll(async () => {
   ca = makeTestCa(["vanthu.test"]);
   dir = mkdtempSync(join(tmpdir(), "vanthu-tls-"));
-  server = await startSyncServer({ db: `sqlite:${join(dir, "v.sqlite")}`, blobs: join(dir, "blobs"), port: 0, webDir: join(dir, "no-web"), tlsCert: ca.serverCert, tlsKey: ca.serverKey });
+  server = await startSyncServer({
+    db: `sqlite:${join(dir, "v.sqlite")}`,
+    blobs: join(dir, "blobs"),
+    port: 0,
+    webDir: join(dir, "no-web"),
+    tlsCert: ca.serverCert,
+    tlsKey: ca.serverKey,
+  });
 });
 afterAll(async () => {
   await server?.close();
@@ -31,7 +38,15 @@ describe("vanthu server over TLS", () => {
   it("answers HTTP/1.1 over HTTPS with HSTS, trusted through the office's CA under its name", async () => {
     expect(server.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/$/);
     const res = await new Promise<{ status: number; headers: Record<string, unknown>; alpn: string | false | null; body: string }>((resolve, reject) => {
-      const options: import("node:https").RequestOptions & import("node:tls").ConnectionOptions = { host: "127.0.0.1", servername: "vanthu.test", port: server.port, path: "/api/health", ca: ca.caPem, ALPNProtocols: ["http/1.1"], headers: { host: `vanthu.test:${server.port}` } };
+      const options: import("node:https").RequestOptions & import("node:tls").ConnectionOptions = {
+        host: "127.0.0.1",
+        servername: "vanthu.test",
+        port: server.port,
+        path: "/api/health",
+        ca: ca.caPem,
+        ALPNProtocols: ["http/1.1"],
+        headers: { host: `vanthu.test:${server.port}` },
+      };
       const req = httpsRequest(options, (r) => {
         let body = "";
         const alpn = (r.socket as import("node:tls").TLSSocket).alpnProtocol;

@@ -17,7 +17,11 @@ describeBackends("user administration", (env) => {
   let newUserId = "";
 
   const call = (u: TestUser | string, path: string, body?: unknown, method = "POST") =>
-    env().app.request(path, { method, headers: { authorization: `Bearer ${typeof u === "string" ? u : u.token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) }, body: body === undefined ? undefined : JSON.stringify(body) });
+    env().app.request(path, {
+      method,
+      headers: { authorization: `Bearer ${typeof u === "string" ? u : u.token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
   const loginRaw = (username: string, password: string) =>
     env().app.request("/api/auth/login", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username, password }) });
 
@@ -36,7 +40,13 @@ describeBackends("user administration", (env) => {
   });
 
   it("a new user's first password works only for changing it", async () => {
-    const r = await call(it1, "/api/admin/users", { officeId: managed, username: "vanthu.cathai", fullName: "Trần Thị Bình", password: GOOD, roles: ["clerk"] });
+    const r = await call(it1, "/api/admin/users", {
+      officeId: managed,
+      username: "vanthu.cathai",
+      fullName: "Trần Thị Bình",
+      password: GOOD,
+      roles: ["clerk"],
+    });
     expect(r.status).toBe(201);
     newUserId = ((await r.json()) as { id: string }).id;
     const res = await loginRaw("vanthu.cathai", GOOD);
@@ -59,7 +69,9 @@ describeBackends("user administration", (env) => {
   });
 
   it("district IT lists, disables, enables and resets users of its offices only", async () => {
-    const list = (await (await call(it1, "/api/admin/users", undefined, "GET")).json()) as { users: { username: string; officeId: string; mustChangePassword: boolean }[] };
+    const list = (await (await call(it1, "/api/admin/users", undefined, "GET")).json()) as {
+      users: { username: string; officeId: string; mustChangePassword: boolean }[];
+    };
     expect(list.users.map((u) => u.username)).toEqual(["vanthu.cathai"]);
     expect(JSON.stringify(list)).not.toMatch(/scrypt|passwordHash|password_hash/);
     const token = await login(env(), "vanthu.cathai", GOOD2);

@@ -10,7 +10,20 @@ import { describe, it, expect, beforeAll } from "vitest";
 import { verifyPdf, type VerifyOptions, type ValidationReport } from "../../shared/verify/index.ts";
 import { PdfFile } from "../../shared/verify/pdf/document.ts";
 import { locateSignatures } from "../../shared/verify/pdf/signatures.ts";
-import { DemoCertificationAuthority, issue, signLibpdf, certifyPdf, nssDatabase, signPdfsig, buildPdf, stream, appendUpdate, offsetOf, lastTrailer, type Identity } from "./corpus.ts";
+import {
+  DemoCertificationAuthority,
+  issue,
+  signLibpdf,
+  certifyPdf,
+  nssDatabase,
+  signPdfsig,
+  buildPdf,
+  stream,
+  appendUpdate,
+  offsetOf,
+  lastTrailer,
+  type Identity,
+} from "./corpus.ts";
 
 let root: DemoCertificationAuthority;
 let signer: Identity;
@@ -35,9 +48,18 @@ function contract(): { bytes: Uint8Array; offsets: Map<string, number> } {
       { num: 4, body: stream("BT /F1 14 Tf 72 760 Td (HOP DONG - So tien: 9.000.000 dong) Tj ET") },
       { num: 5, body: stream("q /Cover Do Q q /Ghost Do Q") },
       { num: 6, body: "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>" },
-      { num: 7, body: stream("1 1 1 rg 230 750 150 30 re f 0 0 0 rg BT /F1 14 Tf 232 760 Td (1.000.000 dong) Tj ET", "/Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources << /Font << /F1 6 0 R >> >>") },
+      {
+        num: 7,
+        body: stream(
+          "1 1 1 rg 230 750 150 30 re f 0 0 0 rg BT /F1 14 Tf 232 760 Td (1.000.000 dong) Tj ET",
+          "/Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources << /Font << /F1 6 0 R >> >>",
+        ),
+      },
       { num: 8, body: "<< /FT /Tx /T (amount) /V (1.000.000) /Type /Annot /Subtype /Widget /Rect [72 700 300 720] /P 3 0 R /AP << /N 9 0 R >> >>" },
-      { num: 9, body: stream("BT /F1 12 Tf 2 5 Td (1.000.000) Tj ET", "/Type /XObject /Subtype /Form /BBox [0 0 228 20] /Resources << /Font << /F1 6 0 R >> >>") },
+      {
+        num: 9,
+        body: stream("BT /F1 12 Tf 2 5 Td (1.000.000) Tj ET", "/Type /XObject /Subtype /Form /BBox [0 0 228 20] /Resources << /Font << /F1 6 0 R >> >>"),
+      },
     ],
     [
       { num: 5, body: stream("") },
@@ -88,12 +110,22 @@ describe("the signed contract", () => {
 
 describe("incremental saving attack (ISA)", () => {
   it("a new content stream appended to the page", async () => {
-    const page = "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents [4 0 R 5 0 R 50 0 R] /Resources << /Font << /F1 6 0 R >> /XObject << /Cover 7 0 R /Ghost 30 0 R >> >> /Annots [8 0 R] >>";
-    await expectRejected(appendUpdate(signed, [{ num: 50, body: stream("BT /F1 14 Tf 72 600 Td (Da thanh toan) Tj ET") }, { num: 3, body: page }]), /object 3/);
+    const page =
+      "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents [4 0 R 5 0 R 50 0 R] /Resources << /Font << /F1 6 0 R >> /XObject << /Cover 7 0 R /Ghost 30 0 R >> >> /Annots [8 0 R] >>";
+    await expectRejected(
+      appendUpdate(signed, [
+        { num: 50, body: stream("BT /F1 14 Tf 72 600 Td (Da thanh toan) Tj ET") },
+        { num: 3, body: page },
+      ]),
+      /object 3/,
+    );
   });
 
   it("an existing content stream redefined under its own number", async () => {
-    await expectRejected(appendUpdate(signed, [{ num: 4, body: stream("BT /F1 14 Tf 72 760 Td (HOP DONG - So tien: 1 dong) Tj ET") }]), /object 4 was replaced/);
+    await expectRejected(
+      appendUpdate(signed, [{ num: 4, body: stream("BT /F1 14 Tf 72 760 Td (HOP DONG - So tien: 1 dong) Tj ET") }]),
+      /object 4 was replaced/,
+    );
   });
 
   it("a new page added to the page tree", async () => {
@@ -108,7 +140,15 @@ describe("incremental saving attack (ISA)", () => {
 
   it("the trailer points to a new catalog", async () => {
     await expectRejected(
-      appendUpdate(signed, [{ num: 53, body: "<< /Type /Catalog /Pages 54 0 R >>" }, { num: 54, body: "<< /Type /Pages /Kids [3 0 R] /Count 1 >>" }], {}, { root: "53 0 R" }),
+      appendUpdate(
+        signed,
+        [
+          { num: 53, body: "<< /Type /Catalog /Pages 54 0 R >>" },
+          { num: 54, body: "<< /Type /Pages /Kids [3 0 R] /Count 1 >>" },
+        ],
+        {},
+        { root: "53 0 R" },
+      ),
       /trailer's \/Root changed/,
     );
   });
@@ -120,16 +160,26 @@ describe("incremental saving attack (ISA)", () => {
   });
 
   it("an object for a reference that dangled in the signed revision", async () => {
-    await expectRejected(appendUpdate(signed, [{ num: 30, body: stream("1 1 1 rg 0 0 595 842 re f", "/Type /XObject /Subtype /Form /BBox [0 0 595 842]") }]), /object 30/);
+    await expectRejected(
+      appendUpdate(signed, [{ num: 30, body: stream("1 1 1 rg 0 0 595 842 re f", "/Type /XObject /Subtype /Form /BBox [0 0 595 842]") }]),
+      /object 30/,
+    );
   });
 
   it("a new annotation (not a signature) on the page", async () => {
-    const page = "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents [4 0 R 5 0 R] /Resources << /Font << /F1 6 0 R >> /XObject << /Cover 7 0 R /Ghost 30 0 R >> >> /Annots [8 0 R 55 0 R] >>";
-    await expectRejected(appendUpdate(signed, [{ num: 55, body: "<< /Type /Annot /Subtype /FreeText /Rect [72 600 300 640] /Contents (Da huy) /DA (/Helv 12 Tf 0 g) >>" }, { num: 3, body: page }]));
+    const page =
+      "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents [4 0 R 5 0 R] /Resources << /Font << /F1 6 0 R >> /XObject << /Cover 7 0 R /Ghost 30 0 R >> >> /Annots [8 0 R 55 0 R] >>";
+    await expectRejected(
+      appendUpdate(signed, [
+        { num: 55, body: "<< /Type /Annot /Subtype /FreeText /Rect [72 600 300 640] /Contents (Da huy) /DA (/Helv 12 Tf 0 g) >>" },
+        { num: 3, body: page },
+      ]),
+    );
   });
 
   it("a new UNSIGNED signature field whose widget draws over the page", async () => {
-    const page = "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents [4 0 R 5 0 R] /Resources << /Font << /F1 6 0 R >> /XObject << /Cover 7 0 R /Ghost 30 0 R >> >> /Annots [8 0 R 56 0 R] >>";
+    const page =
+      "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents [4 0 R 5 0 R] /Resources << /Font << /F1 6 0 R >> /XObject << /Cover 7 0 R /Ghost 30 0 R >> >> /Annots [8 0 R 56 0 R] >>";
     const acro = findAcroForm(signed);
     const cat = findCatalog(signed);
     const addField = (body: string) => body.replace(/\/Fields\s*\[([^\]]*)\]/, (_m, f: string) => `/Fields [${f} 56 0 R]`);
@@ -219,7 +269,10 @@ describe("shadow attacks", () => {
     await expectRejected(
       appendUpdate(signed, [
         { num: 8, body: "<< /FT /Tx /T (amount) /V (9.000.000) /Type /Annot /Subtype /Widget /Rect [72 700 300 720] /P 3 0 R /AP << /N 58 0 R >> >>" },
-        { num: 58, body: stream("BT /F1 12 Tf 2 5 Td (9.000.000) Tj ET", "/Type /XObject /Subtype /Form /BBox [0 0 228 20] /Resources << /Font << /F1 6 0 R >> >>") },
+        {
+          num: 58,
+          body: stream("BT /F1 12 Tf 2 5 Td (9.000.000) Tj ET", "/Type /XObject /Subtype /Form /BBox [0 0 228 20] /Resources << /Font << /F1 6 0 R >> >>"),
+        },
       ]),
       /no certification signature permits form filling/,
     );
@@ -328,7 +381,9 @@ describe("signature wrapping (SWA)", () => {
     // The attacker's /ByteRange, written where the original one was (same length when it followed /Contents).
     const brMatch = /^\s*\/ByteRange\s*\[[^\]]*\]/.exec(tail);
     const newBr = `/ByteRange [0 ${b} ${cPrime} ${d}]`;
-    let head = brMatch ? newBr.padEnd(brMatch[0].length, " ") + tail.slice(brMatch[0].length, X - c) : `${newBr} ` + tail.slice(0, Math.max(0, X - c - newBr.length - 1));
+    let head = brMatch
+      ? newBr.padEnd(brMatch[0].length, " ") + tail.slice(brMatch[0].length, X - c)
+      : `${newBr} ` + tail.slice(0, Math.max(0, X - c - newBr.length - 1));
     head = head.slice(0, X - c).padEnd(X - c, " ");
     const malicious = `4 0 obj\n${stream("BT /F1 14 Tf 72 760 Td (HOP DONG - So tien: 1 dong) Tj ET")}\nendobj\n`;
     const entries = file.last.revision.entries;
@@ -448,7 +503,10 @@ describe("DocMDP (certification signatures)", () => {
     const fill = (pdf: Uint8Array) =>
       appendUpdate(pdf, [
         { num: 6, body: "<< /FT /Tx /T (hoten) /V (Nguyen Van A) /Type /Annot /Subtype /Widget /Rect [72 700 300 720] /P 3 0 R /AP << /N 80 0 R >> >>" },
-        { num: 80, body: stream("BT /F1 12 Tf 2 5 Td (Nguyen Van A) Tj ET", "/Type /XObject /Subtype /Form /BBox [0 0 228 20] /Resources << /Font << /F1 5 0 R >> >>") },
+        {
+          num: 80,
+          body: stream("BT /F1 12 Tf 2 5 Td (Nguyen Van A) Tj ET", "/Type /XObject /Subtype /Form /BBox [0 0 228 20] /Resources << /Font << /F1 5 0 R >> >>"),
+        },
       ]);
     const p2 = await verifyPdf(fill(await certifyPdf(form, signer, 2, "<< /Type /Catalog /Pages 2 0 R", "6 0 R")), opts);
     expect(p2.status).toBe("valid");

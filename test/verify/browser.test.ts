@@ -68,7 +68,13 @@ describe("in Chromium", () => {
         const out: Record<string, unknown> = { secure: globalThis.isSecureContext };
         for (const [name, data] of Object.entries(files)) {
           const r = await V.verifyPdf(bytes(data), { trustAnchors: V.parseCertificates(anchorPem), crls: [bytes(crl)] });
-          out[name] = [r.status, r.signatures[0]?.indication ?? null, r.signatures[0]?.subIndication ?? null, r.signatures[0]?.modifiedAfter ?? null, r.signatures[0]?.signer?.title ?? null];
+          out[name] = [
+            r.status,
+            r.signatures[0]?.indication ?? null,
+            r.signatures[0]?.subIndication ?? null,
+            r.signatures[0]?.modifiedAfter ?? null,
+            r.signatures[0]?.signer?.title ?? null,
+          ];
         }
         return out;
       },

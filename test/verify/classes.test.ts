@@ -16,7 +16,19 @@ import * as asn1js from "asn1js";
 import { verifyPdf, type VerifyOptions } from "../../shared/verify/index.ts";
 import { x509 } from "../../shared/pki/x509.ts";
 import { startTestTsa } from "../support/tsa.ts";
-import { DemoCertificationAuthority, appendUpdate, buildPdf, editBytes, issue, issueWithKey, nssDatabase, signLibpdf, signPdfsig, stream, type Identity } from "./corpus.ts";
+import {
+  DemoCertificationAuthority,
+  appendUpdate,
+  buildPdf,
+  editBytes,
+  issue,
+  issueWithKey,
+  nssDatabase,
+  signLibpdf,
+  signPdfsig,
+  stream,
+  type Identity,
+} from "./corpus.ts";
 import { detachedCms, garbageCms, sha1EncapsulatingCms, signUpdate, streamBody } from "./forge.ts";
 
 let root: DemoCertificationAuthority;
@@ -24,22 +36,31 @@ let signer: Identity;
 let second: Identity;
 let opts: VerifyOptions;
 
-const BODY = [760, 740, 720, 700, 680, 660].map((y, i) => `BT /F1 12 Tf 72 ${y} Td (Dong ${i + 1}: noi dung van ban da duoc ky, khong duoc che) Tj ET`).join("\n");
+const BODY = [760, 740, 720, 700, 680, 660]
+  .map((y, i) => `BT /F1 12 Tf 72 ${y} Td (Dong ${i + 1}: noi dung van ban da duoc ky, khong duoc che) Tj ET`)
+  .join("\n");
 
 /** A two-page letter whose body text fills the top of each page (catalog 1, pages 2, pages 3 and 6). */
 function letter(): Uint8Array {
   return buildPdf([
     { num: 1, body: "<< /Type /Catalog /Pages 2 0 R >>" },
     { num: 2, body: "<< /Type /Pages /Kids [3 0 R 6 0 R] /Count 2 >>" },
-    { num: 3, body: "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595.303937007874 841.889763779528] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>" },
+    {
+      num: 3,
+      body: "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595.303937007874 841.889763779528] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+    },
     { num: 4, body: stream(BODY) },
     { num: 5, body: "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>" },
-    { num: 6, body: "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595.303937007874 841.889763779528] /Contents 7 0 R /Resources << /Font << /F1 5 0 R >> >> >>" },
+    {
+      num: 6,
+      body: "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595.303937007874 841.889763779528] /Contents 7 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+    },
     { num: 7, body: stream(BODY) },
   ]).bytes;
 }
 
-const PAGE3 = (annots: string) => `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595.303937007874 841.889763779528] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >>${annots ? ` /Annots [${annots}]` : ""} >>`;
+const PAGE3 = (annots: string) =>
+  `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595.303937007874 841.889763779528] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >>${annots ? ` /Annots [${annots}]` : ""} >>`;
 
 /** An invisible approval signature by `id` as field 1 (fields listed: `fields`). */
 async function firstSignature(pdf: Uint8Array, id: Identity, extraCatalog = ""): Promise<Uint8Array> {
@@ -55,13 +76,21 @@ async function firstSignature(pdf: Uint8Array, id: Identity, extraCatalog = ""):
 
 /** A second, visible signature whose widget sits at `rect` on page 3 and paints `appearance`. */
 async function visibleSecondSignature(pdf: Uint8Array, id: Identity, rect: number[], appearance: string): Promise<Uint8Array> {
-  const first = /\/T \(Ky1\)/.test(Buffer.from(pdf).toString("latin1")) ? Number(/(\d+) 0 obj\n<< \/FT \/Sig \/T \(Ky1\)/.exec(Buffer.from(pdf).toString("latin1"))![1]) : undefined;
+  const first = /\/T \(Ky1\)/.test(Buffer.from(pdf).toString("latin1"))
+    ? Number(/(\d+) 0 obj\n<< \/FT \/Sig \/T \(Ky1\)/.exec(Buffer.from(pdf).toString("latin1"))![1])
+    : undefined;
   return signUpdate(
     pdf,
     (S, F) => [
       { num: 1, body: `<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [${first} 0 R ${F} 0 R] /SigFlags 3 >> >>` },
       { num: F, body: `<< /FT /Sig /T (Ky2) /V ${S} 0 R /Type /Annot /Subtype /Widget /Rect [${rect.join(" ")}] /F 4 /P 3 0 R /AP << /N ${F + 1} 0 R >> >>` },
-      { num: F + 1, body: streamBody(appearance, `/Type /XObject /Subtype /Form /BBox [0 0 ${rect[2]! - rect[0]!} ${rect[3]! - rect[1]!}] /Resources << /Font << /F1 5 0 R >> >>`) },
+      {
+        num: F + 1,
+        body: streamBody(
+          appearance,
+          `/Type /XObject /Subtype /Form /BBox [0 0 ${rect[2]! - rect[0]!} ${rect[3]! - rect[1]!}] /Resources << /Font << /F1 5 0 R >> >>`,
+        ),
+      },
       { num: 3, body: PAGE3(`${F} 0 R`) },
     ],
     detachedCms(id),
@@ -78,7 +107,12 @@ beforeAll(async () => {
 describe("Sneaky Signature Attack (a later signature's appearance over signed content)", () => {
   it("a second, validly signed signature whose widget paints a white box and new words over the body: invalid", async () => {
     const signed = await firstSignature(letter(), signer);
-    const attack = await visibleSecondSignature(signed, second, [60, 640, 540, 780], "1 1 1 rg 0 0 480 140 re f 0 0 0 rg BT /F1 14 Tf 10 100 Td (Noi dung da bi thay) Tj ET");
+    const attack = await visibleSecondSignature(
+      signed,
+      second,
+      [60, 640, 540, 780],
+      "1 1 1 rg 0 0 480 140 re f 0 0 0 rg BT /F1 14 Tf 10 100 Td (Noi dung da bi thay) Tj ET",
+    );
     const r = await verifyPdf(attack, opts);
     expect(r.signatures[1]).toMatchObject({ field: "Ky2", indication: "TOTAL_PASSED" });
     expect(r.signatures[0]!.modifiedAfter).toBe("disallowed");
@@ -91,7 +125,10 @@ describe("Sneaky Signature Attack (a later signature's appearance over signed co
     const signed = await firstSignature(letter(), signer);
     const ok = await visibleSecondSignature(signed, second, [340, 120, 540, 200], "0 0 1 rg BT /F1 10 Tf 5 40 Td (Tran Thi Binh) Tj ET");
     const r = await verifyPdf(ok, opts);
-    expect(r.signatures.map((s) => [s.indication, s.modifiedAfter])).toEqual([["TOTAL_PASSED", "allowed"], ["TOTAL_PASSED", "none"]]);
+    expect(r.signatures.map((s) => [s.indication, s.modifiedAfter])).toEqual([
+      ["TOTAL_PASSED", "allowed"],
+      ["TOTAL_PASSED", "none"],
+    ]);
     expect(r.status).toBe("valid");
   });
 });
@@ -115,7 +152,8 @@ describe("a counter-signature made by poppler (pdfsig -add-signature)", () => {
 });
 
 describe("DocMDP exactly as ISO 32000-1 §12.8.2.2", () => {
-  const note = (n: number, rect = "20 800 40 820") => `<< /Type /Annot /Subtype /Text /Rect [${rect}] /Contents (Ghi chu: da xem) /Open false /P 3 0 R /Name /Comment /F 4 >>`;
+  const note = (n: number, rect = "20 800 40 820") =>
+    `<< /Type /Annot /Subtype /Text /Rect [${rect}] /Contents (Ghi chu: da xem) /Open false /P 3 0 R /Name /Comment /F 4 >>`;
   async function certified(p: 1 | 2 | 3, withField = false): Promise<Uint8Array> {
     const base = withField
       ? buildPdf([
@@ -124,7 +162,10 @@ describe("DocMDP exactly as ISO 32000-1 §12.8.2.2", () => {
           { num: 3, body: "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> /Annots [8 0 R] >>" },
           { num: 4, body: stream(BODY) },
           { num: 5, body: "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>" },
-          { num: 8, body: "<< /FT /Tx /T (SoVanBan) /V (   ) /Type /Annot /Subtype /Widget /Rect [300 100 500 130] /P 3 0 R /F 4 /DA (/F1 12 Tf 0 g) /AP << /N 9 0 R >> >>" },
+          {
+            num: 8,
+            body: "<< /FT /Tx /T (SoVanBan) /V (   ) /Type /Annot /Subtype /Widget /Rect [300 100 500 130] /P 3 0 R /F 4 /DA (/F1 12 Tf 0 g) /AP << /N 9 0 R >> >>",
+          },
           { num: 9, body: stream("/Tx BMC EMC", "/Type /XObject /Subtype /Form /BBox [0 0 200 30] /Resources << /Font << /F1 5 0 R >> >>") },
         ]).bytes
       : letter();
@@ -132,7 +173,10 @@ describe("DocMDP exactly as ISO 32000-1 §12.8.2.2", () => {
     return signUpdate(
       base,
       (S, F) => [
-        { num: 1, body: `<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [${fields}${F} 0 R] /SigFlags 3 /DA (/F1 12 Tf 0 g) >> /Perms << /DocMDP ${S} 0 R >> >>` },
+        {
+          num: 1,
+          body: `<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [${fields}${F} 0 R] /SigFlags 3 /DA (/F1 12 Tf 0 g) >> /Perms << /DocMDP ${S} 0 R >> >>`,
+        },
         { num: F, body: `<< /FT /Sig /T (ChungThuc) /V ${S} 0 R /Type /Annot /Subtype /Widget /Rect [0 0 0 0] /F 132 /P 3 0 R >>` },
       ],
       detachedCms(signer),
@@ -141,9 +185,16 @@ describe("DocMDP exactly as ISO 32000-1 §12.8.2.2", () => {
   }
 
   it("P=3: a sticky note in the margin is allowed; P=2 and P=1 refuse it", async () => {
-    for (const [p, want] of [[3, "allowed"], [2, "disallowed"], [1, "disallowed"]] as const) {
+    for (const [p, want] of [
+      [3, "allowed"],
+      [2, "disallowed"],
+      [1, "disallowed"],
+    ] as const) {
       const doc = await certified(p);
-      const withNote = appendUpdate(doc, [{ num: 90, body: note(90) }, { num: 3, body: PAGE3("90 0 R") }]);
+      const withNote = appendUpdate(doc, [
+        { num: 90, body: note(90) },
+        { num: 3, body: PAGE3("90 0 R") },
+      ]);
       const r = await verifyPdf(withNote, opts);
       expect(r.signatures[0]!.modifiedAfter, `P=${p}`).toBe(want);
       if (want === "allowed") expect(r.status).toBe("valid");
@@ -153,7 +204,13 @@ describe("DocMDP exactly as ISO 32000-1 §12.8.2.2", () => {
   it("P=3: an annotation that covers signed text is still refused", async () => {
     const doc = await certified(3);
     const cover = `<< /Type /Annot /Subtype /Square /Rect [60 650 540 780] /IC [1 1 1] /C [1 1 1] /P 3 0 R /F 4 >>`;
-    const r = await verifyPdf(appendUpdate(doc, [{ num: 90, body: cover }, { num: 3, body: PAGE3("90 0 R") }]), opts);
+    const r = await verifyPdf(
+      appendUpdate(doc, [
+        { num: 90, body: cover },
+        { num: 3, body: PAGE3("90 0 R") },
+      ]),
+      opts,
+    );
     expect(r.signatures[0]!.modifiedAfter).toBe("disallowed");
     expect(r.signatures[0]!.changes.disallowed.join()).toMatch(/lies over text/);
   });
@@ -161,8 +218,17 @@ describe("DocMDP exactly as ISO 32000-1 §12.8.2.2", () => {
   it("P=2: filling a field whose existing appearance stream is rewritten in place is allowed; without a certification it is refused", async () => {
     const doc = await certified(2, true);
     const filled = appendUpdate(doc, [
-      { num: 8, body: "<< /FT /Tx /T (SoVanBan) /V (125/UBND-VP) /Type /Annot /Subtype /Widget /Rect [300 100 500 130] /P 3 0 R /F 4 /DA (/F1 12 Tf 0 g) /AP << /N 9 0 R >> >>" },
-      { num: 9, body: stream("/Tx BMC BT /F1 12 Tf 2 8 Td (125/UBND-VP) Tj ET EMC", "/Type /XObject /Subtype /Form /BBox [0 0 200 30] /Resources << /Font << /F1 5 0 R >> >>") },
+      {
+        num: 8,
+        body: "<< /FT /Tx /T (SoVanBan) /V (125/UBND-VP) /Type /Annot /Subtype /Widget /Rect [300 100 500 130] /P 3 0 R /F 4 /DA (/F1 12 Tf 0 g) /AP << /N 9 0 R >> >>",
+      },
+      {
+        num: 9,
+        body: stream(
+          "/Tx BMC BT /F1 12 Tf 2 8 Td (125/UBND-VP) Tj ET EMC",
+          "/Type /XObject /Subtype /Form /BBox [0 0 200 30] /Resources << /Font << /F1 5 0 R >> >>",
+        ),
+      },
     ]);
     const r = await verifyPdf(filled, opts);
     expect(r.signatures[0]!.changes.disallowed).toEqual([]);
@@ -170,8 +236,17 @@ describe("DocMDP exactly as ISO 32000-1 §12.8.2.2", () => {
     // The same fill after P=1 is refused.
     const p1 = await certified(1, true);
     const filled1 = appendUpdate(p1, [
-      { num: 8, body: "<< /FT /Tx /T (SoVanBan) /V (125/UBND-VP) /Type /Annot /Subtype /Widget /Rect [300 100 500 130] /P 3 0 R /F 4 /DA (/F1 12 Tf 0 g) /AP << /N 9 0 R >> >>" },
-      { num: 9, body: stream("/Tx BMC BT /F1 12 Tf 2 8 Td (125/UBND-VP) Tj ET EMC", "/Type /XObject /Subtype /Form /BBox [0 0 200 30] /Resources << /Font << /F1 5 0 R >> >>") },
+      {
+        num: 8,
+        body: "<< /FT /Tx /T (SoVanBan) /V (125/UBND-VP) /Type /Annot /Subtype /Widget /Rect [300 100 500 130] /P 3 0 R /F 4 /DA (/F1 12 Tf 0 g) /AP << /N 9 0 R >> >>",
+      },
+      {
+        num: 9,
+        body: stream(
+          "/Tx BMC BT /F1 12 Tf 2 8 Td (125/UBND-VP) Tj ET EMC",
+          "/Type /XObject /Subtype /Form /BBox [0 0 200 30] /Resources << /Font << /F1 5 0 R >> >>",
+        ),
+      },
     ]);
     expect((await verifyPdf(filled1, opts)).signatures[0]!.modifiedAfter).toBe("disallowed");
   });
@@ -186,7 +261,10 @@ describe("annotations over signed content on several pages", () => {
         { num: 90, body: box(90, 3) },
         { num: 91, body: box(91, 6) },
         { num: 3, body: PAGE3("90 0 R") },
-        { num: 6, body: "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595.303937007874 841.889763779528] /Contents 7 0 R /Resources << /Font << /F1 5 0 R >> >> /Annots [91 0 R] >>" },
+        {
+          num: 6,
+          body: "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595.303937007874 841.889763779528] /Contents 7 0 R /Resources << /Font << /F1 5 0 R >> >> /Annots [91 0 R] >>",
+        },
       ]),
       opts,
     );
@@ -295,18 +373,32 @@ describe("long-term validation and document time-stamps added by another tool", 
   async function token(digest: Uint8Array): Promise<Uint8Array> {
     const req = new pkijs.TimeStampReq({
       version: 1,
-      messageImprint: new pkijs.MessageImprint({ hashAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: "2.16.840.1.101.3.4.2.1", algorithmParams: new asn1js.Null() }), hashedMessage: new asn1js.OctetString({ valueHex: digest.slice().buffer }) }),
+      messageImprint: new pkijs.MessageImprint({
+        hashAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: "2.16.840.1.101.3.4.2.1", algorithmParams: new asn1js.Null() }),
+        hashedMessage: new asn1js.OctetString({ valueHex: digest.slice().buffer }),
+      }),
       certReq: true,
     });
-    const res = await fetch(tsa.url, { method: "POST", headers: { "content-type": "application/timestamp-query" }, body: new Uint8Array(req.toSchema().toBER(false)) });
-    return new Uint8Array(pkijs.TimeStampResp.fromBER(await res.arrayBuffer()).timeStampToken!.toSchema().toBER(false));
+    const res = await fetch(tsa.url, {
+      method: "POST",
+      headers: { "content-type": "application/timestamp-query" },
+      body: new Uint8Array(req.toSchema().toBER(false)),
+    });
+    return new Uint8Array(
+      pkijs.TimeStampResp.fromBER(await res.arrayBuffer())
+        .timeStampToken!.toSchema()
+        .toBER(false),
+    );
   }
 
   it("a DSS with VRI, an indirect /Extensions, the page re-printed with its reals rounded: allowed", async () => {
     const signed = await firstSignature(letter(), signer);
     const crl = new Uint8Array((await root.crl([])).rawData);
     const ltv = appendUpdate(signed, [
-      { num: 80, body: `<< /Certs [81 0 R] /CRLs [82 0 R] /VRI << /ABCDEF0123456789ABCDEF0123456789ABCDEF01 << /Cert [81 0 R] /CRL [82 0 R] /TU (D:20261129100000+07'00') >> >> >>` },
+      {
+        num: 80,
+        body: `<< /Certs [81 0 R] /CRLs [82 0 R] /VRI << /ABCDEF0123456789ABCDEF0123456789ABCDEF01 << /Cert [81 0 R] /CRL [82 0 R] /TU (D:20261129100000+07'00') >> >> >>`,
+      },
       { num: 81, body: `<< /Length ${root.certificate.rawData.byteLength} >>\nstream\n${Buffer.from(root.certificate.rawData).toString("latin1")}\nendstream` },
       { num: 82, body: `<< /Length ${crl.length} >>\nstream\n${Buffer.from(crl).toString("latin1")}\nendstream` },
       { num: 83, body: "<< /ESIC << /BaseVersion /1.7 /ExtensionLevel 2 >> >>" },
@@ -327,7 +419,13 @@ describe("long-term validation and document time-stamps added by another tool", 
         { num: F + 1, body: `<< /Fields [9 0 R ${F} 0 R] /SigFlags 3 /DA (/Helv 0 Tf 0 g) >>` },
         { num: 1, body: `<< /Type /Catalog /Pages 2 0 R /AcroForm ${F + 1} 0 R >>` },
         { num: F, body: `<< /FT /Sig /T (Signature2) /V ${S} 0 R /Type /Annot /Subtype /Widget /Rect [0 0 0 0] /F 132 /P 3 0 R >>` },
-        { num: 3, body: "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595.3039370079 841.8897637795] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> /Annots [" + `${F} 0 R` + "] >>" },
+        {
+          num: 3,
+          body:
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595.3039370079 841.8897637795] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> /Annots [" +
+            `${F} 0 R` +
+            "] >>",
+        },
       ],
       async (bytes) => token(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes as BufferSource))),
       { subFilter: "ETSI.RFC3161", type: "DocTimeStamp" },
@@ -367,7 +465,11 @@ describe("the government PKI's G1 shape", () => {
       notAfter: new Date(Date.now() + 1000 * DAY),
       keys: rootKeys,
       signingAlgorithm: sha1,
-      extensions: [new x509.BasicConstraintsExtension(true, undefined, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true), await x509.SubjectKeyIdentifierExtension.create(rootKeys.publicKey)],
+      extensions: [
+        new x509.BasicConstraintsExtension(true, undefined, true),
+        new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+        await x509.SubjectKeyIdentifierExtension.create(rootKeys.publicKey),
+      ],
     });
     const subKeys = (await crypto.subtle.generateKey(sha1, true, ["sign", "verify"])) as CryptoKeyPair;
     const sub = await x509.X509CertificateGenerator.create({
@@ -379,7 +481,12 @@ describe("the government PKI's G1 shape", () => {
       publicKey: subKeys.publicKey,
       signingKey: rootKeys.privateKey,
       signingAlgorithm: sha1,
-      extensions: [new x509.BasicConstraintsExtension(true, 0, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true), await x509.SubjectKeyIdentifierExtension.create(subKeys.publicKey), await x509.AuthorityKeyIdentifierExtension.create(rootKeys.publicKey)],
+      extensions: [
+        new x509.BasicConstraintsExtension(true, 0, true),
+        new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+        await x509.SubjectKeyIdentifierExtension.create(subKeys.publicKey),
+        await x509.AuthorityKeyIdentifierExtension.create(rootKeys.publicKey),
+      ],
     });
     const leafKeys = (await crypto.subtle.generateKey({ ...sha1, hash: "SHA-256" }, true, ["sign", "verify"])) as CryptoKeyPair;
     const leaf = await x509.X509CertificateGenerator.create({
@@ -391,10 +498,24 @@ describe("the government PKI's G1 shape", () => {
       publicKey: leafKeys.publicKey,
       signingKey: subKeys.privateKey,
       signingAlgorithm: { ...sha1, hash: "SHA-256" },
-      extensions: [new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation, true), await x509.AuthorityKeyIdentifierExtension.create(subKeys.publicKey)],
+      extensions: [
+        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation, true),
+        await x509.AuthorityKeyIdentifierExtension.create(subKeys.publicKey),
+      ],
     });
     const crl = async (issuer: x509.X509Certificate, key: CryptoKey) =>
-      new Uint8Array((await x509.X509CrlGenerator.create({ issuer: issuer.subject, thisUpdate: new Date(), nextUpdate: new Date(Date.now() + DAY), entries: [], signingKey: key, signingAlgorithm: sha1 })).rawData);
+      new Uint8Array(
+        (
+          await x509.X509CrlGenerator.create({
+            issuer: issuer.subject,
+            thisUpdate: new Date(),
+            nextUpdate: new Date(Date.now() + DAY),
+            entries: [],
+            signingKey: key,
+            signingAlgorithm: sha1,
+          })
+        ).rawData,
+      );
     const id: Identity = { certificate: leaf, privateKey: leafKeys.privateKey, chain: [], algorithm: "RSASSA-PKCS1-v1_5" };
     const bytes = await firstSignatureWith(letter(), detachedCms(id, { leafOnly: true }));
     const g1opts: VerifyOptions = { trustAnchors: [g1], intermediates: [sub], crls: [await crl(g1, rootKeys.privateKey), await crl(sub, subKeys.privateKey)] };

@@ -36,9 +36,16 @@ export async function issue(ca: DemoCertificationAuthority, o: IssueOptions): Pr
 }
 
 /** An identity with a key of another algorithm (ECDSA P-256, RSA-PSS). */
-export async function issueWithKey(ca: DemoCertificationAuthority, alg: "ECDSA" | "RSA-PSS" | "RSASSA-PKCS1-v1_5", o: IssueOptions, hash = "SHA-256"): Promise<Identity> {
+export async function issueWithKey(
+  ca: DemoCertificationAuthority,
+  alg: "ECDSA" | "RSA-PSS" | "RSASSA-PKCS1-v1_5",
+  o: IssueOptions,
+  hash = "SHA-256",
+): Promise<Identity> {
   const params: EcKeyGenParams | RsaHashedKeyGenParams =
-    alg === "ECDSA" ? { name: "ECDSA", namedCurve: hash === "SHA-384" ? "P-384" : "P-256" } : { name: alg, modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash };
+    alg === "ECDSA"
+      ? { name: "ECDSA", namedCurve: hash === "SHA-384" ? "P-384" : "P-256" }
+      : { name: alg, modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash };
   const keys = (await crypto.subtle.generateKey(params, true, ["sign", "verify"])) as CryptoKeyPair;
   const certificate = await ca.issueFor(keys.publicKey, o);
   return { certificate, privateKey: keys.privateKey, chain: ca.chain, algorithm: alg };
@@ -104,7 +111,20 @@ export async function nssDatabase(id: Identity, nick = "vanthu-test"): Promise<{
   const pkcs8 = new Uint8Array(await crypto.subtle.exportKey("pkcs8", id.privateKey));
   writeFileSync(join(dir, "key.pem"), pem("PRIVATE KEY", pkcs8));
   writeFileSync(join(dir, "cert.pem"), pem("CERTIFICATE", der(id.certificate)) + id.chain.map((c) => pem("CERTIFICATE", c)).join(""));
-  execFileSync("openssl", ["pkcs12", "-export", "-inkey", join(dir, "key.pem"), "-in", join(dir, "cert.pem"), "-name", nick, "-passout", "pass:test", "-out", join(dir, "id.p12")]);
+  execFileSync("openssl", [
+    "pkcs12",
+    "-export",
+    "-inkey",
+    join(dir, "key.pem"),
+    "-in",
+    join(dir, "cert.pem"),
+    "-name",
+    nick,
+    "-passout",
+    "pass:test",
+    "-out",
+    join(dir, "id.p12"),
+  ]);
   execFileSync("certutil", ["-N", "-d", `sql:${dir}`, "--empty-password"]);
   execFileSync("pk12util", ["-i", join(dir, "id.p12"), "-d", `sql:${dir}`, "-W", "test"], { stdio: "pipe" });
   return { dir, nick };
@@ -114,7 +134,17 @@ export async function nssDatabase(id: Identity, nick = "vanthu-test"): Promise<{
 export function signPdfsig(pdf: Uint8Array, nss: { dir: string; nick: string }, o: { etsi?: boolean; field?: string; digest?: string } = {}): Uint8Array {
   const dir = mkdtempSync(join(tmpdir(), "vanthu-pdfsig-"));
   writeFileSync(join(dir, "in.pdf"), pdf);
-  const args = ["-nssdir", `sql:${nss.dir}`, "-add-signature", "-nick", nss.nick, "-new-signature-field-name", o.field ?? "PdfsigSignature", "-digest", o.digest ?? "SHA256"];
+  const args = [
+    "-nssdir",
+    `sql:${nss.dir}`,
+    "-add-signature",
+    "-nick",
+    nss.nick,
+    "-new-signature-field-name",
+    o.field ?? "PdfsigSignature",
+    "-digest",
+    o.digest ?? "SHA256",
+  ];
   if (o.etsi) args.push("-etsi");
   args.push(join(dir, "in.pdf"), join(dir, "out.pdf"));
   execFileSync("pdfsig", args, { stdio: "pipe" });
@@ -172,7 +202,9 @@ export function appendUpdate(
   out += "xref\n";
   for (const e of entries.sort((a, b) => a.num - b.num)) out += `${e.num} 1\n${e.line}`;
   const size = Math.max(trailerInfo.size, ...objects.map((o) => o.num + 1));
-  const extra = Object.entries(trailerExtra).map(([k, v]) => `/${k} ${v}`).join(" ");
+  const extra = Object.entries(trailerExtra)
+    .map(([k, v]) => `/${k} ${v}`)
+    .join(" ");
   out += `trailer\n<< /Size ${size} /Root ${options.root ?? trailerInfo.root} /Prev ${prev} ${extra} >>\nstartxref\n${xrefAt}\n%%EOF\n`;
   return new Uint8Array(Buffer.from(out, "latin1"));
 }
@@ -206,7 +238,11 @@ export { DemoCertificationAuthority };
  * `shadows` are bodies written into the file but not referenced by it (the raw material of
  * shadow attacks). Returns the bytes and each body's offset.
  */
-export function buildPdf(objects: { num: number; body: string }[], shadows: { num: number; body: string }[] = [], root = 1): { bytes: Uint8Array; offsets: Map<string, number> } {
+export function buildPdf(
+  objects: { num: number; body: string }[],
+  shadows: { num: number; body: string }[] = [],
+  root = 1,
+): { bytes: Uint8Array; offsets: Map<string, number> } {
   let out = "%PDF-1.7\n%\xe2\xe3\xcf\xd3\n";
   const offsets = new Map<string, number>();
   const put = (o: { num: number; body: string }, key: string) => {
@@ -241,14 +277,33 @@ export function offsetOf(pdf: Uint8Array, needle: string, from = 0): number {
  * `buildPdf` whose catalog is object 1 and first page object 3: @libpdf/core cannot make
  * one, so the update is written here and signed with the lead's CMS builder.
  */
-export async function certifyPdf(pdf: Uint8Array, id: Identity, p: 1 | 2 | 3, catalogBody = "<< /Type /Catalog /Pages 2 0 R", existingFields = ""): Promise<Uint8Array> {
-  return signWithCms(pdf, catalogBody, `/Reference [<< /Type /SigRef /TransformMethod /DocMDP /TransformParams << /Type /TransformParams /P ${p} /V /1.2 >> >>]`, "Certify", async (signed) => {
-    const { prepareSignerInfo, assembleSignedData } = await import("../../shared/pki/cms-build.ts");
-    const documentDigest = new Uint8Array(await crypto.subtle.digest("SHA-256", signed as BufferSource));
-    const prepared = await prepareSignerInfo({ documentDigest, certificate: der(id.certificate), digestAlgorithm: "SHA-256", signatureAlgorithm: "RSASSA-PKCS1-v1_5" });
-    const signature = new Uint8Array(await crypto.subtle.sign({ name: "RSASSA-PKCS1-v1_5" }, id.privateKey, prepared.signedAttributesDer as BufferSource));
-    return assembleSignedData({ prepared, signature, certificates: [der(id.certificate), ...id.chain], digestAlgorithm: "SHA-256" });
-  }, p, existingFields);
+export async function certifyPdf(
+  pdf: Uint8Array,
+  id: Identity,
+  p: 1 | 2 | 3,
+  catalogBody = "<< /Type /Catalog /Pages 2 0 R",
+  existingFields = "",
+): Promise<Uint8Array> {
+  return signWithCms(
+    pdf,
+    catalogBody,
+    `/Reference [<< /Type /SigRef /TransformMethod /DocMDP /TransformParams << /Type /TransformParams /P ${p} /V /1.2 >> >>]`,
+    "Certify",
+    async (signed) => {
+      const { prepareSignerInfo, assembleSignedData } = await import("../../shared/pki/cms-build.ts");
+      const documentDigest = new Uint8Array(await crypto.subtle.digest("SHA-256", signed as BufferSource));
+      const prepared = await prepareSignerInfo({
+        documentDigest,
+        certificate: der(id.certificate),
+        digestAlgorithm: "SHA-256",
+        signatureAlgorithm: "RSASSA-PKCS1-v1_5",
+      });
+      const signature = new Uint8Array(await crypto.subtle.sign({ name: "RSASSA-PKCS1-v1_5" }, id.privateKey, prepared.signedAttributesDer as BufferSource));
+      return assembleSignedData({ prepared, signature, certificates: [der(id.certificate), ...id.chain], digestAlgorithm: "SHA-256" });
+    },
+    p,
+    existingFields,
+  );
 }
 
 /** An approval signature whose CMS pkijs builds with any digest (SHA-1 included), for old-style signatures. */
@@ -282,9 +337,18 @@ export async function signPkijs(pdf: Uint8Array, id: Identity, hash: "SHA-1" | "
 }
 
 /** Appends a signature field and dictionary (with `extra` keys) to a `buildPdf` document, and fills /Contents with `makeCms(signedBytes)`. */
-async function signWithCms(pdf: Uint8Array, catalogBody: string, extra: string, field: string, makeCms: (signed: Uint8Array) => Promise<Uint8Array>, docMdp?: number, existingFields = ""): Promise<Uint8Array> {
+async function signWithCms(
+  pdf: Uint8Array,
+  catalogBody: string,
+  extra: string,
+  field: string,
+  makeCms: (signed: Uint8Array) => Promise<Uint8Array>,
+  docMdp?: number,
+  existingFields = "",
+): Promise<Uint8Array> {
   const { size } = lastTrailer(pdf);
-  const S = size, F = size + 1;
+  const S = size,
+    F = size + 1;
   const placeholder = "0".repeat(16384);
   const perms = docMdp ? ` /Perms << /DocMDP ${S} 0 R >>` : "";
   const withPlaceholder = appendUpdate(pdf, [

@@ -42,15 +42,23 @@ export async function signUpdate(
   const signed = new Uint8Array(b + (bytes.length - c));
   signed.set(bytes.subarray(0, b));
   signed.set(bytes.subarray(c), b);
-  const hex = Buffer.from(await cms(signed)).toString("hex").toUpperCase().padEnd(placeholder.length, "0");
+  const hex = Buffer.from(await cms(signed))
+    .toString("hex")
+    .toUpperCase()
+    .padEnd(placeholder.length, "0");
   bytes.set(Buffer.from(hex, "latin1"), b + 1);
   return bytes;
 }
 
-const PLAIN_ECDSA: Record<string, string> = { "SHA-256": "0.4.0.127.0.7.1.1.4.1.3", "SHA-384": "0.4.0.127.0.7.1.1.4.1.4", "SHA-512": "0.4.0.127.0.7.1.1.4.1.5" };
+const PLAIN_ECDSA: Record<string, string> = {
+  "SHA-256": "0.4.0.127.0.7.1.1.4.1.3",
+  "SHA-384": "0.4.0.127.0.7.1.1.4.1.4",
+  "SHA-512": "0.4.0.127.0.7.1.1.4.1.5",
+};
 
 async function signWith(id: Identity, data: Uint8Array, hash: string): Promise<Uint8Array> {
-  const alg = id.algorithm === "ECDSA" ? { name: "ECDSA", hash } : id.algorithm === "RSA-PSS" ? { name: "RSA-PSS", saltLength: 32 } : { name: "RSASSA-PKCS1-v1_5" };
+  const alg =
+    id.algorithm === "ECDSA" ? { name: "ECDSA", hash } : id.algorithm === "RSA-PSS" ? { name: "RSA-PSS", saltLength: 32 } : { name: "RSASSA-PKCS1-v1_5" };
   return new Uint8Array(await crypto.subtle.sign(alg, id.privateKey, data as BufferSource));
 }
 
@@ -67,7 +75,12 @@ export interface CmsOptions {
 export function detachedCms(id: Identity, o: CmsOptions = {}): CmsMaker {
   return async (signed) => {
     const documentDigest = new Uint8Array(await crypto.subtle.digest("SHA-256", signed as BufferSource));
-    const prepared = await prepareSignerInfo({ documentDigest, certificate: der(id.certificate), digestAlgorithm: "SHA-256", signatureAlgorithm: id.algorithm === "ECDSA" ? "ECDSA" : id.algorithm });
+    const prepared = await prepareSignerInfo({
+      documentDigest,
+      certificate: der(id.certificate),
+      digestAlgorithm: "SHA-256",
+      signatureAlgorithm: id.algorithm === "ECDSA" ? "ECDSA" : id.algorithm,
+    });
     let toSign = prepared.signedAttributesDer;
     if (o.nonDerAttributes) {
       // The same attributes, written in reverse (a SET OF out of DER order), signed as written.
@@ -78,7 +91,12 @@ export function detachedCms(id: Identity, o: CmsOptions = {}): CmsMaker {
     }
     if (o.plainEcdsa) prepared.signerInfo.signatureAlgorithm = new pkijs.AlgorithmIdentifier({ algorithmId: PLAIN_ECDSA["SHA-256"]! });
     const signature = await signWith(id, toSign, "SHA-256");
-    return assembleSignedData({ prepared, signature, certificates: o.leafOnly ? [der(id.certificate)] : [der(id.certificate), ...id.chain], digestAlgorithm: "SHA-256" });
+    return assembleSignedData({
+      prepared,
+      signature,
+      certificates: o.leafOnly ? [der(id.certificate)] : [der(id.certificate), ...id.chain],
+      digestAlgorithm: "SHA-256",
+    });
   };
 }
 
@@ -91,13 +109,21 @@ export function sha1EncapsulatingCms(id: Identity, tamper = false): CmsMaker {
     const sha1 = new Uint8Array(await crypto.subtle.digest("SHA-1", signed as BufferSource));
     if (tamper) sha1[0]! ^= 1;
     const contentDigest = new Uint8Array(await crypto.subtle.digest("SHA-256", sha1 as BufferSource));
-    const prepared = await prepareSignerInfo({ documentDigest: contentDigest, certificate: der(id.certificate), digestAlgorithm: "SHA-256", signatureAlgorithm: "RSASSA-PKCS1-v1_5" });
+    const prepared = await prepareSignerInfo({
+      documentDigest: contentDigest,
+      certificate: der(id.certificate),
+      digestAlgorithm: "SHA-256",
+      signatureAlgorithm: "RSASSA-PKCS1-v1_5",
+    });
     const signature = await signWith(id, prepared.signedAttributesDer, "SHA-256");
     const detached = assembleSignedData({ prepared, signature, certificates: [der(id.certificate), ...id.chain], digestAlgorithm: "SHA-256" });
     // Put the digest in as eContent.
     const ci = pkijs.ContentInfo.fromBER(detached.slice().buffer);
     const sd = new pkijs.SignedData({ schema: ci.content });
-    sd.encapContentInfo = new pkijs.EncapsulatedContentInfo({ eContentType: "1.2.840.113549.1.7.1", eContent: new asn1js.OctetString({ valueHex: sha1.slice().buffer }) });
+    sd.encapContentInfo = new pkijs.EncapsulatedContentInfo({
+      eContentType: "1.2.840.113549.1.7.1",
+      eContent: new asn1js.OctetString({ valueHex: sha1.slice().buffer }),
+    });
     return new Uint8Array(new pkijs.ContentInfo({ contentType: "1.2.840.113549.1.7.2", content: sd.toSchema(true) }).toSchema().toBER(false));
   };
 }

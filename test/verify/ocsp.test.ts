@@ -19,7 +19,11 @@ const revoked = new Map<string, Date>();
 let requests = 0;
 
 async function issueWithOcsp(commonName: string): Promise<Identity> {
-  const keys = (await crypto.subtle.generateKey({ name: "RSASSA-PKCS1-v1_5", hash: "SHA-256", publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 }, true, ["sign", "verify"])) as CryptoKeyPair;
+  const keys = (await crypto.subtle.generateKey(
+    { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256", publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 },
+    true,
+    ["sign", "verify"],
+  )) as CryptoKeyPair;
   const certificate = await x509.X509CertificateGenerator.create({
     serialNumber: "0a" + Date.now().toString(16) + Math.floor(Math.random() * 1e6).toString(16),
     subject: `C=VN, CN=${commonName}`,
@@ -61,7 +65,10 @@ async function answer(body: Uint8Array): Promise<Uint8Array> {
   await basic.sign(root.keys.privateKey, "SHA-256");
   const resp = new pkijs.OCSPResponse({
     responseStatus: new asn1js.Enumerated({ value: 0 }),
-    responseBytes: new pkijs.ResponseBytes({ responseType: "1.3.6.1.5.5.7.48.1.1", response: new asn1js.OctetString({ valueHex: basic.toSchema().toBER(false) }) }),
+    responseBytes: new pkijs.ResponseBytes({
+      responseType: "1.3.6.1.5.5.7.48.1.1",
+      response: new asn1js.OctetString({ valueHex: basic.toSchema().toBER(false) }),
+    }),
   });
   return new Uint8Array(resp.toSchema().toBER(false));
 }

@@ -35,8 +35,48 @@ function byteRangeOf(pdf: Uint8Array): [number, number, number, number] {
   return [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4])];
 }
 
-const TOKENS = ["/ByteRange", "/Contents", "/Length", "/Prev", "/Root", "/Size", "/Fields", "/Kids", "/V", "/Type", "/Filter", "/W", "/Index", "/N", "/First", "obj", "R", "startxref", "xref", "trailer"];
-const REPLACEMENTS = ["0", "-1", "99999999999", "null", "<<", ">>", "[", "]", "()", "<>", "/Sig", "1 0 R", "0 0 R", "[0 0 0 0]", "<< /Length 1 0 R >>", "9999999 0 R", "3.5", "true"];
+const TOKENS = [
+  "/ByteRange",
+  "/Contents",
+  "/Length",
+  "/Prev",
+  "/Root",
+  "/Size",
+  "/Fields",
+  "/Kids",
+  "/V",
+  "/Type",
+  "/Filter",
+  "/W",
+  "/Index",
+  "/N",
+  "/First",
+  "obj",
+  "R",
+  "startxref",
+  "xref",
+  "trailer",
+];
+const REPLACEMENTS = [
+  "0",
+  "-1",
+  "99999999999",
+  "null",
+  "<<",
+  ">>",
+  "[",
+  "]",
+  "()",
+  "<>",
+  "/Sig",
+  "1 0 R",
+  "0 0 R",
+  "[0 0 0 0]",
+  "<< /Length 1 0 R >>",
+  "9999999 0 R",
+  "3.5",
+  "true",
+];
 
 type Mutation = { kind: string; bytes: Uint8Array; touchesSigned: boolean };
 
@@ -87,8 +127,14 @@ function mutate(seed: (typeof seeds)[number], r: () => number): Mutation {
   }
   // Structural nonsense: deep nesting, duplicated tails, garbage appended.
   const which = r();
-  if (which < 0.33) return { kind: "nesting appended", bytes: new Uint8Array(Buffer.from(text + "\n1 0 obj\n" + "[".repeat(5000) + "\nendobj\n", "latin1")), touchesSigned: false };
-  if (which < 0.66) return { kind: "tail duplicated", bytes: new Uint8Array(Buffer.from(text + text.slice(Math.floor(text.length / 2)), "latin1")), touchesSigned: false };
+  if (which < 0.33)
+    return {
+      kind: "nesting appended",
+      bytes: new Uint8Array(Buffer.from(text + "\n1 0 obj\n" + "[".repeat(5000) + "\nendobj\n", "latin1")),
+      touchesSigned: false,
+    };
+  if (which < 0.66)
+    return { kind: "tail duplicated", bytes: new Uint8Array(Buffer.from(text + text.slice(Math.floor(text.length / 2)), "latin1")), touchesSigned: false };
   const x = Math.floor(r() * text.length);
   const out = text.slice(0, x) + "<<".repeat(3000) + text.slice(Math.floor(r() * text.length));
   return { kind: "spliced", bytes: new Uint8Array(Buffer.from(out, "latin1")), touchesSigned: x < c + d };
@@ -140,49 +186,53 @@ const SEEDS = ["libpdf", "libpdf+pdfsig", "object streams", "pdfsig only"];
 // One test per seed file (each with its own PRNG), so that no single test holds thousands of
 // cases against one wall-clock bound.
 describe("mutated signed files", () => {
-  it.each(SEEDS.map((name, s) => [name, s] as const))(`%s: ${CASES_PER_SEED} mutations, each ends in a report or a clean error, and no change to signed bytes is 'valid'`, async (_name, s) => {
-    const counts: Record<string, number> = {};
-    const failures: string[] = [];
-    let total = 0;
-    {
-      const seed = seeds[s]!;
-      const r = rng(1000 + s);
-      for (let i = 0; i < CASES_PER_SEED; i++) {
-        const m = mutate(seed, r);
-        // An edit can happen to write back the very bytes it replaced: then nothing changed.
-        if (m.bytes.length === seed.bytes.length && Buffer.compare(Buffer.from(m.bytes), Buffer.from(seed.bytes)) === 0) m.touchesSigned = false;
-        total++;
-        let report: ValidationReport | "timeout";
-        try {
-          report = await withDeadline(verifyPdf(m.bytes, opts));
-        } catch (e) {
-          failures.push(`${seed.name} #${i} ${m.kind}: threw ${(e as Error).message}`);
-          continue;
-        }
-        if (report === "timeout") {
-          failures.push(`${seed.name} #${i} ${m.kind}: no report within ${DEADLINE_MS} ms of CPU time`);
-          continue;
-        }
-        counts[report.status] = (counts[report.status] ?? 0) + 1;
-        if (!["valid", "invalid", "indeterminate", "unsigned", "error"].includes(report.status)) failures.push(`${seed.name} #${i}: status ${report.status}`);
-        if (report.status === "error" && !(report.error?.messageVi && report.error.messageEn)) failures.push(`${seed.name} #${i}: error without messages`);
-        if (report.status !== "error" && typeof report.message !== "string") failures.push(`${seed.name} #${i}: no message`);
-        if (m.touchesSigned && report.status === "valid") {
-          failures.push(`${seed.name} #${i} ${m.kind}: a change to signed bytes came out valid`);
-          if (process.env.VANTHU_DUMP_DIR) {
-            const { writeFileSync } = await import("node:fs");
-            writeFileSync(`${process.env.VANTHU_DUMP_DIR}/case-${s}-${i}.pdf`, m.bytes);
-            writeFileSync(`${process.env.VANTHU_DUMP_DIR}/seed-${s}.pdf`, seed.bytes);
+  it.each(SEEDS.map((name, s) => [name, s] as const))(
+    `%s: ${CASES_PER_SEED} mutations, each ends in a report or a clean error, and no change to signed bytes is 'valid'`,
+    async (_name, s) => {
+      const counts: Record<string, number> = {};
+      const failures: string[] = [];
+      let total = 0;
+      {
+        const seed = seeds[s]!;
+        const r = rng(1000 + s);
+        for (let i = 0; i < CASES_PER_SEED; i++) {
+          const m = mutate(seed, r);
+          // An edit can happen to write back the very bytes it replaced: then nothing changed.
+          if (m.bytes.length === seed.bytes.length && Buffer.compare(Buffer.from(m.bytes), Buffer.from(seed.bytes)) === 0) m.touchesSigned = false;
+          total++;
+          let report: ValidationReport | "timeout";
+          try {
+            report = await withDeadline(verifyPdf(m.bytes, opts));
+          } catch (e) {
+            failures.push(`${seed.name} #${i} ${m.kind}: threw ${(e as Error).message}`);
+            continue;
+          }
+          if (report === "timeout") {
+            failures.push(`${seed.name} #${i} ${m.kind}: no report within ${DEADLINE_MS} ms of CPU time`);
+            continue;
+          }
+          counts[report.status] = (counts[report.status] ?? 0) + 1;
+          if (!["valid", "invalid", "indeterminate", "unsigned", "error"].includes(report.status)) failures.push(`${seed.name} #${i}: status ${report.status}`);
+          if (report.status === "error" && !(report.error?.messageVi && report.error.messageEn)) failures.push(`${seed.name} #${i}: error without messages`);
+          if (report.status !== "error" && typeof report.message !== "string") failures.push(`${seed.name} #${i}: no message`);
+          if (m.touchesSigned && report.status === "valid") {
+            failures.push(`${seed.name} #${i} ${m.kind}: a change to signed bytes came out valid`);
+            if (process.env.VANTHU_DUMP_DIR) {
+              const { writeFileSync } = await import("node:fs");
+              writeFileSync(`${process.env.VANTHU_DUMP_DIR}/case-${s}-${i}.pdf`, m.bytes);
+              writeFileSync(`${process.env.VANTHU_DUMP_DIR}/seed-${s}.pdf`, seed.bytes);
+            }
           }
         }
       }
-    }
-    expect(seeds[s]!.name).toBe(SEEDS[s]);
-    expect(failures).toEqual([]);
-    expect(total).toBe(CASES_PER_SEED);
-    // The corpus exercises both ends: clean errors and full reports.
-    console.log(`${SEEDS[s]}: ${JSON.stringify(counts)}`);
-    expect(counts.error ?? 0).toBeGreaterThan(MIN_PER_KIND);
-    expect((counts.invalid ?? 0) + (counts.indeterminate ?? 0)).toBeGreaterThan(MIN_PER_KIND);
-  }, 600_000);
+      expect(seeds[s]!.name).toBe(SEEDS[s]);
+      expect(failures).toEqual([]);
+      expect(total).toBe(CASES_PER_SEED);
+      // The corpus exercises both ends: clean errors and full reports.
+      console.log(`${SEEDS[s]}: ${JSON.stringify(counts)}`);
+      expect(counts.error ?? 0).toBeGreaterThan(MIN_PER_KIND);
+      expect((counts.invalid ?? 0) + (counts.indeterminate ?? 0)).toBeGreaterThan(MIN_PER_KIND);
+    },
+    600_000,
+  );
 });

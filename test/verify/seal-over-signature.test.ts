@@ -9,7 +9,15 @@ import { demoPki, documentPdf, signedDocument } from "../e2e/helpers.ts";
  */
 describe("a seal stamped over the official's signature (R2)", () => {
   const letter = () =>
-    documentPdf({ issuer: "UBND phường Hồng Bàng", number: "07/QĐ-UBND", title: "Quyết định", summary: "Về việc thử", body: "Nội dung quyết định.", signerTitle: "Chủ tịch", signerName: "Nguyễn Văn Thử" });
+    documentPdf({
+      issuer: "UBND phường Hồng Bàng",
+      number: "07/QĐ-UBND",
+      title: "Quyết định",
+      summary: "Về việc thử",
+      body: "Nội dung quyết định.",
+      signerTitle: "Chủ tịch",
+      signerName: "Nguyễn Văn Thử",
+    });
 
   it("is valid even though the seal covers the block's title", async () => {
     const pki = await demoPki("http://127.0.0.1:9/ca.crl", "Ủy ban nhân dân phường Hồng Bàng", { name: "Nguyễn Văn Thử", title: "Chủ tịch" });

@@ -30,7 +30,11 @@ function authority(url: string): TimestampAuthority {
         }),
         certReq: true,
       });
-      const res = await fetch(url, { method: "POST", headers: { "content-type": "application/timestamp-query" }, body: new Uint8Array(req.toSchema().toBER(false)) });
+      const res = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/timestamp-query" },
+        body: new Uint8Array(req.toSchema().toBER(false)),
+      });
       const resp = pkijs.TimeStampResp.fromBER(await res.arrayBuffer());
       if (!resp.timeStampToken) throw new Error("no token");
       return new Uint8Array(resp.timeStampToken.toSchema().toBER(false));
@@ -54,7 +58,13 @@ describe("document timestamps", () => {
     const r = await verifyPdf(bytes, opts);
     expect(r.signatures).toHaveLength(2);
     expect(r.signatures[0]).toMatchObject({ kind: "signature", indication: "TOTAL_PASSED", modifiedAfter: "allowed" });
-    expect(r.signatures[1]).toMatchObject({ kind: "document-timestamp", subFilter: "ETSI.RFC3161", indication: "TOTAL_PASSED", signingTimeSource: "timestamp", coversWholeDocument: true });
+    expect(r.signatures[1]).toMatchObject({
+      kind: "document-timestamp",
+      subFilter: "ETSI.RFC3161",
+      indication: "TOTAL_PASSED",
+      signingTimeSource: "timestamp",
+      coversWholeDocument: true,
+    });
     expect(r.signatures[1]!.signer?.commonName).toMatch(/TSA/);
     expect(r.status).toBe("valid");
   });

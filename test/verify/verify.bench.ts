@@ -56,7 +56,24 @@ function pdfsig(files: string[]): number {
 
 function cli(files: string[]): number {
   const t = performance.now();
-  const r = spawnSync(process.execPath, [join(root, "bin/vanthu.mjs"), "verify", "--json", "--offline", "--no-default-trust", "--trust", corpus.trustPem, "--crl", corpus.crlFile, "--cache-dir", join(dir, "cache"), ...files], { encoding: "utf8", maxBuffer: 64 << 20 });
+  const r = spawnSync(
+    process.execPath,
+    [
+      join(root, "bin/vanthu.mjs"),
+      "verify",
+      "--json",
+      "--offline",
+      "--no-default-trust",
+      "--trust",
+      corpus.trustPem,
+      "--crl",
+      corpus.crlFile,
+      "--cache-dir",
+      join(dir, "cache"),
+      ...files,
+    ],
+    { encoding: "utf8", maxBuffer: 64 << 20 },
+  );
   const ms = performance.now() - t;
   if (r.status !== 0) throw new Error(`vanthu verify exited ${r.status}: ${r.stderr}`);
   return ms;
@@ -68,7 +85,10 @@ function median(xs: number[]): number {
 
 await engine(corpus.twoSignature.slice(0, 2)); // warm up (JIT, key imports)
 const rows: string[] = [];
-for (const [name, files] of [[`(a) ${COUNT} × ${(statSync(corpus.scans[0]!).size / 1048576).toFixed(1)} MB signed scans`, corpus.scans], [`(b) ${COUNT} × ${(statSync(corpus.twoSignature[0]!).size / 1048576).toFixed(2)} MB two-signature letters`, corpus.twoSignature]] as const) {
+for (const [name, files] of [
+  [`(a) ${COUNT} × ${(statSync(corpus.scans[0]!).size / 1048576).toFixed(1)} MB signed scans`, corpus.scans],
+  [`(b) ${COUNT} × ${(statSync(corpus.twoSignature[0]!).size / 1048576).toFixed(2)} MB two-signature letters`, corpus.twoSignature],
+] as const) {
   // Interleaved, median of three: the machine is shared, each figure is compared with pdfsig's of the same moment.
   const ours: number[] = [];
   const theirs: number[] = [];
@@ -79,7 +99,9 @@ for (const [name, files] of [[`(a) ${COUNT} × ${(statSync(corpus.scans[0]!).siz
   const p = median(theirs);
   const e = median(ours);
   const c = cli(files);
-  rows.push(`${name.padEnd(42)} engine ${e.toFixed(0).padStart(6)} ms  ×${(e / p).toFixed(2)}   vanthu verify (process) ${c.toFixed(0).padStart(6)} ms  ×${(c / p).toFixed(2)}   pdfsig ${p.toFixed(0).padStart(6)} ms`);
+  rows.push(
+    `${name.padEnd(42)} engine ${e.toFixed(0).padStart(6)} ms  ×${(e / p).toFixed(2)}   vanthu verify (process) ${c.toFixed(0).padStart(6)} ms  ×${(c / p).toFixed(2)}   pdfsig ${p.toFixed(0).padStart(6)} ms`,
+  );
 }
 console.log("Verification, one call per set, against pdfsig -nocert -no-ocsp per file (ratio = ours / pdfsig; target ≤ 0.5)");
 for (const r of rows) console.log(r);
@@ -88,20 +110,34 @@ for (const r of rows) console.log(r);
 const bundles: Record<string, string> = {};
 for (const name of ["verify-memory.child", "sign-memory.child"]) {
   const outfile = join(dir, `${name}.mjs`);
-  await build({ entryPoints: [join(root, `test/verify/${name}.ts`)], bundle: true, platform: "node", format: "esm", outfile, logLevel: "silent", banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } });
+  await build({
+    entryPoints: [join(root, `test/verify/${name}.ts`)],
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    outfile,
+    logLevel: "silent",
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  });
   bundles[name] = outfile;
 }
 const unsignedBig = join(dir, "big-unsigned.pdf");
 writeFileSync(unsignedBig, await scannedPdf(BIG_MB));
 const bigFile = join(dir, "big.pdf");
-const signRun = spawnSync(process.execPath, [bundles["sign-memory.child"]!, unsignedBig, join(dir, "big-signed-by-child.pdf"), join(root, "shared/assets/fonts/Tinos-Regular.ttf")], { encoding: "utf8" });
+const signRun = spawnSync(
+  process.execPath,
+  [bundles["sign-memory.child"]!, unsignedBig, join(dir, "big-signed-by-child.pdf"), join(root, "shared/assets/fonts/Tinos-Regular.ttf")],
+  { encoding: "utf8" },
+);
 const signed = signRun.status === 0 ? (JSON.parse(signRun.stdout) as { ms: number; peakRssMB: number; bytes: number }) : undefined;
 // The file verified below is signed here, by the benchmark's CA, so that it verifies as valid.
 const id = await issue(corpus.root, { commonName: "Người ký thử" });
 writeFileSync(bigFile, await signOurs(await scannedPdf(BIG_MB), id));
 const size = statSync(bigFile).size / 1048576;
 const mem = (mode: string) => {
-  const r = spawnSync("/usr/bin/time", ["-f", "%M", process.execPath, bundles["verify-memory.child"]!, bigFile, mode, corpus.trustPem, corpus.crlFile], { encoding: "utf8" });
+  const r = spawnSync("/usr/bin/time", ["-f", "%M", process.execPath, bundles["verify-memory.child"]!, bigFile, mode, corpus.trustPem, corpus.crlFile], {
+    encoding: "utf8",
+  });
   if (r.status !== 0) throw new Error(`memory child (${mode}) failed: ${r.stderr}`);
   const o = JSON.parse(r.stdout) as { status: string; ms: number; peakRssMB: number; baselineRssMB: number };
   if (o.status !== "valid") throw new Error(`the ${size.toFixed(0)} MB file is ${o.status}`);
@@ -115,8 +151,16 @@ const pdfsigBig = (() => {
   return { peakRssMB: kb! / 1024, ms: s! * 1000 };
 })();
 console.log(`\nPeak memory, ${size.toFixed(0)} MB signed scan, one process each (plain JavaScript bundle)`);
-console.log(`verify, read by position (CLI)            peak ${byPosition.peakRssMB.toFixed(0).padStart(5)} MB (start ${byPosition.baselineRssMB.toFixed(0)} MB)  ${byPosition.ms.toFixed(0).padStart(6)} ms   target < 150 MB`);
-console.log(`verify, bytes in memory (the PWA worker)  peak ${inMemory.peakRssMB.toFixed(0).padStart(5)} MB = ${(inMemory.peakRssMB / size).toFixed(2)}× the file (start ${inMemory.baselineRssMB.toFixed(0)} MB)  ${inMemory.ms.toFixed(0).padStart(6)} ms   target < 2×`);
+console.log(
+  `verify, read by position (CLI)            peak ${byPosition.peakRssMB.toFixed(0).padStart(5)} MB (start ${byPosition.baselineRssMB.toFixed(0)} MB)  ${byPosition.ms.toFixed(0).padStart(6)} ms   target < 150 MB`,
+);
+console.log(
+  `verify, bytes in memory (the PWA worker)  peak ${inMemory.peakRssMB.toFixed(0).padStart(5)} MB = ${(inMemory.peakRssMB / size).toFixed(2)}× the file (start ${inMemory.baselineRssMB.toFixed(0)} MB)  ${inMemory.ms.toFixed(0).padStart(6)} ms   target < 2×`,
+);
 console.log(`pdfsig                                    peak ${pdfsigBig.peakRssMB.toFixed(0).padStart(5)} MB  ${pdfsigBig.ms.toFixed(0).padStart(6)} ms`);
-console.log(signed ? `sign (shared/sign, measured only)         peak ${signed.peakRssMB.toFixed(0).padStart(5)} MB  ${signed.ms.toFixed(0).padStart(6)} ms   target < 150 MB` : `sign (shared/sign): failed in its own process: ${signRun.stderr.split("\n").slice(-3).join(" ")}`);
+console.log(
+  signed
+    ? `sign (shared/sign, measured only)         peak ${signed.peakRssMB.toFixed(0).padStart(5)} MB  ${signed.ms.toFixed(0).padStart(6)} ms   target < 150 MB`
+    : `sign (shared/sign): failed in its own process: ${signRun.stderr.split("\n").slice(-3).join(" ")}`,
+);
 rmSync(dir, { recursive: true, force: true });

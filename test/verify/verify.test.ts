@@ -16,7 +16,21 @@ import * as asn1js from "asn1js";
 import { verifyPdf, type VerifyOptions } from "../../shared/verify/index.ts";
 import { x509 } from "../../shared/pki/x509.ts";
 import type { CrlCache } from "../../shared/pki/revocation.ts";
-import { DemoCertificationAuthority, issue, issueWithKey, makePdf, signLibpdf, signOurs, signPkijs, buildPdf, nssDatabase, signPdfsig, pdfsigReport, editBytes, type Identity } from "./corpus.ts";
+import {
+  DemoCertificationAuthority,
+  issue,
+  issueWithKey,
+  makePdf,
+  signLibpdf,
+  signOurs,
+  signPkijs,
+  buildPdf,
+  nssDatabase,
+  signPdfsig,
+  pdfsigReport,
+  editBytes,
+  type Identity,
+} from "./corpus.ts";
 import { signPdf } from "../../shared/sign/index.ts";
 import { WebCryptoSigner } from "../../shared/sign/webcrypto-signer.ts";
 import { startTestTsa } from "../support/tsa.ts";
@@ -132,7 +146,11 @@ describe("certificates", () => {
   });
 
   it("claimed time inside the validity, expired now, not revoked: INDETERMINATE / OUT_OF_BOUNDS_NOT_REVOKED", async () => {
-    const id = await issue(root, { commonName: "Hết hạn sau khi ký", notBefore: new Date(Date.now() - 3 * 365 * DAY), notAfter: new Date(Date.now() - 30 * DAY) });
+    const id = await issue(root, {
+      commonName: "Hết hạn sau khi ký",
+      notBefore: new Date(Date.now() - 3 * 365 * DAY),
+      notAfter: new Date(Date.now() - 30 * DAY),
+    });
     const r = await verifyPdf(await signLibpdf(base, id, { signingTime: new Date(Date.now() - 60 * DAY) }), await options());
     expect(r.signatures[0]).toMatchObject({ indication: "INDETERMINATE", subIndication: "OUT_OF_BOUNDS_NOT_REVOKED" });
   });
@@ -189,7 +207,10 @@ describe("certificates", () => {
 
   it("a sub-CA without keyCertSign: CHAIN_CONSTRAINTS_FAILURE; a proper sub-CA: TOTAL_PASSED", async () => {
     const r0 = await DemoCertificationAuthority.create({ commonName: "Root 2" });
-    const bad = await r0.issueSubordinate({ commonName: "Sub-CA không được cấp chứng thư", keyUsages: x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature });
+    const bad = await r0.issueSubordinate({
+      commonName: "Sub-CA không được cấp chứng thư",
+      keyUsages: x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature,
+    });
     const okSub = await r0.issueSubordinate({ commonName: "Sub-CA đúng" });
     const crl0 = new Uint8Array((await r0.crl([])).rawData);
     const idBad = await issue(bad, { commonName: "A" });
@@ -257,7 +278,10 @@ function cmsOf(pdf: Uint8Array): { hexStart: number; hexEnd: number; der: Uint8A
 
 function replaceCms(pdf: Uint8Array, der: Uint8Array): Uint8Array {
   const { hexStart, hexEnd } = cmsOf(pdf);
-  const hex = Buffer.from(der).toString("hex").toUpperCase().padEnd(hexEnd - hexStart, "0");
+  const hex = Buffer.from(der)
+    .toString("hex")
+    .toUpperCase()
+    .padEnd(hexEnd - hexStart, "0");
   if (hex.length !== hexEnd - hexStart) throw new Error("CMS too large");
   const out = new Uint8Array(pdf);
   out.set(Buffer.from(hex, "latin1"), hexStart);
@@ -302,7 +326,12 @@ describe("tampering and damaged files", () => {
 
   it("another certificate with the signer's name and serial swapped in: TOTAL_FAILED, signing-certificate mismatch noted", async () => {
     const signed = await signLibpdf(base, good);
-    const impostor = await issue(root, { commonName: "Nguyễn Văn An", title: "Phó Chủ tịch", organization: "UBND phường Hồng Bàng", serialNumber: good.certificate.serialNumber });
+    const impostor = await issue(root, {
+      commonName: "Nguyễn Văn An",
+      title: "Phó Chủ tịch",
+      organization: "UBND phường Hồng Bàng",
+      serialNumber: good.certificate.serialNumber,
+    });
     const sd = signedDataOf(signed);
     sd.certificates = [pkijs.Certificate.fromBER(impostor.certificate.rawData)];
     const r = await verifyPdf(replaceCms(signed, encode(sd)), await options());
@@ -361,7 +390,10 @@ describe("weak algorithms (SHA-1)", () => {
     expect(r.signatures[0]).toMatchObject({ indication: "INDETERMINATE", subIndication: "CRYPTO_CONSTRAINTS_FAILURE_NO_POE", digestAlgorithm: "SHA-1" });
     expect(r.signatures[0]!.weakAlgorithms).toContain("SHA-1");
     expect(r.signatures[0]!.message).toMatch(/thuật toán yếu/);
-    const r256 = await verifyPdf(await signPkijs(plain, await issueWithKey(root, "RSASSA-PKCS1-v1_5", { commonName: "Ký SHA-256" }), "SHA-256"), await options());
+    const r256 = await verifyPdf(
+      await signPkijs(plain, await issueWithKey(root, "RSASSA-PKCS1-v1_5", { commonName: "Ký SHA-256" }), "SHA-256"),
+      await options(),
+    );
     expect(r256.signatures[0]!.indication).toBe("TOTAL_PASSED");
   });
 
@@ -375,7 +407,10 @@ describe("weak algorithms (SHA-1)", () => {
       notAfter: new Date(Date.now() + 365 * DAY),
       keys: rootKeys,
       signingAlgorithm: sha1,
-      extensions: [new x509.BasicConstraintsExtension(true, undefined, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true)],
+      extensions: [
+        new x509.BasicConstraintsExtension(true, undefined, true),
+        new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      ],
     });
     const leafKeys = (await crypto.subtle.generateKey({ ...sha1, hash: "SHA-256" }, true, ["sign", "verify"])) as CryptoKeyPair;
     const leaf = await x509.X509CertificateGenerator.create({
@@ -389,7 +424,14 @@ describe("weak algorithms (SHA-1)", () => {
       signingAlgorithm: sha1,
       extensions: [new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation, true)],
     });
-    const crl = await x509.X509CrlGenerator.create({ issuer: g1.subject, thisUpdate: new Date(), nextUpdate: new Date(Date.now() + DAY), entries: [], signingKey: rootKeys.privateKey, signingAlgorithm: sha1 });
+    const crl = await x509.X509CrlGenerator.create({
+      issuer: g1.subject,
+      thisUpdate: new Date(),
+      nextUpdate: new Date(Date.now() + DAY),
+      entries: [],
+      signingKey: rootKeys.privateKey,
+      signingAlgorithm: sha1,
+    });
     const id: Identity = { certificate: leaf, privateKey: leafKeys.privateKey, chain: [new Uint8Array(g1.rawData)], algorithm: "RSASSA-PKCS1-v1_5" };
     const r = await verifyPdf(await signLibpdf(base, id), { trustAnchors: [g1], crls: [new Uint8Array(crl.rawData)] });
     expect(r.signatures[0]!.indication).toBe("TOTAL_PASSED");
@@ -406,7 +448,11 @@ describe("path building from the network and the cache", () => {
     await new Promise<void>((r) => aiaServer.listen(0, "127.0.0.1", () => r()));
     try {
       const aia = `http://127.0.0.1:${(aiaServer.address() as AddressInfo).port}/sub.crt`;
-      const keys = (await crypto.subtle.generateKey({ name: "RSASSA-PKCS1-v1_5", hash: "SHA-256", publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 }, true, ["sign", "verify"])) as CryptoKeyPair;
+      const keys = (await crypto.subtle.generateKey(
+        { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256", publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 },
+        true,
+        ["sign", "verify"],
+      )) as CryptoKeyPair;
       const certificate = await x509.X509CertificateGenerator.create({
         serialNumber: "0c01",
         subject: "C=VN, CN=Chỉ có chứng thư của mình",
@@ -416,7 +462,10 @@ describe("path building from the network and the cache", () => {
         publicKey: keys.publicKey,
         signingKey: sub.keys.privateKey,
         signingAlgorithm: { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" },
-        extensions: [new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true), new x509.AuthorityInfoAccessExtension({ caIssuers: [new x509.GeneralName("url", aia)] })],
+        extensions: [
+          new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+          new x509.AuthorityInfoAccessExtension({ caIssuers: [new x509.GeneralName("url", aia)] }),
+        ],
       });
       const leafOnly: Identity = { certificate, privateKey: keys.privateKey, chain: [], algorithm: "RSASSA-PKCS1-v1_5" };
       const signed = await signLibpdf(base, leafOnly);

@@ -40,13 +40,38 @@ describe("register print export (Phụ lục IV)", () => {
     expect(html).toMatch(/Từ số \d{2,} đến số \d{2,}/);
     expect(html).toContain("Quyển số: 01");
     const cols = [...html.matchAll(/<th>([^<(][^<]*)<\/th>/g)].map((m) => m[1]);
-    expect(cols).toEqual(["Số, ký hiệu văn bản", "Ngày tháng văn bản", "Tên loại và trích yếu nội dung", "Người ký", "Nơi nhận", "Đơn vị, người nhận bản lưu", "Số lượng bản", "Ngày chuyển", "Ký nhận", "Ghi chú"]);
+    expect(cols).toEqual([
+      "Số, ký hiệu văn bản",
+      "Ngày tháng văn bản",
+      "Tên loại và trích yếu nội dung",
+      "Người ký",
+      "Nơi nhận",
+      "Đơn vị, người nhận bản lưu",
+      "Số lượng bản",
+      "Ngày chuyển",
+      "Ký nhận",
+      "Ghi chú",
+    ]);
     expect(html).toContain("Công văn: V/v triển khai &lt;chữ ký số&gt; &amp; lưu trữ");
     expect(html).toContain("20/11/2026 (tạm tính)");
     expect(html).not.toContain("<chữ ký số>");
   });
   it("prints the incoming register with số đến in order", () => {
-    const e = (n: number): IncomingRegisterEntry => ({ id: `x${n}`, year: 2026, number: n, arrivedAt: "2026-11-21T08:00:00+07:00", issuer: "Sở Nội vụ", numberAndSymbol: `${n}/KH-SNV`, documentDate: "2026-11-19", typeCode: "KH", summary: "Kế hoạch", handler: "Văn phòng", urgency: "none", status: "registered", searchTokens: [] });
+    const e = (n: number): IncomingRegisterEntry => ({
+      id: `x${n}`,
+      year: 2026,
+      number: n,
+      arrivedAt: "2026-11-21T08:00:00+07:00",
+      issuer: "Sở Nội vụ",
+      numberAndSymbol: `${n}/KH-SNV`,
+      documentDate: "2026-11-19",
+      typeCode: "KH",
+      summary: "Kế hoạch",
+      handler: "Văn phòng",
+      urgency: "none",
+      status: "registered",
+      searchTokens: [],
+    });
     const html = registerPrintHtml("incoming", office, 2026, [e(2), e(1)]);
     expect(html).toContain("SỔ ĐĂNG KÝ VĂN BẢN ĐẾN");
     expect(html.indexOf("1/KH-SNV")).toBeLessThan(html.indexOf("2/KH-SNV"));
@@ -82,7 +107,15 @@ describe("sync mapping", () => {
     expect(resolveRecipients(["UBND xã An Lão"], [{ id: "demo-an-hung", name: "Ủy ban nhân dân xã An Hưng" }])).toEqual([]);
   });
   it("turns an issued document into a record and an exchange.send that the server's schema accepts", () => {
-    const m: OutboxMutation = { id: "01JABCDEF", createdAt: "2026-11-20T02:00:00.000Z", kind: "outgoing.issue", entityId: outgoing.id, payload: { entry: outgoing }, status: "pending", attempts: 0 };
+    const m: OutboxMutation = {
+      id: "01JABCDEF",
+      createdAt: "2026-11-20T02:00:00.000Z",
+      kind: "outgoing.issue",
+      entityId: outgoing.id,
+      payload: { entry: outgoing },
+      status: "pending",
+      attempts: 0,
+    };
     const t = translate(m, { directory, ownOfficeId: "demo-hong-bang" });
     expect(t.blobs).toEqual([outgoing.documentSha256]);
     expect(t.mutations.map((x) => x.type)).toEqual(["record.put", "exchange.send"]);
@@ -95,7 +128,15 @@ describe("sync mapping", () => {
     expect(translate(m, { directory, ownOfficeId: "demo-hong-bang" }).mutations.map((x) => x.id)).toEqual(t.mutations.map((x) => x.id));
   });
   it("accepts and refuses deliveries that came by sync; file imports stay records", () => {
-    const reg: OutboxMutation = { id: "01JREG", createdAt: "2026-11-20T02:00:00.000Z", kind: "incoming.register", entityId: "e1", payload: { entry: { id: "e1", note: "ok" }, receivedId: "d1" }, status: "pending", attempts: 0 };
+    const reg: OutboxMutation = {
+      id: "01JREG",
+      createdAt: "2026-11-20T02:00:00.000Z",
+      kind: "incoming.register",
+      entityId: "e1",
+      payload: { entry: { id: "e1", note: "ok" }, receivedId: "d1" },
+      status: "pending",
+      attempts: 0,
+    };
     const received = { source: "sync" } as never;
     expect(translate(reg, { directory, received }).mutations.map((x) => x.type)).toEqual(["exchange.accept", "record.put"]);
     const refuse: OutboxMutation = { ...reg, id: "01JREF", kind: "incoming.refuse", payload: { receivedId: "d1", reason: "Sai chữ ký" } };
@@ -135,14 +176,25 @@ describe("verification summary for the clerk", () => {
         {
           field: "Sig1",
           kind: "signature",
-          signer: { commonName: "Nguyễn Thị Hoa", title: "Chủ tịch", organization: "UBND phường Hồng Bàng", serialNumber: "01", subject: "CN=Nguyễn Thị Hoa", issuer: "CN=Demo Root CA — CHỈ DÙNG THỬ", notBefore: "", notAfter: "" },
+          signer: {
+            commonName: "Nguyễn Thị Hoa",
+            title: "Chủ tịch",
+            organization: "UBND phường Hồng Bàng",
+            serialNumber: "01",
+            subject: "CN=Nguyễn Thị Hoa",
+            issuer: "CN=Demo Root CA — CHỈ DÙNG THỬ",
+            notBefore: "",
+            notAfter: "",
+          },
           signingTime: "2026-11-25T09:00:00+07:00",
           signingTimeSource: "claimed-M",
           indication: "TOTAL_PASSED",
           coversWholeDocument: false,
           modifiedAfter: "allowed",
           chain: [],
-          revocation: [{ certificate: "CN=Nguyễn Thị Hoa", status: "good", source: "cached-crl", thisUpdate: "2026-11-24T08:00:00+07:00", fresh: false, notes: [] }],
+          revocation: [
+            { certificate: "CN=Nguyễn Thị Hoa", status: "good", source: "cached-crl", thisUpdate: "2026-11-24T08:00:00+07:00", fresh: false, notes: [] },
+          ],
           weakAlgorithms: [],
           changes: { allowed: [], disallowed: [] },
           findings: [],

@@ -57,7 +57,10 @@ const canManageUsers = (roles: readonly string[]) => roles.includes("district_it
  */
 export function OfficeShell() {
   // Re-read when the session or the device settings change (sign-in, sign-out, another tab).
-  const profile = useLive(() => undefined, () => loadProfile());
+  const profile = useLive(
+    () => undefined,
+    () => loadProfile(),
+  );
   onMount(() => {
     // Ask once at start: offline work must not be evicted by the browser (R15, R18).
     void askPersistence().catch(() => undefined);
@@ -74,106 +77,110 @@ export function OfficeShell() {
   const section = () => route()[0] ?? (profile()?.roles.includes("leader") ? "trinh-ky" : (nav()[0]?.[0] ?? "dong-bo"));
   return (
     <Show when={profile()} keyed={false}>
-    <Show when={profile()!.signedIn} fallback={<SignedOut />}>
-    <Show when={!profile()!.mustChangePassword} fallback={<SignedOut firstPassword />}>
-    <div class="shell">
-      <header class="top">
-        <a class="brand" href={href("du-thao")}>
-          <img src="/favicon.svg" alt="" width="28" height="28" />
-          <span>Văn thư số</span>
-        </a>
-        <span class="office" data-testid="office-name" title={rolesVi(profile()!.roles)}>
-          {profile()!.name} · {profile()!.userName}
-        </span>
-        {/* The browser may be online while the server is unreachable: say which. */}
-        <span class={online() && syncState().phase !== "offline" && syncState().phase !== "unreachable" ? "net on" : "net off"} data-testid="network">
-          {!online() || syncState().phase === "offline" ? "Không có mạng" : syncState().phase === "unreachable" ? "Không kết nối được máy chủ" : "Đang trực tuyến"}
-        </span>
-        <SyncBadge />
-      </header>
-      <nav class="nav">
-        <For each={nav()}>
-          {([k, label]) => (
-            <a href={href(k)} classList={{ active: section() === k }}>
-              {label}
-            </a>
-          )}
-        </For>
-      </nav>
-      <UpdatePrompt />
-      <WorkProgress />
-      <StorageWarning />
-      <Suspense>
-        <CertificateWarnings />
-        <HandlingAlerts />
-      </Suspense>
-      <main class="main">
-        <Suspense fallback={<p class="muted">Đang mở…</p>}>
-        <Switch fallback={<p>Không tìm thấy trang này.</p>}>
-          <Match when={section() === "du-thao" && !route()[1]}>
-            <DraftsView />
-          </Match>
-          <Match when={section() === "du-thao" && route()[1]}>
-            <DraftEditor id={route()[1]!} />
-          </Match>
-          <Match when={section() === "van-ban-den" && !route()[1]}>
-            <ReceivedView />
-          </Match>
-          <Match when={section() === "van-ban-den" && route()[1]}>
-            <ReceivedDetail id={route()[1]!} />
-          </Match>
-          <Match when={section() === "xu-ly"}>
-            <HandlingView />
-          </Match>
-          <Match when={section() === "so-dang-ky"}>
-            <RegistersView kind={route()[1] === "di" ? "outgoing" : "incoming"} />
-          </Match>
-          <Match when={section() === "xem" && route()[1]}>
-            {/* Keyed: another document is a new viewer (pdf.js loads once per document). */}
-            <Show when={route()[1]} keyed>
-              {(sha) => <ViewerView sha256={sha} />}
+      <Show when={profile()!.signedIn} fallback={<SignedOut />}>
+        <Show when={!profile()!.mustChangePassword} fallback={<SignedOut firstPassword />}>
+          <div class="shell">
+            <header class="top">
+              <a class="brand" href={href("du-thao")}>
+                <img src="/favicon.svg" alt="" width="28" height="28" />
+                <span>Văn thư số</span>
+              </a>
+              <span class="office" data-testid="office-name" title={rolesVi(profile()!.roles)}>
+                {profile()!.name} · {profile()!.userName}
+              </span>
+              {/* The browser may be online while the server is unreachable: say which. */}
+              <span class={online() && syncState().phase !== "offline" && syncState().phase !== "unreachable" ? "net on" : "net off"} data-testid="network">
+                {!online() || syncState().phase === "offline"
+                  ? "Không có mạng"
+                  : syncState().phase === "unreachable"
+                    ? "Không kết nối được máy chủ"
+                    : "Đang trực tuyến"}
+              </span>
+              <SyncBadge />
+            </header>
+            <nav class="nav">
+              <For each={nav()}>
+                {([k, label]) => (
+                  <a href={href(k)} classList={{ active: section() === k }}>
+                    {label}
+                  </a>
+                )}
+              </For>
+            </nav>
+            <UpdatePrompt />
+            <WorkProgress />
+            <StorageWarning />
+            <Suspense>
+              <CertificateWarnings />
+              <HandlingAlerts />
+            </Suspense>
+            <main class="main">
+              <Suspense fallback={<p class="muted">Đang mở…</p>}>
+                <Switch fallback={<p>Không tìm thấy trang này.</p>}>
+                  <Match when={section() === "du-thao" && !route()[1]}>
+                    <DraftsView />
+                  </Match>
+                  <Match when={section() === "du-thao" && route()[1]}>
+                    <DraftEditor id={route()[1]!} />
+                  </Match>
+                  <Match when={section() === "van-ban-den" && !route()[1]}>
+                    <ReceivedView />
+                  </Match>
+                  <Match when={section() === "van-ban-den" && route()[1]}>
+                    <ReceivedDetail id={route()[1]!} />
+                  </Match>
+                  <Match when={section() === "xu-ly"}>
+                    <HandlingView />
+                  </Match>
+                  <Match when={section() === "so-dang-ky"}>
+                    <RegistersView kind={route()[1] === "di" ? "outgoing" : "incoming"} />
+                  </Match>
+                  <Match when={section() === "xem" && route()[1]}>
+                    {/* Keyed: another document is a new viewer (pdf.js loads once per document). */}
+                    <Show when={route()[1]} keyed>
+                      {(sha) => <ViewerView sha256={sha} />}
+                    </Show>
+                  </Match>
+                  <Match when={section() === "trinh-ky" && !route()[1]}>
+                    <WorkflowList />
+                  </Match>
+                  <Match when={section() === "trinh-ky" && route()[1]}>
+                    <WorkflowDetail id={route()[1]!} />
+                  </Match>
+                  <Match when={section() === "nhat-ky"}>
+                    <AuditView />
+                  </Match>
+                  <Match when={section() === "dong-bo"}>
+                    <SyncView />
+                  </Match>
+                  <Match when={section() === "luu-tru"}>
+                    <StorageView />
+                  </Match>
+                  <Match when={section() === "chung-thu"}>
+                    <CertificatesView />
+                  </Match>
+                  <Match when={section() === "tai-khoan"}>
+                    <UsersView />
+                  </Match>
+                  <Match when={section() === "cai-dat"}>
+                    <SettingsView />
+                  </Match>
+                </Switch>
+              </Suspense>
+            </main>
+            <footer class="foot muted" data-testid="version">
+              Văn thư số · phiên bản {__VANTHU_VERSION__}
+            </footer>
+            <Show when={toast()}>
+              {(t) => (
+                <div class={`toast ${t().kind}`} role={t().kind === "error" ? "alert" : "status"}>
+                  {t().text}
+                </div>
+              )}
             </Show>
-          </Match>
-          <Match when={section() === "trinh-ky" && !route()[1]}>
-            <WorkflowList />
-          </Match>
-          <Match when={section() === "trinh-ky" && route()[1]}>
-            <WorkflowDetail id={route()[1]!} />
-          </Match>
-          <Match when={section() === "nhat-ky"}>
-            <AuditView />
-          </Match>
-          <Match when={section() === "dong-bo"}>
-            <SyncView />
-          </Match>
-          <Match when={section() === "luu-tru"}>
-            <StorageView />
-          </Match>
-          <Match when={section() === "chung-thu"}>
-            <CertificatesView />
-          </Match>
-          <Match when={section() === "tai-khoan"}>
-            <UsersView />
-          </Match>
-          <Match when={section() === "cai-dat"}>
-            <SettingsView />
-          </Match>
-        </Switch>
-        </Suspense>
-      </main>
-      <footer class="foot muted" data-testid="version">
-        Văn thư số · phiên bản {__VANTHU_VERSION__}
-      </footer>
-      <Show when={toast()}>
-        {(t) => (
-          <div class={`toast ${t().kind}`} role={t().kind === "error" ? "alert" : "status"}>
-            {t().text}
           </div>
-        )}
+        </Show>
       </Show>
-    </div>
-    </Show>
-    </Show>
     </Show>
   );
 }

@@ -34,7 +34,11 @@ const DEFAULT_SETTINGS: DeviceSettings = { symbol: "UBND", parentName: "Ủy ban
 
 export async function loadDeviceSettings(): Promise<DeviceSettings> {
   const row = (await db.meta.get("profile"))?.value as Partial<DeviceSettings> | undefined;
-  return { symbol: row?.symbol || DEFAULT_SETTINGS.symbol, parentName: row?.parentName ?? DEFAULT_SETTINGS.parentName, userTitle: row?.userTitle ?? DEFAULT_SETTINGS.userTitle };
+  return {
+    symbol: row?.symbol || DEFAULT_SETTINGS.symbol,
+    parentName: row?.parentName ?? DEFAULT_SETTINGS.parentName,
+    userTitle: row?.userTitle ?? DEFAULT_SETTINGS.userTitle,
+  };
 }
 
 export async function saveDeviceSettings(p: DeviceSettings): Promise<void> {

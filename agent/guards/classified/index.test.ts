@@ -7,7 +7,11 @@ const app = new Hono()
   .use(refuseClassified({ onRefused: (o) => refused.push(o) }))
   .post("/v1/sign-requests", async (c) => c.json({ accepted: (await c.req.json()).documents.length }, 201));
 const post = (documents: unknown[]) =>
-  app.request("/v1/sign-requests", { method: "POST", headers: { "Content-Type": "application/json", Origin: "https://a.example" }, body: JSON.stringify({ documents }) });
+  app.request("/v1/sign-requests", {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Origin: "https://a.example" },
+    body: JSON.stringify({ documents }),
+  });
 
 describe("refuseClassified", () => {
   it("refuses a request with any Mật, Tối mật or Tuyệt mật document", async () => {

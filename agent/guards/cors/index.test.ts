@@ -8,7 +8,12 @@ const app = new Hono().use(corsForPairedOrigins({ isPaired: (o) => o === paired 
 const preflight = (origin: string, pna = false) =>
   app.request("http://127.0.0.1:47815/v1/x", {
     method: "OPTIONS",
-    headers: { Origin: origin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization, content-type", ...(pna ? { "Access-Control-Request-Private-Network": "true" } : {}) },
+    headers: {
+      Origin: origin,
+      "Access-Control-Request-Method": "POST",
+      "Access-Control-Request-Headers": "authorization, content-type",
+      ...(pna ? { "Access-Control-Request-Private-Network": "true" } : {}),
+    },
   });
 
 describe("corsForPairedOrigins", () => {

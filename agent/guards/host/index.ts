@@ -13,7 +13,11 @@ export function hostGuard(options: { port: () => number }): MiddlewareHandler {
       return errorResponse(
         c,
         421,
-        agentError("agent.host-refused", "Yêu cầu không gửi đúng địa chỉ của chương trình ký số: bị từ chối.", `Host header ${JSON.stringify(host)} is not the agent's own (DNS rebinding guard)`),
+        agentError(
+          "agent.host-refused",
+          "Yêu cầu không gửi đúng địa chỉ của chương trình ký số: bị từ chối.",
+          `Host header ${JSON.stringify(host)} is not the agent's own (DNS rebinding guard)`,
+        ),
       );
     }
     await next();

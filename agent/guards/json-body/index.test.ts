@@ -2,7 +2,10 @@ import { describe, expect, it } from "vitest";
 import { Hono } from "hono";
 import { requireJsonBody } from "./index.ts";
 
-const app = new Hono().use(requireJsonBody({ maxBytes: 1000 })).post("/v1/x", (c) => c.json({ ok: true })).get("/v1/x", (c) => c.json({ ok: true }));
+const app = new Hono()
+  .use(requireJsonBody({ maxBytes: 1000 }))
+  .post("/v1/x", (c) => c.json({ ok: true }))
+  .get("/v1/x", (c) => c.json({ ok: true }));
 
 describe("requireJsonBody", () => {
   it("accepts JSON posts and plain GETs", async () => {
@@ -16,7 +19,11 @@ describe("requireJsonBody", () => {
     }
   });
   it("refuses an oversized body", async () => {
-    const res = await app.request("/v1/x", { method: "POST", body: "x".repeat(2000), headers: { "Content-Type": "application/json", "Content-Length": "2000" } });
+    const res = await app.request("/v1/x", {
+      method: "POST",
+      body: "x".repeat(2000),
+      headers: { "Content-Type": "application/json", "Content-Length": "2000" },
+    });
     expect(res.status).toBe(413);
   });
 });

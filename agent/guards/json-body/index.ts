@@ -11,11 +11,19 @@ export function requireJsonBody(options: { maxBytes: number }): MiddlewareHandle
     if (c.req.method === "GET" || c.req.method === "HEAD" || c.req.method === "OPTIONS") return next();
     const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
     if (type !== "application/json") {
-      return errorResponse(c, 415, agentError("agent.json-required", "Yêu cầu phải gửi dạng JSON: bị từ chối.", `content type ${JSON.stringify(type)} refused; application/json required`));
+      return errorResponse(
+        c,
+        415,
+        agentError("agent.json-required", "Yêu cầu phải gửi dạng JSON: bị từ chối.", `content type ${JSON.stringify(type)} refused; application/json required`),
+      );
     }
     const length = Number(c.req.header("content-length") ?? "0");
     if (length > options.maxBytes) {
-      return errorResponse(c, 413, agentError("agent.body-too-large", "Yêu cầu quá lớn: hãy chia thành nhiều lô nhỏ hơn.", `body of ${length} bytes exceeds ${options.maxBytes}`));
+      return errorResponse(
+        c,
+        413,
+        agentError("agent.body-too-large", "Yêu cầu quá lớn: hãy chia thành nhiều lô nhỏ hơn.", `body of ${length} bytes exceeds ${options.maxBytes}`),
+      );
     }
     await next();
   };

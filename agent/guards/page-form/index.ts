@@ -15,7 +15,11 @@ export function requireOwnOriginForm(options: { ownOrigins: () => string[] }): M
       return errorResponse(
         c,
         403,
-        agentError("agent.form-origin-refused", "Chỉ trang của chính chương trình ký số được gửi biểu mẫu này: bị từ chối.", `form post from origin ${JSON.stringify(origin ?? null)} refused`),
+        agentError(
+          "agent.form-origin-refused",
+          "Chỉ trang của chính chương trình ký số được gửi biểu mẫu này: bị từ chối.",
+          `form post from origin ${JSON.stringify(origin ?? null)} refused`,
+        ),
       );
     }
     await next();

@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import { Hono } from "hono";
 import { requirePairedOrigin } from "./index.ts";
 
-const app = new Hono().use(requirePairedOrigin({ isPaired: (o) => o === "https://vanthu.example" })).get("/v1/certificates", (c) => c.json({ certificates: [] }));
+const app = new Hono()
+  .use(requirePairedOrigin({ isPaired: (o) => o === "https://vanthu.example" }))
+  .get("/v1/certificates", (c) => c.json({ certificates: [] }));
 
 describe("requirePairedOrigin", () => {
   it("serves a paired origin", async () => {

@@ -5,7 +5,13 @@ import { requirePairingToken } from "./index.ts";
 import type { AgentEnv, Pairing } from "../../http.ts";
 
 const token = "a-very-secret-pairing-token-0123456789";
-const pairing: Pairing = { id: "p1", origin: "https://a.example", appName: "x", tokenHash: createHash("sha256").update(token).digest("hex"), pairedAt: "2026-11-25T10:00:00+07:00" };
+const pairing: Pairing = {
+  id: "p1",
+  origin: "https://a.example",
+  appName: "x",
+  tokenHash: createHash("sha256").update(token).digest("hex"),
+  pairedAt: "2026-11-25T10:00:00+07:00",
+};
 const app = new Hono<AgentEnv>()
   .use(requirePairingToken({ pairingsFor: (o) => (o === pairing.origin ? [pairing] : []) }))
   .get("/v1/x", (c) => c.json({ id: c.get("pairing").id }));

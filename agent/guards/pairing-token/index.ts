@@ -15,7 +15,11 @@ export function requirePairingToken(options: { pairingsFor: (origin: string) => 
       errorResponse(
         c,
         401,
-        agentError("agent.pairing-token-invalid", "Mã ghép nối không hợp lệ hoặc đã bị thu hồi: hãy ghép nối lại.", "missing or wrong pairing token for this origin"),
+        agentError(
+          "agent.pairing-token-invalid",
+          "Mã ghép nối không hợp lệ hoặc đã bị thu hồi: hãy ghép nối lại.",
+          "missing or wrong pairing token for this origin",
+        ),
       );
     if (!m) return refuse();
     const hash = createHash("sha256").update(m[1]!).digest();

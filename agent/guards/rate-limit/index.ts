@@ -41,7 +41,11 @@ export function rateLimit(options: { limiter: RateLimiter; key: (c: Context) => 
       const res = errorResponse(
         c,
         429,
-        agentError("agent.rate-limited", `Quá nhiều yêu cầu (${options.what}) trong thời gian ngắn: hãy đợi một lát rồi thử lại.`, `rate limit for ${options.what} exceeded`),
+        agentError(
+          "agent.rate-limited",
+          `Quá nhiều yêu cầu (${options.what}) trong thời gian ngắn: hãy đợi một lát rồi thử lại.`,
+          `rate limit for ${options.what} exceeded`,
+        ),
       );
       res.headers.set("Retry-After", String(options.limiter.retryAfter(key)));
       return res;

@@ -16,7 +16,12 @@ import type { SignRequestRecord } from "../../signing/requests.ts";
  */
 export function consentRoutes(app: Hono<AgentEnv>, ctx: AgentContext, ownForm: MiddlewareHandler): void {
   const { demo } = ctx;
-  const gone = (c: Context) => ctx.html(c, messagePage("Không có yêu cầu ký", "Yêu cầu ký không còn (đã hết hạn hoặc không tồn tại). Hãy gửi lại từ ứng dụng.", demo, "error", "error"), 404);
+  const gone = (c: Context) =>
+    ctx.html(
+      c,
+      messagePage("Không có yêu cầu ký", "Yêu cầu ký không còn (đã hết hạn hoặc không tồn tại). Hãy gửi lại từ ứng dụng.", demo, "error", "error"),
+      404,
+    );
   const previewsOf = (r: SignRequestRecord) => Promise.all(r.documents.map((_, i) => ctx.previews.get(`${r.id}/${i}`)));
   const page = async (r: SignRequestRecord, error?: Parameters<typeof consentPage>[2]) => consentPage(r, demo, error, await previewsOf(r));
 
@@ -41,10 +46,25 @@ export function consentRoutes(app: Hono<AgentEnv>, ctx: AgentContext, ownForm: M
     const pin = typeof form.pin === "string" ? form.pin : "";
     const wait = ctx.backoff.waitFor(r.origin);
     if (wait > 0) {
-      return ctx.html(c, await page(r, agentError("agent.pin-backoff", `Đã nhập sai mã PIN nhiều lần: hãy đợi ${Math.ceil(wait / 1000)} giây rồi thử lại (để thiết bị ký số không bị khóa).`, `PIN backoff for ${r.origin}: ${wait} ms`)), 429);
+      return ctx.html(
+        c,
+        await page(
+          r,
+          agentError(
+            "agent.pin-backoff",
+            `Đã nhập sai mã PIN nhiều lần: hãy đợi ${Math.ceil(wait / 1000)} giây rồi thử lại (để thiết bị ký số không bị khóa).`,
+            `PIN backoff for ${r.origin}: ${wait} ms`,
+          ),
+        ),
+        429,
+      );
     }
     if (!ctx.limiters.pin.take(r.origin) || !ctx.limiters.pinTotal.take("all")) {
-      return ctx.html(c, await page(r, agentError("agent.rate-limited", "Nhập mã PIN quá nhiều lần trong một phút: hãy đợi rồi thử lại.", "PIN rate limit")), 429);
+      return ctx.html(
+        c,
+        await page(r, agentError("agent.rate-limited", "Nhập mã PIN quá nhiều lần trong một phút: hãy đợi rồi thử lại.", "PIN rate limit")),
+        429,
+      );
     }
     if (pin.length === 0) return ctx.html(c, await page(r, agentError("token.pin-invalid", "Hãy nhập mã PIN.", "empty PIN")), 400);
     const problem = checkSigningCertificate(new Uint8Array(Buffer.from(r.certificate.certificate, "base64")), ctx.now());
@@ -65,12 +85,25 @@ export function consentRoutes(app: Hono<AgentEnv>, ctx: AgentContext, ownForm: M
       signer = await ctx.deps.tokens.openSigner(r.certificate.id, pin);
     } catch (e) {
       const err = toAgentError(e);
-      ctx.batch.logEntry({ event: "pin-refused", origin: r.origin, requestId: r.id, certificate: certSummary(r), error: { code: err.code, messageEn: err.messageEn } });
+      ctx.batch.logEntry({
+        event: "pin-refused",
+        origin: r.origin,
+        requestId: r.id,
+        certificate: certSummary(r),
+        error: { code: err.code, messageEn: err.messageEn },
+      });
       if (err.code === "token.pin-incorrect") {
         r.wrongPins++;
         ctx.backoff.failed(r.origin);
         if (r.wrongPins >= ctx.limits.wrongPinsPerRequest) {
-          ctx.batch.fail(r, agentError("agent.too-many-wrong-pins", `Nhập sai mã PIN ${r.wrongPins} lần: yêu cầu ký đã bị hủy để thiết bị không bị khóa. Hãy kiểm tra mã PIN rồi gửi lại yêu cầu.`, "too many wrong PINs for this request"));
+          ctx.batch.fail(
+            r,
+            agentError(
+              "agent.too-many-wrong-pins",
+              `Nhập sai mã PIN ${r.wrongPins} lần: yêu cầu ký đã bị hủy để thiết bị không bị khóa. Hãy kiểm tra mã PIN rồi gửi lại yêu cầu.`,
+              "too many wrong PINs for this request",
+            ),
+          );
           return ctx.html(c, consentResultPage(r, demo));
         }
         return ctx.html(c, await page(r, err), 400);

@@ -16,12 +16,18 @@ import { sameSecret } from "../../services/secrets.ts";
 export function pairingRoutes(app: Hono<AgentEnv>, ctx: AgentContext, ownForm: MiddlewareHandler): void {
   const { demo } = ctx;
   const gone = (c: Parameters<AgentContext["html"]>[0]) =>
-    ctx.html(c, messagePage("Không ghép nối được", "Yêu cầu ghép nối không còn (đã hết hạn hoặc đã xử lý). Hãy bắt đầu lại từ ứng dụng.", demo, "error", "error"), 410);
+    ctx.html(
+      c,
+      messagePage("Không ghép nối được", "Yêu cầu ghép nối không còn (đã hết hạn hoặc đã xử lý). Hãy bắt đầu lại từ ứng dụng.", demo, "error", "error"),
+      410,
+    );
 
   app.post("/pair", async (c) => {
     const origin = c.req.header("origin") ?? "";
-    const refuse = (e: AgentError, status: 400 | 403 | 429 = 400) => ctx.html(c, messagePage("Không ghép nối được", e.messageVi, demo, "error", "error"), status);
-    if (!ctx.limiters.pair.take(origin) || !ctx.limiters.pairTotal.take("all")) return refuse(agentError("agent.rate-limited", "Quá nhiều yêu cầu ghép nối: hãy đợi một phút.", "pairing rate limit"), 429);
+    const refuse = (e: AgentError, status: 400 | 403 | 429 = 400) =>
+      ctx.html(c, messagePage("Không ghép nối được", e.messageVi, demo, "error", "error"), status);
+    if (!ctx.limiters.pair.take(origin) || !ctx.limiters.pairTotal.take("all"))
+      return refuse(agentError("agent.rate-limited", "Quá nhiều yêu cầu ghép nối: hãy đợi một phút.", "pairing rate limit"), 429);
     if (ownOrigins(ctx.port()).includes(origin) || !mayAskToPair(origin, ctx.pairingOrigins)) {
       return refuse(
         agentError(
@@ -48,7 +54,8 @@ export function pairingRoutes(app: Hono<AgentEnv>, ctx: AgentContext, ownForm: M
     const p = ctx.pending.get(c.req.param("id"));
     if (!p) return gone(c);
     const form = await c.req.parseBody();
-    if (!sameSecret(String(form.csrf ?? ""), p.csrf)) return ctx.html(c, messagePage("Không ghép nối được", "Biểu mẫu không hợp lệ.", demo, "error", "error"), 403);
+    if (!sameSecret(String(form.csrf ?? ""), p.csrf))
+      return ctx.html(c, messagePage("Không ghép nối được", "Biểu mẫu không hợp lệ.", demo, "error", "error"), 403);
     if (form.action === "reject") {
       ctx.pending.delete(p.id);
       return ctx.html(c, messagePage("Đã từ chối ghép nối", `Đã từ chối: ${p.origin} không được dùng thiết bị ký số.`, demo, "ok", "rejected"));
@@ -57,14 +64,35 @@ export function pairingRoutes(app: Hono<AgentEnv>, ctx: AgentContext, ownForm: M
       p.attempts++;
       if (p.attempts >= 3) {
         ctx.pending.delete(p.id);
-        return ctx.html(c, messagePage("Không ghép nối được", "Nhập sai mã ghép nối quá 3 lần: yêu cầu đã bị hủy. Hãy bắt đầu lại từ ứng dụng.", demo, "error", "error"), 403);
+        return ctx.html(
+          c,
+          messagePage("Không ghép nối được", "Nhập sai mã ghép nối quá 3 lần: yêu cầu đã bị hủy. Hãy bắt đầu lại từ ứng dụng.", demo, "error", "error"),
+          403,
+        );
       }
-      return ctx.html(c, pairPage(p, demo, agentError("agent.pairing-code-wrong", "Mã ghép nối không đúng: hãy nhập đúng mã đang hiển thị trong ứng dụng.", "wrong pairing code")), 400);
+      return ctx.html(
+        c,
+        pairPage(
+          p,
+          demo,
+          agentError("agent.pairing-code-wrong", "Mã ghép nối không đúng: hãy nhập đúng mã đang hiển thị trong ứng dụng.", "wrong pairing code"),
+        ),
+        400,
+      );
     }
     ctx.pending.delete(p.id);
     ctx.deps.pairings.add({ origin: p.origin, appName: p.appName, tokenHash: p.tokenHash, pairedAt: isoVietnam(ctx.now()) });
     ctx.batch.logEntry({ event: "paired", origin: p.origin });
-    return ctx.html(c, messagePage("Đã ghép nối", `Đã ghép nối: ${p.origin} có thể gửi yêu cầu ký; mỗi lần ký bạn vẫn phải xác nhận và nhập mã PIN tại đây.`, demo, "ok", "paired"));
+    return ctx.html(
+      c,
+      messagePage(
+        "Đã ghép nối",
+        `Đã ghép nối: ${p.origin} có thể gửi yêu cầu ký; mỗi lần ký bạn vẫn phải xác nhận và nhập mã PIN tại đây.`,
+        demo,
+        "ok",
+        "paired",
+      ),
+    );
   });
 }
 

@@ -42,7 +42,10 @@ export function signRequestRoutes(app: Hono<AgentEnv>, ctx: AgentContext): void 
     "/v1/sign-requests",
     rateLimit({ limiter: ctx.limiters.sign, key: (c) => (c as Context<AgentEnv>).get("pairing").origin, what: "yêu cầu ký" }),
     // R9 first, before anything of the request is kept.
-    refuseClassified({ onRefused: (origin) => ctx.batch.logEntry({ event: "batch-refused", origin, error: { code: "domain.classified", messageEn: "classified document refused (R9)" } }) }),
+    refuseClassified({
+      onRefused: (origin) =>
+        ctx.batch.logEntry({ event: "batch-refused", origin, error: { code: "domain.classified", messageEn: "classified document refused (R9)" } }),
+    }),
     async (c) => {
       let raw: unknown;
       try {
@@ -63,7 +66,11 @@ export function signRequestRoutes(app: Hono<AgentEnv>, ctx: AgentContext): void 
       if (!cert.usable) return errorResponse(c, 422, cert.unusableReason!);
       const pairing = c.get("pairing");
       if (ctx.requests.awaitingFor(pairing.id) >= ctx.limits.awaitingPerPairing) {
-        return errorResponse(c, 429, agentError("agent.rate-limited", "Đã có quá nhiều yêu cầu ký đang chờ xác nhận: hãy xử lý chúng trước.", "too many sign requests awaiting consent"));
+        return errorResponse(
+          c,
+          429,
+          agentError("agent.rate-limited", "Đã có quá nhiều yêu cầu ký đang chờ xác nhận: hãy xử lý chúng trước.", "too many sign requests awaiting consent"),
+        );
       }
       const documents: PendingDocument[] = [];
       const pdfs: Uint8Array[] = [];
@@ -71,7 +78,15 @@ export function signRequestRoutes(app: Hono<AgentEnv>, ctx: AgentContext): void 
         const der = b64(d.signedAttributes);
         const problem = signedAttributesProblem(der);
         if (problem) {
-          return errorResponse(c, 400, agentError("agent.invalid-request", `Văn bản thứ ${i + 1}: dữ liệu cần ký không phải thuộc tính ký CMS.`, `documents.${i}.signedAttributes: ${problem}`));
+          return errorResponse(
+            c,
+            400,
+            agentError(
+              "agent.invalid-request",
+              `Văn bản thứ ${i + 1}: dữ liệu cần ký không phải thuộc tính ký CMS.`,
+              `documents.${i}.signedAttributes: ${problem}`,
+            ),
+          );
         }
         const pdf = b64(d.pdf);
         let seen;
@@ -82,10 +97,25 @@ export function signRequestRoutes(app: Hono<AgentEnv>, ctx: AgentContext): void 
           ctx.batch.logEntry({ event: "batch-refused", origin: pairing.origin, error: { code: err.code, messageEn: `document ${i}: ${err.messageEn}` } });
           return errorResponse(c, 422, { ...err, messageVi: `Văn bản thứ ${i + 1} ("${d.title}"): ${err.messageVi}` });
         }
-        documents.push({ title: d.title, ...(d.number ? { number: d.number } : {}), ...(seen.number ? { pdfNumber: seen.number } : {}), ...(seen.title ? { pdfTitle: seen.title } : {}), sha256: seen.sha256, pageIndex: seen.pageIndex, signatureType: d.signatureType, signedAttributes: der });
+        documents.push({
+          title: d.title,
+          ...(d.number ? { number: d.number } : {}),
+          ...(seen.number ? { pdfNumber: seen.number } : {}),
+          ...(seen.title ? { pdfTitle: seen.title } : {}),
+          sha256: seen.sha256,
+          pageIndex: seen.pageIndex,
+          signatureType: d.signatureType,
+          signedAttributes: der,
+        });
         pdfs.push(pdf);
       }
-      const rec = ctx.requests.create({ pairingId: pairing.id, origin: pairing.origin, certificate: cert, signatureAlgorithm: cert.keyAlgorithm === "EC" ? "ECDSA" : "RSASSA-PKCS1-v1_5", documents });
+      const rec = ctx.requests.create({
+        pairingId: pairing.id,
+        origin: pairing.origin,
+        certificate: cert,
+        signatureAlgorithm: cert.keyAlgorithm === "EC" ? "ECDSA" : "RSASSA-PKCS1-v1_5",
+        documents,
+      });
       documents.forEach((d, i) => ctx.previews.start(`${rec.id}/${i}`, pdfs[i]!, d.pageIndex));
       return c.json({ id: rec.id, consentUrl: `${ctx.agentOrigin()}/consent/${rec.id}`, expiresAt: isoVietnam(rec.expiresAt) }, 201);
     },
@@ -95,7 +125,8 @@ export function signRequestRoutes(app: Hono<AgentEnv>, ctx: AgentContext): void 
     const r = ctx.requests.get(c.req.param("id") ?? "");
     return r && r.pairingId === c.get("pairing").id ? r : undefined;
   };
-  const notFound = (c: Context) => errorResponse(c, 404, agentError("agent.request-not-found", "Không có yêu cầu ký này (có thể đã hết hạn).", "sign request not found"));
+  const notFound = (c: Context) =>
+    errorResponse(c, 404, agentError("agent.request-not-found", "Không có yêu cầu ký này (có thể đã hết hạn).", "sign request not found"));
 
   app.get("/v1/sign-requests/:id", (c) => {
     const r = ownRequest(c);
@@ -105,7 +136,8 @@ export function signRequestRoutes(app: Hono<AgentEnv>, ctx: AgentContext): void 
   app.delete("/v1/sign-requests/:id", (c) => {
     const r = ownRequest(c);
     if (!r) return notFound(c);
-    if (r.state === "awaiting-consent") ctx.batch.cancel(r, agentError("agent.request-cancelled", "Ứng dụng đã hủy yêu cầu ký.", "cancelled by the application"));
+    if (r.state === "awaiting-consent")
+      ctx.batch.cancel(r, agentError("agent.request-cancelled", "Ứng dụng đã hủy yêu cầu ký.", "cancelled by the application"));
     return c.json(viewOf(r));
   });
 }

@@ -51,7 +51,10 @@ describe("vanthu agent", () => {
     const origin = "http://127.0.0.1:8080";
     const token = await pair({ request: (url, init) => fetch(url, { ...init, redirect: "manual" }) }, origin, agent.url);
     const { certificates } = await (await fetch(`${agent.url}/v1/certificates`, { headers: { Origin: origin, Authorization: `Bearer ${token}` } })).json();
-    expect(certificates.map((c: { title?: string; commonName: string }) => c.title ?? c.commonName).sort()).toEqual(["Chủ tịch", "ỦY BAN NHÂN DÂN PHƯỜNG HỒNG BÀNG"]);
+    expect(certificates.map((c: { title?: string; commonName: string }) => c.title ?? c.commonName).sort()).toEqual([
+      "Chủ tịch",
+      "ỦY BAN NHÂN DÂN PHƯỜNG HỒNG BÀNG",
+    ]);
     for (const c of certificates) {
       expect(c.isDemo).toBe(true);
       expect(c.usable).toBe(true);

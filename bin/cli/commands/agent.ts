@@ -29,7 +29,13 @@ export const command: CliCommand = {
     try {
       ({ values } = parseArgs({
         args,
-        options: { module: { type: "string" }, port: { type: "string" }, "data-dir": { type: "string" }, "memory-demo": { type: "boolean" }, "sync-origin": { type: "string", multiple: true } },
+        options: {
+          module: { type: "string" },
+          port: { type: "string" },
+          "data-dir": { type: "string" },
+          "memory-demo": { type: "boolean" },
+          "sync-origin": { type: "string", multiple: true },
+        },
       }));
     } catch (e) {
       throw new CliError("USAGE", `Tham số không hợp lệ: ${(e as Error).message}`, (e as Error).message, 2);
@@ -44,7 +50,8 @@ export const command: CliCommand = {
       }
     });
     const port = values.port === undefined ? AGENT_DEFAULT_PORT : Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError("USAGE", `Cổng không hợp lệ: ${values.port}`, `invalid --port ${values.port}`, 2);
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new CliError("USAGE", `Cổng không hợp lệ: ${values.port}`, `invalid --port ${values.port}`, 2);
     // Loaded only now: pkcs11js is a native addon, and SOFTHSM2_CONF must be set before it initialises.
     const { startAgent } = await import("../../../agent/server.ts");
     // Listen for Ctrl+C / SIGTERM before announcing the address, so a stop is never missed.

@@ -28,7 +28,10 @@ export const command: CliCommand = {
     const [sub, ...rest] = args;
     let values;
     try {
-      ({ values } = parseArgs({ args: rest, options: { db: { type: "string" }, accounts: { type: "string" }, "passwords-out": { type: "string" }, out: { type: "string" } } }));
+      ({ values } = parseArgs({
+        args: rest,
+        options: { db: { type: "string" }, accounts: { type: "string" }, "passwords-out": { type: "string" }, out: { type: "string" } },
+      }));
     } catch (e) {
       throw new CliError("USAGE", `Tham số không hợp lệ: ${(e as Error).message}`, (e as Error).message, 2);
     }
@@ -69,7 +72,9 @@ export const command: CliCommand = {
         const a = await city.addAccounts(storage, rows, skipped);
         // A district IT account from the file manages the offices too.
         await city.setUpCity(storage);
-        process.stdout.write(`Tài khoản: ${a.created.length} tạo mới, ${a.unchanged.length} đã có, ${a.skipped} dòng chưa điền (accounts created/unchanged/skipped).\n`);
+        process.stdout.write(
+          `Tài khoản: ${a.created.length} tạo mới, ${a.unchanged.length} đã có, ${a.skipped} dòng chưa điền (accounts created/unchanged/skipped).\n`,
+        );
         if (a.created.length) {
           const lines = ["ten_dang_nhap,co_quan,mat_khau_dung_mot_lan", ...a.created.map((x) => `${x.username},${x.officeId},${x.password}`)].join("\n") + "\n";
           if (values["passwords-out"]) {

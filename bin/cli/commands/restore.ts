@@ -21,7 +21,8 @@ export const command: CliCommand = {
       throw new CliError("USAGE", `Tham số không hợp lệ: ${(e as Error).message}`, (e as Error).message, 2);
     }
     const { values, positionals } = parsed;
-    if (positionals.length !== 1) throw new CliError("USAGE", "Cần đúng một thư mục sao lưu: vanthu restore THƯ_MỤC.", "expected exactly one backup directory", 2);
+    if (positionals.length !== 1)
+      throw new CliError("USAGE", "Cần đúng một thư mục sao lưu: vanthu restore THƯ_MỤC.", "expected exactly one backup directory", 2);
     const { parseDatabaseUrl, DEFAULT_DB, DEFAULT_BLOBS } = await import("../../../sync-server/storage/open.ts");
     const { restore } = await import("../../../sync-server/backup/backup.ts");
     let target;

@@ -69,7 +69,26 @@ describe("vanthu server", () => {
     const cwd = mkdtempSync(join(tmpdir(), "vanthu-user-cli-"));
     const db = `sqlite:${join(cwd, "u.sqlite")}`;
     try {
-      const add = await run(["user", "add", "it.khuvuc", "--name", "Nguyễn Văn An", "--role", "district_it", "--new-office", "Tổ CNTT khu vực Hồng Bàng", "--organ-id", "000.00.90.H26", "--kind", "district", "--db", db], cwd);
+      const add = await run(
+        [
+          "user",
+          "add",
+          "it.khuvuc",
+          "--name",
+          "Nguyễn Văn An",
+          "--role",
+          "district_it",
+          "--new-office",
+          "Tổ CNTT khu vực Hồng Bàng",
+          "--organ-id",
+          "000.00.90.H26",
+          "--kind",
+          "district",
+          "--db",
+          db,
+        ],
+        cwd,
+      );
       expect(add.code).toBe(0);
       const password = /mật khẩu tạm: (\S+)/.exec(add.out)![1]!;
       expect(password.length).toBeGreaterThanOrEqual(12);
@@ -92,7 +111,10 @@ describe("vanthu server", () => {
       } finally {
         await s.close();
       }
-      for (const args of [["user", "frobnicate", "x"], ["user", "add", "x.y", "--name", "A", "--role", "king", "--office", "o", "--db", db]]) {
+      for (const args of [
+        ["user", "frobnicate", "x"],
+        ["user", "add", "x.y", "--name", "A", "--role", "king", "--office", "o", "--db", db],
+      ]) {
         const r = await run(args, cwd);
         expect([args.join(" "), r.code]).toEqual([args.join(" "), 2]);
         expect(r.err).not.toMatch(/\n\s+at /);

@@ -87,12 +87,16 @@ export const command: CliCommand = {
     const { parsePeriod } = await import("../../../sync-server/backup/schedule.ts");
     const { parseSize } = await import("../../../sync-server/security/quota.ts");
     const everyMs = parsePeriod(values["backup-every"] ?? "24h");
-    if (!everyMs) throw usageError(`Chu kỳ sao lưu không hợp lệ: ${values["backup-every"]} (vd. 24h, 30m, 7d).`, `invalid --backup-every ${values["backup-every"]}`);
+    if (!everyMs)
+      throw usageError(`Chu kỳ sao lưu không hợp lệ: ${values["backup-every"]} (vd. 24h, 30m, 7d).`, `invalid --backup-every ${values["backup-every"]}`);
     const keep = Number(values["backup-keep"] ?? "7");
-    if (!Number.isInteger(keep) || keep < 1 || keep > 1000) throw usageError(`Số bản giữ lại không hợp lệ: ${values["backup-keep"]}.`, `invalid --backup-keep ${values["backup-keep"]}`);
-    if ((values["backup-every"] || values["backup-keep"]) && !values["backup-dir"]) throw usageError("--backup-every/--backup-keep cần --backup-dir.", "--backup-every/--backup-keep need --backup-dir");
+    if (!Number.isInteger(keep) || keep < 1 || keep > 1000)
+      throw usageError(`Số bản giữ lại không hợp lệ: ${values["backup-keep"]}.`, `invalid --backup-keep ${values["backup-keep"]}`);
+    if ((values["backup-every"] || values["backup-keep"]) && !values["backup-dir"])
+      throw usageError("--backup-every/--backup-keep cần --backup-dir.", "--backup-every/--backup-keep need --backup-dir");
     const quota = values["office-quota"] === undefined ? undefined : parseSize(values["office-quota"]);
-    if (values["office-quota"] !== undefined && !quota) throw usageError(`Hạn mức không hợp lệ: ${values["office-quota"]} (vd. 500MB, 20GB).`, `invalid --office-quota ${values["office-quota"]}`);
+    if (values["office-quota"] !== undefined && !quota)
+      throw usageError(`Hạn mức không hợp lệ: ${values["office-quota"]} (vd. 500MB, 20GB).`, `invalid --office-quota ${values["office-quota"]}`);
 
     const { startSyncServer } = await import("../../../sync-server/serve.ts");
     const { seedDemo, DEMO_LABEL } = await import("../../../sync-server/seed.ts");
@@ -123,7 +127,8 @@ export const command: CliCommand = {
       const demo = await seedDemo(server.storage);
       if (demo) {
         process.stdout.write(`\nĐã tạo cơ quan và tài khoản THỬ (${DEMO_LABEL}):\n`);
-        for (const d of demo) process.stdout.write(`  ${d.username.padEnd(18)} mật khẩu: ${d.password}   ${d.rolesVi.join(", ")} — ${d.fullName}, ${d.office}\n`);
+        for (const d of demo)
+          process.stdout.write(`  ${d.username.padEnd(18)} mật khẩu: ${d.password}   ${d.rolesVi.join(", ")} — ${d.fullName}, ${d.office}\n`);
         process.stdout.write("Chỉ để dùng thử trên máy này; không chạy --demo trên máy chủ thật.\n\n");
       }
     } else if (await server.storage.isEmpty()) {
@@ -142,22 +147,25 @@ export const command: CliCommand = {
 /** What to do on a new, empty database (no demo accounts any more). */
 function firstAccountHelp(db: string | undefined): string {
   const dbFlag = db ? ` --db ${db}` : "";
-  return [
-    "",
-    "Cơ sở dữ liệu còn trống: chưa có cơ quan và tài khoản nào. Tạo tài khoản cán bộ CNTT khu vực đầu tiên:",
-    "The database is empty. Create the first district IT account:",
-    "",
-    `  npx vanthu user add it.khuvuc --name "Họ và tên" --role district_it --new-office "Tổ CNTT khu vực …" --organ-id MÃ_ĐỊNH_DANH --kind district${dbFlag}`,
-    "",
-    "Lệnh in một mật khẩu tạm một lần; người dùng phải đổi mật khẩu khi đăng nhập lần đầu.",
-    "It prints a one-time password, to be changed at the first sign-in. (Dùng thử: vanthu server --demo.)",
-    "",
-  ].join("\n") + "\n";
+  return (
+    [
+      "",
+      "Cơ sở dữ liệu còn trống: chưa có cơ quan và tài khoản nào. Tạo tài khoản cán bộ CNTT khu vực đầu tiên:",
+      "The database is empty. Create the first district IT account:",
+      "",
+      `  npx vanthu user add it.khuvuc --name "Họ và tên" --role district_it --new-office "Tổ CNTT khu vực …" --organ-id MÃ_ĐỊNH_DANH --kind district${dbFlag}`,
+      "",
+      "Lệnh in một mật khẩu tạm một lần; người dùng phải đổi mật khẩu khi đăng nhập lần đầu.",
+      "It prints a one-time password, to be changed at the first sign-in. (Dùng thử: vanthu server --demo.)",
+      "",
+    ].join("\n") + "\n"
+  );
 }
 
 /** The first real account of a deployment: an administrator in a "system" office. */
 async function createAdmin(username: string, db: string | undefined): Promise<number> {
-  if (!/^[a-z0-9._-]{3,50}$/.test(username)) throw new CliError("USAGE", "Tên đăng nhập chỉ gồm chữ thường không dấu, số, . _ - (3–50 ký tự).", "username must match [a-z0-9._-]{3,50}", 2);
+  if (!/^[a-z0-9._-]{3,50}$/.test(username))
+    throw new CliError("USAGE", "Tên đăng nhập chỉ gồm chữ thường không dấu, số, . _ - (3–50 ký tự).", "username must match [a-z0-9._-]{3,50}", 2);
   const { randomBytes } = await import("node:crypto");
   const { parseDatabaseUrl, DEFAULT_DB } = await import("../../../sync-server/storage/open.ts");
   const { SyncStorage } = await import("../../../sync-server/storage/storage.ts");
@@ -168,10 +176,18 @@ async function createAdmin(username: string, db: string | undefined): Promise<nu
     if (await storage.findUserByUsername(username)) throw new CliError("USER_EXISTS", `Đã có tài khoản ${username}.`, `user ${username} exists`);
     if (!(await storage.getOffice("system"))) await storage.createOffice({ id: "system", name: "Quản trị hệ thống", kind: "other", organId: "SYSTEM" });
     const password = randomBytes(12).toString("base64url");
-    const admin = await storage.createUser({ officeId: "system", username, fullName: "Quản trị hệ thống", passwordHash: await hashPassword(password), roles: ["admin"] });
+    const admin = await storage.createUser({
+      officeId: "system",
+      username,
+      fullName: "Quản trị hệ thống",
+      passwordHash: await hashPassword(password),
+      roles: ["admin"],
+    });
     const { UserRepository } = await import("../../../sync-server/users/repository.ts");
     await new UserRepository(storage).markMustChange(admin.id);
-    process.stdout.write(`Đã tạo tài khoản quản trị ${username} — mật khẩu: ${password}\n(Ghi lại ngay: mật khẩu không được in lại; phải đổi khi đăng nhập lần đầu.) (admin created)\n`);
+    process.stdout.write(
+      `Đã tạo tài khoản quản trị ${username} — mật khẩu: ${password}\n(Ghi lại ngay: mật khẩu không được in lại; phải đổi khi đăng nhập lần đầu.) (admin created)\n`,
+    );
     return 0;
   } finally {
     await storage.close();

@@ -49,13 +49,26 @@ beforeAll(async () => {
   writeFileSync(join(dir, "not-a-pdf.pdf"), "Đây không phải là PDF\n");
   mkdirSync(join(dir, "trust"));
   writeFileSync(join(dir, "trust", "root.pem"), ids.root.certificate.toString("pem") + "\n");
-  const revoked = await ids.ca.issue({ commonName: "Nguyễn Văn An", title: "Phó Chủ tịch", organization: "UBND phường Hồng Bàng", notBefore: new Date("2025-01-01") });
+  const revoked = await ids.ca.issue({
+    commonName: "Nguyễn Văn An",
+    title: "Phó Chủ tịch",
+    organization: "UBND phường Hồng Bàng",
+    notBefore: new Date("2025-01-01"),
+  });
   await writePkcs12(revoked, dir, "revoked", "x");
-  const chairman = await ids.ca.issue({ commonName: "Trần Thị Bình", title: "Chủ tịch", organization: "UBND phường Hồng Bàng", notBefore: new Date("2025-01-01") });
+  const chairman = await ids.ca.issue({
+    commonName: "Trần Thị Bình",
+    title: "Chủ tịch",
+    organization: "UBND phường Hồng Bàng",
+    notBefore: new Date("2025-01-01"),
+  });
   await writePkcs12(chairman, dir, "chairman", "x");
   const stranger = await testIdentities();
   await writePkcs12(stranger.official, dir, "untrusted", "x");
-  writeFileSync(join(dir, "ca.crl"), new Uint8Array((await ids.ca.crl([{ serialNumber: revoked.certificate.serialNumber, revocationDate: new Date(Date.now() - 86400e3) }])).rawData));
+  writeFileSync(
+    join(dir, "ca.crl"),
+    new Uint8Array((await ids.ca.crl([{ serialNumber: revoked.certificate.serialNumber, revocationDate: new Date(Date.now() - 86400e3) }])).rawData),
+  );
   writeFileSync(join(dir, "plain-chu-tich.pdf"), await officialDocumentPdf({ title: ["CHỦ TỊCH"] }));
   writeFileSync(join(dir, "chairman.pdf"), await officialDocumentPdf({ title: ["CHỦ TỊCH"], name: "Trần Thị Bình" }));
   writeFileSync(join(dir, "secret.pdf"), await markedPdf("TỐI MẬT - KHẨN"));
@@ -69,9 +82,39 @@ afterAll(() => hsm?.cleanup());
 
 describe("vanthu sign with a PKCS#12 file", () => {
   it("signs as the official, then as the organisation; both valid in pdfsig", async () => {
-    const a = await vanthu(["sign", join(dir, "doc.pdf"), "-o", join(dir, "a.pdf"), "--type", "signer", "--p12", join(dir, "official.p12"), "--pass", "mật khẩu 1", "--image", join(dir, "sig.png"), ...TRUST]);
+    const a = await vanthu([
+      "sign",
+      join(dir, "doc.pdf"),
+      "-o",
+      join(dir, "a.pdf"),
+      "--type",
+      "signer",
+      "--p12",
+      join(dir, "official.p12"),
+      "--pass",
+      "mật khẩu 1",
+      "--image",
+      join(dir, "sig.png"),
+      ...TRUST,
+    ]);
     expect(a.code, a.stderr).toBe(0);
-    const b = await vanthu(["sign", join(dir, "a.pdf"), "-o", join(dir, "b.pdf"), "--type", "issuer", "--p12", join(dir, "org.p12"), "--pass", "matkhau2", "--image", join(dir, "seal.png"), "--seal-mm", "38", ...TRUST]);
+    const b = await vanthu([
+      "sign",
+      join(dir, "a.pdf"),
+      "-o",
+      join(dir, "b.pdf"),
+      "--type",
+      "issuer",
+      "--p12",
+      join(dir, "org.p12"),
+      "--pass",
+      "matkhau2",
+      "--image",
+      join(dir, "seal.png"),
+      "--seal-mm",
+      "38",
+      ...TRUST,
+    ]);
     expect(b.code, b.stderr).toBe(0);
     const sigs = await pdfsig(join(dir, "b.pdf"));
     expect(sigs.map((s) => s.valid)).toEqual([true, true]);
@@ -80,13 +123,48 @@ describe("vanthu sign with a PKCS#12 file", () => {
 
   it("writes the number and date of issue into a draft's blanks as the official signs", async () => {
     writeFileSync(join(dir, "draft.pdf"), await officialDocumentPdf({ draft: true }));
-    const r = await vanthu(["sign", join(dir, "draft.pdf"), "-o", join(dir, "numbered.pdf"), "--type", "signer", "--p12", join(dir, "official.p12"), "--pass", "mật khẩu 1", "--image", join(dir, "sig.png"), "--issue-number", "125", "--issue-date", "2026-11-24", ...TRUST]);
+    const r = await vanthu([
+      "sign",
+      join(dir, "draft.pdf"),
+      "-o",
+      join(dir, "numbered.pdf"),
+      "--type",
+      "signer",
+      "--p12",
+      join(dir, "official.p12"),
+      "--pass",
+      "mật khẩu 1",
+      "--image",
+      join(dir, "sig.png"),
+      "--issue-number",
+      "125",
+      "--issue-date",
+      "2026-11-24",
+      ...TRUST,
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const text = (await tool("pdftotext", ["-layout", "-f", "1", "-l", "1", join(dir, "numbered.pdf"), "-"])).stdout.normalize("NFC");
     expect(text).toMatch(/Số:\s*125\s*\/UBND-VP/);
     expect(text).toMatch(/ngày\s+24\s+tháng\s+11\s+năm 2026/);
     expect((await pdfsig(join(dir, "numbered.pdf")))[0]!.valid).toBe(true);
-    const bad = await vanthu(["sign", join(dir, "draft.pdf"), "-o", join(dir, "x.pdf"), "--type", "signer", "--p12", join(dir, "official.p12"), "--pass", "mật khẩu 1", "--image", join(dir, "sig.png"), "--issue-number", "1", "--issue-date", "2026-02-30"]);
+    const bad = await vanthu([
+      "sign",
+      join(dir, "draft.pdf"),
+      "-o",
+      join(dir, "x.pdf"),
+      "--type",
+      "signer",
+      "--p12",
+      join(dir, "official.p12"),
+      "--pass",
+      "mật khẩu 1",
+      "--image",
+      join(dir, "sig.png"),
+      "--issue-number",
+      "1",
+      "--issue-date",
+      "2026-02-30",
+    ]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--issue-date không hợp lệ/);
   });
@@ -99,7 +177,21 @@ describe("vanthu sign with a PKCS#12 file", () => {
 });
 
 describe("the signing policy refuses before the key is used: exit 1, nothing written", () => {
-  const sign = (pdf: string, p12: string, pass: string, extra: string[] = []) => ["sign", join(dir, pdf), "-o", join(dir, `out-${p12}-${pdf}`), "--type", "signer", "--image", join(dir, "sig.png"), "--p12", join(dir, `${p12}.p12`), "--pass", pass, ...extra];
+  const sign = (pdf: string, p12: string, pass: string, extra: string[] = []) => [
+    "sign",
+    join(dir, pdf),
+    "-o",
+    join(dir, `out-${p12}-${pdf}`),
+    "--type",
+    "signer",
+    "--image",
+    join(dir, "sig.png"),
+    "--p12",
+    join(dir, `${p12}.p12`),
+    "--pass",
+    pass,
+    ...extra,
+  ];
   const refusals: { name: string; args: () => string[]; says: RegExp }[] = [
     { name: "a revoked certificate", args: () => sign("doc.pdf", "revoked", "x", TRUST), says: /bị thu hồi/ },
     { name: "a certificate of an untrusted root", args: () => sign("doc.pdf", "untrusted", "x", TRUST), says: /chứng thư gốc tin cậy/ },
@@ -107,7 +199,11 @@ describe("the signing policy refuses before the key is used: exit 1, nothing wri
     { name: "a document marked TỐI MẬT - KHẨN", args: () => sign("secret.pdf", "official", "mật khẩu 1", TRUST), says: /độ mật/ },
     { name: "a deputy's certificate on a plain CHỦ TỊCH block", args: () => sign("plain-chu-tich.pdf", "official", "mật khẩu 1", TRUST), says: /KT\./ },
     { name: "the organisation's certificate as the signer", args: () => sign("doc.pdf", "org", "matkhau2", TRUST), says: /chứng thư số của cơ quan/ },
-    { name: "an unknown revocation status offline with no CRL", args: () => sign("doc.pdf", "official", "mật khẩu 1", ["--trust", join(dir, "trust"), "--offline", "--cache-dir", join(dir, ".cache")]), says: /thu hồi/ },
+    {
+      name: "an unknown revocation status offline with no CRL",
+      args: () => sign("doc.pdf", "official", "mật khẩu 1", ["--trust", join(dir, "trust"), "--offline", "--cache-dir", join(dir, ".cache")]),
+      says: /thu hồi/,
+    },
   ];
   it.each(refusals)("$name", async ({ args, says }) => {
     const before = readdirSync(dir).sort();
@@ -122,14 +218,47 @@ describe("the signing policy refuses before the key is used: exit 1, nothing wri
 
   it("signs the matching official's own unmarked document with --trust DIR --crl FILE --offline", async () => {
     const out = join(dir, "chairman-signed.pdf");
-    const r = await vanthu(["sign", join(dir, "chairman.pdf"), "-o", out, "--type", "signer", "--image", join(dir, "sig.png"), "--p12", join(dir, "chairman.p12"), "--pass", "x", ...TRUST]);
+    const r = await vanthu([
+      "sign",
+      join(dir, "chairman.pdf"),
+      "-o",
+      out,
+      "--type",
+      "signer",
+      "--image",
+      join(dir, "sig.png"),
+      "--p12",
+      join(dir, "chairman.p12"),
+      "--pass",
+      "x",
+      ...TRUST,
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect((await pdfsig(out)).map((s) => s.valid)).toEqual([true]);
   });
 
   it("signs with an unknown status only with --accept-unknown-revocation, and warns", async () => {
     const out = join(dir, "accepted.pdf");
-    const r = await vanthu(["sign", join(dir, "doc.pdf"), "-o", out, "--type", "signer", "--image", join(dir, "sig.png"), "--p12", join(dir, "official.p12"), "--pass", "mật khẩu 1", "--trust", join(dir, "trust"), "--offline", "--cache-dir", join(dir, ".cache"), "--accept-unknown-revocation"]);
+    const r = await vanthu([
+      "sign",
+      join(dir, "doc.pdf"),
+      "-o",
+      out,
+      "--type",
+      "signer",
+      "--image",
+      join(dir, "sig.png"),
+      "--p12",
+      join(dir, "official.p12"),
+      "--pass",
+      "mật khẩu 1",
+      "--trust",
+      join(dir, "trust"),
+      "--offline",
+      "--cache-dir",
+      join(dir, ".cache"),
+      "--accept-unknown-revocation",
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/cảnh báo: đã ký khi chưa xác định được tình trạng thu hồi/);
   });
@@ -137,16 +266,176 @@ describe("the signing policy refuses before the key is used: exit 1, nothing wri
 
 describe("bad input: one clear line, a non-zero exit, nothing written", () => {
   const cases: { name: string; args: () => string[]; code: number; says: RegExp }[] = [
-    { name: "not a PDF", args: () => ["sign", join(dir, "not-a-pdf.pdf"), "-o", join(dir, "x1.pdf"), "--type", "copy", "--copy-form", "sao y", "--org", "UBND", "--p12", join(dir, "org.p12"), "--pass", "matkhau2"], code: 1, says: /không phải là tệp PDF/ },
-    { name: "an encrypted PDF", args: () => ["sign", join(dir, "encrypted.pdf"), "-o", join(dir, "x2.pdf"), "--type", "copy", "--copy-form", "sao y", "--org", "UBND", "--p12", join(dir, "org.p12"), "--pass", "matkhau2"], code: 1, says: /mã hóa|mật khẩu/ },
-    { name: "a wrong password", args: () => ["sign", join(dir, "doc.pdf"), "-o", join(dir, "x3.pdf"), "--type", "signer", "--image", join(dir, "sig.png"), "--p12", join(dir, "official.p12"), "--pass", "sai"], code: 1, says: /Sai mật khẩu/ },
-    { name: "a missing image", args: () => ["sign", join(dir, "doc.pdf"), "-o", join(dir, "x4.pdf"), "--type", "signer", "--image", join(dir, "none.png"), "--p12", join(dir, "official.p12"), "--pass", "mật khẩu 1"], code: 1, says: /Không đọc được tệp ảnh/ },
-    { name: "no image at all for a visible signature", args: () => ["sign", join(dir, "doc.pdf"), "-o", join(dir, "x5.pdf"), "--type", "signer", "--p12", join(dir, "official.p12"), "--pass", "mật khẩu 1"], code: 1, says: /Thiếu ảnh chữ ký/ },
-    { name: "a certificate without a signing key usage", args: () => ["sign", join(dir, "doc.pdf"), "-o", join(dir, "x6.pdf"), "--type", "appendix", "--doc-number", "1/UBND", "--p12", join(dir, "wrong-usage.p12"), "--pass", "x"], code: 1, says: /không được phép dùng để ký/ },
-    { name: "an expired certificate", args: () => ["sign", join(dir, "doc.pdf"), "-o", join(dir, "x7.pdf"), "--type", "appendix", "--doc-number", "1/UBND", "--p12", join(dir, "expired.p12"), "--pass", "x"], code: 1, says: /hết hạn/ },
-    { name: "the output over the input", args: () => ["sign", join(dir, "doc.pdf"), "-o", join(dir, "doc.pdf"), "--type", "appendix", "--doc-number", "1/UBND", "--p12", join(dir, "org.p12"), "--pass", "matkhau2"], code: 2, says: /không ghi đè/ },
-    { name: "an unknown type", args: () => ["sign", join(dir, "doc.pdf"), "-o", join(dir, "x8.pdf"), "--type", "seal", "--p12", join(dir, "org.p12"), "--pass", "matkhau2"], code: 2, says: /--type/ },
-    { name: "a bad copy form", args: () => ["sign", join(dir, "doc.pdf"), "-o", join(dir, "x9.pdf"), "--type", "copy", "--copy-form", "photo", "--org", "UBND", "--p12", join(dir, "org.p12"), "--pass", "matkhau2"], code: 1, says: /Hình thức sao không hợp lệ/ },
+    {
+      name: "not a PDF",
+      args: () => [
+        "sign",
+        join(dir, "not-a-pdf.pdf"),
+        "-o",
+        join(dir, "x1.pdf"),
+        "--type",
+        "copy",
+        "--copy-form",
+        "sao y",
+        "--org",
+        "UBND",
+        "--p12",
+        join(dir, "org.p12"),
+        "--pass",
+        "matkhau2",
+      ],
+      code: 1,
+      says: /không phải là tệp PDF/,
+    },
+    {
+      name: "an encrypted PDF",
+      args: () => [
+        "sign",
+        join(dir, "encrypted.pdf"),
+        "-o",
+        join(dir, "x2.pdf"),
+        "--type",
+        "copy",
+        "--copy-form",
+        "sao y",
+        "--org",
+        "UBND",
+        "--p12",
+        join(dir, "org.p12"),
+        "--pass",
+        "matkhau2",
+      ],
+      code: 1,
+      says: /mã hóa|mật khẩu/,
+    },
+    {
+      name: "a wrong password",
+      args: () => [
+        "sign",
+        join(dir, "doc.pdf"),
+        "-o",
+        join(dir, "x3.pdf"),
+        "--type",
+        "signer",
+        "--image",
+        join(dir, "sig.png"),
+        "--p12",
+        join(dir, "official.p12"),
+        "--pass",
+        "sai",
+      ],
+      code: 1,
+      says: /Sai mật khẩu/,
+    },
+    {
+      name: "a missing image",
+      args: () => [
+        "sign",
+        join(dir, "doc.pdf"),
+        "-o",
+        join(dir, "x4.pdf"),
+        "--type",
+        "signer",
+        "--image",
+        join(dir, "none.png"),
+        "--p12",
+        join(dir, "official.p12"),
+        "--pass",
+        "mật khẩu 1",
+      ],
+      code: 1,
+      says: /Không đọc được tệp ảnh/,
+    },
+    {
+      name: "no image at all for a visible signature",
+      args: () => ["sign", join(dir, "doc.pdf"), "-o", join(dir, "x5.pdf"), "--type", "signer", "--p12", join(dir, "official.p12"), "--pass", "mật khẩu 1"],
+      code: 1,
+      says: /Thiếu ảnh chữ ký/,
+    },
+    {
+      name: "a certificate without a signing key usage",
+      args: () => [
+        "sign",
+        join(dir, "doc.pdf"),
+        "-o",
+        join(dir, "x6.pdf"),
+        "--type",
+        "appendix",
+        "--doc-number",
+        "1/UBND",
+        "--p12",
+        join(dir, "wrong-usage.p12"),
+        "--pass",
+        "x",
+      ],
+      code: 1,
+      says: /không được phép dùng để ký/,
+    },
+    {
+      name: "an expired certificate",
+      args: () => [
+        "sign",
+        join(dir, "doc.pdf"),
+        "-o",
+        join(dir, "x7.pdf"),
+        "--type",
+        "appendix",
+        "--doc-number",
+        "1/UBND",
+        "--p12",
+        join(dir, "expired.p12"),
+        "--pass",
+        "x",
+      ],
+      code: 1,
+      says: /hết hạn/,
+    },
+    {
+      name: "the output over the input",
+      args: () => [
+        "sign",
+        join(dir, "doc.pdf"),
+        "-o",
+        join(dir, "doc.pdf"),
+        "--type",
+        "appendix",
+        "--doc-number",
+        "1/UBND",
+        "--p12",
+        join(dir, "org.p12"),
+        "--pass",
+        "matkhau2",
+      ],
+      code: 2,
+      says: /không ghi đè/,
+    },
+    {
+      name: "an unknown type",
+      args: () => ["sign", join(dir, "doc.pdf"), "-o", join(dir, "x8.pdf"), "--type", "seal", "--p12", join(dir, "org.p12"), "--pass", "matkhau2"],
+      code: 2,
+      says: /--type/,
+    },
+    {
+      name: "a bad copy form",
+      args: () => [
+        "sign",
+        join(dir, "doc.pdf"),
+        "-o",
+        join(dir, "x9.pdf"),
+        "--type",
+        "copy",
+        "--copy-form",
+        "photo",
+        "--org",
+        "UBND",
+        "--p12",
+        join(dir, "org.p12"),
+        "--pass",
+        "matkhau2",
+      ],
+      code: 1,
+      says: /Hình thức sao không hợp lệ/,
+    },
   ];
   it.each(cases)("$name", async ({ args, code, says }) => {
     const before = readdirSync(dir).sort();
@@ -171,10 +460,39 @@ describe("vanthu sign with a PKCS#11 token (SoftHSM2 through pkcs11js)", () => {
   ])("signs with a $keyType $bits key on the token; pdfsig says valid", async ({ keyType, bits }) => {
     const label = `Token ${keyType}${bits}`;
     await hsm.initToken(label, "123456");
-    await hsm.provision(ids.ca, { tokenLabel: label, pin: "123456", keyType, bits, commonName: "Nguyễn Văn An", title: "Phó Chủ tịch", organization: "UBND phường Hồng Bàng", withChain: true, notBefore: new Date("2025-01-01") });
+    await hsm.provision(ids.ca, {
+      tokenLabel: label,
+      pin: "123456",
+      keyType,
+      bits,
+      commonName: "Nguyễn Văn An",
+      title: "Phó Chủ tịch",
+      organization: "UBND phường Hồng Bàng",
+      withChain: true,
+      notBefore: new Date("2025-01-01"),
+    });
     const out = join(dir, `p11-${keyType}${bits}.pdf`);
     const env = { ...hsm.env, TOKEN_PIN: "123456" };
-    const r = await vanthu(["sign", join(dir, "doc.pdf"), "-o", out, "--type", "signer", "--image", join(dir, "sig.png"), "--pkcs11", hsm.module, "--pin-env", "TOKEN_PIN", "--token", label, ...TRUST], env);
+    const r = await vanthu(
+      [
+        "sign",
+        join(dir, "doc.pdf"),
+        "-o",
+        out,
+        "--type",
+        "signer",
+        "--image",
+        join(dir, "sig.png"),
+        "--pkcs11",
+        hsm.module,
+        "--pin-env",
+        "TOKEN_PIN",
+        "--token",
+        label,
+        ...TRUST,
+      ],
+      env,
+    );
     expect(r.code, r.stderr).toBe(0);
     const sigs = await pdfsig(out);
     expect(sigs).toHaveLength(1);
@@ -185,9 +503,35 @@ describe("vanthu sign with a PKCS#11 token (SoftHSM2 through pkcs11js)", () => {
   it("a wrong PIN is refused with the tries left, and nothing is written", async () => {
     const label = "Token PIN";
     await hsm.initToken(label, "123456");
-    await hsm.provision(ids.ca, { tokenLabel: label, pin: "123456", commonName: "ỦY BAN NHÂN DÂN PHƯỜNG HỒNG BÀNG", organization: "UBND thành phố Hải Phòng", withChain: true, notBefore: new Date("2025-01-01") });
+    await hsm.provision(ids.ca, {
+      tokenLabel: label,
+      pin: "123456",
+      commonName: "ỦY BAN NHÂN DÂN PHƯỜNG HỒNG BÀNG",
+      organization: "UBND thành phố Hải Phòng",
+      withChain: true,
+      notBefore: new Date("2025-01-01"),
+    });
     const out = join(dir, "p11-wrong.pdf");
-    const r = await vanthu(["sign", join(dir, "doc.pdf"), "-o", out, "--type", "appendix", "--doc-number", "1/UBND", "--pkcs11", hsm.module, "--pin-env", "TOKEN_PIN", "--token", label, ...TRUST], { ...hsm.env, TOKEN_PIN: "000000" });
+    const r = await vanthu(
+      [
+        "sign",
+        join(dir, "doc.pdf"),
+        "-o",
+        out,
+        "--type",
+        "appendix",
+        "--doc-number",
+        "1/UBND",
+        "--pkcs11",
+        hsm.module,
+        "--pin-env",
+        "TOKEN_PIN",
+        "--token",
+        label,
+        ...TRUST,
+      ],
+      { ...hsm.env, TOKEN_PIN: "000000" },
+    );
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/PIN/);
     expect(r.stderr).not.toContain("000000");

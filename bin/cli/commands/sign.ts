@@ -58,7 +58,12 @@ The output is written atomically and never over the input. Exit 0 signed, 1 fail
 function parseRect(s: string): { x: number; y: number; width: number; height: number } {
   const v = s.split(",").map((p) => Number(p.trim()));
   if (v.length !== 4 || v.some((x) => !Number.isFinite(x)) || v[2]! <= 0 || v[3]! <= 0) {
-    throw new CliError("BAD_RECT", `--rect không hợp lệ: "${s}" (cần x,y,rộng,cao theo điểm)`, `--rect must be x,y,w,h in points with positive size, got "${s}"`, 2);
+    throw new CliError(
+      "BAD_RECT",
+      `--rect không hợp lệ: "${s}" (cần x,y,rộng,cao theo điểm)`,
+      `--rect must be x,y,w,h in points with positive size, got "${s}"`,
+      2,
+    );
   }
   return { x: v[0]!, y: v[1]!, width: v[2]!, height: v[3]! };
 }
@@ -160,11 +165,29 @@ export const command: CliCommand = {
     const image = v.image ? readInput(v.image, "tệp ảnh", "image") : undefined;
 
     const font = new Uint8Array(readFileSync(SHIPPED_FONT_PATH));
-    requireOptions({ type: v.type as SignatureType, image, copyForm: v["copy-form"], org: v.org, docNumber: v["doc-number"], font, issueNumber: v["issue-number"], issueDate, sealMm });
+    requireOptions({
+      type: v.type as SignatureType,
+      image,
+      copyForm: v["copy-form"],
+      org: v.org,
+      docNumber: v["doc-number"],
+      font,
+      issueNumber: v["issue-number"],
+      issueDate,
+      sealMm,
+    });
     const trust = await trustContextFromFlags(v);
     const policy = (certificate: Uint8Array, chain: Uint8Array[]) =>
       refuseUnlessAllowed(
-        checkSigningPolicy({ kind: v.type as SignatureType, document: pdf, certificate, chain, trust, page, acceptUnknownRevocation: v["accept-unknown-revocation"] }),
+        checkSigningPolicy({
+          kind: v.type as SignatureType,
+          document: pdf,
+          certificate,
+          chain,
+          trust,
+          page,
+          acceptUnknownRevocation: v["accept-unknown-revocation"],
+        }),
       );
 
     let signer: Signer;
@@ -186,7 +209,8 @@ export const command: CliCommand = {
       const { openPkcs11Signer, listCertificates } = await import("../../../agent/pkcs11/index.ts");
       // The certificate is read without the PIN, so the policy runs before any login.
       const found = (await listCertificates(v.pkcs11!, { tokenLabel: v.token })).filter((c) => v["key-label"] === undefined || c.keyLabel === v["key-label"]);
-      if (found.length > 1) throw usageError("Thiết bị có nhiều chứng thư số: hãy chọn bằng --key-label", "several certificates on the token; give --key-label");
+      if (found.length > 1)
+        throw usageError("Thiết bị có nhiều chứng thư số: hãy chọn bằng --key-label", "several certificates on the token; give --key-label");
       const chosen = found[0];
       if (chosen) decision = await policy(chosen.certificate, chosen.chain);
       const s = await openPkcs11Signer({ module: v.pkcs11!, pin, tokenLabel: v.token, keyLabel: v["key-label"], certificateId: chosen?.id });
@@ -220,7 +244,9 @@ export const command: CliCommand = {
       writeAtomically(outPath, result.bytes);
       const demo = signer.isDemo ? ` — ${DEMO_LABEL}` : "";
       if (decision!.unknownRevocationAccepted) {
-        process.stderr.write("vanthu: cảnh báo: đã ký khi chưa xác định được tình trạng thu hồi của chứng thư số (--accept-unknown-revocation) (warning: signed with unknown revocation status)\n");
+        process.stderr.write(
+          "vanthu: cảnh báo: đã ký khi chưa xác định được tình trạng thu hồi của chứng thư số (--accept-unknown-revocation) (warning: signed with unknown revocation status)\n",
+        );
       }
       process.stdout.write(`Đã ký (${v.type}) ${basename(inPath)} → ${v.output}, trường ${result.fieldName}${demo}\n`);
       return 0;

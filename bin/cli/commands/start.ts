@@ -47,12 +47,18 @@ export const command: CliCommand = {
     }
     const commands = fileURLToPath(new URL("./", import.meta.url));
     for (const needed of ["server", "agent"]) {
-      if (!existsSync(`${commands}${needed}.ts`)) throw new CliError("MISSING_COMPONENT", `Thiếu thành phần: vanthu ${needed}`, `component missing: vanthu ${needed}`);
+      if (!existsSync(`${commands}${needed}.ts`))
+        throw new CliError("MISSING_COMPONENT", `Thiếu thành phần: vanthu ${needed}`, `component missing: vanthu ${needed}`);
     }
-    const children = [run("máy chủ", [vanthu, "server", "--demo", "--port", port!]), run("ký số", [vanthu, "agent", ...(agentPort ? ["--port", agentPort] : [])])];
+    const children = [
+      run("máy chủ", [vanthu, "server", "--demo", "--port", port!]),
+      run("ký số", [vanthu, "agent", ...(agentPort ? ["--port", agentPort] : [])]),
+    ];
     process.stdout.write(`\nVăn thư số đang chạy: http://127.0.0.1:${port}/  (Ctrl+C để dừng)\n`);
     // The demo tokens' certificates name the CRL at this port (agent/demo): the web app must use the same address.
-    process.stdout.write(`Phần mềm ký số trên máy: http://127.0.0.1:${agentPort ?? AGENT_DEFAULT_PORT}  (token thử, mã PIN 123456; ghi địa chỉ này trong Cài đặt → Phần mềm ký số nếu khác mặc định)\n\n`);
+    process.stdout.write(
+      `Phần mềm ký số trên máy: http://127.0.0.1:${agentPort ?? AGENT_DEFAULT_PORT}  (token thử, mã PIN 123456; ghi địa chỉ này trong Cài đặt → Phần mềm ký số nếu khác mặc định)\n\n`,
+    );
     const stop = () => children.forEach((c) => c.kill("SIGTERM"));
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);

@@ -55,9 +55,11 @@ export const command: CliCommand = {
     const { values, positionals } = parsed;
     const [action, username, ...rest] = positionals;
     if (rest.length) throw usageError(`Thừa tham số: ${rest.join(" ")}`, `unexpected arguments: ${rest.join(" ")}`);
-    if (!action || !["add", "list", "disable", "enable", "reset-password"].includes(action)) throw usageError("Thiếu hoặc sai việc cần làm: add, list, disable, enable, reset-password.", "expected add|list|disable|enable|reset-password");
+    if (!action || !["add", "list", "disable", "enable", "reset-password"].includes(action))
+      throw usageError("Thiếu hoặc sai việc cần làm: add, list, disable, enable, reset-password.", "expected add|list|disable|enable|reset-password");
     if (action !== "list" && !username) throw usageError("Thiếu tên đăng nhập.", "missing USERNAME");
-    if (username && !/^[a-z0-9._-]{3,50}$/.test(username)) throw usageError("Tên đăng nhập chỉ gồm chữ thường không dấu, số, . _ - (3–50 ký tự).", "username must match [a-z0-9._-]{3,50}");
+    if (username && !/^[a-z0-9._-]{3,50}$/.test(username))
+      throw usageError("Tên đăng nhập chỉ gồm chữ thường không dấu, số, . _ - (3–50 ký tự).", "username must match [a-z0-9._-]{3,50}");
 
     const { parseDatabaseUrl, DEFAULT_DB } = await import("../../../sync-server/storage/open.ts");
     let target;
@@ -87,8 +89,12 @@ export const command: CliCommand = {
       const existing = await storage.findUserByUsername(username!);
       if (action === "add") {
         if (existing) throw new CliError("USER_EXISTS", `Đã có tài khoản ${username}.`, `user ${username} exists`);
-        const roles = (values.role ?? "").split(",").map((r) => r.trim()).filter(Boolean);
-        if (!roles.length || roles.some((r) => !ROLES.includes(r))) throw usageError(`Vai trò không hợp lệ: ${values.role ?? "(thiếu --role)"}; dùng ${ROLES.join(", ")}.`, `invalid --role`);
+        const roles = (values.role ?? "")
+          .split(",")
+          .map((r) => r.trim())
+          .filter(Boolean);
+        if (!roles.length || roles.some((r) => !ROLES.includes(r)))
+          throw usageError(`Vai trò không hợp lệ: ${values.role ?? "(thiếu --role)"}; dùng ${ROLES.join(", ")}.`, `invalid --role`);
         if (!values.name?.trim()) throw usageError('Thiếu --name "HỌ TÊN".', "missing --name");
         let officeId = values.office;
         if (values["new-office"]) {
@@ -96,16 +102,28 @@ export const command: CliCommand = {
           const kind = values.kind ?? "district";
           if (!KINDS.includes(kind)) throw usageError(`Loại cơ quan không hợp lệ: ${kind}.`, `invalid --kind ${kind}`);
           if (!values["organ-id"]?.trim()) throw usageError("Thiếu --organ-id (mã định danh của cơ quan).", "missing --organ-id");
-          if ((await storage.listOffices()).some((o) => o.organId === values["organ-id"])) throw new CliError("OFFICE_EXISTS", `Đã có cơ quan với mã định danh ${values["organ-id"]}.`, `office ${values["organ-id"]} exists`);
+          if ((await storage.listOffices()).some((o) => o.organId === values["organ-id"]))
+            throw new CliError("OFFICE_EXISTS", `Đã có cơ quan với mã định danh ${values["organ-id"]}.`, `office ${values["organ-id"]} exists`);
           officeId = (await storage.createOffice({ name: values["new-office"].trim(), kind: kind as "district", organId: values["organ-id"].trim() })).id;
           out(`Đã tạo cơ quan ${values["new-office"]} — mã trong hệ thống: ${officeId}`);
         }
         if (!officeId) throw usageError("Thiếu --office MÃ hoặc --new-office TÊN.", "missing --office or --new-office");
-        if (!(await storage.getOffice(officeId))) throw new CliError("NO_OFFICE", `Không có cơ quan ${officeId} (xem vanthu user list).`, `office ${officeId} not found`);
-        const managed = (values.manages ?? "").split(",").map((x) => x.trim()).filter(Boolean);
+        if (!(await storage.getOffice(officeId)))
+          throw new CliError("NO_OFFICE", `Không có cơ quan ${officeId} (xem vanthu user list).`, `office ${officeId} not found`);
+        const managed = (values.manages ?? "")
+          .split(",")
+          .map((x) => x.trim())
+          .filter(Boolean);
         for (const m of managed) if (!(await storage.getOffice(m))) throw new CliError("NO_OFFICE", `Không có cơ quan ${m}.`, `office ${m} not found`);
         const password = oneTimePassword();
-        const user = await storage.createUser({ officeId, username: username!, fullName: values.name.trim(), passwordHash: await hashPassword(password), roles: roles as never, managedOfficeIds: managed });
+        const user = await storage.createUser({
+          officeId,
+          username: username!,
+          fullName: values.name.trim(),
+          passwordHash: await hashPassword(password),
+          roles: roles as never,
+          managedOfficeIds: managed,
+        });
         await users.markMustChange(user.id);
         out(`Đã tạo tài khoản ${username} — mật khẩu tạm: ${password}`);
         out("(Ghi lại ngay: không được in lại; phải đổi khi đăng nhập lần đầu.) (user created; one-time password)");

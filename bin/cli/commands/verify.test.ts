@@ -41,7 +41,13 @@ beforeAll(async () => {
   files.signed = join(dir, "signed.pdf");
   writeFileSync(files.signed, signed);
   files.attacked = join(dir, "attacked.pdf");
-  writeFileSync(files.attacked, appendUpdate(signed, [{ num: 2, body: "<< /Type /Catalog /Pages 1 0 R >>" }, { num: 90, body: stream("BT ET") }]));
+  writeFileSync(
+    files.attacked,
+    appendUpdate(signed, [
+      { num: 2, body: "<< /Type /Catalog /Pages 1 0 R >>" },
+      { num: 90, body: stream("BT ET") },
+    ]),
+  );
   files.text = join(dir, "note.txt");
   writeFileSync(files.text, "không phải PDF");
   files.truncated = join(dir, "truncated.pdf");
@@ -58,7 +64,17 @@ describe("vanthu verify", () => {
     expect(Object.keys(out[0]).sort()).toEqual(["file", "signatures", "status"]);
     expect(out[0]).toMatchObject({ file: files.signed, status: "valid" });
     const s = out[0].signatures[0];
-    expect(Object.keys(s).sort()).toEqual(["changes", "coversWholeDocument", "field", "findings", "indication", "message", "modifiedAfter", "signer", "signingTime"]);
+    expect(Object.keys(s).sort()).toEqual([
+      "changes",
+      "coversWholeDocument",
+      "field",
+      "findings",
+      "indication",
+      "message",
+      "modifiedAfter",
+      "signer",
+      "signingTime",
+    ]);
     expect(s.changes).toEqual({ allowed: [], disallowed: [] });
     expect(Array.isArray(s.findings)).toBe(true);
     expect(s).toMatchObject({ indication: "TOTAL_PASSED", coversWholeDocument: true, modifiedAfter: "none" });
@@ -69,9 +85,26 @@ describe("vanthu verify", () => {
   });
 
   it("several files, one bad: exit 1, one object per file, errors as status 'error' with a message", async () => {
-    const r = await run([files.signed!, files.attacked!, files.text!, files.truncated!, join(dir, "missing.pdf"), "--trust", join(dir, "trust"), "--crl", files.crl!, "--offline", "--json"]);
+    const r = await run([
+      files.signed!,
+      files.attacked!,
+      files.text!,
+      files.truncated!,
+      join(dir, "missing.pdf"),
+      "--trust",
+      join(dir, "trust"),
+      "--crl",
+      files.crl!,
+      "--offline",
+      "--json",
+    ]);
     expect(r.code).toBe(1);
-    const out = JSON.parse(r.stdout) as { file: string; status: string; error?: string; signatures: { modifiedAfter: string; subIndication?: string; changes: { disallowed: string[] } }[] }[];
+    const out = JSON.parse(r.stdout) as {
+      file: string;
+      status: string;
+      error?: string;
+      signatures: { modifiedAfter: string; subIndication?: string; changes: { disallowed: string[] } }[];
+    }[];
     expect(out.map((o) => o.status)).toEqual(["valid", "invalid", "error", "error", "error"]);
     expect(out[1]!.signatures[0]!.modifiedAfter).toBe("disallowed");
     // Why: the list of changes after the signature, for scripts and inspectors.

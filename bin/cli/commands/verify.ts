@@ -38,16 +38,20 @@ export function openFileSource(path: string): ByteSource & { close(): void } {
   const fd = openSync(path, "r");
   try {
     const size = fstatSync(fd).size;
-    const source = new BlockCachedSource(size, (start, end) => {
-      const out = new Uint8Array(Math.max(0, end - start));
-      let got = 0;
-      while (got < out.length) {
-        const n = readSync(fd, out, got, out.length - got, start + got);
-        if (n === 0) break;
-        got += n;
-      }
-      return got === out.length ? out : out.subarray(0, got);
-    }, (start, dest) => readSync(fd, dest, 0, dest.length, start));
+    const source = new BlockCachedSource(
+      size,
+      (start, end) => {
+        const out = new Uint8Array(Math.max(0, end - start));
+        let got = 0;
+        while (got < out.length) {
+          const n = readSync(fd, out, got, out.length - got, start + got);
+          if (n === 0) break;
+          got += n;
+        }
+        return got === out.length ? out : out.subarray(0, got);
+      },
+      (start, dest) => readSync(fd, dest, 0, dest.length, start),
+    );
     return Object.assign(source, { close: () => closeSync(fd) });
   } catch (e) {
     closeSync(fd);
@@ -148,7 +152,12 @@ export function toJson(file: string, r: ValidationReport) {
       coversWholeDocument: s.coversWholeDocument,
       modifiedAfter: s.modifiedAfter,
       message: s.message,
-      findings: s.findings.map((f) => ({ code: f.code, indication: f.indication, ...(f.subIndication ? { subIndication: f.subIndication } : {}), detail: f.detail })),
+      findings: s.findings.map((f) => ({
+        code: f.code,
+        indication: f.indication,
+        ...(f.subIndication ? { subIndication: f.subIndication } : {}),
+        detail: f.detail,
+      })),
       changes: s.changes,
     })),
     ...(r.findings?.length ? { findings: r.findings.map((f) => ({ code: f.code, indication: f.indication, detail: f.detail })) } : {}),
@@ -238,13 +247,31 @@ export const command: CliCommand = {
         const vi = code === "ENOENT" ? "không tìm thấy tệp" : code === "EISDIR" ? "đây là thư mục, không phải tệp" : "không đọc được tệp";
         results.push({
           file,
-          report: { status: "error", error: { code: "FILE_UNREADABLE", messageVi: vi, messageEn: (e as Error).message }, validatedAt: new Date().toISOString(), revisions: 0, signatures: [], message: `Không kiểm tra được tệp: ${vi}.` },
+          report: {
+            status: "error",
+            error: { code: "FILE_UNREADABLE", messageVi: vi, messageEn: (e as Error).message },
+            validatedAt: new Date().toISOString(),
+            revisions: 0,
+            signatures: [],
+            message: `Không kiểm tra được tệp: ${vi}.`,
+          },
         });
         continue;
       }
       let report: ValidationReport;
       try {
-        report = await withDeadline(verifyPdf(source, { trustAnchors: anchors, intermediates, crls, crlCache, fetch: fetchFn, hash: nodeHashFactory, onIntermediate: (c) => certCache.store(c) }), PER_FILE_DEADLINE_MS);
+        report = await withDeadline(
+          verifyPdf(source, {
+            trustAnchors: anchors,
+            intermediates,
+            crls,
+            crlCache,
+            fetch: fetchFn,
+            hash: nodeHashFactory,
+            onIntermediate: (c) => certCache.store(c),
+          }),
+          PER_FILE_DEADLINE_MS,
+        );
       } finally {
         source.close();
       }
@@ -252,7 +279,13 @@ export const command: CliCommand = {
     }
 
     if (values.json) {
-      process.stdout.write(JSON.stringify(results.map((r) => toJson(r.file, r.report)), null, 2) + "\n");
+      process.stdout.write(
+        JSON.stringify(
+          results.map((r) => toJson(r.file, r.report)),
+          null,
+          2,
+        ) + "\n",
+      );
     } else {
       for (const { file, report } of results) {
         process.stdout.write(`${file}: ${STATUS_VI[report.status]}\n  ${report.message}\n`);

@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { AUDIT_GENESIS_HASH, AuditChain, appendAuditEntry, effectiveAuditTimes, hashAuditEntry, verifyAuditChain, type AuditEntry, type AuditEntryInput } from "./audit-chain.ts";
+import {
+  AUDIT_GENESIS_HASH,
+  AuditChain,
+  appendAuditEntry,
+  effectiveAuditTimes,
+  hashAuditEntry,
+  verifyAuditChain,
+  type AuditEntry,
+  type AuditEntryInput,
+} from "./audit-chain.ts";
 import { canonicalJson } from "./canonical.ts";
 import { VanthuError } from "../../errors.ts";
 
@@ -29,7 +38,7 @@ async function chainOf(n: number): Promise<AuditEntry[]> {
 
 describe("canonical JSON", () => {
   it("sorts keys, drops undefined, refuses what JSON cannot carry", () => {
-    expect(canonicalJson({ b: 1, a: [true, null, "x"], c: undefined, "á": { z: 1, y: 2 } })).toBe('{"a":[true,null,"x"],"b":1,"á":{"y":2,"z":1}}');
+    expect(canonicalJson({ b: 1, a: [true, null, "x"], c: undefined, á: { z: 1, y: 2 } })).toBe('{"a":[true,null,"x"],"b":1,"á":{"y":2,"z":1}}');
     expect(() => canonicalJson({ a: Number.NaN })).toThrow(TypeError);
     expect(() => canonicalJson({ a: new Date() })).toThrow(TypeError);
   });
@@ -50,7 +59,13 @@ describe("audit chain (R23)", () => {
   it("the hash is the same whatever the key order or Unicode form the entry arrives in", async () => {
     const [e] = await chainOf(1);
     const reverseKeys = (v: unknown): unknown =>
-      v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reverseKeys(x)])) : v;
+      v && typeof v === "object" && !Array.isArray(v)
+        ? Object.fromEntries(
+            Object.entries(v)
+              .reverse()
+              .map(([k, x]) => [k, reverseKeys(x)]),
+          )
+        : v;
     const reordered = JSON.parse(JSON.stringify(reverseKeys(e))) as AuditEntry;
     expect(Object.keys(reordered)[0]).toBe("hash");
     expect(await hashAuditEntry(reordered)).toBe(e!.hash);
@@ -137,14 +152,20 @@ describe("audit chain (R23)", () => {
     const entries = await chainOf(8);
     const extract = entries.slice(3, 6);
     expect((await verifyAuditChain(extract, { startAfter: { seq: 3, hash: entries[2]!.hash } })).ok).toBe(true);
-    expect((await verifyAuditChain(extract, { startAfter: { seq: 3, hash: entries[1]!.hash } })).problems[0]).toMatchObject({ kind: "broken-link", position: 1 });
+    expect((await verifyAuditChain(extract, { startAfter: { seq: 3, hash: entries[1]!.hash } })).problems[0]).toMatchObject({
+      kind: "broken-link",
+      position: 1,
+    });
   });
 
   it("refuses bad input with a Vietnamese message and leaves the chain as it was", async () => {
     const c = new AuditChain();
     await c.append(input(1));
     await expect(c.append(input(2, { time: { at: "25/11/2026", source: "qlvb" } }))).rejects.toBeInstanceOf(VanthuError);
-    await expect(c.append(input(2, { actor: { id: "", name: "" } }))).rejects.toMatchObject({ code: "audit.bad-entry", messageVi: "Mục nhật ký không hợp lệ: thiếu người thực hiện" });
+    await expect(c.append(input(2, { actor: { id: "", name: "" } }))).rejects.toMatchObject({
+      code: "audit.bad-entry",
+      messageVi: "Mục nhật ký không hợp lệ: thiếu người thực hiện",
+    });
     await expect(c.append(input(2, { details: { when: new Date() as never } }))).rejects.toMatchObject({ code: "audit.bad-entry" });
     await expect(c.append(input(2, { officeId: "ubnd-khac" }))).rejects.toMatchObject({ code: "audit.other-office" });
     expect(c.entries).toHaveLength(1);

@@ -117,7 +117,8 @@ function checkInput(input: AuditEntryInput): void {
   if (!input.officeId?.trim()) throw bad("officeId", "thiếu cơ quan");
   if (!(input.action in AUDIT_ACTION_LABELS_VI)) throw bad("action", `loại hoạt động "${String(input.action)}" không có`);
   if (!input.actor?.id?.trim() || !input.actor.name?.trim()) throw bad("actor", "thiếu người thực hiện");
-  if (!input.time || !ISO_WITH_OFFSET.test(input.time.at) || Number.isNaN(Date.parse(input.time.at))) throw bad("time.at", "thời điểm phải theo ISO 8601 có múi giờ");
+  if (!input.time || !ISO_WITH_OFFSET.test(input.time.at) || Number.isNaN(Date.parse(input.time.at)))
+    throw bad("time.at", "thời điểm phải theo ISO 8601 có múi giờ");
   if (input.time.source !== "qlvb" && input.time.source !== "provisional") throw bad("time.source", "nguồn thời gian phải là QLVB hoặc tạm tính");
   if (!input.summary?.trim()) throw bad("summary", "thiếu nội dung");
   if (input.summary.length > 2000) throw bad("summary", "nội dung quá dài");
@@ -130,7 +131,11 @@ function checkInput(input: AuditEntryInput): void {
 export async function appendAuditEntry(last: AuditEntry | null, input: AuditEntryInput, subtle?: SubtleCrypto): Promise<AuditEntry> {
   checkInput(input);
   if (last && last.officeId !== input.officeId) {
-    throw new VanthuError("audit.other-office", "Không ghi nhật ký của cơ quan khác vào chuỗi này.", `Entry for office ${input.officeId} appended to ${last.officeId}'s chain`);
+    throw new VanthuError(
+      "audit.other-office",
+      "Không ghi nhật ký của cơ quan khác vào chuỗi này.",
+      `Entry for office ${input.officeId} appended to ${last.officeId}'s chain`,
+    );
   }
   let clean: AuditEntryInput;
   try {
@@ -146,7 +151,10 @@ export async function appendAuditEntry(last: AuditEntry | null, input: AuditEntr
 /** An in-memory chain: what the PWA, the server and the tests hold before storing. */
 export class AuditChain {
   private readonly list: AuditEntry[] = [];
-  constructor(entries: readonly AuditEntry[] = [], private readonly subtle?: SubtleCrypto) {
+  constructor(
+    entries: readonly AuditEntry[] = [],
+    private readonly subtle?: SubtleCrypto,
+  ) {
     this.list.push(...entries);
   }
   get entries(): readonly AuditEntry[] {
@@ -283,8 +291,12 @@ export async function verifyAuditChain(entries: readonly AuditEntry[], options: 
         position,
         seq: gapStart,
         seqTo: to,
-        messageVi: gapStart === to ? `Mất mục số ${gapStart} (bị xóa) trước vị trí ${position}.` : `Mất các mục số ${gapStart}–${to} (bị xóa) trước vị trí ${position}.`,
-        messageEn: gapStart === to ? `Entry seq ${gapStart} is missing before position ${position}` : `Entries seq ${gapStart}–${to} are missing before position ${position}`,
+        messageVi:
+          gapStart === to ? `Mất mục số ${gapStart} (bị xóa) trước vị trí ${position}.` : `Mất các mục số ${gapStart}–${to} (bị xóa) trước vị trí ${position}.`,
+        messageEn:
+          gapStart === to
+            ? `Entry seq ${gapStart} is missing before position ${position}`
+            : `Entries seq ${gapStart}–${to} are missing before position ${position}`,
       });
       gapStart = null;
     }

@@ -27,7 +27,9 @@ function subject(c: Common) {
   return { kind: "document" as const, id: c.documentSha256, label: c.documentNumber };
 }
 
-export function auditForSigning(c: Common & { signatureType: keyof typeof TYPE_VI; certificateSerial: string; certificateHolder: string; signerIsDemo?: boolean }): AuditEntryInput {
+export function auditForSigning(
+  c: Common & { signatureType: keyof typeof TYPE_VI; certificateSerial: string; certificateHolder: string; signerIsDemo?: boolean },
+): AuditEntryInput {
   return {
     id: c.id,
     officeId: c.officeId,
@@ -40,7 +42,9 @@ export function auditForSigning(c: Common & { signatureType: keyof typeof TYPE_V
   };
 }
 
-export function auditForVerification(c: Common & { verdict: "valid" | "invalid" | "indeterminate" | "error"; signatures: number; reportId?: string }): AuditEntryInput {
+export function auditForVerification(
+  c: Common & { verdict: "valid" | "invalid" | "indeterminate" | "error"; signatures: number; reportId?: string },
+): AuditEntryInput {
   const verdictVi = { valid: "hợp lệ", invalid: "không hợp lệ", indeterminate: "chưa xác định được", error: "lỗi khi kiểm tra" }[c.verdict];
   return {
     id: c.id,
@@ -61,7 +65,10 @@ export function auditForAcceptance(c: Common & { arrivalNumber?: number; sender:
     action: "acceptance",
     actor: c.actor,
     time: c.time,
-    summary: `Tiếp nhận văn bản ${c.documentNumber ?? ""} của ${c.sender}${c.arrivalNumber !== undefined ? `, số đến ${c.arrivalNumber}` : ""}.`.replace("văn bản  của", "văn bản của"),
+    summary: `Tiếp nhận văn bản ${c.documentNumber ?? ""} của ${c.sender}${c.arrivalNumber !== undefined ? `, số đến ${c.arrivalNumber}` : ""}.`.replace(
+      "văn bản  của",
+      "văn bản của",
+    ),
     subject: subject(c),
     details: { sender: c.sender, ...(c.arrivalNumber !== undefined ? { arrivalNumber: c.arrivalNumber } : {}) },
   };

@@ -21,7 +21,7 @@ async function sampleChain(n = 3): Promise<AuditEntry[]> {
     action: "signing",
     actor: clerk,
     time: { at: "2026-11-20T02:15:00Z", source: "qlvb" },
-    summary: "Ký số của cơ quan lên văn bản 125/UBND-VP, \"Về việc\" tổ chức họp",
+    summary: 'Ký số của cơ quan lên văn bản 125/UBND-VP, "Về việc" tổ chức họp',
     subject: { kind: "document", id: "sha256:ab", label: "125/UBND-VP" },
   });
   await c.append({
@@ -30,10 +30,17 @@ async function sampleChain(n = 3): Promise<AuditEntry[]> {
     action: "refusal",
     actor: clerk,
     time: { at: "2026-11-21T10:00:00+07:00", source: "provisional" },
-    summary: "=HYPERLINK(\"http://x\") từ chối: chữ ký không hợp lệ",
+    summary: '=HYPERLINK("http://x") từ chối: chữ ký không hợp lệ',
   });
   for (let i = 3; i <= n; i++) {
-    await c.append({ id: `01C${i}`, officeId: office, action: "verification", actor: clerk, time: { at: "2026-11-22T08:00:00+07:00", source: "qlvb" }, summary: `Kiểm tra chữ ký số văn bản đến số ${i}` });
+    await c.append({
+      id: `01C${i}`,
+      officeId: office,
+      action: "verification",
+      actor: clerk,
+      time: { at: "2026-11-22T08:00:00+07:00", source: "qlvb" },
+      summary: `Kiểm tra chữ ký số văn bản đến số ${i}`,
+    });
   }
   return [...c.entries];
 }
@@ -74,7 +81,13 @@ describe("audit export", () => {
 
   it("report data in Vietnamese, and the integrity verdict", async () => {
     const entries = await sampleChain();
-    const ok = buildAuditReport(entries, await verifyAuditChain(entries), { officeName: "Ủy ban nhân dân phường Hồng Bàng", generatedAt: "2026-11-25T03:00:00Z", generatedBy: "Lê Văn Cường", from: "2026-11-21", to: "2026-11-30" });
+    const ok = buildAuditReport(entries, await verifyAuditChain(entries), {
+      officeName: "Ủy ban nhân dân phường Hồng Bàng",
+      generatedAt: "2026-11-25T03:00:00Z",
+      generatedBy: "Lê Văn Cường",
+      from: "2026-11-21",
+      to: "2026-11-30",
+    });
     expect(ok.rows.map((r) => r.seq)).toEqual([2, 3]);
     expect(ok.rows[0]!.timeText).toBe("10:00 21/11/2026 (tạm tính)");
     expect(ok.periodText).toBe("Từ ngày 21/11/2026 đến ngày 30/11/2026");
@@ -88,10 +101,20 @@ describe("audit export", () => {
 
   it("PDF report over several pages, signed by the office as an attachment; pdfsig and pdftotext read it", async () => {
     const entries = await sampleChain(60);
-    const report = buildAuditReport(entries, await verifyAuditChain(entries), { officeName: "Ủy ban nhân dân phường Hồng Bàng", generatedAt: "2026-11-25T03:00:00Z", generatedBy: "Lê Văn Cường" });
+    const report = buildAuditReport(entries, await verifyAuditChain(entries), {
+      officeName: "Ủy ban nhân dân phường Hồng Bàng",
+      generatedAt: "2026-11-25T03:00:00Z",
+      generatedBy: "Lê Văn Cường",
+    });
     const pdf = await renderAuditReportPdf(report, { font: TINOS });
     const ids = await testIdentities();
-    const signed = await signPdf(pdf, { type: "attachment", docNumber: "15/BC-UBND", font: TINOS, signer: ids.organisationSigner, signingTime: new Date("2026-11-25T03:05:00Z") });
+    const signed = await signPdf(pdf, {
+      type: "attachment",
+      docNumber: "15/BC-UBND",
+      font: TINOS,
+      signer: ids.organisationSigner,
+      signingTime: new Date("2026-11-25T03:05:00Z"),
+    });
     const dir = mkdtempSync(join(tmpdir(), "audit-report-"));
     const file = join(dir, "bao-cao-nhat-ky.pdf");
     writeFileSync(file, signed.bytes);

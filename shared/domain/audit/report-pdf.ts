@@ -120,7 +120,12 @@ export async function renderAuditReportPdf(report: AuditReport, o: RenderAuditRe
       lines.forEach((l, j) => page.drawText(l, { x: x + 3, y: y - j * LINE, font, size: SIZE }));
       x += COLUMNS[k]!.width;
     });
-    page.drawLine({ start: { x: MARGIN.left, y: y - height + LINE - 2 }, end: { x: MARGIN.left + contentWidth, y: y - height + LINE - 2 }, thickness: 0.4, color: rgb(0.6, 0.6, 0.6) });
+    page.drawLine({
+      start: { x: MARGIN.left, y: y - height + LINE - 2 },
+      end: { x: MARGIN.left + contentWidth, y: y - height + LINE - 2 },
+      thickness: 0.4,
+      color: rgb(0.6, 0.6, 0.6),
+    });
     y -= height;
   });
   if (report.rows.length === 0) para("Không có mục nào trong khoảng thời gian này.", font, 10);

@@ -12,7 +12,9 @@ function time(label: string, n: number, fn: (i: number) => unknown): void {
 
 time("solarToLunar", 20_000, (i) => solarToLunar(1 + (i % 28), 1 + (i % 12), 1950 + (i % 100)));
 time("lunarNewYear", 2_000, (i) => lunarNewYear(1900 + (i % 250)));
-time("new WorkingDayCalendar + first deadline (builds a year)", 200, (i) => new WorkingDayCalendar(knownNoticesData()).addWorkingDays(`${2000 + (i % 50)}-02-01`, 3));
+time("new WorkingDayCalendar + first deadline (builds a year)", 200, (i) =>
+  new WorkingDayCalendar(knownNoticesData()).addWorkingDays(`${2000 + (i % 50)}-02-01`, 3),
+);
 const cal = new WorkingDayCalendar(knownNoticesData());
 time("addWorkingDays(…, 3) warm", 50_000, (i) => cal.addWorkingDays(`2026-${String(1 + (i % 12)).padStart(2, "0")}-10T09:00:00+07:00`, 3));
 time("addWorkingDays(…, 250) warm", 2_000, () => cal.addWorkingDays("2026-01-02", 250));

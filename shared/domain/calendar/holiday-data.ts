@@ -87,23 +87,48 @@ export const KNOWN_NOTICE_OVERRIDES: readonly CalendarOverride[] = [
   { day: "2024-02-08", action: "off", name: "Nghỉ Tết Âm lịch (29 tháng Chạp)", basis: `${NOTICE} — Tết 2024: 08/02–14/02/2024; đối chiếu văn bản gốc` },
   { day: "2024-02-15", action: "work", name: "Làm việc (lịch nghỉ Tết 2024 kết thúc 14/02)", basis: `${NOTICE} — Tết 2024; đối chiếu văn bản gốc` },
   // 30/4–1/5/2024: nghỉ 27/4–1/5, Monday 29/4 swapped with Saturday 4/5.
-  { day: "2024-04-29", action: "off", name: "Nghỉ hoán đổi (30/4 – 1/5)", basis: `${NOTICE} — 30/4–1/5/2024, hoán đổi với thứ Bảy 04/5; đối chiếu văn bản gốc` },
+  {
+    day: "2024-04-29",
+    action: "off",
+    name: "Nghỉ hoán đổi (30/4 – 1/5)",
+    basis: `${NOTICE} — 30/4–1/5/2024, hoán đổi với thứ Bảy 04/5; đối chiếu văn bản gốc`,
+  },
   { day: "2024-05-04", action: "work", name: "Làm bù cho thứ Hai 29/4", basis: `${NOTICE} — 30/4–1/5/2024; đối chiếu văn bản gốc` },
   // Tết Ất Tỵ: nghỉ 25/01–02/02/2025 (weekdays Mon 27 – Fri 31).
   { day: "2025-01-27", action: "off", name: "Nghỉ Tết Âm lịch (28 tháng Chạp)", basis: `${NOTICE} — Tết 2025: 25/01–02/02/2025; đối chiếu văn bản gốc` },
   { day: "2025-02-03", action: "work", name: "Làm việc (lịch nghỉ Tết 2025 kết thúc 02/02)", basis: `${NOTICE} — Tết 2025; đối chiếu văn bản gốc` },
   // 30/4–1/5/2025: Friday 2/5 swapped with Saturday 26/4.
-  { day: "2025-05-02", action: "off", name: "Nghỉ hoán đổi (30/4 – 1/5)", basis: `${NOTICE} — 30/4–1/5/2025, hoán đổi với thứ Bảy 26/4; đối chiếu văn bản gốc` },
+  {
+    day: "2025-05-02",
+    action: "off",
+    name: "Nghỉ hoán đổi (30/4 – 1/5)",
+    basis: `${NOTICE} — 30/4–1/5/2025, hoán đổi với thứ Bảy 26/4; đối chiếu văn bản gốc`,
+  },
   { day: "2025-04-26", action: "work", name: "Làm bù cho thứ Sáu 02/5", basis: `${NOTICE} — 30/4–1/5/2025; đối chiếu văn bản gốc` },
   // 2026, read from the published notices (press copies of the Văn phòng Chính phủ letters):
   // Tết Dương lịch: Văn bản số 12729/VPCP-KGVX ngày 25/12/2025 — nghỉ 01/01–04/01/2026, thứ Sáu 02/01 hoán đổi với thứ Bảy 10/01.
-  { day: "2026-01-02", action: "off", name: "Nghỉ hoán đổi (Tết Dương lịch)", basis: "Văn bản số 12729/VPCP-KGVX ngày 25/12/2025 (ý kiến Phó Thủ tướng Phạm Thị Thanh Trà): nghỉ 01/01–04/01/2026, hoán đổi với thứ Bảy 10/01/2026" },
+  {
+    day: "2026-01-02",
+    action: "off",
+    name: "Nghỉ hoán đổi (Tết Dương lịch)",
+    basis: "Văn bản số 12729/VPCP-KGVX ngày 25/12/2025 (ý kiến Phó Thủ tướng Phạm Thị Thanh Trà): nghỉ 01/01–04/01/2026, hoán đổi với thứ Bảy 10/01/2026",
+  },
   { day: "2026-01-10", action: "work", name: "Làm bù cho thứ Sáu 02/01", basis: "Văn bản số 12729/VPCP-KGVX ngày 25/12/2025" },
   // Tết Bính Ngọ and Quốc khánh 2026: the Prime Minister's decision as the Văn phòng Chính phủ conveyed it (reported 13/10/2025):
   // Tết 14/02 (27 Chạp) – 22/02/2026 (mùng 6), which is the generated default on weekdays (16–20/02), recorded here for its source;
   // Quốc khánh 29/8–02/9/2026, thứ Hai 31/8 hoán đổi với thứ Bảy 22/8.
-  { day: "2026-02-16", action: "off", name: "Nghỉ Tết Âm lịch (29 tháng Chạp)", basis: `${NOTICE} — Tết 2026: 14/02–22/02/2026 (văn bản của Văn phòng Chính phủ truyền đạt ý kiến Thủ tướng, tháng 10/2025); số văn bản chưa đối chiếu` },
-  { day: "2026-08-31", action: "off", name: "Nghỉ hoán đổi (Quốc khánh)", basis: `${NOTICE} — Quốc khánh 2026: 29/8–02/9/2026, thứ Hai 31/8 hoán đổi với thứ Bảy 22/8 (văn bản của Văn phòng Chính phủ, tháng 10/2025); số văn bản chưa đối chiếu` },
+  {
+    day: "2026-02-16",
+    action: "off",
+    name: "Nghỉ Tết Âm lịch (29 tháng Chạp)",
+    basis: `${NOTICE} — Tết 2026: 14/02–22/02/2026 (văn bản của Văn phòng Chính phủ truyền đạt ý kiến Thủ tướng, tháng 10/2025); số văn bản chưa đối chiếu`,
+  },
+  {
+    day: "2026-08-31",
+    action: "off",
+    name: "Nghỉ hoán đổi (Quốc khánh)",
+    basis: `${NOTICE} — Quốc khánh 2026: 29/8–02/9/2026, thứ Hai 31/8 hoán đổi với thứ Bảy 22/8 (văn bản của Văn phòng Chính phủ, tháng 10/2025); số văn bản chưa đối chiếu`,
+  },
   { day: "2026-08-22", action: "work", name: "Làm bù cho thứ Hai 31/8", basis: `${NOTICE} — Quốc khánh 2026; số văn bản chưa đối chiếu` },
   // 2027: no notice was found published yet. Tết Đinh Mùi falls on Saturday 06/02/2027; the generated days
   // (05/02–09/02 with 10/02 and 11/02 in compensation, Điều 111.3) apply until district IT enters the notice.

@@ -64,7 +64,13 @@ export function defaultTetDays(year: number): DayOff[] {
   const basis = `${BLLD}, Điều 112.1.b`;
   return [
     { day: eve, kind: "holiday", name: `Tết Âm lịch (${eveLunar.day} tháng Chạp)`, basis, source: "default" },
-    ...TET_DAY_NAMES.map((n, i) => ({ day: addDays(tet, i), kind: "holiday" as const, name: `Tết Âm lịch (${n} tháng Giêng)`, basis, source: "default" as const })),
+    ...TET_DAY_NAMES.map((n, i) => ({
+      day: addDays(tet, i),
+      kind: "holiday" as const,
+      name: `Tết Âm lịch (${n} tháng Giêng)`,
+      basis,
+      source: "default" as const,
+    })),
   ];
 }
 

@@ -8,7 +8,14 @@ describe("Vietnamese lunar calendar (Hồ Ngọc Đức's method, UTC+7)", () =>
     expect(lunarNewYear(2025)).toBe("2025-01-29");
     expect(lunarNewYear(2026)).toBe("2026-02-17");
     expect(lunarNewYear(2027)).toBe("2027-02-06");
-    expect([2019, 2020, 2021, 2022, 2028, 2029].map((y) => lunarNewYear(y))).toEqual(["2019-02-05", "2020-01-25", "2021-02-12", "2022-02-01", "2028-01-26", "2029-02-13"]);
+    expect([2019, 2020, 2021, 2022, 2028, 2029].map((y) => lunarNewYear(y))).toEqual([
+      "2019-02-05",
+      "2020-01-25",
+      "2021-02-12",
+      "2022-02-01",
+      "2028-01-26",
+      "2029-02-13",
+    ]);
   });
 
   it("uses Vietnam's meridian, not China's: Tết 1985 and 2007 differ", () => {
@@ -24,7 +31,12 @@ describe("Vietnamese lunar calendar (Hồ Ngọc Đức's method, UTC+7)", () =>
     expect(isoOf(lunarToSolar({ day: 10, month: 3, year: 2025, leap: false })!)).toBe("2025-04-07");
     expect(isoOf(lunarToSolar({ day: 10, month: 3, year: 2026, leap: false })!)).toBe("2026-04-26");
     expect(isoOf(lunarToSolar({ day: 10, month: 3, year: 2024, leap: false })!)).toBe("2024-04-18");
-    expect([2019, 2020, 2021, 2022].map((y) => isoOf(lunarToSolar({ day: 10, month: 3, year: y, leap: false })!))).toEqual(["2019-04-14", "2020-04-02", "2021-04-21", "2022-04-10"]);
+    expect([2019, 2020, 2021, 2022].map((y) => isoOf(lunarToSolar({ day: 10, month: 3, year: y, leap: false })!))).toEqual([
+      "2019-04-14",
+      "2020-04-02",
+      "2021-04-21",
+      "2022-04-10",
+    ]);
   });
 
   it("knows the leap months (tháng nhuận)", () => {

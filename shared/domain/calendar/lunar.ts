@@ -84,8 +84,7 @@ function newMoonMoment(k: number): number {
   c -= 0.0004 * sin((2 * F - M) * DEG) - 0.0006 * sin((2 * F + Mpr) * DEG);
   c += 0.001 * sin((2 * F - Mpr) * DEG) + 0.0005 * sin((2 * Mpr + M) * DEG);
   // ΔT (TT − UT), in days.
-  const deltaT =
-    T < -11 ? 0.001 + 0.000839 * T + 0.0002261 * T2 - 0.00000845 * T3 - 0.000000081 * T * T3 : -0.000278 + 0.000265 * T + 0.000262 * T2;
+  const deltaT = T < -11 ? 0.001 + 0.000839 * T + 0.0002261 * T2 - 0.00000845 * T3 - 0.000000081 * T * T3 : -0.000278 + 0.000265 * T + 0.000262 * T2;
   return jd + c - deltaT;
 }
 

@@ -27,7 +27,15 @@ describe("the notices of 2026 and the generated days of 2027", () => {
 
   it("Tết Đinh Mùi falls on Saturday 06/02/2027: 05/02–11/02 off by the law's default until the notice is entered", () => {
     expect(lunarNewYear(2027)).toBe("2027-02-06");
-    expect(working(["2027-02-04", "2027-02-05", "2027-02-08", "2027-02-09", "2027-02-10", "2027-02-11", "2027-02-12"])).toEqual([true, false, false, false, false, false, true]);
+    expect(working(["2027-02-04", "2027-02-05", "2027-02-08", "2027-02-09", "2027-02-10", "2027-02-11", "2027-02-12"])).toEqual([
+      true,
+      false,
+      false,
+      false,
+      false,
+      false,
+      true,
+    ]);
     // A deadline of 3 working days from Thursday 04/02/2027 ends on Tuesday 16/02 (12/02, 15/02, 16/02).
     expect(cal.addWorkingDays("2027-02-04", 3)).toBe("2027-02-16");
   });

@@ -21,7 +21,16 @@ const orgCert: CertificateInventoryEntry = {
   certificateBase64: "",
   addedAt: "2025-01-05T09:00:00+07:00",
 };
-const personCert: CertificateInventoryEntry = { ...orgCert, id: "b".repeat(64), holderKind: "person", holder: "Nguyễn Văn An", title: "Phó Chủ tịch", serialNumber: "5403FFEE", tokenId: "TK-PCT", holderPersonId: DEPUTY.id };
+const personCert: CertificateInventoryEntry = {
+  ...orgCert,
+  id: "b".repeat(64),
+  holderKind: "person",
+  holder: "Nguyễn Văn An",
+  title: "Phó Chủ tịch",
+  serialNumber: "5403FFEE",
+  tokenId: "TK-PCT",
+  holderPersonId: DEPUTY.id,
+};
 
 const decision = (n: string, date: string) => ({ documentNumber: n, documentDate: date, signedBy: refOf(HEAD) });
 
@@ -83,19 +92,33 @@ describe("custody of the organisation's certificate (R22, Quy định Điều 8.
       expect.objectContaining({ code: "custody.no-permission" }),
     );
     expect(() => recordCustodyEvent(custody, { ...base, permission: { ...base.permission, signedBy: refOf(DEPUTY) } }, orgCert, PEOPLE)).toThrow(
-      expect.objectContaining({ code: "custody.not-head", messageVi: "Văn bản giao phải do người đứng đầu cơ quan ký; Nguyễn Văn An không phải người đứng đầu." }),
+      expect.objectContaining({
+        code: "custody.not-head",
+        messageVi: "Văn bản giao phải do người đứng đầu cơ quan ký; Nguyễn Văn An không phải người đứng đầu.",
+      }),
     );
-    expect(() => recordCustodyEvent(custody, { ...base, from: refOf(CLERK2), to: refOf(IT) }, orgCert, PEOPLE)).toThrow(expect.objectContaining({ code: "custody.not-keeper" }));
+    expect(() => recordCustodyEvent(custody, { ...base, from: refOf(CLERK2), to: refOf(IT) }, orgCert, PEOPLE)).toThrow(
+      expect.objectContaining({ code: "custody.not-keeper" }),
+    );
     expect(() => recordCustodyEvent(custody, { ...base, to: refOf(CLERK) }, orgCert, PEOPLE)).toThrow(expect.objectContaining({ code: "custody.same-person" }));
-    expect(() => recordCustodyEvent(custody, { ...base, to: { id: "outsider", name: "Người ngoài" } }, orgCert, PEOPLE)).toThrow(expect.objectContaining({ code: "custody.unknown-person" }));
+    expect(() => recordCustodyEvent(custody, { ...base, to: { id: "outsider", name: "Người ngoài" } }, orgCert, PEOPLE)).toThrow(
+      expect.objectContaining({ code: "custody.unknown-person" }),
+    );
     expect(() => recordCustodyEvent([], { ...base, id: "c4" }, orgCert, PEOPLE)).toThrow(expect.objectContaining({ code: "custody.nobody" }));
     expect(() => recordCustodyEvent(custody, assign, orgCert, PEOPLE)).toThrow(expect.objectContaining({ code: "custody.duplicate" }));
-    expect(() => recordCustodyEvent([], { ...assign, certificateId: personCert.id }, personCert, PEOPLE)).toThrow(expect.objectContaining({ code: "custody.personal-certificate" }));
+    expect(() => recordCustodyEvent([], { ...assign, certificateId: personCert.id }, personCert, PEOPLE)).toThrow(
+      expect.objectContaining({ code: "custody.personal-certificate" }),
+    );
   });
 
   it("ending custody stops signing", () => {
     let custody = recordCustodyEvent([], assign, orgCert, PEOPLE);
-    custody = recordCustodyEvent(custody, { ...assign, id: "c9", kind: "end", to: undefined, effectiveFrom: "2026-03-01T00:00:00+07:00", permission: decision("20/QĐ-UBND", "2026-02-28") }, orgCert, PEOPLE);
+    custody = recordCustodyEvent(
+      custody,
+      { ...assign, id: "c9", kind: "end", to: undefined, effectiveFrom: "2026-03-01T00:00:00+07:00", permission: decision("20/QĐ-UBND", "2026-02-28") },
+      orgCert,
+      PEOPLE,
+    );
     expect(canSignAsOrganisation(CLERK, orgCert, custody, { now: "2026-03-02T09:00:00+07:00" }).code).toBe("signing.no-custodian");
   });
 
@@ -144,13 +167,24 @@ describe("incidents block signing until revoked (R21, Quy định Điều 17.5)"
     const revoked = { ...orgCert, revocation: { revokedAt: "2026-11-26T10:00:00+07:00", source: "request" as const } };
     expect(canSignAsOrganisation(CLERK, revoked, custody, { now: "2026-11-26T11:00:00+07:00", incidents: [incident] }).code).toBe("signing.revoked");
     // Only the head may close it before revocation, and with a reason.
-    expect(() => closeIncident(incident, CLERK, "2026-11-25T09:00:00+07:00", "Đã tìm thấy", [orgCert])).toThrow(expect.objectContaining({ code: "incident.not-head" }));
+    expect(() => closeIncident(incident, CLERK, "2026-11-25T09:00:00+07:00", "Đã tìm thấy", [orgCert])).toThrow(
+      expect.objectContaining({ code: "incident.not-head" }),
+    );
     const closed = closeIncident(incident, CLERK, "2026-11-26T11:00:00+07:00", "Đã thu hồi", [revoked]);
     expect(closed.state).toBe("closed");
   });
 
   it("refuses a report with no description, no certificate, or nobody to tell", () => {
-    const base = { id: "i2", officeId: "o", kind: "stolen" as const, tokenId: "TK-ORG", discoveredAt: "2026-11-24T16:30:00+07:00", reportedAt: "2026-11-24T16:45:00+07:00", reportedBy: refOf(CLERK), description: "x" };
+    const base = {
+      id: "i2",
+      officeId: "o",
+      kind: "stolen" as const,
+      tokenId: "TK-ORG",
+      discoveredAt: "2026-11-24T16:30:00+07:00",
+      reportedAt: "2026-11-24T16:45:00+07:00",
+      reportedBy: refOf(CLERK),
+      description: "x",
+    };
     expect(() => reportTokenIncident({ ...base, description: " " }, [orgCert], PEOPLE)).toThrow(expect.objectContaining({ code: "incident.no-description" }));
     expect(() => reportTokenIncident({ ...base, tokenId: "TK-KHAC" }, [orgCert], PEOPLE)).toThrow(expect.objectContaining({ code: "incident.no-certificate" }));
     expect(() => reportTokenIncident(base, [orgCert], [CLERK, HEAD])).toThrow(expect.objectContaining({ code: "incident.no-recipient" }));

@@ -63,11 +63,14 @@ function err(code: string, vi: string, en: string): VanthuError {
 export function currentCustodian(events: readonly CustodyEvent[], certificateId: string, at: Date | string): CurrentCustody | null {
   const t = new Date(at).getTime();
   let current: CurrentCustody | null = null;
-  const ordered = events.filter((e) => e.certificateId === certificateId).sort((a, b) => Date.parse(a.effectiveFrom) - Date.parse(b.effectiveFrom) || a.recordedAt.localeCompare(b.recordedAt));
+  const ordered = events
+    .filter((e) => e.certificateId === certificateId)
+    .sort((a, b) => Date.parse(a.effectiveFrom) - Date.parse(b.effectiveFrom) || a.recordedAt.localeCompare(b.recordedAt));
   for (const e of ordered) {
     if (Date.parse(e.effectiveFrom) > t) break;
     if (e.kind === "end") current = null;
-    else if (e.until && t >= Date.parse(e.until)) continue; // a temporary handover that is over
+    else if (e.until && t >= Date.parse(e.until))
+      continue; // a temporary handover that is over
     else current = { keeper: e.to!, event: e };
   }
   return current;
@@ -75,7 +78,11 @@ export function currentCustodian(events: readonly CustodyEvent[], certificateId:
 
 function checkPermission(p: WrittenPermission | undefined, people: readonly OfficePerson[]): void {
   if (!p || !p.documentNumber?.trim() || !/^\d{4}-\d{2}-\d{2}$/.test(p.documentDate ?? "")) {
-    throw err("custody.no-permission", "Phải có văn bản giao (số, ký hiệu và ngày) của người đứng đầu cơ quan.", "A written permission (number and date) is required");
+    throw err(
+      "custody.no-permission",
+      "Phải có văn bản giao (số, ký hiệu và ngày) của người đứng đầu cơ quan.",
+      "A written permission (number and date) is required",
+    );
   }
   const signer = people.find((x) => x.id === p.signedBy?.id);
   if (!signer || !signer.duties.includes("head")) {
@@ -93,7 +100,12 @@ function checkPermission(p: WrittenPermission | undefined, people: readonly Offi
  * signed by the head, a handover from someone who does not hold it, a handover to the same person
  * or to someone outside the office.
  */
-export function recordCustodyEvent(events: readonly CustodyEvent[], e: CustodyEvent, certificate: CertificateInventoryEntry, people: readonly OfficePerson[]): CustodyEvent[] {
+export function recordCustodyEvent(
+  events: readonly CustodyEvent[],
+  e: CustodyEvent,
+  certificate: CertificateInventoryEntry,
+  people: readonly OfficePerson[],
+): CustodyEvent[] {
   if (certificate.id !== e.certificateId) throw err("custody.wrong-certificate", "Sự kiện không thuộc chứng thư số này.", "Event is for another certificate");
   if (certificate.holderKind !== "organisation") {
     throw err(
@@ -103,19 +115,26 @@ export function recordCustodyEvent(events: readonly CustodyEvent[], e: CustodyEv
     );
   }
   if (events.some((x) => x.id === e.id)) throw err("custody.duplicate", "Sự kiện này đã được ghi.", `Custody event ${e.id} already recorded`);
-  if (Number.isNaN(Date.parse(e.effectiveFrom)) || Number.isNaN(Date.parse(e.recordedAt))) throw err("custody.bad-time", "Thời điểm không hợp lệ.", "Invalid time");
-  if (e.until && !(Date.parse(e.until) > Date.parse(e.effectiveFrom))) throw err("custody.bad-time", "Thời hạn bàn giao phải sau ngày bắt đầu.", "until must be after effectiveFrom");
+  if (Number.isNaN(Date.parse(e.effectiveFrom)) || Number.isNaN(Date.parse(e.recordedAt)))
+    throw err("custody.bad-time", "Thời điểm không hợp lệ.", "Invalid time");
+  if (e.until && !(Date.parse(e.until) > Date.parse(e.effectiveFrom)))
+    throw err("custody.bad-time", "Thời hạn bàn giao phải sau ngày bắt đầu.", "until must be after effectiveFrom");
   checkPermission(e.permission, people);
   const current = currentCustodian(events, e.certificateId, e.effectiveFrom);
   if (e.kind !== "end") {
     const to = e.to && people.find((x) => x.id === e.to!.id);
     if (!to) throw err("custody.unknown-person", "Người nhận không thuộc cơ quan.", `Unknown person ${e.to?.id ?? ""}`);
-    if (current && current.keeper.id === to.id) throw err("custody.same-person", `${to.name} đang giữ chứng thư số này.`, `${to.name} already keeps this certificate`);
+    if (current && current.keeper.id === to.id)
+      throw err("custody.same-person", `${to.name} đang giữ chứng thư số này.`, `${to.name} already keeps this certificate`);
   }
   if (e.kind === "handover") {
     if (!current) throw err("custody.nobody", "Chưa có người được giao giữ chứng thư số: phải giao trước khi bàn giao.", "No current keeper to hand over from");
     if (e.from?.id !== current.keeper.id) {
-      throw err("custody.not-keeper", `Người bàn giao phải là người đang giữ (${current.keeper.name}).`, `Handover must come from the current keeper ${current.keeper.name}`);
+      throw err(
+        "custody.not-keeper",
+        `Người bàn giao phải là người đang giữ (${current.keeper.name}).`,
+        `Handover must come from the current keeper ${current.keeper.name}`,
+      );
     }
   }
   if (e.kind === "end" && !current) throw err("custody.nobody", "Chứng thư số chưa giao cho ai.", "Nobody keeps this certificate");

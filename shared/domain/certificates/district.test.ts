@@ -34,18 +34,45 @@ describe("district view", () => {
       createdBy: refOf(IT),
     });
     const so = { id: "so", name: "Sở KH&CN" };
-    late = applyRequestEvent(late, { type: "sign", at: "2026-11-20T08:10:00+07:00", by: refOf(HEAD), documentSha256: "f".repeat(64), documentNumber: "1/UBND" }, cal);
+    late = applyRequestEvent(
+      late,
+      { type: "sign", at: "2026-11-20T08:10:00+07:00", by: refOf(HEAD), documentSha256: "f".repeat(64), documentNumber: "1/UBND" },
+      cal,
+    );
     late = applyRequestEvent(late, { type: "send", at: "2026-11-20T08:20:00+07:00", by: refOf(CLERK) }, cal);
     late = applyRequestEvent(late, { type: "receive", at: "2026-11-20T08:30:00+07:00", by: so }, cal); // Friday → due Monday 23/11
     const a1 = cert("a1", "Ủy ban phường A", "2029-01-01T00:00:00Z");
     const incident = reportTokenIncident(
-      { id: "i", officeId: "a", kind: "lost", tokenId: "tk-a1", discoveredAt: "2026-11-24T08:00:00+07:00", reportedAt: "2026-11-24T08:05:00+07:00", reportedBy: refOf(CLERK), description: "Mất" },
+      {
+        id: "i",
+        officeId: "a",
+        kind: "lost",
+        tokenId: "tk-a1",
+        discoveredAt: "2026-11-24T08:00:00+07:00",
+        reportedAt: "2026-11-24T08:05:00+07:00",
+        reportedBy: refOf(CLERK),
+        description: "Mất",
+      },
       [a1],
       PEOPLE,
     );
     const offices: OfficeSnapshot[] = [
-      { officeId: "b", officeName: "UBND xã Bạch Long Vĩ", sync: { lastSyncAt: "2026-11-25T08:00:00+07:00" }, inventory: [cert("b1", "Trần B", "2026-12-01T16:59:59Z")], requests: [], incidents: [] },
-      { officeId: "a", officeName: "UBND phường An Biên", sync: { lastSyncAt: "2026-11-22T08:00:00+07:00", pendingMutations: 3 }, inventory: [a1], requests: [late], incidents: [incident] },
+      {
+        officeId: "b",
+        officeName: "UBND xã Bạch Long Vĩ",
+        sync: { lastSyncAt: "2026-11-25T08:00:00+07:00" },
+        inventory: [cert("b1", "Trần B", "2026-12-01T16:59:59Z")],
+        requests: [],
+        incidents: [],
+      },
+      {
+        officeId: "a",
+        officeName: "UBND phường An Biên",
+        sync: { lastSyncAt: "2026-11-22T08:00:00+07:00", pendingMutations: 3 },
+        inventory: [a1],
+        requests: [late],
+        incidents: [incident],
+      },
       { officeId: "c", officeName: "UBND đặc khu Cát Hải", sync: {}, inventory: [cert("c1", "Lê C", "2028-01-01T00:00:00Z")], requests: [], incidents: [] },
     ];
     const rows = districtOverview(offices, { now: "2026-11-25T10:00:00+07:00", calendar: cal });
@@ -54,7 +81,12 @@ describe("district view", () => {
     expect(a.syncState).toBe("stale");
     expect(a.syncTextVi).toBe("Đồng bộ 3 ngày trước, còn 3 thay đổi chờ gửi");
     expect(a.overdueRequests).toHaveLength(1);
-    expect(a.overdueRequests[0]).toMatchObject({ labelVi: "Khôi phục thiết bị lưu khóa bí mật", form: "Mẫu 06", stateVi: "Sở đã nhận", deadline: { dueDay: "2026-11-23", overdue: true, workingDaysLeft: -2 } });
+    expect(a.overdueRequests[0]).toMatchObject({
+      labelVi: "Khôi phục thiết bị lưu khóa bí mật",
+      form: "Mẫu 06",
+      stateVi: "Sở đã nhận",
+      deadline: { dueDay: "2026-11-23", overdue: true, workingDaysLeft: -2 },
+    });
     expect(a.certificates).toEqual([expect.objectContaining({ holder: "Ủy ban phường A", blockedByIncident: true })]);
     expect(a.openIncidents).toBe(1);
     expect(b.syncState).toBe("ok");

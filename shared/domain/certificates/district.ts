@@ -1,7 +1,14 @@
 import type { WorkingDayCalendar } from "../calendar/working-day-calendar.ts";
 import { blockingIncident, type TokenIncident } from "./incidents.ts";
 import type { CertificateInventoryEntry } from "./inventory.ts";
-import { isOpenRequest, REQUEST_KINDS, REQUEST_STATE_LABELS_VI, requestDeadlineStatus, type CertificateRequest, type RequestDeadlineStatus } from "./requests.ts";
+import {
+  isOpenRequest,
+  REQUEST_KINDS,
+  REQUEST_STATE_LABELS_VI,
+  requestDeadlineStatus,
+  type CertificateRequest,
+  type RequestDeadlineStatus,
+} from "./requests.ts";
 import { certificateStatus, DEFAULT_EXPIRY_THRESHOLDS, type CertificateStatusReport, type ExpiryThresholds } from "./status.ts";
 
 /**
@@ -102,7 +109,18 @@ export function districtOverview(offices: readonly OfficeSnapshot[], o: District
       certificates.filter((c) => c.status.level === "blocked" || c.status.level === "urgent").length * 10 +
       (syncState === "ok" ? 0 : 5) +
       certificates.length;
-    return { officeId: s.officeId, officeName: s.officeName, syncState, syncTextVi, lastSyncAt: s.sync.lastSyncAt, certificates, openRequests, overdueRequests, openIncidents, severity };
+    return {
+      officeId: s.officeId,
+      officeName: s.officeName,
+      syncState,
+      syncTextVi,
+      lastSyncAt: s.sync.lastSyncAt,
+      certificates,
+      openRequests,
+      overdueRequests,
+      openIncidents,
+      severity,
+    };
   });
   return rows.sort((a, b) => b.severity - a.severity || a.officeName.localeCompare(b.officeName, "vi"));
 }

@@ -35,7 +35,17 @@ export const ScienceDepartmentAnswerSchema = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("complete"),
     note: z.string().max(2000).optional(),
-    result: z.object({ revokedAt: z.string().max(40).optional(), newSerialNumber: z.string().max(80).optional(), newNotAfter: z.string().max(40).optional(), certificates: z.array(z.string().max(64 * 1024)).max(50).optional() }).optional(),
+    result: z
+      .object({
+        revokedAt: z.string().max(40).optional(),
+        newSerialNumber: z.string().max(80).optional(),
+        newNotAfter: z.string().max(40).optional(),
+        certificates: z
+          .array(z.string().max(64 * 1024))
+          .max(50)
+          .optional(),
+      })
+      .optional(),
   }),
   z.object({ type: z.literal("refuse"), reasons: z.array(z.string().max(1000)).min(1).max(20) }),
   z.object({ type: z.literal("request-supplement"), reasons: z.array(z.string().max(1000)).min(1).max(20) }),
@@ -53,11 +63,17 @@ export function applyScienceDepartmentAnswer(
   calendar: WorkingDayCalendar,
 ): CertificateRequest {
   const parsed = ScienceDepartmentAnswerSchema.safeParse(o.answer);
-  if (!parsed.success) throw new VanthuError("request.bad-answer", "Nội dung trả lời không hợp lệ: chọn giải quyết, từ chối (nêu lý do) hoặc yêu cầu bổ sung (nêu nội dung).", `Invalid answer: ${parsed.error.issues[0]?.message}`);
+  if (!parsed.success)
+    throw new VanthuError(
+      "request.bad-answer",
+      "Nội dung trả lời không hợp lệ: chọn giải quyết, từ chối (nêu lý do) hoặc yêu cầu bổ sung (nêu nội dung).",
+      `Invalid answer: ${parsed.error.issues[0]?.message}`,
+    );
   const answer = parsed.data;
   let next = r;
   if (next.state === "sent") next = applyRequestEvent(next, { type: "receive", at: o.receivedAt, by: o.by }, calendar);
-  if (Date.parse(o.at) < Date.parse(o.receivedAt)) throw new VanthuError("request.bad-time", "Thời điểm trả lời trước thời điểm tiếp nhận.", "Answer time before the receive time");
+  if (Date.parse(o.at) < Date.parse(o.receivedAt))
+    throw new VanthuError("request.bad-time", "Thời điểm trả lời trước thời điểm tiếp nhận.", "Answer time before the receive time");
   switch (answer.type) {
     case "complete": {
       const result = r.kind === "revocation" ? { ...answer.result, revokedAt: answer.result?.revokedAt ?? o.at } : answer.result;

@@ -76,14 +76,25 @@ function fmt(iso: string): string {
 }
 
 /** Opens an incident and writes the two notifications Điều 17.5 requires. */
-export function reportTokenIncident(input: ReportIncidentInput, inventory: readonly CertificateInventoryEntry[], people: readonly OfficePerson[]): TokenIncident {
-  if (!(input.kind in INCIDENT_LABELS_VI)) throw new VanthuError("incident.bad-kind", "Loại sự cố không hợp lệ.", `Unknown incident kind ${String(input.kind)}`);
-  if (!input.description?.trim()) throw new VanthuError("incident.no-description", "Hãy mô tả sự cố (ở đâu, khi nào, thế nào).", "Incident description is required");
-  if (Number.isNaN(Date.parse(input.discoveredAt)) || Number.isNaN(Date.parse(input.reportedAt))) throw new VanthuError("incident.bad-time", "Thời điểm không hợp lệ.", "Invalid time");
+export function reportTokenIncident(
+  input: ReportIncidentInput,
+  inventory: readonly CertificateInventoryEntry[],
+  people: readonly OfficePerson[],
+): TokenIncident {
+  if (!(input.kind in INCIDENT_LABELS_VI))
+    throw new VanthuError("incident.bad-kind", "Loại sự cố không hợp lệ.", `Unknown incident kind ${String(input.kind)}`);
+  if (!input.description?.trim())
+    throw new VanthuError("incident.no-description", "Hãy mô tả sự cố (ở đâu, khi nào, thế nào).", "Incident description is required");
+  if (Number.isNaN(Date.parse(input.discoveredAt)) || Number.isNaN(Date.parse(input.reportedAt)))
+    throw new VanthuError("incident.bad-time", "Thời điểm không hợp lệ.", "Invalid time");
   const ids = input.certificateIds?.length ? input.certificateIds : inventory.filter((c) => input.tokenId && c.tokenId === input.tokenId).map((c) => c.id);
   const certs = ids.map((id) => inventory.find((c) => c.id === id));
   if (certs.length === 0 || certs.some((c) => !c)) {
-    throw new VanthuError("incident.no-certificate", "Không xác định được chứng thư số trên thiết bị: chọn chứng thư trong danh mục.", "Incident names no known certificate");
+    throw new VanthuError(
+      "incident.no-certificate",
+      "Không xác định được chứng thư số trên thiết bị: chọn chứng thư trong danh mục.",
+      "Incident names no known certificate",
+    );
   }
   const head = people.find((p) => p.duties.includes("head"));
   const it = people.find((p) => p.duties.includes("it"));
@@ -124,10 +135,20 @@ export function linkRevocationRequest(incident: TokenIncident, requestId: string
 }
 
 /** Closes the incident: when every certificate is revoked, or by the head's decision with a reason. */
-export function closeIncident(incident: TokenIncident, by: OfficePerson, at: string, reason: string, inventory: readonly CertificateInventoryEntry[]): TokenIncident {
+export function closeIncident(
+  incident: TokenIncident,
+  by: OfficePerson,
+  at: string,
+  reason: string,
+  inventory: readonly CertificateInventoryEntry[],
+): TokenIncident {
   const allRevoked = incident.certificateIds.every((id) => inventory.find((c) => c.id === id)?.revocation);
   if (!allRevoked && !by.duties.includes("head")) {
-    throw new VanthuError("incident.not-head", "Chỉ người đứng đầu cơ quan được đóng sự cố khi chứng thư số chưa bị thu hồi.", "Only the head may close an incident before revocation");
+    throw new VanthuError(
+      "incident.not-head",
+      "Chỉ người đứng đầu cơ quan được đóng sự cố khi chứng thư số chưa bị thu hồi.",
+      "Only the head may close an incident before revocation",
+    );
   }
   if (!reason.trim()) throw new VanthuError("incident.no-reason", "Hãy ghi lý do đóng sự cố.", "A reason is required to close an incident");
   return { ...incident, state: "closed", closedAt: at, closedBy: refOf(by), closedReason: reason.trim() };

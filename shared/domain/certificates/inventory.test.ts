@@ -33,7 +33,11 @@ describe("inventory (R19)", () => {
     const pem = new TextEncoder().encode(person.certificate.toString("pem"));
     expect((await inventoryEntryFromCertificate(pem, { officeId: "o1", source: "file", addedAt: "x" })).id).toBe(e.id);
 
-    const org = await ca.issue({ commonName: "ỦY BAN NHÂN DÂN PHƯỜNG HỒNG BÀNG", organization: "UBND thành phố Hải Phòng", notAfter: new Date("2027-06-01T00:00:00Z") });
+    const org = await ca.issue({
+      commonName: "ỦY BAN NHÂN DÂN PHƯỜNG HỒNG BÀNG",
+      organization: "UBND thành phố Hải Phòng",
+      notAfter: new Date("2027-06-01T00:00:00Z"),
+    });
     const o = await inventoryEntryFromCertificate(new Uint8Array(org.certificate.rawData), { officeId: "o1", source: "token", addedAt: "x" });
     expect(o.holderKind).toBe("organisation");
     expect(o.title).toBeUndefined();
@@ -46,7 +50,9 @@ describe("inventory (R19)", () => {
   });
 
   it("refuses a file that is not a certificate", async () => {
-    await expect(inventoryEntryFromCertificate(new TextEncoder().encode("không phải chứng thư"), { officeId: "o1", source: "file", addedAt: "x" })).rejects.toMatchObject({
+    await expect(
+      inventoryEntryFromCertificate(new TextEncoder().encode("không phải chứng thư"), { officeId: "o1", source: "file", addedAt: "x" }),
+    ).rejects.toMatchObject({
       code: "certificate.unreadable",
       messageVi: "Tệp không phải là chứng thư số (X.509, DER hoặc PEM).",
     });

@@ -76,7 +76,9 @@ function parseCertificate(bytes: Uint8Array): x509.X509Certificate {
     if (head.includes("-----BEGIN")) return new x509.X509Certificate(new TextDecoder().decode(bytes));
     return new x509.X509Certificate(exactBytes(bytes));
   } catch (e) {
-    throw new VanthuError("certificate.unreadable", "Tệp không phải là chứng thư số (X.509, DER hoặc PEM).", "Not an X.509 certificate (DER or PEM)", { cause: e });
+    throw new VanthuError("certificate.unreadable", "Tệp không phải là chứng thư số (X.509, DER hoặc PEM).", "Not an X.509 certificate (DER or PEM)", {
+      cause: e,
+    });
   }
 }
 
@@ -127,7 +129,11 @@ export async function inventoryEntryFromCertificate(bytes: Uint8Array, o: Invent
 /** Adds an entry, refusing the same certificate twice (pure). */
 export function addToInventory(inventory: readonly CertificateInventoryEntry[], entry: CertificateInventoryEntry): CertificateInventoryEntry[] {
   if (inventory.some((e) => e.id === entry.id)) {
-    throw new VanthuError("certificate.duplicate", `Chứng thư số ${entry.serialNumber} (${entry.holder}) đã có trong danh mục.`, `Certificate ${entry.serialNumber} is already in the inventory`);
+    throw new VanthuError(
+      "certificate.duplicate",
+      `Chứng thư số ${entry.serialNumber} (${entry.holder}) đã có trong danh mục.`,
+      `Certificate ${entry.serialNumber} is already in the inventory`,
+    );
   }
   return [...inventory, entry];
 }
@@ -138,7 +144,11 @@ export interface ExpiryWarning {
 }
 
 /** The dashboard's warnings: certificates expiring within the thresholds or already expired, soonest first. */
-export function expiryWarnings(inventory: readonly CertificateInventoryEntry[], now: Date | string, thresholds: ExpiryThresholds = DEFAULT_EXPIRY_THRESHOLDS): ExpiryWarning[] {
+export function expiryWarnings(
+  inventory: readonly CertificateInventoryEntry[],
+  now: Date | string,
+  thresholds: ExpiryThresholds = DEFAULT_EXPIRY_THRESHOLDS,
+): ExpiryWarning[] {
   return inventory
     .map((entry) => ({ entry, status: certificateStatus(entry, now, thresholds) }))
     .filter((w) => w.status.status === "expiring" || w.status.status === "expired")

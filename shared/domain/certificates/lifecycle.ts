@@ -3,7 +3,14 @@ import { CUSTODY_EVENT_LABELS_VI, type CustodyEvent } from "./custody.ts";
 import { INCIDENT_LABELS_VI, INCIDENT_REVOCATION_REASON_VI, type TokenIncident } from "./incidents.ts";
 import { fromBase64, inventoryEntryFromCertificate, type CertificateInventoryEntry } from "./inventory.ts";
 import type { PersonRef } from "./people.ts";
-import { createCertificateRequest, REQUEST_KINDS, REQUEST_STATE_LABELS_VI, type CertificateRequest, type ContactPerson, type RequestEvent } from "./requests.ts";
+import {
+  createCertificateRequest,
+  REQUEST_KINDS,
+  REQUEST_STATE_LABELS_VI,
+  type CertificateRequest,
+  type ContactPerson,
+  type RequestEvent,
+} from "./requests.ts";
 
 /**
  * The glue between incidents, requests, the inventory and the audit trail: what the PWA and the
@@ -19,9 +26,22 @@ export function revocationRequestFromIncident(
   const certificates = incident.certificateIds.map((id) => {
     const c = inventory.find((x) => x.id === id);
     if (!c) throw new Error(`certificate ${id} of incident ${incident.id} not in inventory`);
-    return { holder: c.holder, serialNumber: c.serialNumber, tokenSerial: c.tokenId, reason: INCIDENT_REVOCATION_REASON_VI[incident.kind], certificateId: c.id };
+    return {
+      holder: c.holder,
+      serialNumber: c.serialNumber,
+      tokenSerial: c.tokenId,
+      reason: INCIDENT_REVOCATION_REASON_VI[incident.kind],
+      certificateId: c.id,
+    };
   });
-  return createCertificateRequest({ id: o.id, officeId: incident.officeId, fields: { kind: "revocation", contact: o.contact, certificates }, createdAt: o.createdAt, createdBy: o.createdBy, incidentId: incident.id });
+  return createCertificateRequest({
+    id: o.id,
+    officeId: incident.officeId,
+    fields: { kind: "revocation", contact: o.contact, certificates },
+    createdAt: o.createdAt,
+    createdBy: o.createdBy,
+    incidentId: incident.id,
+  });
 }
 
 /**
@@ -37,7 +57,17 @@ export function applyRequestOutcomeToInventory(inventory: readonly CertificateIn
   const serials = new Set(r.fields.certificates.map((l) => l.serialNumber.toUpperCase()));
   return inventory.map((c) =>
     (ids.has(c.id) || serials.has(c.serialNumber.toUpperCase())) && !c.revocation
-      ? { ...c, revocation: { revokedAt, reason: r.fields.kind === "revocation" ? r.fields.certificates.find((l) => l.serialNumber.toUpperCase() === c.serialNumber.toUpperCase())?.reason : undefined, source: "request" as const } }
+      ? {
+          ...c,
+          revocation: {
+            revokedAt,
+            reason:
+              r.fields.kind === "revocation"
+                ? r.fields.certificates.find((l) => l.serialNumber.toUpperCase() === c.serialNumber.toUpperCase())?.reason
+                : undefined,
+            source: "request" as const,
+          },
+        }
       : c,
   );
 }
@@ -47,10 +77,17 @@ function applyRenewal(inventory: readonly CertificateInventoryEntry[], r: Certif
   const newNotAfter = out.result?.newNotAfter;
   if (!newNotAfter || r.fields.kind !== "renewal") return [...inventory];
   const lines = r.fields.certificates;
-  const matches = (c: CertificateInventoryEntry) => lines.some((l) => (l.certificateId && l.certificateId === c.id) || l.serialNumber.toUpperCase() === c.serialNumber.toUpperCase());
+  const matches = (c: CertificateInventoryEntry) =>
+    lines.some((l) => (l.certificateId && l.certificateId === c.id) || l.serialNumber.toUpperCase() === c.serialNumber.toUpperCase());
   return inventory.map((c) => {
     if (!matches(c) || c.renewals?.some((x) => x.requestId === r.id)) return c;
-    const renewal = { requestId: r.id, previousNotAfter: c.notAfter, newNotAfter, ...(out.result?.newSerialNumber ? { newSerialNumber: out.result.newSerialNumber } : {}), answeredAt: out.at };
+    const renewal = {
+      requestId: r.id,
+      previousNotAfter: c.notAfter,
+      newNotAfter,
+      ...(out.result?.newSerialNumber ? { newSerialNumber: out.result.newSerialNumber } : {}),
+      answeredAt: out.at,
+    };
     return { ...c, notAfter: newNotAfter, renewals: [...(c.renewals ?? []), renewal] };
   });
 }
@@ -63,7 +100,14 @@ export async function newCertificatesFromAnswer(r: CertificateRequest, o: { adde
   if (!["issue-person", "issue-organisation", "issue-device"].includes(r.kind) || r.outcome?.kind !== "completed") return [];
   const out: CertificateInventoryEntry[] = [];
   for (const b64 of r.outcome.result?.certificates ?? []) {
-    out.push(await inventoryEntryFromCertificate(fromBase64(b64), { officeId: r.officeId, source: "file", addedAt: o.addedAt, holderKind: r.kind === "issue-person" ? "person" : "organisation" }));
+    out.push(
+      await inventoryEntryFromCertificate(fromBase64(b64), {
+        officeId: r.officeId,
+        source: "file",
+        addedAt: o.addedAt,
+        holderKind: r.kind === "issue-person" ? "person" : "organisation",
+      }),
+    );
   }
   return out;
 }

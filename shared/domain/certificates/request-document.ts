@@ -1,6 +1,14 @@
 import { PDF, rgb, type PDFPage } from "@libpdf/core";
 import { VanthuError } from "../../errors.ts";
-import { CHANGE_FIELD_LABELS_VI, REQUEST_ADDRESSEE_VI, REQUEST_KINDS, missingRequestFields, type CertificateRequest, type ContactPerson, type RequestingOffice } from "./requests.ts";
+import {
+  CHANGE_FIELD_LABELS_VI,
+  REQUEST_ADDRESSEE_VI,
+  REQUEST_KINDS,
+  missingRequestFields,
+  type CertificateRequest,
+  type ContactPerson,
+  type RequestingOffice,
+} from "./requests.ts";
 
 type PDFFont = ReturnType<PDF["embedFont"]>;
 
@@ -80,7 +88,11 @@ function dayVi(day: string | undefined): string {
 
 function contactLines(heading: string, c: ContactPerson, withAddress: boolean): string[] {
   const id = c.idNumber ? `; Số định danh cá nhân: ${c.idNumber}; Ngày cấp: ${dayVi(c.idIssuedDate)}; Nơi cấp: ${c.idIssuedPlace ?? "…"}` : "";
-  const lines = [heading, `- Họ và tên: ${c.fullName}${id}.`, `- Chức vụ: ${c.title}; Số điện thoại di động: ${c.phone}; Địa chỉ thư điện tử công vụ: ${c.email}.`];
+  const lines = [
+    heading,
+    `- Họ và tên: ${c.fullName}${id}.`,
+    `- Chức vụ: ${c.title}; Số điện thoại di động: ${c.phone}; Địa chỉ thư điện tử công vụ: ${c.email}.`,
+  ];
   if (withAddress) lines.push(`- Địa chỉ tiếp nhận: ${c.address ?? "…"}.`);
   return lines;
 }
@@ -98,8 +110,10 @@ const ACTION_VI: Record<CertificateRequest["kind"], string> = {
 
 export function requestDocument(r: CertificateRequest, o: RequestDocumentOptions): RequestDocument {
   const missing = missingRequestFields(r.fields);
-  if (missing.length) throw new VanthuError("request.incomplete", `Đề nghị còn thiếu: ${missing.join("; ")}.`, `Request is incomplete: ${missing.length} field(s) missing`);
-  if (!o.signer.name.trim() || o.signer.titleLines.length === 0) throw new VanthuError("request.no-signer", "Thiếu người ký văn bản đề nghị.", "The request document needs a signer");
+  if (missing.length)
+    throw new VanthuError("request.incomplete", `Đề nghị còn thiếu: ${missing.join("; ")}.`, `Request is incomplete: ${missing.length} field(s) missing`);
+  if (!o.signer.name.trim() || o.signer.titleLines.length === 0)
+    throw new VanthuError("request.no-signer", "Thiếu người ký văn bản đề nghị.", "The request document needs a signer");
   const rule = REQUEST_KINDS[r.kind];
   const f = r.fields;
   const office = o.office;
@@ -132,12 +146,23 @@ export function requestDocument(r: CertificateRequest, o: RequestDocumentOptions
       `2. Số lượng và danh sách đăng ký: ${count(f.devices.length)} thiết bị, dịch vụ, phần mềm, gồm:`,
     ];
     table = {
-      columns: ["STT", "Loại", "Tên thiết bị, dịch vụ, phần mềm", "Tên miền, số hiệu, phiên bản", "Đơn vị quản lý", "Tỉnh/Thành phố", "Địa chỉ thư điện tử công vụ"],
+      columns: [
+        "STT",
+        "Loại",
+        "Tên thiết bị, dịch vụ, phần mềm",
+        "Tên miền, số hiệu, phiên bản",
+        "Đơn vị quản lý",
+        "Tỉnh/Thành phố",
+        "Địa chỉ thư điện tử công vụ",
+      ],
       widths: [6, 10, 20, 18, 17, 11, 18],
       rows: f.devices.map((d, i) => [String(i + 1), KIND_VI[d.kind], d.name, d.identifier, d.managingUnit, d.province, d.email]),
     };
   } else if (f.kind === "token-handover") {
-    sections = [...contactLines("1. Thông tin người đầu mối phối hợp:", f.contact, false), `2. Số lượng và danh sách thiết bị lưu khóa bí mật đã bàn giao: ${count(f.tokens.length)}, gồm:`];
+    sections = [
+      ...contactLines("1. Thông tin người đầu mối phối hợp:", f.contact, false),
+      `2. Số lượng và danh sách thiết bị lưu khóa bí mật đã bàn giao: ${count(f.tokens.length)}, gồm:`,
+    ];
     table = {
       columns: ["STT", "Số hiệu thiết bị", "Tên thuê bao", "Số hiệu chứng thư số", "Bên giao", "Bên nhận", "Ngày bàn giao"],
       widths: [6, 15, 19, 17, 15, 15, 13],
@@ -148,12 +173,22 @@ export function requestDocument(r: CertificateRequest, o: RequestDocumentOptions
     sections = [...contactLines(heading, f.contact, false), `2. Số lượng và danh sách chứng thư số đề nghị: ${count(f.certificates.length)}, gồm:`];
     const base = ["STT", "Tên thuê bao", "Số hiệu chứng thư số"];
     if (f.kind === "renewal") {
-      table = { columns: [...base, "Thời gian gia hạn"], widths: [8, 34, 34, 24], rows: f.certificates.map((l, i) => [String(i + 1), l.holder, l.serialNumber, l.renewalMonths ? `${l.renewalMonths} tháng` : "Theo quy định"]) };
+      table = {
+        columns: [...base, "Thời gian gia hạn"],
+        widths: [8, 34, 34, 24],
+        rows: f.certificates.map((l, i) => [String(i + 1), l.holder, l.serialNumber, l.renewalMonths ? `${l.renewalMonths} tháng` : "Theo quy định"]),
+      };
     } else if (f.kind === "change") {
       table = {
         columns: [...base, "Thông tin thay đổi", "Nội dung thay đổi"],
         widths: [7, 24, 22, 20, 27],
-        rows: f.certificates.map((l, i) => [String(i + 1), l.holder, l.serialNumber, l.changeField ? CHANGE_FIELD_LABELS_VI[l.changeField] : "", l.newInformation ?? ""]),
+        rows: f.certificates.map((l, i) => [
+          String(i + 1),
+          l.holder,
+          l.serialNumber,
+          l.changeField ? CHANGE_FIELD_LABELS_VI[l.changeField] : "",
+          l.newInformation ?? "",
+        ]),
       };
     } else {
       table = {
@@ -267,7 +302,8 @@ export async function renderRequestPdf(d: RequestDocument, o: { font: Uint8Array
       y = H - 20 * MM;
     }
   };
-  const centredAt = (s: string, f: PDFFont, size: number, cx: number, yy: number) => page.drawText(s, { x: cx - f.widthOfTextAtSize(s, size) / 2, y: yy, font: f, size });
+  const centredAt = (s: string, f: PDFFont, size: number, cx: number, yy: number) =>
+    page.drawText(s, { x: cx - f.widthOfTextAtSize(s, size) / 2, y: yy, font: f, size });
 
   // Header: two columns (the body's name on the left, the national motto on the right).
   const leftCx = left + 32 * MM;

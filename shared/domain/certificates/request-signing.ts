@@ -44,7 +44,10 @@ function unusableReason(c: CertificateInventoryEntry, incidents: readonly TokenI
 }
 
 function holderOf(c: CertificateInventoryEntry, people: readonly OfficePerson[]): OfficePerson | undefined {
-  const fold = (x: string) => foldVietnamese(x).replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+  const fold = (x: string) =>
+    foldVietnamese(x)
+      .replace(/[^\p{L}\p{N}]+/gu, " ")
+      .trim();
   return people.find((p) => (c.holderPersonId ? p.id === c.holderPersonId : fold(p.name) === fold(c.holder)));
 }
 
@@ -68,7 +71,13 @@ export function requestLetterSigning(o: {
   for (const c of usable.filter((x) => x.holderKind === "organisation")) {
     const keeper = currentCustodian(o.custody, c.id, o.now);
     const signer = keeper ? o.people.find((p) => p.id === keeper.keeper.id) : undefined;
-    if (signer) routes.push({ kind: "organisation", certificate: c, signer, labelVi: `Ký bằng chứng thư số của cơ quan${onToken(c)}, do ${signer.name} quản lý theo văn bản giao` });
+    if (signer)
+      routes.push({
+        kind: "organisation",
+        certificate: c,
+        signer,
+        labelVi: `Ký bằng chứng thư số của cơ quan${onToken(c)}, do ${signer.name} quản lý theo văn bản giao`,
+      });
   }
   const rank = (p: OfficePerson) => (p.duties.includes("head") ? 0 : p.duties.includes("deputy") ? 1 : 2);
   const personal = usable

@@ -1,7 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { WorkingDayCalendar } from "../calendar/working-day-calendar.ts";
 import { AuditChain, verifyAuditChain } from "../audit/audit-chain.ts";
-import { applyRequestEvent, createCertificateRequest, isOpenRequest, linkRequestDocument, missingRequestFields, REQUEST_KINDS, requestDeadlineStatus, type CertificateRequest, type ContactPerson } from "./requests.ts";
+import {
+  applyRequestEvent,
+  createCertificateRequest,
+  isOpenRequest,
+  linkRequestDocument,
+  missingRequestFields,
+  REQUEST_KINDS,
+  requestDeadlineStatus,
+  type CertificateRequest,
+  type ContactPerson,
+} from "./requests.ts";
 import { applyRequestOutcomeToInventory, auditForIncident, auditForRequestEvent, revocationRequestFromIncident } from "./lifecycle.ts";
 import { reportTokenIncident } from "./incidents.ts";
 import { canSignAsOrganisation } from "./signing-guard.ts";
@@ -19,7 +29,13 @@ function recovery(): CertificateRequest {
   return createCertificateRequest({
     id: "r1",
     officeId: "o",
-    fields: { kind: "token-recovery", contact, certificates: [{ holder: "Nguyễn Văn An", serialNumber: "5403AA", tokenSerial: "TK-PCT", reason: "Thiết bị bị khóa do nhập sai mã PIN quá số lần cho phép" }] },
+    fields: {
+      kind: "token-recovery",
+      contact,
+      certificates: [
+        { holder: "Nguyễn Văn An", serialNumber: "5403AA", tokenSerial: "TK-PCT", reason: "Thiết bị bị khóa do nhập sai mã PIN quá số lần cho phép" },
+      ],
+    },
     createdAt: "2026-11-26T08:00:00+07:00",
     createdBy: refOf(IT),
   });
@@ -59,7 +75,11 @@ describe("requests to the Sở Khoa học và Công nghệ (R20)", () => {
     let r = createCertificateRequest({
       id: "r2",
       officeId: "o",
-      fields: { kind: "revocation", contact, certificates: [{ holder: "ỦY BAN NHÂN DÂN PHƯỜNG HỒNG BÀNG", serialNumber: "5403A1", reason: "Thiết bị lưu khóa bí mật bị mất" }] },
+      fields: {
+        kind: "revocation",
+        contact,
+        certificates: [{ holder: "ỦY BAN NHÂN DÂN PHƯỜNG HỒNG BÀNG", serialNumber: "5403A1", reason: "Thiết bị lưu khóa bí mật bị mất" }],
+      },
       createdAt: "2026-02-12T08:00:00+07:00",
       createdBy: refOf(IT),
     });
@@ -77,13 +97,19 @@ describe("requests to the Sở Khoa học và Công nghệ (R20)", () => {
     r = applyRequestEvent(r, { type: "sign", at: "2026-11-23T09:00:00+07:00", by: refOf(HEAD), documentSha256: sha, documentNumber: "210/UBND" }, cal);
     r = applyRequestEvent(r, { type: "send", at: "2026-11-23T09:30:00+07:00", by: refOf(CLERK) }, cal);
     r = applyRequestEvent(r, { type: "receive", at: "2026-11-23T10:00:00+07:00", by: so }, cal);
-    expect(() => applyRequestEvent(r, { type: "refuse", at: "2026-11-23T15:00:00+07:00", by: so, reasons: [" "] }, cal)).toThrow(expect.objectContaining({ code: "request.no-reasons", messageVi: "Từ chối phải nêu rõ lý do." }));
+    expect(() => applyRequestEvent(r, { type: "refuse", at: "2026-11-23T15:00:00+07:00", by: so, reasons: [" "] }, cal)).toThrow(
+      expect.objectContaining({ code: "request.no-reasons", messageVi: "Từ chối phải nêu rõ lý do." }),
+    );
     const sup = applyRequestEvent(r, { type: "request-supplement", at: "2026-11-23T15:00:00+07:00", by: so, reasons: ["Thiếu số hiệu thiết bị"] }, cal);
     expect(sup.deadline).toBeUndefined();
     let again = applyRequestEvent(sup, { type: "send", at: "2026-11-25T09:00:00+07:00", by: refOf(CLERK) }, cal);
     again = applyRequestEvent(again, { type: "receive", at: "2026-11-25T09:05:00+07:00", by: so }, cal);
     expect(again.deadline!.dueDay).toBe("2026-11-26");
-    const refused = applyRequestEvent(again, { type: "refuse", at: "2026-11-26T10:00:00+07:00", by: so, reasons: ["Thiết bị không thuộc danh mục do Sở cấp", ""] }, cal);
+    const refused = applyRequestEvent(
+      again,
+      { type: "refuse", at: "2026-11-26T10:00:00+07:00", by: so, reasons: ["Thiết bị không thuộc danh mục do Sở cấp", ""] },
+      cal,
+    );
     expect(refused.outcome).toEqual({ kind: "refused", at: "2026-11-26T10:00:00+07:00", by: so, reasons: ["Thiết bị không thuộc danh mục do Sở cấp"] });
   });
 
@@ -99,15 +125,21 @@ describe("requests to the Sở Khoa học và Công nghệ (R20)", () => {
     expect(() => applyRequestEvent(r, { type: "receive", at: "2026-11-27T15:10:00+07:00", by: so }, cal)).toThrow(
       expect.objectContaining({ code: "request.bad-transition", messageVi: 'Không thể "receive" khi đề nghị đang ở trạng thái "Dự thảo".' }),
     );
-    const incomplete = createCertificateRequest({ ...r, fields: { kind: "token-recovery", contact: { ...contact, phone: "" }, certificates: [{ holder: "A", serialNumber: "1" }] }, createdBy: refOf(IT) });
+    const incomplete = createCertificateRequest({
+      ...r,
+      fields: { kind: "token-recovery", contact: { ...contact, phone: "" }, certificates: [{ holder: "A", serialNumber: "1" }] },
+      createdBy: refOf(IT),
+    });
     expect(missingRequestFields(incomplete.fields)).toEqual(["Số điện thoại người đầu mối", "Dòng 1: lý do", "Dòng 1: số hiệu thiết bị lưu khóa bí mật"]);
-    expect(() => applyRequestEvent(incomplete, { type: "sign", at: "2026-11-27T09:00:00+07:00", by: refOf(HEAD), documentSha256: sha, documentNumber: "1/UBND" }, cal)).toThrow(
-      expect.objectContaining({ code: "request.incomplete" }),
-    );
+    expect(() =>
+      applyRequestEvent(incomplete, { type: "sign", at: "2026-11-27T09:00:00+07:00", by: refOf(HEAD), documentSha256: sha, documentNumber: "1/UBND" }, cal),
+    ).toThrow(expect.objectContaining({ code: "request.incomplete" }));
     expect(missingRequestFields({ kind: "renewal", contact, certificates: [{ holder: "A", serialNumber: "1", renewalMonths: 48 }] })).toEqual([
       "Dòng 1: thời gian gia hạn tối đa 36 tháng (Nghị định 68/2024, Điều 9)",
     ]);
-    expect(() => createCertificateRequest({ ...r, fields: { kind: "bogus" } as never, createdBy: refOf(IT) })).toThrow(expect.objectContaining({ code: "request.bad-kind" }));
+    expect(() => createCertificateRequest({ ...r, fields: { kind: "bogus" } as never, createdBy: refOf(IT) })).toThrow(
+      expect.objectContaining({ code: "request.bad-kind" }),
+    );
   });
 
   it("lost token → revocation request → answered → inventory revoked, signing refused; every step in the audit chain", async () => {
@@ -127,19 +159,40 @@ describe("requests to the Sở Khoa học và Công nghệ (R20)", () => {
     };
     const custody = recordCustodyEvent(
       [],
-      { id: "c1", certificateId: orgCert.id, kind: "assignment", to: refOf(CLERK), permission: { documentNumber: "12/QĐ-UBND", documentDate: "2025-01-06", signedBy: refOf(HEAD) }, effectiveFrom: "2025-01-06T08:00:00+07:00", recordedAt: "2025-01-06T08:00:00+07:00", recordedBy: refOf(IT) },
+      {
+        id: "c1",
+        certificateId: orgCert.id,
+        kind: "assignment",
+        to: refOf(CLERK),
+        permission: { documentNumber: "12/QĐ-UBND", documentDate: "2025-01-06", signedBy: refOf(HEAD) },
+        effectiveFrom: "2025-01-06T08:00:00+07:00",
+        recordedAt: "2025-01-06T08:00:00+07:00",
+        recordedBy: refOf(IT),
+      },
       orgCert,
       PEOPLE,
     );
     const audit = new AuditChain();
     const incident = reportTokenIncident(
-      { id: "i1", officeId: "o", kind: "lost", tokenId: "TK-ORG", discoveredAt: "2026-11-27T14:00:00+07:00", reportedAt: "2026-11-27T14:10:00+07:00", reportedBy: refOf(CLERK), description: "Mất thiết bị" },
+      {
+        id: "i1",
+        officeId: "o",
+        kind: "lost",
+        tokenId: "TK-ORG",
+        discoveredAt: "2026-11-27T14:00:00+07:00",
+        reportedAt: "2026-11-27T14:10:00+07:00",
+        reportedBy: refOf(CLERK),
+        description: "Mất thiết bị",
+      },
       [orgCert],
       PEOPLE,
     );
     await audit.append(auditForIncident(incident, { id: "a1", qlvbTime: false }));
     let r = revocationRequestFromIncident(incident, [orgCert], { id: "r9", contact, createdAt: "2026-11-27T14:15:00+07:00", createdBy: refOf(IT) });
-    expect(r.fields).toMatchObject({ kind: "revocation", certificates: [{ serialNumber: "5403A1B2", tokenSerial: "TK-ORG", reason: "Thiết bị lưu khóa bí mật bị mất" }] });
+    expect(r.fields).toMatchObject({
+      kind: "revocation",
+      certificates: [{ serialNumber: "5403A1B2", tokenSerial: "TK-ORG", reason: "Thiết bị lưu khóa bí mật bị mất" }],
+    });
     const steps = [
       { type: "sign", at: "2026-11-27T14:30:00+07:00", by: refOf(HEAD), documentSha256: sha, documentNumber: "216/UBND" },
       { type: "send", at: "2026-11-27T14:40:00+07:00", by: refOf(CLERK) },

@@ -286,7 +286,14 @@ export interface CertificateRequest {
   sentAt?: string;
   receivedAt?: string;
   deadline?: LegalDeadline;
-  outcome?: { kind: "completed" | "refused"; at: string; by: PersonRef; reasons?: string[]; note?: string; result?: Extract<RequestEvent, { type: "complete" }>["result"] };
+  outcome?: {
+    kind: "completed" | "refused";
+    at: string;
+    by: PersonRef;
+    reasons?: string[];
+    note?: string;
+    result?: Extract<RequestEvent, { type: "complete" }>["result"];
+  };
   history: (RequestEvent & { state: RequestState })[];
 }
 
@@ -309,31 +316,54 @@ export function missingRequestFields(f: RequestFields): string[] {
   if (f.kind === "issue-person") {
     if (!f.subscribers.length) out.push("Danh sách cá nhân đề nghị cấp");
     f.subscribers.forEach((s, i) => {
-      for (const [k, label] of [["fullName", "họ và tên"], ["idNumber", "số định danh cá nhân"], ["title", "chức vụ"], ["unit", "cơ quan, đơn vị công tác"], ["email", "thư điện tử công vụ"]] as const) {
+      for (const [k, label] of [
+        ["fullName", "họ và tên"],
+        ["idNumber", "số định danh cá nhân"],
+        ["title", "chức vụ"],
+        ["unit", "cơ quan, đơn vị công tác"],
+        ["email", "thư điện tử công vụ"],
+      ] as const) {
         if (!nonEmpty(s[k])) out.push(`Dòng ${i + 1}: ${label}`);
       }
     });
   } else if (f.kind === "issue-organisation") {
     if (!f.organisations.length) out.push("Danh sách cơ quan, tổ chức đề nghị cấp");
     f.organisations.forEach((o, i) => {
-      for (const [k, label] of [["name", "tên cơ quan, tổ chức"], ["address", "địa chỉ"], ["email", "thư điện tử công vụ"]] as const) {
+      for (const [k, label] of [
+        ["name", "tên cơ quan, tổ chức"],
+        ["address", "địa chỉ"],
+        ["email", "thư điện tử công vụ"],
+      ] as const) {
         if (!nonEmpty(o[k])) out.push(`Dòng ${i + 1}: ${label}`);
       }
     });
   } else if (f.kind === "issue-device") {
     if (!f.devices.length) out.push("Danh sách thiết bị, dịch vụ, phần mềm đề nghị cấp");
     f.devices.forEach((d, i) => {
-      for (const [k, label] of [["name", "tên thiết bị, dịch vụ, phần mềm"], ["identifier", "tên miền, số hiệu hoặc phiên bản"], ["managingUnit", "đơn vị quản lý"], ["email", "thư điện tử công vụ"]] as const) {
+      for (const [k, label] of [
+        ["name", "tên thiết bị, dịch vụ, phần mềm"],
+        ["identifier", "tên miền, số hiệu hoặc phiên bản"],
+        ["managingUnit", "đơn vị quản lý"],
+        ["email", "thư điện tử công vụ"],
+      ] as const) {
         if (!nonEmpty(d[k])) out.push(`Dòng ${i + 1}: ${label}`);
       }
     });
   } else if (f.kind === "token-handover") {
     if (!f.tokens.length) out.push("Danh sách thiết bị lưu khóa bí mật bàn giao");
     f.tokens.forEach((t, i) => {
-      for (const [k, label] of [["tokenSerial", "số hiệu thiết bị"], ["holder", "tên thuê bao"], ["serialNumber", "số hiệu chứng thư số"], ["handedBy", "bên giao"], ["receivedBy", "bên nhận"], ["handoverDate", "ngày bàn giao"]] as const) {
+      for (const [k, label] of [
+        ["tokenSerial", "số hiệu thiết bị"],
+        ["holder", "tên thuê bao"],
+        ["serialNumber", "số hiệu chứng thư số"],
+        ["handedBy", "bên giao"],
+        ["receivedBy", "bên nhận"],
+        ["handoverDate", "ngày bàn giao"],
+      ] as const) {
         if (!nonEmpty(t[k])) out.push(`Dòng ${i + 1}: ${label}`);
       }
-      if (nonEmpty(t.handedBy) && nonEmpty(t.receivedBy) && t.handedBy.trim() === t.receivedBy.trim()) out.push(`Dòng ${i + 1}: bên giao và bên nhận phải là hai người khác nhau`);
+      if (nonEmpty(t.handedBy) && nonEmpty(t.receivedBy) && t.handedBy.trim() === t.receivedBy.trim())
+        out.push(`Dòng ${i + 1}: bên giao và bên nhận phải là hai người khác nhau`);
     });
   } else {
     if (!f.certificates.length) out.push("Danh sách chứng thư số");
@@ -344,9 +374,15 @@ export function missingRequestFields(f: RequestFields): string[] {
       if (f.kind === "token-recovery" && !nonEmpty(l.tokenSerial)) out.push(`Dòng ${i + 1}: số hiệu thiết bị lưu khóa bí mật`);
       if (f.kind === "change") out.push(...changeProblems(l, i));
       if (f.kind === "token-recovery" && nonEmpty(l.reason) && isLossReason(l.reason!)) {
-        out.push(`Dòng ${i + 1}: thiết bị bị mất hoặc bị lấy cắp thì không khôi phục được — hãy báo cáo sự cố và đề nghị thu hồi chứng thư số (Mẫu 05) (Quy định Điều 17.5)`);
+        out.push(
+          `Dòng ${i + 1}: thiết bị bị mất hoặc bị lấy cắp thì không khôi phục được — hãy báo cáo sự cố và đề nghị thu hồi chứng thư số (Mẫu 05) (Quy định Điều 17.5)`,
+        );
       }
-      if (f.kind === "renewal" && l.renewalMonths !== undefined && (!Number.isInteger(l.renewalMonths) || l.renewalMonths < 1 || l.renewalMonths > MAX_RENEWAL_MONTHS)) {
+      if (
+        f.kind === "renewal" &&
+        l.renewalMonths !== undefined &&
+        (!Number.isInteger(l.renewalMonths) || l.renewalMonths < 1 || l.renewalMonths > MAX_RENEWAL_MONTHS)
+      ) {
         out.push(`Dòng ${i + 1}: thời gian gia hạn tối đa ${MAX_RENEWAL_MONTHS} tháng (Nghị định 68/2024, Điều 9)`);
       }
     });
@@ -362,7 +398,8 @@ export function missingRequestFields(f: RequestFields): string[] {
   return out;
 }
 
-const NOT_A_CHANGE_VI = "không phải là thay đổi thông tin: chứng thư số không còn đúng với người giữ, phải đề nghị thu hồi (Mẫu 05) và cấp mới (Mẫu 01) (Nghị định 68/2024, Điều 15, 17)";
+const NOT_A_CHANGE_VI =
+  "không phải là thay đổi thông tin: chứng thư số không còn đúng với người giữ, phải đề nghị thu hồi (Mẫu 05) và cấp mới (Mẫu 01) (Nghị định 68/2024, Điều 15, 17)";
 
 function changeProblems(l: CertificateLine, i: number): string[] {
   const out: string[] = [];
@@ -446,8 +483,10 @@ export function applyRequestEvent(r: CertificateRequest, e: RequestEvent, calend
   switch (e.type) {
     case "sign": {
       const missing = missingRequestFields(r.fields);
-      if (missing.length) throw bad("request.incomplete", `Đề nghị còn thiếu: ${missing.join("; ")}.`, `Request is incomplete: ${missing.length} field(s) missing`);
-      if (!/^[0-9a-f]{64}$/.test(e.documentSha256) || !nonEmpty(e.documentNumber)) throw bad("request.no-document", "Thiếu văn bản đề nghị đã ký.", "Signed document missing");
+      if (missing.length)
+        throw bad("request.incomplete", `Đề nghị còn thiếu: ${missing.join("; ")}.`, `Request is incomplete: ${missing.length} field(s) missing`);
+      if (!/^[0-9a-f]{64}$/.test(e.documentSha256) || !nonEmpty(e.documentNumber))
+        throw bad("request.no-document", "Thiếu văn bản đề nghị đã ký.", "Signed document missing");
       next.document = { sha256: e.documentSha256, number: e.documentNumber.trim() };
       break;
     }
@@ -469,8 +508,10 @@ export function applyRequestEvent(r: CertificateRequest, e: RequestEvent, calend
       next.outcome = { kind: "refused", at: e.at, by: e.by, reasons: e.reasons.filter(nonEmpty).map((s) => s.trim()) };
       break;
     case "complete":
-      if (r.kind === "revocation" && !e.result?.revokedAt) throw bad("request.no-revocation-time", "Phải ghi thời điểm thu hồi chứng thư số.", "A completed revocation needs revokedAt");
-      if (r.kind === "renewal" && !e.result?.newNotAfter) throw bad("request.no-new-expiry", "Phải ghi ngày hết hạn mới của chứng thư số được gia hạn.", "A completed renewal needs newNotAfter");
+      if (r.kind === "revocation" && !e.result?.revokedAt)
+        throw bad("request.no-revocation-time", "Phải ghi thời điểm thu hồi chứng thư số.", "A completed revocation needs revokedAt");
+      if (r.kind === "renewal" && !e.result?.newNotAfter)
+        throw bad("request.no-new-expiry", "Phải ghi ngày hết hạn mới của chứng thư số được gia hạn.", "A completed renewal needs newNotAfter");
       next.outcome = { kind: "completed", at: e.at, by: e.by, note: e.note, result: e.result };
       break;
     case "cancel":

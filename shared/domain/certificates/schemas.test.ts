@@ -15,14 +15,37 @@ describe("schemas of the records that travel", () => {
   it("accept what the domain functions make, through JSON, and refuse damaged copies", async () => {
     const ca = await DemoCertificationAuthority.create();
     const org = await ca.issue({ commonName: "ỦY BAN NHÂN DÂN PHƯỜNG HỒNG BÀNG", organization: "UBND thành phố Hải Phòng" });
-    const entry = await inventoryEntryFromCertificate(new Uint8Array(org.certificate.rawData), { officeId: "ubnd-hong-bang", source: "token", tokenId: "TK-ORG", addedAt: "2026-11-25T09:00:00+07:00" });
+    const entry = await inventoryEntryFromCertificate(new Uint8Array(org.certificate.rawData), {
+      officeId: "ubnd-hong-bang",
+      source: "token",
+      tokenId: "TK-ORG",
+      addedAt: "2026-11-25T09:00:00+07:00",
+    });
     const incident = reportTokenIncident(
-      { id: "i1", officeId: "ubnd-hong-bang", kind: "stolen", tokenId: "TK-ORG", discoveredAt: "2026-11-25T08:00:00+07:00", reportedAt: "2026-11-25T08:10:00+07:00", reportedBy: refOf(CLERK), description: "Bị lấy cắp tại trụ sở" },
+      {
+        id: "i1",
+        officeId: "ubnd-hong-bang",
+        kind: "stolen",
+        tokenId: "TK-ORG",
+        discoveredAt: "2026-11-25T08:00:00+07:00",
+        reportedAt: "2026-11-25T08:10:00+07:00",
+        reportedBy: refOf(CLERK),
+        description: "Bị lấy cắp tại trụ sở",
+      },
       [entry],
       PEOPLE,
     );
-    let request = revocationRequestFromIncident(incident, [entry], { id: "r1", contact: { fullName: IT.name, title: IT.title!, phone: "0912", email: "it@haiphong.gov.vn" }, createdAt: "2026-11-25T08:15:00+07:00", createdBy: refOf(IT) });
-    request = applyRequestEvent(request, { type: "sign", at: "2026-11-25T08:30:00+07:00", by: refOf(HEAD), documentSha256: "c".repeat(64), documentNumber: "220/UBND" }, new WorkingDayCalendar());
+    let request = revocationRequestFromIncident(incident, [entry], {
+      id: "r1",
+      contact: { fullName: IT.name, title: IT.title!, phone: "0912", email: "it@haiphong.gov.vn" },
+      createdAt: "2026-11-25T08:15:00+07:00",
+      createdBy: refOf(IT),
+    });
+    request = applyRequestEvent(
+      request,
+      { type: "sign", at: "2026-11-25T08:30:00+07:00", by: refOf(HEAD), documentSha256: "c".repeat(64), documentNumber: "220/UBND" },
+      new WorkingDayCalendar(),
+    );
     const audit = new AuditChain();
     const a = await audit.append(auditForIncident(incident, { id: "a1", qlvbTime: false }));
     const roundTrip = <T>(x: T): unknown => JSON.parse(JSON.stringify(x));

@@ -4,7 +4,9 @@ import { z } from "zod";
  * Zod schemas of the certificate records as they travel (PWA ⇄ server, stored JSON): the server
  * checks what it receives with exactly these, so a record written by one side is read by the other.
  */
-const Iso = z.string().refine((s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)), "ISO 8601 time with offset");
+const Iso = z
+  .string()
+  .refine((s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)), "ISO 8601 time with offset");
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const Id = z.string().regex(/^[0-9A-Za-z._:-]{1,100}$/);
 const Text = (max: number) => z.string().max(max);
@@ -34,7 +36,10 @@ export const CertificateInventoryEntrySchema = z.object({
   addedAt: z.string().max(40),
   revocation: RevocationInfoSchema.optional(),
   suspension: SuspensionInfoSchema.optional(),
-  renewals: z.array(z.object({ requestId: Id, previousNotAfter: Iso, newNotAfter: Iso, newSerialNumber: Text(80).optional(), answeredAt: Iso })).max(50).optional(),
+  renewals: z
+    .array(z.object({ requestId: Id, previousNotAfter: Iso, newNotAfter: Iso, newSerialNumber: Text(80).optional(), answeredAt: Iso }))
+    .max(50)
+    .optional(),
 });
 
 export const WrittenPermissionSchema = z.object({
@@ -101,24 +106,69 @@ export const RequestFieldsSchema = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("issue-person"),
     contact: ContactSchema,
-    subscribers: z.array(z.object({ fullName: Text(200), idNumber: Text(20), title: Text(200), unit: Text(300), email: Text(200), phone: Text(30).optional(), province: Text(100), validityMonths: z.number().int().optional() })).max(200),
+    subscribers: z
+      .array(
+        z.object({
+          fullName: Text(200),
+          idNumber: Text(20),
+          title: Text(200),
+          unit: Text(300),
+          email: Text(200),
+          phone: Text(30).optional(),
+          province: Text(100),
+          validityMonths: z.number().int().optional(),
+        }),
+      )
+      .max(200),
   }),
   z.object({
     kind: z.literal("issue-organisation"),
     contact: ContactSchema,
-    organisations: z.array(z.object({ name: Text(300), address: Text(500), taxCode: Text(20).optional(), budgetCode: Text(20).optional(), province: Text(100), email: Text(200), validityMonths: z.number().int().optional() })).max(200),
+    organisations: z
+      .array(
+        z.object({
+          name: Text(300),
+          address: Text(500),
+          taxCode: Text(20).optional(),
+          budgetCode: Text(20).optional(),
+          province: Text(100),
+          email: Text(200),
+          validityMonths: z.number().int().optional(),
+        }),
+      )
+      .max(200),
   }),
   z.object({
     kind: z.literal("issue-device"),
     contact: ContactSchema,
-    devices: z.array(z.object({ kind: z.enum(["device", "service", "software"]), name: Text(300), identifier: Text(300), managingUnit: Text(300), province: Text(100), email: Text(200), validityMonths: z.number().int().optional() })).max(200),
+    devices: z
+      .array(
+        z.object({
+          kind: z.enum(["device", "service", "software"]),
+          name: Text(300),
+          identifier: Text(300),
+          managingUnit: Text(300),
+          province: Text(100),
+          email: Text(200),
+          validityMonths: z.number().int().optional(),
+        }),
+      )
+      .max(200),
   }),
   z.object({
     kind: z.literal("token-handover"),
     contact: ContactSchema,
-    tokens: z.array(z.object({ tokenSerial: Text(100), holder: Text(300), serialNumber: Text(80), handedBy: Text(200), receivedBy: Text(200), handoverDate: Text(40) })).max(200),
+    tokens: z
+      .array(
+        z.object({ tokenSerial: Text(100), holder: Text(300), serialNumber: Text(80), handedBy: Text(200), receivedBy: Text(200), handoverDate: Text(40) }),
+      )
+      .max(200),
   }),
-  z.object({ kind: z.enum(["renewal", "change", "revocation", "token-recovery"]), contact: ContactSchema, certificates: z.array(CertificateLineSchema).max(200) }),
+  z.object({
+    kind: z.enum(["renewal", "change", "revocation", "token-recovery"]),
+    contact: ContactSchema,
+    certificates: z.array(CertificateLineSchema).max(200),
+  }),
 ]);
 
 const At = { at: Iso, by: PersonRefSchema };
@@ -128,7 +178,22 @@ export const RequestEventSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("send"), ...At }),
   z.object({ type: z.literal("receive"), ...At }),
   z.object({ type: z.literal("request-supplement"), ...At, reasons: Reasons }),
-  z.object({ type: z.literal("complete"), ...At, note: Text(2000).optional(), result: z.object({ revokedAt: Iso.optional(), newSerialNumber: Text(80).optional(), newNotAfter: Iso.optional(), certificates: z.array(z.string().max(64 * 1024)).max(50).optional() }).optional() }),
+  z.object({
+    type: z.literal("complete"),
+    ...At,
+    note: Text(2000).optional(),
+    result: z
+      .object({
+        revokedAt: Iso.optional(),
+        newSerialNumber: Text(80).optional(),
+        newNotAfter: Iso.optional(),
+        certificates: z
+          .array(z.string().max(64 * 1024))
+          .max(50)
+          .optional(),
+      })
+      .optional(),
+  }),
   z.object({ type: z.literal("refuse"), ...At, reasons: Reasons }),
   z.object({ type: z.literal("cancel"), ...At, reason: Text(1000) }),
 ]);
@@ -157,7 +222,17 @@ export const CertificateRequestSchema = z.object({
       by: PersonRefSchema,
       reasons: Reasons.optional(),
       note: Text(2000).optional(),
-      result: z.object({ revokedAt: Iso.optional(), newSerialNumber: Text(80).optional(), newNotAfter: Iso.optional(), certificates: z.array(z.string().max(64 * 1024)).max(50).optional() }).optional(),
+      result: z
+        .object({
+          revokedAt: Iso.optional(),
+          newSerialNumber: Text(80).optional(),
+          newNotAfter: Iso.optional(),
+          certificates: z
+            .array(z.string().max(64 * 1024))
+            .max(50)
+            .optional(),
+        })
+        .optional(),
     })
     .optional(),
   history: z.array(z.intersection(RequestEventSchema, z.object({ state: State }))).max(200),

@@ -46,7 +46,12 @@ function usability(certificate: CertificateInventoryEntry, o: SigningGuardOption
   return null;
 }
 
-export function canSignAsOrganisation(person: OfficePerson, certificate: CertificateInventoryEntry, custody: readonly CustodyEvent[], o: SigningGuardOptions = {}): SigningDecision {
+export function canSignAsOrganisation(
+  person: OfficePerson,
+  certificate: CertificateInventoryEntry,
+  custody: readonly CustodyEvent[],
+  o: SigningGuardOptions = {},
+): SigningDecision {
   if (certificate.holderKind !== "organisation") {
     return refuse("signing.not-organisation", "Đây là chứng thư số cá nhân, không dùng để ký với tư cách cơ quan, tổ chức.", "Not an organisation certificate");
   }
@@ -72,12 +77,19 @@ export function canSignAsOrganisation(person: OfficePerson, certificate: Certifi
 
 export function canSignAsPerson(person: OfficePerson, certificate: CertificateInventoryEntry, o: SigningGuardOptions = {}): SigningDecision {
   if (certificate.holderKind !== "person") {
-    return refuse("signing.not-personal", "Chứng thư số của cơ quan không dùng để ký với tư cách cá nhân người có thẩm quyền.", "An organisation certificate cannot make a person's signature");
+    return refuse(
+      "signing.not-personal",
+      "Chứng thư số của cơ quan không dùng để ký với tư cách cá nhân người có thẩm quyền.",
+      "An organisation certificate cannot make a person's signature",
+    );
   }
   const blocked = usability(certificate, o);
   if (blocked) return blocked;
   // The holder is known by account when the office linked it, else by name (as on the certificate).
-  const fold = (x: string) => foldVietnamese(x).replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+  const fold = (x: string) =>
+    foldVietnamese(x)
+      .replace(/[^\p{L}\p{N}]+/gu, " ")
+      .trim();
   const isHolder = certificate.holderPersonId ? certificate.holderPersonId === person.id : fold(certificate.holder) === fold(person.name);
   if (!isHolder) {
     return refuse(

@@ -76,7 +76,11 @@ export function checkThresholds(t: ExpiryThresholds): ExpiryThresholds {
   return t;
 }
 
-export function certificateStatus(c: CertificateValidity, now: Date | string, thresholds: ExpiryThresholds = DEFAULT_EXPIRY_THRESHOLDS): CertificateStatusReport {
+export function certificateStatus(
+  c: CertificateValidity,
+  now: Date | string,
+  thresholds: ExpiryThresholds = DEFAULT_EXPIRY_THRESHOLDS,
+): CertificateStatusReport {
   checkThresholds(thresholds);
   const t = typeof now === "string" ? new Date(now) : now;
   const nowMs = t.getTime();
@@ -90,16 +94,28 @@ export function certificateStatus(c: CertificateValidity, now: Date | string, th
     usable: status === "valid" || status === "expiring",
   });
   if (c.revocation && Date.parse(c.revocation.revokedAt) <= nowMs) {
-    return make("revoked", "blocked", `Chứng thư số đã bị thu hồi ngày ${dayVi(c.revocation.revokedAt)}${c.revocation.reason ? ` (${c.revocation.reason})` : ""}; không được dùng để ký.`);
+    return make(
+      "revoked",
+      "blocked",
+      `Chứng thư số đã bị thu hồi ngày ${dayVi(c.revocation.revokedAt)}${c.revocation.reason ? ` (${c.revocation.reason})` : ""}; không được dùng để ký.`,
+    );
   }
   if (c.suspension && Date.parse(c.suspension.from) <= nowMs && (!c.suspension.until || nowMs < Date.parse(c.suspension.until))) {
-    return make("suspended", "blocked", `Chứng thư số đang bị tạm dừng${c.suspension.until ? ` đến ngày ${dayVi(c.suspension.until)}` : ""}; không được dùng để ký.`);
+    return make(
+      "suspended",
+      "blocked",
+      `Chứng thư số đang bị tạm dừng${c.suspension.until ? ` đến ngày ${dayVi(c.suspension.until)}` : ""}; không được dùng để ký.`,
+    );
   }
   if (nowMs > Date.parse(c.notAfter)) return make("expired", "blocked", `Chứng thư số đã hết hạn ngày ${dayVi(c.notAfter)}; cần đề nghị gia hạn hoặc cấp mới.`);
   if (nowMs < Date.parse(c.notBefore)) return make("not-yet-valid", "blocked", `Chứng thư số có hiệu lực từ ngày ${dayVi(c.notBefore)}.`);
   if (daysLeft <= thresholds.warnDays) {
     const when = daysLeft === 0 ? "hôm nay" : `sau ${daysLeft} ngày`;
-    return make("expiring", daysLeft <= thresholds.urgentDays ? "urgent" : "warning", `Chứng thư số hết hạn ${when} (ngày ${dayVi(c.notAfter)}); cần đề nghị gia hạn.`);
+    return make(
+      "expiring",
+      daysLeft <= thresholds.urgentDays ? "urgent" : "warning",
+      `Chứng thư số hết hạn ${when} (ngày ${dayVi(c.notAfter)}); cần đề nghị gia hạn.`,
+    );
   }
   return make("valid", "ok", `Chứng thư số còn hiệu lực đến ngày ${dayVi(c.notAfter)}.`);
 }

@@ -37,7 +37,8 @@ export function inventoryRows(
       const keeper = c.holderKind === "organisation" ? currentCustodian(o.custody ?? [], c.id, o.now) : null;
       let blockedVi = "";
       if (!status.usable) blockedVi = status.messageVi;
-      else if (incident) blockedVi = `Khóa ký: ${INCIDENT_LABELS_VI[incident.kind].toLocaleLowerCase("vi")} (báo ${formatDateVi(incident.reportedAt)}), chờ thu hồi.`;
+      else if (incident)
+        blockedVi = `Khóa ký: ${INCIDENT_LABELS_VI[incident.kind].toLocaleLowerCase("vi")} (báo ${formatDateVi(incident.reportedAt)}), chờ thu hồi.`;
       return {
         id: c.id,
         holder: c.holder,
@@ -48,7 +49,8 @@ export function inventoryRows(
         validityVi: `${formatDateVi(c.notBefore)} – ${formatDateVi(c.notAfter)}`,
         status,
         tokenVi: c.tokenId ?? (c.source === "file" ? "Nhập từ tệp" : ""),
-        custodianVi: c.holderKind === "organisation" ? (keeper ? `${keeper.keeper.name} (văn bản ${keeper.event.permission.documentNumber})` : "Chưa giao") : c.holder,
+        custodianVi:
+          c.holderKind === "organisation" ? (keeper ? `${keeper.keeper.name} (văn bản ${keeper.event.permission.documentNumber})` : "Chưa giao") : c.holder,
         blockedVi,
       };
     });

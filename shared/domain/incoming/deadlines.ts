@@ -35,13 +35,23 @@ export interface HandlingDeadline {
 /** Working days at or under which an open document counts as due soon. */
 export const DUE_SOON_WORKING_DAYS = 2;
 
-export function handlingDeadline(h: IncomingHandling, now: Date | string, calendar: WorkingDayCalendar, dueSoon = DUE_SOON_WORKING_DAYS): HandlingDeadline | null {
+export function handlingDeadline(
+  h: IncomingHandling,
+  now: Date | string,
+  calendar: WorkingDayCalendar,
+  dueSoon = DUE_SOON_WORKING_DAYS,
+): HandlingDeadline | null {
   const a = h.assignment;
   if (!a) return null;
   const due = dayToVi(a.dueDay);
   if (h.completion) {
     const inTime = Date.parse(h.completion.at) < Date.parse(a.dueAt);
-    return { flag: inTime ? "done-in-time" : "done-late", dueDay: a.dueDay, workingDaysLeft: 0, textVi: inTime ? `Hoàn thành đúng hạn (hạn ${due})` : `Hoàn thành quá hạn (hạn ${due})` };
+    return {
+      flag: inTime ? "done-in-time" : "done-late",
+      dueDay: a.dueDay,
+      workingDaysLeft: 0,
+      textVi: inTime ? `Hoàn thành đúng hạn (hạn ${due})` : `Hoàn thành quá hạn (hạn ${due})`,
+    };
   }
   const nowMs = new Date(now).getTime();
   if (nowMs >= Date.parse(a.dueAt)) {
@@ -77,7 +87,10 @@ export function handlingAlerts(all: readonly IncomingHandling[], now: Date | str
     }
   }
   const rank = { overdue: 0, "present-now": 1, "due-soon": 2, "present-late": 3 } as const;
-  return out.sort((a, b) => rank[a.kind] - rank[b.kind] || (a.handling.assignment?.dueAt ?? a.handling.arrivedAt).localeCompare(b.handling.assignment?.dueAt ?? b.handling.arrivedAt));
+  return out.sort(
+    (a, b) =>
+      rank[a.kind] - rank[b.kind] || (a.handling.assignment?.dueAt ?? a.handling.arrivedAt).localeCompare(b.handling.assignment?.dueAt ?? b.handling.arrivedAt),
+  );
 }
 
 /** The person was presented the document, assigned it, or assigned it to others. */

@@ -1,7 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { WorkingDayCalendar } from "../calendar/working-day-calendar.ts";
 import { knownNoticesData } from "../calendar/holiday-data.ts";
-import { applyHandlingEvent, handlingAlerts, handlingDeadline, handlingRefusal, handlingTrace, newHandling, presentationDue, registerColumnsFromHandling, type HandlingEvent, type IncomingHandling } from "./index.ts";
+import {
+  applyHandlingEvent,
+  handlingAlerts,
+  handlingDeadline,
+  handlingRefusal,
+  handlingTrace,
+  newHandling,
+  presentationDue,
+  registerColumnsFromHandling,
+  type HandlingEvent,
+  type IncomingHandling,
+} from "./index.ts";
 
 const cal = new WorkingDayCalendar(knownNoticesData());
 const clerk = { id: "u-clerk", name: "Trần Thị Hoa", title: "Văn thư" };
@@ -9,11 +20,32 @@ const leader = { id: "u-leader", name: "Nguyễn Văn An", title: "Chủ tịch"
 const officer = { id: "u-officer", name: "Lê Văn Cường", title: "Công chức Văn phòng - Thống kê" };
 
 function registered(over: Partial<IncomingHandling> = {}): IncomingHandling {
-  return newHandling({ id: "d1", officeId: "o1", arrivalNumber: 12, arrivalYear: 2026, numberAndSymbol: "15/QĐ-UBND", summary: "Về việc kiểm tra", issuer: "UBND thành phố Hải Phòng", arrivedAt: "2026-11-26T09:00:00+07:00", urgency: "none", ...over });
+  return newHandling({
+    id: "d1",
+    officeId: "o1",
+    arrivalNumber: 12,
+    arrivalYear: 2026,
+    numberAndSymbol: "15/QĐ-UBND",
+    summary: "Về việc kiểm tra",
+    issuer: "UBND thành phố Hải Phòng",
+    arrivedAt: "2026-11-26T09:00:00+07:00",
+    urgency: "none",
+    ...over,
+  });
 }
 const run = (h: IncomingHandling, ...es: HandlingEvent[]) => es.reduce((x, e) => applyHandlingEvent(x, e, cal), h);
 const present: HandlingEvent = { type: "present", at: "2026-11-26T10:00:00+07:00", by: clerk, to: leader };
-const assign: HandlingEvent = { type: "assign", at: "2026-11-26T14:00:00+07:00", by: leader, opinion: "Giao Văn phòng chủ trì, báo cáo trước hạn.", assignees: [{ kind: "person", id: officer.id, name: officer.name, part: "main" }, { kind: "unit", id: "tc-kt", name: "Bộ phận Tài chính - Kế toán", part: "support" }], workingDays: 5 };
+const assign: HandlingEvent = {
+  type: "assign",
+  at: "2026-11-26T14:00:00+07:00",
+  by: leader,
+  opinion: "Giao Văn phòng chủ trì, báo cáo trước hạn.",
+  assignees: [
+    { kind: "person", id: officer.id, name: officer.name, part: "main" },
+    { kind: "unit", id: "tc-kt", name: "Bộ phận Tài chính - Kế toán", part: "support" },
+  ],
+  workingDays: 5,
+};
 
 describe("handling an incoming document (Nghị định 30/2020 Điều 23–24)", () => {
   it("presented, assigned with a due date in working days, acknowledged, done", () => {
@@ -42,10 +74,17 @@ describe("handling an incoming document (Nghị định 30/2020 Điều 23–24)
   });
 
   it("presentation: by the end of the next working day; urgent at once", () => {
-    expect(presentationDue(registered({ arrivedAt: "2026-11-27T16:00:00+07:00" }), cal)).toEqual({ atOnce: false, dueAt: "2026-12-01T00:00:00+07:00", dueDay: "2026-11-30" });
+    expect(presentationDue(registered({ arrivedAt: "2026-11-27T16:00:00+07:00" }), cal)).toEqual({
+      atOnce: false,
+      dueAt: "2026-12-01T00:00:00+07:00",
+      dueDay: "2026-11-30",
+    });
     const urgent = registered({ id: "d2", urgency: "Hỏa tốc" });
     const late = registered({ id: "d3", arrivedAt: "2026-11-20T09:00:00+07:00" });
-    expect(handlingAlerts([late, urgent], "2026-11-26T09:30:00+07:00", cal).map((a) => [a.handling.id, a.kind])).toEqual([["d2", "present-now"], ["d3", "present-late"]]);
+    expect(handlingAlerts([late, urgent], "2026-11-26T09:30:00+07:00", cal).map((a) => [a.handling.id, a.kind])).toEqual([
+      ["d2", "present-now"],
+      ["d3", "present-late"],
+    ]);
   });
 
   it("checks who acts: clerk presents, leader assigns, only the assignee acknowledges", () => {
@@ -74,6 +113,8 @@ describe("handling an incoming document (Nghị định 30/2020 Điều 23–24)
       ["04", "2026-11-26T14:00:00+07:00"],
       ["05", "2026-11-27T08:05:00+07:00"],
     ]);
-    expect(handlingTrace(h, "HP.1669.008")[1]!.description).toContain("Giao Văn phòng chủ trì, báo cáo trước hạn. — Giao: Lê Văn Cường (chủ trì); Bộ phận Tài chính - Kế toán (phối hợp); hạn 2026-12-03");
+    expect(handlingTrace(h, "HP.1669.008")[1]!.description).toContain(
+      "Giao Văn phòng chủ trì, báo cáo trước hạn. — Giao: Lê Văn Cường (chủ trì); Bộ phận Tài chính - Kế toán (phối hợp); hạn 2026-12-03",
+    );
   });
 });

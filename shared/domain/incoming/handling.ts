@@ -106,7 +106,11 @@ export function handlingRefusal(h: IncomingHandling, e: HandlingEvent, actor: Ha
 /** Moves the handling on by one event (pure); the caller checks the actor with handlingRefusal first. */
 export function applyHandlingEvent(h: IncomingHandling, e: HandlingEvent, calendar: WorkingDayCalendar): IncomingHandling {
   if (!ALLOWED[e.type].includes(h.state)) {
-    throw bad("handling.bad-transition", `Không thể thực hiện khi văn bản đang ở trạng thái "${HANDLING_STATE_VI[h.state]}".`, `Cannot apply ${e.type} in state ${h.state}`);
+    throw bad(
+      "handling.bad-transition",
+      `Không thể thực hiện khi văn bản đang ở trạng thái "${HANDLING_STATE_VI[h.state]}".`,
+      `Cannot apply ${e.type} in state ${h.state}`,
+    );
   }
   if (Number.isNaN(Date.parse(e.at))) throw bad("handling.bad-time", "Thời điểm không hợp lệ.", `Invalid time ${e.at}`);
   const next: IncomingHandling = { ...h, history: [...h.history, e] };
@@ -121,13 +125,23 @@ export function applyHandlingEvent(h: IncomingHandling, e: HandlingEvent, calend
       if (!opinion) throw bad("handling.no-opinion", "Hãy ghi ý kiến phân phối, chỉ đạo.", "assign needs an opinion");
       if (opinion.length > 2000) throw bad("handling.opinion-too-long", "Ý kiến chỉ đạo dài quá 2000 ký tự.", "opinion longer than 2000 characters");
       const mains = e.assignees.filter((a) => a.part === "main");
-      if (mains.length !== 1) throw bad("handling.no-main", "Hãy giao cho đúng một đơn vị hoặc người chủ trì xử lý.", `assign needs exactly one main assignee, got ${mains.length}`);
-      if (e.assignees.some((a) => !a.id || !a.name?.trim())) throw bad("handling.bad-assignee", "Đơn vị hoặc người được giao không hợp lệ.", "assignee without id or name");
+      if (mains.length !== 1)
+        throw bad("handling.no-main", "Hãy giao cho đúng một đơn vị hoặc người chủ trì xử lý.", `assign needs exactly one main assignee, got ${mains.length}`);
+      if (e.assignees.some((a) => !a.id || !a.name?.trim()))
+        throw bad("handling.bad-assignee", "Đơn vị hoặc người được giao không hợp lệ.", "assignee without id or name");
       if (!Number.isInteger(e.workingDays) || e.workingDays < 1 || e.workingDays > 365) {
         throw bad("handling.bad-due", "Hạn giải quyết phải từ 1 đến 365 ngày làm việc.", `workingDays ${e.workingDays} out of range`);
       }
       const d = calendar.deadline(e.at, e.workingDays);
-      next.assignment = { at: e.at, by: e.by, opinion, assignees: [...mains, ...e.assignees.filter((a) => a.part !== "main")], workingDays: e.workingDays, dueDay: d.dueDay, dueAt: d.dueAt };
+      next.assignment = {
+        at: e.at,
+        by: e.by,
+        opinion,
+        assignees: [...mains, ...e.assignees.filter((a) => a.part !== "main")],
+        workingDays: e.workingDays,
+        dueDay: d.dueDay,
+        dueAt: d.dueAt,
+      };
       // A re-assignment asks the new assignees to acknowledge again.
       next.acknowledgements = [];
       next.state = "assigned";

@@ -24,7 +24,13 @@ export function handlingTrace(h: IncomingHandling, organId: string): HandlingTra
         break;
       case "assign": {
         const who = e.assignees.map((a) => `${a.name} (${a.part === "main" ? "chủ trì" : "phối hợp"})`).join("; ");
-        out.push({ organId, timestamp: e.at, statusCode: "04", description: `${e.opinion} — Giao: ${who}; hạn ${h.assignment?.dueDay ?? ""}`.trim(), staff: staff(e.by) });
+        out.push({
+          organId,
+          timestamp: e.at,
+          statusCode: "04",
+          description: `${e.opinion} — Giao: ${who}; hạn ${h.assignment?.dueDay ?? ""}`.trim(),
+          staff: staff(e.by),
+        });
         break;
       }
       case "acknowledge":

@@ -5,7 +5,9 @@ import { HAI_PHONG_UNITS, cityOffices, findOffices } from "./index.ts";
 
 describe("the city's offices from Nghị quyết 1669/NQ-UBTVQH15", () => {
   it("the module is the CSV beside it, row for row", () => {
-    const csv = readFileSync(fileURLToPath(new URL("./hai-phong-114.csv", import.meta.url)), "utf8").trim().split("\n");
+    const csv = readFileSync(fileURLToPath(new URL("./hai-phong-114.csv", import.meta.url)), "utf8")
+      .trim()
+      .split("\n");
     expect(csv[0]).toBe("clause,kind,name");
     const rows = csv.slice(1).map((l) => {
       const [clause, kind, name] = l.split(",");

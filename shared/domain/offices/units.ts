@@ -34,7 +34,10 @@ export interface CityOffice {
   unit?: CommuneUnit;
 }
 
-const slug = (s: string) => foldVietnamese(s).replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+const slug = (s: string) =>
+  foldVietnamese(s)
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "");
 
 export function communeOffice(u: CommuneUnit): CityOffice {
   return {
@@ -85,5 +88,7 @@ export function findOffices<T extends { name: string }>(offices: readonly T[], q
 }
 
 function expandAbbreviations(s: string): string {
-  return foldVietnamese(s).replace(/\bubnd\b/g, "uy ban nhan dan").replace(/\btp\b\.?/g, "thanh pho");
+  return foldVietnamese(s)
+    .replace(/\bubnd\b/g, "uy ban nhan dan")
+    .replace(/\btp\b\.?/g, "thanh pho");
 }

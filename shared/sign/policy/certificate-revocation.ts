@@ -27,13 +27,27 @@ export const certificateRevocation: PolicyRule = async (ctx) => {
   ctx.notes.push(...leaf.notes.map((n) => `revocation: ${n}`));
   if (leaf.status === "revoked") {
     const when = leaf.revocationDate ? ` từ ngày ${formatDateVietnam(leaf.revocationDate)}` : "";
-    return [refusal("certificate-revocation", "policy.revoked", `Chứng thư số đã bị thu hồi${when}: không được ký.`, `certificate revoked${leaf.revocationDate ? " " + leaf.revocationDate.toISOString() : ""} (${leaf.source ?? "?"}${leaf.reason ? ", " + leaf.reason : ""})`)];
+    return [
+      refusal(
+        "certificate-revocation",
+        "policy.revoked",
+        `Chứng thư số đã bị thu hồi${when}: không được ký.`,
+        `certificate revoked${leaf.revocationDate ? " " + leaf.revocationDate.toISOString() : ""} (${leaf.source ?? "?"}${leaf.reason ? ", " + leaf.reason : ""})`,
+      ),
+    ];
   }
   // The sub-CAs: a revoked one refuses; an unknown one is noted (their CRLs are rarely at hand).
   for (let i = 1; i < path.certificates.length - 1; i++) {
     const s = await check(i);
     if (s.status === "revoked") {
-      return [refusal("certificate-revocation", "policy.ca-revoked", `Chứng thư của tổ chức cấp (${path.certificates[i]!.subject}) đã bị thu hồi: không được ký.`, `CA certificate ${path.certificates[i]!.subject} revoked`)];
+      return [
+        refusal(
+          "certificate-revocation",
+          "policy.ca-revoked",
+          `Chứng thư của tổ chức cấp (${path.certificates[i]!.subject}) đã bị thu hồi: không được ký.`,
+          `CA certificate ${path.certificates[i]!.subject} revoked`,
+        ),
+      ];
     }
     if (s.status !== "good") ctx.notes.push(`revocation of ${path.certificates[i]!.subject} unknown`);
   }
@@ -42,7 +56,12 @@ export const certificateRevocation: PolicyRule = async (ctx) => {
     ctx.notes.push("revocation status unknown: accepted by the signer");
     return [];
   }
-  const why = leaf.status === "good" ? `danh sách thu hồi gần nhất đã cũ (cập nhật ${leaf.thisUpdate ? formatDateVietnam(leaf.thisUpdate) : "?"})` : trust.fetch ? "không hỏi được OCSP hay tải được danh sách thu hồi" : "đang ngoại tuyến và không có danh sách thu hồi còn hiệu lực";
+  const why =
+    leaf.status === "good"
+      ? `danh sách thu hồi gần nhất đã cũ (cập nhật ${leaf.thisUpdate ? formatDateVietnam(leaf.thisUpdate) : "?"})`
+      : trust.fetch
+        ? "không hỏi được OCSP hay tải được danh sách thu hồi"
+        : "đang ngoại tuyến và không có danh sách thu hồi còn hiệu lực";
   return [
     refusal(
       "certificate-revocation",

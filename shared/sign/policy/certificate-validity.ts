@@ -12,7 +12,14 @@ export const certificateValidity: PolicyRule = async (ctx) => {
     throw e;
   }
   if (ctx.certificate.getExtension(x509.BasicConstraintsExtension)?.ca) {
-    return [refusal("certificate-validity", "CERT_KEY_USAGE", "Đây là chứng thư số của tổ chức cấp chứng thư (CA), không dùng để ký văn bản.", "a CA certificate cannot sign documents")];
+    return [
+      refusal(
+        "certificate-validity",
+        "CERT_KEY_USAGE",
+        "Đây là chứng thư số của tổ chức cấp chứng thư (CA), không dùng để ký văn bản.",
+        "a CA certificate cannot sign documents",
+      ),
+    ];
   }
   return [];
 };

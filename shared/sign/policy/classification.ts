@@ -10,5 +10,12 @@ export const classification: PolicyRule = async (ctx) => {
   const segments = await ctx.pageSegments(0);
   const level = detectSecrecyMark(segments.map((s) => s.text).join("\n"));
   if (level === "none") return [];
-  return [refusal("classification", "domain.classified", `Văn bản có dấu độ mật "${level.toLocaleUpperCase("vi")}". ${SECRECY_REFUSAL_VI}`, `classified document (${level}) refused (R9)`)];
+  return [
+    refusal(
+      "classification",
+      "domain.classified",
+      `Văn bản có dấu độ mật "${level.toLocaleUpperCase("vi")}". ${SECRECY_REFUSAL_VI}`,
+      `classified document (${level}) refused (R9)`,
+    ),
+  ];
 };

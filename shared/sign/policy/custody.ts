@@ -20,7 +20,14 @@ export const custody: PolicyRule = async (ctx) => {
   const kind = entry?.holderKind ?? holderKindOf(certificateFacts(ctx));
   if (!entry) {
     if (kind === "organisation") {
-      return [refusal("custody", "policy.r22-uninventoried", "Chứng thư số của cơ quan này chưa được ghi vào sổ quản lý chứng thư số của cơ quan, chưa ai được giao quản lý: không được ký.", "organisation certificate not in the office inventory")];
+      return [
+        refusal(
+          "custody",
+          "policy.r22-uninventoried",
+          "Chứng thư số của cơ quan này chưa được ghi vào sổ quản lý chứng thư số của cơ quan, chưa ai được giao quản lý: không được ký.",
+          "organisation certificate not in the office inventory",
+        ),
+      ];
     }
     ctx.notes.push("person's certificate not in the inventory: holder judged by the signature block");
     return [];

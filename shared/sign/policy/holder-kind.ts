@@ -18,10 +18,24 @@ export const holderKind: PolicyRule = async (ctx) => {
   const kind = holderKindOf({ ...certificateFacts(ctx), holderKind: entry?.holderKind });
   if (!entry) ctx.notes.push(`holder kind "${kind}" judged from the certificate's name and title (no inventory entry)`);
   if (ctx.input.kind === "signer" && kind === "organisation") {
-    return [refusal("holder-kind", "policy.r8-org-cert-for-person", "Không được dùng chứng thư số của cơ quan, tổ chức để ký với tư cách người có thẩm quyền.", "an organisation certificate cannot make the signer's signature")];
+    return [
+      refusal(
+        "holder-kind",
+        "policy.r8-org-cert-for-person",
+        "Không được dùng chứng thư số của cơ quan, tổ chức để ký với tư cách người có thẩm quyền.",
+        "an organisation certificate cannot make the signer's signature",
+      ),
+    ];
   }
   if (ctx.input.kind !== "signer" && kind === "person") {
-    return [refusal("holder-kind", "policy.r8-person-cert-for-org", "Không được dùng chứng thư số cá nhân để ký với tư cách cơ quan, tổ chức (đóng dấu, sao, phụ lục, văn bản kèm theo).", `a person's certificate cannot make the ${ctx.input.kind} signature`)];
+    return [
+      refusal(
+        "holder-kind",
+        "policy.r8-person-cert-for-org",
+        "Không được dùng chứng thư số cá nhân để ký với tư cách cơ quan, tổ chức (đóng dấu, sao, phụ lục, văn bản kèm theo).",
+        `a person's certificate cannot make the ${ctx.input.kind} signature`,
+      ),
+    ];
   }
   return [];
 };

@@ -19,6 +19,8 @@ describe("signature and seal images (Điều 13)", () => {
   it("keeps the seal whole on the page", () => {
     const page = { width: 612, height: 792 };
     expect(() => assertSealOnPage({ x: 10, y: 100, width: 102, height: 102 }, page, 1)).not.toThrow();
-    expect(() => assertSealOnPage({ x: -29.6, y: 100, width: 102, height: 102 }, page, 1)).toThrow(expect.objectContaining({ code: "SEAL_OFF_PAGE", messageVi: expect.stringMatching(/--page và --rect/) }));
+    expect(() => assertSealOnPage({ x: -29.6, y: 100, width: 102, height: 102 }, page, 1)).toThrow(
+      expect.objectContaining({ code: "SEAL_OFF_PAGE", messageVi: expect.stringMatching(/--page và --rect/) }),
+    );
   });
 });

@@ -78,7 +78,9 @@ export async function checkSigningPolicy(input: SigningPolicyInput, rules: reado
     refusals.push(...(await rule(ctx)));
   }
   const r = ctx.revocation;
-  const revocation: PolicyDecision["revocation"] = r ? { status: r.status, ...(r.source ? { source: r.source } : {}), fresh: r.fresh } : { status: "not-checked", fresh: false };
+  const revocation: PolicyDecision["revocation"] = r
+    ? { status: r.status, ...(r.source ? { source: r.source } : {}), fresh: r.fresh }
+    : { status: "not-checked", fresh: false };
   const unknownRevocationAccepted = Boolean(input.acceptUnknownRevocation) && r !== undefined && !(r.status === "good" && r.fresh) && r.status !== "revoked";
   return { allowed: refusals.length === 0, refusals, revocation, unknownRevocationAccepted, notes: ctx.notes };
 }

@@ -20,7 +20,14 @@ let doc: Uint8Array;
 let chairDoc: Uint8Array;
 
 const der = (c: x509.X509Certificate) => new Uint8Array(c.rawData);
-const input = (id: IssuedIdentity, o: Partial<SigningPolicyInput> = {}): SigningPolicyInput => ({ kind: "signer", document: doc, certificate: der(id.certificate), chain: id.chain, trust, ...o });
+const input = (id: IssuedIdentity, o: Partial<SigningPolicyInput> = {}): SigningPolicyInput => ({
+  kind: "signer",
+  document: doc,
+  certificate: der(id.certificate),
+  chain: id.chain,
+  trust,
+  ...o,
+});
 const codes = async (i: SigningPolicyInput) => (await checkSigningPolicy(i)).refusals.map((r) => r.code);
 
 async function markedPdf(mark: string): Promise<Uint8Array> {
@@ -60,7 +67,12 @@ describe("the signing policy", () => {
   });
 
   it("refuses an expired certificate", async () => {
-    const expired = await ids.ca.issue({ commonName: "Nguyễn Văn An", title: "Phó Chủ tịch", notBefore: new Date("2020-01-01"), notAfter: new Date("2021-01-01") });
+    const expired = await ids.ca.issue({
+      commonName: "Nguyễn Văn An",
+      title: "Phó Chủ tịch",
+      notBefore: new Date("2020-01-01"),
+      notAfter: new Date("2021-01-01"),
+    });
     expect(await codes(input(expired))).toContain("CERT_EXPIRED");
   });
 
@@ -90,7 +102,9 @@ describe("the signing policy", () => {
   it("with the office inventory: an uninventoried organisation certificate is refused, an unassigned keeper too (R22)", async () => {
     const person = { id: "p-clerk", name: "Lê Thị Văn Thư", duties: ["clerk" as const] };
     expect(await codes(input(ids.organisation, { kind: "issuer", inventory: { entries: [], custody: [], person } }))).toEqual(["policy.r22-uninventoried"]);
-    const hex = [...new Uint8Array(await crypto.subtle.digest("SHA-256", ids.organisation.certificate.rawData))].map((b) => b.toString(16).padStart(2, "0")).join("");
+    const hex = [...new Uint8Array(await crypto.subtle.digest("SHA-256", ids.organisation.certificate.rawData))]
+      .map((b) => b.toString(16).padStart(2, "0"))
+      .join("");
     const entry = {
       id: hex,
       officeId: "o1",

@@ -198,7 +198,14 @@ export class DiffContext {
       for (const n of this.modified) {
         const a = this.old.get(n);
         const b = this.cur.get(n);
-        if (a instanceof PdfDict && b instanceof PdfDict && a.name("FT") === "Sig" && (a.get("V") === undefined || a.get("V") === null) && b.get("V") instanceof PdfRef) out.add(n);
+        if (
+          a instanceof PdfDict &&
+          b instanceof PdfDict &&
+          a.name("FT") === "Sig" &&
+          (a.get("V") === undefined || a.get("V") === null) &&
+          b.get("V") instanceof PdfRef
+        )
+          out.add(n);
       }
       return out;
     });

@@ -16,7 +16,21 @@ import { fileStructureRule } from "./rules/file-structure.ts";
 import { freedObjectsRule } from "./rules/freed-objects.ts";
 
 export * from "./context.ts";
-export { unchangedObjectsRule, trailerRule, catalogRule, acroFormRule, signatureFieldRule, pageAnnotsRule, annotationsRule, formFillRule, structureTreeRule, dssRule, metadataRule, fileStructureRule, freedObjectsRule };
+export {
+  unchangedObjectsRule,
+  trailerRule,
+  catalogRule,
+  acroFormRule,
+  signatureFieldRule,
+  pageAnnotsRule,
+  annotationsRule,
+  formFillRule,
+  structureTreeRule,
+  dssRule,
+  metadataRule,
+  fileStructureRule,
+  freedObjectsRule,
+};
 
 /** Every rule; their order does not matter (each reads the context, none reads another's state). */
 export const DEFAULT_RULES: readonly DiffRule[] = [

@@ -19,7 +19,14 @@ const MAX_POINTS = 200_000;
 const IDENTITY: Matrix = [1, 0, 0, 1, 0, 0];
 
 function mul(m: Matrix, n: Matrix): Matrix {
-  return [m[0] * n[0] + m[1] * n[2], m[0] * n[1] + m[1] * n[3], m[2] * n[0] + m[3] * n[2], m[2] * n[1] + m[3] * n[3], m[4] * n[0] + m[5] * n[2] + n[4], m[4] * n[1] + m[5] * n[3] + n[5]];
+  return [
+    m[0] * n[0] + m[1] * n[2],
+    m[0] * n[1] + m[1] * n[3],
+    m[2] * n[0] + m[3] * n[2],
+    m[2] * n[1] + m[3] * n[3],
+    m[4] * n[0] + m[5] * n[2] + n[4],
+    m[4] * n[1] + m[5] * n[3] + n[5],
+  ];
 }
 function apply(m: Matrix, x: number, y: number): Point {
   return [m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]];
@@ -63,7 +70,7 @@ function* tokens(b: Uint8Array): Generator<Token> {
       // An inline dictionary (marked-content properties): skipped whole.
       let depth = 0;
       while (i < n) {
-        if (b[i] === 60 && b[i + 1] === 60) (depth++, (i += 2));
+        if (b[i] === 60 && b[i + 1] === 60) depth++, (i += 2);
         else if (b[i] === 62 && b[i + 1] === 62) {
           depth--;
           i += 2;
@@ -112,7 +119,7 @@ function* tokens(b: Uint8Array): Generator<Token> {
 
 function findEI(b: Uint8Array, from: number): number {
   for (let k = from; k + 1 < b.length; k++) {
-    if (b[k] === 69 && b[k + 1] === 73 && (k + 2 >= b.length || b[k + 2]! <= 32) && (b[k - 1]! <= 32)) return k;
+    if (b[k] === 69 && b[k + 1] === 73 && (k + 2 >= b.length || b[k + 2]! <= 32) && b[k - 1]! <= 32) return k;
   }
   return -1;
 }
@@ -232,4 +239,3 @@ export function textPoints(view: RevisionView, page: PdfDict): Point[] {
   for (const data of contentsOf(view, page.get("Contents"))) run(view, data, resources, IDENTITY, out, 0);
   return out;
 }
-

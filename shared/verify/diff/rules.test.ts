@@ -39,7 +39,12 @@ describe("trailer", () => {
 
 describe("catalog", () => {
   it("adding /DSS is allowed; adding /OpenAction is not", () => {
-    const ok = analyse(appendUpdate(base, [{ num: 21, body: "<< /Certs [] >>" }, { num: 1, body: "<< /Type /Catalog /Pages 2 0 R /AcroForm 10 0 R /Metadata 11 0 R /DSS 21 0 R >>" }]));
+    const ok = analyse(
+      appendUpdate(base, [
+        { num: 21, body: "<< /Certs [] >>" },
+        { num: 1, body: "<< /Type /Catalog /Pages 2 0 R /AcroForm 10 0 R /Metadata 11 0 R /DSS 21 0 R >>" },
+      ]),
+    );
     expect(ok.disallowed).toEqual([]);
     expect(ok.level).toBe("LTA_UPDATES");
     const bad = analyse(appendUpdate(base, [{ num: 1, body: "<< /Type /Catalog /Pages 2 0 R /AcroForm 10 0 R /Metadata 11 0 R /OpenAction [3 0 R /Fit] >>" }]));
@@ -55,7 +60,10 @@ describe("acroform + signature-fields + page-annots", () => {
         { num: 22, body: "<< /FT /Sig /T (Ky2) /V 23 0 R /Type /Annot /Subtype /Widget /Rect [50 50 150 100] /P 3 0 R /AP << /N 24 0 R >> >>" },
         { num: 23, body: sigDict },
         { num: 24, body: stream("0 0 1 rg 0 0 100 50 re f", "/Type /XObject /Subtype /Form /BBox [0 0 100 50]") },
-        { num: 3, body: "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> /Annots [12 0 R 22 0 R] >>" },
+        {
+          num: 3,
+          body: "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> /Annots [12 0 R 22 0 R] >>",
+        },
       ]),
     );
     expect(u.disallowed).toEqual([]);
@@ -79,12 +87,22 @@ describe("acroform + signature-fields + page-annots", () => {
   });
 
   it("moving the empty signature field's rectangle is disallowed", () => {
-    const u = analyse(appendUpdate(base, [{ num: 12, body: "<< /FT /Sig /T (Empty) /V 25 0 R /Type /Annot /Subtype /Widget /Rect [0 0 595 842] /P 3 0 R >>" }, { num: 25, body: sigDict }]));
+    const u = analyse(
+      appendUpdate(base, [
+        { num: 12, body: "<< /FT /Sig /T (Empty) /V 25 0 R /Type /Annot /Subtype /Widget /Rect [0 0 595 842] /P 3 0 R >>" },
+        { num: 25, body: sigDict },
+      ]),
+    );
     expect(u.disallowed.length).toBeGreaterThan(0);
   });
 
   it("a new text field is disallowed", () => {
-    const u = analyse(appendUpdate(base, [{ num: 10, body: "<< /Fields [12 0 R 27 0 R] >>" }, { num: 27, body: "<< /FT /Tx /T (Them) /V (x) >>" }]));
+    const u = analyse(
+      appendUpdate(base, [
+        { num: 10, body: "<< /Fields [12 0 R 27 0 R] >>" },
+        { num: 27, body: "<< /FT /Tx /T (Them) /V (x) >>" },
+      ]),
+    );
     expect(u.disallowed.map((d) => d.what).join()).toMatch(/not a signature field/);
   });
 
@@ -98,13 +116,26 @@ describe("acroform + signature-fields + page-annots", () => {
         ]),
       );
     expect(make("[0 0 0 0]").disallowed).toEqual([]);
-    expect(make("[0 0 595 842]").disallowed.map((d) => d.what).join()).toMatch(/draws on the page/);
+    expect(
+      make("[0 0 595 842]")
+        .disallowed.map((d) => d.what)
+        .join(),
+    ).toMatch(/draws on the page/);
   });
 });
 
 describe("metadata", () => {
   it("new /Info and a rewritten XMP stream are allowed", () => {
-    const u = analyse(appendUpdate(base, [{ num: 30, body: "<< /Producer (x) >>" }, { num: 11, body: stream("<x:xmpmeta>2</x:xmpmeta>", "/Type /Metadata /Subtype /XML") }], { Info: "30 0 R" }));
+    const u = analyse(
+      appendUpdate(
+        base,
+        [
+          { num: 30, body: "<< /Producer (x) >>" },
+          { num: 11, body: stream("<x:xmpmeta>2</x:xmpmeta>", "/Type /Metadata /Subtype /XML") },
+        ],
+        { Info: "30 0 R" },
+      ),
+    );
     expect(u.disallowed).toEqual([]);
   });
 });
@@ -119,8 +150,17 @@ describe("file-structure and freed-objects", () => {
 describe("not cleared", () => {
   it("a changed content stream, a changed font, a new page: each disallowed", () => {
     expect(analyse(appendUpdate(base, [{ num: 4, body: stream("BT ET") }])).disallowed[0]!.what).toMatch(/object 4 was replaced/);
-    expect(analyse(appendUpdate(base, [{ num: 5, body: "<< /Type /Font /Subtype /Type1 /BaseFont /Courier >>" }])).disallowed[0]!.what).toMatch(/\/Font object 5/);
-    expect(analyse(appendUpdate(base, [{ num: 2, body: "<< /Type /Pages /Kids [3 0 R 32 0 R] /Count 2 >>" }, { num: 32, body: "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>" }])).level).toBe("OTHER");
+    expect(analyse(appendUpdate(base, [{ num: 5, body: "<< /Type /Font /Subtype /Type1 /BaseFont /Courier >>" }])).disallowed[0]!.what).toMatch(
+      /\/Font object 5/,
+    );
+    expect(
+      analyse(
+        appendUpdate(base, [
+          { num: 2, body: "<< /Type /Pages /Kids [3 0 R 32 0 R] /Count 2 >>" },
+          { num: 32, body: "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>" },
+        ]),
+      ).level,
+    ).toBe("OTHER");
   });
 });
 
@@ -151,7 +191,12 @@ describe("structure-tree", () => {
   });
 
   it("but the page content changed alongside it is not", () => {
-    const u = analyse(appendUpdate(tagged, [{ num: 20, body: "<< /Type /StructTreeRoot /K [21 0 R] /ParentTree 22 0 R /ParentTreeNextKey 2 >>" }, { num: 4, body: stream("BT ET") }]));
+    const u = analyse(
+      appendUpdate(tagged, [
+        { num: 20, body: "<< /Type /StructTreeRoot /K [21 0 R] /ParentTree 22 0 R /ParentTreeNextKey 2 >>" },
+        { num: 4, body: stream("BT ET") },
+      ]),
+    );
     expect(u.disallowed.map((d) => d.what).join()).toMatch(/object 4/);
   });
 });
@@ -169,31 +214,70 @@ describe("acroform /DA", () => {
 describe("rule order does not matter", () => {
   // Every update of this file, each analysed with the rules in many orders: the same verdicts.
   const updates: [string, Uint8Array][] = [
-    ["signature with widget", appendUpdate(base, [
-      { num: 10, body: "<< /Fields [12 0 R 22 0 R] /SigFlags 3 >>" },
-      { num: 22, body: "<< /FT /Sig /T (Ky2) /V 23 0 R /Type /Annot /Subtype /Widget /Rect [50 50 150 100] /P 3 0 R /AP << /N 24 0 R >> >>" },
-      { num: 23, body: sigDict },
-      { num: 24, body: stream("0 0 1 rg 0 0 100 50 re f", "/Type /XObject /Subtype /Form /BBox [0 0 100 50]") },
-      { num: 3, body: "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595.0000000001 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> /Annots [12 0 R 22 0 R] >>" },
-    ])],
-    ["signature over the text", appendUpdate(base, [
-      { num: 10, body: "<< /Fields [12 0 R 22 0 R] /SigFlags 3 >>" },
-      { num: 22, body: "<< /FT /Sig /T (Ky2) /V 23 0 R /Type /Annot /Subtype /Widget /Rect [60 740 300 790] /P 3 0 R /AP << /N 24 0 R >> >>" },
-      { num: 23, body: sigDict },
-      { num: 24, body: stream("1 1 1 rg 0 0 240 50 re f", "/Type /XObject /Subtype /Form /BBox [0 0 240 50]") },
-      { num: 3, body: "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> /Annots [12 0 R 22 0 R] >>" },
-    ])],
-    ["sticky note", appendUpdate(base, [
-      { num: 40, body: "<< /Type /Annot /Subtype /Text /Rect [10 10 30 30] /Contents (x) /P 3 0 R >>" },
-      { num: 3, body: "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> /Annots [12 0 R 40 0 R] >>" },
-    ])],
-    ["content changed", appendUpdate(base, [{ num: 4, body: stream("BT ET") }, { num: 31, body: "(orphan)" }, { num: 5, free: true }])],
-    ["dss and metadata", appendUpdate(base, [{ num: 21, body: "<< /Certs [] >>" }, { num: 1, body: "<< /Type /Catalog /Pages 2 0 R /AcroForm 10 0 R /Metadata 11 0 R /DSS 21 0 R >>" }, { num: 11, body: stream("<x:xmpmeta>2</x:xmpmeta>", "/Type /Metadata /Subtype /XML") }])],
-    ["rewritten unchanged", appendUpdate(base, [{ num: 12, body: "<< /FT /Sig /T (Empty) /Type /Annot /Subtype /Widget /Rect [300 100 500 150] /P 3 0 R >>" }])],
+    [
+      "signature with widget",
+      appendUpdate(base, [
+        { num: 10, body: "<< /Fields [12 0 R 22 0 R] /SigFlags 3 >>" },
+        { num: 22, body: "<< /FT /Sig /T (Ky2) /V 23 0 R /Type /Annot /Subtype /Widget /Rect [50 50 150 100] /P 3 0 R /AP << /N 24 0 R >> >>" },
+        { num: 23, body: sigDict },
+        { num: 24, body: stream("0 0 1 rg 0 0 100 50 re f", "/Type /XObject /Subtype /Form /BBox [0 0 100 50]") },
+        {
+          num: 3,
+          body: "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595.0000000001 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> /Annots [12 0 R 22 0 R] >>",
+        },
+      ]),
+    ],
+    [
+      "signature over the text",
+      appendUpdate(base, [
+        { num: 10, body: "<< /Fields [12 0 R 22 0 R] /SigFlags 3 >>" },
+        { num: 22, body: "<< /FT /Sig /T (Ky2) /V 23 0 R /Type /Annot /Subtype /Widget /Rect [60 740 300 790] /P 3 0 R /AP << /N 24 0 R >> >>" },
+        { num: 23, body: sigDict },
+        { num: 24, body: stream("1 1 1 rg 0 0 240 50 re f", "/Type /XObject /Subtype /Form /BBox [0 0 240 50]") },
+        {
+          num: 3,
+          body: "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> /Annots [12 0 R 22 0 R] >>",
+        },
+      ]),
+    ],
+    [
+      "sticky note",
+      appendUpdate(base, [
+        { num: 40, body: "<< /Type /Annot /Subtype /Text /Rect [10 10 30 30] /Contents (x) /P 3 0 R >>" },
+        {
+          num: 3,
+          body: "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> /Annots [12 0 R 40 0 R] >>",
+        },
+      ]),
+    ],
+    [
+      "content changed",
+      appendUpdate(base, [
+        { num: 4, body: stream("BT ET") },
+        { num: 31, body: "(orphan)" },
+        { num: 5, free: true },
+      ]),
+    ],
+    [
+      "dss and metadata",
+      appendUpdate(base, [
+        { num: 21, body: "<< /Certs [] >>" },
+        { num: 1, body: "<< /Type /Catalog /Pages 2 0 R /AcroForm 10 0 R /Metadata 11 0 R /DSS 21 0 R >>" },
+        { num: 11, body: stream("<x:xmpmeta>2</x:xmpmeta>", "/Type /Metadata /Subtype /XML") },
+      ]),
+    ],
+    [
+      "rewritten unchanged",
+      appendUpdate(base, [{ num: 12, body: "<< /FT /Sig /T (Empty) /Type /Annot /Subtype /Widget /Rect [300 100 500 150] /P 3 0 R >>" }]),
+    ],
   ];
 
   function summary(u: UpdateAnalysis) {
-    return { level: u.level, cleared: u.cleared.map((c) => `${c.num}:${c.level}`).sort(), disallowed: u.disallowed.map((d) => `${d.num ?? "-"}:${d.rule}`).sort() };
+    return {
+      level: u.level,
+      cleared: u.cleared.map((c) => `${c.num}:${c.level}`).sort(),
+      disallowed: u.disallowed.map((d) => `${d.num ?? "-"}:${d.rule}`).sort(),
+    };
   }
   function shuffled(rules: readonly DiffRule[], seed: number): DiffRule[] {
     const out = [...rules];
@@ -222,7 +306,11 @@ describe("rule order does not matter", () => {
       return analyseUpdate(f.view(f.revisions.length - 2), f.view(f.revisions.length - 1));
     };
     expect(verdict(0).level).toBe("FORM_FILLING");
-    expect(verdict(1).disallowed.map((d) => d.what).join()).toMatch(/lies over text/);
+    expect(
+      verdict(1)
+        .disallowed.map((d) => d.what)
+        .join(),
+    ).toMatch(/lies over text/);
     expect(verdict(2).level).toBe("ANNOTATIONS");
     expect(verdict(3).level).toBe("OTHER");
     expect(verdict(4).level).toBe("LTA_UPDATES");

@@ -36,7 +36,10 @@ describe("PdfParser", () => {
 
 describe("PdfFile", () => {
   it("one revision per update, each with its own object table", () => {
-    const two = appendUpdate(simple, [{ num: 3, body: stream("changed") }, { num: 4, body: "(new)" }]);
+    const two = appendUpdate(simple, [
+      { num: 3, body: stream("changed") },
+      { num: 4, body: "(new)" },
+    ]);
     const f = PdfFile.open(two);
     expect(f.revisions).toHaveLength(2);
     expect(f.revisions[0]!.end).toBe(simple.length);

@@ -8,10 +8,7 @@ import { asSource, forEachChunk, type ByteSource } from "./source.ts";
  * reader does: each "startxref N %%EOF" closes a revision, whose objects are those its
  * cross-reference chain points to. The bytes of revision i are bytes[0, end_i).
  */
-export type XrefEntry =
-  | { type: 0 }
-  | { type: 1; offset: number; gen: number }
-  | { type: 2; stream: number; index: number };
+export type XrefEntry = { type: 0 } | { type: 1; offset: number; gen: number } | { type: 2; stream: number; index: number };
 
 export interface Revision {
   index: number;
@@ -65,7 +62,8 @@ function parseXrefStream(s: PdfStream, budget: DecodeBudget): Section {
   const d = s.dict;
   if (d.name("Type") !== "XRef") throw new PdfSyntaxError("cross-reference stream without /Type /XRef");
   const w = d.get("W");
-  if (!Array.isArray(w) || w.length !== 3 || !w.every((x) => typeof x === "number" && Number.isInteger(x) && x >= 0 && x <= 8)) throw new PdfSyntaxError("bad /W");
+  if (!Array.isArray(w) || w.length !== 3 || !w.every((x) => typeof x === "number" && Number.isInteger(x) && x >= 0 && x <= 8))
+    throw new PdfSyntaxError("bad /W");
   const [w0, w1, w2] = w as number[];
   const rowLen = w0! + w1! + w2!;
   if (rowLen === 0) throw new PdfSyntaxError("bad /W");
@@ -111,7 +109,13 @@ const MAX_WINDOW = 32 * 1024 * 1024;
  * Parses what starts at `offset` in a window of the file that ends by `end`: first 64 KiB,
  * then, when the parse runs out of data, windows 16 times larger up to `end`.
  */
-export function parseInWindow<T>(src: ByteSource, offset: number, end: number, parse: (p: PdfParser) => T, resolveLength?: (ref: PdfRef) => number | undefined): T {
+export function parseInWindow<T>(
+  src: ByteSource,
+  offset: number,
+  end: number,
+  parse: (p: PdfParser) => T,
+  resolveLength?: (ref: PdfRef) => number | undefined,
+): T {
   if (!(offset >= 0 && offset < end)) throw new PdfSyntaxError(`offset ${offset} outside the revision`);
   for (let size = FIRST_WINDOW; ; size *= 16) {
     const stop = Math.min(end, offset + size);

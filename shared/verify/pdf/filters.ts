@@ -57,17 +57,28 @@ function pngPredictor(data: Uint8Array, columns: number, colors: number, bpc: nu
       const ul = r > 0 && i >= bpp ? out[dst - rowLen + i - bpp]! : 0;
       let v: number;
       switch (type) {
-        case 0: v = raw; break;
-        case 1: v = raw + left; break;
-        case 2: v = raw + up; break;
-        case 3: v = raw + ((left + up) >> 1); break;
+        case 0:
+          v = raw;
+          break;
+        case 1:
+          v = raw + left;
+          break;
+        case 2:
+          v = raw + up;
+          break;
+        case 3:
+          v = raw + ((left + up) >> 1);
+          break;
         case 4: {
           const p = left + up - ul;
-          const pa = Math.abs(p - left), pb = Math.abs(p - up), pc = Math.abs(p - ul);
+          const pa = Math.abs(p - left),
+            pb = Math.abs(p - up),
+            pc = Math.abs(p - ul);
           v = raw + (pa <= pb && pa <= pc ? left : pb <= pc ? up : ul);
           break;
         }
-        default: throw new PdfSyntaxError("bad PNG predictor row type");
+        default:
+          throw new PdfSyntaxError("bad PNG predictor row type");
       }
       out[dst + i] = v & 0xff;
     }

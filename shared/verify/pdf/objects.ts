@@ -109,7 +109,8 @@ export function pdfEquals(a: PdfValue | undefined, b: PdfValue | undefined, dept
     for (let i = 0; i < a.length; i++) if (!pdfEquals(a[i], b[i], depth + 1)) return false;
     return true;
   }
-  if (a instanceof PdfStream) return b instanceof PdfStream && a.length === b.length && pdfEquals(a.dict, b.dict, depth + 1) && (a.sameSpan(b) || bytesEqual(a.data, b.data));
+  if (a instanceof PdfStream)
+    return b instanceof PdfStream && a.length === b.length && pdfEquals(a.dict, b.dict, depth + 1) && (a.sameSpan(b) || bytesEqual(a.data, b.data));
   if (a instanceof PdfDict) {
     if (!(b instanceof PdfDict) || a.map.size !== b.map.size) return false;
     for (const [k, v] of a.map) if (!b.map.has(k) || !pdfEquals(v, b.map.get(k), depth + 1)) return false;

@@ -158,7 +158,9 @@ export function locateSignatures(file: PdfFile, revisionIndex = file.revisions.l
     out.push(sf);
     if (!sigDict) {
       const why = sigRef ? view.loadErrors.get(sigRef.num) : undefined;
-      problems.push(why ? `the signature dictionary (object ${sigRef!.num}) is damaged and cannot be read: ${why}` : "the field's /V is not a signature dictionary");
+      problems.push(
+        why ? `the signature dictionary (object ${sigRef!.num}) is damaged and cannot be read: ${why}` : "the field's /V is not a signature dictionary",
+      );
       continue;
     }
     if (!sigRef) problems.push("the signature dictionary is not an indirect object");
@@ -198,7 +200,8 @@ export function locateSignatures(file: PdfFile, revisionIndex = file.revisions.l
     // The gap must be exactly the /Contents string of this dictionary, as found by the reader.
     const loaded = sigRef ? view.load(sigRef.num) : undefined;
     if (loaded?.offset === undefined) problems.push("the signature dictionary is inside an object stream");
-    else if (contents.start !== b || contents.end !== c) problems.push(`the /ByteRange gap [${b}, ${c}) is not the /Contents string at [${contents.start}, ${contents.end})`);
+    else if (contents.start !== b || contents.end !== c)
+      problems.push(`the /ByteRange gap [${b}, ${c}) is not the /Contents string at [${contents.start}, ${contents.end})`);
     if (sigDict.end > c + d) problems.push("the signature dictionary lies outside the signed bytes");
     const rev = file.revisionEndingAt(c + d);
     if (!rev) problems.push(`the signed bytes end at ${c + d}, which is not the end of a revision`);

@@ -29,7 +29,8 @@ describe("reading a PDF by position", () => {
     const text = Buffer.from(first).toString("latin1");
     const eof = text.lastIndexOf("%%EOF");
     const startxref = Number(/startxref\s+(\d+)/.exec(text.slice(text.lastIndexOf("startxref")))![1]);
-    const withPad = (pad: number) => text.slice(0, startxref) + "%" + "p".repeat(pad - 2) + "\n" + text.slice(startxref).replace(/startxref\s+\d+/, `startxref\n${startxref + pad}`);
+    const withPad = (pad: number) =>
+      text.slice(0, startxref) + "%" + "p".repeat(pad - 2) + "\n" + text.slice(startxref).replace(/startxref\s+\d+/, `startxref\n${startxref + pad}`);
     // The new startxref may have one digit more: measure once, then correct.
     let padded = withPad(MiB - 2 - eof);
     padded = withPad(MiB - 2 - eof - (padded.lastIndexOf("%%EOF") - (MiB - 2)));
@@ -47,6 +48,12 @@ describe("reading a PDF by position", () => {
   it("reads across block boundaries the same bytes as memory", () => {
     const bytes = new Uint8Array(300_000).map((_, i) => i % 251);
     const src = cached(bytes);
-    for (const [s, e] of [[0, 10], [65_530, 65_545], [100, 200_000], [299_990, 300_010]] as const) expect(src.read(s, e)).toEqual(bytes.subarray(s, Math.min(e, bytes.length)));
+    for (const [s, e] of [
+      [0, 10],
+      [65_530, 65_545],
+      [100, 200_000],
+      [299_990, 300_010],
+    ] as const)
+      expect(src.read(s, e)).toEqual(bytes.subarray(s, Math.min(e, bytes.length)));
   });
 });

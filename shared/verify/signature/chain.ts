@@ -18,7 +18,8 @@ export function pathAlgorithms(certs: x509.X509Certificate[]): { notes: Finding[
     const alg = weakSignatureAlgorithm(certs[i]!);
     if (!alg) continue;
     const gov = knownGovernmentCa(certs[i]!);
-    if (gov) notes.push(note("GOVERNMENT_CA_SHA1", `${alg} on the ${gov.generation} government CA certificate "${gov.name}": accepted, a known government root`));
+    if (gov)
+      notes.push(note("GOVERNMENT_CA_SHA1", `${alg} on the ${gov.generation} government CA certificate "${gov.name}": accepted, a known government root`));
     else weak.push(`${alg} (${certs[i]!.subject})`);
   }
   return { notes, weak };
@@ -38,7 +39,8 @@ export const chain: Stage = async (s) => {
   let path = await findCertificationPath(leaf, s.pool, ctx.options.trustAnchors, T, ctx.crypto);
   if (!path && ctx.options.fetch) {
     const fetched = await fetchIssuers(leaf, ctx.options.fetch);
-    if (fetched.certificates.length > 0) path = await findCertificationPath(leaf, [...s.pool, ...fetched.certificates], ctx.options.trustAnchors, T, ctx.crypto);
+    if (fetched.certificates.length > 0)
+      path = await findCertificationPath(leaf, [...s.pool, ...fetched.certificates], ctx.options.trustAnchors, T, ctx.crypto);
     for (const n of fetched.notes) out.push(note("AIA_NOTE", n));
   }
   s.path = path;
@@ -50,13 +52,20 @@ export const chain: Stage = async (s) => {
     return out;
   }
   const certs = path.certificates;
-  for (const cert of certs) report.chain.push({ subject: cert.subject, issuer: cert.issuer, notAfter: isoVietnam(cert.notAfter), sha256: hex(await ctx.crypto.subtle.digest("SHA-256", cert.rawData)) });
+  for (const cert of certs)
+    report.chain.push({
+      subject: cert.subject,
+      issuer: cert.issuer,
+      notAfter: isoVietnam(cert.notAfter),
+      sha256: hex(await ctx.crypto.subtle.digest("SHA-256", cert.rawData)),
+    });
   const algorithms = pathAlgorithms(certs);
   out.push(...algorithms.notes);
   report.weakAlgorithms.push(...algorithms.weak);
   for (const p of path.problems) {
     if (p.index === 0 && (p.code === "EXPIRED" || p.code === "NOT_YET_VALID")) continue; // judged by the validity stage
-    if (p.code === "EXPIRED" || p.code === "NOT_YET_VALID") out.push(finding("INDETERMINATE", "OUT_OF_BOUNDS_NO_POE", `CA_${p.code}`, `${p.subject}: ${p.detail}`));
+    if (p.code === "EXPIRED" || p.code === "NOT_YET_VALID")
+      out.push(finding("INDETERMINATE", "OUT_OF_BOUNDS_NO_POE", `CA_${p.code}`, `${p.subject}: ${p.detail}`));
     else out.push(finding("INDETERMINATE", "CHAIN_CONSTRAINTS_FAILURE", p.code, `${p.subject}: ${p.detail}`));
   }
   return out;

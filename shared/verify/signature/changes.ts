@@ -12,7 +12,13 @@ export function updateAnalysis(ctx: FileContext, from: number): UpdateAnalysis {
       u = analyseUpdate(ctx.file.view(from), ctx.file.view(from + 1));
     } catch (e) {
       if (!(e instanceof PdfSyntaxError)) throw e;
-      u = { fromRevision: from, toRevision: from + 1, level: "OTHER", cleared: [], disallowed: [{ rule: "reader", what: `the update could not be read: ${e.message}` }] };
+      u = {
+        fromRevision: from,
+        toRevision: from + 1,
+        level: "OTHER",
+        cleared: [],
+        disallowed: [{ rule: "reader", what: `the update could not be read: ${e.message}` }],
+      };
     }
     ctx.updates.set(from, u);
   }
@@ -47,7 +53,10 @@ export function modificationsAfter(ctx: FileContext, sig: SignatureField): { mod
       }
     }
   }
-  if (ctx.file.trailingObjects) disallowed.push(`${ctx.file.trailingBytes} bytes after the last revision are not part of any revision and define objects (a reader that repairs the file would show them)`);
+  if (ctx.file.trailingObjects)
+    disallowed.push(
+      `${ctx.file.trailingBytes} bytes after the last revision are not part of any revision and define objects (a reader that repairs the file would show them)`,
+    );
   const modifiedAfter: ModifiedAfter = disallowed.length > 0 ? "disallowed" : k < revs.length - 1 ? "allowed" : "none";
   return { modifiedAfter, allowed: [...new Set(allowed)], disallowed: [...new Set(disallowed)] };
 }

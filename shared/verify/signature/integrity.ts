@@ -17,7 +17,8 @@ async function checkCms(s: SignatureState, out: Finding[]): Promise<SignerInfoCh
   const signed = s.signed!;
   if (sig.kind === "document-timestamp") {
     const ts = await verifyTimestampToken(cms, signed, ctx.crypto);
-    if (!ts.imprintOk) out.push(finding("TOTAL_FAILED", "HASH_FAILURE", "TIMESTAMP_IMPRINT", "the document timestamp's imprint does not match the signed bytes"));
+    if (!ts.imprintOk)
+      out.push(finding("TOTAL_FAILED", "HASH_FAILURE", "TIMESTAMP_IMPRINT", "the document timestamp's imprint does not match the signed bytes"));
     s.poe = ts.genTime;
     report.signingTimeSource = "timestamp";
     return ts.signature;
@@ -55,17 +56,23 @@ export const integrity: Stage = async (s) => {
   report.digestAlgorithm = check.digestAlgorithm;
   report.signatureAlgorithm = check.signatureAlgorithm?.name;
   for (const p of check.problems) out.push(note("CMS_NOTE", p));
-  if (!check.digestAlgorithm || !check.signatureAlgorithm) out.push(finding("TOTAL_FAILED", "FORMAT_FAILURE", "ALGORITHM", "unsupported digest or signature algorithm"));
-  if (check.messageDigestOk === false) out.push(finding("TOTAL_FAILED", "HASH_FAILURE", "MESSAGE_DIGEST", "the message-digest attribute does not match the signed bytes"));
+  if (!check.digestAlgorithm || !check.signatureAlgorithm)
+    out.push(finding("TOTAL_FAILED", "FORMAT_FAILURE", "ALGORITHM", "unsupported digest or signature algorithm"));
+  if (check.messageDigestOk === false)
+    out.push(finding("TOTAL_FAILED", "HASH_FAILURE", "MESSAGE_DIGEST", "the message-digest attribute does not match the signed bytes"));
   if (!check.signerCertificate) {
     out.push(finding("INDETERMINATE", "NO_SIGNING_CERTIFICATE_FOUND", "NO_SIGNER_CERT", "the signer's certificate is not in the signature"));
     s.stop = true;
     return out;
   }
-  if (check.signatureOk === false) out.push(finding("TOTAL_FAILED", "SIG_CRYPTO_FAILURE", "SIGNATURE", "the signature value does not verify with the signer's public key"));
-  if (check.hasSignedAttributes && !check.contentTypeOk) out.push(finding("INDETERMINATE", "SIG_CONSTRAINTS_FAILURE", "CONTENT_TYPE", "content-type attribute missing or wrong"));
-  if (check.signingCertificate === "mismatch") out.push(finding("INDETERMINATE", "NO_SIGNING_CERTIFICATE_FOUND", "SIGNING_CERTIFICATE", "the signing-certificate attribute names another certificate"));
-  if (check.signingCertificate === "absent" && sig.subFilter === "ETSI.CAdES.detached") out.push(finding("INDETERMINATE", "SIG_CONSTRAINTS_FAILURE", "SIGNING_CERTIFICATE_ABSENT", "a CAdES signature without signing-certificate(-v2)"));
+  if (check.signatureOk === false)
+    out.push(finding("TOTAL_FAILED", "SIG_CRYPTO_FAILURE", "SIGNATURE", "the signature value does not verify with the signer's public key"));
+  if (check.hasSignedAttributes && !check.contentTypeOk)
+    out.push(finding("INDETERMINATE", "SIG_CONSTRAINTS_FAILURE", "CONTENT_TYPE", "content-type attribute missing or wrong"));
+  if (check.signingCertificate === "mismatch")
+    out.push(finding("INDETERMINATE", "NO_SIGNING_CERTIFICATE_FOUND", "SIGNING_CERTIFICATE", "the signing-certificate attribute names another certificate"));
+  if (check.signingCertificate === "absent" && sig.subFilter === "ETSI.CAdES.detached")
+    out.push(finding("INDETERMINATE", "SIG_CONSTRAINTS_FAILURE", "SIGNING_CERTIFICATE_ABSENT", "a CAdES signature without signing-certificate(-v2)"));
   if (check.digestAlgorithm === "SHA-1") report.weakAlgorithms.push("SHA-1");
   if (check.signatureAlgorithm?.hash === "SHA-1" && check.digestAlgorithm !== "SHA-1") report.weakAlgorithms.push("SHA-1 (signature)");
   return out;

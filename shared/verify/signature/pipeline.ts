@@ -48,6 +48,11 @@ export function unreadableSignature(ctx: FileContext, sig: SignatureField, e: un
   } catch {
     // keep "disallowed": the changes could not be judged
   }
-  report.findings.push({ code: "UNREADABLE", indication: "TOTAL_FAILED", subIndication: "FORMAT_FAILURE", detail: `signature data could not be read: ${(e as Error)?.message ?? String(e)}` });
+  report.findings.push({
+    code: "UNREADABLE",
+    indication: "TOTAL_FAILED",
+    subIndication: "FORMAT_FAILURE",
+    detail: `signature data could not be read: ${(e as Error)?.message ?? String(e)}`,
+  });
   return finish({ ctx, sig, report, pool: [] });
 }

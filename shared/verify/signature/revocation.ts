@@ -46,18 +46,43 @@ export const revocation: Stage = async (s) => {
       if (r.status === "revoked") {
         const at = r.revocationDate ?? new Date(0);
         if (at <= T) out.push(finding("TOTAL_FAILED", "REVOKED", "REVOKED", `${who} was revoked on ${at.toISOString()}, before the signing time`));
-        else if (!s.poe) out.push(finding("INDETERMINATE", i === 0 ? "REVOKED_NO_POE" : "REVOKED_CA_NO_POE", "REVOKED_LATER", `${who} was revoked on ${at.toISOString()}, after the claimed signing time, with no proof of that time`));
+        else if (!s.poe)
+          out.push(
+            finding(
+              "INDETERMINATE",
+              i === 0 ? "REVOKED_NO_POE" : "REVOKED_CA_NO_POE",
+              "REVOKED_LATER",
+              `${who} was revoked on ${at.toISOString()}, after the claimed signing time, with no proof of that time`,
+            ),
+          );
       } else if (r.status === "unknown") {
-        if (requireRevocation) out.push(finding("INDETERMINATE", "TRY_LATER", "NO_REVOCATION_DATA", `no revocation data for ${who}${r.notes.length ? ` (${r.notes.join("; ")})` : ""}`));
+        if (requireRevocation)
+          out.push(
+            finding("INDETERMINATE", "TRY_LATER", "NO_REVOCATION_DATA", `no revocation data for ${who}${r.notes.length ? ` (${r.notes.join("; ")})` : ""}`),
+          );
       } else if (!r.fresh && requireRevocation) {
-        out.push(finding("INDETERMINATE", "TRY_LATER", "STALE_REVOCATION_DATA", `the revocation data for ${who} is out of date (next update ${r.nextUpdate?.toISOString() ?? "?"})`));
+        out.push(
+          finding(
+            "INDETERMINATE",
+            "TRY_LATER",
+            "STALE_REVOCATION_DATA",
+            `the revocation data for ${who} is out of date (next update ${r.nextUpdate?.toISOString() ?? "?"})`,
+          ),
+        );
       }
     }
   }
   if (s.leafOutOfBoundsNow) {
     // A CRL that no longer lists an expired certificate proves nothing about a time after its expiry.
     const sub: SubIndication = s.leafStatus?.status === "good" && !s.expiredAtClaimedTime ? "OUT_OF_BOUNDS_NOT_REVOKED" : "OUT_OF_BOUNDS_NO_POE";
-    out.push(finding("INDETERMINATE", sub, "OUT_OF_BOUNDS", `the certificate expired ${s.leaf!.notAfter.toISOString()} and no timestamp proves the signature existed before`));
+    out.push(
+      finding(
+        "INDETERMINATE",
+        sub,
+        "OUT_OF_BOUNDS",
+        `the certificate expired ${s.leaf!.notAfter.toISOString()} and no timestamp proves the signature existed before`,
+      ),
+    );
   }
   return out;
 };

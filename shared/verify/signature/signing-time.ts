@@ -17,7 +17,12 @@ export const signingTime: Stage = (s) => {
   if (claimed) report.claimedSigningTime = isoVietnam(claimed);
   const tsTime = s.poe;
   if (cmsTime && ((tsTime && looksLikeLocalTimeAsUtc(cmsTime, tsTime)) || (!tsTime && claimedM && looksLikeLocalTimeAsUtc(cmsTime, claimedM)))) {
-    out.push(note("SIGNING_TIME_LOCAL_AS_UTC", `the CMS signingTime ${cmsTime.toISOString()} is the Vietnam local time written as UTC (7 hours ahead of ${tsTime ? "the time-stamp" : "/M"}); a known quirk of some signing tools, not a contradiction`));
+    out.push(
+      note(
+        "SIGNING_TIME_LOCAL_AS_UTC",
+        `the CMS signingTime ${cmsTime.toISOString()} is the Vietnam local time written as UTC (7 hours ahead of ${tsTime ? "the time-stamp" : "/M"}); a known quirk of some signing tools, not a contradiction`,
+      ),
+    );
   }
   if (tsTime) {
     s.judgedAt = tsTime;

@@ -33,9 +33,17 @@ export const structure: Stage = (s) => {
     s.stop = true;
     return out;
   }
-  if (sig.contents.subarray(derLen).some((x) => x !== 0)) out.push(note("CONTENTS_TRAILING_DATA", "non-zero bytes after the CMS in /Contents (not signed, ignored)"));
+  if (sig.contents.subarray(derLen).some((x) => x !== 0))
+    out.push(note("CONTENTS_TRAILING_DATA", "non-zero bytes after the CMS in /Contents (not signed, ignored)"));
   sig.contents = sig.contents.subarray(0, derLen);
   const [a, b, c, d] = sig.byteRange;
-  s.signed = new SignedRanges(ctx.file.source, [[a, b], [c, d]], ctx.hash);
+  s.signed = new SignedRanges(
+    ctx.file.source,
+    [
+      [a, b],
+      [c, d],
+    ],
+    ctx.hash,
+  );
   return out;
 };

@@ -6,7 +6,15 @@ export const validity: Stage = (s) => {
   const leaf = s.leaf!;
   const T = s.judgedAt!;
   const out: Finding[] = [];
-  if (T < leaf.notBefore) out.push(finding(s.poe ? "TOTAL_FAILED" : "INDETERMINATE", "NOT_YET_VALID", "NOT_YET_VALID", `the certificate is valid from ${leaf.notBefore.toISOString()}, signing time ${T.toISOString()}`));
+  if (T < leaf.notBefore)
+    out.push(
+      finding(
+        s.poe ? "TOTAL_FAILED" : "INDETERMINATE",
+        "NOT_YET_VALID",
+        "NOT_YET_VALID",
+        `the certificate is valid from ${leaf.notBefore.toISOString()}, signing time ${T.toISOString()}`,
+      ),
+    );
   else if (T > leaf.notAfter) {
     if (s.poe) out.push(finding("TOTAL_FAILED", "EXPIRED", "EXPIRED", `the certificate expired ${leaf.notAfter.toISOString()}, before the timestamp`));
     else {

@@ -8,7 +8,10 @@ export const securityMigrations: Record<string, Migration> = {
   "0100_user_password_state": {
     async up(db: Kysely<any>) {
       // A first or reset password must be changed at the next sign-in.
-      await db.schema.alterTable("users").addColumn("must_change_password", "integer", (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema
+        .alterTable("users")
+        .addColumn("must_change_password", "integer", (c) => c.notNull().defaultTo(0))
+        .execute();
       await db.schema.alterTable("users").addColumn("password_changed_at", "text").execute();
     },
   },

@@ -23,7 +23,14 @@ let db: VanthuDb;
 let n = 0;
 
 const b64 = (u: Uint8Array | ArrayBuffer) => Buffer.from(u instanceof Uint8Array ? u : new Uint8Array(u)).toString("base64");
-const info = (id: IssuedIdentity) => ({ id: "0".repeat(64), certificate: b64(id.certificate.rawData), chain: id.chain.map(b64), serialNumber: id.certificate.serialNumber, commonName: id.certificate.subjectName.getField("CN")[0]! }) as unknown as CertificateInfo;
+const info = (id: IssuedIdentity) =>
+  ({
+    id: "0".repeat(64),
+    certificate: b64(id.certificate.rawData),
+    chain: id.chain.map(b64),
+    serialNumber: id.certificate.serialNumber,
+    commonName: id.certificate.subjectName.getField("CN")[0]!,
+  }) as unknown as CertificateInfo;
 const target = (bytes: Uint8Array): SigningTarget => ({ bytes, title: "Công văn", options: { type: "signer" } });
 const check = (id: IssuedIdentity, bytes: Uint8Array, confirm: (m: string) => boolean = () => false) =>
   checkBeforePin({ db, agent: new AgentClient(), certificate: info(id), consentWindow: () => null, confirm }, [target(bytes)]);
@@ -62,7 +69,11 @@ describe("the PWA's checks before the PIN", () => {
 
   it.each([
     ["a revoked certificate", async () => check(revoked, await officialDocumentPdf()), "policy.revoked"],
-    ["a deputy's certificate on a plain CHỦ TỊCH block", async () => check(ids.official, await officialDocumentPdf({ title: ["CHỦ TỊCH"] })), "policy.r8-deputy-without-kt"],
+    [
+      "a deputy's certificate on a plain CHỦ TỊCH block",
+      async () => check(ids.official, await officialDocumentPdf({ title: ["CHỦ TỊCH"] })),
+      "policy.r8-deputy-without-kt",
+    ],
     ["a document marked MẬT", async () => check(ids.official, await markedPdf("MẬT")), "domain.classified"],
   ] as const)("refuses %s", async (_name, run, code) => {
     await expect(run()).rejects.toMatchObject({ code });
@@ -71,7 +82,12 @@ describe("the PWA's checks before the PIN", () => {
   it("refuses a certificate of an untrusted root, and an expired one", async () => {
     const stranger = await testIdentities();
     await expect(check(stranger.official, await officialDocumentPdf())).rejects.toMatchObject({ code: "policy.untrusted-root" });
-    const expired = await ids.ca.issue({ commonName: "Nguyễn Văn An", title: "Phó Chủ tịch", notBefore: new Date("2020-01-01"), notAfter: new Date("2021-01-01") });
+    const expired = await ids.ca.issue({
+      commonName: "Nguyễn Văn An",
+      title: "Phó Chủ tịch",
+      notBefore: new Date("2020-01-01"),
+      notAfter: new Date("2021-01-01"),
+    });
     await expect(check(expired, await officialDocumentPdf())).rejects.toMatchObject({ code: "CERT_EXPIRED" });
   });
 

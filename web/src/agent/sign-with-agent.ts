@@ -68,7 +68,13 @@ async function trustContext(db: VanthuDb): Promise<TrustContext> {
 }
 
 async function policyInputs(ctx: AgentSigningContext, targets: SigningTarget[]): Promise<SigningPolicyInput[]> {
-  const [trust, entries, custody, incidents, person] = await Promise.all([trustContext(ctx.db), ctx.db.certInventory.toArray(), ctx.db.certCustody.toArray(), ctx.db.certIncidents.toArray(), currentPerson(ctx.db)]);
+  const [trust, entries, custody, incidents, person] = await Promise.all([
+    trustContext(ctx.db),
+    ctx.db.certInventory.toArray(),
+    ctx.db.certCustody.toArray(),
+    ctx.db.certIncidents.toArray(),
+    currentPerson(ctx.db),
+  ]);
   return targets.map((t) => ({
     kind: t.options.type,
     document: t.bytes,
@@ -89,7 +95,9 @@ export async function checkBeforePin(ctx: AgentSigningContext, targets: SigningT
   let first = refusalOf(decisions);
   if (first?.code === "policy.revocation-unknown" && decisions.every((d) => d.refusals.every((r) => r.code === "policy.revocation-unknown"))) {
     const ask = ctx.confirm ?? ((m: string) => window.confirm(m));
-    const yes = ask(`${first.messageVi}\n\nChứng thư số có thể đã bị thu hồi mà chưa biết. Bạn vẫn muốn ký? Việc ký trong tình trạng này sẽ được ghi vào nhật ký.`);
+    const yes = ask(
+      `${first.messageVi}\n\nChứng thư số có thể đã bị thu hồi mà chưa biết. Bạn vẫn muốn ký? Việc ký trong tình trạng này sẽ được ghi vào nhật ký.`,
+    );
     if (!yes) throw new VanthuError(first.code, first.messageVi, first.messageEn);
     decisions = await Promise.all(inputs.map((i) => checkSigningPolicy({ ...i, acceptUnknownRevocation: true })));
     first = refusalOf(decisions);
@@ -113,14 +121,24 @@ async function recordUnknownRevocationAccepted(ctx: AgentSigningContext, targets
 }
 
 /** The policy, then prepare → the agent (one consent, one PIN) → complete. Returns the signed PDFs in order. */
-export async function signThroughAgent(ctx: AgentSigningContext, targets: SigningTarget[], onSigned?: (signed: number, total: number) => void): Promise<Uint8Array[]> {
+export async function signThroughAgent(
+  ctx: AgentSigningContext,
+  targets: SigningTarget[],
+  onSigned?: (signed: number, total: number) => void,
+): Promise<Uint8Array[]> {
   await checkBeforePin(ctx, targets);
   const { prepareForAgent, signWithAgent } = await import("../../../shared/agent-protocol/batch.ts");
   const prepared = await Promise.all(targets.map((t) => prepareForAgent(t.bytes, ctx.certificate, t.options)));
   return signWithAgent(
     ctx.agent,
     ctx.certificate,
-    targets.map((t, i) => ({ title: t.title, ...(t.number ? { number: t.number } : {}), secrecy: t.secrecy ?? "none", signatureType: t.options.type, prepared: prepared[i]! })),
+    targets.map((t, i) => ({
+      title: t.title,
+      ...(t.number ? { number: t.number } : {}),
+      secrecy: t.secrecy ?? "none",
+      signatureType: t.options.type,
+      prepared: prepared[i]!,
+    })),
     {
       openConsent: (url) => {
         const win = ctx.consentWindow();

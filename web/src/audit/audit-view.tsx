@@ -4,7 +4,14 @@ import { capabilitiesOf } from "../../../shared/sync/rules.ts";
 import { verifyAuditExport } from "../../../shared/sync/audit.ts";
 import type { AuditEntry } from "../../../shared/domain/audit/audit-chain.ts";
 import { apiCall } from "../sync/api.ts";
-import { AUDIT_ACTION_LABELS_VI, verifyAuditChain, auditTrailCsv, buildAuditReport, renderAuditReportPdf, effectiveAuditTimes } from "../../../shared/domain/audit/index.ts";
+import {
+  AUDIT_ACTION_LABELS_VI,
+  verifyAuditChain,
+  auditTrailCsv,
+  buildAuditReport,
+  renderAuditReportPdf,
+  effectiveAuditTimes,
+} from "../../../shared/domain/audit/index.ts";
 import { formatDateTimeVi, formatDateVi } from "../../../shared/domain/dates.ts";
 import { useLive } from "../live.ts";
 import { db, loadProfile, messageOf, notify } from "../state.ts";
@@ -31,7 +38,10 @@ export function AuditView() {
     () => undefined,
     () => db.serverAudit.orderBy("seq").toArray(),
   );
-  const profile = useLive(() => undefined, () => loadProfile());
+  const profile = useLive(
+    () => undefined,
+    () => loadProfile(),
+  );
   const mayExport = () => (profile() ? capabilitiesOf(profile()!.roles, "own").exportAudit : false);
   const [offline, setOffline] = createSignal("");
   onMount(() => void refresh().catch((e) => setOffline(messageOf(e))));
@@ -40,7 +50,12 @@ export function AuditView() {
     try {
       const exp = await apiCall<unknown>(db, "/api/audit/export");
       const proof = await verifyAuditExport(exp);
-      if (!proof.ok) throw new VanthuError("web.audit-export-broken", `Tệp xuất nhật ký không toàn vẹn: ${proof.problems.map((p) => p.messageVi).join(" ")}`, "Audit export failed its own check");
+      if (!proof.ok)
+        throw new VanthuError(
+          "web.audit-export-broken",
+          `Tệp xuất nhật ký không toàn vẹn: ${proof.problems.map((p) => p.messageVi).join(" ")}`,
+          "Audit export failed its own check",
+        );
       const day = new Date().toISOString().slice(0, 10);
       const base = `nhat-ky-${day}`;
       if (format === "json") download(JSON.stringify(exp, null, 1), `${base}.json`, "application/json");
@@ -82,8 +97,15 @@ export function AuditView() {
       ]);
       const profile = await loadProfile();
       const agent = await agentClient(db);
-      const cert = (await agent.certificates()).find((c) => c.usable && checkCertificateForRole(c, { kind: "attachment", role: "clerk", organisationName: profile.name }).length === 0);
-      if (!cert) throw new VanthuError("web.no-org-certificate", "Không có chứng thư số của cơ quan trên thiết bị ký để ký báo cáo.", "No organisation certificate on the token to sign the report");
+      const cert = (await agent.certificates()).find(
+        (c) => c.usable && checkCertificateForRole(c, { kind: "attachment", role: "clerk", organisationName: profile.name }).length === 0,
+      );
+      if (!cert)
+        throw new VanthuError(
+          "web.no-org-certificate",
+          "Không có chứng thư số của cơ quan trên thiết bị ký để ký báo cáo.",
+          "No organisation certificate on the token to sign the report",
+        );
       await flows.assertMaySign(db, cert.certificate, "organisation");
       const { bytes, font } = await reportPdf();
       const number = `Nhật ký ${formatDateVi(new Date())}`;
@@ -102,13 +124,22 @@ export function AuditView() {
   return (
     <section>
       <h1>Nhật ký của cơ quan</h1>
-      <p class="muted">Một chuỗi nhật ký cho cả cơ quan, do máy chủ ghi khi việc xảy ra (ai, văn bản nào, lúc nào theo giờ hệ thống QLVB); mỗi mục nối với mục trước bằng mã băm.</p>
+      <p class="muted">
+        Một chuỗi nhật ký cho cả cơ quan, do máy chủ ghi khi việc xảy ra (ai, văn bản nào, lúc nào theo giờ hệ thống QLVB); mỗi mục nối với mục trước bằng mã
+        băm.
+      </p>
       <Show when={offline()}>
         <p class="alert warn">Chưa cập nhật được từ máy chủ ({offline()}); đang hiển thị các mục đã có trên máy này.</p>
       </Show>
       <div class="card row">
         <span data-testid="audit-verify" class={`tag ${check()?.ok ? "ok" : "bad"}`}>
-          {check() ? (check()!.ok ? `Toàn vẹn: ${check()!.count} mục` : `Không toàn vẹn: ${check()!.problems.map((p) => p.messageVi).join(" ")}`) : "Đang kiểm tra…"}
+          {check()
+            ? check()!.ok
+              ? `Toàn vẹn: ${check()!.count} mục`
+              : `Không toàn vẹn: ${check()!
+                  .problems.map((p) => p.messageVi)
+                  .join(" ")}`
+            : "Đang kiểm tra…"}
         </span>
         <Show when={mayExport()}>
           <button class="secondary" data-testid="audit-export" onClick={() => void exportChain("json")}>

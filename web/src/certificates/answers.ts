@@ -16,14 +16,28 @@ export async function applyAnswerToInventory(db: VanthuDb, r: CertificateRequest
     for (const [i, c] of after.entries()) {
       if (c.notAfter === before[i]!.notAfter) continue;
       await saveCertRecord(db, "certInventory", c);
-      await appendAudit(db, { officeId: c.officeId, action: "certificate", actor: r.outcome.by, time: { at: r.outcome.at, source: "qlvb" }, summary: `Chứng thư số ${c.serialNumber} (${c.holder}) được gia hạn đến ${dayToVi(c.notAfter.slice(0, 10))} theo đề nghị ${r.document?.number ?? ""}.`, subject: { kind: "certificate", id: c.id, label: `${c.holder} (${c.serialNumber})` } });
+      await appendAudit(db, {
+        officeId: c.officeId,
+        action: "certificate",
+        actor: r.outcome.by,
+        time: { at: r.outcome.at, source: "qlvb" },
+        summary: `Chứng thư số ${c.serialNumber} (${c.holder}) được gia hạn đến ${dayToVi(c.notAfter.slice(0, 10))} theo đề nghị ${r.document?.number ?? ""}.`,
+        subject: { kind: "certificate", id: c.id, label: `${c.holder} (${c.serialNumber})` },
+      });
     }
   }
   if (r.kind === "issue-person" || r.kind === "issue-organisation" || r.kind === "issue-device") {
     for (const c of await newCertificatesFromAnswer(r, { addedAt: toVietnamIso(new Date()) })) {
       if (await db.certInventory.get(c.id)) continue;
       await saveCertRecord(db, "certInventory", c);
-      await appendAudit(db, { officeId: c.officeId, action: "certificate", actor: r.outcome.by, time: { at: r.outcome.at, source: "qlvb" }, summary: `Chứng thư số mới ${c.serialNumber} (${c.holder}) do Sở cấp theo đề nghị ${r.document?.number ?? ""}, hạn đến ${dayToVi(c.notAfter.slice(0, 10))}.`, subject: { kind: "certificate", id: c.id, label: `${c.holder} (${c.serialNumber})` } });
+      await appendAudit(db, {
+        officeId: c.officeId,
+        action: "certificate",
+        actor: r.outcome.by,
+        time: { at: r.outcome.at, source: "qlvb" },
+        summary: `Chứng thư số mới ${c.serialNumber} (${c.holder}) do Sở cấp theo đề nghị ${r.document?.number ?? ""}, hạn đến ${dayToVi(c.notAfter.slice(0, 10))}.`,
+        subject: { kind: "certificate", id: c.id, label: `${c.holder} (${c.serialNumber})` },
+      });
     }
   }
 }

@@ -18,8 +18,10 @@ export function CertificateWarnings() {
   return (
     <Show when={expiring().length > 0}>
       <div class={`alert ${urgent() ? "bad" : "warn"}`} role="status" data-testid="cert-warning-banner">
-        {expiring().length === 1 ? `Chứng thư số của ${expiring()[0]!.holder} hết hạn sau ${expiring()[0]!.status.daysLeft} ngày.` : `${expiring().length} chứng thư số sắp hết hạn.`} Hãy lập đề nghị gia hạn.{" "}
-        <a href={href("chung-thu")}>Xem danh mục</a>
+        {expiring().length === 1
+          ? `Chứng thư số của ${expiring()[0]!.holder} hết hạn sau ${expiring()[0]!.status.daysLeft} ngày.`
+          : `${expiring().length} chứng thư số sắp hết hạn.`}{" "}
+        Hãy lập đề nghị gia hạn. <a href={href("chung-thu")}>Xem danh mục</a>
       </div>
     </Show>
   );

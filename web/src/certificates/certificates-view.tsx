@@ -22,7 +22,10 @@ const TABS: Array<[string, string, (p: UserProfile) => boolean]> = [
 ];
 
 export function CertificatesView() {
-  const profile = useLive(() => undefined, () => loadProfile());
+  const profile = useLive(
+    () => undefined,
+    () => loadProfile(),
+  );
   const tabs = () => (profile() ? TABS.filter(([, , may]) => may(profile()!)) : []);
   const tab = () => route()[1] ?? "";
   return (

@@ -6,5 +6,12 @@ import * as flows from "./flows.ts";
 export async function contactOf(): Promise<ContactPerson> {
   const me = await flows.currentPerson(db);
   const s = (await db.meta.get("contact"))?.value as Partial<ContactPerson> | undefined;
-  return { fullName: s?.fullName ?? me.name, title: s?.title ?? me.title ?? "", phone: s?.phone ?? "", email: s?.email ?? "", idNumber: s?.idNumber, address: s?.address };
+  return {
+    fullName: s?.fullName ?? me.name,
+    title: s?.title ?? me.title ?? "",
+    phone: s?.phone ?? "",
+    email: s?.email ?? "",
+    idNumber: s?.idNumber,
+    address: s?.address,
+  };
 }

@@ -45,7 +45,11 @@ export function DistrictTab() {
                   <For each={o.certificates}>{(c) => <div>{`${c.holder}: ${c.status.labelVi}${c.blockedByIncident ? " — khóa ký do sự cố" : ""}`}</div>}</For>
                 </td>
                 <td>
-                  <For each={o.openRequests}>{(r) => <div>{`${r.form} ${r.labelVi}: ${r.stateVi}${r.deadline ? `, hạn ${formatDateVi(`${r.deadline.dueDay}T12:00:00+07:00`)}` : ""}`}</div>}</For>
+                  <For each={o.openRequests}>
+                    {(r) => (
+                      <div>{`${r.form} ${r.labelVi}: ${r.stateVi}${r.deadline ? `, hạn ${formatDateVi(`${r.deadline.dueDay}T12:00:00+07:00`)}` : ""}`}</div>
+                    )}
+                  </For>
                 </td>
                 <td>
                   <Show when={o.overdueRequests.length > 0}>
@@ -81,12 +85,18 @@ function CalendarEditor() {
   function add(e: Event) {
     e.preventDefault();
     const data = cal()?.data ?? { version: 1 as const, overrides: [] };
-    void save({ version: 1, overrides: [...data.overrides.filter((o) => o.day !== f.day), { day: f.day, action: f.action, name: f.name.trim(), basis: f.basis.trim() }] });
+    void save({
+      version: 1,
+      overrides: [...data.overrides.filter((o) => o.day !== f.day), { day: f.day, action: f.action, name: f.name.trim(), basis: f.basis.trim() }],
+    });
   }
   return (
     <details class="card">
       <summary>Lịch ngày nghỉ lễ, tết (tính thời hạn ngày làm việc)</summary>
-      <p class="muted">Ngày nghỉ theo Bộ luật Lao động 2019 (Điều 111, 112) được tính sẵn, kể cả Tết Âm lịch và nghỉ bù. Ghi thêm theo thông báo hằng năm: ngày nghỉ thêm, ngày làm bù. {cal()?.updatedAt ? `Sửa lần cuối ${formatDateTimeVi(cal()!.updatedAt!)}.` : ""}</p>
+      <p class="muted">
+        Ngày nghỉ theo Bộ luật Lao động 2019 (Điều 111, 112) được tính sẵn, kể cả Tết Âm lịch và nghỉ bù. Ghi thêm theo thông báo hằng năm: ngày nghỉ thêm, ngày
+        làm bù. {cal()?.updatedAt ? `Sửa lần cuối ${formatDateTimeVi(cal()!.updatedAt!)}.` : ""}
+      </p>
       <ul data-testid="cal-list">
         <For each={cal()?.data.overrides ?? []}>
           {(o) => (

@@ -78,7 +78,11 @@ export async function calendarOf(db: VanthuDb): Promise<WorkingDayCalendar> {
   return new WorkingDayCalendar(data);
 }
 
-export async function addCertificate(db: VanthuDb, bytes: Uint8Array, o: { source: "token" | "file"; tokenId?: string; title?: string; holderPersonId?: string }): Promise<CertificateInventoryEntry> {
+export async function addCertificate(
+  db: VanthuDb,
+  bytes: Uint8Array,
+  o: { source: "token" | "file"; tokenId?: string; title?: string; holderPersonId?: string },
+): Promise<CertificateInventoryEntry> {
   const entry = await inventoryEntryFromCertificate(bytes, { ...o, officeId: await officeIdOf(db), addedAt: nowIso() });
   addToInventory(await db.certInventory.toArray(), entry);
   await saveCertRecord(db, "certInventory", entry);
@@ -117,8 +121,17 @@ export interface OfficeForRequests {
 export async function reportIncident(db: VanthuDb, input: Omit<ReportIncidentInput, "id" | "officeId" | "reportedAt" | "reportedBy">, contact: ContactPerson) {
   const who = await currentPerson(db);
   const officeId = await officeIdOf(db);
-  const incident = reportTokenIncident({ ...input, id: ulid(), officeId, reportedAt: nowIso(), reportedBy: refOf(who) }, await db.certInventory.toArray(), await db.certPeople.toArray());
-  const request = revocationRequestFromIncident(incident, await db.certInventory.toArray(), { id: ulid(), contact, createdAt: nowIso(), createdBy: refOf(who) });
+  const incident = reportTokenIncident(
+    { ...input, id: ulid(), officeId, reportedAt: nowIso(), reportedBy: refOf(who) },
+    await db.certInventory.toArray(),
+    await db.certPeople.toArray(),
+  );
+  const request = revocationRequestFromIncident(incident, await db.certInventory.toArray(), {
+    id: ulid(),
+    contact,
+    createdAt: nowIso(),
+    createdBy: refOf(who),
+  });
   const linked = { ...incident, state: "revocation-requested" as const, revocationRequestIds: [request.id] };
   await saveCertRecord(db, "certIncidents", linked);
   await saveCertRecord(db, "certRequests", request);
@@ -141,7 +154,13 @@ export async function newRequest(db: VanthuDb, fields: RequestFields): Promise<C
 export async function prepareRequestDraft(
   db: VanthuDb,
   requestId: string,
-  o: { office: OfficeForRequests; signer: { name: string; title: string; capacity?: "direct" | "KT."; principalTitle?: string }; recipientOffice: string; font: Uint8Array; boldFont?: Uint8Array },
+  o: {
+    office: OfficeForRequests;
+    signer: { name: string; title: string; capacity?: "direct" | "KT."; principalTitle?: string };
+    recipientOffice: string;
+    font: Uint8Array;
+    boldFont?: Uint8Array;
+  },
 ): Promise<string> {
   const r = await db.certRequests.get(requestId);
   if (!r) throw new VanthuError("cert.request-missing", "Không tìm thấy đề nghị.", `Request ${requestId} not found`);
@@ -155,19 +174,23 @@ export async function prepareRequestDraft(
   });
   const pdf = await renderRequestPdf(doc, { font: o.font, boldFont: o.boldFont });
   const { createDraft, emptyDraftFields } = await import("../db/drafts.ts");
-  const draft = await createDraft(db, { bytes: pdf, name: `de-nghi-${r.form.replace(/\s+/g, "-")}.pdf` }, {
-    ...emptyDraftFields(),
-    typeCode: "CV",
-    summary: doc.subjectLine,
-    documentDate: date,
-    signerName: o.signer.name,
-    signerTitle: o.signer.title,
-    capacity: o.signer.capacity ?? "direct",
-    principalTitle: o.signer.principalTitle,
-    recipients: [o.recipientOffice],
-    urgency: r.incidentId ? "Khẩn" : "none",
-    secrecy: "none",
-  });
+  const draft = await createDraft(
+    db,
+    { bytes: pdf, name: `de-nghi-${r.form.replace(/\s+/g, "-")}.pdf` },
+    {
+      ...emptyDraftFields(),
+      typeCode: "CV",
+      summary: doc.subjectLine,
+      documentDate: date,
+      signerName: o.signer.name,
+      signerTitle: o.signer.title,
+      capacity: o.signer.capacity ?? "direct",
+      principalTitle: o.signer.principalTitle,
+      recipients: [o.recipientOffice],
+      urgency: r.incidentId ? "Khẩn" : "none",
+      secrecy: "none",
+    },
+  );
   await saveCertRecord(db, "certRequests", linkRequestDocument(r, { draftId: draft.id }));
   return draft.id;
 }
@@ -188,7 +211,11 @@ export async function reconcileRequests(db: VanthuDb): Promise<void> {
     let next = r;
     const who = { id: "office", name: draft.signerName, title: draft.signerTitle };
     if (next.state === "draft") {
-      next = applyRequestEvent(next, { type: "sign", at: toVietnamIso(draft.updatedAt), by: who, documentSha256: sha, documentNumber: entry.numberAndSymbol }, calendar);
+      next = applyRequestEvent(
+        next,
+        { type: "sign", at: toVietnamIso(draft.updatedAt), by: who, documentSha256: sha, documentNumber: entry.numberAndSymbol },
+        calendar,
+      );
       next = linkRequestDocument(next, { exchangeRef: entry.id });
       await appendAudit(db, auditForRequestEvent(next, next.history.at(-1)!, { id: ulid(), qlvbTime: false }));
     }
@@ -224,7 +251,14 @@ export async function applyServerRequest(db: VanthuDb, data: unknown): Promise<v
     for (const [i, c] of after.entries()) {
       if (c.revocation && !before[i]!.revocation) {
         await saveCertRecord(db, "certInventory", c);
-        await appendAudit(db, { officeId: c.officeId, action: "certificate", actor: incoming.outcome.by, time: { at: c.revocation.revokedAt, source: "qlvb" }, summary: `Chứng thư số ${c.serialNumber} (${c.holder}) đã bị thu hồi theo đề nghị ${incoming.document?.number ?? ""}.`, subject: { kind: "certificate", id: c.id, label: `${c.holder} (${c.serialNumber})` } });
+        await appendAudit(db, {
+          officeId: c.officeId,
+          action: "certificate",
+          actor: incoming.outcome.by,
+          time: { at: c.revocation.revokedAt, source: "qlvb" },
+          summary: `Chứng thư số ${c.serialNumber} (${c.holder}) đã bị thu hồi theo đề nghị ${incoming.document?.number ?? ""}.`,
+          subject: { kind: "certificate", id: c.id, label: `${c.holder} (${c.serialNumber})` },
+        });
       }
     }
     if (incoming.incidentId) {
@@ -252,7 +286,9 @@ export async function signingDecision(db: VanthuDb, certificateDerBase64: string
   if (!cert) return null;
   const person = await currentPerson(db);
   const incidents = await db.certIncidents.toArray();
-  return as === "organisation" ? canSignAsOrganisation(person, cert, await db.certCustody.toArray(), { incidents }) : canSignAsPerson(person, cert, { incidents });
+  return as === "organisation"
+    ? canSignAsOrganisation(person, cert, await db.certCustody.toArray(), { incidents })
+    : canSignAsPerson(person, cert, { incidents });
 }
 
 export async function assertMaySign(db: VanthuDb, certificateDerBase64: string, as: "organisation" | "person"): Promise<void> {
@@ -294,7 +330,8 @@ export async function applyPulledCertRecord(db: VanthuDb, entity: string, data: 
     }
     case "cert_person": {
       const p = data as OfficePerson;
-      if (p && typeof p.id === "string" && typeof p.name === "string" && Array.isArray(p.duties) && !(await db.certPeople.get(p.id))) await db.certPeople.put(p);
+      if (p && typeof p.id === "string" && typeof p.name === "string" && Array.isArray(p.duties) && !(await db.certPeople.get(p.id)))
+        await db.certPeople.put(p);
       return;
     }
   }

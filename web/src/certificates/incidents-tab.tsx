@@ -24,7 +24,12 @@ export function IncidentsTab() {
       await db.meta.put({ key: "contact", value: contact });
       const { request } = await flows.reportIncident(
         db,
-        { kind: f.kind, tokenId: f.tokenId || tokens()[0], discoveredAt: f.discoveredAt ? new Date(f.discoveredAt).toISOString() : new Date().toISOString(), description: f.description },
+        {
+          kind: f.kind,
+          tokenId: f.tokenId || tokens()[0],
+          discoveredAt: f.discoveredAt ? new Date(f.discoveredAt).toISOString() : new Date().toISOString(),
+          description: f.description,
+        },
         contact,
       );
       notify("ok", "Đã báo cáo sự cố tới người đứng đầu và bộ phận CNTT; chứng thư số bị khóa ký; đề nghị thu hồi đã được lập.");
@@ -76,7 +81,9 @@ export function IncidentsTab() {
           <div class="card" data-testid="incident">
             <b>{INCIDENT_LABELS_VI[i.kind]}</b> — {i.state === "closed" ? "đã đóng" : i.state === "revocation-requested" ? "đã lập đề nghị thu hồi" : "đang mở"}
             <ul>
-              <For each={i.notifications}>{(n) => <li>{`Đã báo ${n.to === "head" ? "người đứng đầu" : "bộ phận CNTT"} ${n.person.name} lúc ${formatDateTimeVi(n.at)}`}</li>}</For>
+              <For each={i.notifications}>
+                {(n) => <li>{`Đã báo ${n.to === "head" ? "người đứng đầu" : "bộ phận CNTT"} ${n.person.name} lúc ${formatDateTimeVi(n.at)}`}</li>}
+              </For>
             </ul>
           </div>
         )}

@@ -1,6 +1,12 @@
 import { For, Show } from "solid-js";
 import { createStore } from "solid-js/store";
-import { inventoryRows, currentCustodian, type CertificateInventoryEntry, type OfficeDuty, type OfficePerson } from "../../../shared/domain/certificates/index.ts";
+import {
+  inventoryRows,
+  currentCustodian,
+  type CertificateInventoryEntry,
+  type OfficeDuty,
+  type OfficePerson,
+} from "../../../shared/domain/certificates/index.ts";
 import { formatDateVi } from "../../../shared/domain/dates.ts";
 import { useLive } from "../live.ts";
 import { db, messageOf, notify } from "../state.ts";
@@ -13,7 +19,12 @@ const LEVEL_TAG = { ok: "ok", warning: "warn", urgent: "bad", blocked: "bad" } a
 export function InventoryTab() {
   const data = useLive(
     () => undefined,
-    async () => ({ inventory: await db.certInventory.toArray(), custody: await db.certCustody.toArray(), incidents: await db.certIncidents.toArray(), people: await db.certPeople.toArray() }),
+    async () => ({
+      inventory: await db.certInventory.toArray(),
+      custody: await db.certCustody.toArray(),
+      incidents: await db.certIncidents.toArray(),
+      people: await db.certPeople.toArray(),
+    }),
   );
   const rows = () => (data() ? inventoryRows(data()!.inventory, { now: new Date(), custody: data()!.custody, incidents: data()!.incidents }) : []);
   const warnings = () => rows().filter((r) => r.status.status === "expiring" || r.status.status === "expired");
@@ -143,7 +154,9 @@ function PeopleCard(p: { people: OfficePerson[] }) {
     <details class="card">
       <summary>Người trong cơ quan ({p.people.length})</summary>
       <ul>
-        <For each={p.people}>{(x) => <li>{`${x.name}${x.title ? `, ${x.title}` : ""} — ${x.duties.map((d) => DUTIES.find((y) => y[0] === d)?.[1]).join(", ")}`}</li>}</For>
+        <For each={p.people}>
+          {(x) => <li>{`${x.name}${x.title ? `, ${x.title}` : ""} — ${x.duties.map((d) => DUTIES.find((y) => y[0] === d)?.[1]).join(", ")}`}</li>}
+        </For>
       </ul>
       <form class="grid" onSubmit={save}>
         <label>
@@ -158,7 +171,12 @@ function PeopleCard(p: { people: OfficePerson[] }) {
           <For each={DUTIES}>
             {([d, label]) => (
               <label style={{ "flex-direction": "row", gap: "6px" }}>
-                <input type="checkbox" data-testid={`duty-${d}`} checked={f.duties.includes(d)} onChange={(e) => setF("duties", e.currentTarget.checked ? [...f.duties, d] : f.duties.filter((x) => x !== d))} />
+                <input
+                  type="checkbox"
+                  data-testid={`duty-${d}`}
+                  checked={f.duties.includes(d)}
+                  onChange={(e) => setF("duties", e.currentTarget.checked ? [...f.duties, d] : f.duties.filter((x) => x !== d))}
+                />
                 {label}
               </label>
             )}
@@ -193,7 +211,11 @@ function CustodyCard(p: { inventory: CertificateInventoryEntry[]; people: Office
         kind: current ? "handover" : "assignment",
         from: current?.keeper,
         to: to ? { id: to.id, name: to.name, title: to.title } : undefined,
-        permission: { documentNumber: f.number, documentDate: f.date, signedBy: head ? { id: head.id, name: head.name, title: head.title } : { id: "", name: "" } },
+        permission: {
+          documentNumber: f.number,
+          documentDate: f.date,
+          signedBy: head ? { id: head.id, name: head.name, title: head.title } : { id: "", name: "" },
+        },
         effectiveFrom: new Date().toISOString(),
         until: f.until ? new Date(`${f.until}T00:00:00+07:00`).toISOString() : undefined,
       });
@@ -207,7 +229,9 @@ function CustodyCard(p: { inventory: CertificateInventoryEntry[]; people: Office
       <summary>Giao quản lý, sử dụng chứng thư số của cơ quan (Điều 8.3, 17.2)</summary>
       <ul data-testid="custody-history">
         <For each={history()}>
-          {(e) => <li>{`${formatDateVi(e.effectiveFrom)}: ${e.kind === "handover" ? `bàn giao từ ${e.from?.name} sang ${e.to?.name}` : e.kind === "assignment" ? `giao cho ${e.to?.name}` : "chấm dứt"} — văn bản ${e.permission.documentNumber} ngày ${formatDateVi(`${e.permission.documentDate}T12:00:00+07:00`)} của ${e.permission.signedBy.name}${e.until ? `, đến ${formatDateVi(e.until)}` : ""}`}</li>}
+          {(e) => (
+            <li>{`${formatDateVi(e.effectiveFrom)}: ${e.kind === "handover" ? `bàn giao từ ${e.from?.name} sang ${e.to?.name}` : e.kind === "assignment" ? `giao cho ${e.to?.name}` : "chấm dứt"} — văn bản ${e.permission.documentNumber} ngày ${formatDateVi(`${e.permission.documentDate}T12:00:00+07:00`)} của ${e.permission.signedBy.name}${e.until ? `, đến ${formatDateVi(e.until)}` : ""}`}</li>
+          )}
         </For>
       </ul>
       <form class="grid" onSubmit={save}>

@@ -1,6 +1,17 @@
 import { For, Match, Show, Switch, createSignal, onMount } from "solid-js";
 import { createStore } from "solid-js/store";
-import { CHANGE_FIELD_LABELS_VI, MAX_NEW_VALIDITY_MONTHS, MAX_RENEWAL_MONTHS, REQUEST_KINDS, missingRequestFields, requestLetterSigning, type ChangeField, type ContactPerson, type RequestFields, type RequestKind } from "../../../shared/domain/certificates/index.ts";
+import {
+  CHANGE_FIELD_LABELS_VI,
+  MAX_NEW_VALIDITY_MONTHS,
+  MAX_RENEWAL_MONTHS,
+  REQUEST_KINDS,
+  missingRequestFields,
+  requestLetterSigning,
+  type ChangeField,
+  type ContactPerson,
+  type RequestFields,
+  type RequestKind,
+} from "../../../shared/domain/certificates/index.ts";
 import { useLive } from "../live.ts";
 import { navigate } from "../router.ts";
 import { db, messageOf, notify } from "../state.ts";
@@ -38,7 +49,12 @@ export function RequestForm() {
   });
   const data = useLive(
     () => undefined,
-    async () => ({ inventory: await db.certInventory.toArray(), incidents: await db.certIncidents.toArray(), custody: await db.certCustody.toArray(), people: await db.certPeople.toArray() }),
+    async () => ({
+      inventory: await db.certInventory.toArray(),
+      incidents: await db.certIncidents.toArray(),
+      custody: await db.certCustody.toArray(),
+      people: await db.certPeople.toArray(),
+    }),
   );
   const cert = () => data()?.inventory.find((x) => x.id === f.certificateId) ?? data()?.inventory[0];
   const signing = () => (data() ? requestLetterSigning({ ...data()!, now: new Date() }) : undefined);
@@ -50,14 +66,47 @@ export function RequestForm() {
     const province = "Hải Phòng";
     switch (k) {
       case "issue-person":
-        return { kind: k, contact: c, subscribers: [{ fullName: f.fullName, idNumber: f.idNumber, title: f.title, unit: f.unit, email: f.email, province, validityMonths: months(f.validity) }] };
+        return {
+          kind: k,
+          contact: c,
+          subscribers: [
+            { fullName: f.fullName, idNumber: f.idNumber, title: f.title, unit: f.unit, email: f.email, province, validityMonths: months(f.validity) },
+          ],
+        };
       case "issue-organisation":
         return { kind: k, contact: c, organisations: [{ name: f.orgName, address: f.address, email: f.email, province, validityMonths: months(f.validity) }] };
       case "issue-device":
-        return { kind: k, contact: c, devices: [{ kind: f.deviceKind, name: f.deviceName, identifier: f.identifier, managingUnit: f.unit, email: f.email, province, validityMonths: months(f.validity) }] };
+        return {
+          kind: k,
+          contact: c,
+          devices: [
+            {
+              kind: f.deviceKind,
+              name: f.deviceName,
+              identifier: f.identifier,
+              managingUnit: f.unit,
+              email: f.email,
+              province,
+              validityMonths: months(f.validity),
+            },
+          ],
+        };
       case "token-handover": {
         const x = cert();
-        return { kind: k, contact: c, tokens: [{ tokenSerial: x?.tokenId ?? "", holder: x?.holder ?? "", serialNumber: x?.serialNumber ?? "", handedBy: c.fullName, receivedBy: f.receivedBy, handoverDate: f.handoverDate }] };
+        return {
+          kind: k,
+          contact: c,
+          tokens: [
+            {
+              tokenSerial: x?.tokenId ?? "",
+              holder: x?.holder ?? "",
+              serialNumber: x?.serialNumber ?? "",
+              handedBy: c.fullName,
+              receivedBy: f.receivedBy,
+              handoverDate: f.handoverDate,
+            },
+          ],
+        };
       }
       default: {
         const x = cert();
@@ -123,16 +172,40 @@ export function RequestForm() {
       </fieldset>
       <Switch>
         <Match when={kind() === "issue-person"}>
-          <label>Họ và tên người được cấp<input value={f.fullName} onInput={(e) => setF("fullName", e.currentTarget.value)} /></label>
-          <label>Số định danh cá nhân<input value={f.idNumber} onInput={(e) => setF("idNumber", e.currentTarget.value)} /></label>
-          <label>Chức vụ<input value={f.title} onInput={(e) => setF("title", e.currentTarget.value)} /></label>
-          <label>Cơ quan, đơn vị công tác<input value={f.unit} onInput={(e) => setF("unit", e.currentTarget.value)} /></label>
-          <label>Thư điện tử công vụ<input type="email" value={f.email} onInput={(e) => setF("email", e.currentTarget.value)} /></label>
+          <label>
+            Họ và tên người được cấp
+            <input value={f.fullName} onInput={(e) => setF("fullName", e.currentTarget.value)} />
+          </label>
+          <label>
+            Số định danh cá nhân
+            <input value={f.idNumber} onInput={(e) => setF("idNumber", e.currentTarget.value)} />
+          </label>
+          <label>
+            Chức vụ
+            <input value={f.title} onInput={(e) => setF("title", e.currentTarget.value)} />
+          </label>
+          <label>
+            Cơ quan, đơn vị công tác
+            <input value={f.unit} onInput={(e) => setF("unit", e.currentTarget.value)} />
+          </label>
+          <label>
+            Thư điện tử công vụ
+            <input type="email" value={f.email} onInput={(e) => setF("email", e.currentTarget.value)} />
+          </label>
         </Match>
         <Match when={kind() === "issue-organisation"}>
-          <label>Tên cơ quan, tổ chức<input value={f.orgName} onInput={(e) => setF("orgName", e.currentTarget.value)} /></label>
-          <label>Địa chỉ<input value={f.address} onInput={(e) => setF("address", e.currentTarget.value)} /></label>
-          <label>Thư điện tử công vụ<input type="email" value={f.email} onInput={(e) => setF("email", e.currentTarget.value)} /></label>
+          <label>
+            Tên cơ quan, tổ chức
+            <input value={f.orgName} onInput={(e) => setF("orgName", e.currentTarget.value)} />
+          </label>
+          <label>
+            Địa chỉ
+            <input value={f.address} onInput={(e) => setF("address", e.currentTarget.value)} />
+          </label>
+          <label>
+            Thư điện tử công vụ
+            <input type="email" value={f.email} onInput={(e) => setF("email", e.currentTarget.value)} />
+          </label>
         </Match>
         <Match when={kind() === "issue-device"}>
           <label>
@@ -143,10 +216,22 @@ export function RequestForm() {
               <option value="software">Phần mềm</option>
             </select>
           </label>
-          <label>Tên thiết bị, dịch vụ, phần mềm<input value={f.deviceName} onInput={(e) => setF("deviceName", e.currentTarget.value)} /></label>
-          <label>Tên miền, số hiệu hoặc phiên bản<input value={f.identifier} onInput={(e) => setF("identifier", e.currentTarget.value)} /></label>
-          <label>Đơn vị quản lý<input value={f.unit} onInput={(e) => setF("unit", e.currentTarget.value)} /></label>
-          <label>Thư điện tử công vụ<input type="email" value={f.email} onInput={(e) => setF("email", e.currentTarget.value)} /></label>
+          <label>
+            Tên thiết bị, dịch vụ, phần mềm
+            <input value={f.deviceName} onInput={(e) => setF("deviceName", e.currentTarget.value)} />
+          </label>
+          <label>
+            Tên miền, số hiệu hoặc phiên bản
+            <input value={f.identifier} onInput={(e) => setF("identifier", e.currentTarget.value)} />
+          </label>
+          <label>
+            Đơn vị quản lý
+            <input value={f.unit} onInput={(e) => setF("unit", e.currentTarget.value)} />
+          </label>
+          <label>
+            Thư điện tử công vụ
+            <input type="email" value={f.email} onInput={(e) => setF("email", e.currentTarget.value)} />
+          </label>
         </Match>
       </Switch>
       <Show when={!needsCertificate()}>
@@ -189,8 +274,14 @@ export function RequestForm() {
         </label>
       </Show>
       <Show when={kind() === "token-handover"}>
-        <label>Bên nhận<input value={f.receivedBy} onInput={(e) => setF("receivedBy", e.currentTarget.value)} /></label>
-        <label>Ngày bàn giao<input type="date" value={f.handoverDate} onInput={(e) => setF("handoverDate", e.currentTarget.value)} /></label>
+        <label>
+          Bên nhận
+          <input value={f.receivedBy} onInput={(e) => setF("receivedBy", e.currentTarget.value)} />
+        </label>
+        <label>
+          Ngày bàn giao
+          <input type="date" value={f.handoverDate} onInput={(e) => setF("handoverDate", e.currentTarget.value)} />
+        </label>
       </Show>
       <Show when={problems().length > 0}>
         <ul class="muted" data-testid="request-problems">

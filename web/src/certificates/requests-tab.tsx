@@ -19,7 +19,8 @@ export function RequestsTab() {
       const profile = await loadProfile();
       const people = await db.certPeople.toArray();
       const head = people.find((p) => p.duties.includes("head"));
-      if (!head) throw new VanthuError("web.no-head", "Chưa khai báo người đứng đầu cơ quan (mục Danh mục › Người trong cơ quan).", "No head of office declared");
+      if (!head)
+        throw new VanthuError("web.no-head", "Chưa khai báo người đứng đầu cơ quan (mục Danh mục › Người trong cơ quan).", "No head of office declared");
       const offices = ((await db.meta.get("offices"))?.value as Array<{ name: string; kind?: string }> | undefined) ?? [];
       const so = offices.find((o) => o.kind === "science_department")?.name ?? "Sở Khoa học và Công nghệ Hải Phòng";
       const { loadFont } = await import("../drafts/sign-draft.ts");
@@ -64,7 +65,10 @@ export function RequestsTab() {
                   <td>{r.sentVi}</td>
                   <td>{r.receivedVi}</td>
                   <td>
-                    <span class={`tag ${r.deadlineLevel === "overdue" || r.deadlineLevel === "answered-late" ? "bad" : r.deadlineLevel === "due-today" ? "warn" : r.deadlineLevel === "none" ? "" : "ok"}`} title={r.basisVi}>
+                    <span
+                      class={`tag ${r.deadlineLevel === "overdue" || r.deadlineLevel === "answered-late" ? "bad" : r.deadlineLevel === "due-today" ? "warn" : r.deadlineLevel === "none" ? "" : "ok"}`}
+                      title={r.basisVi}
+                    >
                       {r.deadlineVi}
                     </span>
                   </td>

@@ -16,7 +16,9 @@ interface InboxItem {
 
 export function ScienceDepartmentTab() {
   type Inbox = { items: InboxItem[]; error?: string };
-  const [inbox, { refetch }] = createResource(() => apiCall<Inbox>(db, "/api/certificates/inbox").catch((e: unknown): Inbox => ({ items: [], error: messageOf(e) })));
+  const [inbox, { refetch }] = createResource(() =>
+    apiCall<Inbox>(db, "/api/certificates/inbox").catch((e: unknown): Inbox => ({ items: [], error: messageOf(e) })),
+  );
   const [reasons, setReasons] = createSignal("");
   // What a completed renewal or new issue carries back (Nghị định 68/2024 Điều 9): the new expiry, the new certificates.
   const [newExpiry, setNewExpiry] = createSignal("");
@@ -38,8 +40,14 @@ export function ScienceDepartmentTab() {
   }
   async function answer(item: InboxItem, type: "complete" | "refuse" | "request-supplement") {
     try {
-      const list = reasons().split("\n").map((s) => s.trim()).filter(Boolean);
-      await apiCall(db, `/api/certificates/inbox/${item.deliveryId}/answer`, { method: "POST", body: JSON.stringify({ answer: type === "complete" ? { type, note: "Đã thực hiện", result: result(item) } : { type, reasons: list } }) });
+      const list = reasons()
+        .split("\n")
+        .map((s) => s.trim())
+        .filter(Boolean);
+      await apiCall(db, `/api/certificates/inbox/${item.deliveryId}/answer`, {
+        method: "POST",
+        body: JSON.stringify({ answer: type === "complete" ? { type, note: "Đã thực hiện", result: result(item) } : { type, reasons: list } }),
+      });
       notify("ok", "Đã gửi trả lời cho cơ quan đề nghị.");
       void refetch();
     } catch (err) {
@@ -87,7 +95,9 @@ export function ScienceDepartmentTab() {
                 <td>{i.receivedAt ? formatDateTimeVi(i.receivedAt) : "Chưa tiếp nhận (văn thư tiếp nhận ở mục Văn bản đến)"}</td>
                 <td>
                   <Show when={i.deadline}>
-                    <span class={`tag ${i.deadline!.overdue ? "bad" : "ok"}`}>{`${formatDateVi(`${i.deadline!.dueDay}T12:00:00+07:00`)}${i.deadline!.confirmed ? "" : " (chưa xác nhận)"}`}</span>
+                    <span
+                      class={`tag ${i.deadline!.overdue ? "bad" : "ok"}`}
+                    >{`${formatDateVi(`${i.deadline!.dueDay}T12:00:00+07:00`)}${i.deadline!.confirmed ? "" : " (chưa xác nhận)"}`}</span>
                   </Show>
                 </td>
                 <td>{REQUEST_STATE_LABELS_VI[i.request.state]}</td>

@@ -76,7 +76,11 @@ describe("drafts (R9, R18)", () => {
 describe("outgoing register", () => {
   it("numbers per year from 01 and formats the symbol", async () => {
     const d1 = await createDraft(db, { bytes: await pdf("1"), name: "1.pdf" }, { ...emptyDraftFields(), typeCode: "QĐ", summary: "Quyết định một" });
-    const d2 = await createDraft(db, { bytes: await pdf("2"), name: "2.pdf" }, { ...emptyDraftFields(), typeCode: "CV", unitSymbol: "VP", summary: "Công văn hai" });
+    const d2 = await createDraft(
+      db,
+      { bytes: await pdf("2"), name: "2.pdf" },
+      { ...emptyDraftFields(), typeCode: "CV", unitSymbol: "VP", summary: "Công văn hai" },
+    );
     const d3 = await createDraft(db, null, { ...emptyDraftFields(), typeCode: "TB", summary: "Thông báo năm sau" });
     await recordSignedRevision(db, d1.id, await pdf("1 signed"));
     const e1 = await issueOutgoing(db, d1.id, office, { now: new Date("2026-03-01T03:00:00Z") });
@@ -112,24 +116,39 @@ describe("incoming register, refusal, duplicates, search", () => {
     const r1 = await receivedAndVerified("a.pdf");
     const e1 = await registerIncoming(db, r1.id, { handler: "Văn phòng", now: new Date("2026-11-21T02:00:00Z") });
     expect(e1.number).toBe(1);
-    const r2 = await receivedAndVerified("b.pdf", { ...declared, numberAndSymbol: "015/qđ-ubnd", issuer: "UBND PHƯỜNG HỒNG BÀNG".replace("UBND", "Ủy ban nhân dân") });
+    const r2 = await receivedAndVerified("b.pdf", {
+      ...declared,
+      numberAndSymbol: "015/qđ-ubnd",
+      issuer: "UBND PHƯỜNG HỒNG BÀNG".replace("UBND", "Ủy ban nhân dân"),
+    });
     expect((await incomingDuplicates(db, r2.id)).map((d) => d.reason)).toEqual(["same-number-symbol-issuer"]);
     await expect(registerIncoming(db, r2.id, { handler: "Văn phòng" })).rejects.toMatchObject({ code: "web.duplicate" });
     const e2 = await registerIncoming(db, r2.id, { handler: "Văn phòng", acceptDuplicate: true, now: new Date("2026-11-21T03:00:00Z") });
     expect(e2.number).toBe(2);
-    const r3 = await receivedAndVerified("c.pdf", { ...declared, numberAndSymbol: "20/KH-UBND", typeCode: "KH", summary: "Kế hoạch phòng chống lụt bão", issuer: "Sở Nội vụ" });
+    const r3 = await receivedAndVerified("c.pdf", {
+      ...declared,
+      numberAndSymbol: "20/KH-UBND",
+      typeCode: "KH",
+      summary: "Kế hoạch phòng chống lụt bão",
+      issuer: "Sở Nội vụ",
+    });
     await registerIncoming(db, r3.id, { handler: "Phó Chủ tịch", now: new Date("2026-11-22T03:00:00Z") });
 
     // The very same file again, under another number: flagged as the same file.
-    const again = await receiveDocument(db, { bytes: (await db.documents.get(r1.documentSha256))!.bytes, name: "a-again.pdf" }, { ...declared, numberAndSymbol: "99/TB-UBND" }, "file");
+    const again = await receiveDocument(
+      db,
+      { bytes: (await db.documents.get(r1.documentSha256))!.bytes, name: "a-again.pdf" },
+      { ...declared, numberAndSymbol: "99/TB-UBND" },
+      "file",
+    );
     expect((await incomingDuplicates(db, again.id)).map((d) => [d.reason, d.entry.number])).toEqual([["same-file", 1]]);
     expect((await searchRegister(db, "incoming", { query: "uy ban nhan dan" })).map((e) => e.number)).toEqual([2, 1]);
     expect((await searchRegister(db, "incoming", { query: "lut bao" })).map((e) => e.number)).toEqual([3]);
     expect((await searchRegister(db, "incoming", { year: 2026, typeCode: "KH" })).map((e) => e.number)).toEqual([3]);
     expect((await searchRegister(db, "incoming", { issuer: "so noi vu" })).map((e) => e.number)).toEqual([3]);
     expect((await searchRegister(db, "incoming", { year: 2026 })).map((e) => e.number)).toEqual([3, 2, 1]);
-    expect((await searchRegister(db, "incoming", { year: 2025 }))).toEqual([]);
-    expect((await searchRegister(db, "incoming", { query: "khong co" }))).toEqual([]);
+    expect(await searchRegister(db, "incoming", { year: 2025 })).toEqual([]);
+    expect(await searchRegister(db, "incoming", { query: "khong co" })).toEqual([]);
 
     expect(e1.arrivedAtProvisional).toBe(true);
     await applyQlvbReceiveTime(db, r1.id, "2026-11-21T09:01:02+07:00");
@@ -148,7 +167,18 @@ describe("schema v2: per-year search tokens", () => {
       incoming: "id, &[year+number], year, arrivedAt, documentDate, typeCode, issuer, status, *searchTokens, documentSha256, documentId",
       outgoing: "id, &[year+number], year, documentDate, typeCode, status, *searchTokens, documentSha256",
     });
-    await v1.table("incoming").add({ id: "01A", year: 2025, number: 7, issuer: "Sở Nội vụ", numberAndSymbol: "7/KH-SNV", documentDate: "2025-05-05", typeCode: "KH", summary: "Kế hoạch", status: "registered", searchTokens: ["so", "noi", "vu"] });
+    await v1.table("incoming").add({
+      id: "01A",
+      year: 2025,
+      number: 7,
+      issuer: "Sở Nội vụ",
+      numberAndSymbol: "7/KH-SNV",
+      documentDate: "2025-05-05",
+      typeCode: "KH",
+      summary: "Kế hoạch",
+      status: "registered",
+      searchTokens: ["so", "noi", "vu"],
+    });
     v1.close();
     const v2 = openVanthuDb(name);
     try {
@@ -157,7 +187,7 @@ describe("schema v2: per-year search tokens", () => {
       // A server number moving the entry to another year re-derives the tokens.
       const e = (await v2.incoming.get("01A"))!;
       await v2.incoming.put({ ...e, year: 2026 });
-      expect((await searchRegister(v2, "incoming", { year: 2025, query: "noi vu" }))).toEqual([]);
+      expect(await searchRegister(v2, "incoming", { year: 2025, query: "noi vu" })).toEqual([]);
       expect((await searchRegister(v2, "incoming", { year: 2026, query: "noi vu" })).map((x) => x.id)).toEqual(["01A"]);
       await v2.incoming.update("01A", { searchTokens: ["so", "tai", "chinh"] });
       expect((await searchRegister(v2, "incoming", { year: 2026, query: "tai chinh" })).map((x) => x.id)).toEqual(["01A"]);

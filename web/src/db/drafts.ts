@@ -31,7 +31,11 @@ export function validateDraftFields(f: Partial<DraftFields>): void {
     throw new VanthuError("web.bad-date", "Ngày tháng văn bản phải có dạng dd/mm/yyyy.", `Bad document date ${f.documentDate}`);
   }
   if (f.capacity !== undefined && f.capacity !== "direct" && !f.principalTitle?.trim()) {
-    throw new VanthuError("web.principal-missing", `Ký ${f.capacity} cần chức vụ của người đứng đầu (ví dụ: Chủ tịch).`, "Signing on behalf needs the principal's title");
+    throw new VanthuError(
+      "web.principal-missing",
+      `Ký ${f.capacity} cần chức vụ của người đứng đầu (ví dụ: Chủ tịch).`,
+      "Signing on behalf needs the principal's title",
+    );
   }
 }
 
@@ -82,7 +86,12 @@ export async function recordSignedRevision(db: VanthuDb, id: string, signed: Uin
   const sha = await putDocument(db, signed, name ?? d0.fileName ?? "van-ban.pdf", now);
   return db.transaction("rw", db.drafts, async () => {
     const d = (await db.drafts.get(id))!;
-    const next: Draft = { ...d, status: d.status === "issued" ? "issued" : "signed", signedSha256: [...(d.signedSha256 ?? []), sha], updatedAt: now.toISOString() };
+    const next: Draft = {
+      ...d,
+      status: d.status === "issued" ? "issued" : "signed",
+      signedSha256: [...(d.signedSha256 ?? []), sha],
+      updatedAt: now.toISOString(),
+    };
     await db.drafts.put(next);
     return next;
   });
@@ -95,7 +104,13 @@ export async function deleteDraft(db: VanthuDb, id: string): Promise<void> {
 }
 
 /** Adds a separate attachment or appendix file to a draft (R4, R5). */
-export async function addAttachment(db: VanthuDb, id: string, pdf: { bytes: Uint8Array; name: string }, role: "attachment" | "appendix", now = new Date()): Promise<void> {
+export async function addAttachment(
+  db: VanthuDb,
+  id: string,
+  pdf: { bytes: Uint8Array; name: string },
+  role: "attachment" | "appendix",
+  now = new Date(),
+): Promise<void> {
   const sha = await putDocument(db, pdf.bytes, pdf.name, now);
   await db.transaction("rw", db.drafts, async () => {
     const d = await db.drafts.get(id);

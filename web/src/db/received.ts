@@ -34,7 +34,12 @@ export async function receiveDocument(
 }
 
 /** Keeps the verifier's report with the document (R12) and moves the received document on. */
-export async function saveReport(db: VanthuDb, receivedId: string | null, report: Omit<StoredReport, "id" | "createdAt">, now = new Date()): Promise<StoredReport> {
+export async function saveReport(
+  db: VanthuDb,
+  receivedId: string | null,
+  report: Omit<StoredReport, "id" | "createdAt">,
+  now = new Date(),
+): Promise<StoredReport> {
   const stored: StoredReport = { ...report, id: ulid(now.getTime()), createdAt: now.toISOString() };
   await db.transaction("rw", [db.reports, db.received], async () => {
     await db.reports.add(stored);

@@ -11,8 +11,21 @@ import { openVanthuDb, type VanthuDb } from "./schema.ts";
  * tokens, filters, and limits.
  */
 const N = 2000;
-const issuers = ["Ủy ban nhân dân phường Hồng Bàng", "Sở Nội vụ thành phố Hải Phòng", "UBND xã An Hưng", "Sở Tài chính", "Công an thành phố", "Ủy ban nhân dân xã Tiên Lãng"];
-const subjects = ["Về việc tổ chức tiêm chủng mở rộng", "Kế hoạch phòng chống lụt bão", "Báo cáo tình hình kinh tế - xã hội", "Thông báo lịch tiếp công dân", "Quyết định khen thưởng"];
+const issuers = [
+  "Ủy ban nhân dân phường Hồng Bàng",
+  "Sở Nội vụ thành phố Hải Phòng",
+  "UBND xã An Hưng",
+  "Sở Tài chính",
+  "Công an thành phố",
+  "Ủy ban nhân dân xã Tiên Lãng",
+];
+const subjects = [
+  "Về việc tổ chức tiêm chủng mở rộng",
+  "Kế hoạch phòng chống lụt bão",
+  "Báo cáo tình hình kinh tế - xã hội",
+  "Thông báo lịch tiếp công dân",
+  "Quyết định khen thưởng",
+];
 const types = ["CV", "QĐ", "KH", "BC", "TB"];
 
 let db: VanthuDb;
@@ -51,7 +64,13 @@ afterAll(async () => {
 function plain(f: { year?: number; query?: string; typeCode?: string; status?: string; limit?: number }): string[] {
   const q = queryTokens(f.query ?? "");
   return all
-    .filter((e) => (f.year === undefined || e.year === f.year) && (!f.typeCode || e.typeCode === f.typeCode) && (!f.status || e.status === f.status) && (q.length === 0 || matchesQuery(e.searchTokens, q)))
+    .filter(
+      (e) =>
+        (f.year === undefined || e.year === f.year) &&
+        (!f.typeCode || e.typeCode === f.typeCode) &&
+        (!f.status || e.status === f.status) &&
+        (q.length === 0 || matchesQuery(e.searchTokens, q)),
+    )
     .sort((a, b) => b.year - a.year || b.number - a.number)
     .slice(0, f.limit ?? 200)
     .map((e) => e.id);
@@ -68,11 +87,36 @@ describe.each([
   afterAll(() => {
     Object.assign(searchSizes, shipped);
   });
-  const queries = ["uy ban nhan dan", "u", "h", "hong bang", "dot 7", "dot 52", "12/ubnd", "ti", "tiem chung dot 1", "khong co gi", "so noi vu tiep", "x", "cong an khen thuong", "bao", "a b"];
+  const queries = [
+    "uy ban nhan dan",
+    "u",
+    "h",
+    "hong bang",
+    "dot 7",
+    "dot 52",
+    "12/ubnd",
+    "ti",
+    "tiem chung dot 1",
+    "khong co gi",
+    "so noi vu tiep",
+    "x",
+    "cong an khen thuong",
+    "bao",
+    "a b",
+  ];
   for (const query of queries) {
     it(`"${query}"`, async () => {
-      for (const f of [{ year: 2026, query }, { query }, { year: 2025, query, typeCode: "KH" }, { year: 2026, query, status: "done", limit: 15 }, { query, limit: 1000 }]) {
-        expect((await searchRegister(db, "incoming", f)).map((e) => e.id), JSON.stringify(f)).toEqual(plain(f));
+      for (const f of [
+        { year: 2026, query },
+        { query },
+        { year: 2025, query, typeCode: "KH" },
+        { year: 2026, query, status: "done", limit: 15 },
+        { query, limit: 1000 },
+      ]) {
+        expect(
+          (await searchRegister(db, "incoming", f)).map((e) => e.id),
+          JSON.stringify(f),
+        ).toEqual(plain(f));
       }
     });
   }

@@ -71,14 +71,23 @@ export async function searchRegister<R extends RegisterName>(
   const out: Entry[] = [];
   for (const year of years) {
     if (out.length >= limit) break;
-    const found = q.length === 0 ? await walkRegister(table, year, keep, limit - out.length, f.signal) : await searchYear(table, year, q, keep, limit - out.length, f.signal);
+    const found =
+      q.length === 0
+        ? await walkRegister(table, year, keep, limit - out.length, f.signal)
+        : await searchYear(table, year, q, keep, limit - out.length, f.signal);
     out.push(...found);
   }
   return out as never;
 }
 
 /** The register of one year, newest number first, checked row by row. */
-async function walkRegister(table: Dexie.Table<Entry, string>, year: number, keep: (e: Entry) => boolean, limit: number, signal?: AbortSignal): Promise<Entry[]> {
+async function walkRegister(
+  table: Dexie.Table<Entry, string>,
+  year: number,
+  keep: (e: Entry) => boolean,
+  limit: number,
+  signal?: AbortSignal,
+): Promise<Entry[]> {
   check(signal);
   const rows = await table
     .where("[year+number]")
@@ -108,7 +117,11 @@ async function probeOf(table: Dexie.Table<Entry, string>, year: number, token: s
 async function postingsOf(table: Dexie.Table<Entry, string>, year: number, token: string, window: number, signal?: AbortSignal): Promise<Postings | "broad"> {
   const probe = await probeOf(table, year, token, signal);
   if (probe !== "common") return probe;
-  const expansions = (await table.where("yearTokens").startsWith(`${year}:${token}`).limit(searchSizes.MAX_EXPANSIONS + 1).uniqueKeys()) as string[];
+  const expansions = (await table
+    .where("yearTokens")
+    .startsWith(`${year}:${token}`)
+    .limit(searchSizes.MAX_EXPANSIONS + 1)
+    .uniqueKeys()) as string[];
   check(signal);
   if (expansions.length > searchSizes.MAX_EXPANSIONS) return "broad";
   const lists = await Promise.all(expansions.map((k) => table.where("yearTokens").equals(k).reverse().limit(window).primaryKeys() as Promise<string[]>));
@@ -122,7 +135,14 @@ async function postingsOf(table: Dexie.Table<Entry, string>, year: number, token
  * The register of one year newest first, but no more than `maxRows` rows: for queries whose
  * every token is common, where matches are dense among the newest entries.
  */
-async function walkSome(table: Dexie.Table<Entry, string>, year: number, keep: (e: Entry) => boolean, limit: number, maxRows: number, signal?: AbortSignal): Promise<{ rows: Entry[]; whole: boolean }> {
+async function walkSome(
+  table: Dexie.Table<Entry, string>,
+  year: number,
+  keep: (e: Entry) => boolean,
+  limit: number,
+  maxRows: number,
+  signal?: AbortSignal,
+): Promise<{ rows: Entry[]; whole: boolean }> {
   check(signal);
   let scanned = 0;
   const rows = await table
@@ -140,7 +160,14 @@ async function walkSome(table: Dexie.Table<Entry, string>, year: number, keep: (
   return { rows, whole: scanned < maxRows };
 }
 
-async function searchYear(table: Dexie.Table<Entry, string>, year: number, q: string[], keep: (e: Entry) => boolean, limit: number, signal?: AbortSignal): Promise<Entry[]> {
+async function searchYear(
+  table: Dexie.Table<Entry, string>,
+  year: number,
+  q: string[],
+  keep: (e: Entry) => boolean,
+  limit: number,
+  signal?: AbortSignal,
+): Promise<Entry[]> {
   // Every token common (no token has fewer than PROBE entries): the newest entries most likely
   // match; read them first, and fall back to the postings when they are too sparse.
   const probes = await Promise.all(q.map((t) => probeOf(table, year, t, signal)));

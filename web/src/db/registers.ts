@@ -77,7 +77,14 @@ export async function issueOutgoing(
         `Expected number ${opts.expectNumber}, next is ${number}`,
       );
     }
-    const numberAndSymbol = server?.numberAndSymbol ?? formatNumberAndSymbol({ number, typeCode: draft.typeCode, issuerSymbol: office.symbol, unitSymbol: hasNoTypeAbbreviation(draft.typeCode) ? draft.unitSymbol || undefined : undefined });
+    const numberAndSymbol =
+      server?.numberAndSymbol ??
+      formatNumberAndSymbol({
+        number,
+        typeCode: draft.typeCode,
+        issuerSymbol: office.symbol,
+        unitSymbol: hasNoTypeAbbreviation(draft.typeCode) ? draft.unitSymbol || undefined : undefined,
+      });
     const entry: OutgoingRegisterEntry = {
       id: ulid(now.getTime()),
       year,
@@ -107,9 +114,22 @@ export async function issueOutgoing(
 }
 
 /** The number and symbol the next issue of this draft would take (for files that must print it before issuing). */
-export async function peekOutgoingNumber(db: VanthuDb, draft: Draft, office: OfficeProfile, now = new Date()): Promise<{ number: number; numberAndSymbol: string }> {
+export async function peekOutgoingNumber(
+  db: VanthuDb,
+  draft: Draft,
+  office: OfficeProfile,
+  now = new Date(),
+): Promise<{ number: number; numberAndSymbol: string }> {
   const number = await nextNumber(db, "outgoing", registerYear(now));
-  return { number, numberAndSymbol: formatNumberAndSymbol({ number, typeCode: draft.typeCode, issuerSymbol: office.symbol, unitSymbol: hasNoTypeAbbreviation(draft.typeCode) ? draft.unitSymbol || undefined : undefined }) };
+  return {
+    number,
+    numberAndSymbol: formatNumberAndSymbol({
+      number,
+      typeCode: draft.typeCode,
+      issuerSymbol: office.symbol,
+      unitSymbol: hasNoTypeAbbreviation(draft.typeCode) ? draft.unitSymbol || undefined : undefined,
+    }),
+  };
 }
 
 export async function incomingDuplicates(db: VanthuDb, receivedId: string): Promise<DuplicateMatch<IncomingRegisterEntry>[]> {
@@ -122,7 +142,11 @@ export async function incomingDuplicates(db: VanthuDb, receivedId: string): Prom
   const num = /^\s*0*(\d+)/.exec(r.declared.numberAndSymbol)?.[1];
   if (num) {
     const tokens = queryTokens(r.declared.numberAndSymbol);
-    for (const e of await db.incoming.where("searchTokens").equals(tokens.at(-1) ?? num).toArray()) candidates.set(e.id, e);
+    for (const e of await db.incoming
+      .where("searchTokens")
+      .equals(tokens.at(-1) ?? num)
+      .toArray())
+      candidates.set(e.id, e);
   }
   // The register keeps the file's hash as documentSha256; the rule compares sha256.
   const withHash = [...candidates.values()].map((e) => ({ ...e, sha256: e.documentSha256 }));
@@ -159,7 +183,11 @@ export async function registerIncoming(
       throw new VanthuError("web.not-verified", "Phải kiểm tra chữ ký số trước khi vào sổ (R10).", "Verify before registering (R10)");
     }
     if (!byHand && report!.verdict !== "valid") {
-      throw new VanthuError("web.invalid-document", "Chữ ký số không hợp lệ: hãy từ chối tiếp nhận và nêu lý do.", "Cannot register a document whose verification is not valid");
+      throw new VanthuError(
+        "web.invalid-document",
+        "Chữ ký số không hợp lệ: hãy từ chối tiếp nhận và nêu lý do.",
+        "Cannot register a document whose verification is not valid",
+      );
     }
     const year = registerYear(now);
     const number = await nextNumber(db, "incoming", year);

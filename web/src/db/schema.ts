@@ -197,9 +197,12 @@ export function openVanthuDb(name = "vanthu"): VanthuDb {
     })
     .upgrade(async (tx) => {
       for (const name of ["incoming", "outgoing"]) {
-        await tx.table(name).toCollection().modify((e: { year: number; searchTokens: string[]; yearTokens?: string[] }) => {
-          e.yearTokens = yearTokensOf(e);
-        });
+        await tx
+          .table(name)
+          .toCollection()
+          .modify((e: { year: number; searchTokens: string[]; yearTokens?: string[] }) => {
+            e.yearTokens = yearTokensOf(e);
+          });
       }
     });
   // v3: electronic copies with their yearly number.

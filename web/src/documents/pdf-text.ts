@@ -15,7 +15,13 @@ export async function firstPageText(bytes: Uint8Array): Promise<string | undefin
   const workerUrl = (await import("pdfjs-dist/build/pdf.worker.min.mjs?url")).default;
   pdfjs.GlobalWorkerOptions.workerSrc = workerUrl;
   const base = new URL("pdfjs/", document.baseURI).href;
-  const task = pdfjs.getDocument({ data: bytes.slice(), cMapUrl: base + "cmaps/", cMapPacked: true, standardFontDataUrl: base + "standard_fonts/", isEvalSupported: false });
+  const task = pdfjs.getDocument({
+    data: bytes.slice(),
+    cMapUrl: base + "cmaps/",
+    cMapPacked: true,
+    standardFontDataUrl: base + "standard_fonts/",
+    isEvalSupported: false,
+  });
   try {
     const pdf = await task.promise;
     const page = await pdf.getPage(1);

@@ -32,7 +32,8 @@ export function ReportView(props: { report: StoredReport }) {
         {(s) => (
           <div class="sig-item">
             <div>
-              <span class={`tag ${s.verdict === "valid" ? "ok" : s.verdict === "invalid" ? "bad" : "warn"}`}>{VERDICT_VI[s.verdict]}</span> <b>{s.signerName}</b>
+              <span class={`tag ${s.verdict === "valid" ? "ok" : s.verdict === "invalid" ? "bad" : "warn"}`}>{VERDICT_VI[s.verdict]}</span>{" "}
+              <b>{s.signerName}</b>
               {s.title ? `, ${s.title}` : ""}
               {s.organisation ? ` — ${s.organisation}` : ""}
               <Show when={s.isDemo}>
@@ -54,7 +55,7 @@ export function ReportView(props: { report: StoredReport }) {
           </div>
         )}
       </For>
-      <For each={((props.report.report as { attachments?: AttachmentResult[] } | null)?.attachments ?? [])}>
+      <For each={(props.report.report as { attachments?: AttachmentResult[] } | null)?.attachments ?? []}>
         {(a) => (
           <div class="sig-item" data-testid="attachment-result">
             <span class={`tag ${VERDICT_TAG[a.verdict]}`}>{VERDICT_VI[a.verdict]}</span> {a.role === "appendix" ? "Phụ lục" : "Văn bản kèm theo"}:{" "}

@@ -26,8 +26,14 @@ export default function Viewer(props: { sha256: string }) {
   const [page, setPage] = createSignal(1);
   // Zoom as a share of the column's width: 100% fits the page to the screen; a phone reads at 150–200%.
   const [zoom, setZoom] = createSignal(1);
-  const viewer = useLive(() => undefined, () => loadProfile());
-  const report = useLive(() => props.sha256, async (sha) => (await db.reports.where("documentSha256").equals(sha).sortBy("createdAt")).at(-1));
+  const viewer = useLive(
+    () => undefined,
+    () => loadProfile(),
+  );
+  const report = useLive(
+    () => props.sha256,
+    async (sha) => (await db.reports.where("documentSha256").equals(sha).sortBy("createdAt")).at(-1),
+  );
   let container!: HTMLDivElement;
   let scroller!: HTMLDivElement;
   function goTo(n: number) {
@@ -39,7 +45,8 @@ export default function Viewer(props: { sha256: string }) {
     // The page whose top is nearest above the middle of the visible area is the page being read.
     const mid = scroller.getBoundingClientRect().top + scroller.clientHeight / 3;
     let current = 1;
-    for (const c of container.querySelectorAll<HTMLCanvasElement>("canvas[data-page]")) if (c.getBoundingClientRect().top <= mid) current = Number(c.dataset.page);
+    for (const c of container.querySelectorAll<HTMLCanvasElement>("canvas[data-page]"))
+      if (c.getBoundingClientRect().top <= mid) current = Number(c.dataset.page);
     setPage(current);
   }
   let destroy: (() => void) | undefined;
@@ -107,9 +114,9 @@ export default function Viewer(props: { sha256: string }) {
   return (
     <section>
       <p>
-        <a href="#" onClick={(e) => (e.preventDefault(), history.back())}>
+        <button type="button" class="secondary" onClick={() => history.back()}>
           ← Quay lại
-        </a>
+        </button>
       </p>
       <div class="row" style={{ "justify-content": "space-between", "align-items": "center" }}>
         <h1>{name() || "Văn bản"}</h1>
@@ -170,7 +177,9 @@ export default function Viewer(props: { sha256: string }) {
                     <Show when={v()} fallback={<span class="tag warn">chưa kiểm tra</span>}>
                       {(s) => (
                         <>
-                          <span class={`tag ${s().verdict === "valid" ? "ok" : s().verdict === "invalid" ? "bad" : "warn"}`}>{s().verdict === "valid" ? "hợp lệ" : s().verdict === "invalid" ? "không hợp lệ" : "chưa kết luận"}</span>
+                          <span class={`tag ${s().verdict === "valid" ? "ok" : s().verdict === "invalid" ? "bad" : "warn"}`}>
+                            {s().verdict === "valid" ? "hợp lệ" : s().verdict === "invalid" ? "không hợp lệ" : "chưa kết luận"}
+                          </span>
                           <Show when={s().signingTime}>
                             <div class="muted">Ký lúc {formatDateTimeVi(s().signingTime!)}</div>
                           </Show>
@@ -199,7 +208,9 @@ export default function Viewer(props: { sha256: string }) {
             <CopyPanel sha256={props.sha256} />
           </Show>
           <Show when={report()}>
-            <p class="muted">Kiểm tra lúc {formatDateTimeVi(report()!.createdAt)}: {report()!.summaryVi}</p>
+            <p class="muted">
+              Kiểm tra lúc {formatDateTimeVi(report()!.createdAt)}: {report()!.summaryVi}
+            </p>
           </Show>
         </aside>
       </div>
@@ -211,18 +222,39 @@ export default function Viewer(props: { sha256: string }) {
 function CopyPanel(props: { sha256: string }) {
   const [form, setForm] = createSignal<"SY" | "TrS" | "SL">("SY");
   const [busy, setBusy] = createSignal(false);
-  const copies = useLive(() => props.sha256, (sha) => db.copies.where("sourceSha256").equals(sha).toArray());
-  const copyOf = useLive(() => props.sha256, (sha) => db.copies.where("sha256").equals(sha).first());
+  const copies = useLive(
+    () => props.sha256,
+    (sha) => db.copies.where("sourceSha256").equals(sha).toArray(),
+  );
+  const copyOf = useLive(
+    () => props.sha256,
+    (sha) => db.copies.where("sha256").equals(sha).first(),
+  );
   async function make() {
     const win = window.open("about:blank", "vanthu-agent");
     setBusy(true);
     try {
-      const [{ agentClient }, { makeElectronicCopy }, { checkCertificateForRole }] = await Promise.all([import("../agent/settings.ts"), import("../drafts/sign-draft.ts"), import("../../../shared/domain/roles.ts")]);
+      const [{ agentClient }, { makeElectronicCopy }, { checkCertificateForRole }] = await Promise.all([
+        import("../agent/settings.ts"),
+        import("../drafts/sign-draft.ts"),
+        import("../../../shared/domain/roles.ts"),
+      ]);
       const profile = await loadProfile();
       const agent = await agentClient(db);
-      const cert = (await agent.certificates()).find((c) => c.usable && checkCertificateForRole(c, { kind: "copy", role: profile.role, organisationName: profile.name }).length === 0);
-      if (!cert) throw new VanthuError("web.no-org-cert", "Không có chứng thư số của cơ quan trên thiết bị ký (hoặc người dùng không phải văn thư): không thể sao văn bản (R8).", "No organisation certificate for the copy");
-      const c = await makeElectronicCopy({ db, agent, certificate: cert, role: profile.role, office: profile, image: new Uint8Array(), consentWindow: () => win }, props.sha256, form());
+      const cert = (await agent.certificates()).find(
+        (c) => c.usable && checkCertificateForRole(c, { kind: "copy", role: profile.role, organisationName: profile.name }).length === 0,
+      );
+      if (!cert)
+        throw new VanthuError(
+          "web.no-org-cert",
+          "Không có chứng thư số của cơ quan trên thiết bị ký (hoặc người dùng không phải văn thư): không thể sao văn bản (R8).",
+          "No organisation certificate for the copy",
+        );
+      const c = await makeElectronicCopy(
+        { db, agent, certificate: cert, role: profile.role, office: profile, image: new Uint8Array(), consentWindow: () => win },
+        props.sha256,
+        form(),
+      );
       notify("ok", `Đã tạo bản sao số ${c.numberAndSymbol}.`);
     } catch (e) {
       notify("error", messageOf(e));

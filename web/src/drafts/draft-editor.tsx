@@ -22,10 +22,18 @@ import { RecipientPicker } from "./recipient-picker.tsx";
 import { SubmitPanel } from "./submit-panel.tsx";
 import { loadProfile } from "../state.ts";
 
-const CAPACITY_VI: Record<SigningCapacity, string> = { direct: "Ký trực tiếp", "KT.": "KT. (ký thay)", "TL.": "TL. (ký thừa lệnh)", "TUQ.": "TUQ. (ký thừa ủy quyền)" };
+const CAPACITY_VI: Record<SigningCapacity, string> = {
+  direct: "Ký trực tiếp",
+  "KT.": "KT. (ký thay)",
+  "TL.": "TL. (ký thừa lệnh)",
+  "TUQ.": "TUQ. (ký thừa ủy quyền)",
+};
 
 export function DraftEditor(props: { id: string }) {
-  const draft = useLive(() => props.id, (id) => db.drafts.get(id));
+  const draft = useLive(
+    () => props.id,
+    (id) => db.drafts.get(id),
+  );
   const [form, setForm] = createStore<Partial<Draft>>({});
   const [dateText, setDateText] = createSignal("");
   const [saveState, setSaveState] = createSignal<"saved" | "saving" | "error">("saved");
@@ -73,8 +81,14 @@ export function DraftEditor(props: { id: string }) {
     document.removeEventListener("visibilitychange", onHide);
     void flush();
   });
-  const workflow = useLive(() => props.id, (id) => db.workflow.get(id));
-  const profile = useLive(() => undefined, () => loadProfile());
+  const workflow = useLive(
+    () => props.id,
+    (id) => db.workflow.get(id),
+  );
+  const profile = useLive(
+    () => undefined,
+    () => loadProfile(),
+  );
   // Once submitted, the draft is the official's to review: it changes again only if returned.
   const locked = () => draft()?.status !== "draft" || (workflow() !== undefined && workflow()!.state !== "drafting" && workflow()!.state !== "returned");
 
@@ -146,7 +160,13 @@ export function DraftEditor(props: { id: string }) {
             <Show when={hasNoTypeAbbreviation(form.typeCode ?? "CV")}>
               <label>
                 Ký hiệu đơn vị soạn thảo (công văn)
-                <input id="f-unit" value={form.unitSymbol ?? ""} onInput={(e) => set("unitSymbol", e.currentTarget.value.trim())} onBlur={() => void flush()} placeholder="VP" />
+                <input
+                  id="f-unit"
+                  value={form.unitSymbol ?? ""}
+                  onInput={(e) => set("unitSymbol", e.currentTarget.value.trim())}
+                  onBlur={() => void flush()}
+                  placeholder="VP"
+                />
               </label>
             </Show>
             <label>
@@ -191,7 +211,13 @@ export function DraftEditor(props: { id: string }) {
             </label>
             <label>
               Chức vụ người ký
-              <input id="f-title" value={form.signerTitle ?? ""} onInput={(e) => set("signerTitle", e.currentTarget.value)} onBlur={() => void flush()} placeholder="Phó Chủ tịch" />
+              <input
+                id="f-title"
+                value={form.signerTitle ?? ""}
+                onInput={(e) => set("signerTitle", e.currentTarget.value)}
+                onBlur={() => void flush()}
+                placeholder="Phó Chủ tịch"
+              />
             </label>
             <label>
               Thẩm quyền ký
@@ -215,7 +241,10 @@ export function DraftEditor(props: { id: string }) {
                 onInput={(e) =>
                   set(
                     "recipients",
-                    e.currentTarget.value.split("\n").map((s) => s.trim()).filter(Boolean),
+                    e.currentTarget.value
+                      .split("\n")
+                      .map((s) => s.trim())
+                      .filter(Boolean),
                   )
                 }
                 onBlur={() => void flush()}
@@ -230,7 +259,9 @@ export function DraftEditor(props: { id: string }) {
           </fieldset>
           <div class="card" data-testid="attachments">
             <h2>Văn bản kèm theo, phụ lục (tệp riêng)</h2>
-            <p class="muted">Mỗi tệp được ký số của cơ quan khi phát hành, ghi số, ký hiệu của văn bản chính và thời gian ký ở góc trên bên phải trang đầu (Điều 13).</p>
+            <p class="muted">
+              Mỗi tệp được ký số của cơ quan khi phát hành, ghi số, ký hiệu của văn bản chính và thời gian ký ở góc trên bên phải trang đầu (Điều 13).
+            </p>
             <ul class="list">
               <For each={d().attachments ?? []}>
                 {(a) => (

@@ -11,7 +11,10 @@ import { startWork } from "../ui/progress.tsx";
 const STATUS_VI = { draft: "Dự thảo", signed: "Đã ký", issued: "Đã phát hành" } as const;
 
 export function DraftsView() {
-  const drafts = useLive(() => undefined, () => db.drafts.orderBy("updatedAt").reverse().toArray());
+  const drafts = useLive(
+    () => undefined,
+    () => db.drafts.orderBy("updatedAt").reverse().toArray(),
+  );
   const [selected, setSelected] = createSignal<Set<string>>(new Set());
   const [busy, setBusy] = createSignal(false);
   const toggle = (id: string, on: boolean) => {
@@ -35,12 +38,26 @@ export function DraftsView() {
       const list = (await db.drafts.bulkGet([...selected()])).filter((d): d is NonNullable<typeof d> => Boolean(d));
       const agent = await agentClient(db);
       const certs = await agent.certificates();
-      const cert = certs.find((c) => c.usable && list.every((d) => checkCertificateForRole(c, { kind: "signer", role: profile.role, signerName: d.signerName, signerTitle: d.signerTitle }).length === 0));
-      if (!cert) throw new VanthuError("web.no-fitting-cert", "Không có chứng thư số nào trên thiết bị phù hợp với người ký và chức vụ của tất cả dự thảo đã chọn (R8).", "No certificate fits every selected draft");
+      const cert = certs.find(
+        (c) =>
+          c.usable &&
+          list.every(
+            (d) => checkCertificateForRole(c, { kind: "signer", role: profile.role, signerName: d.signerName, signerTitle: d.signerTitle }).length === 0,
+          ),
+      );
+      if (!cert)
+        throw new VanthuError(
+          "web.no-fitting-cert",
+          "Không có chứng thư số nào trên thiết bị phù hợp với người ký và chức vụ của tất cả dự thảo đã chọn (R8).",
+          "No certificate fits every selected draft",
+        );
       const image = (await loadImage(db, "signatureImage")) ?? (await demoSignatureImage(cert.commonName));
       const work = startWork("Đang ký số các dự thảo", list.length, "items");
       try {
-        await signManyAsOfficial({ db, agent, certificate: cert, role: profile.role, office: profile, image, consentWindow: () => win, onSigned: (n) => work.advance(n) }, list);
+        await signManyAsOfficial(
+          { db, agent, certificate: cert, role: profile.role, office: profile, image, consentWindow: () => win, onSigned: (n) => work.advance(n) },
+          list,
+        );
       } finally {
         work.end();
       }

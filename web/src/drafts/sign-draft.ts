@@ -1,7 +1,15 @@
 import type { CertificateInfo } from "../../../shared/agent-protocol/index.ts";
 import { Dexie } from "dexie";
 import { ulid } from "ulid";
-import { assertCertificateFitsRole, documentTypeByCode, formatDocumentNumber, refuseClassified, registerYear, type AttachedFile, type OfficeRole } from "../../../shared/domain/index.ts";
+import {
+  assertCertificateFitsRole,
+  documentTypeByCode,
+  formatDocumentNumber,
+  refuseClassified,
+  registerYear,
+  type AttachedFile,
+  type OfficeRole,
+} from "../../../shared/domain/index.ts";
 import { VanthuError } from "../../../shared/errors.ts";
 import { officeSealMm, signThroughAgent, type SigningTarget } from "../agent/sign-with-agent.ts";
 import { assertMaySign } from "../certificates/flows.ts";
@@ -40,9 +48,22 @@ function latestBytesSha(d: Draft): string {
 export async function signAsOfficial(ctx: SignContext, draft: Draft): Promise<Draft> {
   refuseClassified(draft.secrecy);
   await assertMaySign(ctx.db, ctx.certificate.certificate, "person");
-  assertCertificateFitsRole(certFacts(ctx.certificate), { kind: "signer", role: ctx.role, signerName: draft.signerName, signerTitle: draft.signerTitle, capacity: draft.capacity });
+  assertCertificateFitsRole(certFacts(ctx.certificate), {
+    kind: "signer",
+    role: ctx.role,
+    signerName: draft.signerName,
+    signerTitle: draft.signerTitle,
+    capacity: draft.capacity,
+  });
   const doc = await getDocument(ctx.db, latestBytesSha(draft));
-  const [signed] = await signThroughAgent(ctx, [{ bytes: doc.bytes, title: `${documentTypeByCode(draft.typeCode)?.name ?? ""}: ${draft.summary}`, secrecy: draft.secrecy, options: { type: "signer", image: ctx.image } }]);
+  const [signed] = await signThroughAgent(ctx, [
+    {
+      bytes: doc.bytes,
+      title: `${documentTypeByCode(draft.typeCode)?.name ?? ""}: ${draft.summary}`,
+      secrecy: draft.secrecy,
+      options: { type: "signer", image: ctx.image },
+    },
+  ]);
   return await recordSignedRevision(ctx.db, draft.id, signed!);
 }
 
@@ -53,10 +74,17 @@ export async function signAsOfficial(ctx: SignContext, draft: Draft): Promise<Dr
  * back to the office by the next sync.
  */
 export async function signSubmitted(ctx: SignContext, w: WorkflowDraft, me: Person): Promise<string> {
-  if (w.state !== "submitted" && w.state !== "approved") throw new VanthuError("web.not-submitted", "Dự thảo không ở trạng thái chờ ký.", `Draft ${w.id} is ${w.state}`);
-  if (w.official?.id !== me.id) throw new VanthuError("web.not-named-official", `Dự thảo được trình cho ${w.official?.name ?? "lãnh đạo khác"}, không phải cho bạn.`, "Not the named official");
+  if (w.state !== "submitted" && w.state !== "approved")
+    throw new VanthuError("web.not-submitted", "Dự thảo không ở trạng thái chờ ký.", `Draft ${w.id} is ${w.state}`);
+  if (w.official?.id !== me.id)
+    throw new VanthuError(
+      "web.not-named-official",
+      `Dự thảo được trình cho ${w.official?.name ?? "lãnh đạo khác"}, không phải cho bạn.`,
+      "Not the named official",
+    );
   if (!w.number) throw new VanthuError("web.no-number", "Dự thảo chưa có số từ sổ văn bản đi trên máy chủ: hãy đồng bộ rồi ký.", "No register number yet");
-  if ((w.pending ?? []).some((p) => p.step === "sign")) throw new VanthuError("web.sign-pending", "Dự thảo đã được ký trên máy này, đang chờ gửi lên máy chủ.", "Signature already queued");
+  if ((w.pending ?? []).some((p) => p.step === "sign"))
+    throw new VanthuError("web.sign-pending", "Dự thảo đã được ký trên máy này, đang chờ gửi lên máy chủ.", "Signature already queued");
   await assertMaySign(ctx.db, ctx.certificate.certificate, "person");
   assertCertificateFitsRole(certFacts(ctx.certificate), { kind: "signer", role: ctx.role, signerName: w.official.name });
   const latest = w.revisions.filter((r) => r.kind === "draft").at(-1);
@@ -82,12 +110,23 @@ export async function signManyAsOfficial(ctx: SignContext, drafts: Draft[]): Pro
   for (const d of drafts) {
     refuseClassified(d.secrecy);
     if (d.status !== "draft") throw new VanthuError("web.draft-locked", `Dự thảo "${d.summary}" đã được ký.`, `Draft ${d.id} is ${d.status}`);
-    assertCertificateFitsRole(certFacts(ctx.certificate), { kind: "signer", role: ctx.role, signerName: d.signerName, signerTitle: d.signerTitle, capacity: d.capacity });
+    assertCertificateFitsRole(certFacts(ctx.certificate), {
+      kind: "signer",
+      role: ctx.role,
+      signerName: d.signerName,
+      signerTitle: d.signerTitle,
+      capacity: d.capacity,
+    });
   }
   const docs = await Promise.all(drafts.map((d) => getDocument(ctx.db, latestBytesSha(d))));
   const signed = await signThroughAgent(
     ctx,
-    drafts.map((d, i) => ({ bytes: docs[i]!.bytes, title: `${documentTypeByCode(d.typeCode)?.name ?? ""}: ${d.summary}`, secrecy: d.secrecy, options: { type: "signer" as const, image: ctx.image } })),
+    drafts.map((d, i) => ({
+      bytes: docs[i]!.bytes,
+      title: `${documentTypeByCode(d.typeCode)?.name ?? ""}: ${d.summary}`,
+      secrecy: d.secrecy,
+      options: { type: "signer" as const, image: ctx.image },
+    })),
     ctx.onSigned,
   );
   const out: Draft[] = [];
@@ -111,7 +150,12 @@ export function loadFont(): Promise<Uint8Array> {
  */
 export async function issueAsClerk(ctx: SignContext, draft: Draft, now = new Date()): Promise<{ draft: Draft; numberAndSymbol: string; signedSha256: string }> {
   refuseClassified(draft.secrecy);
-  if (draft.status !== "signed") throw new VanthuError("web.not-signed", "Văn bản phải có chữ ký của người có thẩm quyền trước khi phát hành.", "Issue needs the official's signature first");
+  if (draft.status !== "signed")
+    throw new VanthuError(
+      "web.not-signed",
+      "Văn bản phải có chữ ký của người có thẩm quyền trước khi phát hành.",
+      "Issue needs the official's signature first",
+    );
   assertCertificateFitsRole(certFacts(ctx.certificate), { kind: "issuer", role: ctx.role, organisationName: ctx.office.name });
   // R21/R22: a revoked, blocked or unassigned organisation certificate is refused before the PIN.
   await assertMaySign(ctx.db, ctx.certificate.certificate, "organisation");
@@ -124,7 +168,13 @@ export async function issueAsClerk(ctx: SignContext, draft: Draft, now = new Dat
   // The seal at the office's real size (Settings), R2's overlap kept whole on the page.
   const sealMm = await officeSealMm(ctx.db);
   const signed = await signThroughAgent(ctx, [
-    { bytes: main.bytes, title: `Phát hành: ${draft.summary}`, number: numberAndSymbol, secrecy: draft.secrecy, options: { type: "issuer", image: ctx.image, sealMm, signingTime: now } },
+    {
+      bytes: main.bytes,
+      title: `Phát hành: ${draft.summary}`,
+      number: numberAndSymbol,
+      secrecy: draft.secrecy,
+      options: { type: "issuer", image: ctx.image, sealMm, signingTime: now },
+    },
     ...extra.map(({ a, doc }) => ({
       bytes: doc.bytes,
       title: `${a.role === "appendix" ? "Phụ lục" : "Văn bản kèm theo"}: ${a.name}`,
@@ -143,7 +193,14 @@ export async function issueAsClerk(ctx: SignContext, draft: Draft, now = new Dat
   await ctx.db.drafts.update(d2.id, { attachments: (d2.attachments ?? []).map((a, i) => ({ ...a, signedSha256: attachments[i]?.sha256 })) });
   const signedSha256 = await sha256Hex(signed[0]!);
   const draftStep = fromServer ? await issueStepOf(ctx.db, draft.id, { sha256: signedSha256, name: issuedName }) : undefined;
-  const entry = await issueOutgoing(ctx.db, d2.id, ctx.office, { signedSha256, expectNumber: number, attachments, now, ...(fromServer ? { serverNumber: fromServer } : {}), ...(draftStep ? { draftStep } : {}) });
+  const entry = await issueOutgoing(ctx.db, d2.id, ctx.office, {
+    signedSha256,
+    expectNumber: number,
+    attachments,
+    now,
+    ...(fromServer ? { serverNumber: fromServer } : {}),
+    ...(draftStep ? { draftStep } : {}),
+  });
   return { draft: (await ctx.db.drafts.get(d2.id))!, numberAndSymbol: entry.numberAndSymbol, signedSha256 };
 }
 
@@ -163,7 +220,12 @@ export async function makeElectronicCopy(ctx: SignContext, sourceSha256: string,
   const number = (last?.number ?? 0) + 1;
   const numberAndSymbol = `${formatDocumentNumber(number)}/${form}-${ctx.office.symbol}`;
   const [bytes] = await signThroughAgent(ctx, [
-    { bytes: source.bytes, title: `Bản ${COPY_FORM_TEXT[form]} số ${numberAndSymbol}: ${source.name}`, number: numberAndSymbol, options: { type: "copy", copyForm: COPY_FORM_TEXT[form], org: ctx.office.name, font: await loadFont(), signingTime: now } },
+    {
+      bytes: source.bytes,
+      title: `Bản ${COPY_FORM_TEXT[form]} số ${numberAndSymbol}: ${source.name}`,
+      number: numberAndSymbol,
+      options: { type: "copy", copyForm: COPY_FORM_TEXT[form], org: ctx.office.name, font: await loadFont(), signingTime: now },
+    },
   ]);
   const sha256 = await putDocument(ctx.db, bytes!, `${numberAndSymbol.replace("/", "-")}-${source.name}`, now);
   const copy: ElectronicCopy = { id: ulid(now.getTime()), year, number, numberAndSymbol, form, sourceSha256, sha256, createdAt: now.toISOString() };

@@ -37,7 +37,16 @@ export function SignPanel(props: { draft: Draft; beforeAction: () => Promise<voi
       const list = await agent.certificates();
       setCerts(list);
       const p = await loadProfile();
-      const fit = list.find((c) => c.usable && checkCertificateForRole(c, kind() === "signer" ? { kind: "signer", role: p.role, signerName: props.draft.signerName } : { kind: "issuer", role: p.role, organisationName: p.name }).length === 0);
+      const fit = list.find(
+        (c) =>
+          c.usable &&
+          checkCertificateForRole(
+            c,
+            kind() === "signer"
+              ? { kind: "signer", role: p.role, signerName: props.draft.signerName }
+              : { kind: "issuer", role: p.role, organisationName: p.name },
+          ).length === 0,
+      );
       setCertId((fit ?? list[0])?.id ?? "");
     } catch (e) {
       setError(messageOf(e));
@@ -76,9 +85,29 @@ export function SignPanel(props: { draft: Draft; beforeAction: () => Promise<voi
 
   return (
     <div class="card" data-testid="sign-panel">
-      <h2>{props.draft.status === "draft" ? "Ký số (người có thẩm quyền)" : props.draft.status === "signed" ? "Phát hành (văn thư: lấy số, ký số của cơ quan)" : "Đã phát hành"}</h2>
-      <Show when={props.draft.status !== "issued"} fallback={<p>Văn bản số <b>{props.draft.numberAndSymbol}</b> đã vào sổ văn bản đi. <a href={href("so-dang-ky", "di")}>Xem sổ</a></p>}>
-        <Show when={certs()} fallback={<button class="secondary" onClick={loadCerts} disabled={!props.draft.documentSha256}>Đọc chứng thư số từ thiết bị ký</button>}>
+      <h2>
+        {props.draft.status === "draft"
+          ? "Ký số (người có thẩm quyền)"
+          : props.draft.status === "signed"
+            ? "Phát hành (văn thư: lấy số, ký số của cơ quan)"
+            : "Đã phát hành"}
+      </h2>
+      <Show
+        when={props.draft.status !== "issued"}
+        fallback={
+          <p>
+            Văn bản số <b>{props.draft.numberAndSymbol}</b> đã vào sổ văn bản đi. <a href={href("so-dang-ky", "di")}>Xem sổ</a>
+          </p>
+        }
+      >
+        <Show
+          when={certs()}
+          fallback={
+            <button class="secondary" onClick={loadCerts} disabled={!props.draft.documentSha256}>
+              Đọc chứng thư số từ thiết bị ký
+            </button>
+          }
+        >
           <div class="row">
             <label>
               Chứng thư số

@@ -9,7 +9,10 @@ import { officialsOf, submitForSigning } from "./workflow.ts";
 
 /** Trình ký from the draft editor: to a named leader of the office, with a note. */
 export function SubmitPanel(props: { draft: Draft; beforeAction: () => Promise<void> }) {
-  const w = useLive(() => props.draft.id, (id) => db.workflow.get(id));
+  const w = useLive(
+    () => props.draft.id,
+    (id) => db.workflow.get(id),
+  );
   const [officials] = createResource(() => officialsOf(db));
   const [official, setOfficial] = createSignal("");
   const [note, setNote] = createSignal("");
@@ -23,7 +26,12 @@ export function SubmitPanel(props: { draft: Draft; beforeAction: () => Promise<v
       await props.beforeAction();
       const p = await loadProfile();
       const s = (await db.meta.get("session"))?.value as { user: { id: string; fullName: string } };
-      await submitForSigning(db, (await db.drafts.get(props.draft.id))!, { official: o, note: note(), issuerSymbol: p.symbol, by: { id: s.user.id, name: s.user.fullName } });
+      await submitForSigning(db, (await db.drafts.get(props.draft.id))!, {
+        official: o,
+        note: note(),
+        issuerSymbol: p.symbol,
+        by: { id: s.user.id, name: s.user.fullName },
+      });
       setNote("");
       notify("ok", `Đã trình ${o.fullName}. Số văn bản do sổ đăng ký trên máy chủ cấp khi trình ký đến máy chủ.`);
       void import("../session/sync-view.tsx").then((m) => m.runSync());

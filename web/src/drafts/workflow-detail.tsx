@@ -28,7 +28,10 @@ async function agentHere(): Promise<boolean> {
  * where the token agent runs.
  */
 export function WorkflowDetail(props: { id: string }) {
-  const w = useLive(() => props.id, (id) => db.workflow.get(id));
+  const w = useLive(
+    () => props.id,
+    (id) => db.workflow.get(id),
+  );
   const [me] = createResource(async () => {
     const p = await loadProfile();
     const s = (await db.meta.get("session"))?.value as { user: { id: string; fullName: string } } | undefined;
@@ -65,10 +68,21 @@ export function WorkflowDetail(props: { id: string }) {
         import("../../../shared/domain/roles.ts"),
       ]);
       const client = await agentClient(db);
-      const cert = (await client.certificates()).find((c) => c.usable && checkCertificateForRole(c, { kind: "signer", role: me()!.profile.role, signerName: w()!.official!.name }).length === 0);
-      if (!cert) throw new VanthuError("web.no-fitting-cert", `Không có chứng thư số của ${w()!.official!.name} trên thiết bị ký đang cắm.`, "No certificate of the official on the token");
+      const cert = (await client.certificates()).find(
+        (c) => c.usable && checkCertificateForRole(c, { kind: "signer", role: me()!.profile.role, signerName: w()!.official!.name }).length === 0,
+      );
+      if (!cert)
+        throw new VanthuError(
+          "web.no-fitting-cert",
+          `Không có chứng thư số của ${w()!.official!.name} trên thiết bị ký đang cắm.`,
+          "No certificate of the official on the token",
+        );
       const image = (await loadImage(db, "signatureImage")) ?? (await demoSignatureImage(cert.commonName));
-      await signSubmitted({ db, agent: client, certificate: cert, role: me()!.profile.role, office: me()!.profile, image, consentWindow: () => win }, w()!, person());
+      await signSubmitted(
+        { db, agent: client, certificate: cert, role: me()!.profile.role, office: me()!.profile, image, consentWindow: () => win },
+        w()!,
+        person(),
+      );
       notify("ok", `Đã ký số văn bản số ${w()!.number!.numberAndSymbol}; bản đã ký sẽ tự về văn thư.`);
       void import("../session/sync-view.tsx").then((m) => m.runSync());
     } catch (e) {
@@ -94,14 +108,17 @@ export function WorkflowDetail(props: { id: string }) {
               </span>
               <Show when={(x().pending?.length ?? 0) > 0}>
                 {" "}
-                <span class="tag warn" data-testid="wf-pending">Có thao tác chờ gửi lên máy chủ</span>
+                <span class="tag warn" data-testid="wf-pending">
+                  Có thao tác chờ gửi lên máy chủ
+                </span>
               </Show>
             </div>
             <div data-testid="wf-number">
               <b>Số, ký hiệu:</b>{" "}
               {x().number ? (
                 <>
-                  {x().number!.numberAndSymbol}, ngày {dayToVi(x().number!.issueDate)} <span class="muted">(sổ văn bản đi trên máy chủ{x().number!.source === "reserved" ? ", số giữ trước" : ""})</span>
+                  {x().number!.numberAndSymbol}, ngày {dayToVi(x().number!.issueDate)}{" "}
+                  <span class="muted">(sổ văn bản đi trên máy chủ{x().number!.source === "reserved" ? ", số giữ trước" : ""})</span>
                 </>
               ) : (
                 <span class="muted">chưa có — sổ văn bản đi trên máy chủ cấp số khi dự thảo được trình (và đến máy chủ)</span>
@@ -128,7 +145,10 @@ export function WorkflowDetail(props: { id: string }) {
                 when={agent()}
                 fallback={
                   <p class="muted" data-testid="wf-no-agent">
-                    Thiết bị này không có phần mềm ký số: {x().state === "submitted" ? "duyệt tại đây, văn bản sẽ nằm trong mục “Chờ ký tại máy tính” để ký ở máy có thiết bị ký số." : "hãy mở văn bản trên máy tính có thiết bị ký số để ký."}
+                    Thiết bị này không có phần mềm ký số:{" "}
+                    {x().state === "submitted"
+                      ? "duyệt tại đây, văn bản sẽ nằm trong mục “Chờ ký tại máy tính” để ký ở máy có thiết bị ký số."
+                      : "hãy mở văn bản trên máy tính có thiết bị ký số để ký."}
                   </p>
                 }
               >
@@ -146,7 +166,14 @@ export function WorkflowDetail(props: { id: string }) {
                   Lý do trả lại (người soạn sẽ thấy)
                   <textarea id="wf-reasons" value={reasons()} onInput={(e) => setReasons(e.currentTarget.value)} />
                 </label>
-                <button class="secondary" disabled={busy() || !reasons().trim()} onClick={() => void run(() => returnWithReasons(db, x().id, reasons(), person()).then(() => void setReasons("")), "Đã trả lại dự thảo kèm lý do.")} data-testid="wf-return">
+                <button
+                  class="secondary"
+                  disabled={busy() || !reasons().trim()}
+                  onClick={() =>
+                    void run(() => returnWithReasons(db, x().id, reasons(), person()).then(() => void setReasons("")), "Đã trả lại dự thảo kèm lý do.")
+                  }
+                  data-testid="wf-return"
+                >
                   Trả lại
                 </button>
               </Show>
@@ -169,7 +196,10 @@ export function WorkflowDetail(props: { id: string }) {
                 {(c) => (
                   <li>
                     <div class="grow">
-                      <b>{c.by.name}</b> <span class="muted">· <QlvbTime iso={c.at} /></span>
+                      <b>{c.by.name}</b>{" "}
+                      <span class="muted">
+                        · <QlvbTime iso={c.at} />
+                      </span>
                       <div>{c.text}</div>
                     </div>
                   </li>
@@ -181,7 +211,12 @@ export function WorkflowDetail(props: { id: string }) {
                 Góp ý mới
                 <textarea id="wf-comment" value={text()} onInput={(e) => setText(e.currentTarget.value)} />
               </label>
-              <button class="secondary" disabled={busy() || !text().trim()} onClick={() => void run(() => commentOn(db, x().id, text(), person()).then(() => void setText("")), "Đã ghi góp ý.")} data-testid="wf-comment-send">
+              <button
+                class="secondary"
+                disabled={busy() || !text().trim()}
+                onClick={() => void run(() => commentOn(db, x().id, text(), person()).then(() => void setText("")), "Đã ghi góp ý.")}
+                data-testid="wf-comment-send"
+              >
                 Gửi góp ý
               </button>
             </Show>
@@ -192,7 +227,8 @@ export function WorkflowDetail(props: { id: string }) {
               <For each={x().history}>
                 {(h) => (
                   <li>
-                    <b>{DRAFT_STEP_LABELS_VI[h.step]}</b> — {h.by.name}, <QlvbTime iso={h.at} provisional={(x().pending ?? []).some((p) => p.at === h.at && p.step === h.step)} />
+                    <b>{DRAFT_STEP_LABELS_VI[h.step]}</b> — {h.by.name},{" "}
+                    <QlvbTime iso={h.at} provisional={(x().pending ?? []).some((p) => p.at === h.at && p.step === h.step)} />
                     {h.official ? ` · trình ${h.official.name}` : ""}
                     {h.numberAndSymbol ? ` · số ${h.numberAndSymbol}` : ""}
                     {h.revision ? ` · bản ${h.revision}` : ""}

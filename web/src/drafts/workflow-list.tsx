@@ -7,7 +7,16 @@ import { db, loadProfile } from "../state.ts";
 import { QlvbTime } from "../ui/common.tsx";
 
 /** The colour of a state: what waits for someone is amber, what is done green, what was sent back red. */
-export const STATE_TAG: Record<DraftState, "" | "ok" | "warn" | "bad"> = { drafting: "", submitted: "warn", returned: "bad", approved: "warn", signed: "ok", issued: "ok", sent: "ok", cancelled: "bad" };
+export const STATE_TAG: Record<DraftState, "" | "ok" | "warn" | "bad"> = {
+  drafting: "",
+  submitted: "warn",
+  returned: "bad",
+  approved: "warn",
+  signed: "ok",
+  issued: "ok",
+  sent: "ok",
+  cancelled: "bad",
+};
 
 /**
  * Trình ký: what waits for this person. A leader sees the drafts submitted to them, and those
@@ -30,10 +39,21 @@ export function WorkflowList() {
       <h1>Trình ký</h1>
       <Show when={data()?.leader}>
         <Group title="Chờ tôi xem xét" testId="wf-to-review" list={mine(["submitted"])} empty="Không có dự thảo nào chờ xem xét." />
-        <Group title="Chờ ký tại máy tính" testId="wf-to-sign" list={mine(["approved"])} empty="Không có văn bản nào đã duyệt chờ ký." note="Văn bản đã duyệt trên điện thoại: mở trên máy tính có thiết bị ký số để ký." />
+        <Group
+          title="Chờ ký tại máy tính"
+          testId="wf-to-sign"
+          list={mine(["approved"])}
+          empty="Không có văn bản nào đã duyệt chờ ký."
+          note="Văn bản đã duyệt trên điện thoại: mở trên máy tính có thiết bị ký số để ký."
+        />
       </Show>
       <Group title="Tôi đã trình" testId="wf-submitted" list={sent(["drafting", "submitted", "approved", "returned"])} empty="Chưa trình dự thảo nào." />
-      <Group title="Đã ký, chờ văn thư phát hành" testId="wf-signed" list={(data()?.all ?? []).filter((w) => w.state === "signed")} empty="Không có văn bản nào chờ phát hành." />
+      <Group
+        title="Đã ký, chờ văn thư phát hành"
+        testId="wf-signed"
+        list={(data()?.all ?? []).filter((w) => w.state === "signed")}
+        empty="Không có văn bản nào chờ phát hành."
+      />
       <Group title="Đã phát hành" testId="wf-done" list={(data()?.all ?? []).filter((w) => w.state === "issued" || w.state === "sent").slice(0, 20)} empty="" />
     </section>
   );
@@ -58,10 +78,14 @@ function Group(p: { title: string; testId: string; list: WorkflowDraft[]; empty:
                     <b>{w.number?.numberAndSymbol ?? "Chưa có số"}</b> — {w.subject}
                   </a>
                   <div class="muted">
-                    {w.createdBy.name} trình {w.official ? `cho ${w.official.name}` : ""} · cập nhật <QlvbTime iso={w.updatedAt} provisional={(w.pending?.length ?? 0) > 0} />
+                    {w.createdBy.name} trình {w.official ? `cho ${w.official.name}` : ""} · cập nhật{" "}
+                    <QlvbTime iso={w.updatedAt} provisional={(w.pending?.length ?? 0) > 0} />
                   </div>
                 </div>
-                <span class={`tag ${STATE_TAG[w.state]}`}>{DRAFT_STATE_LABELS_VI[w.state]}{(w.pending?.length ?? 0) > 0 ? " (chờ gửi)" : ""}</span>
+                <span class={`tag ${STATE_TAG[w.state]}`}>
+                  {DRAFT_STATE_LABELS_VI[w.state]}
+                  {(w.pending?.length ?? 0) > 0 ? " (chờ gửi)" : ""}
+                </span>
               </li>
             )}
           </For>

@@ -21,13 +21,28 @@ export function expectedVersion(w: WorkflowDraft | undefined): number {
   return w.version + (w.pending ?? []).filter((p) => p.step !== "comment").length;
 }
 
-const NEXT_STATE: Partial<Record<DraftStep, DraftState>> = { submit: "submitted", return: "returned", approve: "approved", sign: "signed", issue: "issued", cancel: "cancelled", revise: "drafting" };
+const NEXT_STATE: Partial<Record<DraftStep, DraftState>> = {
+  submit: "submitted",
+  return: "returned",
+  approve: "approved",
+  sign: "signed",
+  issue: "issued",
+  cancel: "cancelled",
+  revise: "drafting",
+};
 
-async function queueStep(db: VanthuDb, draftId: string, step: DraftStep, body: Omit<DraftStepBody, "draftId">, opts: { blobs?: string[]; by: Person; note?: string; reasons?: string }): Promise<void> {
+async function queueStep(
+  db: VanthuDb,
+  draftId: string,
+  step: DraftStep,
+  body: Omit<DraftStepBody, "draftId">,
+  opts: { blobs?: string[]; by: Person; note?: string; reasons?: string },
+): Promise<void> {
   const now = new Date();
   await db.transaction("rw", [db.workflow, db.outbox], async () => {
     const w = await db.workflow.get(draftId);
-    if (!w && step !== "create") throw new VanthuError("web.workflow-missing", "Dự thảo chưa có trên máy chủ: hãy đồng bộ rồi thử lại.", `Workflow ${draftId} not on this device`);
+    if (!w && step !== "create")
+      throw new VanthuError("web.workflow-missing", "Dự thảo chưa có trên máy chủ: hãy đồng bộ rồi thử lại.", `Workflow ${draftId} not on this device`);
     const outboxId = await enqueue(db, "draft.step", draftId, { mutation: { ...body, draftId }, blobs: opts.blobs ?? [] }, now);
     if (!w) return;
     const to = NEXT_STATE[step] ?? w.state;
@@ -37,7 +52,13 @@ async function queueStep(db: VanthuDb, draftId: string, step: DraftStep, body: O
       state: to,
       pending: [...(w.pending ?? []), { outboxId, step, at }],
       // Provisional until the server's record comes back: the server's time replaces the device's.
-      history: step === "comment" ? w.history : [...w.history, { step, from: w.state, to, by: opts.by, at, ...(opts.note ? { note: opts.note } : {}), ...(opts.reasons ? { reasons: opts.reasons } : {}) }],
+      history:
+        step === "comment"
+          ? w.history
+          : [
+              ...w.history,
+              { step, from: w.state, to, by: opts.by, at, ...(opts.note ? { note: opts.note } : {}), ...(opts.reasons ? { reasons: opts.reasons } : {}) },
+            ],
       comments: step === "comment" ? [...w.comments, { id: String(body.commentId), by: opts.by, at, text: String(body.text) }] : w.comments,
     });
   });
@@ -58,7 +79,11 @@ export async function officialsOf(db: VanthuDb): Promise<Array<{ id: string; ful
  * Trình ký: the draft goes to the named official with a note. Its file goes with it (the first
  * revision on the server); the server takes the number from the register when it receives this.
  */
-export async function submitForSigning(db: VanthuDb, draft: Draft, opts: { official: { id: string; fullName: string }; note: string; issuerSymbol: string; by: Person }): Promise<void> {
+export async function submitForSigning(
+  db: VanthuDb,
+  draft: Draft,
+  opts: { official: { id: string; fullName: string }; note: string; issuerSymbol: string; by: Person },
+): Promise<void> {
   const sha = draft.documentSha256;
   if (!sha) throw new VanthuError("web.no-file", "Dự thảo chưa có tệp PDF để trình ký.", "Draft has no PDF");
   if (!draft.summary.trim()) throw new VanthuError("web.no-summary", "Hãy nhập trích yếu trước khi trình ký.", "Draft has no summary");
@@ -66,9 +91,17 @@ export async function submitForSigning(db: VanthuDb, draft: Draft, opts: { offic
   let w = await db.workflow.get(draft.id);
   if (!w) {
     const now = toVietnamIso(new Date());
-    const numbering = { registerId: "vb-di", typeCode: draft.typeCode, issuerSymbol: opts.issuerSymbol, ...(draft.unitSymbol ? { unitSymbol: draft.unitSymbol } : {}) };
+    const numbering = {
+      registerId: "vb-di",
+      typeCode: draft.typeCode,
+      issuerSymbol: opts.issuerSymbol,
+      ...(draft.unitSymbol ? { unitSymbol: draft.unitSymbol } : {}),
+    };
     await db.transaction("rw", [db.workflow, db.outbox], async () => {
-      const outboxId = await enqueue(db, "draft.step", draft.id, { mutation: { type: "draft.create", draftId: draft.id, subject: draft.summary.trim(), numbering, revision: { sha256: sha, name } }, blobs: [sha] });
+      const outboxId = await enqueue(db, "draft.step", draft.id, {
+        mutation: { type: "draft.create", draftId: draft.id, subject: draft.summary.trim(), numbering, revision: { sha256: sha, name } },
+        blobs: [sha],
+      });
       await db.workflow.put({
         id: draft.id,
         officeId: "",
@@ -93,10 +126,22 @@ export async function submitForSigning(db: VanthuDb, draft: Draft, opts: { offic
     throw new VanthuError("web.already-submitted", "Dự thảo đã được trình ký.", `Draft ${draft.id} is ${w.state}`);
   } else if (w.revisions.at(-1)?.sha256 !== sha) {
     // Returned and changed: the new file is a new revision before it goes again.
-    await queueStep(db, draft.id, "revise", { type: "draft.revise", baseVersion: expectedVersion(w), revision: { sha256: sha, name } }, { blobs: [sha], by: opts.by });
+    await queueStep(
+      db,
+      draft.id,
+      "revise",
+      { type: "draft.revise", baseVersion: expectedVersion(w), revision: { sha256: sha, name } },
+      { blobs: [sha], by: opts.by },
+    );
     w = (await db.workflow.get(draft.id))!;
   }
-  await queueStep(db, draft.id, "submit", { type: "draft.submit", baseVersion: expectedVersion(w), officialId: opts.official.id, ...(opts.note.trim() ? { note: opts.note.trim() } : {}) }, { by: opts.by, note: opts.note.trim() || undefined });
+  await queueStep(
+    db,
+    draft.id,
+    "submit",
+    { type: "draft.submit", baseVersion: expectedVersion(w), officialId: opts.official.id, ...(opts.note.trim() ? { note: opts.note.trim() } : {}) },
+    { by: opts.by, note: opts.note.trim() || undefined },
+  );
   const after = (await db.workflow.get(draft.id))!;
   await db.workflow.put({ ...after, official: { id: opts.official.id, name: opts.official.fullName } });
 }
@@ -114,7 +159,13 @@ export async function returnWithReasons(db: VanthuDb, draftId: string, reasons: 
 
 export async function approve(db: VanthuDb, draftId: string, by: Person, note?: string): Promise<void> {
   const w = await db.workflow.get(draftId);
-  await queueStep(db, draftId, "approve", { type: "draft.approve", baseVersion: expectedVersion(w), ...(note?.trim() ? { note: note.trim() } : {}) }, { by, note: note?.trim() || undefined });
+  await queueStep(
+    db,
+    draftId,
+    "approve",
+    { type: "draft.approve", baseVersion: expectedVersion(w), ...(note?.trim() ? { note: note.trim() } : {}) },
+    { by, note: note?.trim() || undefined },
+  );
 }
 
 /** The official's signed revision (number and date of issue written in it) goes back to the office. */
@@ -122,7 +173,10 @@ export async function recordSigned(db: VanthuDb, draftId: string, revision: { sh
   const w = await db.workflow.get(draftId);
   await queueStep(db, draftId, "sign", { type: "draft.sign", baseVersion: expectedVersion(w), revision }, { blobs: [revision.sha256], by });
   const after = (await db.workflow.get(draftId))!;
-  await db.workflow.put({ ...after, revisions: [...after.revisions, { n: after.revisions.length + 1, ...revision, kind: "signed", by, at: toVietnamIso(new Date()) }] });
+  await db.workflow.put({
+    ...after,
+    revisions: [...after.revisions, { n: after.revisions.length + 1, ...revision, kind: "signed", by, at: toVietnamIso(new Date()) }],
+  });
 }
 
 export async function cancelDraft(db: VanthuDb, draftId: string, reason: string, by: Person): Promise<void> {

@@ -18,7 +18,12 @@ export function HandlingAlerts() {
   return (
     <Show when={(data()?.alerts.length ?? 0) > 0}>
       <div class={`alert ${count("overdue") || count("present-now") ? "bad" : "warn"}`} role="status" data-testid="handling-banner">
-        {[count("overdue") && `${count("overdue")} văn bản đến quá hạn giải quyết`, count("due-soon") && `${count("due-soon")} văn bản sắp đến hạn`, count("present-now") && `${count("present-now")} văn bản khẩn chờ trình`, count("present-late") && `${count("present-late")} văn bản chưa trình đúng hạn`]
+        {[
+          count("overdue") && `${count("overdue")} văn bản đến quá hạn giải quyết`,
+          count("due-soon") && `${count("due-soon")} văn bản sắp đến hạn`,
+          count("present-now") && `${count("present-now")} văn bản khẩn chờ trình`,
+          count("present-late") && `${count("present-late")} văn bản chưa trình đúng hạn`,
+        ]
           .filter(Boolean)
           .join("; ")}
         . <a href={href("xu-ly")}>Xem danh sách xử lý</a>

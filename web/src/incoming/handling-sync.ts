@@ -14,7 +14,13 @@ export async function applyPulledHandling(db: VanthuDb, data: Record<string, unk
   if (!entry) return;
   const cols = registerColumnsFromHandling(h);
   const status = h.state === "done" ? "done" : h.state === "registered" ? "registered" : "in-progress";
-  const next = { ...entry, handler: cols.handler || entry.handler, handedOverAt: cols.handedOverAt ?? entry.handedOverAt, receipt: cols.receipt ?? entry.receipt, status } as typeof entry;
+  const next = {
+    ...entry,
+    handler: cols.handler || entry.handler,
+    handedOverAt: cols.handedOverAt ?? entry.handedOverAt,
+    receipt: cols.receipt ?? entry.receipt,
+    status,
+  } as typeof entry;
   next.searchTokens = searchTokens(next.issuer, next.numberAndSymbol, documentTypeByCode(next.typeCode)?.name, next.summary, next.handler);
   await db.incoming.put(next);
 }

@@ -85,7 +85,8 @@ export function HandlingView() {
                 <For each={d().alerts}>
                   {(a) => (
                     <p data-testid={`handling-alert-${a.kind}`}>
-                      <span class={`tag ${a.kind === "overdue" || a.kind === "present-now" ? "bad" : "warn"}`}>{ALERT_VI[a.kind]}</span> Số đến {a.arrivalNumber} · {a.numberAndSymbol} — {a.summary}: {a.textVi}
+                      <span class={`tag ${a.kind === "overdue" || a.kind === "present-now" ? "bad" : "warn"}`}>{ALERT_VI[a.kind]}</span> Số đến{" "}
+                      {a.arrivalNumber} · {a.numberAndSymbol} — {a.summary}: {a.textVi}
                     </p>
                   )}
                 </For>
@@ -94,7 +95,9 @@ export function HandlingView() {
             <Show when={d().items.length === 0}>
               <p class="muted">Chưa có văn bản đến nào{scope() === "mine" ? " liên quan đến bạn" : ""}.</p>
             </Show>
-            <For each={d().items}>{(it) => <HandlingCard item={it} me={me()?.id ?? ""} isClerk={has("clerk")} isLeader={has("leader")} people={people() ?? []} act={act} />}</For>
+            <For each={d().items}>
+              {(it) => <HandlingCard item={it} me={me()?.id ?? ""} isClerk={has("clerk")} isLeader={has("leader")} people={people() ?? []} act={act} />}
+            </For>
           </>
         )}
       </Show>
@@ -128,14 +131,26 @@ function HandlingCard(p: { item: Item; me: string; isClerk: boolean; isLeader: b
         <Show when={h().urgency !== "none"}>
           <span class="tag bad">{h().urgency}</span>
         </Show>
-        <Show when={p.item.deadline}>{(dl) => <span class={`tag ${dl().flag === "overdue" || dl().flag === "done-late" ? "bad" : dl().flag === "due-soon" ? "warn" : "ok"}`} data-testid="handling-deadline">{dl().textVi}</span>}</Show>
+        <Show when={p.item.deadline}>
+          {(dl) => (
+            <span
+              class={`tag ${dl().flag === "overdue" || dl().flag === "done-late" ? "bad" : dl().flag === "due-soon" ? "warn" : "ok"}`}
+              data-testid="handling-deadline"
+            >
+              {dl().textVi}
+            </span>
+          )}
+        </Show>
       </div>
       <p>
         {h().issuer} — {h().summary}
       </p>
       <p class="muted">
         Ngày đến: <QlvbTime iso={h().arrivedAt} />
-        <Show when={h().state === "registered"}> · hạn trình: {p.item.presentation.atOnce ? "trình ngay (văn bản khẩn)" : `trước hết ngày ${dayToVi(p.item.presentation.dueDay)}`}</Show>
+        <Show when={h().state === "registered"}>
+          {" "}
+          · hạn trình: {p.item.presentation.atOnce ? "trình ngay (văn bản khẩn)" : `trước hết ngày ${dayToVi(p.item.presentation.dueDay)}`}
+        </Show>
       </p>
       <Show when={h().presentation}>
         {(pr) => (
@@ -148,10 +163,15 @@ function HandlingCard(p: { item: Item; me: string; isClerk: boolean; isLeader: b
         {(a) => (
           <div data-testid="handling-assignment">
             <p>
-              <strong>Ý kiến chỉ đạo</strong> của {a().by.name} (<QlvbTime iso={a().at} />): {a().opinion}
+              <strong>Ý kiến chỉ đạo</strong> của {a().by.name} (<QlvbTime iso={a().at} />
+              ): {a().opinion}
             </p>
             <p>
-              Giao: {a().assignees.map((x) => `${x.name} (${x.part === "main" ? "chủ trì" : "phối hợp"})`).join("; ")} · hạn giải quyết {dayToVi(a().dueDay)} ({a().workingDays} ngày làm việc)
+              Giao:{" "}
+              {a()
+                .assignees.map((x) => `${x.name} (${x.part === "main" ? "chủ trì" : "phối hợp"})`)
+                .join("; ")}{" "}
+              · hạn giải quyết {dayToVi(a().dueDay)} ({a().workingDays} ngày làm việc)
             </p>
           </div>
         )}
@@ -199,7 +219,15 @@ function HandlingCard(p: { item: Item; me: string; isClerk: boolean; isLeader: b
           </label>
           <label>
             Hạn giải quyết (số ngày làm việc)
-            <input type="number" min="1" max="365" inputmode="numeric" value={days()} onInput={(e) => setDays(e.currentTarget.value)} data-testid="handling-days" />
+            <input
+              type="number"
+              min="1"
+              max="365"
+              inputmode="numeric"
+              value={days()}
+              onInput={(e) => setDays(e.currentTarget.value)}
+              data-testid="handling-days"
+            />
           </label>
           <button
             disabled={!opinion().trim() || !mainId()}
@@ -208,7 +236,10 @@ function HandlingCard(p: { item: Item; me: string; isClerk: boolean; isLeader: b
                 type: "assign",
                 opinion: opinion(),
                 workingDays: Number(days()),
-                assignees: [{ kind: "person", userId: mainId(), part: "main" }, ...(unit().trim() ? [{ kind: "unit", name: unit().trim(), part: "support" }] : [])],
+                assignees: [
+                  { kind: "person", userId: mainId(), part: "main" },
+                  ...(unit().trim() ? [{ kind: "unit", name: unit().trim(), part: "support" }] : []),
+                ],
               })
             }
             data-testid="handling-assign"

@@ -21,8 +21,15 @@ describe("fields proposed from the first page's text", () => {
   });
 
   it("reads a công văn's V/v line and keeps an unknown issuer as printed", () => {
-    const text = "UBND XÃ AN HƯNG\nSố: 12/UBND-VP\nV/v báo cáo tình hình sử dụng chữ ký số\nAn Hưng, ngày 3 tháng 2 năm 2026\nKính gửi: Sở Khoa học và Công nghệ";
-    expect(proposeFields(text)).toEqual({ numberAndSymbol: "12/UBND-VP", typeCode: "CV", documentDate: "2026-02-03", issuer: "UBND XÃ AN HƯNG", summary: "Về việc báo cáo tình hình sử dụng chữ ký số" });
+    const text =
+      "UBND XÃ AN HƯNG\nSố: 12/UBND-VP\nV/v báo cáo tình hình sử dụng chữ ký số\nAn Hưng, ngày 3 tháng 2 năm 2026\nKính gửi: Sở Khoa học và Công nghệ";
+    expect(proposeFields(text)).toEqual({
+      numberAndSymbol: "12/UBND-VP",
+      typeCode: "CV",
+      documentDate: "2026-02-03",
+      issuer: "UBND XÃ AN HƯNG",
+      summary: "Về việc báo cáo tình hình sử dụng chữ ký số",
+    });
   });
 
   it("proposes nothing for a scan without text, and no impossible date", () => {

@@ -11,7 +11,10 @@ import { ReportView, signaturesOf } from "../documents/report.tsx";
 import { sealMismatchVi } from "./seal-check.ts";
 
 export function ReceivedDetail(props: { id: string }) {
-  const r = useLive(() => props.id, (id) => db.received.get(id));
+  const r = useLive(
+    () => props.id,
+    (id) => db.received.get(id),
+  );
   const report = useLive(r, (x) => (x?.reportId ? db.reports.get(x.reportId) : undefined));
   const dups = useLive(r, (x) => (x ? incomingDuplicates(db, x.id) : []));
   const entry = useLive(r, (x) => (x?.incomingEntryId ? db.incoming.get(x.incomingEntryId) : undefined));
@@ -54,7 +57,8 @@ export function ReceivedDetail(props: { id: string }) {
               <b>Cơ quan ban hành:</b> {x().declared.issuer} · <b>Ngày văn bản:</b> {dayToVi(x().declared.documentDate)}
             </div>
             <div>
-              <b>Nhận lúc:</b> <QlvbTime iso={x().receivedAt} provisional={x().receivedAtProvisional} /> · <b>Nguồn:</b> {x().source === "sync" ? `đồng bộ${x().senderOffice ? " từ " + x().senderOffice : ""}` : "nhập từ tệp"}
+              <b>Nhận lúc:</b> <QlvbTime iso={x().receivedAt} provisional={x().receivedAtProvisional} /> · <b>Nguồn:</b>{" "}
+              {x().source === "sync" ? `đồng bộ${x().senderOffice ? " từ " + x().senderOffice : ""}` : "nhập từ tệp"}
             </div>
             <div>
               <b>Hình thức nhận:</b> {RECEIPT_FORM_VI[x().receiptForm ?? "electronic"]} · <b>Trạng thái:</b>{" "}
@@ -75,7 +79,8 @@ export function ReceivedDetail(props: { id: string }) {
           </div>
           <Show when={x().receiptForm === "paper" || x().receiptForm === "scan"}>
             <p class="alert info" data-testid="paper-note">
-              {x().receiptForm === "paper" ? "Văn bản nhận bản giấy: chữ ký tay và con dấu được kiểm tra trên bản giấy;" : "Bản quét không có chữ ký số:"} văn bản được vào sổ theo hình thức nhận, không cần kết quả kiểm tra chữ ký số.
+              {x().receiptForm === "paper" ? "Văn bản nhận bản giấy: chữ ký tay và con dấu được kiểm tra trên bản giấy;" : "Bản quét không có chữ ký số:"} văn
+              bản được vào sổ theo hình thức nhận, không cần kết quả kiểm tra chữ ký số.
             </p>
           </Show>
           <div class="card" style={{ display: x().receiptForm === "paper" || x().receiptForm === "scan" ? "none" : undefined }}>
@@ -139,13 +144,18 @@ export function ReceivedDetail(props: { id: string }) {
                 <input value={note()} onInput={(e) => setNote(e.currentTarget.value)} />
               </label>
               <div>
-                <button onClick={register} disabled={(x().receiptForm ?? "electronic") === "electronic" && report()?.verdict !== "valid"} data-testid="register-button">
+                <button
+                  onClick={register}
+                  disabled={(x().receiptForm ?? "electronic") === "electronic" && report()?.verdict !== "valid"}
+                  data-testid="register-button"
+                >
                   Vào sổ
                 </button>
               </div>
               <Show when={(x().receiptForm ?? "electronic") === "electronic" && report() && report()!.verdict !== "valid"}>
                 <p class="muted wide" style={{ "grid-column": "1 / -1" }}>
-                  Chỉ vào sổ được văn bản điện tử có chữ ký số hợp lệ. Văn bản này: {report()!.summaryVi} Hãy từ chối tiếp nhận và nêu lý do, hoặc đề nghị nơi gửi gửi lại.
+                  Chỉ vào sổ được văn bản điện tử có chữ ký số hợp lệ. Văn bản này: {report()!.summaryVi} Hãy từ chối tiếp nhận và nêu lý do, hoặc đề nghị nơi
+                  gửi gửi lại.
                 </p>
               </Show>
             </div>
@@ -153,7 +163,12 @@ export function ReceivedDetail(props: { id: string }) {
               <h2 style={{ "grid-column": "1 / -1" }}>Từ chối tiếp nhận</h2>
               <label class="wide">
                 Lý do (gửi lại nơi gửi)
-                <textarea id="refuse-reason" value={reason()} onInput={(e) => setReason(e.currentTarget.value)} placeholder={report() && report()!.verdict !== "valid" ? report()!.summaryVi : "Ví dụ: gửi nhầm nơi nhận"} />
+                <textarea
+                  id="refuse-reason"
+                  value={reason()}
+                  onInput={(e) => setReason(e.currentTarget.value)}
+                  placeholder={report() && report()!.verdict !== "valid" ? report()!.summaryVi : "Ví dụ: gửi nhầm nơi nhận"}
+                />
               </label>
               <div>
                 <button class="secondary" onClick={refuse} data-testid="refuse-button">

@@ -1,6 +1,14 @@
 import { For, Show, createSignal } from "solid-js";
 import { createStore } from "solid-js/store";
-import { dayToVi, detectSecrecyMark, documentTypeByCode, parseDateVi, refuseClassified, typeCodeFromNumberAndSymbol, type Urgency } from "../../../shared/domain/index.ts";
+import {
+  dayToVi,
+  detectSecrecyMark,
+  documentTypeByCode,
+  parseDateVi,
+  refuseClassified,
+  typeCodeFromNumberAndSymbol,
+  type Urgency,
+} from "../../../shared/domain/index.ts";
 import type { ReceivedDocument, StoredReport } from "../db/schema.ts";
 import { proposeFields } from "./propose-fields.ts";
 import { receiveDocument, type Declared } from "../db/received.ts";
@@ -16,7 +24,10 @@ import { isVanthuError } from "../../../shared/errors.ts";
  * What a received document's state says, in the colour that is true: "Đã kiểm tra" is green only
  * when the signatures are valid; a paper document says it is paper, not "checked".
  */
-export function receivedStatus(r: Pick<ReceivedDocument, "status" | "receiptForm">, report: Pick<StoredReport, "verdict"> | undefined): [string, "" | "ok" | "warn" | "bad"] {
+export function receivedStatus(
+  r: Pick<ReceivedDocument, "status" | "receiptForm">,
+  report: Pick<StoredReport, "verdict"> | undefined,
+): [string, "" | "ok" | "warn" | "bad"] {
   const paper = r.receiptForm === "paper" || r.receiptForm === "scan";
   switch (r.status) {
     case "pending":
@@ -38,8 +49,14 @@ export function receivedStatus(r: Pick<ReceivedDocument, "status" | "receiptForm
 export const RECEIPT_FORM_VI = { electronic: "Văn bản điện tử", paper: "Bản giấy", scan: "Bản quét không có chữ ký số" } as const;
 
 export function ReceivedView() {
-  const list = useLive(() => undefined, () => db.received.orderBy("receivedAt").reverse().toArray());
-  const reports = useLive(() => undefined, async () => new Map((await db.reports.toArray()).map((r) => [r.id, r])));
+  const list = useLive(
+    () => undefined,
+    () => db.received.orderBy("receivedAt").reverse().toArray(),
+  );
+  const reports = useLive(
+    () => undefined,
+    async () => new Map((await db.reports.toArray()).map((r) => [r.id, r])),
+  );
   const [decl, setDecl] = createStore<Declared>({ issuer: "", numberAndSymbol: "", documentDate: "", typeCode: "CV", summary: "", urgency: "none" });
   const [dateText, setDateText] = createSignal("");
   const [fileName, setFileName] = createSignal("");
@@ -64,7 +81,11 @@ export function ReceivedView() {
       if (p.summary) setDecl("summary", p.summary);
       if (p.documentDate) setDateText(dayToVi(p.documentDate));
       const n = [p.issuer, p.numberAndSymbol, p.documentDate, p.summary].filter(Boolean).length;
-      setProposed(n > 0 ? `Đã điền sẵn ${n}/4 trường đọc được từ văn bản: hãy kiểm tra lại.` : "Không đọc được chữ trên trang đầu (bản quét dạng ảnh): hãy nhập các trường.");
+      setProposed(
+        n > 0
+          ? `Đã điền sẵn ${n}/4 trường đọc được từ văn bản: hãy kiểm tra lại.`
+          : "Không đọc được chữ trên trang đầu (bản quét dạng ảnh): hãy nhập các trường.",
+      );
     } catch (err) {
       notify("error", messageOf(err));
     }
@@ -116,11 +137,19 @@ export function ReceivedView() {
           </label>
           <label class="wide">
             {form() === "electronic" ? "Tệp PDF" : "Bản quét (PDF)"}
-            <input ref={fileInput} type="file" accept="application/pdf,.pdf" data-testid="import-received" onChange={(e) => void propose(e.currentTarget.files?.[0])} />
+            <input
+              ref={fileInput}
+              type="file"
+              accept="application/pdf,.pdf"
+              data-testid="import-received"
+              onChange={(e) => void propose(e.currentTarget.files?.[0])}
+            />
             <span class="button secondary file-btn">{fileName() || "Chọn tệp…"}</span>
           </label>
           <Show when={proposed()}>
-            <p class="alert info wide" data-testid="fields-proposed">{proposed()}</p>
+            <p class="alert info wide" data-testid="fields-proposed">
+              {proposed()}
+            </p>
           </Show>
           <label>
             Cơ quan ban hành (tác giả)
@@ -128,12 +157,17 @@ export function ReceivedView() {
           </label>
           <label>
             Số, ký hiệu
-            <input id="r-number" value={decl.numberAndSymbol} onInput={(e) => {
+            <input
+              id="r-number"
+              value={decl.numberAndSymbol}
+              onInput={(e) => {
                 setDecl("numberAndSymbol", e.currentTarget.value);
                 // The symbol names the type (15/QĐ-UBND is a Quyết định): fill it in, the clerk can still change it.
                 const t = typeCodeFromNumberAndSymbol(e.currentTarget.value);
                 if (t) setDecl("typeCode", t);
-              }} placeholder="15/QĐ-UBND" />
+              }}
+              placeholder="15/QĐ-UBND"
+            />
           </label>
           <label>
             Ngày tháng văn bản (dd/mm/yyyy)
@@ -170,7 +204,8 @@ export function ReceivedView() {
                     <b>{r.declared.numberAndSymbol || "(chưa có số)"}</b> — {documentTypeByCode(r.declared.typeCode)?.name}: {r.declared.summary}
                   </a>
                   <div class="muted">
-                    {r.declared.issuer} · ngày {dayToVi(r.declared.documentDate)} · nhận lúc <QlvbTime iso={r.receivedAt} provisional={r.receivedAtProvisional} />
+                    {r.declared.issuer} · ngày {dayToVi(r.declared.documentDate)} · nhận lúc{" "}
+                    <QlvbTime iso={r.receivedAt} provisional={r.receivedAtProvisional} />
                   </div>
                 </div>
                 <span class={`tag ${receivedStatus(r, rep())[1]}`} data-testid="received-status">

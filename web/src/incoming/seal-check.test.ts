@@ -10,7 +10,9 @@ describe("the seal against the sending office", () => {
     expect(sealMismatchVi([sig("ỦY BAN NHÂN DÂN PHƯỜNG HỒNG BÀNG")], "Ủy ban nhân dân phường Hồng Bàng")).toBeUndefined();
   });
   it("warns when the seal is another body's", () => {
-    expect(sealMismatchVi([sig("Nguyễn Văn Hòa", "Chủ tịch"), sig("ỦY BAN NHÂN DÂN XÃ DEMO")], "Ủy ban nhân dân phường Hồng Bàng")).toMatch(/ỦY BAN NHÂN DÂN XÃ DEMO.*không phải của nơi gửi/);
+    expect(sealMismatchVi([sig("Nguyễn Văn Hòa", "Chủ tịch"), sig("ỦY BAN NHÂN DÂN XÃ DEMO")], "Ủy ban nhân dân phường Hồng Bàng")).toMatch(
+      /ỦY BAN NHÂN DÂN XÃ DEMO.*không phải của nơi gửi/,
+    );
   });
   it("says nothing without a seal or without a sender", () => {
     expect(sealMismatchVi([sig("Nguyễn Văn Hòa", "Chủ tịch")], "UBND phường Hồng Bàng")).toBeUndefined();

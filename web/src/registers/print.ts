@@ -41,16 +41,41 @@ export function registerPrintHtml(
     .map((e) => {
       if (kind === "incoming") {
         const x = e as IncomingRegisterEntry;
-        return [timeCell(x.arrivedAt, x.arrivedAtProvisional), esc(x.number), esc(x.issuer), esc(x.numberAndSymbol), esc(dayToVi(x.documentDate)), esc(typeAndSummary(x.typeCode, x.summary)), esc(x.handler), timeCell(x.handedOverAt, false), esc(x.receipt), esc([x.receiptForm === "paper" ? "Bản giấy" : x.receiptForm === "scan" ? "Bản quét" : "", x.note ?? ""].filter(Boolean).join(". "))];
+        return [
+          timeCell(x.arrivedAt, x.arrivedAtProvisional),
+          esc(x.number),
+          esc(x.issuer),
+          esc(x.numberAndSymbol),
+          esc(dayToVi(x.documentDate)),
+          esc(typeAndSummary(x.typeCode, x.summary)),
+          esc(x.handler),
+          timeCell(x.handedOverAt, false),
+          esc(x.receipt),
+          esc([x.receiptForm === "paper" ? "Bản giấy" : x.receiptForm === "scan" ? "Bản quét" : "", x.note ?? ""].filter(Boolean).join(". ")),
+        ];
       }
       const x = e as OutgoingRegisterEntry;
-      return [esc(x.numberAndSymbol), esc(dayToVi(x.documentDate)), esc(typeAndSummary(x.typeCode, x.summary)), esc(x.signerName), esc(x.recipients.join("; ")), esc(x.archiveHolder), esc(x.copies), timeCell(x.sentAt, x.sentAtProvisional), esc(x.receipt), esc(x.note)];
+      return [
+        esc(x.numberAndSymbol),
+        esc(dayToVi(x.documentDate)),
+        esc(typeAndSummary(x.typeCode, x.summary)),
+        esc(x.signerName),
+        esc(x.recipients.join("; ")),
+        esc(x.archiveHolder),
+        esc(x.copies),
+        timeCell(x.sentAt, x.sentAtProvisional),
+        esc(x.receipt),
+        esc(x.note),
+      ];
     })
     .map((cells) => `<tr>${cells.map((c) => `<td>${c}</td>`).join("")}</tr>`)
     .join("\n");
   // The cover reads its dates and numbers from the book's own entries (Phụ lục IV).
   const coverInput = { office: { name: office.name, parentName: office.parentName }, year, bookNumber };
-  const cover = kind === "incoming" ? incomingRegisterCover(entries as IncomingRegisterEntry[], coverInput) : outgoingRegisterCover(entries as OutgoingRegisterEntry[], coverInput);
+  const cover =
+    kind === "incoming"
+      ? incomingRegisterCover(entries as IncomingRegisterEntry[], coverInput)
+      : outgoingRegisterCover(entries as OutgoingRegisterEntry[], coverInput);
   return `<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>${esc(title)} — ${year}</title>
 <style>
 body{font-family:"Times New Roman",Tinos,"Liberation Serif",serif;font-size:12pt;margin:15mm}

@@ -26,7 +26,10 @@ export function RegistersView(props: { kind: "incoming" | "outgoing" }) {
   const [status, setStatus] = createSignal("");
   const [from, setFrom] = createSignal("");
   const [to, setTo] = createSignal("");
-  const years = useLive(() => props.kind, (k) => registerYears(db, k));
+  const years = useLive(
+    () => props.kind,
+    (k) => registerYears(db, k),
+  );
   const filter = createMemo(() => ({
     kind: props.kind,
     year: year(),
@@ -86,7 +89,13 @@ export function RegistersView(props: { kind: "incoming" | "outgoing" }) {
         </label>
         <label style={{ flex: "2 1 260px" }}>
           Tìm kiếm (gõ có dấu hoặc không dấu)
-          <input type="search" id="register-search" value={query()} onInput={(e) => setQuery(e.currentTarget.value)} placeholder="ví dụ: uy ban nhan dan, 12/UBND-VP" />
+          <input
+            type="search"
+            id="register-search"
+            value={query()}
+            onInput={(e) => setQuery(e.currentTarget.value)}
+            placeholder="ví dụ: uy ban nhan dan, 12/UBND-VP"
+          />
         </label>
         <label>
           Loại văn bản
@@ -204,7 +213,9 @@ function IncomingRow(p: { e: IncomingRegisterEntry }) {
       <td data-label={c[6]}>{p.e.handler}</td>
       <td data-label={c[7]}>{p.e.handedOverAt ? dayToVi(p.e.handedOverAt) : ""}</td>
       <td data-label={c[8]}>{p.e.receipt ?? ""}</td>
-      <td data-label={c[9]}>{[p.e.receiptForm === "paper" ? "Bản giấy" : p.e.receiptForm === "scan" ? "Bản quét" : "", p.e.note ?? ""].filter(Boolean).join(". ")}</td>
+      <td data-label={c[9]}>
+        {[p.e.receiptForm === "paper" ? "Bản giấy" : p.e.receiptForm === "scan" ? "Bản quét" : "", p.e.note ?? ""].filter(Boolean).join(". ")}
+      </td>
     </tr>
   );
 }

@@ -16,7 +16,11 @@ export function PasswordChangeForm(props: { onChanged?: () => void }) {
   const [again, setAgain] = createSignal("");
   const [busy, setBusy] = createSignal(false);
   const problem = () =>
-    next() && [...next()].length < MIN_PASSWORD_LENGTH ? `Mật khẩu mới cần ít nhất ${MIN_PASSWORD_LENGTH} ký tự.` : again() && next() !== again() ? "Hai lần nhập mật khẩu mới không giống nhau." : "";
+    next() && [...next()].length < MIN_PASSWORD_LENGTH
+      ? `Mật khẩu mới cần ít nhất ${MIN_PASSWORD_LENGTH} ký tự.`
+      : again() && next() !== again()
+        ? "Hai lần nhập mật khẩu mới không giống nhau."
+        : "";
   async function submit(e: Event) {
     e.preventDefault();
     if (problem()) return;
@@ -54,7 +58,11 @@ export function PasswordChangeForm(props: { onChanged?: () => void }) {
         Nhập lại mật khẩu mới
         <input id="pw-again" type="password" autocomplete="new-password" value={again()} onInput={(e) => setAgain(e.currentTarget.value)} />
       </label>
-      {problem() ? <p class="alert warn" style={{ "grid-column": "1 / -1" }}>{problem()}</p> : null}
+      {problem() ? (
+        <p class="alert warn" style={{ "grid-column": "1 / -1" }}>
+          {problem()}
+        </p>
+      ) : null}
       <div style={{ "grid-column": "1 / -1" }}>
         <button type="submit" disabled={!online() || busy() || !current() || !next() || next() !== again() || Boolean(problem())}>
           Đổi mật khẩu
@@ -70,7 +78,9 @@ export function FirstPasswordView(props: { onChanged: () => void }) {
   return (
     <section class="signin" data-testid="first-password">
       <h1>Đặt mật khẩu của riêng bạn</h1>
-      <p class="alert info">Mật khẩu này do người khác đặt (lần đăng nhập đầu tiên, hoặc vừa được cán bộ CNTT đặt lại). Hãy đổi sang mật khẩu chỉ bạn biết trước khi làm việc.</p>
+      <p class="alert info">
+        Mật khẩu này do người khác đặt (lần đăng nhập đầu tiên, hoặc vừa được cán bộ CNTT đặt lại). Hãy đổi sang mật khẩu chỉ bạn biết trước khi làm việc.
+      </p>
       <PasswordChangeForm onChanged={props.onChanged} />
     </section>
   );

@@ -16,7 +16,10 @@ export function startAutoSync(): () => void {
 }
 
 export function SyncBadge() {
-  const pending = useLive(() => undefined, () => db.outbox.count());
+  const pending = useLive(
+    () => undefined,
+    () => db.outbox.count(),
+  );
   const text = () => {
     const s = syncState();
     if (!online() || s.phase === "offline" || s.phase === "unreachable") return `${pending() ?? 0} thay đổi chờ gửi`;
@@ -26,7 +29,12 @@ export function SyncBadge() {
     return (pending() ?? 0) > 0 ? `${pending()} thay đổi chờ gửi` : "Đã đồng bộ";
   };
   return (
-    <a href="#/dong-bo" class={`sync-badge ${syncState().phase === "error" ? "error" : ""}`} style={{ color: "inherit", "text-decoration": "none" }} data-testid="sync-badge">
+    <a
+      href="#/dong-bo"
+      class={`sync-badge ${syncState().phase === "error" ? "error" : ""}`}
+      style={{ color: "inherit", "text-decoration": "none" }}
+      data-testid="sync-badge"
+    >
       {text()}
     </a>
   );

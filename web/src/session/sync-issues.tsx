@@ -11,7 +11,10 @@ async function resendMine(issue: SyncIssue): Promise<void> {
   const current = issue.current;
   if (!current) return;
   // A draft's steps are based on the draft's own version; a record's on the record's version.
-  const base = typeof (current.data as { version?: unknown } | null)?.version === "number" && String(body.type).startsWith("draft.") ? (current.data as { version: number }).version : current.version;
+  const base =
+    typeof (current.data as { version?: unknown } | null)?.version === "number" && String(body.type).startsWith("draft.")
+      ? (current.data as { version: number }).version
+      : current.version;
   await db.transaction("rw", [db.outbox, db.syncIssues], async () => {
     await enqueue(db, "resend", issue.entityId, { mutation: { ...body, baseVersion: base } });
     await db.syncIssues.delete(issue.id);
@@ -54,10 +57,21 @@ export function SyncIssues(props: { entityId?: string }) {
                     </button>
                   }
                 >
-                  <button class="secondary" data-testid="conflict-keep-server" onClick={() => void db.syncIssues.delete(i.id).then(() => notify("ok", "Giữ bản trên máy chủ; thay đổi của bạn đã bỏ."))}>
+                  <button
+                    class="secondary"
+                    data-testid="conflict-keep-server"
+                    onClick={() => void db.syncIssues.delete(i.id).then(() => notify("ok", "Giữ bản trên máy chủ; thay đổi của bạn đã bỏ."))}
+                  >
                     Giữ bản trên máy chủ
                   </button>
-                  <button data-testid="conflict-resend" onClick={() => void resendMine(i).then(() => notify("ok", "Thay đổi của bạn sẽ được gửi lại trên bản mới nhất.")).catch((e) => notify("error", messageOf(e)))}>
+                  <button
+                    data-testid="conflict-resend"
+                    onClick={() =>
+                      void resendMine(i)
+                        .then(() => notify("ok", "Thay đổi của bạn sẽ được gửi lại trên bản mới nhất."))
+                        .catch((e) => notify("error", messageOf(e)))
+                    }
+                  >
                     Gửi lại thay đổi của tôi
                   </button>
                 </Show>

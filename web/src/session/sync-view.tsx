@@ -24,9 +24,21 @@ export function runSync(): Promise<SyncOutcome> {
 
 export function SyncView() {
   const [session, { refetch }] = createResource(() => loadSession(db));
-  const outbox = useLive(() => undefined, () => db.outbox.orderBy("id").toArray());
-  const conflicts = useLive(() => undefined, async () => ((await db.meta.get("registerConflicts"))?.value as Array<{ entity: string; id: string; year: number; number: number; numberAndSymbol?: string }> | undefined) ?? []);
-  const lastSync = useLive(() => undefined, async () => (await db.meta.get("lastSyncAt"))?.value as string | undefined);
+  const outbox = useLive(
+    () => undefined,
+    () => db.outbox.orderBy("id").toArray(),
+  );
+  const conflicts = useLive(
+    () => undefined,
+    async () =>
+      ((await db.meta.get("registerConflicts"))?.value as
+        | Array<{ entity: string; id: string; year: number; number: number; numberAndSymbol?: string }>
+        | undefined) ?? [],
+  );
+  const lastSync = useLive(
+    () => undefined,
+    async () => (await db.meta.get("lastSyncAt"))?.value as string | undefined,
+  );
   let stop: (() => void) | undefined;
   onMount(() => void refetch());
   onCleanup(() => stop?.());
@@ -121,7 +133,9 @@ export function SyncView() {
             <li>
               <div class="grow">
                 {KIND_VI[m.kind] ?? "Thay đổi khác"}
-                {(m.payload as { entry?: { numberAndSymbol?: string } } | null)?.entry?.numberAndSymbol ? ` ${(m.payload as { entry: { numberAndSymbol: string } }).entry.numberAndSymbol}` : ""}{" "}
+                {(m.payload as { entry?: { numberAndSymbol?: string } } | null)?.entry?.numberAndSymbol
+                  ? ` ${(m.payload as { entry: { numberAndSymbol: string } }).entry.numberAndSymbol}`
+                  : ""}{" "}
                 <span class="muted">· {formatDateTimeVi(m.createdAt)}</span>
                 <Show when={m.lastError}>
                   <div class="tag bad">{m.lastError}</div>

@@ -26,7 +26,10 @@ export function SettingsView() {
     void refetchSealMm();
     notify("ok", `Đã lưu kích thước con dấu: ${mm} mm.`);
   }
-  const [images, { refetch }] = createResource(async () => ({ sig: Boolean((await db.meta.get("signatureImage"))?.value), seal: Boolean((await db.meta.get("sealImage"))?.value) }));
+  const [images, { refetch }] = createResource(async () => ({
+    sig: Boolean((await db.meta.get("signatureImage"))?.value),
+    seal: Boolean((await db.meta.get("sealImage"))?.value),
+  }));
 
   async function save(e: Event) {
     e.preventDefault();
@@ -67,7 +70,9 @@ export function SettingsView() {
       setAgentStatus(messageOf(e));
     }
   }
-  const [anchors, { refetch: refetchAnchors }] = createResource(async () => ((await db.meta.get("trustAnchors"))?.value as Uint8Array[] | undefined)?.length ?? 0);
+  const [anchors, { refetch: refetchAnchors }] = createResource(
+    async () => ((await db.meta.get("trustAnchors"))?.value as Uint8Array[] | undefined)?.length ?? 0,
+  );
   async function addAnchor(f: File | undefined) {
     if (!f) return;
     try {
@@ -148,7 +153,11 @@ export function SettingsView() {
         </div>
         <Show when={pairCode()}>
           <p class="alert info">
-            Mã ghép nối: <b style={{ "font-size": "22px", "letter-spacing": "3px" }} data-testid="pair-code">{pairCode()}</b> — nhập mã này trên trang của agent vừa mở.
+            Mã ghép nối:{" "}
+            <b style={{ "font-size": "22px", "letter-spacing": "3px" }} data-testid="pair-code">
+              {pairCode()}
+            </b>{" "}
+            — nhập mã này trên trang của agent vừa mở.
           </p>
         </Show>
         <p class="muted">{agentStatus()}</p>
@@ -176,7 +185,15 @@ export function SettingsView() {
         </label>
         <label>
           Đường kính thật của con dấu (mm) — ảnh con dấu được đặt đúng kích thước này
-          <input type="number" min="10" max="80" step="0.5" data-testid="seal-mm" value={sealMm() ?? 36} onChange={(e) => void saveSealMm(e.currentTarget.value)} />
+          <input
+            type="number"
+            min="10"
+            max="80"
+            step="0.5"
+            data-testid="seal-mm"
+            value={sealMm() ?? 36}
+            onChange={(e) => void saveSealMm(e.currentTarget.value)}
+          />
         </label>
       </div>
     </section>

@@ -6,7 +6,15 @@ import { useLive } from "../live.ts";
 
 export function StorageView() {
   const [fig, { refetch }] = createResource(readStorage);
-  const counts = useLive(() => undefined, async () => ({ docs: await db.documents.count(), drafts: await db.drafts.count(), incoming: await db.incoming.count(), outgoing: await db.outgoing.count() }));
+  const counts = useLive(
+    () => undefined,
+    async () => ({
+      docs: await db.documents.count(),
+      drafts: await db.drafts.count(),
+      incoming: await db.incoming.count(),
+      outgoing: await db.outgoing.count(),
+    }),
+  );
   const [check, setCheck] = createSignal("");
   async function verifyAll() {
     setCheck("Đang kiểm tra…");
@@ -45,7 +53,10 @@ export function StorageView() {
                 <button
                   onClick={async () => {
                     const granted = await askPersistence();
-                    notify(granted ? "ok" : "error", granted ? "Đã được phép lưu lâu dài." : "Trình duyệt chưa cho phép; hãy cài ứng dụng (Thêm vào màn hình chính) rồi thử lại.");
+                    notify(
+                      granted ? "ok" : "error",
+                      granted ? "Đã được phép lưu lâu dài." : "Trình duyệt chưa cho phép; hãy cài ứng dụng (Thêm vào màn hình chính) rồi thử lại.",
+                    );
                     void refetch();
                   }}
                 >

@@ -13,8 +13,8 @@ export function StorageWarning() {
   return (
     <Show when={level() !== "ok"}>
       <div class={`alert ${level() === "critical" ? "bad" : "warn"}`} role="alert">
-        {level() === "critical" ? "Bộ nhớ trình duyệt sắp hết" : "Bộ nhớ trình duyệt còn ít"}: còn {formatBytes(fig()!.quota - fig()!.usage)}. Hãy đồng bộ và giải phóng dung lượng trước khi nhận thêm văn bản.{" "}
-        <a href="#/luu-tru">Xem chi tiết</a>
+        {level() === "critical" ? "Bộ nhớ trình duyệt sắp hết" : "Bộ nhớ trình duyệt còn ít"}: còn {formatBytes(fig()!.quota - fig()!.usage)}. Hãy đồng bộ và
+        giải phóng dung lượng trước khi nhận thêm văn bản. <a href="#/luu-tru">Xem chi tiết</a>
       </div>
     </Show>
   );

@@ -42,7 +42,9 @@ export function unreachable(cause: unknown): VanthuError {
   const offline = typeof navigator !== "undefined" && navigator.onLine === false;
   return offline
     ? new VanthuError("sync.offline", "Không có mạng. Dữ liệu vẫn được giữ trên máy này và sẽ gửi khi có mạng.", "Browser is offline", { cause })
-    : new VanthuError("sync.unreachable", "Không kết nối được máy chủ. Dữ liệu vẫn được giữ trên máy này và sẽ tự gửi lại.", "Sync server unreachable", { cause });
+    : new VanthuError("sync.unreachable", "Không kết nối được máy chủ. Dữ liệu vẫn được giữ trên máy này và sẽ tự gửi lại.", "Sync server unreachable", {
+        cause,
+      });
 }
 
 /** Failures that a later try may not meet: the network, a busy or restarting server. */
@@ -68,7 +70,11 @@ export async function readJson(res: Response): Promise<unknown> {
 export async function throwApi(res: Response): Promise<never> {
   const body = ApiErrorBody.safeParse(await res.json().catch(() => null));
   if (res.status >= 500 || res.status === 408 || res.status === 429) {
-    throw new VanthuError("sync.busy", "Máy chủ đang bận hoặc khởi động lại; sẽ tự thử lại.", `HTTP ${res.status}${body.success ? `: ${body.data.error.message}` : ""}`);
+    throw new VanthuError(
+      "sync.busy",
+      "Máy chủ đang bận hoặc khởi động lại; sẽ tự thử lại.",
+      `HTTP ${res.status}${body.success ? `: ${body.data.error.message}` : ""}`,
+    );
   }
   if (res.status === 401) throw new VanthuError("sync.unauthorized", "Phiên đăng nhập đã hết hạn: hãy đăng nhập lại (mục Đồng bộ).", "Session expired");
   if (body.success) throw new VanthuError("sync." + body.data.error.code, body.data.error.messageVi, body.data.error.message);

@@ -40,7 +40,11 @@ export async function loadSession(db: VanthuDb): Promise<SessionInfo | undefined
 export async function login(db: VanthuDb, username: string, password: string, base = ""): Promise<SessionInfo> {
   let res: Response;
   try {
-    res = await fetch(base + "/api/auth/login", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username, password }) });
+    res = await fetch(base + "/api/auth/login", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username, password }),
+    });
   } catch (e) {
     throw new VanthuError("sync.offline", "Cần có mạng để đăng nhập lần đầu.", "Login needs the network", { cause: e });
   }
@@ -184,10 +188,18 @@ async function push(api: ApiClient, db: VanthuDb, session: SessionInfo, onNewRec
     }
     let res: PushResponse;
     try {
-      res = await api.json("/api/sync/push", PushResponse, { method: "POST", body: JSON.stringify({ clientId: session.user.id.replace(/[^0-9A-Za-z_-]/g, "_").slice(0, 64) || "web", mutations }) });
+      res = await api.json("/api/sync/push", PushResponse, {
+        method: "POST",
+        body: JSON.stringify({ clientId: session.user.id.replace(/[^0-9A-Za-z_-]/g, "_").slice(0, 64) || "web", mutations }),
+      });
     } catch (e) {
       // Only the server's refusal marks the changes: a lost connection or a busy server is tried again as it is.
-      if (e instanceof VanthuError && !isTransient(e) && e.code !== "sync.unauthorized") await markFailed(db, batch.map((b) => b.id), e.messageVi);
+      if (e instanceof VanthuError && !isTransient(e) && e.code !== "sync.unauthorized")
+        await markFailed(
+          db,
+          batch.map((b) => b.id),
+          e.messageVi,
+        );
       throw e;
     }
     for (const r of res.results) {
@@ -198,14 +210,18 @@ async function push(api: ApiClient, db: VanthuDb, session: SessionInfo, onNewRec
         continue;
       }
       const a = r.assigned;
-      if ((out.type === "record.put" || out.type === "record.delete") && a.version !== undefined) await db.versions.put({ key: `${out.entity}:${out.recordId}`, version: a.version });
+      if ((out.type === "record.put" || out.type === "record.delete") && a.version !== undefined)
+        await db.versions.put({ key: `${out.entity}:${out.recordId}`, version: a.version });
       if (out.type === "exchange.send" && a.sentAt) await applyQlvbSendTime(db, out.documentRef, a.sentAt);
       if (out.type === "exchange.accept" && a.receivedAt) await applyServerArrival(db, out.deliveryId, a.receivedAt, a.arrivalNumber, a.arrivalYear);
       if (out.type === "incoming.register" && a.receivedAt) await applyPaperArrival(db, out.entryId, a.receivedAt, a.arrivalNumber, a.arrivalYear);
       if (out.type.startsWith("draft.")) await settleDraftStep(db, m.id, (out as { draftId: string }).draftId, a.number);
     }
     void onNewReceived;
-    await acknowledge(db, batch.map((b) => b.id));
+    await acknowledge(
+      db,
+      batch.map((b) => b.id),
+    );
     pushed += batch.length;
   }
 }
@@ -220,7 +236,16 @@ async function recordIssue(db: VanthuDb, m: OutboxMutation, out: Mutation, r: Mu
       ? "Bản ghi đã được thay đổi trên máy khác trước khi thay đổi này đến máy chủ; thay đổi này chưa được ghi. Hãy xem bản trên máy chủ và chọn giữ bản nào."
       : (r.error?.messageVi ?? "Máy chủ không nhận thay đổi này.");
   const entityId = "draftId" in out ? String(out.draftId) : "recordId" in out ? String(out.recordId) : m.entityId;
-  await db.syncIssues.put({ id: out.id, at: new Date().toISOString(), kind: r.status as "refused" | "conflict", outboxKind: m.kind, entityId, messageVi, mutation: out, ...(r.current ? { current: r.current } : {}) });
+  await db.syncIssues.put({
+    id: out.id,
+    at: new Date().toISOString(),
+    kind: r.status as "refused" | "conflict",
+    outboxKind: m.kind,
+    entityId,
+    messageVi,
+    mutation: out,
+    ...(r.current ? { current: r.current } : {}),
+  });
   if (out.type.startsWith("draft.")) await settleDraftStep(db, m.id, entityId, undefined);
 }
 
@@ -237,7 +262,10 @@ async function settleDraftStep(db: VanthuDb, outboxId: string, draftId: string, 
 async function applyPaperArrival(db: VanthuDb, entryId: string, at: string, number?: number, year?: number): Promise<void> {
   const e = await db.incoming.get(entryId);
   if (!e) return;
-  const r = await db.received.where("documentSha256").equals(e.documentSha256 ?? "-").first();
+  const r = await db.received
+    .where("documentSha256")
+    .equals(e.documentSha256 ?? "-")
+    .first();
   if (r) await applyServerArrival(db, r.id, at, number, year);
   else await db.incoming.put({ ...e, arrivedAt: at, arrivedAtProvisional: false });
 }
@@ -266,11 +294,16 @@ async function pull(api: ApiClient, db: VanthuDb, onNewReceived: (id: string) =>
     const total = n + page.changes.length + (page.remaining ?? 0);
     for (const ch of page.changes) {
       showProgress("Đang nhận thay đổi", n, total);
-      if (ch.entity === EXCHANGE_INCOMING && ch.data) await applyIncoming(api, db, IncomingDelivery.parse(ch.data), onNewReceived, (done, size) => showProgress("Đang tải văn bản về", n, total, { done, total: size }));
+      if (ch.entity === EXCHANGE_INCOMING && ch.data)
+        await applyIncoming(api, db, IncomingDelivery.parse(ch.data), onNewReceived, (done, size) =>
+          showProgress("Đang tải văn bản về", n, total, { done, total: size }),
+        );
       if (ch.entity === EXCHANGE_OUTGOING && ch.data) await applyOutgoing(db, OutgoingExchange.parse(ch.data));
-      if (ch.entity.startsWith("cert_") && ch.op === "put" && ch.data) await (await import("../certificates/flows.ts")).applyPulledCertRecord(db, ch.entity, ch.data);
+      if (ch.entity.startsWith("cert_") && ch.op === "put" && ch.data)
+        await (await import("../certificates/flows.ts")).applyPulledCertRecord(db, ch.entity, ch.data);
       if ((ch.entity === "incoming" || ch.entity === "outgoing") && ch.op === "put" && ch.data) await applyRegisterRecord(db, ch.entity, ch.data);
-      if (ch.entity === "incoming_handling" && ch.op === "put" && ch.data) await (await import("../incoming/handling-sync.ts")).applyPulledHandling(db, ch.data);
+      if (ch.entity === "incoming_handling" && ch.op === "put" && ch.data)
+        await (await import("../incoming/handling-sync.ts")).applyPulledHandling(db, ch.data);
       if (ch.entity === DRAFT_ENTITY && ch.data) await applyServerDraft(api, db, ch.data);
       if (ch.entity === AUDIT_ENTITY && ch.data) {
         const e = AuditEntrySchema.safeParse(ch.data);
@@ -305,7 +338,13 @@ async function applyServerDraft(api: ApiClient, db: VanthuDb, data: unknown): Pr
     if (!draft) return;
     const signed = d.revisions.filter((r) => r.kind === "signed").at(-1);
     if (signed && draft.status === "draft" && !(draft.signedSha256 ?? []).includes(signed.sha256)) {
-      await db.drafts.put({ ...draft, status: "signed", signedSha256: [...(draft.signedSha256 ?? []), signed.sha256], numberAndSymbol: d.number?.numberAndSymbol, updatedAt: d.updatedAt });
+      await db.drafts.put({
+        ...draft,
+        status: "signed",
+        signedSha256: [...(draft.signedSha256 ?? []), signed.sha256],
+        numberAndSymbol: d.number?.numberAndSymbol,
+        updatedAt: d.updatedAt,
+      });
     }
   });
 }
@@ -320,15 +359,37 @@ async function applyRegisterRecord(db: VanthuDb, entity: "incoming" | "outgoing"
   if (!id || typeof data.year !== "number" || typeof data.number !== "number") return;
   const table = db[entity] as unknown as import("dexie").Table<Record<string, unknown>, string>;
   if (await table.get(id)) return;
-  const d = data as { issuer?: string; numberAndSymbol?: string; summary?: string; signerName?: string; recipients?: string[]; handler?: string; typeCode?: string };
-  const tokens = searchTokens(d.issuer, d.numberAndSymbol, documentTypeByCode(d.typeCode ?? "")?.name, d.summary, d.signerName, d.recipients?.join(" "), d.handler);
+  const d = data as {
+    issuer?: string;
+    numberAndSymbol?: string;
+    summary?: string;
+    signerName?: string;
+    recipients?: string[];
+    handler?: string;
+    typeCode?: string;
+  };
+  const tokens = searchTokens(
+    d.issuer,
+    d.numberAndSymbol,
+    documentTypeByCode(d.typeCode ?? "")?.name,
+    d.summary,
+    d.signerName,
+    d.recipients?.join(" "),
+    d.handler,
+  );
   try {
     await table.add({ ...data, searchTokens: tokens });
   } catch (e) {
     if (!(e instanceof Error && e.name === "ConstraintError")) throw e;
-    const list = ((await db.meta.get("registerConflicts"))?.value as Array<{ entity: string; id: string; year: number; number: number; numberAndSymbol?: string }> | undefined) ?? [];
+    const list =
+      ((await db.meta.get("registerConflicts"))?.value as
+        | Array<{ entity: string; id: string; year: number; number: number; numberAndSymbol?: string }>
+        | undefined) ?? [];
     if (!list.some((c) => c.id === id)) {
-      await db.meta.put({ key: "registerConflicts", value: [...list, { entity, id, year: data.year, number: data.number, numberAndSymbol: d.numberAndSymbol }] });
+      await db.meta.put({
+        key: "registerConflicts",
+        value: [...list, { entity, id, year: data.year, number: data.number, numberAndSymbol: d.numberAndSymbol }],
+      });
     }
   }
 }
@@ -345,11 +406,17 @@ async function applyIncoming(api: ApiClient, db: VanthuDb, d: IncomingDelivery, 
       await putDocument(db, await downloadBlob(api, b.sha256, onBytes), b.name);
       attachments.push({ sha256: b.sha256, name: b.name, role: b.role });
     }
-    await receiveDocument(db, { bytes, name: main.name }, declaredOf(d), "sync", { id: d.deliveryId, senderOffice: d.from.name, qlvbTime: d.receivedAt ?? undefined, attachments });
+    await receiveDocument(db, { bytes, name: main.name }, declaredOf(d), "sync", {
+      id: d.deliveryId,
+      senderOffice: d.from.name,
+      qlvbTime: d.receivedAt ?? undefined,
+      attachments,
+    });
     onNew(d.deliveryId);
     return;
   }
-  if (d.receivedAt && existing.receivedAtProvisional) await applyServerArrival(db, d.deliveryId, d.receivedAt, d.arrivalNumber ?? undefined, d.arrivalYear ?? undefined);
+  if (d.receivedAt && existing.receivedAtProvisional)
+    await applyServerArrival(db, d.deliveryId, d.receivedAt, d.arrivalNumber ?? undefined, d.arrivalYear ?? undefined);
 }
 
 async function applyOutgoing(db: VanthuDb, x: OutgoingExchange): Promise<void> {
@@ -416,7 +483,8 @@ export async function syncNow(db: VanthuDb, opts: { onNewReceived?: (id: string)
         outcome = "retry";
         return;
       }
-      const advice = v.code === "sync.unauthorized" ? "Đăng nhập lại ở mục Đồng bộ." : "Xem thay đổi bị lỗi trong danh sách chờ gửi; sửa hoặc liên hệ phụ trách CNTT.";
+      const advice =
+        v.code === "sync.unauthorized" ? "Đăng nhập lại ở mục Đồng bộ." : "Xem thay đổi bị lỗi trong danh sách chờ gửi; sửa hoặc liên hệ phụ trách CNTT.";
       setSyncState((s) => ({ ...s, phase: "error", progress: undefined, errorVi: v.messageVi, adviceVi: advice }));
       outcome = "error";
     }

@@ -1,5 +1,14 @@
 import type { DocumentHeader, IncomingDelivery, Mutation } from "../../../shared/sync/schemas.ts";
-import { bodyNameKey, documentTypeByCode, foldVietnamese, parseNumberAndSymbol, toVietnamIso, type IncomingRegisterEntry, type OutgoingRegisterEntry, type Urgency } from "../../../shared/domain/index.ts";
+import {
+  bodyNameKey,
+  documentTypeByCode,
+  foldVietnamese,
+  parseNumberAndSymbol,
+  toVietnamIso,
+  type IncomingRegisterEntry,
+  type OutgoingRegisterEntry,
+  type Urgency,
+} from "../../../shared/domain/index.ts";
 import type { Declared } from "../db/received.ts";
 import type { OutboxMutation, ReceivedDocument } from "../db/schema.ts";
 
@@ -42,9 +51,37 @@ export function declaredOf(d: IncomingDelivery): Declared {
 function typeCodeFromName(name: string | undefined): string | undefined {
   if (!name) return undefined;
   const f = foldVietnamese(name);
-  return ["NQ", "QĐ", "CT", "QC", "QyĐ", "TC", "TB", "HD", "CTr", "KH", "PA", "ĐA", "DA", "BC", "BB", "TTr", "HĐ", "CĐ", "BGN", "BTT", "GUQ", "GM", "GGT", "GNP", "PG", "PC", "PB", "CV", "THC"].find(
-    (c) => foldVietnamese(documentTypeByCode(c)!.name) === f,
-  );
+  return [
+    "NQ",
+    "QĐ",
+    "CT",
+    "QC",
+    "QyĐ",
+    "TC",
+    "TB",
+    "HD",
+    "CTr",
+    "KH",
+    "PA",
+    "ĐA",
+    "DA",
+    "BC",
+    "BB",
+    "TTr",
+    "HĐ",
+    "CĐ",
+    "BGN",
+    "BTT",
+    "GUQ",
+    "GM",
+    "GGT",
+    "GNP",
+    "PG",
+    "PC",
+    "PB",
+    "CV",
+    "THC",
+  ].find((c) => foldVietnamese(documentTypeByCode(c)!.name) === f);
 }
 
 /** Office ids for the recipients typed as names: matched without diacritics or case, "UBND" as "Ủy ban nhân dân". */
@@ -71,7 +108,10 @@ export interface Translated {
  * One outbox entry → protocol mutations. Ids derive from the outbox ULID, so a retry sends
  * the same ids and the server applies each once.
  */
-export function translate(m: OutboxMutation, ctx: { directory: Array<{ id: string; name: string }>; received?: ReceivedDocument; ownOfficeId?: string }): Translated {
+export function translate(
+  m: OutboxMutation,
+  ctx: { directory: Array<{ id: string; name: string }>; received?: ReceivedDocument; ownOfficeId?: string },
+): Translated {
   const base = { clientTime: toVietnamIso(m.createdAt) };
   switch (m.kind) {
     case "resend": {
@@ -146,6 +186,18 @@ export function translate(m: OutboxMutation, ctx: { directory: Array<{ id: strin
       return { mutations: [{ ...base, id: m.id, type: "record.put", entity, recordId: m.entityId, data: record }], blobs: [] };
     }
     default:
-      return { mutations: [{ ...base, id: m.id, type: "record.put", entity: m.kind.replace(/[^a-z0-9_]/g, "_").slice(0, 40), recordId: m.entityId, data: { payload: JSON.parse(JSON.stringify(m.payload ?? null)) } }], blobs: [] };
+      return {
+        mutations: [
+          {
+            ...base,
+            id: m.id,
+            type: "record.put",
+            entity: m.kind.replace(/[^a-z0-9_]/g, "_").slice(0, 40),
+            recordId: m.entityId,
+            data: { payload: JSON.parse(JSON.stringify(m.payload ?? null)) },
+          },
+        ],
+        blobs: [],
+      };
   }
 }

@@ -27,7 +27,10 @@ export interface SyncScheduler {
  * Runs `round` now (after `firstDelayMs`), then every SYNC_EVERY_MS, backing off after failures,
  * holding while offline. One round at a time.
  */
-export function scheduleSync(round: () => Promise<RoundOutcome>, opts: { firstDelayMs?: number; isOnline?: () => boolean; random?: () => number } = {}): SyncScheduler {
+export function scheduleSync(
+  round: () => Promise<RoundOutcome>,
+  opts: { firstDelayMs?: number; isOnline?: () => boolean; random?: () => number } = {},
+): SyncScheduler {
   const isOnline = opts.isOnline ?? (() => navigator.onLine);
   let failures = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;

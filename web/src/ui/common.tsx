@@ -24,7 +24,10 @@ export function UrgencySelect(p: { value: Urgency; onChange: (v: Urgency) => voi
 /** A QLVB time, or a provisional local one marked as such (R7). */
 export function QlvbTime(p: { iso?: string; provisional?: boolean }): JSX.Element {
   return (
-    <span class={p.provisional ? "provisional" : ""} title={p.provisional ? "Giờ tạm tính theo máy này, chờ thời gian của hệ thống QLVB" : "Thời gian của hệ thống QLVB"}>
+    <span
+      class={p.provisional ? "provisional" : ""}
+      title={p.provisional ? "Giờ tạm tính theo máy này, chờ thời gian của hệ thống QLVB" : "Thời gian của hệ thống QLVB"}
+    >
       {p.iso ? formatDateTimeVi(p.iso) : "—"}
       {p.provisional ? " (tạm tính)" : ""}
     </span>

@@ -48,8 +48,7 @@ export function WorkProgress() {
           <div class="alert info" role="status" data-testid="work-progress">
             <div class="row" style={{ "align-items": "center" }}>
               <span style={{ flex: 1 }}>
-                {w.what}: {amount(w, w.done)} / {amount(w, w.total)}
- — còn {amount(w, Math.max(0, w.total - w.done))}
+                {w.what}: {amount(w, w.done)} / {amount(w, w.total)}— còn {amount(w, Math.max(0, w.total - w.done))}
               </span>
               <Show when={w.cancel}>
                 {(cancel) => (

@@ -10,7 +10,8 @@ interface BackupStatus {
   stale: boolean;
 }
 
-const periodVi = (ms: number) => (ms % 86_400_000 === 0 ? `${ms / 86_400_000} ngày` : ms % 3_600_000 === 0 ? `${ms / 3_600_000} giờ` : `${Math.round(ms / 60_000)} phút`);
+const periodVi = (ms: number) =>
+  ms % 86_400_000 === 0 ? `${ms / 86_400_000} ngày` : ms % 3_600_000 === 0 ? `${ms / 3_600_000} giờ` : `${Math.round(ms / 60_000)} phút`;
 
 /**
  * When the server's last good backup was made (Quy định Điều 14.3), for district IT: a warning
@@ -29,11 +30,12 @@ export function BackupStatusCard() {
               return (
                 <>
                   <p data-testid="backup-last-good">
-                    Bản sao lưu tốt gần nhất (đã khôi phục thử và so mã băm):{" "}
-                    <b>{b.lastGood ? formatDateTimeVi(b.lastGood.finishedAt) : "chưa có"}</b>
+                    Bản sao lưu tốt gần nhất (đã khôi phục thử và so mã băm): <b>{b.lastGood ? formatDateTimeVi(b.lastGood.finishedAt) : "chưa có"}</b>
                   </p>
                   <p class="muted">
-                    {b.schedule ? `Sao lưu tự động mỗi ${periodVi(b.schedule.everyMs)}, giữ ${b.schedule.keep} bản gần nhất.` : "Máy chủ này chưa bật sao lưu tự động (vanthu server --backup-dir …)."}
+                    {b.schedule
+                      ? `Sao lưu tự động mỗi ${periodVi(b.schedule.everyMs)}, giữ ${b.schedule.keep} bản gần nhất.`
+                      : "Máy chủ này chưa bật sao lưu tự động (vanthu server --backup-dir …)."}
                   </p>
                   <Show when={b.lastRun && !b.lastRun.verified}>
                     <p class="alert bad">Lần sao lưu gần nhất ({formatDateTimeVi(b.lastRun!.finishedAt)}) không thành công. Hãy kiểm tra máy chủ.</p>

@@ -62,7 +62,10 @@ export function UsersView() {
   function reset(u: UserRow) {
     const password = window.prompt(`Mật khẩu tạm mới cho ${u.username} (ít nhất ${MIN_PASSWORD_LENGTH} ký tự; người dùng phải đổi khi đăng nhập):`);
     if (!password) return;
-    void act(() => post(`/api/admin/users/${encodeURIComponent(u.id)}/reset-password`, { password }), `Đã đặt lại mật khẩu của ${u.username}; các phiên đăng nhập cũ đã kết thúc.`);
+    void act(
+      () => post(`/api/admin/users/${encodeURIComponent(u.id)}/reset-password`, { password }),
+      `Đã đặt lại mật khẩu của ${u.username}; các phiên đăng nhập cũ đã kết thúc.`,
+    );
   }
 
   return (
@@ -79,7 +82,13 @@ export function UsersView() {
         </label>
         <label>
           Tên đăng nhập
-          <input id="u-username" autocapitalize="none" placeholder="vd. vanthu.hongbang" value={form.username} onInput={(e) => setForm("username", e.currentTarget.value)} />
+          <input
+            id="u-username"
+            autocapitalize="none"
+            placeholder="vd. vanthu.hongbang"
+            value={form.username}
+            onInput={(e) => setForm("username", e.currentTarget.value)}
+          />
         </label>
         <label>
           Họ và tên
@@ -93,10 +102,19 @@ export function UsersView() {
         </label>
         <label>
           Mật khẩu tạm (ít nhất {MIN_PASSWORD_LENGTH} ký tự)
-          <input id="u-password" type="password" autocomplete="new-password" value={form.password} onInput={(e) => setForm("password", e.currentTarget.value)} />
+          <input
+            id="u-password"
+            type="password"
+            autocomplete="new-password"
+            value={form.password}
+            onInput={(e) => setForm("password", e.currentTarget.value)}
+          />
         </label>
         <div style={{ "grid-column": "1 / -1" }}>
-          <button type="submit" disabled={!online() || busy() || !form.username.trim() || !form.fullName.trim() || [...form.password].length < MIN_PASSWORD_LENGTH}>
+          <button
+            type="submit"
+            disabled={!online() || busy() || !form.username.trim() || !form.fullName.trim() || [...form.password].length < MIN_PASSWORD_LENGTH}
+          >
             Tạo tài khoản
           </button>
         </div>
@@ -131,12 +149,25 @@ export function UsersView() {
                   <Show
                     when={u.disabled}
                     fallback={
-                      <button class="secondary" disabled={!online() || busy()} onClick={() => void act(() => post(`/api/admin/users/${encodeURIComponent(u.id)}/disable`), `Đã khóa ${u.username}; mọi phiên đăng nhập đã kết thúc.`)}>
+                      <button
+                        class="secondary"
+                        disabled={!online() || busy()}
+                        onClick={() =>
+                          void act(
+                            () => post(`/api/admin/users/${encodeURIComponent(u.id)}/disable`),
+                            `Đã khóa ${u.username}; mọi phiên đăng nhập đã kết thúc.`,
+                          )
+                        }
+                      >
                         Khóa
                       </button>
                     }
                   >
-                    <button class="secondary" disabled={!online() || busy()} onClick={() => void act(() => post(`/api/admin/users/${encodeURIComponent(u.id)}/enable`), `Đã mở khóa ${u.username}.`)}>
+                    <button
+                      class="secondary"
+                      disabled={!online() || busy()}
+                      onClick={() => void act(() => post(`/api/admin/users/${encodeURIComponent(u.id)}/enable`), `Đã mở khóa ${u.username}.`)}
+                    >
                       Mở khóa
                     </button>
                   </Show>{" "}

@@ -44,7 +44,12 @@ export async function verifyReceived(db: VanthuDb, receivedId: string): Promise<
     const bad = attachments.find((a) => a.verdict !== "valid");
     const verdict = res.verdict !== "valid" ? res.verdict : bad ? (bad.verdict === "error" ? "invalid" : bad.verdict) : "valid";
     const summaryVi = bad && res.verdict === "valid" ? `Văn bản chính hợp lệ, nhưng tệp kèm theo "${bad.name}": ${bad.summaryVi}` : res.summaryVi;
-    await saveReport(db, receivedId, { documentSha256: r.documentSha256, verdict, summaryVi, report: { signatures: res.signatures, attachments, engine: res.report, errorEn: res.errorEn } });
+    await saveReport(db, receivedId, {
+      documentSha256: r.documentSha256,
+      verdict,
+      summaryVi,
+      report: { signatures: res.signatures, attachments, engine: res.report, errorEn: res.errorEn },
+    });
     return { ...res, verdict, summaryVi };
   } catch (e) {
     await db.received.update(receivedId, { status: "pending" });
@@ -62,6 +67,11 @@ export async function verifyDocument(db: VanthuDb, sha256: string): Promise<Veri
     waiting.set(id, resolve);
     getWorker().postMessage({ id, pdf: doc.bytes, trustAnchors: trust, crls } satisfies VerifyRequest);
   });
-  await saveReport(db, null, { documentSha256: sha256, verdict: res.verdict, summaryVi: res.summaryVi, report: { signatures: res.signatures, engine: res.report, errorEn: res.errorEn } });
+  await saveReport(db, null, {
+    documentSha256: sha256,
+    verdict: res.verdict,
+    summaryVi: res.summaryVi,
+    report: { signatures: res.signatures, engine: res.report, errorEn: res.errorEn },
+  });
   return res;
 }

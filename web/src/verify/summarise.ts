@@ -9,8 +9,20 @@ export function summariseReport(r: ValidationReport): Omit<VerifyResponse, "id" 
     let revocationVi: string | undefined;
     if (rev) {
       const when = rev.thisUpdate ? `cập nhật ${formatDateTimeVi(rev.thisUpdate)}` : "không rõ thời điểm";
-      const src = rev.source === "ocsp" || rev.source === "embedded-ocsp" ? "OCSP" : rev.source === "cached-crl" ? "CRL đã lưu trên máy" : rev.source === "fetched-crl" ? "CRL vừa tải" : "CRL";
-      const state = rev.status === "good" ? "chưa bị thu hồi" : rev.status === "revoked" ? `ĐÃ BỊ THU HỒI${rev.revocationDate ? " từ " + formatDateTimeVi(rev.revocationDate) : ""}` : "không xác định được";
+      const src =
+        rev.source === "ocsp" || rev.source === "embedded-ocsp"
+          ? "OCSP"
+          : rev.source === "cached-crl"
+            ? "CRL đã lưu trên máy"
+            : rev.source === "fetched-crl"
+              ? "CRL vừa tải"
+              : "CRL";
+      const state =
+        rev.status === "good"
+          ? "chưa bị thu hồi"
+          : rev.status === "revoked"
+            ? `ĐÃ BỊ THU HỒI${rev.revocationDate ? " từ " + formatDateTimeVi(rev.revocationDate) : ""}`
+            : "không xác định được";
       revocationVi = `${state} (theo ${src}, ${when}${rev.fresh ? "" : ", dữ liệu đã cũ"})`;
     } else {
       revocationVi = "không có dữ liệu thu hồi (CRL/OCSP) trên máy";

@@ -32,7 +32,9 @@ self.onmessage = async (ev: MessageEvent<VerifyRequest>) => {
       trustAnchors: anchors,
       crls: req.crls.map((c) => c.der),
       crlCache,
-      fetch: navigator.onLine ? revocationFetch((u, i) => fetch(u, i), self.location.origin, ((await db.meta.get("session"))?.value as { token?: string } | undefined)?.token) : undefined,
+      fetch: navigator.onLine
+        ? revocationFetch((u, i) => fetch(u, i), self.location.origin, ((await db.meta.get("session"))?.value as { token?: string } | undefined)?.token)
+        : undefined,
       now: req.at ? new Date(req.at) : undefined,
     } as Parameters<typeof verifyPdf>[1]);
     reply({ ok: true, ...summariseReport(report) });

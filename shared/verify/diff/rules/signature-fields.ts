@@ -56,7 +56,11 @@ export const signatureFieldRule: DiffRule = {
           const page = ctx.pageOf(w);
           const rect = rectOf(ctx.cur, wd);
           if (page !== undefined && rect && ctx.coversSignedText(page, rect) && !ctx.sealsEarlierSignature(page, rect)) {
-            ctx.violate(this.name, `the appearance of a new signature (object ${w.num}) lies over text of the signed page: a signature may not paint over signed content`, w.num);
+            ctx.violate(
+              this.name,
+              `the appearance of a new signature (object ${w.num}) lies over text of the signed page: a signature may not paint over signed content`,
+              w.num,
+            );
             continue;
           }
         }
@@ -76,7 +80,12 @@ export const signatureFieldRule: DiffRule = {
       }
       const keys = changedKeys(a, b);
       const v = b.get("V");
-      if (keys.every((k) => k === "V" || k === "AP" || k === "AS" || k === "StructParent") && v instanceof PdfRef && ctx.fresh(v.num) && isSignatureDict(ctx.cur.dict(v))) {
+      if (
+        keys.every((k) => k === "V" || k === "AP" || k === "AS" || k === "StructParent") &&
+        v instanceof PdfRef &&
+        ctx.fresh(v.num) &&
+        isSignatureDict(ctx.cur.dict(v))
+      ) {
         ctx.clear(n, this.name, "an empty signature field was signed", "FORM_FILLING");
         ctx.clearFreshSubtree(v, this.name, "new signature dictionary", "FORM_FILLING");
         ctx.clearFreshSubtree(b.get("AP"), this.name, "appearance of a new signature", "FORM_FILLING");
