@@ -35,9 +35,11 @@ import {
   type ReportIncidentInput,
   type RequestFields,
   type SigningDecision,
+  REQUEST_ADDRESSEE_VI,
 } from "../../../shared/domain/certificates/index.ts";
 import { signatureTitleLines } from "../../../shared/domain/roles.ts";
 import type { VanthuDb } from "../db/schema.ts";
+import { apiCall } from "../sync/api.ts";
 import { appendAudit, saveCertRecord } from "./store.ts";
 
 /** The office's id on the server (from the session), or "local" before the first sign-in. */
@@ -144,6 +146,27 @@ export async function newRequest(db: VanthuDb, fields: RequestFields): Promise<C
   const r = createCertificateRequest({ id: ulid(), officeId: await officeIdOf(db), fields, createdAt: nowIso(), createdBy: refOf(who) });
   await saveCertRecord(db, "certRequests", r);
   return r;
+}
+
+type DirectoryOffice = { id: string; name: string; kind?: string };
+
+/**
+ * The Sở KH&CN's name as the server's office directory writes it: the exchange finds a
+ * recipient by that name, so a name written otherwise ("…Công nghệ Hải Phòng" for "…Công nghệ
+ * thành phố Hải Phòng") would leave the issued request unsent. The directory kept by the last
+ * sync, else asked now; offline on a device that never synced, the city's own name.
+ */
+export async function scienceDepartmentName(db: VanthuDb): Promise<string> {
+  const find = (list: DirectoryOffice[] | undefined) => list?.find((o) => o.kind === "science_department")?.name;
+  const kept = find((await db.meta.get("offices"))?.value as DirectoryOffice[] | undefined);
+  if (kept) return kept;
+  try {
+    const { offices } = await apiCall<{ offices: DirectoryOffice[] }>(db, "/api/offices");
+    await db.meta.put({ key: "offices", value: offices });
+    return find(offices) ?? REQUEST_ADDRESSEE_VI;
+  } catch {
+    return REQUEST_ADDRESSEE_VI;
+  }
 }
 
 /**
