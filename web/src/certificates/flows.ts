@@ -40,7 +40,7 @@ import {
 import { signatureTitleLines } from "../../../shared/domain/roles.ts";
 import type { VanthuDb } from "../db/schema.ts";
 import { apiCall } from "../sync/api.ts";
-import { appendAudit, saveCertRecord } from "./store.ts";
+import { appendAudit, saveCertRecord, saveDerivedCertRecord } from "./store.ts";
 
 /** The office's id on the server (from the session), or "local" before the first sign-in. */
 export async function officeIdOf(db: VanthuDb): Promise<string> {
@@ -189,19 +189,23 @@ export async function prepareRequestDraft(
   if (!r) throw new VanthuError("cert.request-missing", "Không tìm thấy đề nghị.", `Request ${requestId} not found`);
   if (r.state !== "draft") throw new VanthuError("cert.request-locked", "Đề nghị đã được ký, không lập lại văn bản.", `Request ${requestId} is ${r.state}`);
   const date = nowIso().slice(0, 10);
+  const { createDraft, emptyDraftFields } = await import("../db/drafts.ts");
+  const fields = emptyDraftFields();
+  // A công văn is numbered "số/UBND-VP" in the register (with the drafting unit's symbol): the
+  // letter prints the same symbol, so the number written into its blank matches the register's.
+  const symbol = fields.unitSymbol ? `${o.office.symbol}-${fields.unitSymbol}` : o.office.symbol;
   const doc = requestDocument(r, {
-    office: { id: await officeIdOf(db), ...o.office },
+    office: { id: await officeIdOf(db), ...o.office, symbol },
     date,
     signer: { titleLines: signatureTitleLines(o.signer.capacity ?? "direct", o.signer.principalTitle ?? o.signer.title, o.signer.title), name: o.signer.name },
     note: r.incidentId ? "Chứng thư số đã được khóa ký tại cơ quan từ khi phát hiện sự cố." : undefined,
   });
   const pdf = await renderRequestPdf(doc, { font: o.font, boldFont: o.boldFont });
-  const { createDraft, emptyDraftFields } = await import("../db/drafts.ts");
   const draft = await createDraft(
     db,
     { bytes: pdf, name: `de-nghi-${r.form.replace(/\s+/g, "-")}.pdf` },
     {
-      ...emptyDraftFields(),
+      ...fields,
       typeCode: "CV",
       summary: doc.subjectLine,
       documentDate: date,
@@ -273,7 +277,7 @@ export async function applyServerRequest(db: VanthuDb, data: unknown): Promise<v
     const after = applyRequestOutcomeToInventory(before, incoming);
     for (const [i, c] of after.entries()) {
       if (c.revocation && !before[i]!.revocation) {
-        await saveCertRecord(db, "certInventory", c);
+        await saveDerivedCertRecord(db, "certInventory", c);
         await appendAudit(db, {
           officeId: c.officeId,
           action: "certificate",
@@ -289,7 +293,11 @@ export async function applyServerRequest(db: VanthuDb, data: unknown): Promise<v
       if (incident && incident.state !== "closed") {
         const me = await currentPerson(db);
         try {
-          await saveCertRecord(db, "certIncidents", closeIncident(incident, me, nowIso(), "Chứng thư số đã bị thu hồi", await db.certInventory.toArray()));
+          await saveDerivedCertRecord(
+            db,
+            "certIncidents",
+            closeIncident(incident, me, nowIso(), "Chứng thư số đã bị thu hồi", await db.certInventory.toArray()),
+          );
         } catch {
           // not every certificate revoked yet: the incident stays open
         }
