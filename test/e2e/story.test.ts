@@ -478,7 +478,9 @@ describe("the office's story, end to end (issue 11)", () => {
     await clerk.getByTestId("contact-phone").fill("0912 345 678");
     await clerk.getByTestId("contact-email").fill("vanthu@hongbang.haiphong.gov.vn");
     await clerk.getByTestId("incident-report").click();
-    await clerk.waitForURL(/#\/chung-thu\/de-nghi\//);
+    await clerk.waitForURL(/#\/chung-thu\/de-nghi\//).catch(async (e: unknown) => {
+      throw new Error(`the incident was not reported; the app said: ${await clerk.locator(".toast").innerText().catch(() => "")}`, { cause: e });
+    });
     await expect.poll(() => text(clerk, "request-list")).toContain("Mẫu 05");
     await clerk.getByTestId("prepare-draft").click();
     await clerk.waitForURL(/#\/du-thao\/.+/);
