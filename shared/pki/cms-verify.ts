@@ -111,6 +111,10 @@ export function parseSignedData(der: Uint8Array): pkijs.SignedData {
   // per-process cache instead: the same signers and CAs recur in every document, and reading
   // a certificate against pkijs's schema was most of the time spent on a CMS.
   const raw = takeCertificates(ci.content as asn1js.Sequence);
+  // Revocation data likewise: one CRL that pkijs cannot read (an unusual extension, a
+  // non-DER encoding some signing tools write) made the whole signature unreadable, where
+  // the reference validator reads the signature and ignores that CRL.
+  const revocation = takeRevocationInfo(ci.content as asn1js.Sequence);
   let sd: pkijs.SignedData;
   try {
     sd = new pkijs.SignedData({ schema: ci.content });
@@ -123,7 +127,50 @@ export function parseSignedData(der: Uint8Array): pkijs.SignedData {
       return c ? [c] : [];
     });
   }
+  if (revocation) {
+    const crls: pkijs.CertificateRevocationList[] = [];
+    let unreadable = 0;
+    for (const d of revocation.crls) {
+      try {
+        const c = pkijs.CertificateRevocationList.fromBER(d.slice());
+        rawDer.set(c, d.slice());
+        crls.push(c);
+      } catch {
+        unreadable++;
+      }
+    }
+    sd.crls = crls;
+    embeddedRevocation.set(sd, { ocspResponses: revocation.ocspResponses, unreadable });
+  }
   return sd;
+}
+
+const ID_RI_OCSP_RESPONSE = "1.3.6.1.5.5.7.16.2";
+/** What the CMS's own revocation set held besides the CRLs pkijs read: OCSP responses (RFC 5940), CRLs it could not read. */
+const embeddedRevocation = new WeakMap<pkijs.SignedData, { ocspResponses: Uint8Array[]; unreadable: number }>();
+
+/**
+ * Removes the [1] revocation set from a SignedData's ASN.1: the DER of each CRL, and the OCSP
+ * responses given as "other revocation info" (RFC 5940 id-ri-ocsp-response).
+ */
+function takeRevocationInfo(signedData: asn1js.Sequence): { crls: Uint8Array[]; ocspResponses: Uint8Array[] } | undefined {
+  const items = signedData?.valueBlock?.value;
+  if (!Array.isArray(items)) return undefined;
+  const i = items.findIndex((b) => b.idBlock.tagClass === 3 && b.idBlock.tagNumber === 1);
+  if (i < 0) return undefined;
+  const crls: Uint8Array[] = [];
+  const ocspResponses: Uint8Array[] = [];
+  for (const e of (items[i] as asn1js.Constructed).valueBlock?.value ?? []) {
+    const view = e.valueBeforeDecodeView;
+    if (e.idBlock.tagClass === 1 && e.idBlock.tagNumber === 16 && view?.length) crls.push(new Uint8Array(view));
+    else if (e.idBlock.tagClass === 3 && e.idBlock.tagNumber === 1) {
+      const [format, info] = (e as asn1js.Constructed).valueBlock?.value ?? [];
+      if (format instanceof asn1js.ObjectIdentifier && format.valueBlock.toString() === ID_RI_OCSP_RESPONSE && info?.valueBeforeDecodeView?.length)
+        ocspResponses.push(new Uint8Array(info.valueBeforeDecodeView));
+    }
+  }
+  items.splice(i, 1);
+  return { crls, ocspResponses };
 }
 
 /** Removes the [0] certificates set from a SignedData's ASN.1 and returns the DER of each X.509 certificate in it. */
@@ -414,6 +461,11 @@ export async function verifySignerInfo(
   const crls: Uint8Array[] = [];
   const ocspResponses: Uint8Array[] = [];
   for (const c of sd.crls ?? []) if (c instanceof pkijs.CertificateRevocationList) crls.push(derOf(c));
+  const embedded = embeddedRevocation.get(sd);
+  if (embedded) {
+    ocspResponses.push(...embedded.ocspResponses);
+    if (embedded.unreadable > 0) problems.push(`${embedded.unreadable} CRL(s) in the CMS could not be read and were ignored`);
+  }
   const digestOf = async (h: DigestName) => {
     let d = digestCache.get(h);
     if (!d) {
