@@ -164,6 +164,21 @@ export const command: CliCommand = {
       const rolled = Number.isNaN(issueDate.getTime()) || new Date(issueDate.getTime() + 7 * 3600e3).toISOString().slice(0, 10) !== v["issue-date"];
       if (rolled) throw usageError(`--issue-date không hợp lệ: ${v["issue-date"]} (cần YYYY-MM-DD)`, "--issue-date must be YYYY-MM-DD");
     }
+    const image = v.image ? readInput(v.image, "tệp ảnh", "image") : undefined;
+
+    const font = new Uint8Array(readFileSync(SHIPPED_FONT_PATH));
+    requireOptions({
+      type: v.type as SignatureType,
+      image,
+      copyForm: v["copy-form"],
+      org: v.org,
+      docNumber: v["doc-number"],
+      font,
+      issueNumber: v["issue-number"],
+      issueDate,
+      sealMm,
+    });
+
     // The file is copied (by the kernel) to a temporary file beside the output, read from there
     // once — hashed and parsed without its large images (shared/pdf/skeleton.ts) — and the new
     // revision appended to it: a 100 MB scan is never held in memory, and what is signed is
@@ -190,20 +205,6 @@ export const command: CliCommand = {
       let fileHash = nodeHashFactory("SHA-256");
       const skeleton = readPdfSkeleton(source, (c) => fileHash.update(c));
       const pdf = skeleton.bytes;
-      const image = v.image ? readInput(v.image, "tệp ảnh", "image") : undefined;
-
-      const font = new Uint8Array(readFileSync(SHIPPED_FONT_PATH));
-      requireOptions({
-        type: v.type as SignatureType,
-        image,
-        copyForm: v["copy-form"],
-        org: v.org,
-        docNumber: v["doc-number"],
-        font,
-        issueNumber: v["issue-number"],
-        issueDate,
-        sealMm,
-      });
       const trust = await trustContextFromFlags(v);
       const policy = (certificate: Uint8Array, chain: Uint8Array[]) =>
         refuseUnlessAllowed(
