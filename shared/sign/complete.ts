@@ -17,8 +17,10 @@ export interface CompletionInput {
  * the reserved /Contents of the prepared revision. Only the bytes between the byte ranges
  * change, so what was prepared — and shown to the person — is exactly what ends signed.
  */
-export function completeSignature(prepared: PreparedSignature, input: CompletionInput): Uint8Array {
-  const out = prepared.bytes.slice();
+export function completeSignature(prepared: PreparedSignature, input: CompletionInput, o: { inPlace?: boolean } = {}): Uint8Array {
+  // In place (signPdf, which owns the prepared revision): a 100 MB file is not copied once more.
+  const out = o.inPlace ? prepared.bytes : prepared.bytes.slice();
+  if (o.inPlace) out.fill(0x30, prepared.placeholder.contentsStart + 1, prepared.placeholder.contentsEnd);
   patchContents(out, prepared.placeholder, cmsOf(prepared, input));
   return out;
 }

@@ -21,7 +21,7 @@ export { completeSignature, completeAppendedSignature, type CompletionInput } fr
  */
 export async function signPdf(input: Uint8Array, options: SignPdfOptions): Promise<SignPdfResult> {
   const prepared = await prepareSignature(input, await prepareOptions(options));
-  const bytes = completeSignature(prepared, await sign(prepared.signedAttributes, options));
+  const bytes = completeSignature(prepared, await sign(prepared.signedAttributes, options), { inPlace: true });
   return resultOf(prepared, bytes);
 }
 
