@@ -53,7 +53,7 @@ afterAll(async () => {
 
 // Skipped until it runs green: passed on its branch, fails after the final merge at a page element it waits for
 // (not yet diagnosed; issue 17 stays open).
-it.skip("sends a day's outbox whole and once over a slow line that drops, with no error to act on", async () => {
+it("sends a day's outbox whole and once over a slow line that drops, with no error to act on", async () => {
   const seeded = await seedOutbox(page, { changes: 60, documents: 4, documentBytes: 256 * 1024, recipient: "Ủy ban nhân dân xã An Hưng", tag: "t" });
   const seen = await watchHeader(page);
   await page.goto(`${proxy.url}/#/dong-bo`);
@@ -90,7 +90,7 @@ it.skip("sends a day's outbox whole and once over a slow line that drops, with n
 
 // Skipped until it runs green: passed on its branch, fails after the final merge at a page element it waits for
 // (not yet diagnosed; issue 17 stays open).
-it.skip("completes a 20 MB upload cut by the network and by closing the page, with the right hash", async () => {
+it("completes a 20 MB upload cut by the network and by closing the page, with the right hash", async () => {
   // Fast enough to finish, slow enough to be cut twice part-way (5 MB/s).
   proxy.profile = { latencyMs: 50, kbitPerSec: 40_000, dropRate: 0 };
   const seeded = await seedOutbox(page, { changes: 0, documents: 1, documentBytes: 20 * 1024 * 1024, recipient: "Ủy ban nhân dân xã An Hưng", tag: "big" });
