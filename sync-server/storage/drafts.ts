@@ -66,7 +66,15 @@ export class DraftRepository {
       checkNumbering(m.numbering);
       await this.requireBlob(trx, acting.officeId, m.revision.sha256, m.revision.name);
       const draft = newDraft(
-        { id: m.draftId, officeId: acting.officeId, subject: m.subject, numbering: m.numbering, revision: m.revision, ...(m.note ? { note: m.note } : {}) },
+        {
+          id: m.draftId,
+          officeId: acting.officeId,
+          subject: m.subject,
+          numbering: m.numbering,
+          revision: m.revision,
+          ...(m.note ? { note: m.note } : {}),
+          ...(m.particulars ? { particulars: m.particulars } : {}),
+        },
         ctx,
       );
       await this.store(trx, acting, draft, 0, m.clientTime);
@@ -121,7 +129,12 @@ export class DraftRepository {
     switch (m.type) {
       case "draft.revise":
         await this.requireBlob(trx, acting.officeId, m.revision.sha256, m.revision.name);
-        return { revision: { ...m.revision, kind: "draft" }, ...(m.note ? { note: m.note } : {}), ...(m.subject ? { subject: m.subject } : {}) };
+        return {
+          revision: { ...m.revision, kind: "draft" },
+          ...(m.note ? { note: m.note } : {}),
+          ...(m.subject ? { subject: m.subject } : {}),
+          ...(m.particulars ? { particulars: m.particulars } : {}),
+        };
       case "draft.submit": {
         const official = await this.official(trx, acting.officeId, m.officialId);
         const number = draft.number ?? (await this.takeNumber(trx, acting, draft, m.reservedNumber));
