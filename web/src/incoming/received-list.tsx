@@ -14,7 +14,7 @@ import { proposeFields } from "./propose-fields.ts";
 import { receiveDocument, type Declared } from "../db/received.ts";
 import { useLive } from "../live.ts";
 import { href, navigate } from "../router.ts";
-import { db, messageOf, notify } from "../state.ts";
+import { db, messageOf, notify, notifyFailure } from "../state.ts";
 import { verifyReceived } from "../verify/run.ts";
 import { QlvbTime, TypeSelect, UrgencySelect, readFile } from "../ui/common.tsx";
 import { startWork } from "../ui/progress.tsx";
@@ -121,7 +121,7 @@ export function ReceivedView() {
       setFileName("");
       setProposed("");
       // An electronic document is verified at once, in the worker; a paper one has no digital signature to judge.
-      if (form() === "electronic") void verifyReceived(db, r.id).catch((err) => notify("error", messageOf(err)));
+      if (form() === "electronic") void verifyReceived(db, r.id).catch(notifyFailure);
       navigate("van-ban-den", r.id);
     } catch (err) {
       notify(isVanthuError(err) && err.code === "web.cancelled" ? "ok" : "error", messageOf(err));
