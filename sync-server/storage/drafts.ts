@@ -1,4 +1,4 @@
-import { formatNumberAndSymbol } from "../../shared/domain/number-symbol.ts";
+import { formatNumberAndSymbol, numberAndSymbolKey } from "../../shared/domain/number-symbol.ts";
 import { isVanthuError } from "../../shared/errors.ts";
 import { DRAFT_ENTITY, type Draft, type DraftMutation, type DraftNumber } from "../../shared/sync/drafts.ts";
 import { actionRefusal } from "../../shared/sync/rules.ts";
@@ -259,7 +259,8 @@ export class DraftRepository {
     const { draft } = found;
     if (draft.state !== "issued") throw refuse("draft_wrong_state", "Chỉ gửi được văn bản đã phát hành.", `Draft ${draftId} is ${draft.state}, not issued`);
     const nas = `${header.codeNumber}/${header.codeNotation}`;
-    if (draft.number && nas !== draft.number.numberAndSymbol) {
+    // "1/UBND-VP" and "01/UBND-VP" are one number: leading zeros and case do not differ (ND30 prints 01).
+    if (draft.number && numberAndSymbolKey(nas) !== numberAndSymbolKey(draft.number.numberAndSymbol)) {
       throw refuse(
         "number_mismatch",
         `Số, ký hiệu gửi đi (${nas}) khác số trong sổ (${draft.number.numberAndSymbol}).`,

@@ -175,6 +175,16 @@ async function consentAndPin(page: Page, click: () => Promise<void>, expectInCon
   await consent.click("#sign");
 }
 
+/** The received document is judged valid; if not, the report's words say why. */
+async function validOrSayWhy(page: Page): Promise<void> {
+  try {
+    await expect.poll(() => text(page, "received-status"), { timeout: 60_000 }).toBe("Đã kiểm tra: chữ ký hợp lệ");
+  } catch (e) {
+    await page.screenshot({ path: join(shots, "story-failed-verdict.png"), fullPage: true });
+    throw new Error(`not valid; the report says: ${await text(page, "report").catch(() => "(no report)")}`, { cause: e });
+  }
+}
+
 /** The drafter: a PDF with its blanks for number and date, filled in and submitted to the Chủ tịch with a note. */
 async function draftAndSubmit(page: Page, subject: string, note: string): Promise<string> {
   const pdf = await documentPdf({
@@ -372,7 +382,7 @@ describe("the office's story, end to end (issue 11)", () => {
       .first()
       .click();
     await anHung.getByTestId("report").waitFor({ timeout: 90_000 });
-    await expect.poll(() => text(anHung, "received-status"), { timeout: 60_000 }).toBe("Đã kiểm tra: chữ ký hợp lệ");
+    await validOrSayWhy(anHung);
     expect(await anHung.getByTestId("seal-mismatch").count()).toBe(0);
     await anHung.locator("#reg-handler").fill("Chủ tịch UBND xã");
     await anHung.getByTestId("register-button").click();
@@ -485,7 +495,7 @@ describe("the office's story, end to end (issue 11)", () => {
       .first()
       .click();
     await so.getByTestId("report").waitFor({ timeout: 90_000 });
-    await expect.poll(() => text(so, "received-status"), { timeout: 60_000 }).toBe("Đã kiểm tra: chữ ký hợp lệ");
+    await validOrSayWhy(so);
     await so.locator("#reg-handler").fill("Phòng Bưu chính, Viễn thông và Chuyển đổi số");
     await so.getByTestId("register-button").click();
     await so

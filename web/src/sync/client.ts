@@ -23,6 +23,7 @@ import { acknowledge, markFailed, pendingMutations } from "../db/outbox.ts";
 import { applyQlvbReceiveTime, applyQlvbSendTime, receiveDocument } from "../db/received.ts";
 import type { OutboxMutation, VanthuDb } from "../db/schema.ts";
 import { localDraftFromServer } from "../db/drafts.ts";
+import { keepPublishedAnchors } from "../db/trust.ts";
 import { capabilitiesOf } from "../../../shared/sync/rules.ts";
 import { declaredOf, translate } from "./mapping.ts";
 import { ApiClient, isTransient, readJson, throwApi, unreachable } from "./api.ts";
@@ -443,6 +444,27 @@ async function applyOutgoing(db: VanthuDb, x: OutgoingExchange): Promise<void> {
 }
 
 /**
+ * The roots the server publishes for the offices' devices (sync-server/trust). When the list
+ * changes, documents waiting for the clerk are judged again against it.
+ */
+async function refreshPublishedAnchors(api: ApiClient, db: VanthuDb): Promise<void> {
+  let body: { anchors?: Array<{ pem: string; labelVi: string }> };
+  try {
+    body = (await readJson(await api.req("/api/trust/anchors"))) as typeof body;
+  } catch (e) {
+    if (isTransient(e)) throw e;
+    return; // an older server without the list: the device's own imports stand
+  }
+  const { parseCertificates } = await import("../../../shared/trust/index.ts");
+  const anchors = (body.anchors ?? []).flatMap((a) =>
+    parseCertificates(new TextEncoder().encode(a.pem)).map((c) => ({ der: new Uint8Array(c.rawData), labelVi: a.labelVi })),
+  );
+  if (!(await keepPublishedAnchors(db, anchors))) return;
+  const { verifyReceived } = await import("../verify/run.ts");
+  for (const r of await db.received.where("status").anyOf("pending", "verified").toArray()) void verifyReceived(db, r.id).catch(() => undefined);
+}
+
+/**
  * How a round ended, for the scheduler: done; "retry" — the network or a busy server, tried
  * again after a pause; "error" — the server refused something the person must look at.
  */
@@ -472,6 +494,7 @@ export async function syncNow(db: VanthuDb, opts: { onNewReceived?: (id: string)
       const onNew = opts.onNewReceived ?? (() => undefined);
       await push(api, db, session, onNew);
       await pull(api, db, onNew, capabilitiesOf(session.user.roles, "own").actions["draft.issue"] ?? false);
+      await refreshPublishedAnchors(api, db);
       // Certificates (issue 7): the holiday calendar in force, requests moved on by their drafts' issue, then their records pushed.
       const certs = await import("../certificates/flows.ts");
       try {

@@ -2,6 +2,7 @@ import type { VerifyProgressMessage, VerifyRequest, VerifyResponse } from "./pro
 import { VanthuError } from "../../../shared/errors.ts";
 import { getDocument } from "../db/documents.ts";
 import { saveReport } from "../db/received.ts";
+import { trustAnchorsOf } from "../db/trust.ts";
 import type { VanthuDb } from "../db/schema.ts";
 import { startWork } from "../ui/progress.tsx";
 
@@ -48,7 +49,7 @@ export function stopVerifying(): void {
 async function check(db: VanthuDb, sha256: string, name?: string): Promise<VerifyResponse> {
   const doc = await getDocument(db, sha256);
   const label = name ?? doc.name;
-  const trustAnchors = ((await db.meta.get("trustAnchors"))?.value as Uint8Array[] | undefined) ?? [];
+  const trustAnchors = await trustAnchorsOf(db);
   const crls = ((await db.meta.get("crls"))?.value as VerifyRequest["crls"] | undefined) ?? [];
   const work = doc.size >= SHOW_PROGRESS_FROM ? startWork(`Đang kiểm tra chữ ký số: ${label}`, doc.size, "bytes", stopVerifying) : undefined;
   try {
