@@ -10,7 +10,7 @@
  * trình ký to the Sở, which answers with a deadline in working days; the audit trail holds every
  * step. Screenshots of each step in test-results/screenshots/story-*.png.
  */
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
@@ -30,7 +30,6 @@ import {
   openBrowser,
   pairWithAgent,
   signIn,
-  signInWithTrust,
   startGatedProxy,
   syncRound,
   userDataDir,
@@ -64,10 +63,20 @@ beforeAll(async () => {
   web = buildWeb();
   mkdirSync(shots, { recursive: true });
   dir = mkdtempSync(join(tmpdir(), "vanthu-e2e-story-"));
-  server = await startSyncServer({ db: `sqlite:${join(dir, "db.sqlite")}`, blobs: join(dir, "blobs"), port: 0, host: "127.0.0.1", webDir: web });
+  // As `npm start` does, the server publishes the demo CA to every device that signs in: nobody imports it by hand.
+  const caFile = join(dir, "demo-ca.pem");
+  server = await startSyncServer({
+    db: `sqlite:${join(dir, "db.sqlite")}`,
+    blobs: join(dir, "blobs"),
+    port: 0,
+    host: "127.0.0.1",
+    webDir: web,
+    trustAnchorFiles: [{ path: caFile, labelVi: "CA thử (CHỈ DÙNG THỬ)" }],
+  });
   await seedDemo(server.storage);
   proxy = await startGatedProxy(server.url);
   ca = await DemoCertificationAuthority.create();
+  writeFileSync(caFile, ca.certificate.toString("pem"));
   const crlUrl = `${proxy.url}/crl/demo.crl`;
   proxy.extra.set("/crl/demo.crl", { body: new Uint8Array((await ca.crl([])).rawData), type: "application/pkix-crl" });
   leaderName = await fullNameOf("lanhdao.hongbang");
@@ -153,6 +162,14 @@ async function noEnglish(page: Page): Promise<void> {
 
 function syncAndWait(page: Page): Promise<void> {
   return syncRound(page, proxy.url);
+}
+
+/** Signs in; the first round brings the office's data and the roots the server publishes (the demo CA). */
+async function signInAndSync(page: Page, username: string): Promise<void> {
+  await signIn(page, proxy.url, username, DEMO_PASSWORD);
+  await syncAndWait(page);
+  await page.goto(`${proxy.url}/#/cai-dat`);
+  await expect.poll(() => text(page, "published-anchors"), { timeout: 30_000 }).toContain("CA thử");
 }
 
 async function consentAndPin(page: Page, click: () => Promise<void>, expectInConsent?: string): Promise<void> {
@@ -242,7 +259,7 @@ describe("the office's story, end to end (issue 11)", () => {
     await clerk.getByTestId("sign-in").waitFor();
     await noEnglish(clerk);
     await shot(clerk, "dang-nhap");
-    await signInWithTrust(clerk, proxy.url, "vanthu.hongbang", DEMO_PASSWORD, ca.certificate.toString("pem"));
+    await signInAndSync(clerk, "vanthu.hongbang");
     expect(await text(clerk, "office-name")).toContain("Ủy ban nhân dân phường Hồng Bàng");
     // The role is the account's: no role picker, no editable office name, no district or Sở tabs.
     await clerk.goto(`${proxy.url}/#/cai-dat`);
@@ -331,7 +348,7 @@ describe("the office's story, end to end (issue 11)", () => {
     // ── The Chủ tịch at his desk, where the agent and his token are: "Chờ ký tại máy tính", signs with the PIN.
     const desk = await open();
     await installPwa(desk, proxy.url);
-    await signInWithTrust(desk, proxy.url, "lanhdao.hongbang", DEMO_PASSWORD, ca.certificate.toString("pem"));
+    await signInAndSync(desk, "lanhdao.hongbang");
     await pairWithAgent(desk, proxy.url, agent.url);
     await syncAndWait(desk);
     await desk.goto(`${proxy.url}/#/trinh-ky`);
@@ -374,7 +391,7 @@ describe("the office's story, end to end (issue 11)", () => {
     // ── Xã An Hưng: receives, verifies (green only because valid), registers.
     const anHung = await open();
     await installPwa(anHung, proxy.url);
-    await signInWithTrust(anHung, proxy.url, "vanthu.anhung", DEMO_PASSWORD, ca.certificate.toString("pem"));
+    await signInAndSync(anHung, "vanthu.anhung");
     await syncAndWait(anHung);
     await anHung.goto(`${proxy.url}/#/van-ban-den`);
     await anHung
@@ -461,7 +478,9 @@ describe("the office's story, end to end (issue 11)", () => {
     await clerk.getByTestId("contact-phone").fill("0912 345 678");
     await clerk.getByTestId("contact-email").fill("vanthu@hongbang.haiphong.gov.vn");
     await clerk.getByTestId("incident-report").click();
-    await clerk.waitForURL(/#\/chung-thu\/de-nghi\//);
+    await clerk.waitForURL(/#\/chung-thu\/de-nghi\//).catch(async (e: unknown) => {
+      throw new Error(`the incident was not reported; the app said: ${await clerk.locator(".toast").innerText().catch(() => "")}`, { cause: e });
+    });
     await expect.poll(() => text(clerk, "request-list")).toContain("Mẫu 05");
     await clerk.getByTestId("prepare-draft").click();
     await clerk.waitForURL(/#\/du-thao\/.+/);
@@ -487,7 +506,7 @@ describe("the office's story, end to end (issue 11)", () => {
     // ── The Sở: receives, verifies, registers; its list counts the deadline in working days; it answers.
     const so = await open();
     await installPwa(so, proxy.url);
-    await signInWithTrust(so, proxy.url, "vanthu.sokhcn", DEMO_PASSWORD, ca.certificate.toString("pem"));
+    await signInAndSync(so, "vanthu.sokhcn");
     await syncAndWait(so);
     await so.goto(`${proxy.url}/#/van-ban-den`);
     await so

@@ -460,8 +460,7 @@ async function refreshPublishedAnchors(api: ApiClient, db: VanthuDb): Promise<vo
     parseCertificates(new TextEncoder().encode(a.pem)).map((c) => ({ der: new Uint8Array(c.rawData), labelVi: a.labelVi })),
   );
   if (!(await keepPublishedAnchors(db, anchors))) return;
-  const { verifyReceived } = await import("../verify/run.ts");
-  for (const r of await db.received.where("status").anyOf("pending", "verified").toArray()) void verifyReceived(db, r.id).catch(() => undefined);
+  await (await import("../verify/run.ts")).reverifyWaiting(db);
 }
 
 /**
