@@ -33,7 +33,7 @@ import { ApiClient, isTransient, readJson, throwApi, unreachable } from "./api.t
  * time (Web Locks). The server's answers carry the QLVB times (R7) that replace the
  * provisional local ones.
  */
-import { beginRound, endRound, setSyncState, syncPaused } from "./state.ts";
+import { beginRound, endRound, resumeSync, setSyncState, syncPaused } from "./state.ts";
 export { syncState } from "./state.ts";
 
 export async function loadSession(db: VanthuDb): Promise<SessionInfo | undefined> {
@@ -54,6 +54,8 @@ export async function login(db: VanthuDb, username: string, password: string, ba
   if (!res.ok) await throwApi(res);
   const s = SessionInfo.parse(await res.json());
   await db.meta.put({ key: "session", value: s });
+  // A pause belonged to whoever pressed it: a new sign-in starts with the sync running.
+  resumeSync();
   setSyncState({ phase: "idle" });
   return s;
 }
