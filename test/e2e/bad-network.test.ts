@@ -40,7 +40,7 @@ beforeAll(async () => {
   page.on("pageerror", (e) => console.error("page error:", e.message));
   // The sync logs an unexpected failure (not the network's) to the console: kept in the test's output.
   page.on("console", (m) => {
-    if (m.type() === "error") console.error("page console:", m.text());
+    if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) console.error("page console:", m.text());
   });
   await installPwa(page, proxy.url);
   await signIn(page, proxy.url, "vanthu.hongbang", DEMO_PASSWORD);
