@@ -23,6 +23,7 @@ import { requestGuard } from "./security/request-guard.ts";
 import { revocationRoutes, type RevocationRelayOptions } from "./revocation/index.ts";
 import { whenDurable } from "./storage/open.ts";
 import type { SyncStorage } from "./storage/storage.ts";
+import { trustRoutes, type PublishedTrustAnchor } from "./trust/index.ts";
 import { syncRoutes, type SyncRouteOptions } from "./sync/index.ts";
 
 export interface SyncAppDeps {
@@ -44,6 +45,8 @@ export interface SyncAppDeps {
   officeQuotaBytes?: number;
   /** The scheduled backups, when this process runs them (their status is shown to district IT). */
   backups?: BackupSchedule;
+  /** Trust anchors published to the offices' devices (serve.ts reads them from --trust-anchor files). */
+  trustAnchors?: () => Promise<PublishedTrustAnchor[]>;
 }
 
 export const DEFAULT_MAX_JSON_BYTES = 16 * 1024 * 1024;
@@ -87,6 +90,7 @@ export function createSyncApp(deps: SyncAppDeps) {
     "/api/registers/*",
     "/api/audit/*",
     "/api/authority/*",
+    "/api/trust/*",
   ])
     app.use(p, authed);
   app.use("/api/sync/*", jsonLimit);
@@ -103,6 +107,7 @@ export function createSyncApp(deps: SyncAppDeps) {
   app.route("/api/registers", registerRoutes(storage));
   app.route("/api/audit", auditRoutes(storage));
   app.route("/api/authority", authorityRoutes());
+  app.route("/api/trust", trustRoutes(deps.trustAnchors ?? (async () => [])));
   app.route("/api/revocation", revocationRoutes(storage, deps.revocation));
   app.use("/api/certificates/*", jsonLimit);
   app.route("/api/certificates", certificateRoutes(storage));

@@ -10,6 +10,8 @@ import { systemQlvbClock, type QlvbClock } from "./clock/qlvb-clock.ts";
 import { toVietnamTime } from "../shared/sync/time.ts";
 import { DEFAULT_BLOBS, DEFAULT_DB, parseDatabaseUrl } from "./storage/open.ts";
 import { SyncStorage } from "./storage/storage.ts";
+import { readFile } from "node:fs/promises";
+import type { PublishedTrustAnchor } from "./trust/index.ts";
 import { edxmlOptionsFromEnv } from "./edxml/index.ts";
 
 /** The PWA that `vite build` writes (dist/web at the repository root). */
@@ -35,6 +37,8 @@ export interface ServeOptions {
   onBackup?: (run: BackupRun) => void;
   /** Allow the revocation relay to reach loopback and private addresses (tests only). */
   relayPrivateAddresses?: boolean;
+  /** PEM files of roots to publish to the offices' devices (read at each request: a file may appear later). */
+  trustAnchorFiles?: Array<{ path: string; labelVi: string }>;
 }
 
 export interface RunningServer {
@@ -65,6 +69,7 @@ export async function startSyncServer(o: ServeOptions = {}): Promise<RunningServ
     backups: o.backups,
     revocation: o.relayPrivateAddresses ? { allowPrivateAddresses: true } : undefined,
     edxml: edxmlOptionsFromEnv(),
+    trustAnchors: async () => readTrustAnchorFiles(o.trustAnchorFiles ?? []),
   });
   // Loopback unless told otherwise: a server on the office network is a decision (--host).
   const host = o.host ?? "127.0.0.1";
@@ -119,4 +124,14 @@ export async function removeStaleUploads(storage: SyncStorage, blobs: BlobStore,
     await storage.deleteUpload(id);
   }
   return ids.length;
+}
+
+/** The published roots that exist now; the demo agent writes its CA when it first starts, possibly after the server. */
+async function readTrustAnchorFiles(files: Array<{ path: string; labelVi: string }>): Promise<PublishedTrustAnchor[]> {
+  const out: PublishedTrustAnchor[] = [];
+  for (const f of files) {
+    const pem = await readFile(f.path, "utf8").catch(() => undefined);
+    if (pem?.includes("-----BEGIN CERTIFICATE-----")) out.push({ pem, labelVi: f.labelVi });
+  }
+  return out;
 }

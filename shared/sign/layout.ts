@@ -209,6 +209,33 @@ export function findIssueBlanks(chars: PageChar[]): IssueBlanks {
   return out;
 }
 
+/**
+ * What page 1 prints as the number and date of issue once the blanks are filled:
+ * "Số: 01/UBND-VP" and "ngày 30 tháng 11 năm 2026" (yyyy-mm-dd). Read from the characters'
+ * positions, so spaces the extraction leaves out do not matter. Absent when not printed.
+ */
+export function readPrintedIssue(chars: PageChar[]): { numberAndSymbol?: string; issueDate?: string } {
+  const out: { numberAndSymbol?: string; issueDate?: string } = {};
+  for (const line of charLines(chars)) {
+    // The filled-in digits lie over the blank's spaces: in x order they interleave.
+    const text = line
+      .map((c) => c.char)
+      .join("")
+      .normalize("NFC")
+      .replace(/(\d)\s+(?=\d)/gu, "$1");
+    if (!out.numberAndSymbol) {
+      const m = /Số\s*:\s*(\d{1,6})\s*\/\s*([\p{L}\p{N}][\p{L}\p{N}.-]*)/u.exec(text);
+      if (m) out.numberAndSymbol = `${m[1]}/${m[2]}`;
+    }
+    if (!out.issueDate) {
+      const m = /ngày\s*(\d{1,2})\s*tháng\s*(\d{1,2})\s*năm\s*(\d{4})/u.exec(text);
+      if (m) out.issueDate = `${m[3]}-${m[2]!.padStart(2, "0")}-${m[1]!.padStart(2, "0")}`;
+    }
+    if (out.numberAndSymbol && out.issueDate) break;
+  }
+  return out;
+}
+
 /** Day and month as Nghị định 30/2020 writes them: a leading 0 for days below 10 and for months 1 and 2. */
 export function issueDateParts(d: Date): { day: string; month: string; year: string } {
   const v = new Date(d.getTime() + 7 * 3600_000);

@@ -126,6 +126,21 @@ export const DraftComment = z.object({
 });
 export type DraftComment = z.infer<typeof DraftComment>;
 
+/**
+ * What the drafter filled in besides the number: who signs, in which capacity, to whom it goes.
+ * Kept on the server with the draft so that any văn thư of the office, on any device, can issue
+ * and send the signed revision.
+ */
+export const DraftParticulars = z.object({
+  signerName: z.string().trim().max(200),
+  signerTitle: z.string().trim().max(200),
+  capacity: z.enum(["direct", "KT.", "TL.", "TUQ."]),
+  principalTitle: z.string().trim().max(200).optional(),
+  recipients: z.array(z.string().trim().min(1).max(300)).max(200),
+  urgency: z.enum(["none", "Khẩn", "Thượng khẩn", "Hỏa tốc"]),
+});
+export type DraftParticulars = z.infer<typeof DraftParticulars>;
+
 /** The draft as pulled (entity `draft.document`) and as GET /api/drafts/:id answers. */
 export const Draft = z.object({
   id: z.string(),
@@ -146,6 +161,8 @@ export const Draft = z.object({
   comments: z.array(DraftComment),
   /** The exchange it was sent by (state sent). */
   exchangeId: z.string().nullable(),
+  /** Absent on drafts made before it was kept. */
+  particulars: DraftParticulars.optional(),
 });
 export type Draft = z.infer<typeof Draft>;
 
@@ -160,6 +177,7 @@ export const DraftCreate = z.object({
   numbering: Numbering,
   revision: RevisionInput,
   note: z.string().max(2000).optional(),
+  particulars: DraftParticulars.optional(),
 });
 export const DraftRevise = z.object({
   ...Versioned,
@@ -167,6 +185,7 @@ export const DraftRevise = z.object({
   revision: RevisionInput,
   note: z.string().max(2000).optional(),
   subject: z.string().trim().min(1).max(500).optional(),
+  particulars: DraftParticulars.optional(),
 });
 export const DraftSubmit = z.object({
   ...Versioned,

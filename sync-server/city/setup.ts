@@ -7,6 +7,7 @@ import { foldVietnamese } from "../../shared/domain/search-text.ts";
 import { stamp } from "../clock/qlvb-clock.ts";
 import { hashPassword } from "../auth/password.ts";
 import type { SyncStorage } from "../storage/storage.ts";
+import { UserRepository } from "../users/repository.ts";
 import { csvLine, readCsv } from "./csv.ts";
 
 /**
@@ -174,7 +175,15 @@ export async function addAccounts(storage: SyncStorage, rows: readonly AccountRo
       continue;
     }
     const password = randomBytes(12).toString("base64url");
-    await storage.createUser({ officeId: r.officeId, username: r.username, fullName: r.fullName, passwordHash: await hashPassword(password), roles: r.roles });
+    const user = await storage.createUser({
+      officeId: r.officeId,
+      username: r.username,
+      fullName: r.fullName,
+      passwordHash: await hashPassword(password),
+      roles: r.roles,
+    });
+    // A one-time password chosen by someone else: the person sets their own before anything else.
+    await new UserRepository(storage).markMustChange(user.id);
     report.created.push({ username: r.username, officeId: r.officeId, password });
   }
   return report;

@@ -63,7 +63,15 @@ export function assertStepAllowed(draft: Draft, step: Exclude<DraftStep, "create
 }
 
 export function newDraft(
-  input: { id: string; officeId: string; subject: string; numbering: Draft["numbering"]; revision: { sha256: string; name: string }; note?: string },
+  input: {
+    id: string;
+    officeId: string;
+    subject: string;
+    numbering: Draft["numbering"];
+    revision: { sha256: string; name: string };
+    note?: string;
+    particulars?: Draft["particulars"];
+  },
   ctx: StepContext,
 ): Draft {
   return {
@@ -93,6 +101,7 @@ export function newDraft(
     ],
     comments: [],
     exchangeId: null,
+    ...(input.particulars ? { particulars: input.particulars } : {}),
   };
 }
 
@@ -104,6 +113,7 @@ export interface StepChange {
   number?: DraftNumber;
   subject?: string;
   exchangeId?: string;
+  particulars?: Draft["particulars"];
 }
 
 /** The draft after a state step (not create, not comment): a new version, the step in its history. */
@@ -138,6 +148,7 @@ export function applyStep(draft: Draft, step: Exclude<DraftStep, "create" | "com
     official: change.official ?? draft.official,
     number: change.number ?? draft.number,
     exchangeId: change.exchangeId ?? draft.exchangeId,
+    ...(change.particulars ? { particulars: change.particulars } : {}),
     revisions,
     history: [...draft.history, event],
   };

@@ -1,4 +1,4 @@
-import { formatNumberAndSymbol } from "../../shared/domain/number-symbol.ts";
+import { formatNumberAndSymbol, numberAndSymbolKey } from "../../shared/domain/number-symbol.ts";
 import { isVanthuError } from "../../shared/errors.ts";
 import { DRAFT_ENTITY, type Draft, type DraftMutation, type DraftNumber } from "../../shared/sync/drafts.ts";
 import { actionRefusal } from "../../shared/sync/rules.ts";
@@ -66,7 +66,15 @@ export class DraftRepository {
       checkNumbering(m.numbering);
       await this.requireBlob(trx, acting.officeId, m.revision.sha256, m.revision.name);
       const draft = newDraft(
-        { id: m.draftId, officeId: acting.officeId, subject: m.subject, numbering: m.numbering, revision: m.revision, ...(m.note ? { note: m.note } : {}) },
+        {
+          id: m.draftId,
+          officeId: acting.officeId,
+          subject: m.subject,
+          numbering: m.numbering,
+          revision: m.revision,
+          ...(m.note ? { note: m.note } : {}),
+          ...(m.particulars ? { particulars: m.particulars } : {}),
+        },
         ctx,
       );
       await this.store(trx, acting, draft, 0, m.clientTime);
@@ -121,7 +129,12 @@ export class DraftRepository {
     switch (m.type) {
       case "draft.revise":
         await this.requireBlob(trx, acting.officeId, m.revision.sha256, m.revision.name);
-        return { revision: { ...m.revision, kind: "draft" }, ...(m.note ? { note: m.note } : {}), ...(m.subject ? { subject: m.subject } : {}) };
+        return {
+          revision: { ...m.revision, kind: "draft" },
+          ...(m.note ? { note: m.note } : {}),
+          ...(m.subject ? { subject: m.subject } : {}),
+          ...(m.particulars ? { particulars: m.particulars } : {}),
+        };
       case "draft.submit": {
         const official = await this.official(trx, acting.officeId, m.officialId);
         const number = draft.number ?? (await this.takeNumber(trx, acting, draft, m.reservedNumber));
@@ -246,7 +259,8 @@ export class DraftRepository {
     const { draft } = found;
     if (draft.state !== "issued") throw refuse("draft_wrong_state", "Chỉ gửi được văn bản đã phát hành.", `Draft ${draftId} is ${draft.state}, not issued`);
     const nas = `${header.codeNumber}/${header.codeNotation}`;
-    if (draft.number && nas !== draft.number.numberAndSymbol) {
+    // "1/UBND-VP" and "01/UBND-VP" are one number: leading zeros and case do not differ (ND30 prints 01).
+    if (draft.number && numberAndSymbolKey(nas) !== numberAndSymbolKey(draft.number.numberAndSymbol)) {
       throw refuse(
         "number_mismatch",
         `Số, ký hiệu gửi đi (${nas}) khác số trong sổ (${draft.number.numberAndSymbol}).`,

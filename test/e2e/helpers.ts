@@ -352,3 +352,19 @@ export async function pairWithAgent(page: Page, url: string, agentUrl: string): 
   await pairPage.waitForSelector("#paired");
   await pairPage.close();
 }
+
+/**
+ * One sync round started by the person ("Đồng bộ ngay"), waited for to its end: the time of the
+ * last round moves on (not a round that ended before the click), the badge says "Đã đồng bộ",
+ * and no change of this device was refused or found in conflict (that would be the flow
+ * going wrong: the reasons are given).
+ */
+export async function syncRound(page: Page, url: string): Promise<void> {
+  await page.goto(`${url}/#/dong-bo`);
+  const before = await page.getByTestId("last-sync").getAttribute("data-at");
+  await page.getByTestId("sync-now").click();
+  await expect.poll(() => page.getByTestId("last-sync").getAttribute("data-at"), { timeout: BROWSER_WAIT_MS }).not.toBe(before);
+  await expect.poll(() => page.getByTestId("sync-badge").innerText(), { timeout: BROWSER_WAIT_MS }).toBe("Đã đồng bộ");
+  const issues = await page.locator('[data-testid="sync-refused"], [data-testid="sync-conflict"]').allInnerTexts();
+  expect(issues, "changes the server did not apply").toEqual([]);
+}

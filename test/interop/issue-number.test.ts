@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { signPdf } from "../../shared/sign/index.ts";
 import { findIssueBlanks, formatIssueNumber, issueDateParts } from "../../shared/sign/layout.ts";
+import { printedIssueMismatch, printedIssueOf } from "../../shared/sign/printed-issue.ts";
 import { verifyPdf } from "../../shared/verify/index.ts";
 import { officialDocumentPdf, TINOS } from "../support/documents.ts";
 import { testIdentities, type TestIdentities } from "../support/identities.ts";
@@ -48,6 +49,13 @@ describe("number and date of issue", () => {
       crls: [new Uint8Array((await ids.ca.crl([])).rawData), new Uint8Array((await ids.root.crl([])).rawData)],
     });
     expect(rep.status).toBe("valid");
+    // What the PDF prints is read back and held against the register.
+    const printed = await printedIssueOf(issued.bytes);
+    expect(printed).toEqual({ numberAndSymbol: "07/UBND-VP", issueDate: "2026-02-03" });
+    expect(printedIssueMismatch(printed, { numberAndSymbol: "07/UBND-VP", issueDate: "2026-02-03" })).toBeUndefined();
+    expect(printedIssueMismatch(printed, { numberAndSymbol: "125/UBND-VP", issueDate: "2026-02-03" })).toContain("125/UBND-VP");
+    expect(printedIssueMismatch(printed, { numberAndSymbol: "07/UBND-VP", issueDate: "2026-11-20" })).toContain("20/11/2026");
+    expect(printedIssueMismatch(await printedIssueOf(draft), { numberAndSymbol: "07/UBND-VP", issueDate: "2026-02-03" })).toContain("Không đọc được");
   });
 
   it("are refused once the document carries a signature (they would change a signed page)", async () => {

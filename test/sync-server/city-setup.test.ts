@@ -88,8 +88,13 @@ describeBackends("setting the city up from Nghị quyết 1669 (114 offices)", (
     ]);
     expect(first.skipped).toBe(1);
     expect((await env().storage.findUserByUsername("lanhdao.hongbang"))!.roles).toEqual(["leader", "signature_officer"]);
-    // The one-time password works.
-    expect(await login(env(), "vanthu.hongbang", first.created[0]!.password)).toBeTruthy();
+    // The one-time password works, and must be changed before anything else.
+    const token = await login(env(), "vanthu.hongbang", first.created[0]!.password);
+    expect(token).toBeTruthy();
+    const me = (await (await env().app.request("/api/auth/me", { headers: { authorization: `Bearer ${token}` } })).json()) as {
+      mustChangePassword?: boolean;
+    };
+    expect(me.mustChangePassword).toBe(true);
     const again = await addAccounts(env().storage, (await readAccountsCsv(env().storage, filled)).rows);
     expect(again.created).toEqual([]);
     expect(again.unchanged).toEqual(["vanthu.hongbang", "lanhdao.hongbang", "it.thanhpho"]);

@@ -5,7 +5,7 @@
  */
 import { expect, it } from "vitest";
 import { verifyAuditChain } from "../../shared/domain/audit/audit-chain.ts";
-import type { Draft } from "../../shared/sync/drafts.ts";
+import type { Draft, DraftParticulars } from "../../shared/sync/drafts.ts";
 import type { RegisterNumber } from "../../shared/sync/registers.ts";
 import type { Mutation, MutationResult, OutgoingExchange } from "../../shared/sync/schemas.ts";
 import { offsetQlvbClock } from "../../sync-server/clock/qlvb-clock.ts";
@@ -24,6 +24,13 @@ import {
 } from "./harness.ts";
 
 const qlvb = offsetQlvbClock("qlvb:test", 0);
+const particulars: DraftParticulars = {
+  signerName: "Nguyễn Văn Thử",
+  signerTitle: "Chủ tịch",
+  capacity: "direct",
+  recipients: ["UBND xã An Hưng", "Lưu: VT"],
+  urgency: "none",
+};
 const pdf = (label: string) => new TextEncoder().encode(`%PDF-1.7\n% ${label} ${Math.random()}\n%%EOF\n`);
 
 async function one(env: Env, user: TestUser, m: MutationInput): Promise<MutationResult> {
@@ -62,6 +69,7 @@ describeBackends(
         subject: "Quyết định về việc kiện toàn tổ chuyển đổi số",
         numbering: { registerId: "vb-di", typeCode: "QĐ", issuerSymbol: "UBND" },
         revision: { sha256: sha, name: "du-thao.pdf" },
+        particulars,
       });
       expect(r.status).toBe("applied");
       version = r.assigned.version!;
@@ -69,6 +77,8 @@ describeBackends(
       const pulled = await pullAll(env(), official);
       const d = pulled.changes.filter((c) => c.entity === "draft.document" && c.id === id).at(-1)!.data as unknown as Draft;
       expect(d).toMatchObject({ state: "drafting", version: 1, number: null, revisions: [{ n: 1, kind: "draft", sha256: sha }] });
+      // Who signs and to whom it goes travel with it: another văn thư's device can issue and send it.
+      expect(d.particulars).toEqual(particulars);
     });
 
     it("a draft needs its file on the server, and a numbering the register can format", async () => {

@@ -122,7 +122,7 @@ describe("sync mapping", () => {
     for (const x of t.mutations) expect(Mutation.safeParse(x).success).toBe(true);
     const send = t.mutations[1] as Extract<Mutation, { type: "exchange.send" }>;
     expect(send.recipients).toEqual(["demo-an-hung"]);
-    expect(send.header).toMatchObject({ codeNumber: "5", codeNotation: "UBND-VP", priority: 1, promulgationDate: "2026-11-20" });
+    expect(send.header).toMatchObject({ codeNumber: "05", codeNotation: "UBND-VP", priority: 1, promulgationDate: "2026-11-20" });
     expect(send.clientTime).toBe("2026-11-20T09:00:00+07:00");
     // A retry gives the same ids: the server applies each once.
     expect(translate(m, { directory, ownOfficeId: "demo-hong-bang" }).mutations.map((x) => x.id)).toEqual(t.mutations.map((x) => x.id));

@@ -6,6 +6,7 @@ import { CliError } from "../errors.ts";
 const usage = `Usage: vanthu server [--db sqlite:PATH | postgres://…] [--blobs DIR] [--port N] [--host ADDR] [--web DIR] [--demo]
                     [--tls-cert FILE --tls-key FILE] [--trust-proxy] [--behind-tls]
                     [--backup-dir DIR [--backup-every 24h] [--backup-keep N]] [--office-quota 20GB]
+                    [--trust-anchor FILE]...
        vanthu server --create-admin USERNAME [--db …]
 
 Máy chủ đồng bộ Văn thư số (the sync server): các văn phòng đồng bộ với nó; đồng hồ của nó
@@ -31,6 +32,8 @@ dựng (dist/web) ở địa chỉ gốc /.
   --backup-every 24h    chu kỳ sao lưu (s, m, h, d; mặc định 24h)
   --backup-keep N       giữ N bản tốt gần nhất (mặc định 7)
   --office-quota SIZE   dung lượng văn bản tối đa của mỗi cơ quan (vd. 500MB, 20GB; mặc định 20GB)
+  --trust-anchor FILE   chứng thư gốc (PEM) công bố cho mọi máy của các cơ quan, ngoài chứng thư
+                        gốc Chính phủ có sẵn (G2, G1); lặp lại được; vanthu start dùng cho CA thử
   --create-admin USERNAME
                 tạo tài khoản quản trị hệ thống (in mật khẩu ngẫu nhiên một lần) rồi thoát;
                 quản trị tạo cơ quan và tài khoản qua /api/admin
@@ -67,6 +70,7 @@ export const command: CliCommand = {
           "backup-keep": { type: "string" },
           "office-quota": { type: "string" },
           "create-admin": { type: "string" },
+          "trust-anchor": { type: "string", multiple: true },
         },
       }));
     } catch (e) {
@@ -115,6 +119,10 @@ export const command: CliCommand = {
       behindTls: values["behind-tls"],
       trustProxy: values["trust-proxy"],
       officeQuotaBytes: quota,
+      trustAnchorFiles: (values["trust-anchor"] ?? []).map((path) => ({
+        path,
+        labelVi: values.demo ? "CA thử của thiết bị ký thử (CHỈ DÙNG THỬ — không có giá trị pháp lý)" : `Chứng thư gốc do quản trị công bố (${path})`,
+      })),
       backups: values["backup-dir"] ? { dir: values["backup-dir"], everyMs, keep } : undefined,
       onBackup: (run) =>
         process.stdout.write(

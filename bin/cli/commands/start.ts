@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { CliCommand } from "../main.ts";
 import { CliError } from "../errors.ts";
@@ -51,7 +52,8 @@ export const command: CliCommand = {
         throw new CliError("MISSING_COMPONENT", `Thiếu thành phần: vanthu ${needed}`, `component missing: vanthu ${needed}`);
     }
     const children = [
-      run("máy chủ", [vanthu, "server", "--demo", "--port", port!]),
+      // The demo CA (written by the agent at its first start) is published to the offices' devices: demo signatures verify, and sign, without importing it by hand.
+      run("máy chủ", [vanthu, "server", "--demo", "--port", port!, "--trust-anchor", join(root, "data", "agent", "demo-ca.pem")]),
       run("ký số", [vanthu, "agent", ...(agentPort ? ["--port", agentPort] : [])]),
     ];
     process.stdout.write(`\nVăn thư số đang chạy: http://127.0.0.1:${port}/  (Ctrl+C để dừng)\n`);

@@ -10,6 +10,7 @@ import type { VanthuDb } from "../db/schema.ts";
 import { appendAudit } from "../certificates/store.ts";
 import { currentPerson, officeIdOf } from "../certificates/flows.ts";
 import { revocationFetch } from "../verify/revocation-fetch.ts";
+import { trustAnchorsOf } from "../db/trust.ts";
 import type { AgentClient } from "./client.ts";
 
 /**
@@ -48,7 +49,7 @@ export async function officeSealMm(db: VanthuDb): Promise<number> {
 
 async function trustContext(db: VanthuDb): Promise<TrustContext> {
   const { bundledTrustAnchors, parseCertificates } = await import("../../../shared/trust/index.ts");
-  const own = ((await db.meta.get("trustAnchors"))?.value as Uint8Array[] | undefined) ?? [];
+  const own = await trustAnchorsOf(db);
   const crls = ((await db.meta.get("crls"))?.value as { der: Uint8Array }[] | undefined) ?? [];
   const crlCache: CrlCache = {
     async get(url) {

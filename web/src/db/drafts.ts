@@ -2,6 +2,7 @@ import { ulid } from "ulid";
 import { documentTypeByCode, isoDay, refuseClassified, type Secrecy } from "../../../shared/domain/index.ts";
 import { VanthuError } from "../../../shared/errors.ts";
 import { putDocument } from "./documents.ts";
+import type { Draft as ServerDraft, DraftParticulars } from "../../../shared/sync/drafts.ts";
 import type { Draft, VanthuDb } from "./schema.ts";
 
 export type DraftFields = Omit<Draft, "id" | "createdAt" | "updatedAt" | "status" | "documentSha256" | "fileName" | "signedSha256" | "numberAndSymbol">;
@@ -127,4 +128,52 @@ export async function removeAttachment(db: VanthuDb, id: string, sha256: string)
     if (!d || d.status === "issued") return;
     await db.drafts.put({ ...d, attachments: (d.attachments ?? []).filter((a) => a.sha256 !== sha256) });
   });
+}
+
+/**
+ * The office's draft as the server keeps it, made a local draft on a văn thư's device that did
+ * not write it: the signed revision can then be issued and sent from any of the office's
+ * devices. Only drafts whose particulars the server keeps (who signs, to whom) can be rebuilt.
+ */
+export function localDraftFromServer(d: ServerDraft): Draft | undefined {
+  const p = d.particulars;
+  const file = d.revisions.filter((r) => r.kind === "draft").at(-1);
+  if (!p || !file) return undefined;
+  const signed = d.revisions.filter((r) => r.kind === "signed").map((r) => r.sha256);
+  return {
+    id: d.id,
+    createdAt: d.createdAt,
+    updatedAt: d.updatedAt,
+    documentSha256: file.sha256,
+    fileName: file.name,
+    typeCode: d.numbering.typeCode,
+    summary: d.subject,
+    documentDate: d.number?.issueDate ?? isoDay(d.createdAt),
+    signerName: p.signerName,
+    signerTitle: p.signerTitle,
+    capacity: p.capacity,
+    ...(p.principalTitle ? { principalTitle: p.principalTitle } : {}),
+    recipients: p.recipients,
+    urgency: p.urgency,
+    secrecy: "none",
+    ...(d.numbering.unitSymbol ? { unitSymbol: d.numbering.unitSymbol } : {}),
+    status: signed.length ? "signed" : "draft",
+    ...(signed.length ? { signedSha256: signed } : {}),
+    ...(d.number ? { numberAndSymbol: d.number.numberAndSymbol } : {}),
+  };
+}
+
+/** The particulars that go to the server with the draft's file (shared/sync/drafts.ts DraftParticulars). */
+export function particularsOf(d: Draft): DraftParticulars {
+  return {
+    signerName: d.signerName,
+    signerTitle: d.signerTitle,
+    capacity: d.capacity,
+    ...(d.principalTitle?.trim() ? { principalTitle: d.principalTitle.trim() } : {}),
+    recipients: d.recipients
+      .map((r) => r.trim())
+      .filter(Boolean)
+      .slice(0, 200),
+    urgency: d.urgency,
+  };
 }

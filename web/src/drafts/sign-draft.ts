@@ -3,6 +3,7 @@ import { Dexie } from "dexie";
 import { ulid } from "ulid";
 import {
   assertCertificateFitsRole,
+  dayToVi,
   documentTypeByCode,
   formatDocumentNumber,
   refuseClassified,
@@ -20,6 +21,7 @@ import { issueOutgoing, peekOutgoingNumber, type OfficeProfile } from "../db/reg
 import type { Draft, ElectronicCopy, VanthuDb, WorkflowDraft } from "../db/schema.ts";
 import type { Person } from "../../../shared/sync/primitives.ts";
 import { documentFileName } from "../documents/file-names.ts";
+import { printedIssueMismatch, printedIssueOf } from "../../../shared/sign/printed-issue.ts";
 import { issueStepOf, recordSigned } from "./workflow.ts";
 
 export interface SignContext {
@@ -91,6 +93,14 @@ export async function signSubmitted(ctx: SignContext, w: WorkflowDraft, me: Pers
   if (!latest) throw new VanthuError("web.no-file", "Dự thảo chưa có tệp PDF để ký.", "Draft has no PDF");
   const doc = await getDocument(ctx.db, latest.sha256);
   const n = w.number;
+  // A date printed in advance stays in the document: it must be the register's, or the PDF and the register disagree.
+  const preprinted = (await printedIssueOf(doc.bytes)).issueDate;
+  if (preprinted && preprinted !== n.issueDate)
+    throw new VanthuError(
+      "web.preprinted-date",
+      `Dự thảo in sẵn ngày ${dayToVi(preprinted)}, sổ văn bản đi ghi ngày ${dayToVi(n.issueDate)}. Hãy để trống ngày, tháng trong dự thảo ("ngày    tháng    năm") để ghi ngày của sổ khi ký.`,
+      `Draft prints ${preprinted}, the register says ${n.issueDate}`,
+    );
   const base = { type: "signer" as const, image: ctx.image, issueNumber: String(n.number), font: await loadFont() };
   const target = (options: SigningTarget["options"]): SigningTarget => ({ bytes: doc.bytes, title: w.subject, number: n.numberAndSymbol, options });
   // The register's date goes into the "ngày … tháng … năm …" blanks; a letter drawn with its date already printed keeps it.
@@ -141,6 +151,17 @@ export function loadFont(): Promise<Uint8Array> {
   return fontBytes;
 }
 
+/** The official's revision prints the register's number and date, or it is not issued: the PDF and the register never disagree. */
+async function assertPrintedAsRegistered(bytes: Uint8Array, registered: { numberAndSymbol: string; issueDate: string }): Promise<void> {
+  const diff = printedIssueMismatch(await printedIssueOf(bytes), registered);
+  if (diff)
+    throw new VanthuError(
+      "web.printed-number-mismatch",
+      `Chưa phát hành: ${diff} Văn bản và sổ đăng ký phải khớp nhau; hãy trình lãnh đạo ký lại bản có số của sổ.`,
+      `Printed number/date differ from the register's: ${diff}`,
+    );
+}
+
 /**
  * R2, R4, R5: the clerk issues. The number the document will take is read first, because the
  * attachments and appendices print it; then one batch (one consent, one PIN): the
@@ -163,6 +184,7 @@ export async function issueAsClerk(ctx: SignContext, draft: Draft, now = new Dat
   const fromServer = (await ctx.db.workflow.get(draft.id))?.number ?? undefined;
   const { number, numberAndSymbol } = fromServer ?? (await peekOutgoingNumber(ctx.db, draft, ctx.office, now));
   const main = await getDocument(ctx.db, latestBytesSha(draft));
+  if (fromServer) await assertPrintedAsRegistered(main.bytes, fromServer);
   const extra = await Promise.all((draft.attachments ?? []).map(async (a) => ({ a, doc: await getDocument(ctx.db, a.sha256) })));
   const font = extra.length > 0 ? await loadFont() : undefined;
   // The seal at the office's real size (Settings), R2's overlap kept whole on the page.

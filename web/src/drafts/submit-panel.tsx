@@ -3,7 +3,7 @@ import { DRAFT_STATE_LABELS_VI } from "../../../shared/sync/drafts.ts";
 import type { Draft } from "../db/schema.ts";
 import { useLive } from "../live.ts";
 import { href } from "../router.ts";
-import { db, loadProfile, messageOf, notify } from "../state.ts";
+import { db, loadProfile, messageOf, notify, online } from "../state.ts";
 import { STATE_TAG } from "./workflow-list.tsx";
 import { officialsOf, submitForSigning } from "./workflow.ts";
 
@@ -31,9 +31,16 @@ export function SubmitPanel(props: { draft: Draft; beforeAction: () => Promise<v
         note: note(),
         issuerSymbol: p.symbol,
         by: { id: s.user.id, name: s.user.fullName },
+        offline: !online(),
       });
       setNote("");
-      notify("ok", `Đã trình ${o.fullName}. Số văn bản do sổ đăng ký trên máy chủ cấp khi trình ký đến máy chủ.`);
+      const given = (await db.workflow.get(props.draft.id))?.number;
+      notify(
+        "ok",
+        given?.source === "reserved"
+          ? `Đã trình ${o.fullName} với số tạm ${given.numberAndSymbol} (số giữ trước của máy này), chờ máy chủ xác nhận khi có mạng.`
+          : `Đã trình ${o.fullName}. Số văn bản do sổ đăng ký trên máy chủ cấp khi trình ký đến máy chủ.`,
+      );
       void import("../session/sync-view.tsx").then((m) => m.runSync());
     } catch (e) {
       notify("error", messageOf(e));

@@ -118,7 +118,14 @@ export function WorkflowDetail(props: { id: string }) {
               {x().number ? (
                 <>
                   {x().number!.numberAndSymbol}, ngày {dayToVi(x().number!.issueDate)}{" "}
-                  <span class="muted">(sổ văn bản đi trên máy chủ{x().number!.source === "reserved" ? ", số giữ trước" : ""})</span>
+                  <Show
+                    when={x().number!.source === "reserved" && (x().pending ?? []).some((p) => p.step === "submit")}
+                    fallback={<span class="muted">(sổ văn bản đi trên máy chủ{x().number!.source === "reserved" ? ", số giữ trước" : ""})</span>}
+                  >
+                    <span class="tag warn" data-testid="wf-number-provisional">
+                      số tạm — số giữ trước của máy này, chờ máy chủ xác nhận
+                    </span>
+                  </Show>
                 </>
               ) : (
                 <span class="muted">chưa có — sổ văn bản đi trên máy chủ cấp số khi dự thảo được trình (và đến máy chủ)</span>

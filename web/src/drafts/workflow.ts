@@ -1,11 +1,13 @@
 import { ulid } from "ulid";
-import { toVietnamIso } from "../../../shared/domain/index.ts";
+import { isoDay, toVietnamIso } from "../../../shared/domain/index.ts";
 import { VanthuError } from "../../../shared/errors.ts";
 import type { DraftState, DraftStep } from "../../../shared/sync/drafts.ts";
 import type { Person } from "../../../shared/sync/primitives.ts";
+import { particularsOf } from "../db/drafts.ts";
 import { enqueue } from "../db/outbox.ts";
 import type { Draft, VanthuDb, WorkflowDraft } from "../db/schema.ts";
 import type { DraftStepBody } from "../sync/mapping.ts";
+import { provisionalNumberAndSymbol, takeReservedNumber } from "../registers/reserved-numbers.ts";
 import { apiCall } from "../sync/api.ts";
 
 /**
@@ -82,7 +84,7 @@ export async function officialsOf(db: VanthuDb): Promise<Array<{ id: string; ful
 export async function submitForSigning(
   db: VanthuDb,
   draft: Draft,
-  opts: { official: { id: string; fullName: string }; note: string; issuerSymbol: string; by: Person },
+  opts: { official: { id: string; fullName: string }; note: string; issuerSymbol: string; by: Person; offline?: boolean },
 ): Promise<void> {
   const sha = draft.documentSha256;
   if (!sha) throw new VanthuError("web.no-file", "Dự thảo chưa có tệp PDF để trình ký.", "Draft has no PDF");
@@ -99,7 +101,14 @@ export async function submitForSigning(
     };
     await db.transaction("rw", [db.workflow, db.outbox], async () => {
       const outboxId = await enqueue(db, "draft.step", draft.id, {
-        mutation: { type: "draft.create", draftId: draft.id, subject: draft.summary.trim(), numbering, revision: { sha256: sha, name } },
+        mutation: {
+          type: "draft.create",
+          draftId: draft.id,
+          subject: draft.summary.trim(),
+          numbering,
+          revision: { sha256: sha, name },
+          particulars: particularsOf(draft),
+        },
         blobs: [sha],
       });
       await db.workflow.put({
@@ -130,20 +139,48 @@ export async function submitForSigning(
       db,
       draft.id,
       "revise",
-      { type: "draft.revise", baseVersion: expectedVersion(w), revision: { sha256: sha, name } },
+      { type: "draft.revise", baseVersion: expectedVersion(w), revision: { sha256: sha, name }, particulars: particularsOf(draft) },
       { blobs: [sha], by: opts.by },
     );
     w = (await db.workflow.get(draft.id))!;
   }
-  await queueStep(
-    db,
-    draft.id,
-    "submit",
-    { type: "draft.submit", baseVersion: expectedVersion(w), officialId: opts.official.id, ...(opts.note.trim() ? { note: opts.note.trim() } : {}) },
-    { by: opts.by, note: opts.note.trim() || undefined },
-  );
-  const after = (await db.workflow.get(draft.id))!;
-  await db.workflow.put({ ...after, official: { id: opts.official.id, name: opts.official.fullName } });
+  const base = w;
+  await db.transaction("rw", [db.workflow, db.outbox, db.meta], async () => {
+    // Offline, a number of this device's reserved block goes with the submission, shown as provisional.
+    const reserved = opts.offline ? await takeReservedNumber(db) : undefined;
+    await queueStep(
+      db,
+      draft.id,
+      "submit",
+      {
+        type: "draft.submit",
+        baseVersion: expectedVersion(base),
+        officialId: opts.official.id,
+        ...(opts.note.trim() ? { note: opts.note.trim() } : {}),
+        ...(reserved ? { reservedNumber: reserved } : {}),
+      },
+      { by: opts.by, note: opts.note.trim() || undefined },
+    );
+    const after = (await db.workflow.get(draft.id))!;
+    const shown = reserved && !after.number ? provisionalNumberAndSymbol(reserved, after.numbering) : undefined;
+    await db.workflow.put({
+      ...after,
+      official: { id: opts.official.id, name: opts.official.fullName },
+      ...(reserved && shown
+        ? {
+            number: {
+              registerId: after.numbering.registerId ?? "vb-di",
+              year: reserved.year,
+              number: reserved.number,
+              numberAndSymbol: shown,
+              issueDate: isoDay(new Date()),
+              assignedAt: toVietnamIso(new Date()),
+              source: "reserved" as const,
+            },
+          }
+        : {}),
+    });
+  });
 }
 
 export async function commentOn(db: VanthuDb, draftId: string, text: string, by: Person, page?: number): Promise<void> {

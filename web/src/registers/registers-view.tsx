@@ -13,6 +13,7 @@ import {
 import { isAbortError, registerYears, searchRegister, type RegisterFilter } from "../db/registers.ts";
 import { useLive } from "../live.ts";
 import { registerPrintHtml } from "./print.ts";
+import { ReservedNumbersCard } from "./reserved-numbers-card.tsx";
 import { href } from "../router.ts";
 import { db, loadProfile } from "../state.ts";
 import { QlvbTime, TypeSelect } from "../ui/common.tsx";
@@ -80,6 +81,9 @@ export function RegistersView(props: { kind: "incoming" | "outgoing" }) {
           </a>
         </div>
       </div>
+      <Show when={props.kind === "outgoing"}>
+        <ReservedNumbersCard year={year()} />
+      </Show>
       <div class="card row no-print">
         <label>
           Năm

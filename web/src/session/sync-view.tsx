@@ -84,7 +84,9 @@ export function SyncView() {
             {syncState().errorVi} {syncState().adviceVi}
           </div>
         </Show>
-        <p class="muted">Lần đồng bộ gần nhất: {lastSync() ? formatDateTimeVi(lastSync()!) : "chưa có"}</p>
+        <p class="muted" data-testid="last-sync" data-at={lastSync() ?? ""}>
+          Lần đồng bộ gần nhất: {lastSync() ? formatDateTimeVi(lastSync()!) : "chưa có"}
+        </p>
         <Show when={session()}>
           <button onClick={() => void runSync()} disabled={!online() || syncState().phase === "syncing"} data-testid="sync-now">
             Đồng bộ ngay

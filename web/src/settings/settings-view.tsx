@@ -5,6 +5,7 @@ import { loadAgentSettings, saveAgentSettings } from "../agent/settings.ts";
 import { db, loadDeviceSettings, loadProfile, messageOf, notify, saveDeviceSettings, type DeviceSettings } from "../state.ts";
 import { rolesVi } from "../session/roles.ts";
 import { readFile } from "../ui/common.tsx";
+import { publishedAnchors } from "../db/trust.ts";
 import { PasswordChangeForm } from "../session/password-change.tsx";
 
 export function SettingsView() {
@@ -73,6 +74,7 @@ export function SettingsView() {
   const [anchors, { refetch: refetchAnchors }] = createResource(
     async () => ((await db.meta.get("trustAnchors"))?.value as Uint8Array[] | undefined)?.length ?? 0,
   );
+  const [published] = createResource(() => publishedAnchors(db));
   async function addAnchor(f: File | undefined) {
     if (!f) return;
     try {
@@ -164,7 +166,10 @@ export function SettingsView() {
       </div>
       <div class="card">
         <h2>Chứng thư gốc tin cậy</h2>
-        <p class="muted">Chứng thư gốc của Ban Cơ yếu Chính phủ (G2) có sẵn. Đã thêm: {anchors() ?? 0} chứng thư của cơ quan.</p>
+        <p class="muted">Chứng thư gốc của Ban Cơ yếu Chính phủ (G2, G1) có sẵn. Đã thêm trên máy này: {anchors() ?? 0} chứng thư.</p>
+        <Show when={(published() ?? []).length > 0}>
+          <p data-testid="published-anchors">Máy chủ công bố: {(published() ?? []).map((a) => a.labelVi).join("; ")}</p>
+        </Show>
         <label>
           Thêm chứng thư gốc (PEM hoặc DER)
           <input type="file" accept=".pem,.crt,.cer,.der" data-testid="trust-anchor" onChange={(e) => void addAnchor(e.currentTarget.files?.[0])} />

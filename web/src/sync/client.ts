@@ -22,6 +22,9 @@ import { documentTypeByCode, searchTokens, type AttachedFile } from "../../../sh
 import { acknowledge, markFailed, pendingMutations } from "../db/outbox.ts";
 import { applyQlvbReceiveTime, applyQlvbSendTime, receiveDocument } from "../db/received.ts";
 import type { OutboxMutation, VanthuDb } from "../db/schema.ts";
+import { localDraftFromServer } from "../db/drafts.ts";
+import { keepPublishedAnchors } from "../db/trust.ts";
+import { capabilitiesOf } from "../../../shared/sync/rules.ts";
 import { declaredOf, translate } from "./mapping.ts";
 import { ApiClient, isTransient, readJson, throwApi, unreachable } from "./api.ts";
 
@@ -285,7 +288,7 @@ async function applyServerArrival(db: VanthuDb, receivedId: string, at: string, 
   }
 }
 
-async function pull(api: ApiClient, db: VanthuDb, onNewReceived: (id: string) => void): Promise<number> {
+async function pull(api: ApiClient, db: VanthuDb, onNewReceived: (id: string) => void, mayIssue: boolean): Promise<number> {
   let cursor = ((await db.meta.get("syncCursor"))?.value as string | undefined) ?? "";
   let n = 0;
   for (;;) {
@@ -304,7 +307,7 @@ async function pull(api: ApiClient, db: VanthuDb, onNewReceived: (id: string) =>
       if ((ch.entity === "incoming" || ch.entity === "outgoing") && ch.op === "put" && ch.data) await applyRegisterRecord(db, ch.entity, ch.data);
       if (ch.entity === "incoming_handling" && ch.op === "put" && ch.data)
         await (await import("../incoming/handling-sync.ts")).applyPulledHandling(db, ch.data);
-      if (ch.entity === DRAFT_ENTITY && ch.data) await applyServerDraft(api, db, ch.data);
+      if (ch.entity === DRAFT_ENTITY && ch.data) await applyServerDraft(api, db, ch.data, mayIssue);
       if (ch.entity === AUDIT_ENTITY && ch.data) {
         const e = AuditEntrySchema.safeParse(ch.data);
         if (e.success) await db.serverAudit.put(e.data as AuditEntry);
@@ -324,18 +327,24 @@ async function pull(api: ApiClient, db: VanthuDb, onNewReceived: (id: string) =>
  * offline; when the official's signed revision arrives at the drafter's device, the local
  * draft takes it ("the signed revision comes back by itself") and is ready to be issued.
  */
-async function applyServerDraft(api: ApiClient, db: VanthuDb, data: unknown): Promise<void> {
+async function applyServerDraft(api: ApiClient, db: VanthuDb, data: unknown, mayIssue: boolean): Promise<void> {
   const p = ServerDraftSchema.safeParse(data);
   if (!p.success) return;
   const d = p.data;
-  const latest = d.revisions.at(-1);
-  if (latest && !(await db.documents.get(latest.sha256))) await putDocument(db, await downloadBlob(api, latest.sha256), latest.name);
+  // The latest file to read offline; a văn thư also keeps the working file a rebuilt draft names.
+  const wanted = [d.revisions.at(-1), mayIssue ? d.revisions.filter((r) => r.kind === "draft").at(-1) : undefined];
+  for (const r of wanted) if (r && !(await db.documents.get(r.sha256))) await putDocument(db, await downloadBlob(api, r.sha256), r.name);
   await db.transaction("rw", [db.workflow, db.drafts], async () => {
     const local = await db.workflow.get(d.id);
     // Steps still queued here stay marked; the server's record is the truth for everything else.
     await db.workflow.put({ ...d, pending: local?.pending?.length ? local.pending : undefined });
     const draft = await db.drafts.get(d.id);
-    if (!draft) return;
+    if (!draft) {
+      // Another văn thư's draft, signed: this device can issue it too.
+      const rebuilt = mayIssue && (d.state === "signed" || d.state === "issued") ? localDraftFromServer(d) : undefined;
+      if (rebuilt) await db.drafts.put(rebuilt);
+      return;
+    }
     const signed = d.revisions.filter((r) => r.kind === "signed").at(-1);
     if (signed && draft.status === "draft" && !(draft.signedSha256 ?? []).includes(signed.sha256)) {
       await db.drafts.put({
@@ -435,6 +444,27 @@ async function applyOutgoing(db: VanthuDb, x: OutgoingExchange): Promise<void> {
 }
 
 /**
+ * The roots the server publishes for the offices' devices (sync-server/trust). When the list
+ * changes, documents waiting for the clerk are judged again against it.
+ */
+async function refreshPublishedAnchors(api: ApiClient, db: VanthuDb): Promise<void> {
+  let body: { anchors?: Array<{ pem: string; labelVi: string }> };
+  try {
+    body = (await readJson(await api.req("/api/trust/anchors"))) as typeof body;
+  } catch (e) {
+    if (isTransient(e)) throw e;
+    return; // an older server without the list: the device's own imports stand
+  }
+  const { parseCertificates } = await import("../../../shared/trust/index.ts");
+  const anchors = (body.anchors ?? []).flatMap((a) =>
+    parseCertificates(new TextEncoder().encode(a.pem)).map((c) => ({ der: new Uint8Array(c.rawData), labelVi: a.labelVi })),
+  );
+  if (!(await keepPublishedAnchors(db, anchors))) return;
+  const { verifyReceived } = await import("../verify/run.ts");
+  for (const r of await db.received.where("status").anyOf("pending", "verified").toArray()) void verifyReceived(db, r.id).catch(() => undefined);
+}
+
+/**
  * How a round ended, for the scheduler: done; "retry" — the network or a busy server, tried
  * again after a pause; "error" — the server refused something the person must look at.
  */
@@ -458,7 +488,8 @@ export async function syncNow(db: VanthuDb, opts: { onNewReceived?: (id: string)
     try {
       const onNew = opts.onNewReceived ?? (() => undefined);
       await push(api, db, session, onNew);
-      await pull(api, db, onNew);
+      await pull(api, db, onNew, capabilitiesOf(session.user.roles, "own").actions["draft.issue"] ?? false);
+      await refreshPublishedAnchors(api, db);
       // Certificates (issue 7): the holiday calendar in force, requests moved on by their drafts' issue, then their records pushed.
       const certs = await import("../certificates/flows.ts");
       try {

@@ -3,6 +3,7 @@ import {
   bodyNameKey,
   documentTypeByCode,
   foldVietnamese,
+  formatDocumentNumber,
   parseNumberAndSymbol,
   toVietnamIso,
   type IncomingRegisterEntry,
@@ -19,7 +20,8 @@ const PRIORITY_TO_URGENCY: Urgency[] = ["none", "Khẩn", "Thượng khẩn", "H
 export function headerOf(e: OutgoingRegisterEntry): DocumentHeader {
   const p = parseNumberAndSymbol(e.numberAndSymbol);
   return {
-    codeNumber: String(p?.number ?? e.number),
+    // As the document prints it: 01, not 1 (ND30 Phụ lục I).
+    codeNumber: formatDocumentNumber(p?.number ?? e.number),
     codeNotation: p?.symbol ?? e.numberAndSymbol,
     typeName: documentTypeByCode(e.typeCode)?.name,
     typeCode: e.typeCode,

@@ -1,6 +1,7 @@
 import type { VerifyRequest, VerifyResponse } from "./protocol.ts";
 import { getDocument } from "../db/documents.ts";
 import { saveReport } from "../db/received.ts";
+import { trustAnchorsOf } from "../db/trust.ts";
 import type { VanthuDb } from "../db/schema.ts";
 
 let worker: Worker | null = null;
@@ -25,7 +26,7 @@ export async function verifyReceived(db: VanthuDb, receivedId: string): Promise<
   await db.received.update(receivedId, { status: "verifying" });
   try {
     const doc = await getDocument(db, r.documentSha256);
-    const trust = ((await db.meta.get("trustAnchors"))?.value as Uint8Array[] | undefined) ?? [];
+    const trust = await trustAnchorsOf(db);
     const crls = ((await db.meta.get("crls"))?.value as VerifyRequest["crls"] | undefined) ?? [];
     const run = (pdf: Uint8Array) => {
       const id = ++seq;
@@ -60,7 +61,7 @@ export async function verifyReceived(db: VanthuDb, receivedId: string): Promise<
 /** Verifies any kept document (an issued one, a copy) in the worker and keeps the report beside it. */
 export async function verifyDocument(db: VanthuDb, sha256: string): Promise<VerifyResponse> {
   const doc = await getDocument(db, sha256);
-  const trust = ((await db.meta.get("trustAnchors"))?.value as Uint8Array[] | undefined) ?? [];
+  const trust = await trustAnchorsOf(db);
   const crls = ((await db.meta.get("crls"))?.value as VerifyRequest["crls"] | undefined) ?? [];
   const id = ++seq;
   const res = await new Promise<VerifyResponse>((resolve) => {
