@@ -368,3 +368,32 @@ export async function syncRound(page: Page, url: string): Promise<void> {
   const issues = await page.locator('[data-testid="sync-refused"], [data-testid="sync-conflict"]').allInnerTexts();
   expect(issues, "changes the server did not apply").toEqual([]);
 }
+
+/**
+ * The office's people and certificates go into its inventory, and the organisation's certificate
+ * is given to the văn thư by a recorded decision, before any is used (R21, R22): as the office
+ * does once, on the văn thư's computer paired with the agent.
+ */
+export async function declareOfficeCertificates(
+  page: Page,
+  url: string,
+  people: ReadonlyArray<readonly [name: string, title: string, duties: readonly string[]]>,
+  o: { certificates: number; custodian: string },
+): Promise<void> {
+  await page.goto(`${url}/#/chung-thu`);
+  await page.getByText(/^Người trong cơ quan/).click();
+  for (const [name, title, duties] of people) {
+    await page.getByTestId("person-name").fill(name);
+    await page.getByTestId("person-title").fill(title);
+    for (const d of duties) await page.getByTestId(`duty-${d}`).check();
+    await page.getByTestId("person-save").click();
+    await page.getByText(`${name}, ${title}`).waitFor();
+  }
+  await page.getByRole("button", { name: "Đọc chứng thư từ thiết bị ký số" }).click();
+  await expect.poll(() => page.getByTestId("cert-row").count(), { timeout: 30_000 }).toBe(o.certificates);
+  await page.getByTestId("custody-to").selectOption({ label: o.custodian });
+  await page.getByTestId("custody-number").fill("12/QĐ-UBND");
+  await page.getByTestId("custody-date").fill("06/01/2026");
+  await page.getByTestId("custody-save").click();
+  await expect.poll(() => page.getByTestId("cert-inventory").innerText(), { timeout: 30_000 }).toContain(`${o.custodian} (văn bản 12/QĐ-UBND)`);
+}

@@ -95,17 +95,22 @@ async function syncNow(page: Page) {
   await expect.poll(async () => (await page.getByTestId("sync-badge").innerText()).trim(), { timeout: 60_000 }).toBe("Đã đồng bộ");
 }
 
-/** After the server's 12-hour session ended (on its QLVB clock): sign out, sign in again; the device keeps its data. */
-async function signInAgain(page: Page, username: string) {
+/**
+ * After the server's 12-hour session ended (on its QLVB clock): sign out, sign in again; the
+ * device keeps its data. The sign-in screen shows at once after the click, before any
+ * navigation, whether the server could be told or not (`offline`: the network is cut meanwhile).
+ */
+async function signInAgain(page: Page, username: string, offline = false) {
   await page.goto(`${server.url}/#/dong-bo`);
+  if (offline) await page.context().setOffline(true);
   await page.getByRole("button", { name: "Đăng xuất" }).click();
+  await page.getByTestId("sign-in").waitFor();
+  if (offline) await page.context().setOffline(false);
   await signIn(page, username);
 }
 
 describe("handling an incoming document in Chromium", () => {
-  // Skipped until it runs green again: after the merge the second sign-out/sign-in on the server's test clock does not return
-  // to the sign-in screen (issue 16 stays open; the same flow passed on its branch before the merge).
-  it.skip("register → present → leader assigns on a phone → assignee sees → overdue the day after → register columns filled", {
+  it("register → present → leader assigns on a phone → assignee sees → overdue the day after → register columns filled", {
     timeout: 600_000,
   }, async () => {
     const SUMMARY = "Kế hoạch kiểm tra công tác văn thư năm 2026";
@@ -173,7 +178,7 @@ describe("handling an incoming document in Chromium", () => {
 
     // 5. The day after the due date (QLVB clock): overdue for the leader, on the phone too.
     setClock("2026-12-01T08:30:00+07:00");
-    await signInAgain(leader, "lanhdao.hongbang"); // 12-hour sessions ended on the server's clock
+    await signInAgain(leader, "lanhdao.hongbang", true); // 12-hour sessions ended on the server's clock; signed out offline
     c = await card(leader, "215/KH-UBND");
     await expect.poll(() => c.getByTestId("handling-deadline").innerText()).toContain("Quá hạn 1 ngày làm việc (hạn 30/11/2026)");
     await expect.poll(() => leader.getByTestId("handling-alerts").innerText()).toContain("Quá hạn");

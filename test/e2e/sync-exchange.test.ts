@@ -22,6 +22,7 @@ import { SoftHsm, requireSoftHsm } from "../support/softhsm.ts";
 import {
   RESULTS,
   buildWeb,
+  declareOfficeCertificates,
   demoPki,
   documentPdf,
   openBrowser,
@@ -228,6 +229,16 @@ describe("two offices, the sync server and the token agent", () => {
     await install(page);
     await signIn(page, "vanthu.hongbang");
     await pairWithAgent(page, proxy.url, agent.url);
+    await declareOfficeCertificates(
+      page,
+      proxy.url,
+      [
+        [leaderName, "Chủ tịch", ["head", "official"]],
+        ["Trần Thị Bình", "Văn thư", ["clerk"]],
+        ["Lê Văn Cường", "Công chức phụ trách chữ ký số", ["it"]],
+      ],
+      { certificates: 2, custodian: "Trần Thị Bình" },
+    );
 
     // Online once: a document received by file is verified (the CRL is fetched and cached) and registered.
     const r1 = await signedDocument(

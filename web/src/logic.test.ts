@@ -126,6 +126,11 @@ describe("sync mapping", () => {
     expect(send.clientTime).toBe("2026-11-20T09:00:00+07:00");
     // A retry gives the same ids: the server applies each once.
     expect(translate(m, { directory, ownOfficeId: "demo-hong-bang" }).mutations.map((x) => x.id)).toEqual(t.mutations.map((x) => x.id));
+    expect(t.unsent).toBeUndefined();
+    // Addressed to no office the server knows: kept as a record, not sent, and said so.
+    const nowhere = translate({ ...m, payload: { entry: { ...outgoing, recipients: ["UBND xã Không Có"] } } }, { directory, ownOfficeId: "demo-hong-bang" });
+    expect(nowhere.mutations.map((x) => x.type)).toEqual(["record.put"]);
+    expect(nowhere.unsent).toEqual(["UBND xã Không Có"]);
   });
   it("accepts and refuses deliveries that came by sync; file imports stay records", () => {
     const reg: OutboxMutation = {

@@ -1,7 +1,7 @@
 import { applyRequestOutcomeToInventory, newCertificatesFromAnswer, type CertificateRequest } from "../../../shared/domain/certificates/index.ts";
 import { dayToVi, toVietnamIso } from "../../../shared/domain/index.ts";
 import type { VanthuDb } from "../db/schema.ts";
-import { appendAudit, saveCertRecord } from "./store.ts";
+import { appendAudit, saveDerivedCertRecord } from "./store.ts";
 
 /**
  * The Sở's answer, arrived through the server, applied to the office's inventory beyond a
@@ -15,7 +15,7 @@ export async function applyAnswerToInventory(db: VanthuDb, r: CertificateRequest
     const after = applyRequestOutcomeToInventory(before, r);
     for (const [i, c] of after.entries()) {
       if (c.notAfter === before[i]!.notAfter) continue;
-      await saveCertRecord(db, "certInventory", c);
+      await saveDerivedCertRecord(db, "certInventory", c);
       await appendAudit(db, {
         officeId: c.officeId,
         action: "certificate",
@@ -29,7 +29,7 @@ export async function applyAnswerToInventory(db: VanthuDb, r: CertificateRequest
   if (r.kind === "issue-person" || r.kind === "issue-organisation" || r.kind === "issue-device") {
     for (const c of await newCertificatesFromAnswer(r, { addedAt: toVietnamIso(new Date()) })) {
       if (await db.certInventory.get(c.id)) continue;
-      await saveCertRecord(db, "certInventory", c);
+      await saveDerivedCertRecord(db, "certInventory", c);
       await appendAudit(db, {
         officeId: c.officeId,
         action: "certificate",

@@ -35,10 +35,12 @@ import {
   type ReportIncidentInput,
   type RequestFields,
   type SigningDecision,
+  REQUEST_ADDRESSEE_VI,
 } from "../../../shared/domain/certificates/index.ts";
 import { signatureTitleLines } from "../../../shared/domain/roles.ts";
 import type { VanthuDb } from "../db/schema.ts";
-import { appendAudit, saveCertRecord } from "./store.ts";
+import { apiCall } from "../sync/api.ts";
+import { appendAudit, saveCertRecord, saveDerivedCertRecord } from "./store.ts";
 
 /** The office's id on the server (from the session), or "local" before the first sign-in. */
 export async function officeIdOf(db: VanthuDb): Promise<string> {
@@ -146,6 +148,27 @@ export async function newRequest(db: VanthuDb, fields: RequestFields): Promise<C
   return r;
 }
 
+type DirectoryOffice = { id: string; name: string; kind?: string };
+
+/**
+ * The Sở KH&CN's name as the server's office directory writes it: the exchange finds a
+ * recipient by that name, so a name written otherwise ("…Công nghệ Hải Phòng" for "…Công nghệ
+ * thành phố Hải Phòng") would leave the issued request unsent. The directory kept by the last
+ * sync, else asked now; offline on a device that never synced, the city's own name.
+ */
+export async function scienceDepartmentName(db: VanthuDb): Promise<string> {
+  const find = (list: DirectoryOffice[] | undefined) => list?.find((o) => o.kind === "science_department")?.name;
+  const kept = find((await db.meta.get("offices"))?.value as DirectoryOffice[] | undefined);
+  if (kept) return kept;
+  try {
+    const { offices } = await apiCall<{ offices: DirectoryOffice[] }>(db, "/api/offices");
+    await db.meta.put({ key: "offices", value: offices });
+    return find(offices) ?? REQUEST_ADDRESSEE_VI;
+  } catch {
+    return REQUEST_ADDRESSEE_VI;
+  }
+}
+
 /**
  * The request's công văn as a draft (dự thảo) of the office: the head signs it and the văn thư
  * issues it to the Sở through the ordinary flow (R20: signed by the office, sent through the
@@ -166,19 +189,23 @@ export async function prepareRequestDraft(
   if (!r) throw new VanthuError("cert.request-missing", "Không tìm thấy đề nghị.", `Request ${requestId} not found`);
   if (r.state !== "draft") throw new VanthuError("cert.request-locked", "Đề nghị đã được ký, không lập lại văn bản.", `Request ${requestId} is ${r.state}`);
   const date = nowIso().slice(0, 10);
+  const { createDraft, emptyDraftFields } = await import("../db/drafts.ts");
+  const fields = emptyDraftFields();
+  // A công văn is numbered "số/UBND-VP" in the register (with the drafting unit's symbol): the
+  // letter prints the same symbol, so the number written into its blank matches the register's.
+  const symbol = fields.unitSymbol ? `${o.office.symbol}-${fields.unitSymbol}` : o.office.symbol;
   const doc = requestDocument(r, {
-    office: { id: await officeIdOf(db), ...o.office },
+    office: { id: await officeIdOf(db), ...o.office, symbol },
     date,
     signer: { titleLines: signatureTitleLines(o.signer.capacity ?? "direct", o.signer.principalTitle ?? o.signer.title, o.signer.title), name: o.signer.name },
     note: r.incidentId ? "Chứng thư số đã được khóa ký tại cơ quan từ khi phát hiện sự cố." : undefined,
   });
   const pdf = await renderRequestPdf(doc, { font: o.font, boldFont: o.boldFont });
-  const { createDraft, emptyDraftFields } = await import("../db/drafts.ts");
   const draft = await createDraft(
     db,
     { bytes: pdf, name: `de-nghi-${r.form.replace(/\s+/g, "-")}.pdf` },
     {
-      ...emptyDraftFields(),
+      ...fields,
       typeCode: "CV",
       summary: doc.subjectLine,
       documentDate: date,
@@ -250,7 +277,7 @@ export async function applyServerRequest(db: VanthuDb, data: unknown): Promise<v
     const after = applyRequestOutcomeToInventory(before, incoming);
     for (const [i, c] of after.entries()) {
       if (c.revocation && !before[i]!.revocation) {
-        await saveCertRecord(db, "certInventory", c);
+        await saveDerivedCertRecord(db, "certInventory", c);
         await appendAudit(db, {
           officeId: c.officeId,
           action: "certificate",
@@ -266,7 +293,11 @@ export async function applyServerRequest(db: VanthuDb, data: unknown): Promise<v
       if (incident && incident.state !== "closed") {
         const me = await currentPerson(db);
         try {
-          await saveCertRecord(db, "certIncidents", closeIncident(incident, me, nowIso(), "Chứng thư số đã bị thu hồi", await db.certInventory.toArray()));
+          await saveDerivedCertRecord(
+            db,
+            "certIncidents",
+            closeIncident(incident, me, nowIso(), "Chứng thư số đã bị thu hồi", await db.certInventory.toArray()),
+          );
         } catch {
           // not every certificate revoked yet: the incident stays open
         }

@@ -21,8 +21,7 @@ export function RequestsTab() {
       const head = people.find((p) => p.duties.includes("head"));
       if (!head)
         throw new VanthuError("web.no-head", "Chưa khai báo người đứng đầu cơ quan (mục Danh mục › Người trong cơ quan).", "No head of office declared");
-      const offices = ((await db.meta.get("offices"))?.value as Array<{ name: string; kind?: string }> | undefined) ?? [];
-      const so = offices.find((o) => o.kind === "science_department")?.name ?? "Sở Khoa học và Công nghệ Hải Phòng";
+      const so = await flows.scienceDepartmentName(db);
       const { loadFont } = await import("../drafts/sign-draft.ts");
       const draftId = await flows.prepareRequestDraft(db, requestId, {
         office: { name: profile.name, parentName: profile.parentName, symbol: profile.symbol, place: "Hải Phòng", province: "Hải Phòng" },

@@ -1,6 +1,8 @@
 import { ulid } from "ulid";
 import { appendAuditEntry, type AuditEntry, type AuditEntryInput } from "../../../shared/domain/audit/audit-chain.ts";
 import type { CertificateInventoryEntry, CertificateRequest, CustodyEvent, OfficePerson, TokenIncident } from "../../../shared/domain/certificates/index.ts";
+import { capabilitiesOf } from "../../../shared/sync/rules.ts";
+import type { SessionInfo } from "../../../shared/sync/schemas.ts";
 import { enqueue } from "../db/outbox.ts";
 import type { VanthuDb } from "../db/schema.ts";
 
@@ -35,6 +37,21 @@ export async function saveCertRecord<T extends Exclude<CertTable, "audit">>(db: 
     await db.table(table).put(row);
     await enqueue(db, "cert.put", (row as { id: string }).id, { entity: CERT_ENTITY[table], record: JSON.parse(JSON.stringify(row)) }, now);
   });
+}
+
+/**
+ * A record this device derives from what the server sent (the Sở's answer: a certificate
+ * revoked, renewed or issued, an incident closed). Every device of the office derives the same
+ * record from the same answer, so it is queued for the server only where this account may write
+ * it (văn thư, phụ trách chữ ký số); a leader's device keeps it to itself instead of sending a
+ * change the server would refuse (shared/sync/rules.ts, the server's own table).
+ */
+export async function saveDerivedCertRecord<T extends Exclude<CertTable, "audit">>(db: VanthuDb, table: T, row: RowOf<T>): Promise<void> {
+  const roles = ((await db.meta.get("session"))?.value as SessionInfo | undefined)?.user.roles ?? [];
+  const exists = (await db.table(table).get((row as { id: string }).id)) !== undefined;
+  const may = capabilitiesOf(roles, "own").records[CERT_ENTITY[table]];
+  if (may?.[exists ? "update" : "create"]) return saveCertRecord(db, table, row);
+  await db.table(table).put(row);
 }
 
 let chain: Promise<unknown> = Promise.resolve();

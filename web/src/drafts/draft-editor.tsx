@@ -8,6 +8,7 @@ import {
   hasNoTypeAbbreviation,
   isClassified,
   parseDateVi,
+  refuseClassified,
   type Secrecy,
   type SigningCapacity,
 } from "../../../shared/domain/index.ts";
@@ -137,7 +138,11 @@ export function DraftEditor(props: { id: string }) {
                       e.currentTarget.value = "";
                       if (!f) return;
                       try {
-                        await attachPdf(db, props.id, await readFile(f));
+                        const file = await readFile(f);
+                        // R9 as at import: a file stamped MẬT, TỐI MẬT or TUYỆT MẬT is refused before anything is kept.
+                        const { firstPageSecrecy } = await import("../documents/pdf-text.ts");
+                        refuseClassified(await firstPageSecrecy(file.bytes));
+                        await attachPdf(db, props.id, file);
                         notify("ok", "Đã gắn tệp PDF vào dự thảo.");
                       } catch (err) {
                         notify("error", messageOf(err));

@@ -22,6 +22,8 @@ export function SignPanel(props: { draft: Draft; beforeAction: () => Promise<voi
     const c = chosen();
     const p = profile();
     if (!c || !p) return [];
+    // What the agent found wrong with the certificate itself (expired, not yet valid, no key usage for signatures).
+    if (!c.usable && c.unusableReason) return [{ messageVi: c.unusableReason.messageVi }];
     return checkCertificateForRole(
       { commonName: c.commonName, title: c.title, organization: c.organization },
       kind() === "signer"
@@ -114,9 +116,11 @@ export function SignPanel(props: { draft: Draft; beforeAction: () => Promise<voi
               <select value={certId()} onChange={(e) => setCertId(e.currentTarget.value)} data-testid="cert-select">
                 <For each={certs()}>
                   {(c) => (
-                    <option value={c.id} disabled={!c.usable}>
+                    // Selectable even when unusable: the person then reads why below, instead of a greyed line.
+                    <option value={c.id}>
                       {c.commonName}
                       {c.title ? ` — ${c.title}` : ""} (hết hạn {formatDateVi(c.notAfter)}){c.isDemo ? " [THỬ]" : ""}
+                      {c.usable ? "" : " — không dùng được"}
                     </option>
                   )}
                 </For>
@@ -129,7 +133,13 @@ export function SignPanel(props: { draft: Draft; beforeAction: () => Promise<voi
           <Show when={chosen()?.isDemo}>
             <p class="tag warn">Chứng thư số thử: chữ ký không có giá trị pháp lý.</p>
           </Show>
-          <For each={problems()}>{(p) => <div class="alert bad">{p.messageVi}</div>}</For>
+          <For each={problems()}>
+            {(p) => (
+              <div class="alert bad" data-testid="sign-problem">
+                {p.messageVi}
+              </div>
+            )}
+          </For>
         </Show>
         <Show when={error()}>
           <div class="alert bad" role="alert">

@@ -86,8 +86,7 @@ export function SettingsView() {
       await db.meta.put({ key: "trustAnchors", value: [...list, ...certs.map((c) => new Uint8Array(c.rawData))] });
       void refetchAnchors();
       // Documents waiting for the clerk are judged again against the new trust store.
-      const { verifyReceived } = await import("../verify/run.ts");
-      for (const r of await db.received.where("status").anyOf("pending", "verified").toArray()) void verifyReceived(db, r.id).catch(() => undefined);
+      await (await import("../verify/run.ts")).reverifyWaiting(db);
       notify("ok", `Đã thêm ${certs.length} chứng thư gốc tin cậy: ${certs.map((c) => c.subject).join("; ")}`);
     } catch {
       notify("error", "Tệp không phải là chứng thư số (PEM hoặc DER).");

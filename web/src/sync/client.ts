@@ -177,6 +177,7 @@ async function push(api: ApiClient, db: VanthuDb, session: SessionInfo, onNewRec
     for (const m of batch) {
       const received = m.kind.startsWith("incoming.") ? await db.received.get((m.payload as { receivedId: string }).receivedId) : undefined;
       const t = translate(m, { directory: dir, received, ownOfficeId: session.office.id });
+      if (t.unsent) await recordUnsent(db, m, t);
       for (const sha of t.blobs) await uploadBlob(api, db, sha, (done, size) => showProgress("Đang tải văn bản lên", pushed, total, { done, total: size }));
       for (const x of t.mutations) {
         if ((x.type === "record.put" || x.type === "record.delete") && x.baseVersion === undefined) {
@@ -250,6 +251,19 @@ async function recordIssue(db: VanthuDb, m: OutboxMutation, out: Mutation, r: Mu
     ...(r.current ? { current: r.current } : {}),
   });
   if (out.type.startsWith("draft.")) await settleDraftStep(db, m.id, entityId, undefined);
+}
+
+/** Issued, but addressed to no office in the server's directory: nothing is sent, and the person is told so. */
+async function recordUnsent(db: VanthuDb, m: OutboxMutation, t: { mutations: Mutation[]; unsent?: string[] }): Promise<void> {
+  await db.syncIssues.put({
+    id: `${m.id}-unsent`,
+    at: new Date().toISOString(),
+    kind: "refused",
+    outboxKind: m.kind,
+    entityId: m.entityId,
+    messageVi: `Văn bản đã phát hành nhưng CHƯA GỬI: không tìm thấy cơ quan nhận "${t.unsent!.join("; ")}" trong danh bạ của máy chủ. Hãy ghi tên cơ quan nhận như danh bạ (ví dụ: UBND xã An Hưng) rồi gửi lại, hoặc gửi bằng tệp edXML.`,
+    mutation: t.mutations.at(-1)!,
+  });
 }
 
 /** The step is answered: no longer pending here; the number the register gave is shown until the pull brings the whole record. */
@@ -460,8 +474,7 @@ async function refreshPublishedAnchors(api: ApiClient, db: VanthuDb): Promise<vo
     parseCertificates(new TextEncoder().encode(a.pem)).map((c) => ({ der: new Uint8Array(c.rawData), labelVi: a.labelVi })),
   );
   if (!(await keepPublishedAnchors(db, anchors))) return;
-  const { verifyReceived } = await import("../verify/run.ts");
-  for (const r of await db.received.where("status").anyOf("pending", "verified").toArray()) void verifyReceived(db, r.id).catch(() => undefined);
+  await (await import("../verify/run.ts")).reverifyWaiting(db);
 }
 
 /**

@@ -104,6 +104,8 @@ export interface Translated {
   mutations: Mutation[];
   /** Blobs that must be on the server before these mutations are pushed. */
   blobs: string[];
+  /** An issued document addressed to no office the server knows: it is kept, not sent, and the person must be told. */
+  unsent?: string[];
 }
 
 /**
@@ -149,7 +151,8 @@ export function translate(
         });
         return { mutations: out, blobs: [entry.documentSha256, ...(entry.attachments ?? []).map((a) => a.sha256)] };
       }
-      return { mutations: out, blobs: draftStep && entry.documentSha256 ? [entry.documentSha256] : [] };
+      const blobs = draftStep && entry.documentSha256 ? [entry.documentSha256] : [];
+      return { mutations: out, blobs, ...(recipients.length === 0 && entry.recipients.length > 0 ? { unsent: entry.recipients } : {}) };
     }
     case "incoming.register": {
       const { entry, receivedId } = m.payload as { entry: IncomingRegisterEntry; receivedId: string };

@@ -76,3 +76,12 @@ export async function verifyDocument(db: VanthuDb, sha256: string): Promise<Veri
   });
   return res;
 }
+
+/**
+ * The trust store changed: documents waiting for the clerk are judged again. One being checked
+ * now is included: its check started with the old store, and the worker answers in order, so
+ * the new verdict is the one kept.
+ */
+export async function reverifyWaiting(db: VanthuDb): Promise<void> {
+  for (const r of await db.received.where("status").anyOf("pending", "verifying", "verified").toArray()) void verifyReceived(db, r.id).catch(() => undefined);
+}
