@@ -1,5 +1,4 @@
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { adminRoutes } from "./admin/index.ts";
 import { auditRoutes } from "./audit/index.ts";
 import { authRoutes, requireSession, type AuthOptions, type AuthVariables } from "./auth/index.ts";
@@ -12,8 +11,9 @@ import type { BlobStore } from "./blobs/store.ts";
 import { edxmlRoutes, type EdxmlRouteOptions } from "./edxml/index.ts";
 import { notFound } from "./errors.ts";
 import { exchangeRoutes, officeRoutes } from "./exchange/index.ts";
+import { jsonBodyLimit } from "./http/body-limit.ts";
 import { compressLargeAnswers } from "./http/compress.ts";
-import { errorResponse, tooLarge } from "./http/errors.ts";
+import { errorResponse } from "./http/errors.ts";
 import { certificateRoutes } from "./certificates/index.ts";
 import { handlingRoutes } from "./incoming/handling.ts";
 import { servePwa } from "./static.ts";
@@ -69,12 +69,7 @@ export function createSyncApp(deps: SyncAppDeps) {
     await next();
     await whenDurable(storage.db);
   });
-  const jsonLimit = bodyLimit({
-    maxSize: deps.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES,
-    onError: () => {
-      throw tooLarge();
-    },
-  });
+  const jsonLimit = jsonBodyLimit(deps.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES);
   app.get("/api/health", (c) => c.json({ ok: true, database: storage.dialect, clock: storage.clock.source }));
   app.use("/api/auth/*", jsonLimit);
   app.route("/api/auth", authRoutes(storage, deps.auth));

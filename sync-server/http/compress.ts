@@ -1,6 +1,7 @@
 import { promisify } from "node:util";
 import { brotliCompress, brotliCompressSync, constants, gzip, gzipSync } from "node:zlib";
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 
 const brotli = promisify(brotliCompress);
 const gzipAsync = promisify(gzip);
@@ -8,9 +9,13 @@ const gzipAsync = promisify(gzip);
 /** Above this, compression leaves the event loop for the thread pool (it costs more than the hop). */
 const ASYNC_ABOVE = 64 * 1024;
 
+const brotliOptions = (size: number) => ({
+  params: { [constants.BROTLI_PARAM_QUALITY]: 1, [constants.BROTLI_PARAM_LGWIN]: 18, [constants.BROTLI_PARAM_SIZE_HINT]: size },
+});
+
 async function pack(body: Uint8Array, encoding: "br" | "gzip"): Promise<Buffer> {
   if (encoding === "gzip") return body.byteLength > ASYNC_ABOVE ? gzipAsync(body, { level: 4 }) : gzipSync(body, { level: 4 });
-  const options = { params: { [constants.BROTLI_PARAM_QUALITY]: 1, [constants.BROTLI_PARAM_LGWIN]: 18, [constants.BROTLI_PARAM_SIZE_HINT]: body.byteLength } };
+  const options = brotliOptions(body.byteLength);
   return body.byteLength > ASYNC_ABOVE ? brotli(body, options) : brotliCompressSync(body, options);
 }
 
@@ -58,13 +63,14 @@ export function compressLargeAnswers(threshold = COMPRESS_THRESHOLD): Middleware
   return async (c, next) => {
     await next();
     const res = c.res;
-    if (c.req.method === "HEAD" || res.status === 206 || res.status === 204 || res.status === 304 || !res.body) return;
+    // Headers first: reading `res.body` turns @hono/node-server's lightweight answer into a full
+    // web Response (streams and all), which an answer that stays as it is does not need.
+    if (c.req.method === "HEAD" || res.status === 206 || res.status === 204 || res.status === 304) return;
     if (res.headers.has("content-encoding") || /no-transform/i.test(res.headers.get("cache-control") ?? "")) return;
     if (!COMPRESSIBLE.test(res.headers.get("content-type") ?? "")) return;
     const length = Number(res.headers.get("content-length") ?? NaN);
-    if (length < threshold) return;
-    const accepted = acceptedEncodings(c.req.header("accept-encoding"));
-    const encoding = accepted.has("br") ? "br" : accepted.has("gzip") ? "gzip" : undefined;
+    if (length < threshold || !res.body) return;
+    const encoding = chosenEncoding(c.req.header("accept-encoding"));
     const vary = res.headers.get("vary");
     const headers = new Headers(res.headers);
     if (!vary || !/accept-encoding/i.test(vary)) headers.set("vary", vary ? `${vary}, Accept-Encoding` : "Accept-Encoding");
@@ -84,4 +90,35 @@ export function compressLargeAnswers(threshold = COMPRESS_THRESHOLD): Middleware
     if (etag && !etag.startsWith("W/")) headers.set("etag", `W/${etag}`);
     c.res = new Response(new Uint8Array(packed), { status: res.status, statusText: res.statusText, headers });
   };
+}
+
+/** The encoding to answer with, or undefined for none. */
+function chosenEncoding(acceptEncoding: string | undefined): "br" | "gzip" | undefined {
+  const accepted = acceptedEncodings(acceptEncoding);
+  return accepted.has("br") ? "br" : accepted.has("gzip") ? "gzip" : undefined;
+}
+
+/**
+ * A JSON answer of the hot routes (push, pull), compressed here as the middleware would, but
+ * from the string itself: the middleware has to read a finished Response back through web
+ * streams, which cost more than the compression (profile of sync.bench.ts). The answer carries
+ * its Content-Length (and Content-Encoding when packed), so the middleware leaves it alone.
+ */
+export function jsonAnswer(c: Context, value: unknown, status: ContentfulStatusCode = 200, threshold = COMPRESS_THRESHOLD): Response {
+  const text = JSON.stringify(value);
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  const bytes = Buffer.byteLength(text);
+  if (bytes >= threshold) {
+    headers["vary"] = "Accept-Encoding";
+    const encoding = chosenEncoding(c.req.header("accept-encoding"));
+    if (encoding) {
+      // Synchronous: a page is at most a few hundred KB, and pull pages are usually a few KB.
+      const packed = encoding === "gzip" ? gzipSync(text, { level: 4 }) : brotliCompressSync(text, brotliOptions(bytes));
+      headers["content-encoding"] = encoding;
+      headers["content-length"] = String(packed.byteLength);
+      return c.body(new Uint8Array(packed.buffer, packed.byteOffset, packed.byteLength), status, headers);
+    }
+  }
+  headers["content-length"] = String(bytes);
+  return c.body(text, status, headers);
 }

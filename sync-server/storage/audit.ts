@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import { appendAuditEntry, type AuditAction, type AuditEntry, type AuditSubject } from "../../shared/domain/audit/audit-chain.ts";
 import type { JsonValue } from "../../shared/domain/audit/canonical.ts";
@@ -7,6 +7,22 @@ import type { Person } from "../../shared/sync/schemas.ts";
 import { stamp } from "../clock/qlvb-clock.ts";
 import type { StorageContext, Tx } from "./context.ts";
 import type { ChangeFeed } from "./feed.ts";
+
+/**
+ * SHA-256 for the chain, computed on the calling thread. WebCrypto's `digest` is a round trip
+ * through libuv's thread pool, and the chain is appended while the act's transaction holds the
+ * (SQLite: only) connection: under load each round trip waited its turn behind the pool's file
+ * syncs and the CPU, and every other request waited behind the connection — seconds when all
+ * offices sent at once (sync.bench.ts). A few hundred bytes hash in microseconds here.
+ */
+const threadDigest = {
+  async digest(algorithm: AlgorithmIdentifier, data: BufferSource): Promise<ArrayBuffer> {
+    if (algorithm !== "SHA-256") throw new Error(`Unsupported digest ${String(algorithm)}`);
+    const bytes = ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data);
+    const d = createHash("sha256").update(bytes).digest();
+    return d.buffer.slice(d.byteOffset, d.byteOffset + d.byteLength) as ArrayBuffer;
+  },
+} as unknown as SubtleCrypto;
 
 export interface AuditAct {
   action: AuditAction;
@@ -34,16 +50,20 @@ export class AuditRepository {
     const at = stamp(this.ctx.clock);
     // appendAuditEntry needs only the previous entry's seq, hash and office.
     const last = head.seq === 0 ? null : ({ seq: head.seq, hash: head.hash, officeId } as AuditEntry);
-    const entry = await appendAuditEntry(last, {
-      id: act.entryId ?? randomUUID(),
-      officeId,
-      action: act.action,
-      actor: act.actor,
-      time: { at, source: "qlvb" },
-      summary: act.summary,
-      ...(act.subject ? { subject: act.subject } : {}),
-      ...(act.details ? { details: act.details } : {}),
-    });
+    const entry = await appendAuditEntry(
+      last,
+      {
+        id: act.entryId ?? randomUUID(),
+        officeId,
+        action: act.action,
+        actor: act.actor,
+        time: { at, source: "qlvb" },
+        summary: act.summary,
+        ...(act.subject ? { subject: act.subject } : {}),
+        ...(act.details ? { details: act.details } : {}),
+      },
+      threadDigest,
+    );
     await trx
       .insertInto("audit_entries")
       .values({ office_id: officeId, seq: entry.seq, entry_id: entry.id, action: entry.action, at, entry: JSON.stringify(entry), hash: entry.hash })

@@ -1,7 +1,8 @@
-import { sql } from "kysely";
+import { sql, type Selectable } from "kysely";
 import { PULL_REMAINING_CAP, type Change } from "../../shared/sync/schemas.ts";
 import { SyncError } from "../errors.ts";
 import type { StorageContext, Tx } from "./context.ts";
+import type { ChangesTable } from "./schema.ts";
 
 export interface PullPage {
   changes: Change[];
@@ -38,6 +39,19 @@ export class ChangeFeed {
     await trx.insertInto("changes").values({ txid: this.txidExpression(), office_id: officeId, entity, entity_id: entityId, op, data, version, at }).execute();
   }
 
+  /** Several changes in one statement, in the given order (their seq follows it on both databases). */
+  async emitMany(
+    trx: Tx,
+    rows: { officeId: string; entity: string; entityId: string; op: "put" | "delete"; data: string | null; version: number | null; at: string }[],
+  ): Promise<void> {
+    if (rows.length === 0) return;
+    const txid = this.txidExpression();
+    await trx
+      .insertInto("changes")
+      .values(rows.map((r) => ({ txid, office_id: r.officeId, entity: r.entity, entity_id: r.entityId, op: r.op, data: r.data, version: r.version, at: r.at })))
+      .execute();
+  }
+
   /**
    * Changes for one office after the cursor, in pages. The cursor is `txid.seq`; on PostgreSQL
    * only changes of transactions older than the oldest one still running are returned, so a
@@ -45,14 +59,24 @@ export class ChangeFeed {
    */
   async pull(officeId: string, cursor: string, limit: number): Promise<PullPage> {
     const [ctx, cseq] = parseCursor(cursor);
-    // Two index range scans, (office, txid = t, seq > s) then (office, txid > t): an OR of the two
-    // would make the databases walk the office's whole feed.
+    // SQLite: two index range scans, (office, txid = t, seq > s) then (office, txid > t): an OR of
+    // the two would make it walk the office's whole feed.
     const base = () => {
       let q = this.ctx.db.selectFrom("changes").selectAll().where("office_id", "=", officeId);
       if (this.ctx.dialect === "postgres")
         q = q.where(sql<boolean>`txid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint + (SELECT txid_offset FROM sync_epoch WHERE id = 1)`);
       return q;
     };
+    if (this.ctx.dialect === "postgres") {
+      // One round trip: PostgreSQL scans the (office, txid, seq) index from a row-value bound.
+      const rows = await base()
+        .where(sql<boolean>`(txid, seq) > (${ctx}, ${cseq})`)
+        .orderBy("txid")
+        .orderBy("seq")
+        .limit(limit + 1)
+        .execute();
+      return this.page(officeId, cursor, limit, rows);
+    }
     const rows =
       ctx >= 0
         ? await base()
@@ -71,6 +95,10 @@ export class ChangeFeed {
           .limit(limit + 1 - rows.length)
           .execute()),
       );
+    return this.page(officeId, cursor, limit, rows);
+  }
+
+  private async page(officeId: string, cursor: string, limit: number, rows: Selectable<ChangesTable>[]): Promise<PullPage> {
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     const hasMore = rows.length > limit;

@@ -63,12 +63,12 @@ export function openDatabase(target: DatabaseTarget, options: { poolSize?: numbe
       if (target.location !== ":memory:") {
         // Checkpoints fsync the WAL and the database: done by a worker thread, never by a commit on the event loop.
         sqlite.pragma("wal_autocheckpoint = 0");
-        wal = new WalSync(`${target.location}-wal`, startCheckpointer(target.location));
+        wal = new WalSync(`${target.location}-wal`, new Checkpointer(target.location));
       }
     }
     // better-sqlite3 waits synchronously on a lock: keep it short, the server has one connection per process.
     sqlite.pragma("busy_timeout = 5000");
-    const db = new Kysely<Database>({ dialect: new FairSqliteDialect({ database: withStatementCache(sqlite) }, wal) });
+    const db = new Kysely<Database>({ dialect: new FairSqliteDialect({ database: withStatementCache(sqlite) }, sqlite, wal) });
     if (wal) walOf.set(db, wal);
     return { db, dialect: "sqlite", target };
   }
@@ -158,22 +158,39 @@ function withStatementCache(sqlite: BetterSqlite3.Database, max = 500) {
  * header when it is reused (synchronous = NORMAL), so after the fdatasync the commit is exactly
  * as durable as under FULL. Reads wait too: a pull never hands out a cursor over changes that a
  * power cut could still take back.
+ *
+ * Transactions that follow each other while others queue for the connection also share one
+ * SQLite transaction (see FairSqliteDriver): `durable()` then first waits for that shared
+ * transaction's COMMIT, and fails if the COMMIT failed.
  */
 class WalSync {
   #written = 0;
   #synced = 0;
   #running: Promise<void> | undefined;
   #file: FileHandle | undefined;
+  #group: Promise<void> | undefined;
   constructor(
     readonly path: string,
-    private readonly checkpointer?: Worker,
+    readonly checkpointer?: Checkpointer,
   ) {}
 
   markWritten(): void {
     this.#written++;
   }
 
+  /** A shared transaction is open until `committed` settles: durability waits for it first. */
+  groupOpened(committed: Promise<void>): void {
+    // Nobody may be left with an unhandled rejection: durable() callers see it through #group.
+    committed.catch(() => undefined);
+    this.#group = committed;
+  }
+
+  groupClosed(): void {
+    this.#group = undefined;
+  }
+
   async durable(): Promise<void> {
+    if (this.#group) await this.#group;
     const needed = this.#written;
     while (this.#synced < needed) {
       this.#running ??= this.#sync().finally(() => (this.#running = undefined));
@@ -189,11 +206,14 @@ class WalSync {
   }
 
   async close(): Promise<void> {
-    await this.checkpointer?.terminate();
+    await this.checkpointer?.stop();
     await this.#file?.close();
     this.#file = undefined;
   }
 }
+
+/** WAL frames (4 KB pages) past which the log is brought back to its start: about 16 MB. */
+const WAL_RESET_FRAMES = 4096;
 
 /**
  * The WAL's checkpoints, on their own thread and connection. Left to SQLite, the commit that
@@ -201,22 +221,69 @@ class WalSync {
  * better-sqlite3's synchronous call, stalling the event loop as FULL did. Here a worker runs a
  * PASSIVE checkpoint (it never blocks writers or readers) every half second while the WAL
  * grows; the main connection's own checkpoint on close remains.
+ *
+ * A PASSIVE checkpoint running beside a busy writer never catches up with it, and SQLite starts
+ * the WAL over only when a checkpoint has copied all of it: under steady load the WAL grew
+ * without end (95 MB after ten seconds of sync.bench.ts, every read searching a longer index).
+ * So when the worker sees the WAL past WAL_RESET_FRAMES, the driver holds the connection between
+ * two transactions while the worker copies the rest (the event loop keeps running; requests wait
+ * in the queue for those few milliseconds), and the next write starts the WAL from the beginning.
  */
-function startCheckpointer(location: string): Worker {
-  const worker = new Worker(
-    `const { workerData } = require("node:worker_threads");
-     const Database = require(workerData.module);
-     const db = new Database(workerData.location, { fileMustExist: true });
-     db.pragma("busy_timeout = 1000");
-     setInterval(() => {
-       try { db.pragma("wal_checkpoint(PASSIVE)"); } catch { /* busy: the next round */ }
-     }, 500);`,
-    { eval: true, workerData: { module: requireHere.resolve("better-sqlite3"), location } },
-  );
-  worker.unref();
-  // A checkpoint that cannot run leaves the WAL growing, nothing lost: the server goes on.
-  worker.on("error", () => undefined);
-  return worker;
+class Checkpointer {
+  readonly #worker: Worker;
+  #large = false;
+  #catchingUp: ((ok: boolean) => void) | undefined;
+
+  constructor(location: string) {
+    this.#worker = new Worker(
+      `const { workerData, parentPort } = require("node:worker_threads");
+       const Database = require(workerData.module);
+       const db = new Database(workerData.location, { fileMustExist: true });
+       db.pragma("busy_timeout = 1000");
+       const checkpoint = () => {
+         try { return db.pragma("wal_checkpoint(PASSIVE)")[0]; } catch { return undefined; /* busy: the next round */ }
+       };
+       setInterval(() => {
+         const r = checkpoint();
+         if (r && r.log > workerData.resetFrames) parentPort.postMessage("large");
+       }, 500);
+       parentPort.on("message", () => {
+         const r = checkpoint();
+         parentPort.postMessage(r !== undefined && r.busy === 0 && r.checkpointed === r.log ? "caught-up" : "behind");
+       });`,
+      { eval: true, workerData: { module: requireHere.resolve("better-sqlite3"), location, resetFrames: WAL_RESET_FRAMES } },
+    );
+    this.#worker.unref();
+    // A checkpoint that cannot run leaves the WAL growing, nothing lost: the server goes on.
+    this.#worker.on("error", () => this.#catchingUp?.(false));
+    this.#worker.on("message", (m: string) => {
+      if (m === "large") this.#large = true;
+      else {
+        this.#large = false;
+        const done = this.#catchingUp;
+        this.#catchingUp = undefined;
+        done?.(m === "caught-up");
+      }
+    });
+  }
+
+  /** The WAL has outgrown WAL_RESET_FRAMES: catch up while nothing writes. */
+  get wantsCatchUp(): boolean {
+    return this.#large && !this.#catchingUp;
+  }
+
+  /** Copies the whole WAL into the database; call only while no transaction is open on the main connection. */
+  catchUp(): Promise<boolean> {
+    return new Promise<boolean>((resolve) => {
+      this.#catchingUp = resolve;
+      this.#worker.postMessage("catch-up");
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.#catchingUp?.(false);
+    await this.#worker.terminate();
+  }
 }
 
 const walOf = new WeakMap<Kysely<Database>, WalSync>();
@@ -229,25 +296,55 @@ export function whenDurable(db: Kysely<Database>): Promise<void> {
   return walOf.get(db)?.durable() ?? Promise.resolve();
 }
 
+type GroupStatements = Record<"begin" | "commit" | "rollback" | "savepoint" | "release" | "rollbackTo", BetterSqlite3.Statement>;
+
+/** A shared transaction stays open at most this long, and for at most this many transactions. */
+const GROUP_MS = 15;
+const GROUP_MAX = 64;
+
 /**
  * Kysely's SQLite driver guards its one connection with a mutex that wakes every waiter on
  * each release; under hundreds of concurrent requests some waited tens of seconds while a few
  * clients were served again and again (seen in sync.bench.ts). This driver queues first come,
  * first served in front of it, so Kysely's own mutex never has more than one waiter.
+ *
+ * Transactions share one SQLite transaction while others are queued (file databases only):
+ * each runs in a SAVEPOINT of an open transaction, which is committed when nobody is waiting,
+ * after GROUP_MS or after GROUP_MAX transactions. A COMMIT writes every page the transaction
+ * changed into the WAL, and under load it was the costliest statement of a push (the pages of
+ * the feed's and the mutations' indexes, written again by every push); shared, it is paid once
+ * per group. Nothing is answered before its group's COMMIT and the fdatasync after it
+ * (`whenDurable`), so a reader that saw a transaction of the group answers only once that
+ * transaction is as durable as its own COMMIT would have made it. A transaction that fails rolls
+ * back to its savepoint; if SQLite rolled back the whole group (an I/O error, a full disk),
+ * every request of the group fails — none was answered yet.
  */
 class FairSqliteDriver extends SqliteDriver {
   readonly #waiting: (() => void)[] = [];
   #busy = false;
   readonly #totalChanges: BetterSqlite3.Statement | undefined;
   #lastChanges = 0;
+  readonly #statements: GroupStatements | undefined;
+  #group: { openedAt: number; transactions: number; settle: (error?: unknown) => void } | undefined;
 
   constructor(
     config: ConstructorParameters<typeof SqliteDialect>[0],
+    readonly sqlite: BetterSqlite3.Database,
     readonly wal: WalSync | undefined,
   ) {
     super(config);
     // Rows changed by this connection since it opened: tells a write from a read when the connection comes back.
-    this.#totalChanges = wal ? (config.database as BetterSqlite3.Database).prepare("SELECT total_changes()").pluck() : undefined;
+    this.#totalChanges = wal ? sqlite.prepare("SELECT total_changes()").pluck() : undefined;
+    this.#statements = wal
+      ? {
+          begin: sqlite.prepare("BEGIN"),
+          commit: sqlite.prepare("COMMIT"),
+          rollback: sqlite.prepare("ROLLBACK"),
+          savepoint: sqlite.prepare("SAVEPOINT vanthu_tx"),
+          release: sqlite.prepare("RELEASE vanthu_tx"),
+          rollbackTo: sqlite.prepare("ROLLBACK TO vanthu_tx"),
+        }
+      : undefined;
   }
 
   override async acquireConnection(): Promise<DatabaseConnection> {
@@ -256,21 +353,89 @@ class FairSqliteDriver extends SqliteDriver {
     return super.acquireConnection();
   }
 
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    const st = this.#statements;
+    if (!st) return super.beginTransaction(connection);
+    if (!this.#group) this.#openGroup(st);
+    this.#group!.transactions++;
+    st.savepoint.run();
+  }
+
+  override async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    const st = this.#statements;
+    if (!st) return super.commitTransaction(connection);
+    st.release.run();
+  }
+
+  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    const st = this.#statements;
+    if (!st) return super.rollbackTransaction(connection);
+    if (this.sqlite.inTransaction) {
+      st.rollbackTo.run();
+      st.release.run();
+    }
+    // SQLite may roll back the whole transaction on some errors (I/O, full disk): the group is gone.
+    if (!this.sqlite.inTransaction && this.#group) this.#closeGroup(new Error("The shared SQLite transaction was rolled back"));
+  }
+
+  #openGroup(st: GroupStatements): void {
+    st.begin.run();
+    let settle!: (error?: unknown) => void;
+    const committed = new Promise<void>((resolve, reject) => (settle = (error) => (error === undefined ? resolve() : reject(error))));
+    this.#group = { openedAt: performance.now(), transactions: 0, settle };
+    this.wal!.groupOpened(committed);
+  }
+
+  #closeGroup(error?: unknown): void {
+    const group = this.#group!;
+    this.#group = undefined;
+    this.wal!.groupClosed();
+    group.settle(error);
+  }
+
+  #commitGroup(): void {
+    try {
+      this.#statements!.commit.run();
+    } catch (e) {
+      if (this.sqlite.inTransaction) this.#statements!.rollback.run();
+      this.#closeGroup(e);
+      return;
+    }
+    this.#noteWrites();
+    this.#closeGroup();
+  }
+
+  #noteWrites(): void {
+    const n = this.#totalChanges!.get() as number;
+    if (n !== this.#lastChanges) {
+      this.#lastChanges = n;
+      this.wal!.markWritten();
+    }
+  }
+
   override async destroy(): Promise<void> {
+    if (this.#group) this.#commitGroup();
     await this.wal?.durable();
     await this.wal?.close();
     await super.destroy();
   }
 
   override async releaseConnection(): Promise<void> {
-    if (this.#totalChanges) {
-      const n = this.#totalChanges.get() as number;
-      if (n !== this.#lastChanges) {
-        this.#lastChanges = n;
-        this.wal!.markWritten();
-      }
-    }
+    if (this.#group) {
+      const g = this.#group;
+      if (this.#waiting.length === 0 || g.transactions >= GROUP_MAX || performance.now() - g.openedAt >= GROUP_MS) this.#commitGroup();
+    } else if (this.#totalChanges && !this.sqlite.inTransaction) this.#noteWrites();
     await super.releaseConnection();
+    const checkpointer = this.wal?.checkpointer;
+    if (!this.#group && checkpointer?.wantsCatchUp) {
+      // Held between two transactions while the worker copies the rest of the WAL (see Checkpointer).
+      void checkpointer.catchUp().then(() => this.#handOver());
+      return;
+    }
+    this.#handOver();
+  }
+
+  #handOver(): void {
     const next = this.#waiting.shift();
     if (next) next();
     else this.#busy = false;
@@ -281,12 +446,13 @@ class FairSqliteDialect extends SqliteDialect {
   readonly #config: ConstructorParameters<typeof SqliteDialect>[0];
   constructor(
     config: ConstructorParameters<typeof SqliteDialect>[0],
+    readonly sqlite: BetterSqlite3.Database,
     readonly wal: WalSync | undefined,
   ) {
     super(config);
     this.#config = config;
   }
   override createDriver(): Driver {
-    return new FairSqliteDriver(this.#config, this.wal);
+    return new FairSqliteDriver(this.#config, this.sqlite, this.wal);
   }
 }

@@ -6,7 +6,7 @@ import type { AuditRepository } from "./audit.ts";
 import type { Acting, Actor, StorageContext, Tx } from "./context.ts";
 import type { DraftRepository } from "./drafts.ts";
 import type { ExchangeRepository } from "./exchange.ts";
-import type { RecordRepository } from "./records.ts";
+import { RecordRepository } from "./records.ts";
 import { MutationRefused, refuse } from "./refusal.ts";
 import type { RegisterRepository } from "./registers.ts";
 
@@ -19,6 +19,15 @@ export interface PushOptions {
    * table and base versions are not checked. Never set for what a client pushed.
    */
   trusted?: boolean;
+  /** The pushing account as the session check just read it (its office and name); read again when absent. */
+  account?: { officeId: string; fullName: string };
+}
+
+type RecordMutation = Extract<Mutation, { type: "record.put" | "record.delete" }>;
+
+function answerOf(mutationId: string, a: Assigned | MutationRefused): MutationResult {
+  if (!(a instanceof MutationRefused)) return { mutationId, status: "applied", assigned: a };
+  return { mutationId, status: a.current ? "conflict" : "refused", assigned: {}, error: a.error, ...(a.current ? { current: a.current } : {}) };
 }
 
 /** Errors of a handler that mean "not this mutation" rather than "not this batch" (all thrown before any write). */
@@ -41,60 +50,115 @@ export class PushRepository {
   ) {}
 
   async apply(actor: Actor, mutations: Mutation[], options: PushOptions): Promise<MutationResult[]> {
+    const seen = new Set<string>();
+    for (const m of mutations) {
+      if (seen.has(m.id)) {
+        throw new SyncError(
+          400,
+          "duplicate_mutation_id",
+          `Mã thao tác ${m.id} bị lặp trong cùng một lần gửi.`,
+          `Mutation id ${m.id} appears twice in one push`,
+          { mutationId: m.id },
+        );
+      }
+      seen.add(m.id);
+    }
     return this.ctx.db.transaction().execute(async (trx) => {
       const acting = await this.acting(trx, actor, options);
+      // The whole batch's ids are claimed in one statement, and the answers stored in one at the
+      // end: two statements per push instead of two per mutation (sync.bench.ts). Claiming first
+      // keeps what per-mutation claims gave: a retry racing its first attempt (PostgreSQL) waits
+      // on the id's unique key and then answers `duplicate`, never applies twice.
+      const claimed = await this.claim(trx, acting, mutations);
+      const prior = claimed.size === mutations.length ? new Map<string, string>() : await this.priorAnswers(trx, acting, mutations, claimed);
       const results: MutationResult[] = [];
-      const seen = new Set<string>();
-      for (const m of mutations) {
-        if (seen.has(m.id)) {
-          throw new SyncError(
-            400,
-            "duplicate_mutation_id",
-            `Mã thao tác ${m.id} bị lặp trong cùng một lần gửi.`,
-            `Mutation id ${m.id} appears twice in one push`,
-            { mutationId: m.id },
-          );
+      for (let i = 0; i < mutations.length; ) {
+        const m = mutations[i]!;
+        if (!claimed.has(m.id)) {
+          results.push({ mutationId: m.id, status: "duplicate", assigned: JSON.parse(prior.get(m.id) ?? "{}") as Assigned });
+          i++;
+          continue;
         }
-        seen.add(m.id);
-        results.push(await this.applyOnce(trx, acting, m));
+        const run = acting.trusted ? [] : this.recordRun(mutations, i, claimed);
+        if (run.length > 1) {
+          const answers = await this.records.applyBatch(trx, acting, run);
+          run.forEach((r, k) => results.push(answerOf(r.id, answers[k]!)));
+          i += run.length;
+        } else {
+          results.push(await this.applyOnce(trx, acting, m));
+          i++;
+        }
       }
+      await this.remember(trx, acting, mutations, results);
       if (options.beforeCommit) await options.beforeCommit();
       return results;
     });
   }
 
-  private async applyOnce(trx: Tx, acting: Acting, m: Mutation): Promise<MutationResult> {
-    const inserted = await trx
-      .insertInto("mutations")
-      .values({
-        office_id: acting.officeId,
-        mutation_id: m.id,
-        client_id: acting.clientId,
-        user_id: acting.userId,
-        type: m.type,
-        result: "{}",
-        applied_at: stamp(this.ctx.clock),
-      })
-      .onConflict((oc) => oc.columns(["office_id", "mutation_id"]).doNothing())
-      .executeTakeFirst();
-    if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) {
-      const prior = await trx
-        .selectFrom("mutations")
-        .select(["result"])
-        .where("office_id", "=", acting.officeId)
-        .where("mutation_id", "=", m.id)
-        .executeTakeFirstOrThrow();
-      return { mutationId: m.id, status: "duplicate", assigned: JSON.parse(prior.result) as Assigned };
+  /** The longest run from `start` of claimed record mutations that can be applied together, each on its own record. */
+  private recordRun(mutations: Mutation[], start: number, claimed: Set<string>): RecordMutation[] {
+    const run: RecordMutation[] = [];
+    const records = new Set<string>();
+    for (let i = start; i < mutations.length; i++) {
+      const m = mutations[i]!;
+      if (!claimed.has(m.id) || !RecordRepository.batchable(m)) break;
+      const key = `${m.entity}\u0000${m.recordId}`;
+      if (records.has(key)) break;
+      records.add(key);
+      run.push(m);
     }
-    try {
-      const assigned = await this.applyOne(trx, acting, m);
+    return run;
+  }
+
+  /** Inserts the ids not seen before (with an empty answer for now); returns those it inserted. */
+  private async claim(trx: Tx, acting: Acting, mutations: Mutation[]): Promise<Set<string>> {
+    const at = stamp(this.ctx.clock);
+    const rows = await trx
+      .insertInto("mutations")
+      .values(mutations.map((m) => this.row(acting, m, "{}", at)))
+      .onConflict((oc) => oc.columns(["office_id", "mutation_id"]).doNothing())
+      .returning("mutation_id")
+      .execute();
+    return new Set(rows.map((r) => r.mutation_id));
+  }
+
+  private async priorAnswers(trx: Tx, acting: Acting, mutations: Mutation[], claimed: Set<string>): Promise<Map<string, string>> {
+    const ids = mutations.filter((m) => !claimed.has(m.id)).map((m) => m.id);
+    const rows = await trx
+      .selectFrom("mutations")
+      .select(["mutation_id", "result"])
+      .where("office_id", "=", acting.officeId)
+      .where("mutation_id", "in", ids)
+      .execute();
+    return new Map(rows.map((r) => [r.mutation_id, r.result]));
+  }
+
+  /**
+   * Stores the answers of the applied mutations (one upsert over the claimed rows) and forgets
+   * the refused and conflicting ones, so that a retry is judged again.
+   */
+  private async remember(trx: Tx, acting: Acting, mutations: Mutation[], results: MutationResult[]): Promise<void> {
+    const at = stamp(this.ctx.clock);
+    const byId = new Map(mutations.map((m) => [m.id, m]));
+    const applied = results.filter((r) => r.status === "applied");
+    const dropped = results.filter((r) => r.status === "refused" || r.status === "conflict").map((r) => r.mutationId);
+    if (applied.length > 0)
       await trx
-        .updateTable("mutations")
-        .set({ result: JSON.stringify(assigned) })
-        .where("office_id", "=", acting.officeId)
-        .where("mutation_id", "=", m.id)
+        .insertInto("mutations")
+        .values(applied.map((r) => this.row(acting, byId.get(r.mutationId)!, JSON.stringify(r.assigned), at)))
+        .onConflict((oc) => oc.columns(["office_id", "mutation_id"]).doUpdateSet((eb) => ({ result: eb.ref("excluded.result") })))
         .execute();
-      return { mutationId: m.id, status: "applied", assigned };
+    if (dropped.length > 0) await trx.deleteFrom("mutations").where("office_id", "=", acting.officeId).where("mutation_id", "in", dropped).execute();
+  }
+
+  private row(acting: Acting, m: Mutation, result: string, at: string) {
+    return { office_id: acting.officeId, mutation_id: m.id, client_id: acting.clientId, user_id: acting.userId, type: m.type, result, applied_at: at };
+  }
+
+  /** Applies one claimed mutation; a refusal or conflict becomes its answer (and writes nothing). */
+  private async applyOnce(trx: Tx, acting: Acting, m: Mutation): Promise<MutationResult> {
+    try {
+      return answerOf(m.id, await this.applyOne(trx, acting, m));
     } catch (e) {
       const refusal =
         e instanceof MutationRefused
@@ -107,20 +171,15 @@ export class PushRepository {
           throw new SyncError(e.status, e.code, `${e.messageVi} (thao tác ${m.id})`, `${e.message} (mutation ${m.id})`, { mutationId: m.id });
         throw e;
       }
-      await trx.deleteFrom("mutations").where("office_id", "=", acting.officeId).where("mutation_id", "=", m.id).execute();
-      return {
-        mutationId: m.id,
-        status: refusal.current ? "conflict" : "refused",
-        assigned: {},
-        error: refusal.error,
-        ...(refusal.current ? { current: refusal.current } : {}),
-      };
+      return answerOf(m.id, refusal);
     }
   }
 
   /** Who is pushing, from the account: their name, and whether the acting office is their own. */
   private async acting(trx: Tx, actor: Actor, options: PushOptions): Promise<Acting> {
-    const u = await trx.selectFrom("users").select(["office_id", "full_name"]).where("id", "=", actor.userId).executeTakeFirst();
+    const u = options.account
+      ? { office_id: options.account.officeId, full_name: options.account.fullName }
+      : await trx.selectFrom("users").select(["office_id", "full_name"]).where("id", "=", actor.userId).executeTakeFirst();
     return {
       ...actor,
       person: { id: actor.userId, name: u?.full_name ?? actor.userId },

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { MAX_PULL_LIMIT, PushRequest, type PullResponse, type PushResponse } from "../../shared/sync/schemas.ts";
 import { SyncError } from "../errors.ts";
+import { jsonAnswer } from "../http/compress.ts";
 import { readJson } from "../http/errors.ts";
 import type { AuthVariables } from "../auth/index.ts";
 import type { PushOptions, SyncStorage } from "../storage/storage.ts";
@@ -17,8 +18,12 @@ export function syncRoutes(storage: SyncStorage, options: SyncRouteOptions = {})
   app.post("/push", async (c) => {
     const body = await readJson(c, PushRequest);
     // What a client pushes is judged by the rule table and base versions (never trusted).
-    const results = await storage.push.apply(c.get("actor"), body.mutations, { clientId: body.clientId, beforeCommit: options.beforeCommit });
-    return c.json({ results } satisfies PushResponse);
+    const results = await storage.push.apply(c.get("actor"), body.mutations, {
+      clientId: body.clientId,
+      beforeCommit: options.beforeCommit,
+      account: c.get("user"),
+    });
+    return jsonAnswer(c, { results } satisfies PushResponse);
   });
 
   app.get("/pull", async (c) => {
@@ -29,7 +34,7 @@ export function syncRoutes(storage: SyncStorage, options: SyncRouteOptions = {})
       throw new SyncError(400, "bad_limit", `Số thay đổi mỗi trang phải từ 1 đến ${MAX_PULL_LIMIT}.`, `limit must be 1..${MAX_PULL_LIMIT}`);
     }
     const page = await storage.feed.pull(c.get("actor").officeId, cursor, limit);
-    return c.json(page satisfies PullResponse);
+    return jsonAnswer(c, page satisfies PullResponse);
   });
 
   return app;

@@ -55,9 +55,11 @@ describeBackends(
       ]);
       const entriesA = await env().storage.audit.list(a.officeId);
       const entriesB = await env().storage.audit.list(b.officeId);
-      expect(entriesA.map((e) => e.action)).toEqual(["sign-in", "sign-in", "send"]);
+      // The sender's chain records what became of its document: accepted by the recipient.
+      expect(entriesA.map((e) => e.action)).toEqual(["sign-in", "sign-in", "send", "acceptance"]);
       expect(entriesB.map((e) => e.action)).toEqual(["sign-in", "receive", "verification", "acceptance"]);
-      const send = entriesA.at(-1)!;
+      expect(entriesA.at(-1)!.summary).toMatch(/^Văn bản 07\/UBND-VP đã được .+ tiếp nhận\.$/);
+      const send = entriesA.find((e) => e.action === "send")!;
       expect(send).toMatchObject({ officeId: a.officeId, subject: { kind: "document", id: sha, label: "07/UBND-VP" }, time: { source: "qlvb" } });
       expect(send.actor.name).toMatch(/Người dùng/);
       // QLVB time (two hours ahead of this machine here), not the device's 2020 clock.
@@ -108,7 +110,7 @@ describeBackends(
       const res = await exportOf(env(), it_, a.officeId);
       const report = await verifyAuditExport(await res.json());
       expect(report.ok, JSON.stringify(report.problems)).toBe(true);
-      expect(report.count).toBe(3 + 12);
+      expect(report.count).toBe(4 + 12);
     });
 
     it("district IT and inspectors export the offices they are given; the export proves the chain", async () => {
