@@ -102,7 +102,7 @@ export function createAgentApp(deps: AgentDeps) {
   if (deps.demoCrl) {
     const demoCrl = deps.demoCrl;
     app.get("/demo/ca.crl", async (c) =>
-      c.body((await demoCrl()).slice().buffer as ArrayBuffer, 200, { "Content-Type": "application/pkix-crl", "Access-Control-Allow-Origin": "*" }),
+      c.body(new Uint8Array(await demoCrl()).buffer as ArrayBuffer, 200, { "Content-Type": "application/pkix-crl", "Access-Control-Allow-Origin": "*" }),
     );
   }
 

@@ -25,7 +25,7 @@ export function parseIssuerResponse(bytes: Uint8Array): x509.X509Certificate[] {
   try {
     return [new x509.X509Certificate(bytes.slice())];
   } catch {
-    const asn = asn1js.fromBER(bytes.slice().buffer);
+    const asn = asn1js.fromBER(new Uint8Array(bytes).buffer);
     if (asn.offset === -1) return [];
     const ci = new pkijs.ContentInfo({ schema: asn.result });
     const sd = new pkijs.SignedData({ schema: ci.content });

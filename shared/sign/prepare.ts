@@ -324,7 +324,8 @@ function contentsSize(certs: Uint8Array[], keyBytes: number, withTimestamp: bool
 
 /** The public key's bit string bounds the signature's size (RSA 3072 tokens exist: never assume 2048). */
 function keySizeBytes(certDer: Uint8Array): number {
-  const cert = pkijs.Certificate.fromBER(certDer.slice().buffer);
+  // A copy: a Node Buffer's slice() is a view of its shared pool, whose .buffer holds other bytes too.
+  const cert = pkijs.Certificate.fromBER(new Uint8Array(certDer).buffer);
   return cert.subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView.length + 16;
 }
 

@@ -96,7 +96,8 @@ function crlOrCertificateType(body: Uint8Array): string | undefined {
   return undefined;
 }
 
-const bytesOf = (b: Uint8Array) => b.slice().buffer as ArrayBuffer;
+// A copy: a Node Buffer's slice() is a view of a shared pool, whose .buffer holds other bytes too.
+const bytesOf = (b: Uint8Array) => new Uint8Array(b).buffer as ArrayBuffer;
 
 export function revocationRoutes(storage: SyncStorage, options: RevocationRelayOptions = {}) {
   const maxBytes = options.maxBytes ?? RELAY_MAX_BYTES;

@@ -32,7 +32,7 @@ export function inkSummary(png: Uint8Array): InkSummary {
   let img: ReturnType<Upng["decode"]>;
   let rgba: Uint8Array;
   try {
-    img = upng().decode(png.slice().buffer);
+    img = upng().decode(new Uint8Array(png).buffer);
     rgba = new Uint8Array(upng().toRGBA8(img)[0]!);
   } catch (e) {
     throw new VanthuError("BAD_IMAGE", "Ảnh PNG bị hỏng hoặc không được hỗ trợ", `PNG could not be decoded: ${(e as Error).message}`, { cause: e });
