@@ -1,19 +1,17 @@
 import { PDF } from "@libpdf/core";
 import { VanthuError } from "../errors.ts";
 import { quietly } from "./quiet.ts";
-import { allowAppendToLinearized } from "./libpdf-adapter.ts";
 
 /**
  * Opening a PDF to append a revision to it.
  *
  * We use @libpdf/core for parsing (it follows classic xref tables, xref streams and object
  * streams, and is lenient like PDFBox) and for serialising the appended objects. Its
- * incremental save is what we need, with two cautions handled here: it silently falls
- * back to a full rewrite when it thinks an append is impossible, and it treats linearized
- * files as such a case although an incremental update of a linearized file is valid
- * (ISO 32000-1 F.2: the update simply ends the linearization's usefulness). A full rewrite
- * would destroy every earlier signature, so `saveIncrementalUpdate` verifies the result
- * byte for byte and refuses rather than rewrite.
+ * incremental save is what we need, with two cautions handled in `append.ts`: it silently
+ * falls back to a full rewrite when it thinks an append is impossible (which would destroy
+ * every earlier signature: refused before saving), and it treats linearized files as such a
+ * case although an incremental update of a linearized file is valid (ISO 32000-1 F.2: the
+ * update simply ends the linearization's usefulness).
  */
 export async function openPdfForUpdate(bytes: Uint8Array): Promise<PDF> {
   if (!looksLikePdf(bytes)) {
@@ -48,43 +46,4 @@ export function looksLikePdf(bytes: Uint8Array): boolean {
   // The header may be preceded by junk within the first 1024 bytes (ISO 32000-1 7.5.2, as readers tolerate).
   const head = new TextDecoder("latin1").decode(bytes.subarray(0, 1024));
   return head.includes("%PDF-");
-}
-
-/** Saves what was changed in `pdf` as one appended revision of `original`. */
-export async function saveIncrementalUpdate(pdf: PDF, original: Uint8Array): Promise<Uint8Array> {
-  const blocker = pdf.canSaveIncrementally();
-  if (blocker === "linearized") {
-    // See the module comment: appending to a linearized file is valid.
-    allowAppendToLinearized(pdf);
-  } else if (blocker) {
-    throw new VanthuError(
-      "PDF_NO_INCREMENTAL",
-      "Không thể ghi thêm phiên bản mới vào tệp PDF này mà không làm hỏng chữ ký cũ",
-      `incremental save impossible: ${blocker}`,
-    );
-  }
-  const out = await quietly(() => pdf.save({ incremental: true, subsetFonts: true }));
-  if (out.length <= original.length || !startsWith(out, original)) {
-    throw new VanthuError(
-      "PDF_NO_INCREMENTAL",
-      "Không thể ghi thêm phiên bản mới vào tệp PDF này mà không làm hỏng chữ ký cũ",
-      "incremental save changed the original bytes",
-    );
-  }
-  return out;
-}
-
-export function startsWith(haystack: Uint8Array, prefix: Uint8Array): boolean {
-  if (haystack.length < prefix.length) return false;
-  // Compare 8 bytes at a time where aligned views allow it; these files reach tens of MB.
-  const n = prefix.length;
-  let i = 0;
-  if (haystack.byteOffset % 4 === 0 && prefix.byteOffset % 4 === 0) {
-    const a = new Uint32Array(haystack.buffer, haystack.byteOffset, n >> 2);
-    const b = new Uint32Array(prefix.buffer, prefix.byteOffset, n >> 2);
-    for (; i < a.length; i++) if (a[i] !== b[i]) return false;
-    i <<= 2;
-  }
-  for (; i < n; i++) if (haystack[i] !== prefix[i]) return false;
-  return true;
 }

@@ -26,3 +26,28 @@ export function allowAppendToLinearized(pdf: PDF): void {
 export function markForUpdate(obj: PdfDict | PdfArray): void {
   obj.dirty = true;
 }
+
+/**
+ * Runs `save` with @libpdf/core believing the original file is `stand_in`. Its incremental
+ * save copies the whole original into a buffer twice its size before appending: on a 100 MB
+ * scan that alone is 100–200 MB. Given a one-byte stand-in (the file's last byte, which
+ * decides whether an end of line is written first), it writes the appended section only,
+ * with offsets counted from the stand-in; `appendedSection` (append.ts) moves them to the
+ * file's. Throws if the private field is no longer there.
+ */
+export async function withOriginalBytes<T>(pdf: PDF, standIn: Uint8Array, save: () => Promise<T>): Promise<T> {
+  const inner = pdf as unknown as { originalBytes?: unknown };
+  if (!(inner.originalBytes instanceof Uint8Array)) throw new Error("@libpdf/core changed: PDF.originalBytes is gone (see shared/pdf/libpdf-adapter.ts)");
+  const original = inner.originalBytes;
+  inner.originalBytes = standIn;
+  try {
+    return await save();
+  } finally {
+    inner.originalBytes = original;
+  }
+}
+
+/** Whether an object is marked to be written again by the incremental save. */
+export function isMarkedForUpdate(obj: unknown): boolean {
+  return Boolean((obj as { dirty?: unknown } | null)?.dirty);
+}

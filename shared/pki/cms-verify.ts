@@ -98,22 +98,28 @@ export function derElementLength(der: Uint8Array): number {
 }
 
 export function parseSignedData(der: Uint8Array): pkijs.SignedData {
+  // The certificates and revocation data are most of a CMS's bytes: cut out at the byte level
+  // (a DER ContentInfo), they are never parsed by asn1js at all; the certificates come from a
+  // per-process cache (the same signers and CAs recur in every document). BER with
+  // indefinite lengths takes the general path below.
+  const split = splitSignedData(der);
   let ci: pkijs.ContentInfo;
   try {
-    const asn = asn1js.fromBER(toArrayBuffer(der));
+    const asn = asn1js.fromBER(toArrayBuffer(split ? split.rest : der));
     if (asn.offset === -1) throw new Error(asn.result.error);
     ci = new pkijs.ContentInfo({ schema: asn.result });
   } catch (e) {
     throw new CmsFormatError(`not a CMS ContentInfo: ${(e as Error).message}`);
   }
   if (ci.contentType !== CMS_OID.signedData) throw new CmsFormatError(`CMS content type ${ci.contentType} is not SignedData`);
-  // The certificates are taken out before pkijs reads the SignedData and read through a
-  // per-process cache instead: the same signers and CAs recur in every document, and reading
-  // a certificate against pkijs's schema was most of the time spent on a CMS.
-  const raw = takeCertificates(ci.content as asn1js.Sequence);
+  const raw = split ? split.certificates : takeCertificates(ci.content as asn1js.Sequence);
+  // Revocation data likewise: one CRL that pkijs cannot read (an unusual extension, a
+  // non-DER encoding some signing tools write) made the whole signature unreadable, where
+  // the reference validator reads the signature and ignores that CRL.
+  const revocation = split ? revocationOf(split.revocation) : takeRevocationInfo(ci.content as asn1js.Sequence);
   let sd: pkijs.SignedData;
   try {
-    sd = new pkijs.SignedData({ schema: ci.content });
+    sd = signedDataOf(ci.content as asn1js.Sequence) ?? new pkijs.SignedData({ schema: ci.content });
   } catch (e) {
     throw new CmsFormatError(`malformed SignedData: ${(e as Error).message}`);
   }
@@ -123,7 +129,171 @@ export function parseSignedData(der: Uint8Array): pkijs.SignedData {
       return c ? [c] : [];
     });
   }
+  if (revocation) {
+    const crls: pkijs.CertificateRevocationList[] = [];
+    let unreadable = 0;
+    for (const d of revocation.crls) {
+      try {
+        const c = pkijs.CertificateRevocationList.fromBER(d.slice());
+        rawDer.set(c, d.slice());
+        crls.push(c);
+      } catch {
+        unreadable++;
+      }
+    }
+    sd.crls = crls;
+    embeddedRevocation.set(sd, { ocspResponses: revocation.ocspResponses, unreadable });
+  }
   return sd;
+}
+
+/**
+ * The SignedData read from its four remaining parts (version, digest algorithms, content,
+ * signer infos) once certificates and revocation data are out: pkijs's own SignedData schema
+ * builds templates for every certificate choice (attribute certificates and all) at each call,
+ * which was most of the time spent on a CMS. Undefined when the parts are not shaped so.
+ */
+function signedDataOf(content: asn1js.Sequence): pkijs.SignedData | undefined {
+  const parts = content?.valueBlock?.value;
+  if (!Array.isArray(parts) || parts.length !== 4) return undefined;
+  const [version, digestAlgorithms, encap, signerInfos] = parts;
+  if (
+    !(version instanceof asn1js.Integer) ||
+    !(digestAlgorithms instanceof asn1js.Set) ||
+    !(encap instanceof asn1js.Sequence) ||
+    !(signerInfos instanceof asn1js.Set)
+  )
+    return undefined;
+  return new pkijs.SignedData({
+    version: version.valueBlock.valueDec,
+    digestAlgorithms: digestAlgorithms.valueBlock.value.map((a) => new pkijs.AlgorithmIdentifier({ schema: a })),
+    encapContentInfo: new pkijs.EncapsulatedContentInfo({ schema: encap }),
+    signerInfos: signerInfos.valueBlock.value.map((si) => new pkijs.SignerInfo({ schema: si })),
+  });
+}
+
+interface Tlv {
+  tag: number;
+  start: number;
+  bodyStart: number;
+  end: number;
+}
+
+/** One DER element at `at` (single-byte tag, definite length), or undefined. */
+function tlvAt(b: Uint8Array, at: number, limit = b.length): Tlv | undefined {
+  if (at + 2 > limit) return undefined;
+  const tag = b[at]!;
+  if ((tag & 0x1f) === 0x1f) return undefined;
+  let len = b[at + 1]!;
+  let bodyStart = at + 2;
+  if (len & 0x80) {
+    const n = len & 0x7f;
+    if (n === 0 || n > 4 || bodyStart + n > limit) return undefined; // 0: indefinite (BER)
+    len = 0;
+    for (let k = 0; k < n; k++) len = len * 256 + b[bodyStart + k]!;
+    bodyStart += n;
+  }
+  const end = bodyStart + len;
+  return end <= limit ? { tag, start: at, bodyStart, end } : undefined;
+}
+
+function children(b: Uint8Array, parent: Tlv): Tlv[] | undefined {
+  const out: Tlv[] = [];
+  for (let at = parent.bodyStart; at < parent.end; ) {
+    const t = tlvAt(b, at, parent.end);
+    if (!t) return undefined;
+    out.push(t);
+    at = t.end;
+  }
+  return out;
+}
+
+function derHeader(tag: number, length: number): number[] {
+  if (length < 0x80) return [tag, length];
+  const bytes: number[] = [];
+  for (let l = length; l > 0; l = Math.floor(l / 256)) bytes.unshift(l % 256);
+  return [tag, 0x80 | bytes.length, ...bytes];
+}
+
+/**
+ * A DER ContentInfo { OID, [0] SignedData } taken apart without parsing: the SignedData
+ * without its [0] certificates and [1] revocation set (`rest`, a whole ContentInfo again),
+ * the DER of each certificate, and the revocation set's bytes. Undefined when the bytes are
+ * not shaped so (BER, another content type): the caller parses them whole.
+ */
+function splitSignedData(der: Uint8Array): { rest: Uint8Array; certificates: Uint8Array[] | undefined; revocation: Uint8Array | undefined } | undefined {
+  const ci = tlvAt(der, 0);
+  if (!ci || ci.tag !== 0x30) return undefined;
+  const [oid, explicit] = children(der, ci) ?? [];
+  if (!oid || oid.tag !== 0x06 || !explicit || explicit.tag !== 0xa0) return undefined;
+  const sd = tlvAt(der, explicit.bodyStart, explicit.end);
+  if (!sd || sd.tag !== 0x30 || sd.end !== explicit.end) return undefined;
+  const parts = children(der, sd);
+  if (!parts) return undefined;
+  let certificates: Uint8Array[] | undefined;
+  let revocation: Uint8Array | undefined;
+  const kept: Tlv[] = [];
+  for (const p of parts) {
+    if (p.tag === 0xa0 && !certificates) {
+      const elements = children(der, p);
+      if (!elements) return undefined;
+      // CertificateChoices: only the plain certificate (a SEQUENCE) is used; attribute and other certificates are skipped.
+      certificates = elements.filter((e) => e.tag === 0x30).map((e) => der.subarray(e.start, e.end));
+    } else if (p.tag === 0xa1 && !revocation) revocation = der.subarray(p.start, p.end);
+    else kept.push(p);
+  }
+  const body = kept.reduce((n, p) => n + p.end - p.start, 0);
+  const sdHeader = derHeader(0x30, body);
+  const expHeader = derHeader(0xa0, sdHeader.length + body);
+  const oidBytes = der.subarray(oid.start, oid.end);
+  const ciHeader = derHeader(0x30, oidBytes.length + expHeader.length + sdHeader.length + body);
+  const rest = new Uint8Array(ciHeader.length + oidBytes.length + expHeader.length + sdHeader.length + body);
+  let o = 0;
+  for (const piece of [ciHeader, oidBytes, expHeader, sdHeader]) {
+    rest.set(piece, o);
+    o += piece.length;
+  }
+  for (const p of kept) {
+    rest.set(der.subarray(p.start, p.end), o);
+    o += p.end - p.start;
+  }
+  return { rest, certificates, revocation };
+}
+
+/** The revocation set [1] cut out by splitSignedData, read as takeRevocationInfo reads it. */
+function revocationOf(element: Uint8Array | undefined): { crls: Uint8Array[]; ocspResponses: Uint8Array[] } | undefined {
+  if (!element) return undefined;
+  const asn = asn1js.fromBER(toArrayBuffer(element));
+  if (asn.offset === -1) return { crls: [], ocspResponses: [] };
+  return takeRevocationInfo(new asn1js.Sequence({ value: [asn.result] }));
+}
+
+const ID_RI_OCSP_RESPONSE = "1.3.6.1.5.5.7.16.2";
+/** What the CMS's own revocation set held besides the CRLs pkijs read: OCSP responses (RFC 5940), CRLs it could not read. */
+const embeddedRevocation = new WeakMap<pkijs.SignedData, { ocspResponses: Uint8Array[]; unreadable: number }>();
+
+/**
+ * Removes the [1] revocation set from a SignedData's ASN.1: the DER of each CRL, and the OCSP
+ * responses given as "other revocation info" (RFC 5940 id-ri-ocsp-response).
+ */
+function takeRevocationInfo(signedData: asn1js.Sequence): { crls: Uint8Array[]; ocspResponses: Uint8Array[] } | undefined {
+  const items = signedData?.valueBlock?.value;
+  if (!Array.isArray(items)) return undefined;
+  const i = items.findIndex((b) => b.idBlock.tagClass === 3 && b.idBlock.tagNumber === 1);
+  if (i < 0) return undefined;
+  const crls: Uint8Array[] = [];
+  const ocspResponses: Uint8Array[] = [];
+  for (const e of (items[i] as asn1js.Constructed).valueBlock?.value ?? []) {
+    const view = e.valueBeforeDecodeView;
+    if (e.idBlock.tagClass === 1 && e.idBlock.tagNumber === 16 && view?.length) crls.push(new Uint8Array(view));
+    else if (e.idBlock.tagClass === 3 && e.idBlock.tagNumber === 1) {
+      const [format, info] = (e as asn1js.Constructed).valueBlock?.value ?? [];
+      if (format instanceof asn1js.ObjectIdentifier && format.valueBlock.toString() === ID_RI_OCSP_RESPONSE && info?.valueBeforeDecodeView?.length)
+        ocspResponses.push(new Uint8Array(info.valueBeforeDecodeView));
+    }
+  }
+  items.splice(i, 1);
+  return { crls, ocspResponses };
 }
 
 /** Removes the [0] certificates set from a SignedData's ASN.1 and returns the DER of each X.509 certificate in it. */
@@ -311,6 +481,16 @@ export interface SignerInfoCheck {
   problems: string[];
 }
 
+// A certificate's digest, once per certificate object and algorithm (the same signers recur in every document).
+const certificateDigests = new WeakMap<object, Map<DigestName, Uint8Array>>();
+async function certificateDigest(cert: pkijs.Certificate, hash: DigestName, crypto: Crypto): Promise<Uint8Array> {
+  let m = certificateDigests.get(cert);
+  if (!m) certificateDigests.set(cert, (m = new Map()));
+  let d = m.get(hash);
+  if (!d) m.set(hash, (d = new Uint8Array(await crypto.subtle.digest(hash, toArrayBuffer(derOf(cert))))));
+  return d;
+}
+
 /** ESS signing-certificate(-v2): does it name this certificate? */
 async function checkSigningCertificateAttr(si: pkijs.SignerInfo, cert: pkijs.Certificate | undefined, crypto: Crypto): Promise<SigningCertificateBinding> {
   const v2 = attr(si, CMS_OID.signingCertificateV2);
@@ -333,7 +513,7 @@ async function checkSigningCertificateAttr(si: pkijs.SignerInfo, cert: pkijs.Cer
       i = 1;
     }
     const certHash = new Uint8Array((parts[i] as asn1js.OctetString).valueBlock.valueHexView);
-    const actual = new Uint8Array(await crypto.subtle.digest(hash, toArrayBuffer(derOf(cert))));
+    const actual = await certificateDigest(cert, hash, crypto);
     if (!bytesEqual(certHash, actual)) return "mismatch";
     const issuerSerial = parts[i + 1] as asn1js.Sequence | undefined;
     if (issuerSerial) {
@@ -414,6 +594,11 @@ export async function verifySignerInfo(
   const crls: Uint8Array[] = [];
   const ocspResponses: Uint8Array[] = [];
   for (const c of sd.crls ?? []) if (c instanceof pkijs.CertificateRevocationList) crls.push(derOf(c));
+  const embedded = embeddedRevocation.get(sd);
+  if (embedded) {
+    ocspResponses.push(...embedded.ocspResponses);
+    if (embedded.unreadable > 0) problems.push(`${embedded.unreadable} CRL(s) in the CMS could not be read and were ignored`);
+  }
   const digestOf = async (h: DigestName) => {
     let d = digestCache.get(h);
     if (!d) {

@@ -62,10 +62,23 @@ function eq(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
+// A name's DER and normalised string, once per name object: path building compares the same
+// names many times, and @peculiar/x509 encodes a name again at every call.
+const nameForms = new WeakMap<x509.Name, { der: Uint8Array; text?: string }>();
+function formsOf(n: x509.Name): { der: Uint8Array; text?: string } {
+  let f = nameForms.get(n);
+  if (!f) nameForms.set(n, (f = { der: bytes(n.toArrayBuffer()) }));
+  return f;
+}
+function normalised(n: x509.Name): string {
+  const f = formsOf(n);
+  return (f.text ??= n.toString().toLowerCase().replace(/\s+/g, " "));
+}
+
 export function sameName(a: x509.Name, b: x509.Name): boolean {
-  if (eq(bytes(a.toArrayBuffer()), bytes(b.toArrayBuffer()))) return true;
+  if (eq(formsOf(a).der, formsOf(b).der)) return true;
   // RFC 5280 §7.1 compares names case-insensitively after normalisation; a string form is close enough.
-  return a.toString().toLowerCase().replace(/\s+/g, " ") === b.toString().toLowerCase().replace(/\s+/g, " ");
+  return normalised(a) === normalised(b);
 }
 
 export function sameCertificate(a: x509.X509Certificate, b: x509.X509Certificate): boolean {

@@ -1,13 +1,16 @@
 import { requestTimestampToken } from "../pki/timestamp-client.ts";
-import { completeSignature } from "./complete.ts";
-import { prepareSignature } from "./prepare.ts";
-import type { SignPdfOptions, SignPdfResult } from "./options.ts";
+import { completeAppendedSignature, completeSignature, type CompletionInput } from "./complete.ts";
+import { prepareAppendedSignature, prepareSignature, type PreparedAppend } from "./prepare.ts";
+import type { PrepareOptions, SignPdfOptions, SignPdfResult } from "./options.ts";
+import type { PdfSkeleton } from "../pdf/skeleton.ts";
+import type { ByteSource } from "../pdf/source.ts";
+import type { IncrementalHash } from "../pki/incremental-hash.ts";
 
 export type { Signer } from "./signer.ts";
 export { WebCryptoSigner } from "./webcrypto-signer.ts";
 export * from "./options.ts";
-export { prepareSignature, type PreparedSignature } from "./prepare.ts";
-export { completeSignature, type CompletionInput } from "./complete.ts";
+export { prepareSignature, prepareAppendedSignature, type PreparedSignature, type PreparedAppend } from "./prepare.ts";
+export { completeSignature, completeAppendedSignature, type CompletionInput } from "./complete.ts";
 
 /**
  * Signs a PDF with one of the five signatures of Điều 13, as a new revision appended to
@@ -17,20 +20,52 @@ export { completeSignature, type CompletionInput } from "./complete.ts";
  * Signer in between.
  */
 export async function signPdf(input: Uint8Array, options: SignPdfOptions): Promise<SignPdfResult> {
-  const crypto = options.crypto ?? globalThis.crypto;
+  const prepared = await prepareSignature(input, await prepareOptions(options));
+  const bytes = completeSignature(prepared, await sign(prepared.signedAttributes, options), { inPlace: true });
+  return resultOf(prepared, bytes);
+}
+
+/**
+ * The same for a file read by position (the CLI): `file` is its skeleton, the source to read
+ * it from, and a hash fed with every byte of it (shared/pdf/skeleton.ts reads all three in
+ * one pass). Returns the section to append to the file; a 100 MB scan is never held.
+ */
+export async function signPdfAppend(
+  file: { skeleton: PdfSkeleton; source: ByteSource; fileHash: IncrementalHash },
+  options: SignPdfOptions,
+): Promise<Omit<SignPdfResult, "bytes"> & { section: Uint8Array }> {
+  const prepared: PreparedAppend = await prepareAppendedSignature(file, await prepareOptions(options));
+  const section = completeAppendedSignature(prepared, await sign(prepared.signedAttributes, options));
+  return { ...resultOf(prepared, new Uint8Array(0)), section };
+}
+
+async function prepareOptions(options: SignPdfOptions): Promise<PrepareOptions> {
   const { signer, tsaUrl, fetch, ...rest } = options;
-  const prepared = await prepareSignature(input, {
+  return {
     ...rest,
     certificates: await signer.getCertificates(),
     digestAlgorithm: signer.digestAlgorithm,
     signatureAlgorithm: signer.signatureAlgorithm,
     withTimestamp: Boolean(tsaUrl),
-  });
-  const result = await signer.sign(prepared.signedAttributes);
+  };
+}
+
+async function sign(signedAttributes: Uint8Array, options: SignPdfOptions): Promise<CompletionInput> {
+  const { signer, tsaUrl, fetch } = options;
+  const result = await signer.sign(signedAttributes);
   const timestampToken = tsaUrl
-    ? await requestTimestampToken({ url: tsaUrl, data: result.signature, digestAlgorithm: signer.digestAlgorithm, fetch, crypto })
+    ? await requestTimestampToken({
+        url: tsaUrl,
+        data: result.signature,
+        digestAlgorithm: signer.digestAlgorithm,
+        fetch,
+        crypto: options.crypto ?? globalThis.crypto,
+      })
     : undefined;
-  const bytes = completeSignature(prepared, { signature: result.signature, certificates: [result.certificate, ...result.chain], timestampToken });
+  return { signature: result.signature, certificates: [result.certificate, ...result.chain], timestampToken };
+}
+
+function resultOf(prepared: Omit<PreparedAppend, "section">, bytes: Uint8Array): SignPdfResult {
   return {
     bytes,
     fieldName: prepared.fieldName,

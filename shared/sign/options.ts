@@ -1,4 +1,5 @@
 import type { FetchLike } from "../pki/timestamp-client.ts";
+import type { HashFactory } from "../pki/incremental-hash.ts";
 import type { Box } from "./layout.ts";
 import type { DigestAlgorithmName, SignatureAlgorithmName, Signer, SignerCertificates } from "./signer.ts";
 
@@ -44,6 +45,8 @@ export interface SignPdfOptions {
   tsaUrl?: string;
   fetch?: FetchLike;
   crypto?: Crypto;
+  /** Incremental hashing of large files: `node:crypto` from bin/, @noble/hashes by default. */
+  hash?: HashFactory;
 }
 
 export interface SignPdfResult {

@@ -1,7 +1,11 @@
-import { PdfArray, PdfDict, PdfName, PdfNumber, PdfRef, PdfString, rgb, type PDF, type PDFPage } from "@libpdf/core";
+import { PdfArray, PdfDict, PdfName, PdfNumber, PdfRef, PdfStream, PdfString, rgb, type PDF, type PDFPage } from "@libpdf/core";
 import * as pkijs from "pkijs";
 import { VanthuError } from "../errors.ts";
-import { openPdfForUpdate, saveIncrementalUpdate } from "../pdf/document.ts";
+import { openPdfForUpdate } from "../pdf/document.ts";
+import { saveAppendedRevision } from "../pdf/append.ts";
+import { fill, type OmittedData, type PdfSkeleton } from "../pdf/skeleton.ts";
+import type { ByteSource } from "../pdf/source.ts";
+import { nobleHashFactory, type IncrementalHash } from "../pki/incremental-hash.ts";
 import { docMdpPermission } from "../pdf/docmdp.ts";
 import { quietly } from "../pdf/quiet.ts";
 import { findSignaturePlaceholder, patchByteRange, signedRanges, type SignaturePlaceholder } from "../pdf/byte-range.ts";
@@ -28,7 +32,7 @@ import { COPY_FORMS, SIGNATURE_TYPES, type PrepareOptions, type SignatureType } 
 import { assertSignatureImage } from "./policy/signature-image.ts";
 import { assertSealOnPage, DEFAULT_SEAL_MM } from "./policy/seal-on-page.ts";
 import type { DigestAlgorithmName } from "./signer.ts";
-import { markForUpdate } from "../pdf/libpdf-adapter.ts";
+import { isMarkedForUpdate, markForUpdate } from "../pdf/libpdf-adapter.ts";
 
 /**
  * The first of signing's two steps: the new revision with its signature field, the
@@ -55,6 +59,12 @@ export interface PreparedSignature {
   signingTime: Date;
   /** Length of the input: the prepared revision starts there. */
   originalLength: number;
+}
+
+/** The first step for a file read by position: the appended section instead of the whole file. */
+export interface PreparedAppend extends Omit<PreparedSignature, "bytes"> {
+  /** The bytes that follow the original file: the new revision, /Contents all zeros. */
+  section: Uint8Array;
 }
 
 const TEXT_SIZE = 10;
@@ -330,14 +340,94 @@ function keySizeBytes(certDer: Uint8Array): number {
  * (the original bytes are untouched, so earlier signatures stay valid).
  */
 export async function prepareSignature(input: Uint8Array, options: PrepareOptions): Promise<PreparedSignature> {
-  requireOptions(options);
   const crypto = options.crypto ?? globalThis.crypto;
+  const draft = await buildRevision(input, options);
+  const bytes = new Uint8Array(input.length + draft.section.length);
+  bytes.set(input, 0);
+  bytes.set(draft.section, input.length);
+  const [a, alen, b, blen] = draft.byteRange;
+  const ranges = [bytes.subarray(a, a + alen), bytes.subarray(b, b + blen)];
+  let documentDigest: Uint8Array;
+  if (bytes.length < JOIN_BELOW) documentDigest = await digest(options.digestAlgorithm, ranges, crypto);
+  else {
+    // WebCrypto digests one buffer only: a large file is hashed in place rather than joined.
+    const h = (options.hash ?? nobleHashFactory)(options.digestAlgorithm);
+    for (const r of ranges) h.update(r);
+    documentDigest = h.digest();
+  }
+  const { section: _, ...rest } = draft;
+  return { ...rest, ...(await signerInfoFor(documentDigest, options, crypto)), bytes, documentDigest };
+}
+
+/**
+ * The same first step for a file read by position (the CLI): `skeleton` is the file without
+ * its large images (shared/pdf/skeleton.ts), `fileHash` has been given every byte of the file
+ * in the pass that read it. Returns the appended section only; the file is never held.
+ */
+export async function prepareAppendedSignature(
+  file: { skeleton: PdfSkeleton; source: ByteSource; fileHash: IncrementalHash },
+  options: PrepareOptions,
+): Promise<PreparedAppend> {
+  const crypto = options.crypto ?? globalThis.crypto;
+  const n = file.skeleton.bytes.length;
+  const draft = await buildRevision(file.skeleton.bytes, options, file);
+  const { contentsStart, contentsEnd } = draft.placeholder;
+  file.fileHash.update(draft.section.subarray(0, contentsStart - n));
+  file.fileHash.update(draft.section.subarray(contentsEnd + 1 - n));
+  const documentDigest = file.fileHash.digest();
+  return { ...draft, ...(await signerInfoFor(documentDigest, options, crypto)), documentDigest };
+}
+
+async function signerInfoFor(documentDigest: Uint8Array, options: PrepareOptions, crypto: Crypto) {
+  const signerInfo = await prepareSignerInfo({
+    documentDigest,
+    certificate: options.certificates.certificate,
+    digestAlgorithm: options.digestAlgorithm,
+    signatureAlgorithm: options.signatureAlgorithm,
+    crypto,
+  });
+  return { signerInfo, signedAttributes: signerInfo.signedAttributesDer, digestAlgorithm: options.digestAlgorithm };
+}
+
+/** Below this size the signed ranges are joined and hashed by WebCrypto (fast); above, hashed in place. */
+const JOIN_BELOW = 32 << 20;
+
+/** The new revision, before any digest: the appended section, /ByteRange filled in, /Contents all zeros. */
+interface RevisionDraft {
+  section: Uint8Array;
+  byteRange: [number, number, number, number];
+  placeholder: SignaturePlaceholder;
+  fieldName: string;
+  rect: Box;
+  pageIndex: number;
+  textBlock?: Box;
+  signingTime: Date;
+  originalLength: number;
+}
+
+/** Omitted image data must be exactly what the parser sees as those streams' data: anything else is read back in. */
+function checkOmissions(pdf: PDF, file: { skeleton: PdfSkeleton; source: ByteSource }): OmittedData[] {
+  const kept: OmittedData[] = [];
+  for (const o of file.skeleton.omitted) {
+    const obj = pdf.getObject(PdfRef.of(o.objectNumber, o.generation));
+    const data = obj instanceof PdfStream ? obj.data : undefined;
+    const same = data !== undefined && data.buffer === file.skeleton.bytes.buffer && data.byteOffset === o.start && data.length === o.end - o.start;
+    if (same) kept.push(o);
+    else fill(file.source, file.skeleton.bytes, o);
+  }
+  file.skeleton.omitted = kept;
+  return kept;
+}
+
+async function buildRevision(input: Uint8Array, options: PrepareOptions, file?: { skeleton: PdfSkeleton; source: ByteSource }): Promise<RevisionDraft> {
+  requireOptions(options);
   const signingTime = new Date(Math.floor((options.signingTime ?? new Date()).getTime() / 1000) * 1000);
   const certs = options.certificates;
   checkSigningCertificate(certs.certificate, signingTime);
   if (options.image) assertSignatureImage(options.image, options.type === "issuer" ? "seal" : "signature");
 
   const pdf = await openPdfForUpdate(input);
+  const omitted = file ? checkOmissions(pdf, file) : [];
   if (docMdpPermission(pdf) === 1) {
     // A certification signature that allows no change: any new revision would break it.
     throw new VanthuError(
@@ -473,37 +563,23 @@ export async function prepareSignature(input: Uint8Array, options: PrepareOption
   const fieldRef = pdf.register(widget);
   attachField(pdf, page, fieldRef);
 
-  const prepared = await saveIncrementalUpdate(pdf, input);
-  const placeholder = findSignaturePlaceholder(prepared, sigRef.objectNumber, input.length);
-  const byteRange = signedRanges(prepared.length, placeholder);
-  patchByteRange(prepared, placeholder, byteRange);
-  const documentDigest = await digest(
-    options.digestAlgorithm,
-    [prepared.subarray(byteRange[0], byteRange[0] + byteRange[1]), prepared.subarray(byteRange[2], byteRange[2] + byteRange[3])],
-    crypto,
-  );
-  const signerInfo = await prepareSignerInfo({
-    documentDigest,
-    certificate: certs.certificate,
-    digestAlgorithm: options.digestAlgorithm,
-    signatureAlgorithm: options.signatureAlgorithm,
-    crypto,
-  });
-  return {
-    bytes: prepared,
-    byteRange,
-    placeholder,
-    digestAlgorithm: options.digestAlgorithm,
-    documentDigest,
-    signedAttributes: signerInfo.signedAttributesDer,
-    signerInfo,
-    fieldName,
-    rect,
-    pageIndex,
-    textBlock,
-    signingTime,
-    originalLength: input.length,
+  for (const o of omitted) {
+    // An omitted image rewritten in the update would be written with its data missing.
+    if (isMarkedForUpdate(pdf.getObject(PdfRef.of(o.objectNumber, o.generation))))
+      throw new Error(`object ${o.objectNumber} was left out of memory but is being rewritten`);
+  }
+  const section = await saveAppendedRevision(pdf, { length: input.length, lastByte: input[input.length - 1] ?? 0x0a });
+  const n = input.length;
+  const local = findSignaturePlaceholder(section, sigRef.objectNumber, 0);
+  const placeholder = {
+    byteRangeStart: local.byteRangeStart + n,
+    byteRangeEnd: local.byteRangeEnd + n,
+    contentsStart: local.contentsStart + n,
+    contentsEnd: local.contentsEnd + n,
   };
+  const byteRange = signedRanges(n + section.length, placeholder);
+  patchByteRange(section, local, byteRange);
+  return { section, byteRange, placeholder, fieldName, rect, pageIndex, textBlock, signingTime, originalLength: n };
 }
 
 function embedPngChecked(pdf: PDF, png: Uint8Array) {

@@ -22,8 +22,20 @@ export interface VerifyOptions {
   crypto?: Crypto;
   /** Incremental hashing of the signed bytes (default @noble/hashes; Node passes node:crypto). */
   hash?: HashFactory;
+  /**
+   * Told how far the check of a large file is: bytes of signed ranges hashed of all that will be,
+   * and which signature is being checked (1-based). For a progress bar; called often, cheaply.
+   */
+  onProgress?: (p: VerifyProgress) => void;
   /** Without revocation data a signature is INDETERMINATE/TRY_LATER (default true, as R10 asks). */
   requireRevocation?: boolean;
+}
+
+export interface VerifyProgress {
+  bytesDone: number;
+  bytesTotal: number;
+  signature: number;
+  signatures: number;
 }
 
 /** A certification signature (DocMDP) and the revision it signed. */

@@ -1,32 +1,8 @@
-import { sha256, sha384, sha512 } from "@noble/hashes/sha2.js";
-import { sha1 } from "@noble/hashes/legacy.js";
 import type { DigestName } from "../pki/cms-verify.ts";
+import type { HashFactory } from "../pki/incremental-hash.ts";
 import { forEachChunk, type ByteSource } from "./pdf/source.ts";
 
-/**
- * Incremental hashing of the signed byte ranges, chunk by chunk, so that the signed bytes
- * are never joined into one copy. WebCrypto has no incremental digest: the default is
- * @noble/hashes (pure JS, the same in the PWA's worker); Node passes `node:crypto` from
- * bin/ (`nodeHashFactory`), several times faster.
- */
-export interface IncrementalHash {
-  update(data: Uint8Array): unknown;
-  digest(): Uint8Array;
-}
-export type HashFactory = (algorithm: DigestName) => IncrementalHash;
-
-export const nobleHashFactory: HashFactory = (algorithm) => {
-  switch (algorithm) {
-    case "SHA-1":
-      return sha1.create();
-    case "SHA-256":
-      return sha256.create();
-    case "SHA-384":
-      return sha384.create();
-    case "SHA-512":
-      return sha512.create();
-  }
-};
+export { nobleHashFactory, type HashFactory, type IncrementalHash } from "../pki/incremental-hash.ts";
 
 /** The bytes a signature covers: the ranges of its /ByteRange, read and hashed on demand, each digest once. */
 export class SignedRanges {

@@ -9,13 +9,13 @@ import type { ByteSource } from "./pdf/source.ts";
 import { locateSignatures, type SignatureField } from "./pdf/signatures.ts";
 import type { Finding, ValidationReport } from "./report.ts";
 import { renderReportVi } from "./render-vi.ts";
-import { nobleHashFactory } from "./hash.ts";
+import { nobleHashFactory, type HashFactory } from "./hash.ts";
 import { toX509 } from "./signature/signer.ts";
 import { unreadableSignature, verifySignature } from "./signature/pipeline.ts";
 import type { FileContext, VerifyOptions } from "./context.ts";
 
 export type { ValidationReport, SignatureReport, Finding } from "./report.ts";
-export type { VerifyOptions } from "./context.ts";
+export type { VerifyOptions, VerifyProgress } from "./context.ts";
 export type { ByteSource } from "./pdf/source.ts";
 export type { HashFactory, IncrementalHash } from "./hash.ts";
 export { BlockCachedSource, MemorySource } from "./pdf/source.ts";
@@ -90,6 +90,39 @@ function openFile(input: Uint8Array | ByteSource): PdfFile | ValidationReport {
 }
 
 /**
+ * Progress for a caller that shows it: the hashing of the signed ranges is what grows with the
+ * file, so it is counted in bytes (each signature's /ByteRange once; a second digest algorithm
+ * of the same ranges is not counted again past the total).
+ */
+function progressOf(ordered: SignatureField[], options: VerifyOptions) {
+  const report = options.onProgress;
+  const bytesTotal = ordered.reduce((n, s) => n + (s.byteRange ? s.byteRange[1] + s.byteRange[3] : 0), 0);
+  let bytesDone = 0;
+  let signature = 0;
+  const tell = () => report?.({ bytesDone: Math.min(bytesDone, bytesTotal), bytesTotal, signature, signatures: ordered.length });
+  return {
+    next() {
+      signature++;
+      tell();
+    },
+    hash(factory: HashFactory): HashFactory {
+      if (!report) return factory;
+      return (algorithm) => {
+        const h = factory(algorithm);
+        return {
+          update(data: Uint8Array) {
+            bytesDone += data.byteLength;
+            tell();
+            return h.update(data);
+          },
+          digest: () => h.digest(),
+        };
+      };
+    },
+  };
+}
+
+/**
  * Verifies every signature of a PDF (R10–R13), given as bytes or as a source read by
  * position (a large file is never held whole). Never throws for bad input: a damaged or
  * hostile file gives status "error" with a clear message; a damaged signature fails alone.
@@ -141,11 +174,13 @@ export async function verifyPdf(input: Uint8Array | ByteSource, options: VerifyO
       });
     const dssRaw = readDss(file);
     const dssCerts = dssRaw.certs.map(toX509).filter((x): x is x509.X509Certificate => !!x);
+    const ordered = [...sigs].sort((x, y) => (x.byteRange?.[2] ?? 0) - (y.byteRange?.[2] ?? 0));
+    const progress = progressOf(ordered, options);
     const ctx: FileContext = {
       file,
       options,
       crypto,
-      hash: options.hash ?? nobleHashFactory,
+      hash: progress.hash(options.hash ?? nobleHashFactory),
       now,
       dss: { certs: dssCerts, crls: dssRaw.crls, ocsps: dssRaw.ocsps },
       intermediates: [...dssCerts, ...(options.intermediates ?? []), ...(await bundledIntermediates(crypto))],
@@ -155,8 +190,8 @@ export async function verifyPdf(input: Uint8Array | ByteSource, options: VerifyO
         .map((s) => ({ revision: s.signedRevision!.index, p: s.docMdp! })),
       updates: new Map(),
     };
-    const ordered = [...sigs].sort((x, y) => (x.byteRange?.[2] ?? 0) - (y.byteRange?.[2] ?? 0));
     for (const s of ordered) {
+      progress.next();
       try {
         report.signatures.push(await verifySignature(ctx, s));
       } catch (e) {

@@ -229,7 +229,7 @@ export class DraftRepository {
     const label = draft.number?.numberAndSymbol ?? draft.subject;
     const summary: Record<string, string> = {
       revise: `Sửa dự thảo "${draft.subject}" (bản ${doc.n}).`,
-      submit: `Trình ký dự thảo "${draft.subject}" lên ${draft.official?.name ?? ""}; cấp số ${draft.number?.numberAndSymbol ?? ""} ngày ${draft.number?.issueDate ?? ""}.`,
+      submit: `Trình ký dự thảo "${draft.subject}" lên ${draft.official?.name ?? ""}; cấp số ${draft.number?.numberAndSymbol ?? ""} ngày ${draft.number ? draft.number.issueDate.split("-").reverse().join("/") : ""}.`,
       return: `Trả lại dự thảo "${draft.subject}". Lý do: ${change.reasons ?? ""}`,
       approve: `Duyệt dự thảo "${draft.subject}", chờ ký tại máy tính.`,
       sign: `Ký số văn bản ${label} (bản đã ký ${doc.n}).`,

@@ -210,9 +210,33 @@ export class ExchangeRepository {
       });
       assigned = { refusedAt: at };
     }
+    if (exchange.sender_office_id) await this.auditAnswerToSender(trx, exchange.sender_office_id, actor, subject, d.id, m);
     await this.emitIncoming(trx, d.id, at);
     if (exchange.sender_office_id) await this.emitOutgoing(trx, d.exchange_id, at);
     return assigned;
+  }
+
+  /** The sender's chain records what became of its document too: accepted, or refused with the reason. */
+  private async auditAnswerToSender(
+    trx: Tx,
+    senderOfficeId: string,
+    actor: Acting,
+    subject: { kind: "document"; id: string; label: string },
+    deliveryId: string,
+    m: { type: "exchange.accept" } | { type: "exchange.refuse"; reason: string },
+  ): Promise<void> {
+    const office = await trx.selectFrom("offices").select("name").where("id", "=", actor.officeId).executeTakeFirst();
+    const who = office?.name ?? actor.officeId;
+    await this.audit.append(trx, senderOfficeId, {
+      action: m.type === "exchange.accept" ? "acceptance" : "refusal",
+      actor: actor.person,
+      summary:
+        m.type === "exchange.accept"
+          ? `Văn bản ${subject.label} đã được ${who} tiếp nhận.`
+          : `Văn bản ${subject.label} bị ${who} từ chối tiếp nhận. Lý do: ${m.reason}`,
+      subject,
+      details: { deliveryId, recipient: who, ...(m.type === "exchange.refuse" ? { reason: m.reason } : {}) },
+    });
   }
 
   /**

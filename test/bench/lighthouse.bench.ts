@@ -46,6 +46,10 @@ interface Run {
   load: string;
   lcpElement: string;
   shifts: string[];
+  /** Main-thread time by kind (script evaluation, style & layout…), ms, as Lighthouse scales it for a mid-range phone. */
+  mainThread: string;
+  /** The long tasks (≥ 50 ms scaled) and what ran them. */
+  longTasks: string;
 }
 
 /** The page elements an audit names (its items' node labels and selectors), to say what to fix. */
@@ -90,6 +94,12 @@ try {
       load,
       lcpElement: nodesOf(audits["largest-contentful-paint-element"]?.details).join(", "),
       shifts: nodesOf(audits["layout-shifts"]?.details),
+      mainThread: ((audits["mainthread-work-breakdown"]?.details as { items?: { groupLabel: string; duration: number }[] } | undefined)?.items ?? [])
+        .map((x) => `${x.groupLabel} ${x.duration.toFixed(0)}`)
+        .join(", "),
+      longTasks: ((audits["long-tasks"]?.details as { items?: { url: string; duration: number; startTime: number }[] } | undefined)?.items ?? [])
+        .map((x) => `${x.duration.toFixed(0)} ms at ${x.startTime.toFixed(0)} (${x.url.replace(server.url, "/")})`)
+        .join(", "),
     });
   }
   const median = (f: (r: Run) => number) => {
@@ -115,6 +125,9 @@ try {
     `  transferred: ${median((r) => r.transferKb).toFixed(0)} KB in all, ${median((r) => r.jsKb).toFixed(0)} KB of JavaScript; text compression audit ${runs[0]!.textCompression === 1 ? "passed" : "failed"}; robots.txt ${runs[0]!.robots === 1 ? "valid" : "invalid"}`,
   );
   console.log(`  largest contentful paint: ${runs[0]!.lcpElement || "?"}; layout shifts: ${runs[0]!.shifts.join("; ") || "none"}`);
+  // What blocks the main thread, in the run whose TBT is the median: where to look when TBT is over its goal.
+  const mid = runs.find((r) => r.tbt === tbt) ?? runs[0]!;
+  console.log(`  main thread (ms, median-TBT run): ${mid.mainThread || "?"}; long tasks: ${mid.longTasks || "none"}`);
   console.log(
     `  per run (perf/LCP ms/TBT ms/CLS): ${runs.map((r) => `${r.scores.performance}/${r.lcp.toFixed(0)}/${r.tbt.toFixed(0)}/${r.cls.toFixed(3)}`).join("  ")}`,
   );

@@ -38,11 +38,21 @@ beforeAll(async () => {
   ctx = await openBrowser(profile);
   page = ctx.pages()[0] ?? (await ctx.newPage());
   page.on("pageerror", (e) => console.error("page error:", e.message));
+  // The sync logs an unexpected failure (not the network's) to the console: kept in the test's output.
+  page.on("console", (m) => {
+    if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) console.error("page console:", m.text());
+  });
   await installPwa(page, proxy.url);
   await signIn(page, proxy.url, "vanthu.hongbang", DEMO_PASSWORD);
   // The first sync of the new device, on a clear line.
   await page.getByTestId("sync-badge").filter({ hasText: "Đã đồng bộ" }).waitFor({ timeout: 120_000 });
 }, 300_000);
+
+/** Bytes of the document's upload the server holds so far. */
+async function uploadedOf(sha256: string): Promise<number> {
+  const r = await server.storage.db.selectFrom("blob_uploads").select("id").where("sha256", "=", sha256).executeTakeFirst();
+  return r ? new BlobStore(join(dir, "blobs")).uploadOffset(r.id).catch(() => 0) : 0;
+}
 
 afterAll(async () => {
   await ctx?.close().catch(() => undefined);
@@ -51,9 +61,7 @@ afterAll(async () => {
   for (const d of [dir, web, profile]) if (d) rmSync(d, { recursive: true, force: true });
 });
 
-// Skipped until it runs green: passed on its branch, fails after the final merge at a page element it waits for
-// (not yet diagnosed; issue 17 stays open).
-it.skip("sends a day's outbox whole and once over a slow line that drops, with no error to act on", async () => {
+it("sends a day's outbox whole and once over a slow line that drops, with no error to act on", async () => {
   const seeded = await seedOutbox(page, { changes: 60, documents: 4, documentBytes: 256 * 1024, recipient: "Ủy ban nhân dân xã An Hưng", tag: "t" });
   const seen = await watchHeader(page);
   await page.goto(`${proxy.url}/#/dong-bo`);
@@ -80,26 +88,22 @@ it.skip("sends a day's outbox whole and once over a slow line that drops, with n
   // The person was told what happened, and never asked to do anything.
   expect(texts).toContain("network: Không có mạng");
   expect(texts.some((t) => /^sync-badge: Đang đồng bộ \(\d+\/\d+\)$/.test(t))).toBe(true);
-  expect(texts).not.toContain("sync-badge: Lỗi đồng bộ");
+  // The alerts first: when one was shown, its words say what went wrong.
   expect(alerts).toEqual([]);
+  expect(texts).not.toContain("sync-badge: Lỗi đồng bộ");
   expect(proxy.stats.dropped + proxy.stats.refused).toBeGreaterThan(0);
   console.log(
     `bad network: ${proxy.stats.requests} requests, ${proxy.stats.dropped} dropped, ${proxy.stats.refused} refused during the cut; header showed: ${texts.join(" | ")}`,
   );
 }, 900_000);
 
-// Skipped until it runs green: passed on its branch, fails after the final merge at a page element it waits for
-// (not yet diagnosed; issue 17 stays open).
-it.skip("completes a 20 MB upload cut by the network and by closing the page, with the right hash", async () => {
+it("completes a 20 MB upload cut by the network and by closing the page, with the right hash", async () => {
   // Fast enough to finish, slow enough to be cut twice part-way (5 MB/s).
   proxy.profile = { latencyMs: 50, kbitPerSec: 40_000, dropRate: 0 };
   const seeded = await seedOutbox(page, { changes: 0, documents: 1, documentBytes: 20 * 1024 * 1024, recipient: "Ủy ban nhân dân xã An Hưng", tag: "big" });
   const [doc] = seeded.documents;
   const size = doc!.size;
-  const uploaded = async () => {
-    const r = await server.storage.db.selectFrom("blob_uploads").select("id").where("sha256", "=", doc!.sha256).executeTakeFirst();
-    return r ? new BlobStore(join(dir, "blobs")).uploadOffset(r.id).catch(() => 0) : 0;
-  };
+  const uploaded = () => uploadedOf(doc!.sha256);
   const start = proxy.stats.bytesUp;
   await page.goto(`${proxy.url}/#/dong-bo`);
   await page.getByTestId("sync-now").click();
@@ -116,4 +120,36 @@ it.skip("completes a 20 MB upload cut by the network and by closing the page, wi
   expect(proxy.stats.bytesUp - start).toBeLessThan(size * 1.6);
   const check = await checkServer(server.storage, new BlobStore(join(dir, "blobs")), OFFICE, seeded);
   expect(check.sentOnce).toBe(1);
+}, 600_000);
+
+it("stops a document going up when the person asks, and goes on from where it stopped", async () => {
+  proxy.profile = { latencyMs: 50, kbitPerSec: 16_000, dropRate: 0 };
+  const seeded = await seedOutbox(page, { changes: 0, documents: 1, documentBytes: 8 * 1024 * 1024, recipient: "Ủy ban nhân dân xã An Hưng", tag: "pause" });
+  const [doc] = seeded.documents;
+  const size = doc!.size;
+  const uploaded = () => uploadedOf(doc!.sha256);
+  const start = proxy.stats.bytesUp;
+  await page.goto(`${proxy.url}/#/dong-bo`);
+  await page.getByTestId("sync-now").click();
+  // The document's bytes are shown as they go, with a way to stop.
+  await page.getByTestId("sync-bytes").waitFor();
+  await expect.poll(uploaded, { timeout: 120_000, interval: 100 }).toBeGreaterThan(size / 8);
+  await page.getByTestId("sync-pause").click();
+  await expect.poll(() => page.getByTestId("sync-badge").innerText()).toMatch(/^Đã tạm dừng đồng bộ/);
+  await expect.poll(() => page.getByTestId("sync-phase").innerText()).toContain("Đã tạm dừng");
+  // Stopped, not failed: nothing more goes up, the change waits here, nothing is shown as an error.
+  await page.waitForTimeout(1000);
+  const stoppedAt = await uploaded();
+  await page.waitForTimeout(4000);
+  expect(await uploaded()).toBe(stoppedAt);
+  expect(stoppedAt).toBeLessThan(size);
+  expect(await outboxCount(page)).toBe(1);
+  expect(await page.getByTestId("sync-error").count()).toBe(0);
+  // Started again: it goes on from where the server stopped, not from the start.
+  await page.getByRole("button", { name: "Tiếp tục đồng bộ" }).click();
+  await expect.poll(() => outboxCount(page), { timeout: 300_000, interval: 1000 }).toBe(0);
+  const path = new BlobStore(join(dir, "blobs")).pathOf(doc!.sha256);
+  expect(createHash("sha256").update(readFileSync(path)).digest("hex")).toBe(doc!.sha256);
+  expect(proxy.stats.bytesUp - start).toBeLessThan(size * 1.3);
+  expect((await checkServer(server.storage, new BlobStore(join(dir, "blobs")), OFFICE, seeded)).sentOnce).toBe(1);
 }, 600_000);

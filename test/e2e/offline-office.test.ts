@@ -276,9 +276,7 @@ describe("offline office in Chromium", () => {
     await ctx.close();
   });
 
-  // Skipped until it runs green: the received list no longer offers the document as a link named by its summary
-  // (the office test above passes: offline, verified, registered, found without diacritics, printed).
-  it.skip("renders on a 390 px phone", { timeout: 120_000 }, async () => {
+  it("renders on a 390 px phone", { timeout: 120_000 }, async () => {
     await openCtx?.close().catch(() => undefined);
     ctx = openCtx = await openBrowser(profileDir, { width: 390, height: 844 }, { isMobile: true, deviceScaleFactor: 2 });
     await ctx.setOffline(true);

@@ -350,6 +350,20 @@ describe("algorithms and CMS shapes", () => {
     const r = await verifyPdf(await firstSignatureWith(letter(), detachedCms(signer, { nonDerAttributes: true })), opts);
     expect(r.signatures[0]).toMatchObject({ indication: "TOTAL_FAILED", subIndication: "SIG_CRYPTO_FAILURE" });
   });
+
+  it("a CMS whose one signer's tool wrote a revocation set pkijs cannot read (a CRL that is not one, an RFC 5940 OCSP entry, BER indefinite lengths): read and checked, the CRL ignored with a note", async () => {
+    const r = await verifyPdf(await firstSignatureWith(letter(), detachedCms(signer, { oddRevocationSet: true })), opts);
+    expect(r.signatures[0]).toMatchObject({ indication: "TOTAL_PASSED" });
+    expect(r.status).toBe("valid");
+    expect(JSON.stringify(r.signatures[0]!.findings)).toMatch(/CRL\(s\) in the CMS could not be read/);
+    // The same CMS with a byte of the signed content changed still fails its hash: it is read, not waved through.
+    const tampered = await firstSignatureWith(letter(), async (signed) => {
+      const copy = signed.slice();
+      copy[100]! ^= 1;
+      return detachedCms(signer, { oddRevocationSet: true })(copy);
+    });
+    expect((await verifyPdf(tampered, opts)).signatures[0]).toMatchObject({ indication: "TOTAL_FAILED", subIndication: "HASH_FAILURE" });
+  });
 });
 
 describe("bytes after the last revision", () => {

@@ -69,6 +69,53 @@ export interface CmsOptions {
   nonDerAttributes?: boolean;
   /** Only the signer's certificate in the CMS (as real government documents do). */
   leafOnly?: boolean;
+  /**
+   * The CMS's revocation set [1] as one signing tool writes it: a CRL that pkijs cannot read
+   * (a SEQUENCE that is not a CertificateList) and an OCSP response as other revocation info
+   * (RFC 5940), in BER with indefinite lengths on the outer structures.
+   */
+  oddRevocationSet?: boolean;
+}
+
+/** Constructed elements down to `depth` re-encoded with indefinite lengths (BER), as some Java tools write a CMS. */
+export function indefiniteLengths(der: Uint8Array, depth = 3): Uint8Array {
+  const out: number[] = [];
+  let i = 0;
+  while (i < der.length) {
+    const tagStart = i;
+    const constructed = (der[i]! & 0x20) !== 0;
+    if ((der[i++]! & 0x1f) === 0x1f) while (der[i++]! & 0x80);
+    const tag = der.subarray(tagStart, i);
+    let len = der[i++]!;
+    if (len & 0x80) {
+      const n = len & 0x7f;
+      len = 0;
+      for (let k = 0; k < n; k++) len = len * 256 + der[i++]!;
+    }
+    const body = der.subarray(i, i + len);
+    i += len;
+    if (constructed && depth > 0) out.push(...tag, 0x80, ...indefiniteLengths(body, depth - 1), 0, 0);
+    else out.push(...der.subarray(tagStart, i));
+  }
+  return new Uint8Array(out);
+}
+
+function withOddRevocationSet(cms: Uint8Array): Uint8Array {
+  const sd = pkijs.ContentInfo.fromBER(cms.slice().buffer).content as asn1js.Sequence;
+  const items = sd.valueBlock.value;
+  const ocsp = new asn1js.Sequence({ value: [new asn1js.Enumerated({ value: 1 })] }); // an OCSPResponse (malformedRequest): its shape is what counts here
+  const set = new asn1js.Constructed({
+    idBlock: { tagClass: 3, tagNumber: 1 },
+    value: [
+      new asn1js.Sequence({ value: [new asn1js.Integer({ value: 1 }), new asn1js.Utf8String({ value: "not a CRL" })] }),
+      new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 1 }, value: [new asn1js.ObjectIdentifier({ value: "1.3.6.1.5.5.7.16.2" }), ocsp] }),
+    ],
+  });
+  items.splice(items.length - 1, 0, set);
+  const ci = new asn1js.Sequence({
+    value: [new asn1js.ObjectIdentifier({ value: "1.2.840.113549.1.7.2" }), new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 0 }, value: [sd] })],
+  });
+  return indefiniteLengths(new Uint8Array(ci.toBER(false)), 2);
 }
 
 /** A detached CAdES-style CMS over the signed bytes (SHA-256). */
@@ -91,12 +138,13 @@ export function detachedCms(id: Identity, o: CmsOptions = {}): CmsMaker {
     }
     if (o.plainEcdsa) prepared.signerInfo.signatureAlgorithm = new pkijs.AlgorithmIdentifier({ algorithmId: PLAIN_ECDSA["SHA-256"]! });
     const signature = await signWith(id, toSign, "SHA-256");
-    return assembleSignedData({
+    const cms = assembleSignedData({
       prepared,
       signature,
       certificates: o.leafOnly ? [der(id.certificate)] : [der(id.certificate), ...id.chain],
       digestAlgorithm: "SHA-256",
     });
+    return o.oddRevocationSet ? withOddRevocationSet(cms) : cms;
   };
 }
 

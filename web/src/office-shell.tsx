@@ -4,13 +4,13 @@ type Capabilities = ReturnType<typeof capabilitiesOf>;
 import { useLive } from "./live.ts";
 import { syncState } from "./sync/state.ts";
 import { route, href } from "./router.ts";
-import { online, toast, loadProfile } from "./state.ts";
+import { db, online, toast, loadProfile } from "./state.ts";
 import { SignedOut } from "./session/signed-out.tsx";
 import { rolesVi } from "./session/roles.ts";
 import { DraftsView } from "./drafts/drafts-view.tsx";
 import { SyncBadge, startAutoSync } from "./session/sync-badge.tsx";
 import { StorageWarning } from "./settings/storage-warning.tsx";
-const HandlingAlerts = lazy(() => import("./incoming/handling-alerts.tsx").then((m) => ({ default: m.HandlingAlerts })));
+import { HandlingAlerts } from "./incoming/handling-alerts.tsx";
 const HandlingView = lazy(() => import("./incoming/handling-view.tsx").then((m) => ({ default: m.HandlingView })));
 const CertificateWarnings = lazy(() => import("./certificates/certificate-warnings.tsx").then((m) => ({ default: m.CertificateWarnings })));
 
@@ -66,6 +66,11 @@ export function OfficeShell() {
     void askPersistence().catch(() => undefined);
     onCleanup(startAutoSync());
   });
+  // The expiry banner's code (certificate status rules) loads only for an office that keeps certificates here.
+  const certificates = useLive(
+    () => undefined,
+    () => db.certInventory.count(),
+  );
   const caps = () => capabilitiesOf(profile()?.roles ?? [], "own");
   const nav = (): Array<[string, string]> => {
     const shown = NAV.filter(([, , may]) => may(caps())).map(([k, label]): [string, string] => [k, label]);
@@ -110,10 +115,12 @@ export function OfficeShell() {
             <UpdatePrompt />
             <WorkProgress />
             <StorageWarning />
-            <Suspense>
-              <CertificateWarnings />
-              <HandlingAlerts />
-            </Suspense>
+            <Show when={(certificates() ?? 0) > 0}>
+              <Suspense>
+                <CertificateWarnings />
+              </Suspense>
+            </Show>
+            <HandlingAlerts />
             <main class="main">
               <Suspense fallback={<p class="muted">Đang mở…</p>}>
                 <Switch fallback={<p>Không tìm thấy trang này.</p>}>

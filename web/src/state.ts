@@ -64,4 +64,4 @@ export async function loadProfile(): Promise<UserProfile> {
 }
 
 // The signals every screen shares live in ui/signals.ts (no database code), so that the sign-in screen can use them alone.
-export { messageOf, notify, online, toast } from "./ui/signals.ts";
+export { messageOf, notify, notifyFailure, online, toast } from "./ui/signals.ts";

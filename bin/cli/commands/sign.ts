@@ -1,10 +1,13 @@
 import { parseArgs } from "node:util";
-import { readFileSync, writeFileSync, renameSync, existsSync, realpathSync, unlinkSync, statSync } from "node:fs";
+import { readFileSync, writeFileSync, renameSync, existsSync, realpathSync, unlinkSync, statSync, copyFileSync, appendFileSync, constants } from "node:fs";
 import { dirname, basename, join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
 import type { CliCommand } from "../main.ts";
 import { CliError } from "../errors.ts";
-import { signPdf, SIGNATURE_TYPES, type SignatureType, type Signer } from "../../../shared/sign/index.ts";
+import { signPdfAppend, SIGNATURE_TYPES, type SignatureType, type Signer } from "../../../shared/sign/index.ts";
+import { readPdfSkeleton } from "../../../shared/pdf/skeleton.ts";
+import { forEachChunk } from "../../../shared/pdf/source.ts";
+import { nodeHashFactory, openFileSource } from "../file-source.ts";
 import { WebCryptoSigner } from "../../../shared/sign/webcrypto-signer.ts";
 import { openPkcs12 } from "../../../shared/pki/pkcs12.ts";
 import { DEMO_LABEL } from "../../../shared/pki/demo-ca.ts";
@@ -161,7 +164,6 @@ export const command: CliCommand = {
       const rolled = Number.isNaN(issueDate.getTime()) || new Date(issueDate.getTime() + 7 * 3600e3).toISOString().slice(0, 10) !== v["issue-date"];
       if (rolled) throw usageError(`--issue-date không hợp lệ: ${v["issue-date"]} (cần YYYY-MM-DD)`, "--issue-date must be YYYY-MM-DD");
     }
-    const pdf = readInput(inPath, "tệp PDF", "input PDF");
     const image = v.image ? readInput(v.image, "tệp ảnh", "image") : undefined;
 
     const font = new Uint8Array(readFileSync(SHIPPED_FONT_PATH));
@@ -176,82 +178,124 @@ export const command: CliCommand = {
       issueDate,
       sealMm,
     });
-    const trust = await trustContextFromFlags(v);
-    const policy = (certificate: Uint8Array, chain: Uint8Array[]) =>
-      refuseUnlessAllowed(
-        checkSigningPolicy({
-          kind: v.type as SignatureType,
-          document: pdf,
-          certificate,
-          chain,
-          trust,
-          page,
-          acceptUnknownRevocation: v["accept-unknown-revocation"],
-        }),
-      );
 
-    let signer: Signer;
-    let close: (() => Promise<void>) | undefined;
-    let decision: PolicyDecision;
-    if (v.p12) {
-      if (v.pass === undefined) throw usageError("Thiếu mật khẩu tệp chứng thư (--pass)", "missing --pass");
-      const p12 = await openPkcs12(readInput(v.p12, "tệp chứng thư", "PKCS#12 file"), v.pass);
-      const certDer = new Uint8Array(p12.certificate.rawData);
-      const isDemo = new TextDecoder().decode(certDer).includes(DEMO_LABEL) || p12.certificate.subject.includes(DEMO_LABEL);
-      const chain = p12.chain.map((c) => new Uint8Array(c.rawData));
-      decision = await policy(certDer, chain);
-      signer = new WebCryptoSigner(p12.privateKey, { certificate: certDer, chain }, basename(v.p12), isDemo);
-    } else {
-      const pinVar = v["pin-env"];
-      if (!pinVar) throw usageError("Thiếu --pin-env VAR (tên biến môi trường chứa mã PIN)", "missing --pin-env VAR");
-      const pin = process.env[pinVar];
-      if (!pin) throw usageError(`Biến môi trường ${pinVar} không có mã PIN`, `environment variable ${pinVar} is empty or unset`);
-      const { openPkcs11Signer, listCertificates } = await import("../../../agent/pkcs11/index.ts");
-      // The certificate is read without the PIN, so the policy runs before any login.
-      const found = (await listCertificates(v.pkcs11!, { tokenLabel: v.token })).filter((c) => v["key-label"] === undefined || c.keyLabel === v["key-label"]);
-      if (found.length > 1)
-        throw usageError("Thiết bị có nhiều chứng thư số: hãy chọn bằng --key-label", "several certificates on the token; give --key-label");
-      const chosen = found[0];
-      if (chosen) decision = await policy(chosen.certificate, chosen.chain);
-      const s = await openPkcs11Signer({ module: v.pkcs11!, pin, tokenLabel: v.token, keyLabel: v["key-label"], certificateId: chosen?.id });
-      signer = s;
-      close = () => s.close();
-      if (!chosen) {
-        const certs = await s.getCertificates();
-        decision = await policy(certs.certificate, certs.chain).catch(async (e) => {
-          await s.close();
-          throw e;
-        });
-      }
-    }
+    // The file is copied (by the kernel) to a temporary file beside the output, read from there
+    // once — hashed and parsed without its large images (shared/pdf/skeleton.ts) — and the new
+    // revision appended to it: a 100 MB scan is never held in memory, and what is signed is
+    // exactly the bytes written, whatever happens to the input meanwhile.
+    const tmp = join(dirname(outPath), `.${basename(outPath)}.${randomBytes(6).toString("hex")}.tmp`);
     try {
-      const result = await signPdf(pdf, {
-        type: v.type as SignatureType,
-        signer,
-        image,
-        page,
-        rect: v.rect ? parseRect(v.rect) : undefined,
-        sealMm,
-        copyForm: v["copy-form"],
-        org: v.org,
-        docNumber: v["doc-number"],
-        issueNumber: v["issue-number"],
-        issueDate,
-        tsaUrl: v.tsa,
-        location: v.location,
-        font,
-      });
-      writeAtomically(outPath, result.bytes);
-      const demo = signer.isDemo ? ` — ${DEMO_LABEL}` : "";
-      if (decision!.unknownRevocationAccepted) {
-        process.stderr.write(
-          "vanthu: cảnh báo: đã ký khi chưa xác định được tình trạng thu hồi của chứng thư số (--accept-unknown-revocation) (warning: signed with unknown revocation status)\n",
-        );
-      }
-      process.stdout.write(`Đã ký (${v.type}) ${basename(inPath)} → ${v.output}, trường ${result.fieldName}${demo}\n`);
-      return 0;
+      if (!statSync(inPath).isFile()) throw new Error("not a file");
+      copyFileSync(inPath, tmp, constants.COPYFILE_EXCL);
+    } catch (e) {
+      if (existsSync(tmp)) unlinkSync(tmp);
+      if (!existsSync(inPath) || !statSync(inPath).isFile())
+        throw new CliError("NO_FILE", `Không đọc được tệp PDF: ${inPath}`, `cannot read input PDF: ${inPath}`);
+      throw new CliError("WRITE_FAILED", `Không ghi được tệp kết quả: ${outPath}`, `cannot write output ${outPath}: ${(e as Error).message}`);
+    }
+    const source = openFileSource(tmp);
+    try {
+      return await signFile();
     } finally {
-      await close?.();
+      source.close();
+      if (existsSync(tmp)) unlinkSync(tmp);
+    }
+
+    async function signFile(): Promise<number> {
+      let fileHash = nodeHashFactory("SHA-256");
+      const skeleton = readPdfSkeleton(source, (c) => fileHash.update(c));
+      const pdf = skeleton.bytes;
+      const trust = await trustContextFromFlags(v);
+      const policy = (certificate: Uint8Array, chain: Uint8Array[]) =>
+        refuseUnlessAllowed(
+          checkSigningPolicy({
+            kind: v.type as SignatureType,
+            document: pdf,
+            certificate,
+            chain,
+            trust,
+            page,
+            acceptUnknownRevocation: v["accept-unknown-revocation"],
+          }),
+        );
+
+      let signer: Signer;
+      let close: (() => Promise<void>) | undefined;
+      let decision: PolicyDecision;
+      if (v.p12) {
+        if (v.pass === undefined) throw usageError("Thiếu mật khẩu tệp chứng thư (--pass)", "missing --pass");
+        const p12 = await openPkcs12(readInput(v.p12, "tệp chứng thư", "PKCS#12 file"), v.pass);
+        const certDer = new Uint8Array(p12.certificate.rawData);
+        const isDemo = new TextDecoder().decode(certDer).includes(DEMO_LABEL) || p12.certificate.subject.includes(DEMO_LABEL);
+        const chain = p12.chain.map((c) => new Uint8Array(c.rawData));
+        decision = await policy(certDer, chain);
+        signer = new WebCryptoSigner(p12.privateKey, { certificate: certDer, chain }, basename(v.p12), isDemo);
+      } else {
+        const pinVar = v["pin-env"];
+        if (!pinVar) throw usageError("Thiếu --pin-env VAR (tên biến môi trường chứa mã PIN)", "missing --pin-env VAR");
+        const pin = process.env[pinVar];
+        if (!pin) throw usageError(`Biến môi trường ${pinVar} không có mã PIN`, `environment variable ${pinVar} is empty or unset`);
+        const { openPkcs11Signer, listCertificates } = await import("../../../agent/pkcs11/index.ts");
+        // The certificate is read without the PIN, so the policy runs before any login.
+        const found = (await listCertificates(v.pkcs11!, { tokenLabel: v.token })).filter((c) => v["key-label"] === undefined || c.keyLabel === v["key-label"]);
+        if (found.length > 1)
+          throw usageError("Thiết bị có nhiều chứng thư số: hãy chọn bằng --key-label", "several certificates on the token; give --key-label");
+        const chosen = found[0];
+        if (chosen) decision = await policy(chosen.certificate, chosen.chain);
+        const s = await openPkcs11Signer({ module: v.pkcs11!, pin, tokenLabel: v.token, keyLabel: v["key-label"], certificateId: chosen?.id });
+        signer = s;
+        close = () => s.close();
+        if (!chosen) {
+          const certs = await s.getCertificates();
+          decision = await policy(certs.certificate, certs.chain).catch(async (e) => {
+            await s.close();
+            throw e;
+          });
+        }
+      }
+      try {
+        if (signer.digestAlgorithm !== "SHA-256") {
+          // The pass that read the file hashed it with SHA-256, what tokens use; another algorithm reads it again.
+          fileHash = nodeHashFactory(signer.digestAlgorithm);
+          forEachChunk(source, 0, source.length, (c) => fileHash.update(c));
+        }
+        const result = await signPdfAppend(
+          { skeleton, source, fileHash },
+          {
+            type: v.type as SignatureType,
+            signer,
+            image,
+            page,
+            rect: v.rect ? parseRect(v.rect) : undefined,
+            sealMm,
+            copyForm: v["copy-form"],
+            org: v.org,
+            docNumber: v["doc-number"],
+            issueNumber: v["issue-number"],
+            issueDate,
+            tsaUrl: v.tsa,
+            location: v.location,
+            font,
+            hash: nodeHashFactory,
+          },
+        );
+        try {
+          appendFileSync(tmp, result.section);
+          renameSync(tmp, outPath);
+        } catch (e) {
+          throw new CliError("WRITE_FAILED", `Không ghi được tệp kết quả: ${outPath}`, `cannot write output ${outPath}: ${(e as Error).message}`);
+        }
+        const demo = signer.isDemo ? ` — ${DEMO_LABEL}` : "";
+        if (decision!.unknownRevocationAccepted) {
+          process.stderr.write(
+            "vanthu: cảnh báo: đã ký khi chưa xác định được tình trạng thu hồi của chứng thư số (--accept-unknown-revocation) (warning: signed with unknown revocation status)\n",
+          );
+        }
+        process.stdout.write(`Đã ký (${v.type}) ${basename(inPath)} → ${v.output}, trường ${result.fieldName}${demo}\n`);
+        return 0;
+      } finally {
+        await close?.();
+      }
     }
   },
 };

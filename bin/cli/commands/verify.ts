@@ -1,11 +1,12 @@
 import { parseArgs } from "node:util";
-import { readFileSync, readdirSync, statSync, mkdirSync, writeFileSync, renameSync, existsSync, openSync, readSync, closeSync, fstatSync } from "node:fs";
+import { readFileSync, readdirSync, statSync, mkdirSync, writeFileSync, renameSync, existsSync } from "node:fs";
 import { join, extname } from "node:path";
 import { homedir } from "node:os";
 import { createHash } from "node:crypto";
 import type { CliCommand } from "../main.ts";
 import { CliError } from "../errors.ts";
-import { BlockCachedSource, verifyPdf, type ByteSource, type HashFactory, type ValidationReport } from "../../../shared/verify/index.ts";
+import { verifyPdf, type ValidationReport } from "../../../shared/verify/index.ts";
+import { nodeHashFactory, openFileSource } from "../file-source.ts";
 import { bundledTrustAnchors, parseCertificates } from "../../../shared/trust/index.ts";
 import type { CrlCache } from "../../../shared/pki/revocation.ts";
 import type { x509 } from "../../../shared/pki/x509.ts";
@@ -30,34 +31,7 @@ những thay đổi sau khi ký.
 
 Exit codes: 0 every file valid, 1 any file not valid, 2 usage error.`;
 
-/** node:crypto's incremental hashes for the signed byte ranges (several times faster than the pure-JS default). */
-export const nodeHashFactory: HashFactory = (algorithm) => createHash(algorithm.replace("-", "").toLowerCase());
-
-/** A file read by position (64 KiB blocks cached): a 100 MB scan is never held whole. Close it after use. */
-export function openFileSource(path: string): ByteSource & { close(): void } {
-  const fd = openSync(path, "r");
-  try {
-    const size = fstatSync(fd).size;
-    const source = new BlockCachedSource(
-      size,
-      (start, end) => {
-        const out = new Uint8Array(Math.max(0, end - start));
-        let got = 0;
-        while (got < out.length) {
-          const n = readSync(fd, out, got, out.length - got, start + got);
-          if (n === 0) break;
-          got += n;
-        }
-        return got === out.length ? out : out.subarray(0, got);
-      },
-      (start, dest) => readSync(fd, dest, 0, dest.length, start),
-    );
-    return Object.assign(source, { close: () => closeSync(fd) });
-  } catch (e) {
-    closeSync(fd);
-    throw e;
-  }
-}
+export { nodeHashFactory, openFileSource } from "../file-source.ts";
 
 const CERT_EXTENSIONS = new Set([".pem", ".crt", ".cer", ".der"]);
 /** A file that takes longer than this ends as an error, never a hang. */

@@ -1,7 +1,7 @@
 import { PdfDict, PdfRef, collectRefs, pdfEquals, type PdfValue } from "../pdf/objects.ts";
 import type { RevisionView } from "../pdf/document.ts";
 import { pages } from "../pdf/signatures.ts";
-import { textPoints, type Point } from "./page-text.ts";
+import { pageMarks, type PageMarks, type Point } from "./page-text.ts";
 
 /**
  * The difference analysis between two consecutive revisions, as a whitelist (after pyHanko's
@@ -211,12 +211,28 @@ export class DiffContext {
     });
   }
 
+  /** What the signed revision shows on a page: text (sampled points) and images (rectangles), default user space. */
+  signedMarks(pageNum: number): PageMarks {
+    return this.memo(`marks:${pageNum}`, () => {
+      const page = this.old.dict(new PdfRef(pageNum, 0));
+      return page ? pageMarks(this.old, page) : { text: [], images: [] };
+    });
+  }
+
   /** Where the signed revision shows text on a page (sampled points, default user space). */
   signedText(pageNum: number): Point[] {
-    return this.memo(`text:${pageNum}`, () => {
-      const page = this.old.dict(new PdfRef(pageNum, 0));
-      return page ? textPoints(this.old, page) : [];
-    });
+    return this.signedMarks(pageNum).text;
+  }
+
+  /**
+   * Whether an annotation's rectangle lies over an image that the signed revision draws on
+   * that page (by more than half a point each way: a box that only touches its edge does not).
+   */
+  coversSignedImage(pageNum: number, rect: [number, number, number, number]): boolean {
+    const m = 0.5;
+    return this.signedMarks(pageNum).images.some(
+      (i) => Math.min(rect[2], i[2]) - Math.max(rect[0], i[0]) > m && Math.min(rect[3], i[3]) - Math.max(rect[1], i[1]) > m,
+    );
   }
 
   /** Whether an annotation's rectangle lies over text that the signed revision shows on that page. */

@@ -8,6 +8,7 @@ import { acroFormRule } from "./rules/acroform.ts";
 import { signatureFieldRule } from "./rules/signature-fields.ts";
 import { pageAnnotsRule } from "./rules/page-annots.ts";
 import { annotationsRule } from "./rules/annotations.ts";
+import { annotationsOverImagesRule } from "./rules/annotations-over-images.ts";
 import { formFillRule } from "./rules/form-fill.ts";
 import { structureTreeRule } from "./rules/structure-tree.ts";
 import { dssRule } from "./rules/dss.ts";
@@ -24,6 +25,7 @@ export {
   signatureFieldRule,
   pageAnnotsRule,
   annotationsRule,
+  annotationsOverImagesRule,
   formFillRule,
   structureTreeRule,
   dssRule,
@@ -41,6 +43,7 @@ export const DEFAULT_RULES: readonly DiffRule[] = [
   signatureFieldRule,
   pageAnnotsRule,
   annotationsRule,
+  annotationsOverImagesRule,
   formFillRule,
   structureTreeRule,
   dssRule,

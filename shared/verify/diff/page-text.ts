@@ -8,10 +8,18 @@ import { decodeStream } from "../pdf/filters.ts";
  * Attack paints a white box and new words over the body). A small content-stream reader:
  * graphics state (q/Q/cm), text state (BT, Tm, Td, TD, T*, TL, Tf) and text showing (Tj, TJ, ', "),
  * into form XObjects a few levels deep. Glyph widths are estimated (half the font size per
- * byte): the points mark where text lies, not its exact outline. Images are not text: an
- * annotation over a scanned page is not caught by this.
+ * byte): the points mark where text lies, not its exact outline. Images (XObjects and inline
+ * images) are recorded as the rectangle the image space's unit square is mapped to: on a
+ * scanned page the signed content is an image, and an overlay there hides it just the same.
  */
 export type Point = [number, number];
+/** [x1, y1, x2, y2] in default user space. */
+export type Rect = [number, number, number, number];
+/** What a page shows: points where its text lies, rectangles where it draws images. */
+export interface PageMarks {
+  text: Point[];
+  images: Rect[];
+}
 type Matrix = [number, number, number, number, number, number];
 
 const MAX_CONTENT = 4 * 1024 * 1024;
@@ -112,6 +120,7 @@ function* tokens(b: Uint8Array): Generator<Token> {
         // Inline image data up to "EI": skipped.
         const ei = findEI(b, i);
         i = ei < 0 ? n : ei + 2;
+        yield* emit({ op: "EI" });
       } else yield* emit({ op: word });
     }
   }
@@ -139,7 +148,18 @@ function contentsOf(view: RevisionView, v: PdfValue | undefined): Uint8Array[] {
   return out;
 }
 
-function run(view: RevisionView, data: Uint8Array, resources: PdfDict | undefined, base: Matrix, out: Point[], depth: number): void {
+const MAX_IMAGES = 10_000;
+
+/** The bounding box of the unit square under `m`: where an image is painted. */
+function unitSquare(m: Matrix): Rect {
+  const corners = [apply(m, 0, 0), apply(m, 1, 0), apply(m, 0, 1), apply(m, 1, 1)];
+  const xs = corners.map((c) => c[0]);
+  const ys = corners.map((c) => c[1]);
+  return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
+}
+
+function run(view: RevisionView, data: Uint8Array, resources: PdfDict | undefined, base: Matrix, marks: PageMarks, depth: number): void {
+  const out = marks.text;
   let ctm = base;
   const saved: Matrix[] = [];
   let tm: Matrix = IDENTITY;
@@ -216,15 +236,22 @@ function run(view: RevisionView, data: Uint8Array, resources: PdfDict | undefine
         if (Array.isArray(arr)) show(arr.reduce<number>((n, x) => n + (x && typeof x === "object" && "bytes" in x ? x.bytes : 0), 0));
         break;
       }
+      case "EI":
+        if (marks.images.length < MAX_IMAGES) marks.images.push(unitSquare(ctm));
+        break;
       case "Do": {
         const name = operands[operands.length - 1];
         if (depth >= 3 || typeof name !== "string" || !name.startsWith("/")) break;
         const xo = view.resolve(view.dict(resources?.get("XObject"))?.get(name.slice(1)));
+        if (xo instanceof PdfStream && xo.dict.name("Subtype") === "Image") {
+          if (marks.images.length < MAX_IMAGES) marks.images.push(unitSquare(ctm));
+          break;
+        }
         if (!(xo instanceof PdfStream) || xo.dict.name("Subtype") !== "Form") break;
         const m = view.array(xo.dict.get("Matrix"));
         const matrix = m && m.length === 6 && m.every((x) => typeof x === "number") ? (m as Matrix) : IDENTITY;
         const res = view.dict(xo.dict.get("Resources")) ?? resources;
-        for (const d of contentsOf(view, xo)) run(view, d, res, mul(matrix, ctm), out, depth + 1);
+        for (const d of contentsOf(view, xo)) run(view, d, res, mul(matrix, ctm), marks, depth + 1);
         break;
       }
     }
@@ -232,10 +259,15 @@ function run(view: RevisionView, data: Uint8Array, resources: PdfDict | undefine
   }
 }
 
-/** Sampled points where the page's text lies (bounded work; an unreadable page gives none). */
-export function textPoints(view: RevisionView, page: PdfDict): Point[] {
-  const out: Point[] = [];
+/** Where the page's text lies (sampled points) and where it draws images (bounded work; an unreadable page gives none). */
+export function pageMarks(view: RevisionView, page: PdfDict): PageMarks {
+  const marks: PageMarks = { text: [], images: [] };
   const resources = view.dict(page.get("Resources"));
-  for (const data of contentsOf(view, page.get("Contents"))) run(view, data, resources, IDENTITY, out, 0);
-  return out;
+  for (const data of contentsOf(view, page.get("Contents"))) run(view, data, resources, IDENTITY, marks, 0);
+  return marks;
+}
+
+/** Sampled points where the page's text lies. */
+export function textPoints(view: RevisionView, page: PdfDict): Point[] {
+  return pageMarks(view, page).text;
 }

@@ -31,6 +31,14 @@ export function pathAlgorithms(certs: x509.X509Certificate[]): { notes: Finding[
  * certificates' caIssuers URLs (AIA). SHA-1 signatures on the G1 government CA certificates
  * are accepted (a known government root) and noted; other weak ones are listed.
  */
+// Fingerprints once per certificate object (the same CAs recur in every signature).
+const fingerprints = new WeakMap<object, string>();
+async function fingerprint(cert: { rawData: ArrayBuffer }, crypto: Crypto): Promise<string> {
+  let f = fingerprints.get(cert);
+  if (f === undefined) fingerprints.set(cert, (f = hex(await crypto.subtle.digest("SHA-256", cert.rawData))));
+  return f;
+}
+
 export const chain: Stage = async (s) => {
   const { report, ctx } = s;
   const leaf = s.leaf!;
@@ -57,7 +65,7 @@ export const chain: Stage = async (s) => {
       subject: cert.subject,
       issuer: cert.issuer,
       notAfter: isoVietnam(cert.notAfter),
-      sha256: hex(await ctx.crypto.subtle.digest("SHA-256", cert.rawData)),
+      sha256: await fingerprint(cert, ctx.crypto),
     });
   const algorithms = pathAlgorithms(certs);
   out.push(...algorithms.notes);

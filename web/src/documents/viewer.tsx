@@ -2,7 +2,7 @@ import { For, Show, createSignal, onCleanup, onMount } from "solid-js";
 import { formatDateTimeVi } from "../../../shared/domain/index.ts";
 import { getDocument } from "../db/documents.ts";
 import { useLive } from "../live.ts";
-import { db, loadProfile, messageOf, notify } from "../state.ts";
+import { db, loadProfile, messageOf, notify, notifyFailure } from "../state.ts";
 import { VanthuError } from "../../../shared/errors.ts";
 import { signaturesOf } from "./report.tsx";
 
@@ -197,7 +197,7 @@ export default function Viewer(props: { sha256: string }) {
               data-testid="verify-now"
               onClick={async () => {
                 const { verifyDocument } = await import("../verify/run.ts");
-                await verifyDocument(db, props.sha256).catch((e) => notify("error", messageOf(e)));
+                await verifyDocument(db, props.sha256).catch(notifyFailure);
               }}
             >
               {report() ? "Kiểm tra lại chữ ký" : "Kiểm tra chữ ký"}

@@ -1,12 +1,14 @@
 import { For, Show, createSignal } from "solid-js";
 import { VanthuError } from "../../../shared/errors.ts";
 import { documentTypeByCode, dayToVi, formatDateTimeVi } from "../../../shared/domain/index.ts";
-import { createDraft, emptyDraftFields } from "../db/drafts.ts";
 import { useLive } from "../live.ts";
 import { href, navigate } from "../router.ts";
 import { db, loadProfile, messageOf, notify } from "../state.ts";
 import { readFile } from "../ui/common.tsx";
 import { startWork } from "../ui/progress.tsx";
+
+/** The code that writes drafts (ids, document storage, the secrecy rule) loads when the clerk makes one, not with the list (issue 17). */
+const writeDrafts = () => import("../db/drafts.ts");
 
 const STATUS_VI = { draft: "Dự thảo", signed: "Đã ký", issued: "Đã phát hành" } as const;
 
@@ -83,6 +85,7 @@ export function DraftsView() {
       const { firstPageSecrecy } = await import("../documents/pdf-text.ts");
       const secrecy = await firstPageSecrecy(file.bytes);
       const profile = await loadProfile();
+      const { createDraft, emptyDraftFields } = await writeDrafts();
       const d = await createDraft(db, file, {
         ...emptyDraftFields(),
         summary: f.name.replace(/\.pdf$/i, ""),
@@ -100,6 +103,7 @@ export function DraftsView() {
   }
   async function newEmpty() {
     try {
+      const { createDraft, emptyDraftFields } = await writeDrafts();
       const d = await createDraft(db, null, emptyDraftFields());
       navigate("du-thao", d.id);
     } catch (err) {

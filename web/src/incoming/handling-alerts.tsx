@@ -1,15 +1,20 @@
 import { Show, createResource, onCleanup, onMount } from "solid-js";
 import { href } from "../router.ts";
 import { online } from "../state.ts";
-import { fetchHandling } from "./handling-view.tsx";
 
 /**
  * Above every screen: the incoming documents overdue or due soon for the signed-in person (the
  * leader who assigned them, the assignee), and urgent ones waiting to be presented — as the
  * server counts them on its QLVB clock. Quiet when offline: nothing is claimed that is not known.
+ * Part of every first screen, so it is small: the API client and the handling screen's code
+ * load only when there is a line to ask the server on, after the screen is drawn (issue 17).
  */
 export function HandlingAlerts() {
-  const [data, { refetch }] = createResource(online, async (isOnline) => (isOnline ? fetchHandling("mine").catch(() => undefined) : undefined));
+  const [data, { refetch }] = createResource(online, async (isOnline) => {
+    if (!isOnline) return undefined;
+    const { fetchHandling } = await import("./handling-view.tsx");
+    return fetchHandling("mine").catch(() => undefined);
+  });
   onMount(() => {
     const t = setInterval(() => void refetch(), 120_000);
     onCleanup(() => clearInterval(t));

@@ -3,7 +3,7 @@ import { DUPLICATE_REASON_VI, dayToVi, documentTypeByCode } from "../../../share
 import { incomingDuplicates, refuseReceived, registerIncoming } from "../db/registers.ts";
 import { useLive } from "../live.ts";
 import { href } from "../router.ts";
-import { db, messageOf, notify } from "../state.ts";
+import { db, messageOf, notify, notifyFailure } from "../state.ts";
 import { verifyReceived } from "../verify/run.ts";
 import { QlvbTime } from "../ui/common.tsx";
 import { RECEIPT_FORM_VI, receivedStatus } from "./received-list.tsx";
@@ -96,7 +96,7 @@ export function ReceivedDetail(props: { id: string }) {
               )}
             </Show>
             <Show when={x().status === "pending" || x().status === "verified"}>
-              <button class="secondary" onClick={() => void verifyReceived(db, props.id).catch((e) => notify("error", messageOf(e)))}>
+              <button class="secondary" onClick={() => void verifyReceived(db, props.id).catch(notifyFailure)}>
                 Kiểm tra lại
               </button>
             </Show>

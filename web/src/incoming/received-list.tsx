@@ -14,7 +14,7 @@ import { proposeFields } from "./propose-fields.ts";
 import { receiveDocument, type Declared } from "../db/received.ts";
 import { useLive } from "../live.ts";
 import { href, navigate } from "../router.ts";
-import { db, messageOf, notify } from "../state.ts";
+import { db, messageOf, notify, notifyFailure } from "../state.ts";
 import { verifyReceived } from "../verify/run.ts";
 import { QlvbTime, TypeSelect, UrgencySelect, readFile } from "../ui/common.tsx";
 import { startWork } from "../ui/progress.tsx";
@@ -62,6 +62,8 @@ export function ReceivedView() {
   const [fileName, setFileName] = createSignal("");
   const [form, setForm] = createSignal<"electronic" | "paper" | "scan">("electronic");
   const [proposed, setProposed] = createSignal<string>("");
+  /** What the last proposal put in each field: the clerk's own typing is told apart from it. */
+  const lastProposed: { issuer?: string; numberAndSymbol?: string; summary?: string; date?: string } = {};
 
   /** Reads the first page's text and proposes the ND30 fields the clerk would otherwise type. */
   async function propose(f: File | undefined) {
@@ -75,11 +77,18 @@ export function ReceivedView() {
       if (detectSecrecyMark(text) !== "none") return;
       const offices = (((await db.meta.get("offices"))?.value as Array<{ name: string }> | undefined) ?? []).map((o) => o.name);
       const p = proposeFields(text, offices);
-      if (p.issuer) setDecl("issuer", p.issuer);
-      if (p.numberAndSymbol) setDecl("numberAndSymbol", p.numberAndSymbol);
-      if (p.typeCode) setDecl("typeCode", p.typeCode);
-      if (p.summary) setDecl("summary", p.summary);
-      if (p.documentDate) setDateText(dayToVi(p.documentDate));
+      // The text is read while the clerk may already be typing: a proposal fills a field only when
+      // it is empty or still holds the previous proposal, never over what the person wrote.
+      const fill = (key: keyof typeof lastProposed, value: string | undefined, current: string, set: (v: string) => void) => {
+        if (!value) return;
+        if (!current.trim() || current === lastProposed[key]) set(value);
+        lastProposed[key] = value;
+      };
+      fill("issuer", p.issuer, decl.issuer, (v) => setDecl("issuer", v));
+      fill("numberAndSymbol", p.numberAndSymbol, decl.numberAndSymbol, (v) => setDecl("numberAndSymbol", v));
+      if (p.typeCode && (!decl.numberAndSymbol.trim() || decl.numberAndSymbol === p.numberAndSymbol)) setDecl("typeCode", p.typeCode);
+      fill("summary", p.summary, decl.summary, (v) => setDecl("summary", v));
+      fill("date", p.documentDate && dayToVi(p.documentDate), dateText(), setDateText);
       const n = [p.issuer, p.numberAndSymbol, p.documentDate, p.summary].filter(Boolean).length;
       setProposed(
         n > 0
@@ -112,7 +121,7 @@ export function ReceivedView() {
       setFileName("");
       setProposed("");
       // An electronic document is verified at once, in the worker; a paper one has no digital signature to judge.
-      if (form() === "electronic") void verifyReceived(db, r.id).catch((err) => notify("error", messageOf(err)));
+      if (form() === "electronic") void verifyReceived(db, r.id).catch(notifyFailure);
       navigate("van-ban-den", r.id);
     } catch (err) {
       notify(isVanthuError(err) && err.code === "web.cancelled" ? "ok" : "error", messageOf(err));

@@ -26,6 +26,7 @@ export function SyncBadge() {
     if (s.phase === "signed-out") return "Chưa đăng nhập máy chủ";
     if (s.phase === "syncing") return s.progress ? `Đang đồng bộ (${s.progress.done}/${s.progress.total})` : "Đang đồng bộ…";
     if (s.phase === "error") return "Lỗi đồng bộ";
+    if (s.phase === "paused") return `Đã tạm dừng đồng bộ (${pending() ?? 0} thay đổi chờ gửi)`;
     return (pending() ?? 0) > 0 ? `${pending()} thay đổi chờ gửi` : "Đã đồng bộ";
   };
   return (

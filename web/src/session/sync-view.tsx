@@ -5,7 +5,7 @@ import { db, messageOf, notify, online } from "../state.ts";
 import { loadSession, login, syncNow, type SyncOutcome } from "../sync/client.ts";
 import { formatBytes } from "../settings/storage.ts";
 import { signOut } from "./sign-out.ts";
-import { syncState } from "../sync/state.ts";
+import { pauseSync, resumeSync, syncPaused, syncState } from "../sync/state.ts";
 import { SyncIssues } from "./sync-issues.tsx";
 import { verifyReceived } from "../verify/run.ts";
 
@@ -57,6 +57,7 @@ export function SyncView() {
                   unreachable: "Không kết nối được máy chủ — thay đổi được giữ trên máy này, sẽ tự thử lại",
                   idle: "Đã cập nhật",
                   syncing: "Đang đồng bộ…",
+                  paused: "Đã tạm dừng — thay đổi được giữ trên máy này; bấm “Tiếp tục đồng bộ” để gửi và nhận tiếp từ chỗ đã dừng",
                   error: "Có lỗi",
                 }[syncState().phase]}
           </b>
@@ -70,11 +71,15 @@ export function SyncView() {
               </div>
               <Show when={p().bytes}>
                 {(b) => (
-                  <div class="muted">
+                  <div class="muted" data-testid="sync-bytes">
                     Văn bản: {formatBytes(b().done)} / {formatBytes(b().total)} — còn {formatBytes(Math.max(0, b().total - b().done))}
                   </div>
                 )}
               </Show>
+              {/* Stopping is always safe: what went up stays on the server, what came down is kept, the changes stay here. */}
+              <button class="secondary" onClick={pauseSync} data-testid="sync-pause">
+                Tạm dừng
+              </button>
             </div>
           )}
         </Show>
@@ -88,8 +93,15 @@ export function SyncView() {
           Lần đồng bộ gần nhất: {lastSync() ? formatDateTimeVi(lastSync()!) : "chưa có"}
         </p>
         <Show when={session()}>
-          <button onClick={() => void runSync()} disabled={!online() || syncState().phase === "syncing"} data-testid="sync-now">
-            Đồng bộ ngay
+          <button
+            onClick={() => {
+              resumeSync();
+              void runSync();
+            }}
+            disabled={!online() || syncState().phase === "syncing"}
+            data-testid="sync-now"
+          >
+            {syncPaused() ? "Tiếp tục đồng bộ" : "Đồng bộ ngay"}
           </button>
         </Show>
       </div>

@@ -10,11 +10,17 @@ export class ApiClient {
   constructor(
     private readonly base: string,
     private readonly token: string,
+    /** Ends every request of a sync round the person stopped (sync/state.ts). */
+    private readonly signal?: AbortSignal,
   ) {}
   async req(path: string, init: RequestInit = {}): Promise<Response> {
     let res: Response;
     try {
-      res = await fetch(this.base + path, { ...init, headers: { authorization: `Bearer ${this.token}`, ...(init.headers ?? {}) } });
+      res = await fetch(this.base + path, {
+        ...init,
+        signal: init.signal ?? this.signal,
+        headers: { authorization: `Bearer ${this.token}`, ...(init.headers ?? {}) },
+      });
     } catch (e) {
       throw unreachable(e);
     }
@@ -39,6 +45,9 @@ export class ApiClient {
  * the person must do — the work stays on this device and the next try sends it.
  */
 export function unreachable(cause: unknown): VanthuError {
+  // Not the network: the person stopped the transfer (sync/state.ts, pauseSync).
+  if (cause instanceof DOMException && cause.name === "AbortError")
+    return new VanthuError("sync.paused", "Đã tạm dừng đồng bộ. Dữ liệu vẫn được giữ trên máy này.", "Sync stopped by the person", { cause });
   const offline = typeof navigator !== "undefined" && navigator.onLine === false;
   return offline
     ? new VanthuError("sync.offline", "Không có mạng. Dữ liệu vẫn được giữ trên máy này và sẽ gửi khi có mạng.", "Browser is offline", { cause })

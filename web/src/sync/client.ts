@@ -33,7 +33,7 @@ import { ApiClient, isTransient, readJson, throwApi, unreachable } from "./api.t
  * time (Web Locks). The server's answers carry the QLVB times (R7) that replace the
  * provisional local ones.
  */
-import { setSyncState } from "./state.ts";
+import { beginRound, endRound, resumeSync, setSyncState, syncPaused } from "./state.ts";
 export { syncState } from "./state.ts";
 
 export async function loadSession(db: VanthuDb): Promise<SessionInfo | undefined> {
@@ -54,6 +54,8 @@ export async function login(db: VanthuDb, username: string, password: string, ba
   if (!res.ok) await throwApi(res);
   const s = SessionInfo.parse(await res.json());
   await db.meta.put({ key: "session", value: s });
+  // A pause belonged to whoever pressed it: a new sign-in starts with the sync running.
+  resumeSync();
   setSyncState({ phase: "idle" });
   return s;
 }
@@ -198,7 +200,7 @@ async function push(api: ApiClient, db: VanthuDb, session: SessionInfo, onNewRec
       });
     } catch (e) {
       // Only the server's refusal marks the changes: a lost connection or a busy server is tried again as it is.
-      if (e instanceof VanthuError && !isTransient(e) && e.code !== "sync.unauthorized")
+      if (e instanceof VanthuError && !isTransient(e) && e.code !== "sync.unauthorized" && e.code !== "sync.paused")
         await markFailed(
           db,
           batch.map((b) => b.id),
@@ -494,9 +496,14 @@ export async function syncNow(db: VanthuDb, opts: { onNewReceived?: (id: string)
     setSyncState((s) => ({ ...s, phase: "offline", progress: undefined }));
     return "retry";
   }
+  if (syncPaused()) {
+    setSyncState((s) => ({ ...s, phase: "paused", progress: undefined }));
+    return "skipped";
+  }
   let outcome: SyncOutcome = "skipped";
   const run = async () => {
-    const api = new ApiClient(opts.base ?? "", session.token);
+    const signal = beginRound();
+    const api = new ApiClient(opts.base ?? "", session.token, signal);
     setSyncState((s) => ({ ...s, phase: "syncing", errorVi: undefined, adviceVi: undefined }));
     try {
       const onNew = opts.onNewReceived ?? (() => undefined);
@@ -519,6 +526,11 @@ export async function syncNow(db: VanthuDb, opts: { onNewReceived?: (id: string)
       outcome = "done";
     } catch (e) {
       const v = e instanceof VanthuError ? e : new VanthuError("sync.failed", "Đồng bộ không thành công.", String(e));
+      if (v.code === "sync.paused" || signal.aborted) {
+        // Stopped by the person: what moved is kept (the server's bytes, the partial download); nothing to report.
+        setSyncState((s) => ({ ...s, phase: "paused", progress: undefined, errorVi: undefined, adviceVi: undefined }));
+        return;
+      }
       if (!(e instanceof VanthuError)) console.error(e);
       if (isTransient(v)) {
         // Nothing for the person to do: the header says what is happening and the next try is automatic.
@@ -531,6 +543,8 @@ export async function syncNow(db: VanthuDb, opts: { onNewReceived?: (id: string)
         v.code === "sync.unauthorized" ? "Đăng nhập lại ở mục Đồng bộ." : "Xem thay đổi bị lỗi trong danh sách chờ gửi; sửa hoặc liên hệ phụ trách CNTT.";
       setSyncState((s) => ({ ...s, phase: "error", progress: undefined, errorVi: v.messageVi, adviceVi: advice }));
       outcome = "error";
+    } finally {
+      endRound(signal);
     }
   };
   if (typeof navigator !== "undefined" && navigator.locks) {

@@ -21,6 +21,8 @@ let next = 1;
 
 export interface WorkHandle {
   advance(done: number, total?: number): void;
+  /** Says what is being done now (e.g. which signature of several). */
+  describe(what: string): void;
   /** From here on the work can no longer be stopped safely. */
   uncancellable(): void;
   end(): void;
@@ -32,6 +34,7 @@ export function startWork(what: string, total: number, unit: Work["unit"], cance
   const update = (f: (w: Work) => Work) => setWorks((ws) => ws.map((w) => (w.id === id ? f(w) : w)));
   return {
     advance: (done, t) => update((w) => ({ ...w, done, total: t ?? w.total })),
+    describe: (what) => update((w) => (w.what === what ? w : { ...w, what })),
     uncancellable: () => update((w) => ({ ...w, cancel: undefined })),
     end: () => setWorks((ws) => ws.filter((w) => w.id !== id)),
   };

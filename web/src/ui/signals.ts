@@ -26,3 +26,8 @@ export function notify(kind: "ok" | "error", text: string): void {
   toastTimer = setTimeout(() => setToast(null), kind === "error" ? 10_000 : 4000);
 }
 export { toast };
+
+/** The end of work that did not finish: an error, or the person's own "Dừng" (said plainly, not in red). */
+export function notifyFailure(e: unknown): void {
+  notify(isVanthuError(e) && e.code === "web.cancelled" ? "ok" : "error", messageOf(e));
+}

@@ -11,7 +11,12 @@ export function UpdatePrompt() {
     needRefresh: [needRefresh, setNeedRefresh],
     offlineReady: [offlineReady, setOfflineReady],
     updateServiceWorker,
-  } = useRegisterSW({ immediate: true });
+  } = useRegisterSW({
+    // Registered once the page has loaded (workbox-window waits for `load`, or goes at once if it
+    // is past): on a slow line the service worker's precache, megabytes, must not compete with the
+    // first screen's own files for the bandwidth (issue 17).
+    immediate: false,
+  });
   return (
     <div class="notices">
       <Show when={needRefresh()}>

@@ -25,6 +25,12 @@ export interface SignatureSummary {
   isDemo?: boolean;
 }
 
+/** Sent by the worker while a large file is checked (bytes of the signed ranges hashed), before its VerifyResponse. */
+export interface VerifyProgressMessage {
+  id: number;
+  progress: { bytesDone: number; bytesTotal: number; signature: number; signatures: number };
+}
+
 export interface VerifyResponse {
   id: number;
   ok: boolean;

@@ -3,7 +3,7 @@ import { verifyPdf } from "../../../shared/verify/index.ts";
 import { bundledTrustAnchors, parseCertificates } from "../../../shared/trust/index.ts";
 import type { CrlCache } from "../../../shared/pki/revocation.ts";
 import { openVanthuDb } from "../db/schema.ts";
-import type { VerifyRequest, VerifyResponse } from "./protocol.ts";
+import type { VerifyProgressMessage, VerifyRequest, VerifyResponse } from "./protocol.ts";
 import { summariseReport } from "./summarise.ts";
 import { revocationFetch } from "./revocation-fetch.ts";
 
@@ -26,6 +26,14 @@ const crlCache: CrlCache = {
 self.onmessage = async (ev: MessageEvent<VerifyRequest>) => {
   const req = ev.data;
   const reply = (r: Omit<VerifyResponse, "id">) => (self as unknown as Worker).postMessage({ id: req.id, ...r } satisfies VerifyResponse);
+  // A few messages a second at most: the page redraws a bar, the hashing goes on here.
+  let told = 0;
+  const onProgress = (progress: VerifyProgressMessage["progress"]) => {
+    const now = performance.now();
+    if (now - told < 150 && progress.bytesDone < progress.bytesTotal) return;
+    told = now;
+    (self as unknown as Worker).postMessage({ id: req.id, progress } satisfies VerifyProgressMessage);
+  };
   try {
     const anchors = [...(await bundledTrustAnchors()), ...req.trustAnchors.flatMap((der) => parseCertificates(der))];
     const report = await verifyPdf(req.pdf, {
@@ -36,6 +44,7 @@ self.onmessage = async (ev: MessageEvent<VerifyRequest>) => {
         ? revocationFetch((u, i) => fetch(u, i), self.location.origin, ((await db.meta.get("session"))?.value as { token?: string } | undefined)?.token)
         : undefined,
       now: req.at ? new Date(req.at) : undefined,
+      onProgress,
     } as Parameters<typeof verifyPdf>[1]);
     reply({ ok: true, ...summariseReport(report) });
   } catch (e) {
