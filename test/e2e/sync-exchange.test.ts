@@ -134,6 +134,11 @@ async function open(profile: string, viewport?: { width: number; height: number 
   contexts.push(ctx);
   const page = ctx.pages()[0] ?? (await ctx.newPage());
   page.on("pageerror", (e) => console.error("page error:", e.message));
+  // A question the test does not expect is answered "no", as Playwright does, but said in the log.
+  ctx.on("dialog", (d) => {
+    console.error(`dialog (${d.type()}): ${d.message()}`);
+    void d.dismiss().catch(() => undefined);
+  });
   return page;
 }
 
@@ -184,7 +189,16 @@ async function consentAndPin(page: Page, click: () => Promise<void>, expectInCon
   const popup = page.context().waitForEvent("page");
   await click();
   const consent = await popup;
-  await consent.waitForSelector("#pin", { timeout: 60_000 });
+  // The app closes the consent window when it refuses before the PIN: then its reason is the failure.
+  const refused = consent.waitForEvent("close", { timeout: 0 }).then(() => "closed" as const);
+  const shown = consent.waitForSelector("#pin", { timeout: 60_000 }).then(
+    () => "pin" as const,
+    (e: Error) => (consent.isClosed() ? ("closed" as const) : Promise.reject(e)),
+  );
+  if ((await Promise.race([shown, refused])) === "closed") {
+    const said = await page.locator(".toast").allInnerTexts();
+    throw new Error(`the consent window closed before the PIN; the app said: ${said.join(" | ") || "(nothing)"}`);
+  }
   expect(await consent.textContent("#documents")).toContain(expectInConsent);
   await consent.fill("#pin", PIN);
   await consent.click("#sign");
@@ -419,7 +433,7 @@ describe("two offices, the sync server and the token agent", () => {
     const a = await open(profileA);
     await syncAndWait(a);
     await a.goto(`${proxy.url}/#/so-dang-ky/di`);
-    await expect.poll(() => text(a, "register-table")).toContain("UBND xã An Hưng (số đến 1)");
+    await expect.poll(() => text(a, "register-table")).toContain("Ủy ban nhân dân xã An Hưng (số đến 1)");
     await a.screenshot({ path: join(shots, "desktop-register-outgoing.png"), fullPage: true });
     await close(a);
   });
@@ -502,7 +516,7 @@ describe("two offices, the sync server and the token agent", () => {
       await page.goto(`${proxy.url}/#/du-thao`);
       const pdf = await documentPdf({
         issuer: "UBND phường Hồng Bàng",
-        number: "   /UBND-VP",
+        number: "      /UBND-VP",
         title: "Công văn",
         summary: subject,
         body: "Nội dung.",
@@ -557,11 +571,12 @@ describe("two offices, the sync server and the token agent", () => {
 
   it("a document the recipient refuses shows the refusal and its reason in the sender's outgoing register", { timeout: 600_000 }, async () => {
     // A second document through trình ký: drafted and submitted by the văn thư, signed by the Chủ tịch, issued.
+    // Its "Số:      /UBND-VP" leaves room for the register's number (a narrower blank is refused before the PIN).
     let a = await open(profileA);
     await a.goto(`${proxy.url}/#/du-thao`);
     const pdf = await documentPdf({
       issuer: "UBND phường Hồng Bàng",
-      number: "   /UBND-VP",
+      number: "      /UBND-VP",
       title: "Công văn",
       summary: "Giấy mời họp giao ban tháng 12",
       body: "Nội dung.",
@@ -603,7 +618,7 @@ describe("two offices, the sync server and the token agent", () => {
     const a2 = await open(profileA);
     await syncAndWait(a2);
     await a2.goto(`${proxy.url}/#/so-dang-ky/di`);
-    await expect.poll(() => text(a2, "register-table")).toContain("Bị từ chối: UBND xã An Hưng: Gửi nhầm nơi nhận");
+    await expect.poll(() => text(a2, "register-table")).toContain("Bị từ chối: Ủy ban nhân dân xã An Hưng: Gửi nhầm nơi nhận");
     await a2.screenshot({ path: join(shots, "desktop-register-outgoing-refused.png"), fullPage: true });
     await close(a2);
   });
@@ -615,7 +630,7 @@ describe("two offices, the sync server and the token agent", () => {
     await syncAndWait(page);
     await page.goto(`${proxy.url}/#/so-dang-ky/di`);
     await expect.poll(() => page.getByTestId("register-table").locator("tbody tr").count()).toBe(2);
-    await expect.poll(() => text(page, "register-table")).toContain("UBND xã An Hưng (số đến 1)");
+    await expect.poll(() => text(page, "register-table")).toContain("Ủy ban nhân dân xã An Hưng (số đến 1)");
     await expect.poll(() => text(page, "register-table")).not.toContain("(tạm tính)");
     await page.locator("#register-search").fill("giay moi giao ban");
     await expect.poll(() => page.getByTestId("register-table").locator("tbody tr").count()).toBe(1);
