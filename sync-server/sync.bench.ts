@@ -253,7 +253,12 @@ async function phase(server: Server, clients: Client[], mode: Mode, seconds: num
   const errors: Record<string, number> = {};
   const rounds: number[] = [];
   // Each load process's median rounds: uneven medians mean the load generators, not the server, were starved of CPU.
-  const processMedians = results.map((r) => pct([...r.rounds].sort((a, b) => a - b), 50));
+  const processMedians = results.map((r) =>
+    pct(
+      [...r.rounds].sort((a, b) => a - b),
+      50,
+    ),
+  );
   results.forEach((r, w) => {
     for (const k of Object.keys(lat)) lat[k]!.push(...r.lat[k]!);
     for (const [k, v] of Object.entries(r.errors)) errors[k] = (errors[k] ?? 0) + v;
@@ -269,7 +274,18 @@ async function phase(server: Server, clients: Client[], mode: Mode, seconds: num
     cpuBefore !== undefined && cpuAfter !== undefined
       ? { perRequestMs: (cpuAfter - cpuBefore) / total, share: (cpuAfter - cpuBefore) / (seconds * 1000) }
       : undefined;
-  return { lat, errors, errCount, rounds: rounds.sort((a, b) => a - b), total, reqPerSec: total / seconds, loadBefore, loadAfter: load(), serverCpu, processMedians };
+  return {
+    lat,
+    errors,
+    errCount,
+    rounds: rounds.sort((a, b) => a - b),
+    total,
+    reqPerSec: total / seconds,
+    loadBefore,
+    loadAfter: load(),
+    serverCpu,
+    processMedians,
+  };
 }
 
 type PhaseResult = Awaited<ReturnType<typeof phase>>;
@@ -343,7 +359,11 @@ if (process.env.BENCH_ROLE === "client") {
   if (which.includes("sqlite")) {
     const dir = mkdtempSync(join(tmpdir(), "vanthu-bench-sqlite-"));
     try {
-      await run("SQLite (WAL, group commit: transactions that queue share one COMMIT — at most 15 ms or 64 of them — and every answer waits for its COMMIT and the fdatasync that covers it)", `sqlite:${join(dir, "bench.sqlite")}`, [undefined]);
+      await run(
+        "SQLite (WAL, group commit: transactions that queue share one COMMIT — at most 15 ms or 64 of them — and every answer waits for its COMMIT and the fdatasync that covers it)",
+        `sqlite:${join(dir, "bench.sqlite")}`,
+        [undefined],
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
