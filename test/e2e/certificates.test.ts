@@ -33,6 +33,7 @@ import {
   signIn as signInOnly,
   signInWithTrust,
   syncRound,
+  demoAccountName,
 } from "./helpers.ts";
 
 const PIN = "246810";
@@ -47,15 +48,7 @@ let ca: DemoCertificationAuthority;
 let leaderName: string;
 const contexts: BrowserContext[] = [];
 
-/** The account's full name as the server keeps it: the certificate on the Chủ tịch's token carries the same name (R8). */
-async function fullNameOf(username: string): Promise<string> {
-  const r = await fetch(new URL("/api/auth/login", server.url), {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ username, password: DEMO_PASSWORD }),
-  });
-  return ((await r.json()) as { user: { fullName: string } }).user.fullName;
-}
+const fullNameOf = (username: string) => demoAccountName(server.url, username);
 
 beforeAll(async () => {
   web = buildWeb();

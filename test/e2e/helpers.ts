@@ -13,6 +13,7 @@ import { expect } from "vitest";
 import { PDFDocument } from "pdf-lib";
 import fontkit from "@pdf-lib/fontkit";
 import { DemoCertificationAuthority } from "../../shared/pki/demo-ca.ts";
+import { DEMO_PASSWORD } from "../../sync-server/seed.ts";
 import { signPdf, WebCryptoSigner } from "../../shared/sign/index.ts";
 import { buildPwa, builtPwa } from "../support/pwa-build.ts";
 
@@ -396,4 +397,14 @@ export async function declareOfficeCertificates(
   await page.getByTestId("custody-date").fill("06/01/2026");
   await page.getByTestId("custody-save").click();
   await expect.poll(() => page.getByTestId("cert-inventory").innerText(), { timeout: 30_000 }).toContain(`${o.custodian} (văn bản 12/QĐ-UBND)`);
+}
+
+/** A demo account's full name as the server keeps it: the certificate on the official's token carries the same name (R8). */
+export async function demoAccountName(serverUrl: string, username: string): Promise<string> {
+  const r = await fetch(new URL("/api/auth/login", serverUrl), {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ username, password: DEMO_PASSWORD }),
+  });
+  return ((await r.json()) as { user: { fullName: string } }).user.fullName;
 }

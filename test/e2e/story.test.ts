@@ -35,6 +35,7 @@ import {
   syncRound,
   userDataDir,
   type GatedProxy,
+  demoAccountName,
 } from "./helpers.ts";
 
 const PIN = "246810";
@@ -49,15 +50,7 @@ let ca: DemoCertificationAuthority;
 let leaderName: string;
 const contexts: BrowserContext[] = [];
 
-/** The account's full name as the server keeps it: the certificate on the leader's token carries the same name. */
-async function fullNameOf(username: string): Promise<string> {
-  const r = await fetch(new URL("/api/auth/login", server.url), {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ username, password: DEMO_PASSWORD }),
-  });
-  return ((await r.json()) as { user: { fullName: string } }).user.fullName;
-}
+const fullNameOf = (username: string) => demoAccountName(server.url, username);
 
 beforeAll(async () => {
   requireSoftHsm();

@@ -36,6 +36,7 @@ import {
   pairWithAgent,
   signInWithTrust,
   syncRound,
+  demoAccountName,
 } from "./helpers.ts";
 
 const PIN = "246810";
@@ -57,15 +58,7 @@ const profileA2 = userDataDir();
 /** The Chủ tịch's own computer, where the agent and his token are. */
 const profileDesk = userDataDir();
 
-/** The account's full name as the server keeps it: the certificate on the Chủ tịch's token carries the same name (R8). */
-async function fullNameOf(username: string): Promise<string> {
-  const r = await fetch(new URL("/api/auth/login", server.url), {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ username, password: DEMO_PASSWORD }),
-  });
-  return ((await r.json()) as { user: { fullName: string } }).user.fullName;
-}
+const fullNameOf = (username: string) => demoAccountName(server.url, username);
 
 beforeAll(async () => {
   web = buildWeb();
