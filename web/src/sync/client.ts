@@ -21,7 +21,7 @@ import { getDocument, putDocument, sha256Hex } from "../db/documents.ts";
 import { documentTypeByCode, searchTokens, type AttachedFile } from "../../../shared/domain/index.ts";
 import { acknowledge, markFailed, pendingMutations } from "../db/outbox.ts";
 import { applyQlvbReceiveTime, applyQlvbSendTime, receiveDocument } from "../db/received.ts";
-import type { OutboxMutation, VanthuDb } from "../db/schema.ts";
+import type { OutboxMutation, StoredDocument, VanthuDb } from "../db/schema.ts";
 import { localDraftFromServer } from "../db/drafts.ts";
 import { keepPublishedAnchors } from "../db/trust.ts";
 import { capabilitiesOf } from "../../../shared/sync/rules.ts";
@@ -77,6 +77,18 @@ type OnBytes = (done: number, total: number) => void;
 /** Uploads a kept PDF, resuming where the server says it stopped (also after a reload or a cut). */
 async function uploadBlob(api: ApiClient, db: VanthuDb, sha256: string, onBytes: OnBytes): Promise<void> {
   const doc = await getDocument(db, sha256);
+  // An upload can end between our asking for it and our next chunk: a PATCH cut on our side may
+  // still finish on the server, which then forgets the upload. Asking again says "complete".
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await uploadOnce(api, sha256, doc, onBytes);
+    } catch (e) {
+      if (!(e instanceof VanthuError && e.code === "sync.not_found") || attempt >= 2) throw e;
+    }
+  }
+}
+
+async function uploadOnce(api: ApiClient, sha256: string, doc: StoredDocument, onBytes: OnBytes): Promise<void> {
   const st = await api.json("/api/blobs/uploads", UploadState, { method: "POST", body: JSON.stringify({ sha256, size: doc.size }) });
   if (st.complete) return;
   let offset = st.offset;
