@@ -17,6 +17,7 @@ import {
 } from "../../../shared/domain/index.ts";
 import { VanthuError } from "../../../shared/errors.ts";
 import { enqueue } from "./outbox.ts";
+import { registerYearsOf } from "./register-search.ts";
 import type { Draft, VanthuDb } from "./schema.ts";
 
 export interface OfficeProfile {
@@ -231,12 +232,11 @@ export async function refuseReceived(db: VanthuDb, receivedId: string, reason: s
   });
 }
 
-export { isAbortError, searchRegister, type RegisterFilter } from "./register-search.ts";
+export { isAbortError, searchRegister, searchRegisterIds, type RegisterFilter } from "./register-search.ts";
 
 /** Years that have entries, newest first, for the register's year picker. */
 export async function registerYears(db: VanthuDb, register: RegisterName): Promise<number[]> {
-  const keys = (await db[register].orderBy("year").uniqueKeys()) as number[];
-  return keys.sort((a, b) => b - a);
+  return registerYearsOf(db[register] as unknown as Dexie.Table<{ year: number }, string>);
 }
 
 export function draftSearchText(d: Draft): string {

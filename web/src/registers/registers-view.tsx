@@ -1,5 +1,5 @@
-import { liveQuery } from "dexie";
-import { For, Show, createEffect, createMemo, createSignal, on, onCleanup } from "solid-js";
+import { type Dexie, liveQuery } from "dexie";
+import { For, Show, createEffect, createMemo, createSignal, on, onCleanup, onMount, type Accessor } from "solid-js";
 import {
   INCOMING_COLUMNS_VI,
   OUTGOING_COLUMNS_VI,
@@ -10,7 +10,7 @@ import {
   type IncomingRegisterEntry,
   type OutgoingRegisterEntry,
 } from "../../../shared/domain/index.ts";
-import { isAbortError, registerYears, searchRegister, type RegisterFilter } from "../db/registers.ts";
+import { isAbortError, registerYears, searchRegister, searchRegisterIds, type RegisterFilter } from "../db/registers.ts";
 import { useLive } from "../live.ts";
 import { registerPrintHtml } from "./print.ts";
 import { ReservedNumbersCard } from "./reserved-numbers-card.tsx";
@@ -41,19 +41,11 @@ export function RegistersView(props: { kind: "incoming" | "outgoing" }) {
     from: parseDateVi(from()) ?? undefined,
     to: parseDateVi(to()) ?? undefined,
   }));
-  // The rows keep the filter they answer, so the view (and the benchmark) can tell a fresh answer from a stale one.
+  // The answer keeps the filter it answers, so the view (and the benchmark) can tell a fresh answer from a stale one.
   const answer = useRegisterSearch(filter);
-  const rows = () => answer()?.rows;
-  // Only the rows on screen and a little more are drawn; more as the person scrolls down.
-  const [shown, setShown] = createSignal(FIRST_ROWS);
-  createEffect(on(answer, () => setShown(FIRST_ROWS)));
-  const visible = () => rows()?.slice(0, shown());
-  let sentinel: HTMLDivElement | undefined;
-  const observer = new IntersectionObserver((entries) => {
-    if (entries.some((e) => e.isIntersecting) && (rows()?.length ?? 0) > shown()) setShown((n) => n + MORE_ROWS);
-  });
-  createEffect(() => sentinel && observer.observe(sentinel));
-  onCleanup(() => observer.disconnect());
+  const ids = () => answer()?.ids;
+  let tbody: HTMLTableSectionElement | undefined;
+  const rows = useVirtualRows(answer, () => tbody);
   const yearOptions = () => [...new Set([registerYear(new Date()), ...(years() ?? [])])].sort((a, b) => b - a);
 
   async function print() {
@@ -144,7 +136,7 @@ export function RegistersView(props: { kind: "incoming" | "outgoing" }) {
         </button>
       </div>
       <p class="muted" data-testid="result-count" data-query={answer()?.f.query ?? ""} data-kind={answer()?.f.kind ?? ""}>
-        {rows() === undefined ? "Đang tải…" : `${rows()!.length >= RESULT_LIMIT ? `${RESULT_LIMIT} văn bản mới nhất` : `${rows()!.length} văn bản`}`}
+        {ids() === undefined ? "Đang tải…" : `${ids()!.length >= RESULT_LIMIT ? `${RESULT_LIMIT} văn bản mới nhất` : `${ids()!.length} văn bản`}`}
       </p>
       <div class="table-wrap">
         <table class="register responsive" data-testid="register-table">
@@ -153,13 +145,26 @@ export function RegistersView(props: { kind: "incoming" | "outgoing" }) {
               <For each={props.kind === "incoming" ? INCOMING_COLUMNS_VI : OUTGOING_COLUMNS_VI}>{(c) => <th>{c}</th>}</For>
             </tr>
           </thead>
-          <tbody>
-            <Show when={props.kind === "incoming"} fallback={<For each={visible() as OutgoingRegisterEntry[]}>{(e) => <OutgoingRow e={e} />}</For>}>
-              <For each={visible() as IncomingRegisterEntry[]}>{(e) => <IncomingRow e={e} />}</For>
-            </Show>
+          <tbody ref={tbody}>
+            <tr class="spacer" aria-hidden="true" style={{ height: `${rows.above()}px` }}>
+              <td colSpan={10} />
+            </tr>
+            <For each={rows.ids()}>
+              {(id) => (
+                <Show when={rows.entry(id)} fallback={
+                    <tr class="spacer" style={{ height: `${ROW_HEIGHT}px` }}>
+                      <td colSpan={10} />
+                    </tr>
+                  }>
+                  {(e) => (props.kind === "incoming" ? <IncomingRow e={e() as IncomingRegisterEntry} /> : <OutgoingRow e={e() as OutgoingRegisterEntry} />)}
+                </Show>
+              )}
+            </For>
+            <tr class="spacer" aria-hidden="true" style={{ height: `${rows.below()}px` }}>
+              <td colSpan={10} />
+            </tr>
           </tbody>
         </table>
-        <div ref={sentinel} aria-hidden="true" style={{ height: "1px" }} />
       </div>
     </section>
   );
@@ -167,22 +172,39 @@ export function RegistersView(props: { kind: "incoming" | "outgoing" }) {
 
 /** The newest this many matches are shown; the person narrows the search for older ones. */
 const RESULT_LIMIT = 200;
+/** Rows read with the answer: a first screen and a little more. */
 const FIRST_ROWS = 40;
-const MORE_ROWS = 80;
+/** Rows drawn beyond the screen, above and below. */
+const OVERSCAN = 12;
+/** A row's height until rows drawn tell the real one. */
+const ROW_HEIGHT = 56;
 
 type Filter = { kind: "incoming" | "outgoing" } & Omit<RegisterFilter, "signal" | "limit">;
+type Entry = IncomingRegisterEntry | OutgoingRegisterEntry;
+interface Answer {
+  f: Filter;
+  /** Matching entries, newest first. */
+  ids: string[];
+  /** The rows of the first screen, read with the answer. */
+  first: Map<string, Entry>;
+}
 
 /**
  * The register's answer as the person types: each new filter (a keystroke) aborts the search
  * still running for the previous one, and the answer follows changes to the register (liveQuery).
+ * The search gives keys; only the rows of the first screen are read with it.
  */
-function useRegisterSearch(filter: () => Filter) {
-  const [answer, setAnswer] = createSignal<{ f: Filter; rows: Array<IncomingRegisterEntry | OutgoingRegisterEntry> }>();
+function useRegisterSearch(filter: () => Filter): Accessor<Answer | undefined> {
+  const [answer, setAnswer] = createSignal<Answer>();
   createEffect(
     on(filter, (f) => {
       const aborter = new AbortController();
-      const sub = liveQuery(() => searchRegister(db, f.kind, { ...f, limit: RESULT_LIMIT, signal: aborter.signal })).subscribe({
-        next: (rows) => setAnswer({ f, rows }),
+      const sub = liveQuery(async () => {
+        const ids = await searchRegisterIds(db, f.kind, { ...f, limit: RESULT_LIMIT, signal: aborter.signal });
+        const first = await db[f.kind].bulkGet(ids.slice(0, FIRST_ROWS));
+        return { ids, first: new Map(first.filter((e): e is Entry => e !== undefined).map((e) => [e.id, e])) };
+      }).subscribe({
+        next: (a) => setAnswer({ f, ...a }),
         error: (e) => isAbortError(e) || console.error("register search failed", e),
       });
       onCleanup(() => {
@@ -192,6 +214,71 @@ function useRegisterSearch(filter: () => Filter) {
     }),
   );
   return answer;
+}
+
+/**
+ * Virtualised rows: only those on screen (and OVERSCAN more each side) are in the page; spacers
+ * of the estimated height stand for the others, so the page scrolls as if all were drawn. The
+ * rows scrolled into view are read by key, live (a change to one is shown).
+ */
+function useVirtualRows(answer: Accessor<Answer | undefined>, body: () => HTMLElement | undefined) {
+  const [range, setRange] = createSignal({ start: 0, end: FIRST_ROWS });
+  const [rowHeight, setRowHeight] = createSignal(ROW_HEIGHT);
+  const [read, setRead] = createSignal(new Map<string, Entry>());
+  const all = () => answer()?.ids ?? [];
+  function measure() {
+    const b = body();
+    if (!b) return;
+    const drawn = [...b.children].filter((r) => !r.classList.contains("spacer")) as HTMLElement[];
+    const height = drawn.reduce((h, r) => h + r.offsetHeight, 0);
+    if (drawn.length > 0 && height > 0) setRowHeight(height / drawn.length);
+    const top = b.getBoundingClientRect().top;
+    const first = Math.max(0, Math.floor(-top / rowHeight()) - OVERSCAN);
+    const last = Math.min(all().length, Math.ceil((window.innerHeight - top) / rowHeight()) + OVERSCAN);
+    const r = range();
+    if (first !== r.start || last !== r.end) setRange({ start: first, end: Math.max(first, last) });
+  }
+  let frame = 0;
+  const onScroll = () => {
+    if (!frame) frame = requestAnimationFrame(() => ((frame = 0), measure()));
+  };
+  onMount(() => {
+    window.addEventListener("scroll", onScroll, { passive: true });
+    window.addEventListener("resize", onScroll, { passive: true });
+  });
+  onCleanup(() => {
+    window.removeEventListener("scroll", onScroll);
+    window.removeEventListener("resize", onScroll);
+    cancelAnimationFrame(frame);
+  });
+  // A new answer: back to its first rows; measured again once drawn.
+  createEffect(
+    on(answer, (a) => {
+      setRead(a?.first ?? new Map());
+      onScroll();
+    }),
+  );
+  const shown = createMemo(() => all().slice(range().start, range().end), undefined, { equals: (a, b) => a.length === b.length && a.every((x, i) => x === b[i]) });
+  // Rows scrolled into view that the answer did not bring: read them, and follow their changes.
+  createEffect(
+    on([answer, shown], ([a, ids]) => {
+      const first = a?.first;
+      const missing = ids.filter((id) => !first?.has(id));
+      if (missing.length === 0) return;
+      const kind = a!.f.kind;
+      const sub = liveQuery(() => (db[kind] as unknown as Dexie.Table<Entry, string>).bulkGet(missing)).subscribe({
+        next: (rows) => setRead((m) => new Map([...m, ...rows.filter((e): e is Entry => e !== undefined).map((e) => [e.id, e] as const)])),
+        error: (e) => console.error("register rows failed", e),
+      });
+      onCleanup(() => sub.unsubscribe());
+    }),
+  );
+  return {
+    ids: shown,
+    entry: (id: string) => read().get(id),
+    above: () => range().start * rowHeight(),
+    below: () => Math.max(0, all().length - range().end) * rowHeight(),
+  };
 }
 
 function typeAndSummary(code: string, summary: string) {
