@@ -1,7 +1,7 @@
 import "fake-indexeddb/auto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { matchesQuery, queryTokens, searchTokens, type IncomingRegisterEntry } from "../../../shared/domain/index.ts";
-import { isAbortError, searchRegister, searchSizes } from "./register-search.ts";
+import { isAbortError, registerYearsOf, searchPaths, searchRegister, searchRegisterIds, searchSizes } from "./register-search.ts";
 import { openVanthuDb, type VanthuDb } from "./schema.ts";
 
 /**
@@ -61,14 +61,20 @@ afterAll(async () => {
   await db.delete();
 });
 
-function plain(f: { year?: number; query?: string; typeCode?: string; status?: string; limit?: number }): string[] {
+type Filter = { year?: number; query?: string; typeCode?: string; status?: string; issuer?: string; from?: string; to?: string; limit?: number };
+
+function plain(f: Filter): string[] {
   const q = queryTokens(f.query ?? "");
+  const issuerQ = queryTokens(f.issuer ?? "");
   return all
     .filter(
       (e) =>
         (f.year === undefined || e.year === f.year) &&
         (!f.typeCode || e.typeCode === f.typeCode) &&
         (!f.status || e.status === f.status) &&
+        (!f.from || e.documentDate >= f.from) &&
+        (!f.to || e.documentDate <= f.to) &&
+        (issuerQ.length === 0 || matchesQuery(queryTokens(e.issuer), issuerQ)) &&
         (q.length === 0 || matchesQuery(e.searchTokens, q)),
     )
     .sort((a, b) => b.year - a.year || b.number - a.number)
@@ -76,18 +82,25 @@ function plain(f: { year?: number; query?: string; typeCode?: string; status?: s
     .map((e) => e.id);
 }
 
+/** Every path the search can take, walked over the runs below. */
+const taken = new Set<string>();
+
 describe.each([
   ["as shipped", { ...searchSizes }],
-  ["with small windows, so that every path is taken", { WINDOW: 16, PROBE: 64, MAX_EXPANSIONS: 3, DENSE_WALK: 50 }],
+  ["with small windows, so that every path is taken", { WINDOW: 16, MIN_PART: 4, MAX_EXPANSIONS: 3, MAX_WINDOW: 1024, PAGE: 7 }],
+  ["with tiny windows, so that even numbers are common", { WINDOW: 2, MIN_PART: 1, MAX_EXPANSIONS: 3, MAX_WINDOW: 128, PAGE: 7 }],
 ])("register search (R16) against the plain answer, %s", (_name, sizes) => {
   const shipped = { ...searchSizes };
   beforeAll(() => {
     Object.assign(searchSizes, sizes);
+    searchPaths.clear();
   });
   afterAll(() => {
     Object.assign(searchSizes, shipped);
+    for (const p of searchPaths) taken.add(p);
   });
   const queries = [
+    "",
     "uy ban nhan dan",
     "u",
     "h",
@@ -95,6 +108,9 @@ describe.each([
     "dot 7",
     "dot 52",
     "12/ubnd",
+    "12/kh-ubnd",
+    "300",
+    "29",
     "ti",
     "tiem chung dot 1",
     "khong co gi",
@@ -103,6 +119,7 @@ describe.each([
     "cong an khen thuong",
     "bao",
     "a b",
+    "van phong",
   ];
   for (const query of queries) {
     it(`"${query}"`, async () => {
@@ -112,11 +129,14 @@ describe.each([
         { year: 2025, query, typeCode: "KH" },
         { year: 2026, query, status: "done", limit: 15 },
         { query, limit: 1000 },
-      ]) {
+        { year: 2026, query, issuer: "so noi" },
+        { query, from: "2025-03-01", to: "2025-05-31", limit: 30 },
+      ] satisfies Filter[]) {
         expect(
           (await searchRegister(db, "incoming", f)).map((e) => e.id),
           JSON.stringify(f),
         ).toEqual(plain(f));
+        expect(await searchRegisterIds(db, "incoming", f), JSON.stringify(f)).toEqual(plain(f));
       }
     });
   }
@@ -130,5 +150,32 @@ describe.each([
       (e: unknown) => e,
     );
     expect(isAbortError(err)).toBe(true);
+  });
+});
+
+describe("register search, all paths", () => {
+  it("walked every path of the search on this register", () => {
+    expect([...taken].sort()).toEqual(
+      [
+        "a token absent",
+        "rare token drives",
+        "every token broad",
+        "filter only",
+        "newest",
+        "past the largest window",
+        "rows checked",
+        "token broad",
+        "token expanded",
+        "token read whole",
+        "token window",
+        "whole numbers skipped",
+        "window grown",
+      ].sort(),
+    );
+  });
+
+  it("lists the years that have entries, newest first, by seeking", async () => {
+    expect(await registerYearsOf(db.incoming)).toEqual([2026, 2025]);
+    expect(await registerYearsOf(db.outgoing)).toEqual([]);
   });
 });

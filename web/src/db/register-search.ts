@@ -29,7 +29,10 @@ export interface RegisterFilter {
  * eightfold up to MAX_WINDOW, past which the register is read row by row; rows are read PAGE at a
  * time. A test shrinks them to walk every path on a small register.
  */
-export const searchSizes = { WINDOW: 512, MAX_EXPANSIONS: 24, MAX_WINDOW: 32_768, PAGE: 200 };
+export const searchSizes = { WINDOW: 512, MIN_PART: 64, MAX_EXPANSIONS: 24, MAX_WINDOW: 32_768, PAGE: 200 };
+
+/** The paths a search took (a fixed set of names): the test checks that it walked every one. */
+export const searchPaths = new Set<string>();
 
 function check(signal?: AbortSignal): void {
   if (signal?.aborted) throw signal.reason ?? new DOMException("superseded", "AbortError");
@@ -100,57 +103,89 @@ interface Search {
   signal: AbortSignal | undefined;
 }
 
-/** One token's postings in a year, newest first. */
-interface Postings {
+/**
+ * One token's postings in a year, newest first, as one or more parts: the whole prefix range when
+ * it has few entries, else one part per index token it expands to. A part read to its window's
+ * end knows nothing older than its oldest key (its floor).
+ */
+interface Part {
+  /** The index key, or the prefix (its range) when `whole`. */
+  key: string;
   ids: string[];
-  /** Set when `ids` is not the whole list: ids below it are unknown. */
-  floor?: string;
+  window: number;
+  whole: boolean;
 }
+type Token = { parts: Part[]; ids: Set<string> } | "broad";
+
+const floorOf = (p: Part) => (p.whole ? undefined : p.ids.at(-1));
 
 async function searchYear(s: Search, year: number, limit: number): Promise<string[]> {
-  if (s.q.length === 0) return s.rowFilter ? walkRows(s, year, s.rowFilter, limit) : newestIds(s.table, year, limit);
-  for (let window = searchSizes.WINDOW; ; window *= 8) {
-    if (window > searchSizes.MAX_WINDOW) return walkRows(s, year, (e) => fullCheck(s, e), limit);
-    const postings = await Promise.all(s.q.map((t) => postingsOf(s.table, year, t, window)));
-    check(s.signal);
-    const lists = postings.filter((p): p is Postings => p !== "broad");
-    if (lists.length === 0) return walkRows(s, year, (e) => fullCheck(s, e), limit);
-    if (lists.some((p) => p.floor === undefined && p.ids.length === 0)) return [];
-    const whole = lists.filter((p) => p.floor === undefined).sort((a, b) => a.ids.length - b.ids.length);
-    // The driver: the shortest whole list; else the window that reached least far back.
-    const driver = whole[0] ?? [...lists].sort((a, b) => (a.floor! > b.floor! ? -1 : 1))[0]!;
-    const others = lists.filter((p) => p !== driver).map((p) => ({ set: new Set(p.ids), floor: p.floor }));
-    const needsRow = s.rowFilter !== undefined || lists.length < s.q.length;
-    const candidates: Array<{ id: string; sure: boolean }> = [];
-    for (const id of driver.ids) {
-      let sure = !needsRow;
-      let out = false;
-      for (const o of others) {
-        if (o.set.has(id)) continue;
-        if (o.floor === undefined || id >= o.floor) out = true;
-        else sure = false;
-        if (out) break;
-      }
-      if (!out) candidates.push({ id, sure });
+  if (s.q.length === 0) {
+    searchPaths.add(s.rowFilter ? "filter only" : "newest");
+    return s.rowFilter ? walkRows(s, year, s.rowFilter, limit) : newestIds(s.table, year, limit);
+  }
+  const tokens = await Promise.all(s.q.map((t) => tokenOf(s.table, year, t)));
+  check(s.signal);
+  const known = tokens.filter((t): t is Exclude<Token, "broad"> => t !== "broad");
+  if (known.length === 0) {
+    searchPaths.add("every token broad");
+    return walkRows(s, year, (e) => fullCheck(s, e), limit);
+  }
+  const needsRow = s.rowFilter !== undefined || known.length < s.q.length;
+  const isWhole = (t: (typeof known)[number]) => t.parts.every((p) => p.whole);
+  if (known.some((t) => isWhole(t) && t.ids.size === 0)) {
+    searchPaths.add("a token absent");
+    return [];
+  }
+  // What rows told, kept while the windows grow.
+  const checked = new Map<string, boolean>();
+  for (;;) {
+    // Above the newest floor every list is known: there, keys decide.
+    const floors = known.flatMap((t) => t.parts.map(floorOf)).filter((f): f is string => f !== undefined);
+    const floor = floors.sort().at(-1);
+    const decided = (id: string) => floor === undefined || id >= floor;
+    // A token known whole (a number, a rare word) drives, its older entries checked on rows;
+    // else the matches come from above the floor, and the lists that stop there are read further.
+    const whole = known.filter(isWhole).sort((a, b) => a.ids.size - b.ids.size)[0];
+    const driver = whole ? [...whole.ids] : known.map((t) => [...t.ids].filter(decided)).sort((a, b) => a.length - b.length)[0]!;
+    const candidates = driver
+      .filter((id) => known.every((t) => t.ids.has(id) || (!isWhole(t) && !decided(id))))
+      .sort()
+      .reverse()
+      .map((id) => ({ id, sure: !needsRow && decided(id) }));
+    const found = await checkOnRows(s, candidates, checked, limit);
+    if (found.length >= limit || floor === undefined || whole) {
+      if (whole && floor !== undefined) searchPaths.add("rare token drives");
+      return found;
     }
-    const found = await checkOnRows(s, candidates, limit);
-    // Enough, or the driver's whole list was read: the answer is exact.
-    if (found.length >= limit || driver.floor === undefined) return found;
+    // Too few: read further back the lists that stopped at that floor, by as much as the matches so far suggest.
+    const grow = Math.min(8, Math.max(2, Math.ceil((1.5 * limit) / Math.max(found.length, 1))));
+    const short = known.flatMap((t) => t.parts.filter((p) => floorOf(p) === floor).map((p) => ({ t, p })));
+    if (short.some(({ p }) => p.window * grow > searchSizes.MAX_WINDOW)) {
+      searchPaths.add("past the largest window");
+      return walkRows(s, year, (e) => fullCheck(s, e), limit);
+    }
+    searchPaths.add("window grown");
+    await Promise.all(short.map(({ t, p }) => readPart(s.table, p, p.window * grow).then(() => p.ids.forEach((id) => t.ids.add(id)))));
+    check(s.signal);
   }
 }
 
-/** Entries that match every token and filter; rows are read (a page at a time) only for the candidates keys left open. */
-async function checkOnRows(s: Search, candidates: Array<{ id: string; sure: boolean }>, limit: number): Promise<string[]> {
+/** Entries that match every token and filter; rows are read (a page at a time) only for what keys leave open. */
+async function checkOnRows(s: Search, candidates: Array<{ id: string; sure: boolean }>, checked: Map<string, boolean>, limit: number): Promise<string[]> {
   const out: string[] = [];
   let i = 0;
   while (i < candidates.length && out.length < limit) {
     const page = candidates.slice(i, i + Math.max(limit - out.length, 32));
     i += page.length;
-    const open = page.filter((c) => !c.sure).map((c) => c.id);
-    const rows = open.length ? await s.table.bulkGet(open) : [];
-    check(s.signal);
-    const ok = new Set(rows.filter((r): r is Entry => r !== undefined && fullCheck(s, r)).map((r) => r.id));
-    for (const c of page) if (c.sure || ok.has(c.id)) out.push(c.id);
+    const open = page.filter((c) => !c.sure && !checked.has(c.id)).map((c) => c.id);
+    if (open.length) {
+      searchPaths.add("rows checked");
+      const rows = await s.table.bulkGet(open);
+      check(s.signal);
+      open.forEach((id, j) => checked.set(id, rows[j] !== undefined && fullCheck(s, rows[j]!)));
+    }
+    for (const c of page) if (c.sure || checked.get(c.id)) out.push(c.id);
   }
   return out.slice(0, limit);
 }
@@ -160,29 +195,52 @@ function fullCheck(s: Search, e: Entry): boolean {
 }
 
 /**
- * A token's postings in a year: one request for the newest `window` keys of its range. A token
- * with fewer is known whole (a number, a rare word, whatever it expands to); a common one is read
- * per index token it expands to, each newest first, when it expands to few.
+ * A query token in a year: one request for the newest WINDOW keys of its range. A token with
+ * fewer is known whole (a number, a rare word, whatever it expands to); a common one is read per
+ * index token it expands to, each newest first, when it expands to few.
  */
-async function postingsOf(table: Table, year: number, token: string, window: number): Promise<Postings | "broad"> {
+async function tokenOf(table: Table, year: number, token: string): Promise<Token> {
   const prefix = `${year}:${token}`;
-  const newest = (await table.where("yearTokens").between(prefix, `${prefix}\uffff`, true, true).reverse().limit(window).primaryKeys()) as string[];
-  if (newest.length < window) return { ids: newestFirst(newest) };
+  const { ids: newest, whole } = await rangeKeys(table, prefix, true, searchSizes.WINDOW);
+  if (whole) {
+    searchPaths.add("token read whole");
+    return { parts: [{ key: prefix, ids: newest, window: searchSizes.WINDOW, whole: true }], ids: new Set(newest) };
+  }
   const found = await expansionsOf(table, prefix);
-  if (found === "broad") return "broad";
-  // One index token and nothing skipped: its range read backwards is already newest first.
-  if (found.keys.length === 1 && !found.skipped) return { ids: newest, floor: newest.at(-1)! };
-  const expansions = found.keys;
-  const lists = await Promise.all(expansions.map((k) => table.where("yearTokens").equals(k).reverse().limit(window).primaryKeys() as Promise<string[]>));
-  // Below the newest of the oldest keys the incomplete lists reached, some entries may be missing.
-  const floors = lists.filter((l) => l.length >= window).map((l) => l.at(-1)!);
-  const floor = floors.sort().at(-1);
-  const ids = newestFirst(lists.flat());
-  return floor === undefined ? { ids } : { ids: ids.filter((id) => id >= floor), floor };
+  if (found === "broad") {
+    searchPaths.add("token broad");
+    return "broad";
+  }
+  // One index token and nothing skipped: its range read backwards is already its newest.
+  if (found.keys.length === 1 && !found.skipped) {
+    searchPaths.add("token window");
+    return { parts: [{ key: found.keys[0]!, ids: newest, window: searchSizes.WINDOW, whole: false }], ids: new Set(newest) };
+  }
+  searchPaths.add(found.skipped ? "whole numbers skipped" : "token expanded");
+  // The window shared between the index tokens; those that stop too soon grow on their own.
+  const window = Math.max(searchSizes.MIN_PART, Math.ceil(searchSizes.WINDOW / found.keys.length));
+  const parts = found.keys.map((key) => ({ key, ids: [] as string[], window, whole: false }));
+  await Promise.all(parts.map((p) => readPart(table, p, window)));
+  return { parts, ids: new Set(parts.flatMap((p) => p.ids)) };
 }
 
-function newestFirst(ids: string[]): string[] {
-  return [...new Set(ids)].sort().reverse();
+/** The newest `window` keys of a part (re-read from the newest: an index range cannot start at a primary key). */
+async function readPart(table: Table, p: Part, window: number): Promise<void> {
+  const read = await rangeKeys(table, p.key, false, window);
+  p.ids = read.ids;
+  p.window = window;
+  p.whole = read.whole;
+}
+
+/**
+ * The newest `count` primary keys under an index key (or every index key that begins with it),
+ * newest first; `whole` when that was all of them.
+ */
+async function rangeKeys(table: Table, key: string, prefix: boolean, count: number): Promise<{ ids: string[]; whole: boolean }> {
+  const range = prefix ? table.where("yearTokens").between(key, `${key}\uffff`, true, true) : table.where("yearTokens").equals(key);
+  const ids = (await range.reverse().limit(count).primaryKeys()) as string[];
+  // A prefix range runs index key by index key: its ids are sorted here, and an entry with two of its tokens counted once.
+  return { ids: prefix ? [...new Set(ids)].sort().reverse() : ids, whole: ids.length < count };
 }
 
 /**
@@ -218,12 +276,7 @@ async function expansionsOf(table: Table, prefix: string): Promise<{ keys: strin
 
 /** The newest `limit` entries of a year, by the register's own numbering: keys only, one request. */
 async function newestIds(table: Table, year: number, limit: number): Promise<string[]> {
-  return (await table
-    .where("[year+number]")
-    .between([year, Dexie.minKey], [year, Dexie.maxKey])
-    .reverse()
-    .limit(limit)
-    .primaryKeys()) as string[];
+  return (await table.where("[year+number]").between([year, Dexie.minKey], [year, Dexie.maxKey]).reverse().limit(limit).primaryKeys()) as string[];
 }
 
 /** The register of one year, newest number first, read a page of rows at a time and checked row by row. */
@@ -231,12 +284,7 @@ async function walkRows(s: Search, year: number, keep: (e: Entry) => boolean, li
   const out: string[] = [];
   let below: unknown = Dexie.maxKey;
   while (out.length < limit) {
-    const rows = await s.table
-      .where("[year+number]")
-      .between([year, Dexie.minKey], [year, below], true, false)
-      .reverse()
-      .limit(searchSizes.PAGE)
-      .toArray();
+    const rows = await s.table.where("[year+number]").between([year, Dexie.minKey], [year, below], true, false).reverse().limit(searchSizes.PAGE).toArray();
     check(s.signal);
     for (const e of rows) if (keep(e) && out.push(e.id) >= limit) break;
     if (rows.length < searchSizes.PAGE) break;

@@ -151,11 +151,14 @@ export function RegistersView(props: { kind: "incoming" | "outgoing" }) {
             </tr>
             <For each={rows.ids()}>
               {(id) => (
-                <Show when={rows.entry(id)} fallback={
+                <Show
+                  when={rows.entry(id)}
+                  fallback={
                     <tr class="spacer" style={{ height: `${ROW_HEIGHT}px` }}>
                       <td colSpan={10} />
                     </tr>
-                  }>
+                  }
+                >
                   {(e) => (props.kind === "incoming" ? <IncomingRow e={e() as IncomingRegisterEntry} /> : <OutgoingRow e={e() as OutgoingRegisterEntry} />)}
                 </Show>
               )}
@@ -258,7 +261,9 @@ function useVirtualRows(answer: Accessor<Answer | undefined>, body: () => HTMLEl
       onScroll();
     }),
   );
-  const shown = createMemo(() => all().slice(range().start, range().end), undefined, { equals: (a, b) => a.length === b.length && a.every((x, i) => x === b[i]) });
+  const shown = createMemo(() => all().slice(range().start, range().end), undefined, {
+    equals: (a, b) => a.length === b.length && a.every((x, i) => x === b[i]),
+  });
   // Rows scrolled into view that the answer did not bring: read them, and follow their changes.
   createEffect(
     on([answer, shown], ([a, ids]) => {
