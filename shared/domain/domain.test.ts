@@ -20,6 +20,7 @@ import {
   parseDateVi,
   parseNumberAndSymbol,
   queryTokens,
+  registerQueryTokens,
   refuseClassified,
   registerYear,
   searchTokens,
@@ -129,6 +130,18 @@ describe("search without diacritics (R16)", () => {
     expect(matchesQuery(t, "so ke hoach")).toBe(false);
     expect(t).toContain("12/ubnd-vp");
     expect(queryTokens("  Kế   HOẠCH ")).toEqual(["ke", "hoach"]);
+  });
+  it("keeps a number and symbol typed whole, so that 12/UBND-VP finds 12 and not 125", () => {
+    const t12 = searchTokens("12/UBND-VP");
+    const t125 = searchTokens("125/UBND-VP");
+    expect(registerQueryTokens("(12/UBND-VP).")).toEqual(["12/ubnd-vp", "12", "ubnd", "vp"]);
+    expect(registerQueryTokens("12/")).toEqual(["12/", "12"]);
+    expect(registerQueryTokens("uy ban 12")).toEqual(["uy", "ban", "12"]);
+    for (const q of ["12/ubnd-vp", "12/", "12/UB"]) {
+      expect(matchesQuery(t12, registerQueryTokens(q)), q).toBe(true);
+      expect(matchesQuery(t125, registerQueryTokens(q)), q).toBe(false);
+    }
+    expect(matchesQuery(t125, registerQueryTokens("12 ubnd vp"))).toBe(true);
   });
 });
 

@@ -50,6 +50,19 @@ export function queryTokens(query: string): string[] {
   ];
 }
 
+/**
+ * Query tokens of a register search: the words, and a number and symbol typed whole ("12/UBND-VP",
+ * or only "12/") also kept whole, as searchTokens keeps it — so that "12/ubnd-vp" finds number 12
+ * and not 125, and the search reads the few entries of that symbol rather than every "ubnd".
+ */
+export function registerQueryTokens(query: string): string[] {
+  const wholes = foldVietnamese(query)
+    .split(/\s+/)
+    .filter((w) => /[/-]/.test(w) && /\d/.test(w))
+    .map((w) => w.replace(/[^\p{L}\p{N}/.-]/gu, "").replace(/\.+$/, ""));
+  return [...new Set([...wholes.filter(Boolean), ...queryTokens(query)])];
+}
+
 /** True when every query token is a prefix of one of the entry's tokens. */
 export function matchesQuery(entryTokens: readonly string[], query: string | readonly string[]): boolean {
   const q = typeof query === "string" ? queryTokens(query) : query;

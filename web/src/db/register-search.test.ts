@@ -1,6 +1,6 @@
 import "fake-indexeddb/auto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { matchesQuery, queryTokens, searchTokens, type IncomingRegisterEntry } from "../../../shared/domain/index.ts";
+import { matchesQuery, queryTokens, registerQueryTokens, searchTokens, type IncomingRegisterEntry } from "../../../shared/domain/index.ts";
 import { isAbortError, registerYearsOf, searchPaths, searchRegister, searchRegisterIds, searchSizes } from "./register-search.ts";
 import { openVanthuDb, type VanthuDb } from "./schema.ts";
 
@@ -64,7 +64,7 @@ afterAll(async () => {
 type Filter = { year?: number; query?: string; typeCode?: string; status?: string; issuer?: string; from?: string; to?: string; limit?: number };
 
 function plain(f: Filter): string[] {
-  const q = queryTokens(f.query ?? "");
+  const q = registerQueryTokens(f.query ?? "");
   const issuerQ = queryTokens(f.issuer ?? "");
   return all
     .filter(
@@ -87,8 +87,8 @@ const taken = new Set<string>();
 
 describe.each([
   ["as shipped", { ...searchSizes }],
-  ["with small windows, so that every path is taken", { WINDOW: 16, MIN_PART: 4, MAX_EXPANSIONS: 3, MAX_WINDOW: 1024, PAGE: 7 }],
-  ["with tiny windows, so that even numbers are common", { WINDOW: 2, MIN_PART: 1, MAX_EXPANSIONS: 3, MAX_WINDOW: 128, PAGE: 7 }],
+  ["with small windows, so that every path is taken", { WINDOW: 16, MIN_PART: 4, MAX_EXPANSIONS: 3, DENSE: 256, PAGE: 7 }],
+  ["with tiny windows, so that even numbers are common", { WINDOW: 2, MIN_PART: 1, MAX_EXPANSIONS: 3, DENSE: 64, PAGE: 7 }],
 ])("register search (R16) against the plain answer, %s", (_name, sizes) => {
   const shipped = { ...searchSizes };
   beforeAll(() => {
@@ -109,6 +109,9 @@ describe.each([
     "dot 52",
     "12/ubnd",
     "12/kh-ubnd",
+    "12/",
+    "12 kh ubnd",
+    "(12/KH-UBND).",
     "300",
     "29",
     "ti",
@@ -162,7 +165,8 @@ describe("register search, all paths", () => {
         "every token broad",
         "filter only",
         "newest",
-        "past the largest window",
+        "dense token checked on rows",
+        "every token dense",
         "rows checked",
         "token broad",
         "token expanded",

@@ -1,5 +1,5 @@
 import { Dexie } from "dexie";
-import { matchesQuery, queryTokens, type IncomingRegisterEntry, type OutgoingRegisterEntry } from "../../../shared/domain/index.ts";
+import { matchesQuery, queryTokens, registerQueryTokens, type IncomingRegisterEntry, type OutgoingRegisterEntry } from "../../../shared/domain/index.ts";
 import type { VanthuDb } from "./schema.ts";
 
 type RegisterName = "incoming" | "outgoing";
@@ -24,12 +24,13 @@ export interface RegisterFilter {
 
 /**
  * The search's sizes: the newest WINDOW keys of a token's postings are read in one request (a
- * token with fewer is then known whole); a query token that is the prefix of more than
- * MAX_EXPANSIONS index tokens and has more than WINDOW entries is checked on rows; windows grow
- * eightfold up to MAX_WINDOW, past which the register is read row by row; rows are read PAGE at a
- * time. A test shrinks them to walk every path on a small register.
+ * token with fewer is then known whole); a token that expands to several index tokens reads at
+ * least MIN_PART keys of each; a query token that is the prefix of more than MAX_EXPANSIONS index
+ * tokens and has more than WINDOW entries is checked on rows, and so is one whose window would
+ * grow past DENSE keys (a word in most entries); the register itself is read PAGE rows at a time.
+ * A test shrinks them to walk every path on a small register.
  */
-export const searchSizes = { WINDOW: 512, MIN_PART: 64, MAX_EXPANSIONS: 24, MAX_WINDOW: 32_768, PAGE: 200 };
+export const searchSizes = { WINDOW: 512, MIN_PART: 128, MAX_EXPANSIONS: 24, DENSE: 4096, PAGE: 200 };
 
 /** The paths a search took (a fixed set of names): the test checks that it walked every one. */
 export const searchPaths = new Set<string>();
@@ -73,7 +74,7 @@ export async function searchRegisterIds(db: VanthuDb, register: RegisterName, f:
   const limit = f.limit ?? 200;
   const issuerQ = f.issuer ? queryTokens(f.issuer) : [];
   // The issuer's words are also among the entry's tokens: they narrow by key, and are checked on the issuer column.
-  const q = [...new Set([...queryTokens(f.query ?? ""), ...issuerQ])];
+  const q = [...new Set([...registerQueryTokens(f.query ?? ""), ...issuerQ])];
   const rowFilter =
     f.typeCode || f.status || f.from || f.to || issuerQ.length > 0
       ? (e: Entry) =>
@@ -131,7 +132,7 @@ async function searchYear(s: Search, year: number, limit: number): Promise<strin
     searchPaths.add("every token broad");
     return walkRows(s, year, (e) => fullCheck(s, e), limit);
   }
-  const needsRow = s.rowFilter !== undefined || known.length < s.q.length;
+  let needsRow = s.rowFilter !== undefined || known.length < s.q.length;
   const isWhole = (t: (typeof known)[number]) => t.parts.every((p) => p.whole);
   if (known.some((t) => isWhole(t) && t.ids.size === 0)) {
     searchPaths.add("a token absent");
@@ -161,9 +162,17 @@ async function searchYear(s: Search, year: number, limit: number): Promise<strin
     // Too few: read further back the lists that stopped at that floor, by as much as the matches so far suggest.
     const grow = Math.min(8, Math.max(2, Math.ceil((1.5 * limit) / Math.max(found.length, 1))));
     const short = known.flatMap((t) => t.parts.filter((p) => floorOf(p) === floor).map((p) => ({ t, p })));
-    if (short.some(({ p }) => p.window * grow > searchSizes.MAX_WINDOW)) {
-      searchPaths.add("past the largest window");
-      return walkRows(s, year, (e) => fullCheck(s, e), limit);
+    const dense = short.find(({ p }) => p.window * grow > searchSizes.DENSE);
+    if (dense) {
+      // A word in most entries: cheaper checked on the rows of the others' matches than read.
+      searchPaths.add("dense token checked on rows");
+      known.splice(known.indexOf(dense.t), 1);
+      needsRow = true;
+      if (known.length === 0) {
+        searchPaths.add("every token dense");
+        return walkRows(s, year, (e) => fullCheck(s, e), limit);
+      }
+      continue;
     }
     searchPaths.add("window grown");
     await Promise.all(short.map(({ t, p }) => readPart(s.table, p, p.window * grow).then(() => p.ids.forEach((id) => t.ids.add(id)))));
@@ -252,6 +261,8 @@ async function rangeKeys(table: Table, key: string, prefix: boolean, count: numb
 async function expansionsOf(table: Table, prefix: string): Promise<{ keys: string[]; skipped: boolean } | "broad"> {
   const out: string[] = [];
   let skipped = false;
+  // Only a first part made of letters and digits is a token of its own (a prefix such as "12/" is not).
+  const alnum = /^[\p{L}\p{N}]*$/u.test(prefix.slice(prefix.indexOf(":") + 1));
   const end = `${prefix}\uffff`;
   let from = prefix;
   let inclusive = true;
@@ -260,7 +271,7 @@ async function expansionsOf(table: Table, prefix: string): Promise<{ keys: strin
     if (key === undefined) return { keys: out, skipped };
     const sep = key.slice(prefix.length).search(/[^\p{L}\p{N}]/u);
     const head = sep < 0 ? key : key.slice(0, prefix.length + sep);
-    if (sep >= 0 && out.at(-1) === head) {
+    if (sep >= 0 && alnum && out.at(-1) === head) {
       // Past every key that starts with the listed first part and a separator ("-./" sort before "0").
       from = `${head}0`;
       inclusive = true;
