@@ -1,7 +1,7 @@
 import "fake-indexeddb/auto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { matchesQuery, queryTokens, registerQueryTokens, searchTokens, type IncomingRegisterEntry } from "../../../shared/domain/index.ts";
-import { isAbortError, registerYearsOf, searchPaths, searchRegister, searchRegisterIds, searchSizes } from "./register-search.ts";
+import { isAbortError, registerYearsOf, searchPaths, searchRegister, searchRegisterIds, searchRegisterPage, searchSizes } from "./register-search.ts";
 import { openVanthuDb, type VanthuDb } from "./schema.ts";
 
 /**
@@ -176,6 +176,17 @@ describe("register search, all paths", () => {
         "window grown",
       ].sort(),
     );
+  });
+
+  it("gives the view its ids and the rows of the first of them", async () => {
+    for (const f of [{ year: 2026 }, { year: 2025, query: "uy ban" }, { query: "khen", status: "done" }, { year: 2024 }]) {
+      const page = await searchRegisterPage(db, "incoming", f, 24);
+      expect(page.ids, JSON.stringify(f)).toEqual(plain(f));
+      expect(
+        page.rows.map((e) => e.id),
+        JSON.stringify(f),
+      ).toEqual(plain(f).slice(0, 24));
+    }
   });
 
   it("lists the years that have entries, newest first, by seeking", async () => {

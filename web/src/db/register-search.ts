@@ -30,7 +30,7 @@ export interface RegisterFilter {
  * grow past DENSE keys (a word in most entries); the register itself is read PAGE rows at a time.
  * A test shrinks them to walk every path on a small register.
  */
-export const searchSizes = { WINDOW: 512, MIN_PART: 128, MAX_EXPANSIONS: 24, DENSE: 4096, PAGE: 200 };
+export const searchSizes = { WINDOW: 256, MIN_PART: 128, MAX_EXPANSIONS: 12, DENSE: 4096, PAGE: 200 };
 
 /** The paths a search took (a fixed set of names): the test checks that it walked every one. */
 export const searchPaths = new Set<string>();
@@ -54,6 +54,22 @@ export async function searchRegister<R extends RegisterName>(
   const rows = await (db[register] as unknown as Table).bulkGet(ids);
   check(f.signal);
   return rows.filter((r): r is Entry => r !== undefined) as never;
+}
+
+/**
+ * What the register view shows for a filter: the matching ids (as searchRegisterIds) and the rows
+ * of the first `first` of them. The register's newest page is read together with its keys.
+ */
+export async function searchRegisterPage(db: VanthuDb, register: RegisterName, f: RegisterFilter, first: number): Promise<{ ids: string[]; rows: Entry[] }> {
+  const table = db[register] as unknown as Table;
+  const plain = !f.query?.trim() && !f.typeCode && !f.status && !f.from && !f.to && !f.issuer?.trim() && f.year !== undefined;
+  const [ids, newest] = await Promise.all([
+    searchRegisterIds(db, register, f),
+    plain ? table.where("[year+number]").between([f.year, Dexie.minKey], [f.year, Dexie.maxKey]).reverse().limit(first).toArray() : undefined,
+  ]);
+  const rows = newest ?? (await table.bulkGet(ids.slice(0, first))).filter((r): r is Entry => r !== undefined);
+  check(f.signal);
+  return { ids, rows };
 }
 
 /**
@@ -84,8 +100,8 @@ export async function searchRegisterIds(db: VanthuDb, register: RegisterName, f:
           (!f.to || e.documentDate <= f.to) &&
           (issuerQ.length === 0 || ("issuer" in e && matchesQuery(queryTokens(e.issuer), issuerQ)))
       : undefined;
-  const search = { table, q, rowFilter, signal: f.signal };
-  return db.transaction("r", table, async () => {
+  return db.transaction("r", table, async (tx) => {
+    const search = { table, trans: tx.idbtrans, q, rowFilter, signal: f.signal };
     const years = f.year !== undefined ? [f.year] : await registerYearsOf(table);
     const out: string[] = [];
     for (const year of years) {
@@ -99,6 +115,8 @@ export async function searchRegisterIds(db: VanthuDb, register: RegisterName, f:
 
 interface Search {
   table: Table;
+  /** The search's read transaction, for the key cursor Dexie has no call for. */
+  trans: IDBTransaction;
   q: string[];
   rowFilter: ((e: Entry) => boolean) | undefined;
   signal: AbortSignal | undefined;
@@ -125,7 +143,7 @@ async function searchYear(s: Search, year: number, limit: number): Promise<strin
     searchPaths.add(s.rowFilter ? "filter only" : "newest");
     return s.rowFilter ? walkRows(s, year, s.rowFilter, limit) : newestIds(s.table, year, limit);
   }
-  const tokens = await Promise.all(s.q.map((t) => tokenOf(s.table, year, t)));
+  const tokens = await Promise.all(s.q.map((t) => tokenOf(s.table, s.trans, year, t)));
   check(s.signal);
   const known = tokens.filter((t): t is Exclude<Token, "broad"> => t !== "broad");
   if (known.length === 0) {
@@ -208,14 +226,15 @@ function fullCheck(s: Search, e: Entry): boolean {
  * fewer is known whole (a number, a rare word, whatever it expands to); a common one is read per
  * index token it expands to, each newest first, when it expands to few.
  */
-async function tokenOf(table: Table, year: number, token: string): Promise<Token> {
+async function tokenOf(table: Table, trans: IDBTransaction, year: number, token: string): Promise<Token> {
   const prefix = `${year}:${token}`;
   const { ids: newest, whole } = await rangeKeys(table, prefix, true, searchSizes.WINDOW);
   if (whole) {
     searchPaths.add("token read whole");
     return { parts: [{ key: prefix, ids: newest, window: searchSizes.WINDOW, whole: true }], ids: new Set(newest) };
   }
-  const found = await expansionsOf(table, prefix);
+  // One letter that many entries have: it begins too many words to read them one by one.
+  const found = token.length === 1 ? "broad" : await expansionsOf(trans, table.name, prefix);
   if (found === "broad") {
     searchPaths.add("token broad");
     return "broad";
@@ -253,36 +272,39 @@ async function rangeKeys(table: Table, key: string, prefix: boolean, count: numb
 }
 
 /**
- * The index tokens that begin with `prefix`, found by seeking from one to the next (a request
- * each) rather than by listing unique keys, which reads every entry of every token. A number and
- * symbol kept whole ("12/ubnd-vp") is skipped when its first part ("12") is listed: every entry
- * that has the whole has its first part as a token too.
+ * The index tokens that begin with `prefix`, found by one key cursor seeking from each to the next
+ * (the browser's "nextunique" reads every entry of every token instead). A number and symbol kept
+ * whole ("12/ubnd-vp") is skipped when its first part ("12") is listed: every entry that has the
+ * whole has its first part as a token too.
  */
-async function expansionsOf(table: Table, prefix: string): Promise<{ keys: string[]; skipped: boolean } | "broad"> {
+function expansionsOf(trans: IDBTransaction, store: string, prefix: string): Promise<{ keys: string[]; skipped: boolean } | "broad"> {
   const out: string[] = [];
   let skipped = false;
   // Only a first part made of letters and digits is a token of its own (a prefix such as "12/" is not).
   const alnum = /^[\p{L}\p{N}]*$/u.test(prefix.slice(prefix.indexOf(":") + 1));
-  const end = `${prefix}\uffff`;
-  let from = prefix;
-  let inclusive = true;
-  while (out.length <= searchSizes.MAX_EXPANSIONS) {
-    const key = (await table.where("yearTokens").between(from, end, inclusive, true).limit(1).keys())[0] as string | undefined;
-    if (key === undefined) return { keys: out, skipped };
-    const sep = key.slice(prefix.length).search(/[^\p{L}\p{N}]/u);
-    const head = sep < 0 ? key : key.slice(0, prefix.length + sep);
-    if (sep >= 0 && alnum && out.at(-1) === head) {
-      // Past every key that starts with the listed first part and a separator ("-./" sort before "0").
-      from = `${head}0`;
-      inclusive = true;
-      skipped = true;
-      continue;
-    }
-    out.push(key);
-    from = key;
-    inclusive = false;
-  }
-  return "broad";
+  return new Promise((resolve, reject) => {
+    const req = trans
+      .objectStore(store)
+      .index("yearTokens")
+      .openKeyCursor(IDBKeyRange.bound(prefix, `${prefix}\uffff`));
+    req.onerror = () => reject(req.error);
+    req.onsuccess = () => {
+      const cursor = req.result;
+      if (!cursor) return resolve({ keys: out, skipped });
+      const key = cursor.key as string;
+      const sep = key.slice(prefix.length).search(/[^\p{L}\p{N}]/u);
+      const head = sep < 0 ? key : key.slice(0, prefix.length + sep);
+      if (sep >= 0 && alnum && out.at(-1) === head) {
+        // Past every key that starts with the listed first part and a separator ("-./" sort before "0").
+        skipped = true;
+        return cursor.continue(`${head}0`);
+      }
+      out.push(key);
+      if (out.length > searchSizes.MAX_EXPANSIONS) return resolve("broad");
+      // The next index token: no string lies between a key and the key followed by U+0000.
+      cursor.continue(`${key}\u0000`);
+    };
+  });
 }
 
 /** The newest `limit` entries of a year, by the register's own numbering: keys only, one request. */

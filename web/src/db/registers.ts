@@ -232,7 +232,7 @@ export async function refuseReceived(db: VanthuDb, receivedId: string, reason: s
   });
 }
 
-export { isAbortError, searchRegister, searchRegisterIds, type RegisterFilter } from "./register-search.ts";
+export { isAbortError, searchRegister, searchRegisterIds, searchRegisterPage, type RegisterFilter } from "./register-search.ts";
 
 /** Years that have entries, newest first, for the register's year picker. */
 export async function registerYears(db: VanthuDb, register: RegisterName): Promise<number[]> {

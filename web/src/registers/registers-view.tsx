@@ -10,7 +10,7 @@ import {
   type IncomingRegisterEntry,
   type OutgoingRegisterEntry,
 } from "../../../shared/domain/index.ts";
-import { isAbortError, registerYears, searchRegister, searchRegisterIds, type RegisterFilter } from "../db/registers.ts";
+import { isAbortError, registerYears, searchRegister, searchRegisterPage, type RegisterFilter } from "../db/registers.ts";
 import { useLive } from "../live.ts";
 import { registerPrintHtml } from "./print.ts";
 import { ReservedNumbersCard } from "./reserved-numbers-card.tsx";
@@ -45,7 +45,12 @@ export function RegistersView(props: { kind: "incoming" | "outgoing" }) {
   const answer = useRegisterSearch(filter);
   const ids = () => answer()?.ids;
   let tbody: HTMLTableSectionElement | undefined;
-  const rows = useVirtualRows(answer, () => tbody);
+  let top: HTMLTableRowElement | undefined;
+  const rows = useVirtualRows(
+    answer,
+    () => tbody,
+    () => top,
+  );
   const yearOptions = () => [...new Set([registerYear(new Date()), ...(years() ?? [])])].sort((a, b) => b - a);
 
   async function print() {
@@ -100,7 +105,7 @@ export function RegistersView(props: { kind: "incoming" | "outgoing" }) {
         <Show when={props.kind === "incoming"}>
           <label>
             Nơi gửi
-            <input value={issuer()} onInput={(e) => setIssuer(e.currentTarget.value)} />
+            <input id="register-issuer" value={issuer()} onInput={(e) => setIssuer(e.currentTarget.value)} />
           </label>
         </Show>
         <label>
@@ -135,7 +140,13 @@ export function RegistersView(props: { kind: "incoming" | "outgoing" }) {
           In sổ
         </button>
       </div>
-      <p class="muted" data-testid="result-count" data-query={answer()?.f.query ?? ""} data-kind={answer()?.f.kind ?? ""}>
+      <p
+        class="muted"
+        data-testid="result-count"
+        data-query={answer()?.f.query ?? ""}
+        data-kind={answer()?.f.kind ?? ""}
+        data-issuer={answer()?.f.issuer ?? ""}
+      >
         {ids() === undefined ? "Đang tải…" : `${ids()!.length >= RESULT_LIMIT ? `${RESULT_LIMIT} văn bản mới nhất` : `${ids()!.length} văn bản`}`}
       </p>
       <div class="table-wrap">
@@ -144,17 +155,18 @@ export function RegistersView(props: { kind: "incoming" | "outgoing" }) {
             <tr>
               <For each={props.kind === "incoming" ? INCOMING_COLUMNS_VI : OUTGOING_COLUMNS_VI}>{(c) => <th>{c}</th>}</For>
             </tr>
-          </thead>
-          <tbody ref={tbody}>
-            <tr class="spacer" aria-hidden="true" style={{ height: `${rows.above()}px` }}>
+            {/* Stands for the rows scrolled past (outside the body, whose rows are the register's). */}
+            <tr class="spacer" aria-hidden="true" ref={top} style={{ height: `${rows.above()}px` }}>
               <td colSpan={10} />
             </tr>
+          </thead>
+          <tbody ref={tbody}>
             <For each={rows.ids()}>
               {(id) => (
                 <Show
                   when={rows.entry(id)}
                   fallback={
-                    <tr class="spacer" style={{ height: `${ROW_HEIGHT}px` }}>
+                    <tr class="loading" aria-busy="true" style={{ height: `${ROW_HEIGHT}px` }}>
                       <td colSpan={10} />
                     </tr>
                   }
@@ -163,10 +175,12 @@ export function RegistersView(props: { kind: "incoming" | "outgoing" }) {
                 </Show>
               )}
             </For>
+          </tbody>
+          <tfoot>
             <tr class="spacer" aria-hidden="true" style={{ height: `${rows.below()}px` }}>
               <td colSpan={10} />
             </tr>
-          </tbody>
+          </tfoot>
         </table>
       </div>
     </section>
@@ -176,7 +190,7 @@ export function RegistersView(props: { kind: "incoming" | "outgoing" }) {
 /** The newest this many matches are shown; the person narrows the search for older ones. */
 const RESULT_LIMIT = 200;
 /** Rows read with the answer: a first screen and a little more. */
-const FIRST_ROWS = 40;
+const FIRST_ROWS = 24;
 /** Rows drawn beyond the screen, above and below. */
 const OVERSCAN = 12;
 /** A row's height until rows drawn tell the real one. */
@@ -203,9 +217,8 @@ function useRegisterSearch(filter: () => Filter): Accessor<Answer | undefined> {
     on(filter, (f) => {
       const aborter = new AbortController();
       const sub = liveQuery(async () => {
-        const ids = await searchRegisterIds(db, f.kind, { ...f, limit: RESULT_LIMIT, signal: aborter.signal });
-        const first = await db[f.kind].bulkGet(ids.slice(0, FIRST_ROWS));
-        return { ids, first: new Map(first.filter((e): e is Entry => e !== undefined).map((e) => [e.id, e])) };
+        const { ids, rows } = await searchRegisterPage(db, f.kind, { ...f, limit: RESULT_LIMIT, signal: aborter.signal }, FIRST_ROWS);
+        return { ids, first: new Map(rows.map((e) => [e.id, e])) };
       }).subscribe({
         next: (a) => setAnswer({ f, ...a }),
         error: (e) => isAbortError(e) || console.error("register search failed", e),
@@ -224,18 +237,20 @@ function useRegisterSearch(filter: () => Filter): Accessor<Answer | undefined> {
  * of the estimated height stand for the others, so the page scrolls as if all were drawn. The
  * rows scrolled into view are read by key, live (a change to one is shown).
  */
-function useVirtualRows(answer: Accessor<Answer | undefined>, body: () => HTMLElement | undefined) {
+function useVirtualRows(answer: Accessor<Answer | undefined>, body: () => HTMLElement | undefined, spacer: () => HTMLElement | undefined) {
   const [range, setRange] = createSignal({ start: 0, end: FIRST_ROWS });
   const [rowHeight, setRowHeight] = createSignal(ROW_HEIGHT);
   const [read, setRead] = createSignal(new Map<string, Entry>());
   const all = () => answer()?.ids ?? [];
   function measure() {
     const b = body();
-    if (!b) return;
-    const drawn = [...b.children].filter((r) => !r.classList.contains("spacer")) as HTMLElement[];
+    const above = spacer();
+    if (!b || !above) return;
+    const drawn = [...b.children].filter((r) => !r.classList.contains("loading")) as HTMLElement[];
     const height = drawn.reduce((h, r) => h + r.offsetHeight, 0);
     if (drawn.length > 0 && height > 0) setRowHeight(height / drawn.length);
-    const top = b.getBoundingClientRect().top;
+    // Where the first row of the answer would be, were every row drawn.
+    const top = above.getBoundingClientRect().top;
     const first = Math.max(0, Math.floor(-top / rowHeight()) - OVERSCAN);
     const last = Math.min(all().length, Math.ceil((window.innerHeight - top) / rowHeight()) + OVERSCAN);
     const r = range();
