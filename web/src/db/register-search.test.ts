@@ -87,8 +87,8 @@ const taken = new Set<string>();
 
 describe.each([
   ["as shipped", { ...searchSizes }],
-  ["with small windows, so that every path is taken", { WINDOW: 16, MIN_PART: 4, MAX_EXPANSIONS: 3, DENSE: 256, PAGE: 7 }],
-  ["with tiny windows, so that even numbers are common", { WINDOW: 2, MIN_PART: 1, MAX_EXPANSIONS: 3, DENSE: 64, PAGE: 7 }],
+  ["with small windows, so that every path is taken", { WINDOW: 16, MIN_PART: 4, MAX_EXPANSIONS: 3, DENSE: 256, DENSER: 8, PAGE: 7 }],
+  ["with tiny windows, so that even numbers are common", { WINDOW: 2, MIN_PART: 1, MAX_EXPANSIONS: 3, DENSE: 64, DENSER: 4, PAGE: 7 }],
 ])("register search (R16) against the plain answer, %s", (_name, sizes) => {
   const shipped = { ...searchSizes };
   beforeAll(() => {
@@ -153,6 +153,22 @@ describe.each([
       (e: unknown) => e,
     );
     expect(isAbortError(err)).toBe(true);
+  });
+
+  it("a search aborted while it reads ends with an AbortError too", async () => {
+    for (const wait of [0, 1, 3, 10]) {
+      const aborter = new AbortController();
+      const running = searchRegisterIds(db, "incoming", { query: "uy ban nhan dan dot", issuer: "uy", signal: aborter.signal });
+      await new Promise((ok) => setTimeout(ok, wait));
+      aborter.abort(new DOMException("superseded", "AbortError"));
+      const outcome = await running.then(
+        (ids) => ids,
+        (e: unknown) => e,
+      );
+      // Either it had finished (the right answer) or it stopped with an AbortError.
+      if (Array.isArray(outcome)) expect(outcome).toEqual(plain({ query: "uy ban nhan dan dot", issuer: "uy" }));
+      else expect(isAbortError(outcome), String(outcome)).toBe(true);
+    }
   });
 });
 

@@ -27,10 +27,11 @@ export interface RegisterFilter {
  * token with fewer is then known whole); a token that expands to several index tokens reads at
  * least MIN_PART keys of each; a query token that is the prefix of more than MAX_EXPANSIONS index
  * tokens and has more than WINDOW entries is checked on rows, and so is one whose window would
- * grow past DENSE keys (a word in most entries); the register itself is read PAGE rows at a time.
+ * grow past DENSE keys (a word in most entries) or that is DENSER times as dense as the rarest
+ * other token; the register itself is read PAGE rows at a time.
  * A test shrinks them to walk every path on a small register.
  */
-export const searchSizes = { WINDOW: 256, MIN_PART: 128, MAX_EXPANSIONS: 12, DENSE: 4096, PAGE: 200 };
+export const searchSizes = { WINDOW: 256, MIN_PART: 128, MAX_EXPANSIONS: 12, DENSE: 4096, DENSER: 8, PAGE: 200 };
 
 /** The paths a search took (a fixed set of names): the test checks that it walked every one. */
 export const searchPaths = new Set<string>();
@@ -101,6 +102,8 @@ export async function searchRegisterIds(db: VanthuDb, register: RegisterName, f:
           (issuerQ.length === 0 || ("issuer" in e && matchesQuery(queryTokens(e.issuer), issuerQ)))
       : undefined;
   return db.transaction("r", table, async (tx) => {
+    // A newer keystroke drops the reads still queued for this one, not only the next ones.
+    f.signal?.addEventListener("abort", () => tx.active && tx.abort(), { once: true });
     const search = { table, trans: tx.idbtrans, q, rowFilter, signal: f.signal };
     const years = f.year !== undefined ? [f.year] : await registerYearsOf(table);
     const out: string[] = [];
@@ -180,9 +183,12 @@ async function searchYear(s: Search, year: number, limit: number): Promise<strin
     // Too few: read further back the lists that stopped at that floor, by as much as the matches so far suggest.
     const grow = Math.min(8, Math.max(2, Math.ceil((1.5 * limit) / Math.max(found.length, 1))));
     const short = known.flatMap((t) => t.parts.filter((p) => floorOf(p) === floor).map((p) => ({ t, p })));
-    const dense = short.find(({ p }) => p.window * grow > searchSizes.DENSE);
+    // A list many times denser than the rarest other, or one that would grow past DENSE keys (a
+    // word in most entries), is cheaper checked on the rows of the others' matches than read.
+    const above = (t: (typeof known)[number]) => [...t.ids].filter(decided).length;
+    const rarest = (t: (typeof known)[number]) => Math.max(1, Math.min(...known.filter((u) => u !== t).map(above)));
+    const dense = short.find(({ t, p }) => p.window * grow > searchSizes.DENSE || (known.length > 1 && above(t) >= searchSizes.DENSER * rarest(t)));
     if (dense) {
-      // A word in most entries: cheaper checked on the rows of the others' matches than read.
       searchPaths.add("dense token checked on rows");
       known.splice(known.indexOf(dense.t), 1);
       needsRow = true;
@@ -228,13 +234,16 @@ function fullCheck(s: Search, e: Entry): boolean {
  */
 async function tokenOf(table: Table, trans: IDBTransaction, year: number, token: string): Promise<Token> {
   const prefix = `${year}:${token}`;
+  // The index tokens it expands to are looked for at the same time: a common token needs them.
+  // One letter that many entries have begins too many words to read them one by one.
+  const expanding = token.length === 1 ? Promise.resolve("broad" as const) : expansionsOf(trans, table.name, prefix);
+  expanding.catch(() => {}); // awaited below, or not needed
   const { ids: newest, whole } = await rangeKeys(table, prefix, true, searchSizes.WINDOW);
   if (whole) {
     searchPaths.add("token read whole");
     return { parts: [{ key: prefix, ids: newest, window: searchSizes.WINDOW, whole: true }], ids: new Set(newest) };
   }
-  // One letter that many entries have: it begins too many words to read them one by one.
-  const found = token.length === 1 ? "broad" : await expansionsOf(trans, table.name, prefix);
+  const found = await expanding;
   if (found === "broad") {
     searchPaths.add("token broad");
     return "broad";
