@@ -26,12 +26,11 @@ export interface RegisterFilter {
  * The search's sizes: the newest WINDOW keys of a token's postings are read in one request (a
  * token with fewer is then known whole); a token that expands to several index tokens reads at
  * least MIN_PART keys of each; a query token that is the prefix of more than MAX_EXPANSIONS index
- * tokens and has more than WINDOW entries is checked on rows, and so is one whose window would
- * grow past DENSE keys (a word in most entries) or that is DENSER times as dense as the rarest
- * other token; the register itself is read PAGE rows at a time.
+ * tokens and has more than WINDOW entries is checked on rows, and so is one DENSER times as dense
+ * as the rarest other token (a word in most entries); the register itself is read PAGE rows at a time.
  * A test shrinks them to walk every path on a small register.
  */
-export const searchSizes = { WINDOW: 256, MIN_PART: 128, MAX_EXPANSIONS: 12, DENSE: 4096, DENSER: 8, PAGE: 200 };
+export const searchSizes = { WINDOW: 256, MIN_PART: 128, MAX_EXPANSIONS: 12, DENSER: 8, PAGE: 200 };
 
 /** The paths a search took (a fixed set of names): the test checks that it walked every one. */
 export const searchPaths = new Set<string>();
@@ -180,26 +179,24 @@ async function searchYear(s: Search, year: number, limit: number): Promise<strin
       if (whole && floor !== undefined) searchPaths.add("rare token drives");
       return found;
     }
-    // Too few: read further back the lists that stopped at that floor, by as much as the matches so far suggest.
-    const grow = Math.min(8, Math.max(2, Math.ceil((1.5 * limit) / Math.max(found.length, 1))));
-    const short = known.flatMap((t) => t.parts.filter((p) => floorOf(p) === floor).map((p) => ({ t, p })));
-    // A list many times denser than the rarest other, or one that would grow past DENSE keys (a
-    // word in most entries), is cheaper checked on the rows of the others' matches than read.
-    const above = (t: (typeof known)[number]) => [...t.ids].filter(decided).length;
-    const rarest = (t: (typeof known)[number]) => Math.max(1, Math.min(...known.filter((u) => u !== t).map(above)));
-    const dense = short.find(({ t, p }) => p.window * grow > searchSizes.DENSE || (known.length > 1 && above(t) >= searchSizes.DENSER * rarest(t)));
+    // Too few: the floor must go `further` times as far back. A list with c entries above the
+    // floor then needs about c × further: each is read to that (at least twice its window), in one round.
+    const further = Math.min(64, (1.3 * limit) / Math.max(found.length, 1));
+    const above = (ids: Iterable<string>) => [...ids].filter(decided).length;
+    const plan = known.flatMap((t) => t.parts.filter((p) => !p.whole).map((p) => ({ t, p, need: Math.max(2 * p.window, Math.ceil(above(p.ids) * further)) })));
+    const grown = plan.filter(({ p }) => floorOf(p) === floor || p.ids.length < Math.ceil(above(p.ids) * further));
+    // A list many times denser than the rarest other (a word in most entries) is cheaper checked
+    // on the rows of the others' matches than read; lists alike in density are read, to their end if need be.
+    const rarest = (t: (typeof known)[number]) => Math.max(1, Math.min(...known.filter((u) => u !== t).map((u) => above(u.ids))));
+    const dense = grown.find(({ t }) => known.length > 1 && above(t.ids) >= searchSizes.DENSER * rarest(t));
     if (dense) {
       searchPaths.add("dense token checked on rows");
       known.splice(known.indexOf(dense.t), 1);
       needsRow = true;
-      if (known.length === 0) {
-        searchPaths.add("every token dense");
-        return walkRows(s, year, (e) => fullCheck(s, e), limit);
-      }
       continue;
     }
     searchPaths.add("window grown");
-    await Promise.all(short.map(({ t, p }) => readPart(s.table, p, p.window * grow).then(() => p.ids.forEach((id) => t.ids.add(id)))));
+    await Promise.all(grown.map(({ t, p, need }) => readPart(s.table, p, need).then(() => p.ids.forEach((id) => t.ids.add(id)))));
     check(s.signal);
   }
 }
