@@ -180,11 +180,19 @@ async function searchYear(s: Search, year: number, limit: number): Promise<strin
       return found;
     }
     // Too few: the floor must go `further` times as far back. A list with c entries above the
-    // floor then needs about c × further: each is read to that (at least twice its window), in one round.
-    const further = Math.min(64, (1.3 * limit) / Math.max(found.length, 1));
+    // floor then needs about c × further: those short of it are read to that in one round (the
+    // ones that stop at the floor at least twice as far, so that every round moves it).
+    const further = Math.min(64, (1.4 * limit) / Math.max(found.length, 1));
     const above = (ids: Iterable<string>) => [...ids].filter(decided).length;
-    const plan = known.flatMap((t) => t.parts.filter((p) => !p.whole).map((p) => ({ t, p, need: Math.max(2 * p.window, Math.ceil(above(p.ids) * further)) })));
-    const grown = plan.filter(({ p }) => floorOf(p) === floor || p.ids.length < Math.ceil(above(p.ids) * further));
+    const plan = known.flatMap((t) =>
+      t.parts
+        .filter((p) => !p.whole)
+        .map((p) => {
+          const need = Math.ceil(above(p.ids) * further);
+          return { t, p, need: floorOf(p) === floor ? Math.max(need, 2 * p.window) : need };
+        }),
+    );
+    const grown = plan.filter(({ p, need }) => need > p.ids.length);
     // A list many times denser than the rarest other (a word in most entries) is cheaper checked
     // on the rows of the others' matches than read; lists alike in density are read, to their end if need be.
     const rarest = (t: (typeof known)[number]) => Math.max(1, Math.min(...known.filter((u) => u !== t).map((u) => above(u.ids))));
