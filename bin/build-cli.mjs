@@ -47,6 +47,16 @@ export const NOT_BUNDLED = [
 ];
 
 /**
+ * Commands also compiled to one CommonJS file each (command-NAME.cjs), which bin/vanthu.mjs
+ * runs through V8's code cache (bin/code-cache.mjs): Node 20 keeps no compiled code for ES
+ * modules between runs, and compiling the verifier's 1.8 MB (pkijs, @peculiar/x509) at every
+ * start, then its functions one by one as they first run, was a tenth of `vanthu verify`'s
+ * CPU time on a call over 20 letters. Only commands whose bundle needs no ES module at run
+ * time (no external package loaded with import()) can be listed.
+ */
+export const CODE_CACHED = ["verify"];
+
+/**
  * The bundled code lives in dist/cli/<id>/, but the sources find their files (fonts, the built
  * PWA, the agent's pages, package.json) relative to themselves: import.meta.url and friends are
  * rewritten to the source file's own address, computed from the output file's, so that the
@@ -97,6 +107,7 @@ export async function buildCli() {
     logLevel: "error",
     plugins: [sourceAddresses],
   });
+  for (const n of CODE_CACHED) await buildCommonJs(n, outdir);
   // The sources, and npm's record of the installed packages (bundled ones are in the build:
   // an `npm install` that changes them makes the build stale), rather than every package file.
   const inputs = Object.keys(result.metafile.inputs).filter((p) => !p.startsWith("node_modules/") && !p.includes("/node_modules/"));
@@ -108,10 +119,35 @@ export async function buildCli() {
     commands[n] = mod.command.summary;
   }
   const tmp = `${CURRENT}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify({ id, builtAt, commands, inputs }, null, 1));
+  writeFileSync(tmp, JSON.stringify({ id, builtAt, commands, codeCached: CODE_CACHED, inputs }, null, 1));
   renameSync(tmp, CURRENT);
   removeOldBuilds(id);
-  return { id, dir: outdir, builtAt, commands, inputs };
+  return { id, dir: outdir, builtAt, commands, codeCached: CODE_CACHED, inputs };
+}
+
+/** One command as a single CommonJS file (no shared chunks: a code cache is per script). */
+async function buildCommonJs(name, outdir) {
+  const { build } = await import("esbuild");
+  const outfile = join(outdir, `command-${name}.cjs`);
+  await build({
+    absWorkingDir: ROOT,
+    entryPoints: [`bin/cli/commands/${name}.ts`],
+    outfile,
+    bundle: true,
+    format: "cjs",
+    platform: "node",
+    target: "node20",
+    external: NOT_BUNDLED.flatMap((p) => [p, `${p}/*`]),
+    // ES modules are strict, and so is this file; import.meta.url is the file's own address.
+    banner: { js: '"use strict"; const __vanthuModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
+    define: { "import.meta.url": "__vanthuModuleUrl" },
+    sourcemap: "linked",
+    charset: "utf8",
+    logLevel: "error",
+    plugins: [sourceAddresses],
+  });
+  // The script runs in a vm.Script, which has no loader for import(): refuse a bundle that needs one.
+  if (/\bimport\(\s*["'`]/.test(readFileSync(outfile, "utf8"))) throw new Error(`command-${name}.cjs loads an ES module with import(): remove "${name}" from CODE_CACHED`);
 }
 
 /** Keeps the newest builds (a running server may still load a lazy chunk of the one it started from). */

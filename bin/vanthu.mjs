@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // The `vanthu` command: plain JavaScript compiled from bin/cli by bin/build-cli.mjs (at
 // `npm install`, or here on first use and whenever a source changed). Only the command that
-// runs is loaded; `vanthu --help` reads the summaries written at build time.
+// runs is loaded (through V8's code cache for those in CODE_CACHED: bin/code-cache.mjs);
+// `vanthu --help` reads the summaries written at build time.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { CLI_DIST, buildCli, currentBuild } from "./build-cli.mjs";
+import { loadCodeCached } from "./code-cache.mjs";
 
 const argv = process.argv.slice(2);
 if (argv.includes("--debug")) process.setSourceMapsEnabled(true);
@@ -18,5 +20,5 @@ const load = (file) => import(pathToFileURL(join(build.dir, file)).href);
 const { main } = await load("main.mjs");
 process.exitCode = await main(argv, {
   summaries: build.commands,
-  load: async (name) => (await load(`command-${name}.mjs`)).command,
+  load: async (name) => (build.codeCached?.includes(name) ? loadCodeCached(join(build.dir, `command-${name}.cjs`)) : (await load(`command-${name}.mjs`)).command),
 });

@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import type { CliCommand } from "../main.ts";
 import { CliError } from "../errors.ts";
 import { verifyPdf, type ValidationReport } from "../../../shared/verify/index.ts";
-import { nodeHashFactory, openFileSource } from "../file-source.ts";
+import { ReadBuffer, nodeHashFactory, openFileSource } from "../file-source.ts";
 import { bundledTrustAnchors, parseCertificates } from "../../../shared/trust/index.ts";
 import type { CrlCache } from "../../../shared/pki/revocation.ts";
 import type { x509 } from "../../../shared/pki/x509.ts";
@@ -211,11 +211,12 @@ export const command: CliCommand = {
     const fetchFn = values.offline ? undefined : (url: string, init?: RequestInit) => fetch(url, init);
 
     const results: { file: string; report: ValidationReport }[] = [];
+    const buffers = new ReadBuffer();
     for (const file of positionals) {
       let source: ReturnType<typeof openFileSource>;
       try {
         if (statSync(file).isDirectory()) throw Object.assign(new Error(`${file} is a directory`), { code: "EISDIR" });
-        source = openFileSource(file);
+        source = openFileSource(file, buffers);
       } catch (e) {
         const code = (e as { code?: string }).code;
         const vi = code === "ENOENT" ? "không tìm thấy tệp" : code === "EISDIR" ? "đây là thư mục, không phải tệp" : "không đọc được tệp";
@@ -232,7 +233,7 @@ export const command: CliCommand = {
         });
         continue;
       }
-      let report: ValidationReport;
+      let report: ValidationReport | undefined;
       try {
         report = await withDeadline(
           verifyPdf(source, {
@@ -247,7 +248,8 @@ export const command: CliCommand = {
           PER_FILE_DEADLINE_MS,
         );
       } finally {
-        source.close();
+        // A check stopped at its deadline may still be reading: its buffer is not reused.
+        source.close(report !== undefined && report.error?.code !== "TIMEOUT");
       }
       results.push({ file, report });
     }
