@@ -26,5 +26,9 @@ const load = (file) => import(pathToFileURL(join(build.dir, file)).href);
 const { main } = await load("main.mjs");
 process.exitCode = await main(argv, {
   summaries: build.commands,
-  load: async (name) => (build.codeCached?.includes(name) ? loadCodeCached(join(build.dir, `command-${name}.cjs`)) : (await load(`command-${name}.mjs`)).command),
+  // --debug takes the ES modules, whose stack traces Node maps back to the TypeScript sources.
+  load: async (name) =>
+    build.codeCached?.includes(name) && !argv.includes("--debug")
+      ? loadCodeCached(join(build.dir, `command-${name}.cjs`))
+      : (await load(`command-${name}.mjs`)).command,
 });
