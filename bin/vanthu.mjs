@@ -6,16 +6,9 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { setFlagsFromString } from "node:v8";
 import { CLI_DIST, buildCli, currentBuild } from "./build-cli.mjs";
-import { loadCodeCached } from "./code-cache.mjs";
 
 const argv = process.argv.slice(2);
-// `vanthu verify` is a short process: with V8's default budget, hundreds of functions reach the
-// optimising compiler within the first files, and that compile work (a fifth of the CPU time
-// of a call over 20 letters) ends with the process. A budget 16 times larger optimises only
-// what keeps running; a long call reaches the same speed after a few files.
-if (argv[0] === "verify") setFlagsFromString("--interrupt-budget=1081344");
 if (argv.includes("--debug")) process.setSourceMapsEnabled(true);
 let build = currentBuild();
 if (!build) {
@@ -26,9 +19,16 @@ const load = (file) => import(pathToFileURL(join(build.dir, file)).href);
 const { main } = await load("main.mjs");
 process.exitCode = await main(argv, {
   summaries: build.commands,
-  // --debug takes the ES modules, whose stack traces Node maps back to the TypeScript sources.
-  load: async (name) =>
-    build.codeCached?.includes(name) && !argv.includes("--debug")
-      ? loadCodeCached(join(build.dir, `command-${name}.cjs`))
-      : (await load(`command-${name}.mjs`)).command,
+  load: async (name) => {
+    // `vanthu verify` is a short process: with V8's default budget, hundreds of functions reach
+    // the optimising compiler within the first files, and that work (a fifth of the CPU time of
+    // a call over 20 letters) ends with the process. A budget 16 times larger optimises only what
+    // keeps running; a long call reaches the same speed after a few files.
+    if (name === "verify") (await import("node:v8")).setFlagsFromString("--interrupt-budget=1081344");
+    // --debug takes the ES modules, whose stack traces Node maps back to the TypeScript sources.
+    if (build.codeCached?.includes(name) && !argv.includes("--debug")) {
+      return (await import("./code-cache.mjs")).loadCodeCached(join(build.dir, `command-${name}.cjs`));
+    }
+    return (await load(`command-${name}.mjs`)).command;
+  },
 });
