@@ -7,6 +7,7 @@ import type { CliCommand } from "../main.ts";
 import { CliError } from "../errors.ts";
 import { verifyPdf, type ValidationReport } from "../../../shared/verify/index.ts";
 import { ReadBuffer, nodeHashFactory, openFileSource } from "../file-source.ts";
+import { nodeVerifyCrypto } from "../node-crypto.ts";
 import { bundledTrustAnchors, parseCertificates } from "../../../shared/trust/index.ts";
 import type { CrlCache } from "../../../shared/pki/revocation.ts";
 import type { x509 } from "../../../shared/pki/x509.ts";
@@ -212,6 +213,7 @@ export const command: CliCommand = {
 
     const results: { file: string; report: ValidationReport }[] = [];
     const buffers = new ReadBuffer();
+    const crypto = nodeVerifyCrypto();
     for (const file of positionals) {
       let source: ReturnType<typeof openFileSource>;
       try {
@@ -243,6 +245,7 @@ export const command: CliCommand = {
             crlCache,
             fetch: fetchFn,
             hash: nodeHashFactory,
+            crypto,
             onIntermediate: (c) => certCache.store(c),
           }),
           PER_FILE_DEADLINE_MS,
