@@ -27,7 +27,7 @@ async function cases(alg: RsaHashedKeyGenParams | EcKeyGenParams, params: Algori
       [sig.subarray(0, sig.length - 1), data],
       [new Uint8Array(0), data],
       [new Uint8Array([...sig, 0]), data],
-    ] as [Uint8Array, Uint8Array][],
+    ] as [Uint8Array<ArrayBuffer>, Uint8Array<ArrayBuffer>][],
   };
 }
 
