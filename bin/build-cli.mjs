@@ -138,6 +138,11 @@ async function buildCommonJs(name, outdir) {
     platform: "node",
     target: "node20",
     external: NOT_BUNDLED.flatMap((p) => [p, `${p}/*`]),
+    // The packages' ES module builds: esbuild joins them into one scope, where their CommonJS
+    // builds each keep a wrapper and copy their exports through getters at load (the @peculiar
+    // packages, some 200 files: half of their load time). Import order still puts
+    // reflect-metadata (shared/pki/x509.ts) before tsyringe.
+    mainFields: ["module", "main"],
     // ES modules are strict, and so is this file; import.meta.url is the file's own address.
     banner: { js: '"use strict"; const __vanthuModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
     define: { "import.meta.url": "__vanthuModuleUrl" },
