@@ -125,6 +125,20 @@ export async function buildCli() {
   return { id, dir: outdir, builtAt, commands, codeCached: CODE_CACHED, inputs };
 }
 
+/**
+ * fflate's Node build loads worker_threads when it is loaded (for its asynchronous API, which
+ * the verifier does not use: it inflates streams with the synchronous Inflate and Unzlib); its
+ * browser build, the one the PWA runs, is the same code without that.
+ */
+const fflateWithoutWorkers = {
+  name: "vanthu-fflate-without-workers",
+  setup(build) {
+    const browserBuild = join(ROOT, "node_modules/fflate/esm/browser.js");
+    if (!existsSync(browserBuild)) return;
+    build.onResolve({ filter: /^fflate$/ }, () => ({ path: browserBuild }));
+  },
+};
+
 /** One command as a single CommonJS file (no shared chunks: a code cache is per script). */
 async function buildCommonJs(name, outdir) {
   const { build } = await import("esbuild");
@@ -154,7 +168,7 @@ async function buildCommonJs(name, outdir) {
     // hashing it against the cache and decoding cost a third of what a UTF-8 file does.
     charset: "ascii",
     logLevel: "error",
-    plugins: [sourceAddresses],
+    plugins: [sourceAddresses, fflateWithoutWorkers],
   });
   const text = readFileSync(outfile, "utf8");
   // The script runs in a vm.Script, which has no loader for import(): refuse a bundle that needs one.
