@@ -174,7 +174,7 @@ async function buildCommonJs(name, outdir) {
   // The script runs in a vm.Script, which has no loader for import(): refuse a bundle that needs one.
   if (/\bimport\(\s*["'`]/.test(text)) throw new Error(`command-${name}.cjs loads an ES module with import(): remove "${name}" from CODE_CACHED`);
   // esbuild escapes strings and identifiers but keeps a few comments as written.
-  const ascii = text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  const ascii = text.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
   if (ascii !== text) writeFileSync(outfile, ascii);
 }
 

@@ -28,7 +28,10 @@ export function nodeVerifyCrypto(base: Crypto = webcrypto as unknown as Crypto):
     ) {
       try {
         let k = keyObjects.get(key);
-        if (!k) keyObjects.set(key, (k = KeyObject.from(key)));
+        if (!k) {
+          k = KeyObject.from(key);
+          keyObjects.set(key, k);
+        }
         return Promise.resolve(verify(hash, view(data), k, view(signature)));
       } catch {
         // WebCrypto decides, and words its own error.
