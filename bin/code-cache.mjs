@@ -27,17 +27,17 @@ export function loadCodeCached(file) {
   return {
     ...command,
     async run(args) {
+      // Written after a run that did its work (not a usage error): the cache then holds the
+      // functions a real call compiles, not only those of the argument parsing.
+      const code = await command.run(args);
       try {
-        return await command.run(args);
-      } finally {
-        try {
-          const tmp = `${cacheFile}.${process.pid}.tmp`;
-          writeFileSync(tmp, script.createCachedData());
-          renameSync(tmp, cacheFile);
-        } catch {
-          // not writable: the next run compiles again
-        }
+        const tmp = `${cacheFile}.${process.pid}.tmp`;
+        writeFileSync(tmp, script.createCachedData());
+        renameSync(tmp, cacheFile);
+      } catch {
+        // not writable: the next run compiles again
       }
+      return code;
     },
   };
 }
