@@ -204,7 +204,13 @@ async function searchYear(s: Search, year: number, limit: number): Promise<strin
       continue;
     }
     searchPaths.add("window grown");
-    await Promise.all(grown.map(({ t, p, need }) => readPart(s.table, p, need).then(() => p.ids.forEach((id) => t.ids.add(id)))));
+    await Promise.all(
+      grown.map(({ t, p, need }) =>
+        readPart(s.table, p, need).then(() => {
+          for (const id of p.ids) t.ids.add(id);
+        }),
+      ),
+    );
     check(s.signal);
   }
 }
@@ -221,7 +227,7 @@ async function checkOnRows(s: Search, candidates: Array<{ id: string; sure: bool
       searchPaths.add("rows checked");
       const rows = await s.table.bulkGet(open);
       check(s.signal);
-      open.forEach((id, j) => checked.set(id, rows[j] !== undefined && fullCheck(s, rows[j]!)));
+      for (const [j, id] of open.entries()) checked.set(id, rows[j] !== undefined && fullCheck(s, rows[j]!));
     }
     for (const c of page) if (c.sure || checked.get(c.id)) out.push(c.id);
   }

@@ -3,7 +3,6 @@ import { ulid } from "ulid";
 import {
   findDuplicates,
   formatNumberAndSymbol,
-  matchesQuery,
   queryTokens,
   registerYear,
   searchTokens,

@@ -156,7 +156,7 @@ export function RegistersView(props: { kind: "incoming" | "outgoing" }) {
               <For each={props.kind === "incoming" ? INCOMING_COLUMNS_VI : OUTGOING_COLUMNS_VI}>{(c) => <th>{c}</th>}</For>
             </tr>
             {/* Stands for the rows scrolled past (outside the body, whose rows are the register's). */}
-            <tr class="spacer" aria-hidden="true" ref={top} style={{ height: `${rows.above()}px` }}>
+            <tr class="spacer" ref={top} style={{ height: `${rows.above()}px` }}>
               <td colSpan={10} />
             </tr>
           </thead>
@@ -177,7 +177,7 @@ export function RegistersView(props: { kind: "incoming" | "outgoing" }) {
             </For>
           </tbody>
           <tfoot>
-            <tr class="spacer" aria-hidden="true" style={{ height: `${rows.below()}px` }}>
+            <tr class="spacer" style={{ height: `${rows.below()}px` }}>
               <td colSpan={10} />
             </tr>
           </tfoot>
@@ -258,7 +258,11 @@ function useVirtualRows(answer: Accessor<Answer | undefined>, body: () => HTMLEl
   }
   let frame = 0;
   const onScroll = () => {
-    if (!frame) frame = requestAnimationFrame(() => ((frame = 0), measure()));
+    if (frame) return;
+    frame = requestAnimationFrame(() => {
+      frame = 0;
+      measure();
+    });
   };
   onMount(() => {
     window.addEventListener("scroll", onScroll, { passive: true });
