@@ -10,14 +10,16 @@
  *  (c) fairness at saturation — the longest any request waited, and the fewest rounds a client
  *      completed against the median.
  *
- * On PostgreSQL the saturation phase is repeated for each pool size in BENCH_PG_POOLS.
+ * On PostgreSQL the saturation phase is repeated for each server setting in BENCH_PG_SERVERS
+ * (processes × connections per process: `2x5,1x10,1x4,1x20` by default; the paced phase runs
+ * with the first), over the cluster's Unix socket as a server on the database's machine would.
  *
  *   npm run bench -- sync.bench
  *   BENCH_SECONDS=20 BENCH_DB=sqlite npm run bench -- sync.bench
  */
 import { fork, spawn, type ChildProcess } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { Agent, request as httpRequest } from "node:http";
@@ -36,7 +38,11 @@ const CLIENTS_PER_OFFICE = 3;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const PACED_SECONDS = Number(process.env.BENCH_PACED_SECONDS ?? SECONDS);
 const SYNC_EVERY_MS = 5000;
-const PG_POOLS = (process.env.BENCH_PG_POOLS ?? "10,4,20").split(",").map(Number);
+/** PostgreSQL server settings: `PROCESSES x POOL` (`vanthu server --workers PROCESSES`, VANTHU_DB_POOL=POOL). */
+const PG_SERVERS = (process.env.BENCH_PG_SERVERS ?? "2x5,1x10,1x4,1x20").split(",").map((x) => {
+  const [workers, pool] = x.split("x").map(Number);
+  return { workers: workers!, pool: pool! };
+});
 const BATCH = 5;
 const CLIENT_PROCESSES = Number(process.env.BENCH_CLIENT_PROCESSES ?? 3);
 const vanthu = fileURLToPath(new URL("../bin/vanthu.mjs", import.meta.url));
@@ -69,15 +75,30 @@ const load = () =>
     .join(" / ");
 const machine = () => `load average ${load()} (1/5/15 min) on ${cpus().length} cores`;
 
-/** CPU time (user + system) a process has used, in ms, from /proc (Linux); undefined elsewhere. */
+/**
+ * CPU time (user + system) a process and the processes it started (server processes of
+ * `--workers`) have used, in ms, from /proc (Linux); undefined elsewhere.
+ */
 function cpuMs(pid: number | undefined): number | undefined {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    // utime and stime (fields 14 and 15 of stat; 12 and 13 after the command name), in clock ticks of 10 ms.
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return undefined;
+  const stat = (p: number | string) => {
+    try {
+      // After the command name: state, ppid, …; utime and stime are fields 14 and 15 of stat (11 and 12 here), in ticks of 10 ms.
+      const fields = readFileSync(`/proc/${p}/stat`, "utf8").split(") ")[1]!.split(" ");
+      return { ppid: Number(fields[1]), ms: (Number(fields[11]) + Number(fields[12])) * 10 };
+    } catch {
+      return undefined;
+    }
+  };
+  if (pid === undefined) return undefined;
+  const own = stat(pid);
+  if (!own) return undefined;
+  let total = own.ms;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const s = stat(entry);
+    if (s?.ppid === pid) total += s.ms;
   }
+  return total;
 }
 
 async function seed(db: string): Promise<Client[]> {
@@ -111,10 +132,11 @@ interface Server {
   url: string;
 }
 
-function startServer(db: string, blobs: string, env: Record<string, string> = {}): Promise<Server> {
+function startServer(db: string, blobs: string, env: Record<string, string> = {}, workers = 1): Promise<Server> {
   return new Promise((resolve, reject) => {
     const prof = process.env.BENCH_SERVER_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_SERVER_PROF}`] : [];
-    const proc = spawn(process.execPath, [...prof, vanthu, "server", "--db", db, "--blobs", blobs, "--port", "0", "--host", "127.0.0.1", "--no-demo"], {
+    const args = [vanthu, "server", "--db", db, "--blobs", blobs, "--port", "0", "--host", "127.0.0.1", "--no-demo", ...(workers > 1 ? ["--workers", String(workers)] : [])];
+    const proc = spawn(process.execPath, [...prof, ...args], {
       stdio: ["ignore", "pipe", "inherit"],
       env: { ...process.env, ...env },
     });
@@ -362,19 +384,20 @@ async function paced(server: Server, clients: Client[]) {
   return r;
 }
 
-async function run(label: string, db: string, pools: (number | undefined)[]) {
+async function run(label: string, db: string, servers: { workers: number; pool?: number }[]) {
   const dir = mkdtempSync(join(tmpdir(), "vanthu-bench-"));
   try {
     const clients = await seed(db);
     console.log(
       `\n${label}: ${OFFICES} offices × ${CLIENTS_PER_OFFICE} clients in ${CLIENT_PROCESSES} client processes, server in its own process — ${machine()}`,
     );
-    for (const [i, pool] of pools.entries()) {
-      const server = await startServer(db, join(dir, "blobs"), pool ? { VANTHU_DB_POOL: String(pool) } : {});
+    for (const [i, { workers, pool }] of servers.entries()) {
+      const server = await startServer(db, join(dir, "blobs"), pool ? { VANTHU_DB_POOL: String(pool) } : {}, workers);
       try {
         // One small signed-PDF stand-in per office, uploaded once (by its first client).
         if (i === 0) for (const c of clients.filter((_, k) => k % CLIENTS_PER_OFFICE === 0)) await uploadFor(server.url, c);
-        await saturation(server, clients, pool ? `saturation, pool of ${pool}` : "saturation");
+        const setting = `${workers > 1 ? `${workers} server processes × ` : ""}pool of ${pool}`;
+        await saturation(server, clients, pool ? `saturation, ${setting}` : "saturation");
         if (i === 0) await paced(server, clients);
       } finally {
         await stopServer(server);
@@ -398,7 +421,7 @@ if (process.env.BENCH_ROLE === "client") {
       await run(
         "SQLite (WAL, group commit: transactions that queue share one COMMIT — at most 15 ms or 64 of them — and every answer waits for its COMMIT and the fdatasync that covers it)",
         `sqlite:${join(dir, "bench.sqlite")}`,
-        [undefined],
+        [{ workers: 1 }],
       );
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -407,7 +430,8 @@ if (process.env.BENCH_ROLE === "client") {
   if (which.includes("postgres")) {
     const pg = await startPostgres();
     try {
-      await run("PostgreSQL 15 (throwaway cluster on the same 2 cores, fsync off)", await pg.createDatabase("bench"), PG_POOLS);
+      await pg.createDatabase("bench");
+      await run("PostgreSQL 15 (throwaway cluster on the same 2 cores, fsync off, over its Unix socket)", pg.socketUrlFor("bench"), PG_SERVERS);
     } finally {
       await pg.stop();
     }
