@@ -135,7 +135,20 @@ interface Server {
 function startServer(db: string, blobs: string, env: Record<string, string> = {}, workers = 1): Promise<Server> {
   return new Promise((resolve, reject) => {
     const prof = process.env.BENCH_SERVER_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_SERVER_PROF}`] : [];
-    const args = [vanthu, "server", "--db", db, "--blobs", blobs, "--port", "0", "--host", "127.0.0.1", "--no-demo", ...(workers > 1 ? ["--workers", String(workers)] : [])];
+    const args = [
+      vanthu,
+      "server",
+      "--db",
+      db,
+      "--blobs",
+      blobs,
+      "--port",
+      "0",
+      "--host",
+      "127.0.0.1",
+      "--no-demo",
+      ...(workers > 1 ? ["--workers", String(workers)] : []),
+    ];
     const proc = spawn(process.execPath, [...prof, ...args], {
       stdio: ["ignore", "pipe", "inherit"],
       env: { ...process.env, ...env },
@@ -221,10 +234,22 @@ async function clientProcess(url: string, clients: Client[], mode: Mode, seconds
   const lat: Record<string, number[]> = { push: [], pull: [], send: [] };
   const errors: Record<string, number> = {};
   const fail = (what: string) => (errors[what] = (errors[what] ?? 0) + 1);
-  const req = async (kind: string, path: string, c: Client, init: { method?: string; headers?: Record<string, string>; body?: string } = {}, since = performance.now()) => {
+  const req = async (
+    kind: string,
+    path: string,
+    c: Client,
+    init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+    since = performance.now(),
+  ) => {
     try {
       // As a browser asks: compressed answers welcome.
-      const res = await request(url, path, init.method ?? "GET", { authorization: `Bearer ${c.token}`, "accept-encoding": "br, gzip", ...init.headers }, init.body);
+      const res = await request(
+        url,
+        path,
+        init.method ?? "GET",
+        { authorization: `Bearer ${c.token}`, "accept-encoding": "br, gzip", ...init.headers },
+        init.body,
+      );
       if (res.status >= 400) {
         fail(`${kind} ${res.status}`);
         return undefined;

@@ -153,6 +153,8 @@ export const command: CliCommand = {
       process.send?.({ listening: server.url });
       await stopped;
       await server.close();
+      // The channel to the first process would keep this one alive.
+      process.disconnect?.();
       return 0;
     }
     if (values.demo) {
@@ -194,7 +196,8 @@ async function runPrimary(workers: number, db: string, demo: boolean): Promise<n
     const seeded = demo ? await seedDemo(storage) : undefined;
     if (seeded) {
       process.stdout.write(`\nĐã tạo cơ quan và tài khoản THỬ (${DEMO_LABEL}):\n`);
-      for (const d of seeded) process.stdout.write(`  ${d.username.padEnd(18)} mật khẩu: ${d.password}   ${d.rolesVi.join(", ")} — ${d.fullName}, ${d.office}\n`);
+      for (const d of seeded)
+        process.stdout.write(`  ${d.username.padEnd(18)} mật khẩu: ${d.password}   ${d.rolesVi.join(", ")} — ${d.fullName}, ${d.office}\n`);
     } else if (!demo && (await storage.isEmpty())) process.stdout.write(firstAccountHelp(db));
   } finally {
     await storage.close();
@@ -210,7 +213,10 @@ async function runPrimary(workers: number, db: string, demo: boolean): Promise<n
     return w;
   };
   const listening = await Promise.all(
-    Array.from({ length: workers }, (_, i) => new Promise<string>((resolve) => start(i).on("message", (m: { listening?: string }) => m.listening && resolve(m.listening)))),
+    Array.from(
+      { length: workers },
+      (_, i) => new Promise<string>((resolve) => start(i).on("message", (m: { listening?: string }) => m.listening && resolve(m.listening))),
+    ),
   );
   process.stdout.write(`Máy chủ đồng bộ Văn thư số đang chạy (sync server listening): ${listening[0]}\n`);
   process.stdout.write(`  ${workers} tiến trình (server processes), cơ sở dữ liệu: postgres\n`);
