@@ -34,6 +34,7 @@ import {
   signInWithTrust,
   syncRound,
   demoAccountName,
+  waitForValidVerdict,
 } from "./helpers.ts";
 
 const PIN = "246810";
@@ -244,7 +245,7 @@ describe("certificates, tokens and requests in Chromium", () => {
       .first()
       .click();
     await s.getByTestId("report").waitFor({ timeout: 60_000 });
-    await expect.poll(() => text(s, "report")).toContain("Hợp lệ");
+    await waitForValidVerdict(s);
     await s.locator("#reg-handler").fill("Phòng Bưu chính, Viễn thông và Chuyển đổi số");
     await s.getByTestId("register-button").click();
     await s

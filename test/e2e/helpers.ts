@@ -408,3 +408,24 @@ export async function demoAccountName(serverUrl: string, username: string): Prom
   });
   return ((await r.json()) as { user: { fullName: string } }).user.fullName;
 }
+
+/**
+ * Waits until the open received document's whole report says "Hợp lệ" (the verdict, not one
+ * signature's line). An inconclusive verdict on a loaded machine (a CRL that came too late) is
+ * checked again as the clerk would, with "Kiểm tra lại"; an invalid one fails at once, with the
+ * report's words.
+ */
+export async function waitForValidVerdict(page: Page, timeout = 180_000): Promise<void> {
+  const verdict = page.getByTestId("report-verdict");
+  const until = Date.now() + timeout;
+  for (;;) {
+    await verdict.waitFor({ timeout: Math.max(1, until - Date.now()) });
+    const v = (await verdict.innerText()).trim();
+    if (v === "Hợp lệ") return;
+    const report = await page.getByTestId("report").innerText();
+    if (v !== "Chưa kết luận được" || Date.now() > until) throw new Error(`verdict "${v}", expected "Hợp lệ": ${report}`);
+    console.warn(`inconclusive, checked again: ${report.replace(/\s+/g, " ").slice(0, 300)}`);
+    await page.getByRole("button", { name: "Kiểm tra lại" }).click();
+    await page.waitForTimeout(2000);
+  }
+}

@@ -37,6 +37,7 @@ import {
   signInWithTrust,
   syncRound,
   demoAccountName,
+  waitForValidVerdict,
 } from "./helpers.ts";
 
 const PIN = "246810";
@@ -261,7 +262,7 @@ describe("two offices, the sync server and the token agent", () => {
       }),
     );
     await importReceived(page, r1, { number: "07/TB-UBND", date: "18/11/2026", summary: "Thông báo lịch tiếp công dân tháng 12 năm 2026" });
-    await expect.poll(() => text(page, "report")).toContain("Hợp lệ");
+    await waitForValidVerdict(page);
     await page.locator("#reg-handler").fill("Văn phòng");
     await page.getByTestId("register-button").click();
     await page
@@ -347,7 +348,7 @@ describe("two offices, the sync server and the token agent", () => {
       }),
     );
     await importReceived(page, r2, { number: "12/KH-UBND", date: "19/11/2026", summary: "Kế hoạch phối hợp diễn tập phòng cháy chữa cháy" });
-    await expect.poll(() => text(page, "report")).toContain("Hợp lệ");
+    await waitForValidVerdict(page);
     await expect.poll(() => text(page, "report")).toContain("CRL đã lưu trên máy");
     await page.locator("#reg-handler").fill("Phó Chủ tịch");
     await page.getByTestId("register-button").click();
@@ -399,7 +400,7 @@ describe("two offices, the sync server and the token agent", () => {
     await page.goto(`${proxy.url}/#/van-ban-den`);
     await page.getByText("01/UBND-VP").click();
     await page.getByTestId("report").waitFor({ timeout: 60_000 });
-    await expect.poll(() => text(page, "report")).toContain("Hợp lệ");
+    await waitForValidVerdict(page);
     await expect.poll(() => text(page, "report")).toContain(leaderName);
     await expect.poll(() => text(page, "report")).toContain("UBND PHƯỜNG HỒNG BÀNG");
     // The appendix came with it and was verified too.
@@ -600,7 +601,7 @@ describe("two offices, the sync server and the token agent", () => {
     await b.goto(`${proxy.url}/#/van-ban-den`);
     await b.getByRole("listitem").filter({ hasText: "Giấy mời họp giao ban" }).getByRole("link").click();
     await b.getByTestId("report").waitFor({ timeout: 60_000 });
-    await expect.poll(() => text(b, "report")).toContain("Hợp lệ");
+    await waitForValidVerdict(b);
     // Same number, symbol and issuer as the tampered one refused before: the clerk is warned (R16b) only against registered ones.
     await b.locator("#refuse-reason").fill("Gửi nhầm nơi nhận: văn bản không thuộc thẩm quyền của xã An Hưng.");
     await b.getByTestId("refuse-button").click();

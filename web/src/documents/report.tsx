@@ -25,7 +25,10 @@ export function ReportView(props: { report: StoredReport }) {
   return (
     <div class="report" data-testid="report">
       <p>
-        <span class={`tag ${VERDICT_TAG[props.report.verdict]}`}>{VERDICT_VI[props.report.verdict]}</span> {props.report.summaryVi}
+        <span class={`tag ${VERDICT_TAG[props.report.verdict]}`} data-testid="report-verdict">
+          {VERDICT_VI[props.report.verdict]}
+        </span>{" "}
+        {props.report.summaryVi}
       </p>
       <p class="muted">Kiểm tra lúc {formatDateTimeVi(props.report.createdAt)}</p>
       <For each={signaturesOf(props.report)}>

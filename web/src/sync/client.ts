@@ -519,9 +519,10 @@ export async function syncNow(db: VanthuDb, opts: { onNewReceived?: (id: string)
     setSyncState((s) => ({ ...s, phase: "syncing", errorVi: undefined, adviceVi: undefined }));
     try {
       const onNew = opts.onNewReceived ?? (() => undefined);
+      // The roots first: a document received in this round is judged against them at once.
+      await refreshPublishedAnchors(api, db);
       await push(api, db, session, onNew);
       await pull(api, db, onNew, capabilitiesOf(session.user.roles, "own").actions["draft.issue"] ?? false);
-      await refreshPublishedAnchors(api, db);
       // Certificates (issue 7): the holiday calendar in force, requests moved on by their drafts' issue, then their records pushed.
       const certs = await import("../certificates/flows.ts");
       try {
@@ -532,6 +533,7 @@ export async function syncNow(db: VanthuDb, opts: { onNewReceived?: (id: string)
       }
       await certs.reconcileRequests(db);
       await push(api, db, session, onNew);
+      await (await import("../verify/run.ts")).recheckInconclusive(db);
       const at = new Date().toISOString();
       await db.meta.put({ key: "lastSyncAt", value: at });
       setSyncState({ phase: "idle", lastSyncAt: at });

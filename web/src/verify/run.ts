@@ -122,3 +122,20 @@ export async function verifyDocument(db: VanthuDb, sha256: string): Promise<Veri
 export async function reverifyWaiting(db: VanthuDb): Promise<void> {
   for (const r of await db.received.where("status").anyOf("pending", "verifying", "verified").toArray()) void verifyReceived(db, r.id).catch(() => undefined);
 }
+
+/** How old an inconclusive verdict must be before a sync round judges the document again. */
+export const RECHECK_INCONCLUSIVE_AFTER_MS = 30_000;
+
+/**
+ * Documents judged "chưa kết luận được" and still waiting for the clerk are checked again after a
+ * sync round: the cause is most often a CRL or OCSP answer that did not come in time on a bad
+ * line, or a root the server had not yet published, and a clerk should not have to think of
+ * pressing "Kiểm tra lại". A document being checked now is left alone.
+ */
+export async function recheckInconclusive(db: VanthuDb, now = Date.now()): Promise<void> {
+  for (const r of await db.received.where("status").equals("verified").toArray()) {
+    const rep = r.reportId ? await db.reports.get(r.reportId) : undefined;
+    if (rep?.verdict !== "indeterminate" || now - Date.parse(rep.createdAt) < RECHECK_INCONCLUSIVE_AFTER_MS) continue;
+    void verifyReceived(db, r.id).catch(() => undefined);
+  }
+}
