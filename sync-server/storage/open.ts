@@ -470,8 +470,10 @@ class FairSqliteDriver extends SqliteDriver {
   readonly #prepared = new Map<string, BetterSqlite3.Statement>();
   readonly handle: SqliteHandle = {
     prepare: (sqlText) => {
-      let stmt = this.#prepared.get(sqlText);
-      if (!stmt) this.#prepared.set(sqlText, (stmt = this.sqlite.prepare(sqlText)));
+      const kept = this.#prepared.get(sqlText);
+      if (kept) return kept;
+      const stmt = this.sqlite.prepare(sqlText);
+      this.#prepared.set(sqlText, stmt);
       return stmt;
     },
   };
