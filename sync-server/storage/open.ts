@@ -90,18 +90,21 @@ export function openDatabase(target: DatabaseTarget, options: { poolSize?: numbe
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on("error", () => {});
   pool.on("connect", (client) => preparedByText(client));
-  const reader = new PipelinedReader(config);
+  // Pulls are spread over a few connections of their own (at least one; a quarter of the pool): one
+  // connection is one PostgreSQL process, which a busy database machine schedules like any other.
+  const readerCount = Number(process.env.VANTHU_DB_READERS) || Math.max(1, Math.round((config.max ?? 10) / 4));
+  const reader = new Readers(Array.from({ length: readerCount }, () => new PipelinedReader(config)));
   const db = new Kysely<Database>({ dialect: new VanthuPostgresDialect({ pool }, reader) });
   poolOf.set(db, pool);
   readerOf.set(db, reader);
   return { db, dialect: "postgres", target };
 }
 
-/** Kysely's PostgreSQL dialect, whose destroy() also closes the readers' connection. */
+/** Kysely's PostgreSQL dialect, whose destroy() also closes the readers' connections. */
 class VanthuPostgresDialect extends PostgresDialect {
   constructor(
     config: ConstructorParameters<typeof PostgresDialect>[0],
-    readonly reader: PipelinedReader,
+    readonly reader: Readers,
   ) {
     super(config);
   }
@@ -117,7 +120,7 @@ class VanthuPostgresDialect extends PostgresDialect {
 }
 
 /**
- * One connection of its own for single-statement reads that need no transaction (pulls),
+ * A connection of its own for single-statement reads that need no transaction (pulls),
  * pipelined: the reads that requests start in the same turn of the event loop leave in one
  * write and come back in one read, and none waits for a connection of the pool (which the
  * pushes' transactions hold). Each read is its own transaction with its own snapshot, exactly
@@ -130,7 +133,19 @@ class PipelinedReader {
   #ended = false;
   constructor(readonly config: pg.ClientConfig) {}
 
+  /** Reads sent and not answered yet. */
+  inFlight = 0;
+
   async query(text: string, values: unknown[]): Promise<pg.QueryResult> {
+    this.inFlight++;
+    try {
+      return await this.#query(text, values);
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  async #query(text: string, values: unknown[]): Promise<pg.QueryResult> {
     if (this.#ended) throw new Error("The database is closed");
     const client = await (this.#client ??= this.#connect());
     if (!this.#corked) {
@@ -171,10 +186,23 @@ class PipelinedReader {
   }
 }
 
-const poolOf = new WeakMap<Kysely<Database>, pg.Pool>();
-const readerOf = new WeakMap<Kysely<Database>, PipelinedReader>();
+/** The readers' connections: each read goes to the one with the fewest reads in flight. */
+class Readers {
+  constructor(readonly readers: PipelinedReader[]) {}
+  query(text: string, values: unknown[]): Promise<pg.QueryResult> {
+    let best = this.readers[0]!;
+    for (const r of this.readers) if (r.inFlight < best.inFlight) best = r;
+    return best.query(text, values);
+  }
+  async end(): Promise<void> {
+    await Promise.all(this.readers.map((r) => r.end()));
+  }
+}
 
-/** A read (one statement, no transaction) on the pipelined readers' connection of a PostgreSQL database opened here. */
+const poolOf = new WeakMap<Kysely<Database>, pg.Pool>();
+const readerOf = new WeakMap<Kysely<Database>, Readers>();
+
+/** A read (one statement, no transaction) on a pipelined readers' connection of a PostgreSQL database opened here. */
 export function pgRead(db: Kysely<Database>): ((text: string, values: unknown[]) => Promise<pg.QueryResult>) | undefined {
   const reader = readerOf.get(db);
   return reader && ((text, values) => reader.query(text, values));
