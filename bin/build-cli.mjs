@@ -47,6 +47,16 @@ export const NOT_BUNDLED = [
 ];
 
 /**
+ * Commands also compiled to one CommonJS file each (command-NAME.cjs), which bin/vanthu.mjs
+ * runs through V8's code cache (bin/code-cache.mjs): Node 20 keeps no compiled code for ES
+ * modules between runs, and compiling the verifier's 1.8 MB (pkijs, @peculiar/x509) at every
+ * start, then its functions one by one as they first run, was a tenth of `vanthu verify`'s
+ * CPU time on a call over 20 letters. Only commands whose bundle needs no ES module at run
+ * time (no external package loaded with import()) can be listed.
+ */
+export const CODE_CACHED = ["verify"];
+
+/**
  * The bundled code lives in dist/cli/<id>/, but the sources find their files (fonts, the built
  * PWA, the agent's pages, package.json) relative to themselves: import.meta.url and friends are
  * rewritten to the source file's own address, computed from the output file's, so that the
@@ -97,6 +107,7 @@ export async function buildCli() {
     logLevel: "error",
     plugins: [sourceAddresses],
   });
+  for (const n of CODE_CACHED) await buildCommonJs(n, outdir);
   // The sources, and npm's record of the installed packages (bundled ones are in the build:
   // an `npm install` that changes them makes the build stale), rather than every package file.
   const inputs = Object.keys(result.metafile.inputs).filter((p) => !p.startsWith("node_modules/") && !p.includes("/node_modules/"));
@@ -108,10 +119,63 @@ export async function buildCli() {
     commands[n] = mod.command.summary;
   }
   const tmp = `${CURRENT}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify({ id, builtAt, commands, inputs }, null, 1));
+  writeFileSync(tmp, JSON.stringify({ id, builtAt, commands, codeCached: CODE_CACHED, inputs }, null, 1));
   renameSync(tmp, CURRENT);
   removeOldBuilds(id);
-  return { id, dir: outdir, builtAt, commands, inputs };
+  return { id, dir: outdir, builtAt, commands, codeCached: CODE_CACHED, inputs };
+}
+
+/**
+ * fflate's Node build loads worker_threads when it is loaded (for its asynchronous API, which
+ * the verifier does not use: it inflates streams with the synchronous Inflate and Unzlib); its
+ * browser build, the one the PWA runs, is the same code without that.
+ */
+const fflateWithoutWorkers = {
+  name: "vanthu-fflate-without-workers",
+  setup(build) {
+    const browserBuild = join(ROOT, "node_modules/fflate/esm/browser.js");
+    if (!existsSync(browserBuild)) return;
+    build.onResolve({ filter: /^fflate$/ }, () => ({ path: browserBuild }));
+  },
+};
+
+/** One command as a single CommonJS file (no shared chunks: a code cache is per script). */
+async function buildCommonJs(name, outdir) {
+  const { build } = await import("esbuild");
+  const outfile = join(outdir, `command-${name}.cjs`);
+  await build({
+    absWorkingDir: ROOT,
+    entryPoints: [`bin/cli/commands/${name}.ts`],
+    outfile,
+    bundle: true,
+    format: "cjs",
+    platform: "node",
+    target: "node20",
+    external: NOT_BUNDLED.flatMap((p) => [p, `${p}/*`]),
+    // The packages' ES module builds: esbuild joins them into one scope, where their CommonJS
+    // builds each keep a wrapper and copy their exports through getters at load (the @peculiar
+    // packages, some 200 files: half of their load time). Import order still puts
+    // reflect-metadata (shared/pki/x509.ts) before tsyringe.
+    mainFields: ["module", "main"],
+    // ES modules are strict, and so is this file; import.meta.url is the file's own address.
+    banner: { js: '"use strict"; const __vanthuModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
+    define: { "import.meta.url": "__vanthuModuleUrl" },
+    // Half the bytes to read and hash at every start; names are kept (libraries read them).
+    minifyWhitespace: true,
+    minifySyntax: true,
+    sourcemap: "linked",
+    // ASCII (\u escapes): V8 then holds the source as one byte per character, and reading,
+    // hashing it against the cache and decoding cost a third of what a UTF-8 file does.
+    charset: "ascii",
+    logLevel: "error",
+    plugins: [sourceAddresses, fflateWithoutWorkers],
+  });
+  const text = readFileSync(outfile, "utf8");
+  // The script runs in a vm.Script, which has no loader for import(): refuse a bundle that needs one.
+  if (/\bimport\(\s*["'`]/.test(text)) throw new Error(`command-${name}.cjs loads an ES module with import(): remove "${name}" from CODE_CACHED`);
+  // esbuild escapes strings and identifiers but keeps a few comments as written.
+  const ascii = text.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  if (ascii !== text) writeFileSync(outfile, ascii);
 }
 
 /** Keeps the newest builds (a running server may still load a lazy chunk of the one it started from). */

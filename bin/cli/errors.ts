@@ -1,8 +1,17 @@
+const CLI_ERROR = Symbol.for("vanthu.CliError");
+
+/** Whether `e` is a CliError, from this copy of the class or another bundle's. */
+export function isCliError(e: unknown): e is CliError {
+  return typeof e === "object" && e !== null && (e as { [CLI_ERROR]?: boolean })[CLI_ERROR] === true;
+}
+
 /**
  * The CLI's one error type: a code, a Vietnamese message for people, an English one for logs,
  * and the exit code (1 the work failed, 2 usage error).
  */
 export class CliError extends Error {
+  /** Marks the instances: a command compiled to a bundle of its own (bin/code-cache.mjs) has its own copy of this class. */
+  readonly [CLI_ERROR] = true;
   constructor(
     readonly code: string,
     readonly messageVi: string,
@@ -28,7 +37,7 @@ function hasVietnamese(e: unknown): e is HasVietnamese {
 /** Prints one clear line on stderr (no stack trace unless --debug) and returns the exit code. */
 export function reportError(err: unknown, debug: boolean): number {
   if (debug && err instanceof Error) process.stderr.write((err.stack ?? String(err)) + "\n");
-  if (err instanceof CliError) {
+  if (isCliError(err)) {
     process.stderr.write(`vanthu: ${err.messageVi} (${err.messageEn})\n`);
     return err.exitCode;
   }

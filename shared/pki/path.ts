@@ -70,15 +70,21 @@ function formsOf(n: x509.Name): { der: Uint8Array; text?: string } {
   if (!f) nameForms.set(n, (f = { der: bytes(n.toArrayBuffer()) }));
   return f;
 }
-function normalised(n: x509.Name): string {
+/** A name's text as sameName compares it: case and runs of white space do not count. */
+export function normaliseNameText(text: string): string {
+  return text.toLowerCase().replace(/\s+/g, " ");
+}
+
+/** The normalised text of a name (computed once per name object). */
+export function nameText(n: x509.Name): string {
   const f = formsOf(n);
-  return (f.text ??= n.toString().toLowerCase().replace(/\s+/g, " "));
+  return (f.text ??= normaliseNameText(n.toString()));
 }
 
 export function sameName(a: x509.Name, b: x509.Name): boolean {
   if (eq(formsOf(a).der, formsOf(b).der)) return true;
   // RFC 5280 §7.1 compares names case-insensitively after normalisation; a string form is close enough.
-  return normalised(a) === normalised(b);
+  return nameText(a) === nameText(b);
 }
 
 export function sameCertificate(a: x509.X509Certificate, b: x509.X509Certificate): boolean {

@@ -1,4 +1,5 @@
 import { x509 } from "../pki/x509.ts";
+import { nameText, normaliseNameText } from "../pki/path.ts";
 import { VGCA_ROOT_G2_PEM, VGCA_ROOT_G2_SHA256 } from "./vgca-root-g2.ts";
 import * as g1 from "./vgca-g1.ts";
 import { VanthuError } from "../errors.ts";
@@ -18,26 +19,78 @@ export interface BundledCertificate {
   /** A trust anchor, or a CA certificate that completes paths (signing tools often embed only the signer's certificate). */
   role: "anchor" | "intermediate";
   generation: "G1" | "G2";
+  /**
+   * The subject and issuer names as the certificate holds them (written as @peculiar/x509's
+   * Name.toString(), checked against the certificate by a test): the verifier looks a
+   * certificate's issuer up among them before parsing any (bundledIssuersOf).
+   */
+  subject: string;
+  issuer: string;
 }
 /** Kept for callers written before the store held intermediates. */
 export type BundledAnchor = BundledCertificate;
 
-const b = (name: string, pem: string, sha256: string, role: BundledCertificate["role"], generation: BundledCertificate["generation"]): BundledCertificate => ({
-  name,
-  pem,
-  sha256,
-  role,
-  generation,
-});
+const b = (
+  name: string,
+  pem: string,
+  sha256: string,
+  role: BundledCertificate["role"],
+  generation: BundledCertificate["generation"],
+  subject: string,
+  issuer: string,
+): BundledCertificate => ({ name, pem, sha256, role, generation, subject, issuer });
+
+const G2_ROOT = "C=VN, O=Ban Cơ yếu Chính phủ, CN=RootCA chuyên dùng Chính phủ G2";
+const G1_ROOT = "C=VN, O=Ban Co yeu Chinh phu, CN=Co quan chung thuc so chuyen dung Chinh phu (RootCA)";
 
 export const BUNDLED_CERTIFICATES: readonly BundledCertificate[] = [
-  b("RootCA chuyên dùng Chính phủ G2", VGCA_ROOT_G2_PEM, VGCA_ROOT_G2_SHA256, "anchor", "G2"),
-  b("Cơ quan chứng thực số chuyên dùng Chính phủ (RootCA) G1", g1.VGCA_ROOT_G1_PEM, g1.VGCA_ROOT_G1_SHA256, "anchor", "G1"),
-  b("Cơ quan chứng thực số Chính phủ (G1)", g1.VGCA_G1_CHINH_PHU_PEM, g1.VGCA_G1_CHINH_PHU_SHA256, "intermediate", "G1"),
-  b("Cơ quan chứng thực số Đảng Cộng sản (G1)", g1.VGCA_G1_DANG_CONG_SAN_PEM, g1.VGCA_G1_DANG_CONG_SAN_SHA256, "intermediate", "G1"),
-  b("Cơ quan chứng thực số Bộ Công an (G1)", g1.VGCA_G1_BO_CONG_AN_PEM, g1.VGCA_G1_BO_CONG_AN_SHA256, "intermediate", "G1"),
-  b("Cơ quan chứng thực số Bộ Tài chính (G1)", g1.VGCA_G1_BO_TAI_CHINH_PEM, g1.VGCA_G1_BO_TAI_CHINH_SHA256, "intermediate", "G1"),
-  b("Cơ quan chứng thực số Bộ Ngoại giao (G1)", g1.VGCA_G1_BO_NGOAI_GIAO_PEM, g1.VGCA_G1_BO_NGOAI_GIAO_SHA256, "intermediate", "G1"),
+  b("RootCA chuyên dùng Chính phủ G2", VGCA_ROOT_G2_PEM, VGCA_ROOT_G2_SHA256, "anchor", "G2", G2_ROOT, G2_ROOT),
+  b("Cơ quan chứng thực số chuyên dùng Chính phủ (RootCA) G1", g1.VGCA_ROOT_G1_PEM, g1.VGCA_ROOT_G1_SHA256, "anchor", "G1", G1_ROOT, G1_ROOT),
+  b(
+    "Cơ quan chứng thực số Chính phủ (G1)",
+    g1.VGCA_G1_CHINH_PHU_PEM,
+    g1.VGCA_G1_CHINH_PHU_SHA256,
+    "intermediate",
+    "G1",
+    "C=VN, O=Ban Co yeu Chinh phu, CN=Co quan chung thuc so Chinh phu",
+    G1_ROOT,
+  ),
+  b(
+    "Cơ quan chứng thực số Đảng Cộng sản (G1)",
+    g1.VGCA_G1_DANG_CONG_SAN_PEM,
+    g1.VGCA_G1_DANG_CONG_SAN_SHA256,
+    "intermediate",
+    "G1",
+    "C=VN, O=Ban Co yeu Chinh phu, CN=Co quan chung thuc so Dang Cong san",
+    G1_ROOT,
+  ),
+  b(
+    "Cơ quan chứng thực số Bộ Công an (G1)",
+    g1.VGCA_G1_BO_CONG_AN_PEM,
+    g1.VGCA_G1_BO_CONG_AN_SHA256,
+    "intermediate",
+    "G1",
+    "C=VN, O=Ban Co yeu Chinh phu, CN=Co quan chung thuc so Bo Cong an",
+    G1_ROOT,
+  ),
+  b(
+    "Cơ quan chứng thực số Bộ Tài chính (G1)",
+    g1.VGCA_G1_BO_TAI_CHINH_PEM,
+    g1.VGCA_G1_BO_TAI_CHINH_SHA256,
+    "intermediate",
+    "G1",
+    "C=VN, O=Ban Co yeu Chinh phu, CN=Co quan chung thuc so Bo Tai chinh",
+    G1_ROOT,
+  ),
+  b(
+    "Cơ quan chứng thực số Bộ Ngoại giao (G1)",
+    g1.VGCA_G1_BO_NGOAI_GIAO_PEM,
+    g1.VGCA_G1_BO_NGOAI_GIAO_SHA256,
+    "intermediate",
+    "G1",
+    "C=VN, O=Ban Cơ yếu Chính phủ, CN=Cơ quan chứng thực số Bộ Ngoại giao",
+    G1_ROOT,
+  ),
 ];
 
 export const BUNDLED_ANCHORS: readonly BundledCertificate[] = BUNDLED_CERTIFICATES.filter((c) => c.role === "anchor");
@@ -97,6 +150,33 @@ export function bundledTrustAnchors(crypto: Crypto = globalThis.crypto): Promise
 /** The bundled CA certificates below the anchors (the five G1 sub-CAs), pin-checked, to complete paths. */
 export function bundledIntermediates(crypto: Crypto = globalThis.crypto): Promise<x509.X509Certificate[]> {
   return load(BUNDLED_INTERMEDIATES, crypto);
+}
+
+/**
+ * The bundled CA certificates (below the anchors) that a certification path from `certs` could
+ * pass through, pin-checked: those named as the issuer of one of `certs`, or of one so found.
+ * Path building looks issuers up by name only (sameName), so the others could never be in a
+ * path; this spares parsing them for documents of other CAs. `certs` are the leaf, every
+ * certificate of the pool and the anchors.
+ */
+export async function bundledIssuersOf(certs: readonly x509.X509Certificate[], crypto: Crypto = globalThis.crypto): Promise<x509.X509Certificate[]> {
+  const wanted = new Set(certs.map((c) => nameText(c.issuerName)));
+  const chosen = new Set<BundledCertificate>();
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const b of BUNDLED_INTERMEDIATES) {
+      if (chosen.has(b) || !wanted.has(normaliseNameText(b.subject))) continue;
+      chosen.add(b);
+      wanted.add(normaliseNameText(b.issuer));
+      grew = true;
+    }
+  }
+  return chosen.size === 0
+    ? []
+    : load(
+        BUNDLED_INTERMEDIATES.filter((b) => chosen.has(b)),
+        crypto,
+      );
 }
 
 /** Anchors and intermediates together: what a verifier or the pre-signing check needs. */

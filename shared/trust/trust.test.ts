@@ -1,7 +1,16 @@
 import { describe, it, expect } from "vitest";
 import { readFileSync } from "node:fs";
 import { createHash } from "node:crypto";
-import { BUNDLED_ANCHORS, BUNDLED_CERTIFICATES, bundledIntermediates, bundledTrustAnchors, knownGovernmentCa, parseCertificates } from "./index.ts";
+import {
+  BUNDLED_ANCHORS,
+  BUNDLED_CERTIFICATES,
+  bundledIntermediates,
+  bundledIssuersOf,
+  bundledTrustAnchors,
+  knownGovernmentCa,
+  parseCertificates,
+} from "./index.ts";
+import { x509 } from "../pki/x509.ts";
 import { findCertificationPath } from "../pki/path.ts";
 import { VGCA_ROOT_G2_PEM, VGCA_ROOT_G2_SHA256 } from "./vgca-root-g2.ts";
 
@@ -96,6 +105,37 @@ describe("bundled trust anchors", () => {
       expect(knownGovernmentCa(sub)?.generation).toBe("G1");
     }
     expect(knownGovernmentCa(parseCertificates(VGCA_ROOT_G2_PEM)[0]!)?.role).toBe("anchor");
+  });
+
+  it("writes each certificate's subject and issuer as the certificate holds them", () => {
+    for (const b of BUNDLED_CERTIFICATES) {
+      const [c] = parseCertificates(b.pem);
+      expect(b.subject, b.name).toBe(c!.subject);
+      expect(b.issuer, b.name).toBe(c!.issuer);
+    }
+  });
+
+  it("bundledIssuersOf gives the sub-CAs named as issuers (by name as path building compares them), none for other CAs", async () => {
+    const subs = await bundledIntermediates();
+    // Another CA's certificates, and the G1 sub-CAs themselves (issued by the G1 root, an anchor).
+    expect(await bundledIssuersOf(await bundledTrustAnchors())).toEqual([]);
+    expect(await bundledIssuersOf(subs)).toEqual([]);
+    // A certificate whose issuer is "Bộ Công an (G1)" written in capitals and as PrintableString
+    // (the bundled one is UTF8String): the same name for sameName, so that sub-CA is a candidate.
+    const keys = (await crypto.subtle.generateKey(
+      { name: "RSASSA-PKCS1-v1_5", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" },
+      false,
+      ["sign", "verify"],
+    )) as CryptoKeyPair;
+    const named = await x509.X509CertificateGenerator.createSelfSigned({
+      name: "C=VN, O=BAN CO YEU CHINH PHU, CN=CO QUAN CHUNG THUC SO BO CONG AN",
+      keys,
+      signingAlgorithm: { name: "RSASSA-PKCS1-v1_5" },
+      notBefore: new Date("2025-01-01T00:00:00Z"),
+      notAfter: new Date("2027-01-01T00:00:00Z"),
+    });
+    const found = await bundledIssuersOf([named]);
+    expect(found.map((c) => knownGovernmentCa(c)?.name)).toEqual(["Cơ quan chứng thực số Bộ Công an (G1)"]);
   });
 
   it("refuses a swapped sub-CA whose fingerprint does not match the pin", async () => {

@@ -52,7 +52,7 @@ export interface FileContext {
   hash: HashFactory;
   now: Date;
   dss: { certs: x509.X509Certificate[]; crls: Uint8Array[]; ocsps: Uint8Array[] };
-  /** CA certificates to complete paths with: the DSS, the caller's cache, the bundled sub-CAs. */
+  /** CA certificates to complete paths with: the DSS and the caller's cache (the bundled sub-CAs a path may need are added per signature: poolWith). */
   intermediates: x509.X509Certificate[];
   certification: Certification[];
   /** Difference analysis of revision i → i+1, computed once per file. */

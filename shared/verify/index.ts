@@ -1,5 +1,4 @@
 import { x509 } from "../pki/x509.ts";
-import { bundledIntermediates } from "../trust/index.ts";
 import { isoVietnam } from "../time/index.ts";
 import { PdfFile } from "./pdf/document.ts";
 import { PdfSyntaxError } from "./pdf/parser.ts";
@@ -183,7 +182,7 @@ export async function verifyPdf(input: Uint8Array | ByteSource, options: VerifyO
       hash: progress.hash(options.hash ?? nobleHashFactory),
       now,
       dss: { certs: dssCerts, crls: dssRaw.crls, ocsps: dssRaw.ocsps },
-      intermediates: [...dssCerts, ...(options.intermediates ?? []), ...(await bundledIntermediates(crypto))],
+      intermediates: [...dssCerts, ...(options.intermediates ?? [])],
       // Certification signatures (DocMDP) bind every later update.
       certification: sigs
         .filter((s) => s.docMdp !== undefined && s.signedRevision && !s.removed)

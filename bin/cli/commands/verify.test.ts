@@ -4,7 +4,7 @@
  * the CRL cache filled when online (from a local server) and used offline.
  */
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { mkdtempSync, writeFileSync, mkdirSync, readdirSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -14,6 +14,7 @@ import { tool } from "../../../test/support/tools.ts";
 import { DemoCertificationAuthority, issue, makePdf, signLibpdf, appendUpdate, stream } from "../../../test/verify/corpus.ts";
 
 const VANTHU = fileURLToPath(new URL("../../vanthu.mjs", import.meta.url));
+const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 let dir: string;
 let server: Server;
 let crlDer: Uint8Array;
@@ -132,6 +133,21 @@ describe("vanthu verify", () => {
     const noCache = await run([files.signed!, "--trust", files.root!, "--offline", "--json"], { VANTHU_CACHE_DIR: join(dir, "empty-cache") });
     expect(noCache.code).toBe(1);
     expect(JSON.parse(noCache.stdout)[0].signatures[0].subIndication).toBe("TRY_LATER");
+  });
+
+  it("the code-cached bundle (bin/code-cache.mjs) answers as the ES modules do (--debug), run after run", async () => {
+    const args = [files.signed!, files.attacked!, files.truncated!, files.text!, "--trust", files.root!, "--crl", files.crl!, "--offline", "--json"];
+    const strip = (out: string) => out.replace(/"validatedAt": "[^"]*"/g, "");
+    const modules = await run([...args, "--debug"]);
+    const first = await run(args); // writes the code cache when the build is new
+    const second = await run(args); // runs from it
+    expect(first.code).toBe(1);
+    for (const r of [first, second]) {
+      expect(r.code).toBe(modules.code);
+      expect(strip(r.stdout)).toBe(strip(modules.stdout));
+    }
+    const build = JSON.parse(readFileSync(join(ROOT, "dist/cli/current.json"), "utf8")) as { id: string };
+    expect(existsSync(join(ROOT, "dist/cli", build.id, "command-verify.cjs.v8cache"))).toBe(true);
   });
 
   it("usage errors: exit 2, one line on stderr", async () => {

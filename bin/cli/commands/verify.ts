@@ -6,7 +6,8 @@ import { createHash } from "node:crypto";
 import type { CliCommand } from "../main.ts";
 import { CliError } from "../errors.ts";
 import { verifyPdf, type ValidationReport } from "../../../shared/verify/index.ts";
-import { nodeHashFactory, openFileSource } from "../file-source.ts";
+import { ReadBuffer, nodeHashFactory, openFileSource } from "../file-source.ts";
+import { nodeVerifyCrypto } from "../node-crypto.ts";
 import { bundledTrustAnchors, parseCertificates } from "../../../shared/trust/index.ts";
 import type { CrlCache } from "../../../shared/pki/revocation.ts";
 import type { x509 } from "../../../shared/pki/x509.ts";
@@ -211,11 +212,13 @@ export const command: CliCommand = {
     const fetchFn = values.offline ? undefined : (url: string, init?: RequestInit) => fetch(url, init);
 
     const results: { file: string; report: ValidationReport }[] = [];
+    const buffers = new ReadBuffer();
+    const crypto = nodeVerifyCrypto();
     for (const file of positionals) {
       let source: ReturnType<typeof openFileSource>;
       try {
         if (statSync(file).isDirectory()) throw Object.assign(new Error(`${file} is a directory`), { code: "EISDIR" });
-        source = openFileSource(file);
+        source = openFileSource(file, buffers);
       } catch (e) {
         const code = (e as { code?: string }).code;
         const vi = code === "ENOENT" ? "không tìm thấy tệp" : code === "EISDIR" ? "đây là thư mục, không phải tệp" : "không đọc được tệp";
@@ -232,7 +235,7 @@ export const command: CliCommand = {
         });
         continue;
       }
-      let report: ValidationReport;
+      let report: ValidationReport | undefined;
       try {
         report = await withDeadline(
           verifyPdf(source, {
@@ -242,12 +245,14 @@ export const command: CliCommand = {
             crlCache,
             fetch: fetchFn,
             hash: nodeHashFactory,
+            crypto,
             onIntermediate: (c) => certCache.store(c),
           }),
           PER_FILE_DEADLINE_MS,
         );
       } finally {
-        source.close();
+        // A check stopped at its deadline may still be reading: its buffer is not reused.
+        source.close(report !== undefined && report.error?.code !== "TIMEOUT");
       }
       results.push({ file, report });
     }

@@ -5,6 +5,7 @@ import { isoVietnam } from "../../time/index.ts";
 import type { x509 } from "../../pki/x509.ts";
 import type { Finding } from "../report.ts";
 import { finding, note, type Stage } from "./state.ts";
+import { poolWith } from "./signer.ts";
 
 /**
  * Weak signature algorithms on the certificates of a path (the anchor's own self-signature
@@ -48,7 +49,7 @@ export const chain: Stage = async (s) => {
   if (!path && ctx.options.fetch) {
     const fetched = await fetchIssuers(leaf, ctx.options.fetch);
     if (fetched.certificates.length > 0)
-      path = await findCertificationPath(leaf, [...s.pool, ...fetched.certificates], ctx.options.trustAnchors, T, ctx.crypto);
+      path = await findCertificationPath(leaf, await poolWith(s, leaf, fetched.certificates), ctx.options.trustAnchors, T, ctx.crypto);
     for (const n of fetched.notes) out.push(note("AIA_NOTE", n));
   }
   s.path = path;

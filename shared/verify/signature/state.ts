@@ -24,6 +24,9 @@ export interface SignatureState {
   signerCert?: pkijs.Certificate;
   /** signer */
   leaf?: x509.X509Certificate;
+  /** The certificates of the CMS and the file's context, without the bundled sub-CAs. */
+  ownPool?: x509.X509Certificate[];
+  /** ownPool, then the bundled sub-CAs a path from the leaf may need: what the path is built from. */
   pool: x509.X509Certificate[];
   /** A proof of existence: a trusted signature timestamp's genTime, or a document timestamp's own. */
   poe?: Date;

@@ -2,7 +2,7 @@ import { derOf, verifyTimestampToken } from "../../pki/cms-verify.ts";
 import { findCertificationPath } from "../../pki/path.ts";
 import { certificateOf, x509 } from "../../pki/x509.ts";
 import { isoVietnam } from "../../time/index.ts";
-import { displayName, toX509 } from "./signer.ts";
+import { displayName, poolWith, toX509 } from "./signer.ts";
 import type { Stage } from "./state.ts";
 
 const TIMESTAMP_EKU = "1.3.6.1.5.5.7.3.8";
@@ -22,7 +22,11 @@ export const signatureTimestamp: Stage = async (s) => {
     if (ts.tsaCertificate && ts.genTime) {
       const tsa = certificateOf(derOf(ts.tsaCertificate));
       tsaName = displayName(tsa);
-      const tsPool = [...s.pool, ...ts.signature.certificates.map((x) => toX509(derOf(x))).filter((x): x is x509.X509Certificate => !!x)];
+      const tsPool = await poolWith(
+        s,
+        tsa,
+        ts.signature.certificates.map((x) => toX509(derOf(x))).filter((x): x is x509.X509Certificate => !!x),
+      );
       const path = await findCertificationPath(tsa, tsPool, ctx.options.trustAnchors, ts.genTime, ctx.crypto);
       const eku = tsa.getExtension(x509.ExtendedKeyUsageExtension);
       if (!path) problems.push("the timestamp authority is not trusted");
