@@ -11,7 +11,7 @@
  *      completed against the median.
  *
  * On PostgreSQL the saturation phase is repeated for each server setting in BENCH_PG_SERVERS
- * (processes × connections per process: `2x5,1x10,1x4,1x20` by default; the paced phase runs
+ * (processes × connections per process: `1x10,2x5,1x4,1x20` by default; the paced phase runs
  * with the first), over the cluster's Unix socket as a server on the database's machine would.
  *
  *   npm run bench -- sync.bench
@@ -39,7 +39,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const PACED_SECONDS = Number(process.env.BENCH_PACED_SECONDS ?? SECONDS);
 const SYNC_EVERY_MS = 5000;
 /** PostgreSQL server settings: `PROCESSES x POOL` (`vanthu server --workers PROCESSES`, VANTHU_DB_POOL=POOL). */
-const PG_SERVERS = (process.env.BENCH_PG_SERVERS ?? "2x5,1x10,1x4,1x20").split(",").map((x) => {
+const PG_SERVERS = (process.env.BENCH_PG_SERVERS ?? "1x10,2x5,1x4,1x20").split(",").map((x) => {
   const [workers, pool] = x.split("x").map(Number);
   return { workers: workers!, pool: pool! };
 });
