@@ -84,8 +84,23 @@ export default defineConfig({
       ],
   test: {
     root: ".",
-    include: ["shared/**/*.test.ts", "agent/**/*.test.ts", "sync-server/**/*.test.ts", "web/**/*.test.ts", "test/**/*.test.ts", "bin/**/*.test.ts"],
+    // The files are named by the two projects below (a project's include adds to this one's).
     exclude: ["node_modules/**", "dist/**", "**/*.bench.ts"],
+    projects: [
+      // The tests beside the code share one module graph per worker: importing pkijs, libpdf and
+      // the domain again for each of some hundred files cost more than running them (import 196 s
+      // → 38 s for shared/, agent/guards and web/ on this machine). They keep no state between
+      // files; the integration tests under test/ (servers, browsers, tokens) stay isolated.
+      {
+        extends: true,
+        test: {
+          name: "unit",
+          include: ["shared/**/*.test.ts", "agent/**/*.test.ts", "sync-server/**/*.test.ts", "web/**/*.test.ts", "bin/**/*.test.ts"],
+          isolate: false,
+        },
+      },
+      { extends: true, test: { name: "integration", include: ["test/**/*.test.ts"] } },
+    ],
     // Builds the PWA once per run for the browser tests (test/support/global-setup.ts).
     globalSetup: ["test/support/global-setup.ts"],
     // Password hashing at 2^10 instead of 2^15 (sync-server/auth/password.ts): the suite signs in

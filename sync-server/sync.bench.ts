@@ -10,17 +10,21 @@
  *  (c) fairness at saturation — the longest any request waited, and the fewest rounds a client
  *      completed against the median.
  *
- * On PostgreSQL the saturation phase is repeated for each pool size in BENCH_PG_POOLS.
+ * On PostgreSQL the saturation phase is repeated for each server setting in BENCH_PG_SERVERS
+ * (processes × connections per process: `1x10,2x5,1x4,1x20` by default; the paced phase runs
+ * with the first), over the cluster's Unix socket as a server on the database's machine would.
  *
  *   npm run bench -- sync.bench
  *   BENCH_SECONDS=20 BENCH_DB=sqlite npm run bench -- sync.bench
  */
 import { fork, spawn, type ChildProcess } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { Agent, request as httpRequest } from "node:http";
 import { fileURLToPath } from "node:url";
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import type { Mutation, PullResponse } from "../shared/sync/schemas.ts";
 import { hashToken } from "./auth/index.ts";
 import { hashPassword } from "./auth/password.ts";
@@ -34,7 +38,11 @@ const CLIENTS_PER_OFFICE = 3;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const PACED_SECONDS = Number(process.env.BENCH_PACED_SECONDS ?? SECONDS);
 const SYNC_EVERY_MS = 5000;
-const PG_POOLS = (process.env.BENCH_PG_POOLS ?? "10,4,20").split(",").map(Number);
+/** PostgreSQL server settings: `PROCESSES x POOL` (`vanthu server --workers PROCESSES`, VANTHU_DB_POOL=POOL). */
+const PG_SERVERS = (process.env.BENCH_PG_SERVERS ?? "1x10,2x5,1x4,1x20").split(",").map((x) => {
+  const [workers, pool] = x.split("x").map(Number);
+  return { workers: workers!, pool: pool! };
+});
 const BATCH = 5;
 const CLIENT_PROCESSES = Number(process.env.BENCH_CLIENT_PROCESSES ?? 3);
 const vanthu = fileURLToPath(new URL("../bin/vanthu.mjs", import.meta.url));
@@ -53,6 +61,8 @@ interface Client {
 type Mode = "closed" | "paced";
 
 interface WorkerResult {
+  /** CPU (user + system) the load process used during the phase, in ms. */
+  cpuMs: number;
   lat: Record<string, number[]>;
   errors: Record<string, number>;
   rounds: number[];
@@ -65,15 +75,30 @@ const load = () =>
     .join(" / ");
 const machine = () => `load average ${load()} (1/5/15 min) on ${cpus().length} cores`;
 
-/** CPU time (user + system) a process has used, in ms, from /proc (Linux); undefined elsewhere. */
+/**
+ * CPU time (user + system) a process and the processes it started (server processes of
+ * `--workers`) have used, in ms, from /proc (Linux); undefined elsewhere.
+ */
 function cpuMs(pid: number | undefined): number | undefined {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    // utime and stime (fields 14 and 15 of stat; 12 and 13 after the command name), in clock ticks of 10 ms.
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return undefined;
+  const stat = (p: number | string) => {
+    try {
+      // After the command name: state, ppid, …; utime and stime are fields 14 and 15 of stat (11 and 12 here), in ticks of 10 ms.
+      const fields = readFileSync(`/proc/${p}/stat`, "utf8").split(") ")[1]!.split(" ");
+      return { ppid: Number(fields[1]), ms: (Number(fields[11]) + Number(fields[12])) * 10 };
+    } catch {
+      return undefined;
+    }
+  };
+  if (pid === undefined) return undefined;
+  const own = stat(pid);
+  if (!own) return undefined;
+  let total = own.ms;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const s = stat(entry);
+    if (s?.ppid === pid) total += s.ms;
   }
+  return total;
 }
 
 async function seed(db: string): Promise<Client[]> {
@@ -107,10 +132,24 @@ interface Server {
   url: string;
 }
 
-function startServer(db: string, blobs: string, env: Record<string, string> = {}): Promise<Server> {
+function startServer(db: string, blobs: string, env: Record<string, string> = {}, workers = 1): Promise<Server> {
   return new Promise((resolve, reject) => {
     const prof = process.env.BENCH_SERVER_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_SERVER_PROF}`] : [];
-    const proc = spawn(process.execPath, [...prof, vanthu, "server", "--db", db, "--blobs", blobs, "--port", "0", "--host", "127.0.0.1", "--no-demo"], {
+    const args = [
+      vanthu,
+      "server",
+      "--db",
+      db,
+      "--blobs",
+      blobs,
+      "--port",
+      "0",
+      "--host",
+      "127.0.0.1",
+      "--no-demo",
+      ...(workers > 1 ? ["--workers", String(workers)] : []),
+    ];
+    const proc = spawn(process.execPath, [...prof, ...args], {
       stdio: ["ignore", "pipe", "inherit"],
       env: { ...process.env, ...env },
     });
@@ -163,6 +202,30 @@ function runWorker(url: string, clients: Client[], mode: Mode, seconds: number):
 }
 
 /**
+ * The load processes speak HTTP/1.1 with node:http and kept-alive connections: undici's fetch
+ * cost them about 2.5 ms of CPU per request, on the same two cores as the server (the load would
+ * measure itself). Answers are decompressed as a browser would.
+ */
+const keepAlive = new Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY });
+function request(base: string, path: string, method: string, headers: Record<string, string>, body?: string): Promise<{ status: number; body: Buffer }> {
+  const target = new URL(path, base);
+  return new Promise((resolve, reject) => {
+    const r = httpRequest({ host: target.hostname, port: target.port, path: target.pathname + target.search, method, headers, agent: keepAlive }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (d: Buffer) => chunks.push(d));
+      res.on("error", reject);
+      res.on("end", () => {
+        const raw = Buffer.concat(chunks);
+        const encoding = res.headers["content-encoding"];
+        resolve({ status: res.statusCode ?? 0, body: encoding === "br" ? brotliDecompressSync(raw) : encoding === "gzip" ? gunzipSync(raw) : raw });
+      });
+    });
+    r.on("error", reject);
+    r.end(body);
+  });
+}
+
+/**
  * One client process: its share of the clients. Closed loop: push, pull, again. Paced: a sync
  * (push, then pull) is due every SYNC_EVERY_MS from a random start; latency is counted from when
  * it was due, so a server that falls behind cannot hide it by delaying the next request.
@@ -171,16 +234,28 @@ async function clientProcess(url: string, clients: Client[], mode: Mode, seconds
   const lat: Record<string, number[]> = { push: [], pull: [], send: [] };
   const errors: Record<string, number> = {};
   const fail = (what: string) => (errors[what] = (errors[what] ?? 0) + 1);
-  const req = async (kind: string, path: string, c: Client, init: RequestInit = {}, since = performance.now()) => {
+  const req = async (
+    kind: string,
+    path: string,
+    c: Client,
+    init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+    since = performance.now(),
+  ) => {
     try {
-      const res = await fetch(url + path, { ...init, headers: { authorization: `Bearer ${c.token}`, ...(init.headers as Record<string, string>) } });
-      const body = await res.arrayBuffer();
-      if (!res.ok) {
+      // As a browser asks: compressed answers welcome.
+      const res = await request(
+        url,
+        path,
+        init.method ?? "GET",
+        { authorization: `Bearer ${c.token}`, "accept-encoding": "br, gzip", ...init.headers },
+        init.body,
+      );
+      if (res.status >= 400) {
         fail(`${kind} ${res.status}`);
         return undefined;
       }
       lat[kind]!.push(performance.now() - since);
-      return body;
+      return res.body;
     } catch (e) {
       fail(`${kind} ${(e as Error).message}`);
       return undefined;
@@ -189,6 +264,7 @@ async function clientProcess(url: string, clients: Client[], mode: Mode, seconds
   // Every client connects and signs in first (as offices do at the start of the day).
   await Promise.all(clients.map((c) => req("pull", "api/auth/me", c)));
   lat.pull = [];
+  const cpuStart = process.cpuUsage();
   const start = performance.now();
   const deadline = start + seconds * 1000;
   const rounds: number[] = [];
@@ -210,7 +286,9 @@ async function clientProcess(url: string, clients: Client[], mode: Mode, seconds
           recordId: `r${ci}-${i}-${k}-${n}`,
           data: { summary: "Về việc triển khai chữ ký số chuyên dùng công vụ", n: i, pad: "x".repeat(300) },
         }));
-        const sending = c.sha256 !== "" && i % 10 === 0;
+        // Every 10th round a document to the next office; offices take turns (a closed loop starting
+        // all at once would otherwise make every office send in the same first second).
+        const sending = c.sha256 !== "" && (i + ci) % 10 === 0;
         if (sending)
           mutations.push({
             id: `s${process.pid}-${ci}-${i}-${n++}`,
@@ -230,13 +308,14 @@ async function clientProcess(url: string, clients: Client[], mode: Mode, seconds
         );
         const pulledAt = performance.now();
         const body = await req("pull", `api/sync/pull?cursor=${c.cursor}&limit=200`, c, {}, pulledAt);
-        if (body) c.cursor = (JSON.parse(new TextDecoder().decode(body)) as PullResponse).cursor;
+        if (body) c.cursor = (JSON.parse(body.toString("utf8")) as PullResponse).cursor;
         i++;
       }
       rounds.push(i);
     }),
   );
-  return { lat, errors, rounds, cursors: clients.map((c) => c.cursor) };
+  const cpu = process.cpuUsage(cpuStart);
+  return { cpuMs: (cpu.user + cpu.system) / 1000, lat, errors, rounds, cursors: clients.map((c) => c.cursor) };
 }
 
 const pct = (xs: number[], p: number) => (xs.length ? xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]! : NaN);
@@ -274,7 +353,9 @@ async function phase(server: Server, clients: Client[], mode: Mode, seconds: num
     cpuBefore !== undefined && cpuAfter !== undefined
       ? { perRequestMs: (cpuAfter - cpuBefore) / total, share: (cpuAfter - cpuBefore) / (seconds * 1000) }
       : undefined;
+  const loadCpuMs = results.reduce((a, r) => a + r.cpuMs, 0);
   return {
+    loadCpuPerRequestMs: loadCpuMs / total,
     lat,
     errors,
     errCount,
@@ -298,7 +379,9 @@ function printLatencies(r: PhaseResult) {
     );
   }
   if (r.serverCpu)
-    console.log(`    server process: ${r.serverCpu.perRequestMs.toFixed(2)} ms of CPU per request, ${(100 * r.serverCpu.share).toFixed(0)}% of one core`);
+    console.log(
+      `    server process: ${r.serverCpu.perRequestMs.toFixed(2)} ms of CPU per request, ${(100 * r.serverCpu.share).toFixed(0)}% of one core; load processes: ${r.loadCpuPerRequestMs.toFixed(2)} ms per request`,
+    );
   if (r.errCount) console.log(`    errors: ${JSON.stringify(r.errors)}`);
 }
 
@@ -326,19 +409,20 @@ async function paced(server: Server, clients: Client[]) {
   return r;
 }
 
-async function run(label: string, db: string, pools: (number | undefined)[]) {
+async function run(label: string, db: string, servers: { workers: number; pool?: number }[]) {
   const dir = mkdtempSync(join(tmpdir(), "vanthu-bench-"));
   try {
     const clients = await seed(db);
     console.log(
       `\n${label}: ${OFFICES} offices × ${CLIENTS_PER_OFFICE} clients in ${CLIENT_PROCESSES} client processes, server in its own process — ${machine()}`,
     );
-    for (const [i, pool] of pools.entries()) {
-      const server = await startServer(db, join(dir, "blobs"), pool ? { VANTHU_DB_POOL: String(pool) } : {});
+    for (const [i, { workers, pool }] of servers.entries()) {
+      const server = await startServer(db, join(dir, "blobs"), pool ? { VANTHU_DB_POOL: String(pool) } : {}, workers);
       try {
         // One small signed-PDF stand-in per office, uploaded once (by its first client).
         if (i === 0) for (const c of clients.filter((_, k) => k % CLIENTS_PER_OFFICE === 0)) await uploadFor(server.url, c);
-        await saturation(server, clients, pool ? `saturation, pool of ${pool}` : "saturation");
+        const setting = `${workers > 1 ? `${workers} server processes × ` : ""}pool of ${pool}`;
+        await saturation(server, clients, pool ? `saturation, ${setting}` : "saturation");
         if (i === 0) await paced(server, clients);
       } finally {
         await stopServer(server);
@@ -362,7 +446,7 @@ if (process.env.BENCH_ROLE === "client") {
       await run(
         "SQLite (WAL, group commit: transactions that queue share one COMMIT — at most 15 ms or 64 of them — and every answer waits for its COMMIT and the fdatasync that covers it)",
         `sqlite:${join(dir, "bench.sqlite")}`,
-        [undefined],
+        [{ workers: 1 }],
       );
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -371,7 +455,8 @@ if (process.env.BENCH_ROLE === "client") {
   if (which.includes("postgres")) {
     const pg = await startPostgres();
     try {
-      await run("PostgreSQL 15 (throwaway cluster on the same 2 cores, fsync off)", await pg.createDatabase("bench"), PG_POOLS);
+      await pg.createDatabase("bench");
+      await run("PostgreSQL 15 (throwaway cluster on the same 2 cores, fsync off, over its Unix socket)", pg.socketUrlFor("bench"), PG_SERVERS);
     } finally {
       await pg.stop();
     }

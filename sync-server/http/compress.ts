@@ -9,8 +9,16 @@ const gzipAsync = promisify(gzip);
 /** Above this, compression leaves the event loop for the thread pool (it costs more than the hop). */
 const ASYNC_ABOVE = 64 * 1024;
 
+/**
+ * Quality 1, and a window no larger than the answer (at least 16 KB, at most 256 KB): setting up
+ * a 256 KB window was most of the cost of compressing a 5 KB pull page (sync.bench.ts).
+ */
 const brotliOptions = (size: number) => ({
-  params: { [constants.BROTLI_PARAM_QUALITY]: 1, [constants.BROTLI_PARAM_LGWIN]: 18, [constants.BROTLI_PARAM_SIZE_HINT]: size },
+  params: {
+    [constants.BROTLI_PARAM_QUALITY]: 1,
+    [constants.BROTLI_PARAM_LGWIN]: Math.min(18, Math.max(14, Math.ceil(Math.log2(size + 1)))),
+    [constants.BROTLI_PARAM_SIZE_HINT]: size,
+  },
 });
 
 async function pack(body: Uint8Array, encoding: "br" | "gzip"): Promise<Buffer> {
@@ -55,7 +63,7 @@ export function acceptedEncodings(header: string | undefined): Set<string> {
  * Hono's own `compress` middleware was not used: it offers gzip/deflate only and streams
  * through CompressionStream, while our answers are already whole in memory; here the body is
  * compressed once by zlib, and the answer keeps a Content-Length. Brotli at quality 1 with a
- * 256 KB window: most of the cost of a small answer is setting up the encoder, and a pull page of
+ * window fitted to the answer: most of the cost of a small answer is setting up the encoder, and a pull page of
  * 200 changes (100 KB) still shrinks 60× in about half a millisecond. Large answers are
  * compressed on libuv's thread pool so the event loop keeps serving other offices meanwhile.
  */

@@ -2,6 +2,7 @@ import { sql, type Selectable } from "kysely";
 import { PULL_REMAINING_CAP, type Change } from "../../shared/sync/schemas.ts";
 import { SyncError } from "../errors.ts";
 import type { StorageContext, Tx } from "./context.ts";
+import { pgRead, sqliteExclusive, type SqliteHandle } from "./open.ts";
 import type { ChangesTable } from "./schema.ts";
 
 export interface PullPage {
@@ -56,81 +57,79 @@ export class ChangeFeed {
    * Changes for one office after the cursor, in pages. The cursor is `txid.seq`; on PostgreSQL
    * only changes of transactions older than the oldest one still running are returned, so a
    * transaction that commits late can never land behind a cursor already handed out.
+   *
+   * The hottest read of the server, so not through Kysely: on SQLite its statements run
+   * together holding the connection once (`sqliteExclusive`); on PostgreSQL it is one statement
+   * on the pipelined readers' connection (`pgRead`).
    */
   async pull(officeId: string, cursor: string, limit: number): Promise<PullPage> {
-    const [ctx, cseq] = parseCursor(cursor);
-    // SQLite: two index range scans, (office, txid = t, seq > s) then (office, txid > t): an OR of
-    // the two would make it walk the office's whole feed.
-    const base = () => {
-      let q = this.ctx.db.selectFrom("changes").selectAll().where("office_id", "=", officeId);
-      if (this.ctx.dialect === "postgres")
-        q = q.where(sql<boolean>`txid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint + (SELECT txid_offset FROM sync_epoch WHERE id = 1)`);
-      return q;
-    };
-    if (this.ctx.dialect === "postgres") {
-      // One round trip: PostgreSQL scans the (office, txid, seq) index from a row-value bound.
-      const rows = await base()
-        .where(sql<boolean>`(txid, seq) > (${ctx}, ${cseq})`)
-        .orderBy("txid")
-        .orderBy("seq")
-        .limit(limit + 1)
-        .execute();
-      return this.page(officeId, cursor, limit, rows);
+    const [txid, seq] = parseCursor(cursor);
+    const exclusive = sqliteExclusive(this.ctx.db);
+    if (exclusive) return exclusive((db) => pullOnSqlite(db, officeId, cursor, txid, seq, limit), false);
+    const read = pgRead(this.ctx.db);
+    if (!read) throw new Error("The change feed needs a database opened by openDatabase");
+    const rows = (await read(PG_PULL, [officeId, txid, seq, limit + 1])).rows as FeedRow[];
+    const page = pageOf(cursor, limit, rows);
+    const last = page.changes.length > 0 ? rows[page.changes.length - 1]! : undefined;
+    if (page.hasMore && last) {
+      const after = (await read(PG_COUNT_AFTER, [officeId, Number(last.txid), Number(last.seq), PULL_REMAINING_CAP])).rows[0] as { n: number | string };
+      page.remaining = Math.min(PULL_REMAINING_CAP, Number(after.n));
     }
-    const rows =
-      ctx >= 0
-        ? await base()
-            .where("txid", "=", ctx)
-            .where("seq", ">", cseq)
-            .orderBy("seq")
-            .limit(limit + 1)
-            .execute()
-        : [];
-    if (rows.length <= limit)
-      rows.push(
-        ...(await base()
-          .where("txid", ">", ctx)
-          .orderBy("txid")
-          .orderBy("seq")
-          .limit(limit + 1 - rows.length)
-          .execute()),
-      );
-    return this.page(officeId, cursor, limit, rows);
+    return page;
   }
+}
 
-  private async page(officeId: string, cursor: string, limit: number, rows: Selectable<ChangesTable>[]): Promise<PullPage> {
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    const hasMore = rows.length > limit;
-    return {
-      // Only a long feed (a new device's first sync) pays for the count; a routine pull has no more pages.
-      ...(hasMore && last ? { remaining: await this.countAfter(officeId, Number(last.txid), Number(last.seq)) } : {}),
-      changes: page.map((r) => ({
-        entity: r.entity,
-        id: r.entity_id,
-        op: r.op as "put" | "delete",
-        data: r.data === null ? null : (JSON.parse(r.data) as Record<string, unknown>),
-        at: r.at,
-        ...(r.version !== null ? { version: Number(r.version) } : {}),
-      })),
-      cursor: last ? `${Number(last.txid)}.${Number(last.seq)}` : cursor,
-      hasMore,
-    };
-  }
+type FeedRow = Pick<Selectable<ChangesTable>, "seq" | "txid" | "entity" | "entity_id" | "op" | "data" | "version" | "at">;
 
-  /** Changes after (txid, seq) for the office, counted on the feed's index and at most PULL_REMAINING_CAP. */
-  private async countAfter(officeId: string, txid: number, seq: number): Promise<number> {
-    const feed = () => this.ctx.db.selectFrom("changes").select("seq").where("office_id", "=", officeId);
-    let n = 0;
-    for (const q of [feed().where("txid", "=", txid).where("seq", ">", seq), feed().where("txid", ">", txid)]) {
-      const row = await this.ctx.db
-        .selectFrom(q.limit(PULL_REMAINING_CAP).as("after"))
-        .select((eb) => eb.fn.countAll<number>().as("n"))
-        .executeTakeFirstOrThrow();
-      n += Number(row.n);
-    }
-    return Math.min(PULL_REMAINING_CAP, n);
+const FEED_COLUMNS = "seq, txid, entity, entity_id, op, data, version, at";
+
+// One scan of the (office, txid, seq) index from a row-value bound.
+const PG_PULL =
+  `SELECT ${FEED_COLUMNS} FROM changes WHERE office_id = $1 ` +
+  "AND txid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint + (SELECT txid_offset FROM sync_epoch WHERE id = 1) " +
+  "AND (txid, seq) > ($2, $3) ORDER BY txid, seq LIMIT $4";
+const PG_COUNT_AFTER = "SELECT count(*) AS n FROM (SELECT 1 FROM changes WHERE office_id = $1 AND (txid, seq) > ($2, $3) LIMIT $4) AS after";
+
+// SQLite: two index range scans, (office, txid = t, seq > s) then (office, txid > t): an OR of the two would make it walk the office's whole feed.
+const SQLITE = {
+  sameTx: `SELECT ${FEED_COLUMNS} FROM changes WHERE office_id = ? AND txid = ? AND seq > ? ORDER BY seq LIMIT ?`,
+  laterTx: `SELECT ${FEED_COLUMNS} FROM changes WHERE office_id = ? AND txid > ? ORDER BY txid, seq LIMIT ?`,
+  countSameTx: "SELECT count(*) AS n FROM (SELECT 1 FROM changes WHERE office_id = ? AND txid = ? AND seq > ? LIMIT ?)",
+  countLaterTx: "SELECT count(*) AS n FROM (SELECT 1 FROM changes WHERE office_id = ? AND txid > ? LIMIT ?)",
+};
+
+function pullOnSqlite(db: SqliteHandle, officeId: string, cursor: string, txid: number, seq: number, limit: number): PullPage {
+  const rows = txid >= 0 ? (db.prepare(SQLITE.sameTx).all(officeId, txid, seq, limit + 1) as FeedRow[]) : [];
+  if (rows.length <= limit) rows.push(...(db.prepare(SQLITE.laterTx).all(officeId, txid, limit + 1 - rows.length) as FeedRow[]));
+  const page = pageOf(cursor, limit, rows);
+  const last = page.changes.length > 0 ? rows[page.changes.length - 1]! : undefined;
+  if (page.hasMore && last) {
+    // Only a long feed (a new device's first sync) pays for the count, on the feed's index and at most PULL_REMAINING_CAP.
+    const t = Number(last.txid);
+    const s = Number(last.seq);
+    const n =
+      (db.prepare(SQLITE.countSameTx).get(officeId, t, s, PULL_REMAINING_CAP) as { n: number }).n +
+      (db.prepare(SQLITE.countLaterTx).get(officeId, t, PULL_REMAINING_CAP) as { n: number }).n;
+    page.remaining = Math.min(PULL_REMAINING_CAP, n);
   }
+  return page;
+}
+
+function pageOf(cursor: string, limit: number, rows: FeedRow[]): PullPage {
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    changes: page.map((r) => ({
+      entity: r.entity,
+      id: r.entity_id,
+      op: r.op as "put" | "delete",
+      data: r.data === null ? null : (JSON.parse(r.data) as Record<string, unknown>),
+      at: r.at,
+      ...(r.version !== null ? { version: Number(r.version) } : {}),
+    })),
+    cursor: last ? `${Number(last.txid)}.${Number(last.seq)}` : cursor,
+    hasMore: rows.length > limit,
+  };
 }
 
 function parseCursor(cursor: string): [number, number] {

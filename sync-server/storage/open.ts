@@ -68,24 +68,172 @@ export function openDatabase(target: DatabaseTarget, options: { poolSize?: numbe
     }
     // better-sqlite3 waits synchronously on a lock: keep it short, the server has one connection per process.
     sqlite.pragma("busy_timeout = 5000");
-    const db = new Kysely<Database>({ dialect: new FairSqliteDialect({ database: withStatementCache(sqlite) }, sqlite, wal) });
+    const dialect = new FairSqliteDialect({ database: withStatementCache(sqlite) }, sqlite, wal);
+    const db = new Kysely<Database>({ dialect });
     if (wal) walOf.set(db, wal);
+    dialectOf.set(db, dialect);
     return { db, dialect: "sqlite", target };
   }
-  const pool = new pg.Pool({
+  const config: pg.PoolConfig = {
     connectionString: target.location,
     // VANTHU_DB_POOL: connections per server process; size it to the database server, divided by the number of server processes (README).
     max: options.poolSize ?? (Number(process.env.VANTHU_DB_POOL) || 10),
+    // Statements sent together on one connection go in one round trip (`pipelined`); Kysely's one-at-a-time use is unchanged.
+    pipeline: true,
     // bigint columns (sizes, sequence numbers) fit a JS number.
     types: {
       getTypeParser: ((oid: number, format?: "text" | "binary") =>
         oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
     },
-  });
+  };
+  const pool = new pg.Pool(config);
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on("error", () => {});
   pool.on("connect", (client) => preparedByText(client));
-  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: "postgres", target };
+  // Pulls are spread over a few connections of their own (at least one; a quarter of the pool): one
+  // connection is one PostgreSQL process, which a busy database machine schedules like any other.
+  const readerCount = Number(process.env.VANTHU_DB_READERS) || Math.max(1, Math.round((config.max ?? 10) / 4));
+  const reader = new Readers(Array.from({ length: readerCount }, () => new PipelinedReader(config)));
+  const db = new Kysely<Database>({ dialect: new VanthuPostgresDialect({ pool }, reader) });
+  poolOf.set(db, pool);
+  readerOf.set(db, reader);
+  return { db, dialect: "postgres", target };
+}
+
+/** Kysely's PostgreSQL dialect, whose destroy() also closes the readers' connections. */
+class VanthuPostgresDialect extends PostgresDialect {
+  constructor(
+    config: ConstructorParameters<typeof PostgresDialect>[0],
+    readonly reader: Readers,
+  ) {
+    super(config);
+  }
+  override createDriver(): Driver {
+    const driver = super.createDriver();
+    const destroy = driver.destroy.bind(driver);
+    driver.destroy = async () => {
+      await this.reader.end();
+      await destroy();
+    };
+    return driver;
+  }
+}
+
+/**
+ * A connection of its own for single-statement reads that need no transaction (pulls),
+ * pipelined: the reads that requests start in the same turn of the event loop leave in one
+ * write and come back in one read, and none waits for a connection of the pool (which the
+ * pushes' transactions hold). Each read is its own transaction with its own snapshot, exactly
+ * as on a pooled connection. A lost connection fails the reads in flight and is opened again
+ * by the next read.
+ */
+class PipelinedReader {
+  #client: Promise<pg.Client> | undefined;
+  #corked: { uncork?: () => void } | undefined;
+  #ended = false;
+  constructor(readonly config: pg.ClientConfig) {}
+
+  /** Reads sent and not answered yet. */
+  inFlight = 0;
+
+  async query(text: string, values: unknown[]): Promise<pg.QueryResult> {
+    this.inFlight++;
+    try {
+      return await this.#query(text, values);
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  async #query(text: string, values: unknown[]): Promise<pg.QueryResult> {
+    if (this.#ended) throw new Error("The database is closed");
+    const client = await (this.#client ??= this.#connect());
+    if (!this.#corked) {
+      const stream = (client as unknown as { connection?: { stream?: { cork?: () => void; uncork?: () => void } } }).connection?.stream;
+      stream?.cork?.();
+      this.#corked = stream ?? {};
+      setImmediate(() => {
+        this.#corked = undefined;
+        stream?.uncork?.();
+      });
+    }
+    return client.query(text, values);
+  }
+
+  #connect(): Promise<pg.Client> {
+    const client = new pg.Client({ ...this.config, pipeline: true } as pg.ClientConfig);
+    const lost = () => {
+      if (this.#client === opened) this.#client = undefined;
+    };
+    client.on("error", lost);
+    client.on("end", lost);
+    preparedByText(client as unknown as pg.PoolClient);
+    const opened = client.connect().then(
+      () => client,
+      (e: unknown) => {
+        lost();
+        throw e;
+      },
+    );
+    return opened;
+  }
+
+  async end(): Promise<void> {
+    this.#ended = true;
+    const client = await this.#client?.catch(() => undefined);
+    this.#client = undefined;
+    await client?.end().catch(() => undefined);
+  }
+}
+
+/** The readers' connections: each read goes to the one with the fewest reads in flight. */
+class Readers {
+  constructor(readonly readers: PipelinedReader[]) {}
+  query(text: string, values: unknown[]): Promise<pg.QueryResult> {
+    let best = this.readers[0]!;
+    for (const r of this.readers) if (r.inFlight < best.inFlight) best = r;
+    return best.query(text, values);
+  }
+  async end(): Promise<void> {
+    await Promise.all(this.readers.map((r) => r.end()));
+  }
+}
+
+const poolOf = new WeakMap<Kysely<Database>, pg.Pool>();
+const readerOf = new WeakMap<Kysely<Database>, Readers>();
+
+/** A read (one statement, no transaction) on a pipelined readers' connection of a PostgreSQL database opened here. */
+export function pgRead(db: Kysely<Database>): ((text: string, values: unknown[]) => Promise<pg.QueryResult>) | undefined {
+  const reader = readerOf.get(db);
+  return reader && ((text, values) => reader.query(text, values));
+}
+
+/** The connection pool under a PostgreSQL database opened here (for the pipelined hot paths), else undefined. */
+export function pgPoolOf(db: Kysely<Database>): pg.Pool | undefined {
+  return poolOf.get(db);
+}
+
+/**
+ * Sends several statements at once on one connection and waits for all their answers: one
+ * round trip instead of one each (the pool's connections are in node-postgres's pipeline mode;
+ * a round trip cost ~0.2 ms of the server's CPU on the build machine, more than a small query).
+ * Each statement has its own Sync: inside a transaction a failed one makes the rest fail (and a
+ * COMMIT behind it roll back); the first error is thrown once every answer is in.
+ */
+export async function pipelined(client: pg.PoolClient, statements: [string, unknown[]?][]): Promise<pg.QueryResult[]> {
+  // Corked, the messages of every statement leave in one write.
+  const stream = (client as unknown as { connection?: { stream?: { cork?: () => void; uncork?: () => void } } }).connection?.stream;
+  stream?.cork?.();
+  let pending: Promise<pg.QueryResult>[];
+  try {
+    pending = statements.map(([text, values]) => client.query(text, values));
+  } finally {
+    stream?.uncork?.();
+  }
+  const settled = await Promise.allSettled(pending);
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
+  if (failed) throw failed.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<pg.QueryResult>).value);
 }
 
 /**
@@ -287,6 +435,22 @@ class Checkpointer {
 }
 
 const walOf = new WeakMap<Kysely<Database>, WalSync>();
+const dialectOf = new WeakMap<Kysely<Database>, FairSqliteDialect>();
+
+/**
+ * `work` run synchronously with the SQLite connection to itself, in its turn (FairSqliteDriver.exclusive);
+ * undefined when `db` is not a SQLite database opened here.
+ */
+export function sqliteExclusive(db: Kysely<Database>): (<T>(work: (sqlite: SqliteHandle) => T, transaction: boolean) => Promise<T>) | undefined {
+  const dialect = dialectOf.get(db);
+  if (!dialect) return undefined;
+  return (work, transaction) => {
+    // Kysely creates the driver on the first query; migrations ran one before any request.
+    const driver = dialect.driver;
+    if (!driver) throw new Error("The SQLite driver is not open yet");
+    return driver.exclusive(work, transaction);
+  };
+}
 
 /**
  * Resolves once everything this process has committed to `db` is on disk. The API calls it
@@ -297,6 +461,11 @@ export function whenDurable(db: Kysely<Database>): Promise<void> {
 }
 
 type GroupStatements = Record<"begin" | "commit" | "rollback" | "savepoint" | "release" | "rollbackTo", BetterSqlite3.Statement>;
+
+/** The SQLite connection lent to a synchronous piece of work (`sqliteExclusive`): statements kept by their text. */
+export interface SqliteHandle {
+  prepare(sqlText: string): BetterSqlite3.Statement;
+}
 
 /** A shared transaction stays open at most this long, and for at most this many transactions. */
 const GROUP_MS = 15;
@@ -309,8 +478,8 @@ const GROUP_MAX = 64;
  * first served in front of it, so Kysely's own mutex never has more than one waiter.
  *
  * Transactions share one SQLite transaction while others are queued (file databases only):
- * each runs in a SAVEPOINT of an open transaction, which is committed when nobody is waiting,
- * after GROUP_MS or after GROUP_MAX transactions. A COMMIT writes every page the transaction
+ * each runs in a SAVEPOINT of an open transaction, which is committed when nobody is waiting
+ * (at the end of the event loop's turn), after GROUP_MS or after GROUP_MAX transactions. A COMMIT writes every page the transaction
  * changed into the WAL, and under load it was the costliest statement of a push (the pages of
  * the feed's and the mutations' indexes, written again by every push); shared, it is paid once
  * per group. Nothing is answered before its group's COMMIT and the fdatasync after it
@@ -325,6 +494,17 @@ class FairSqliteDriver extends SqliteDriver {
   readonly #totalChanges: BetterSqlite3.Statement | undefined;
   #lastChanges = 0;
   readonly #statements: GroupStatements | undefined;
+  readonly #plain: Pick<GroupStatements, "begin" | "commit" | "rollback">;
+  readonly #prepared = new Map<string, BetterSqlite3.Statement>();
+  readonly handle: SqliteHandle = {
+    prepare: (sqlText) => {
+      const kept = this.#prepared.get(sqlText);
+      if (kept) return kept;
+      const stmt = this.sqlite.prepare(sqlText);
+      this.#prepared.set(sqlText, stmt);
+      return stmt;
+    },
+  };
   #group: { openedAt: number; transactions: number; settle: (error?: unknown) => void } | undefined;
 
   constructor(
@@ -345,31 +525,79 @@ class FairSqliteDriver extends SqliteDriver {
           rollbackTo: sqlite.prepare("ROLLBACK TO vanthu_tx"),
         }
       : undefined;
+    this.#plain = { begin: sqlite.prepare("BEGIN"), commit: sqlite.prepare("COMMIT"), rollback: sqlite.prepare("ROLLBACK") };
+  }
+
+  #queue(): Promise<void> | undefined {
+    if (!this.#busy) {
+      this.#busy = true;
+      return undefined;
+    }
+    return new Promise<void>((resolve) => this.#waiting.push(resolve));
   }
 
   override async acquireConnection(): Promise<DatabaseConnection> {
-    if (this.#busy) await new Promise<void>((resolve) => this.#waiting.push(resolve));
-    this.#busy = true;
+    await this.#queue();
     return super.acquireConnection();
   }
 
-  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+  /**
+   * The connection to `work` alone, in its turn of the queue, with no await between its
+   * statements: the hot paths (a push of record edits, a pull) run their statements here, one
+   * queue wait for the whole request instead of one per statement, and none of Kysely's
+   * building, compiling and promise hops per statement (sync.bench.ts). `transaction`: in a
+   * transaction of its own (a savepoint of the shared one, see below), rolled back if `work` throws.
+   */
+  async exclusive<T>(work: (sqlite: SqliteHandle) => T, transaction: boolean): Promise<T> {
+    await this.#queue();
+    try {
+      if (!transaction) return work(this.handle);
+      this.#begin();
+      let result: T;
+      try {
+        result = work(this.handle);
+      } catch (e) {
+        this.#rollback();
+        throw e;
+      }
+      this.#commit();
+      return result;
+    } finally {
+      this.#settle();
+      this.#next();
+    }
+  }
+
+  override async beginTransaction(): Promise<void> {
+    this.#begin();
+  }
+
+  override async commitTransaction(): Promise<void> {
+    this.#commit();
+  }
+
+  override async rollbackTransaction(): Promise<void> {
+    this.#rollback();
+  }
+
+  #begin(): void {
     const st = this.#statements;
-    if (!st) return super.beginTransaction(connection);
+    if (!st) return void this.#plain.begin.run();
     if (!this.#group) this.#openGroup(st);
     this.#group!.transactions++;
     st.savepoint.run();
   }
 
-  override async commitTransaction(connection: DatabaseConnection): Promise<void> {
-    const st = this.#statements;
-    if (!st) return super.commitTransaction(connection);
-    st.release.run();
+  #commit(): void {
+    (this.#statements?.release ?? this.#plain.commit).run();
   }
 
-  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+  #rollback(): void {
     const st = this.#statements;
-    if (!st) return super.rollbackTransaction(connection);
+    if (!st) {
+      if (this.sqlite.inTransaction) this.#plain.rollback.run();
+      return;
+    }
     if (this.sqlite.inTransaction) {
       st.rollbackTo.run();
       st.release.run();
@@ -421,11 +649,44 @@ class FairSqliteDriver extends SqliteDriver {
   }
 
   override async releaseConnection(): Promise<void> {
+    this.#settle();
+    await super.releaseConnection();
+    this.#next();
+  }
+
+  /**
+   * After each use of the connection: the shared transaction is committed once it is old or
+   * large enough, or when nobody waits — then at the end of this turn of the event loop, so that
+   * the requests read from the network in the same turn join it (the hot paths hold the
+   * connection so briefly that they seldom find anyone waiting: a COMMIT for each push was a
+   * tenth of the server's time). The COMMIT takes its turn in the queue like any transaction.
+   */
+  #settle(): void {
     if (this.#group) {
       const g = this.#group;
-      if (this.#waiting.length === 0 || g.transactions >= GROUP_MAX || performance.now() - g.openedAt >= GROUP_MS) this.#commitGroup();
+      if (g.transactions >= GROUP_MAX || performance.now() - g.openedAt >= GROUP_MS) this.#commitGroup();
+      else if (this.#waiting.length === 0) this.#commitSoon();
     } else if (this.#totalChanges && !this.sqlite.inTransaction) this.#noteWrites();
-    await super.releaseConnection();
+  }
+
+  #commitScheduled = false;
+
+  #commitSoon(): void {
+    if (this.#commitScheduled) return;
+    this.#commitScheduled = true;
+    setImmediate(async () => {
+      await this.#queue();
+      this.#commitScheduled = false;
+      try {
+        if (this.#group) this.#commitGroup();
+      } finally {
+        this.#next();
+      }
+    });
+  }
+
+  /** The connection goes to the next in the queue (after a checkpoint's catch-up, when one is due). */
+  #next(): void {
     const checkpointer = this.wal?.checkpointer;
     if (!this.#group && checkpointer?.wantsCatchUp) {
       // Held between two transactions while the worker copies the rest of the WAL (see Checkpointer).
@@ -453,6 +714,9 @@ class FairSqliteDialect extends SqliteDialect {
     this.#config = config;
   }
   override createDriver(): Driver {
-    return new FairSqliteDriver(this.#config, this.sqlite, this.wal);
+    const driver = new FairSqliteDriver(this.#config, this.sqlite, this.wal);
+    this.driver = driver;
+    return driver;
   }
+  driver: FairSqliteDriver | undefined;
 }

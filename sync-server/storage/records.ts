@@ -8,7 +8,7 @@ import type { Acting, StorageContext, Tx } from "./context.ts";
 import type { ChangeFeed } from "./feed.ts";
 import { conflict, MutationRefused, refuse } from "./refusal.ts";
 
-type RecordMutation = Extract<Mutation, { type: "record.put" | "record.delete" }>;
+export type RecordMutation = Extract<Mutation, { type: "record.put" | "record.delete" }>;
 
 export interface StoredRecord {
   version: number;
@@ -61,53 +61,13 @@ export class RecordRepository {
     return { version };
   }
 
-  /**
-   * What the rule table and the base version say of a mutation on the record as read: refused,
-   * a conflict, an idempotent replay of an append-only record, or the operation to write.
-   */
-  private judge(acting: Acting, m: RecordMutation, existing: StoredRecord | undefined): { op: RecordOp } | { replay: number } | MutationRefused {
-    const live = existing !== undefined && !existing.deleted;
-    const op: RecordOp = m.type === "record.delete" ? "delete" : live ? "update" : "create";
-    if (!acting.trusted) {
-      const refusal = recordRefusal(m.entity, op, acting.roles, acting.where);
-      // A replay of an append-only record with exactly its stored data changes nothing: answer it as applied.
-      if (refusal?.code === "rule.append_only" && m.type === "record.put" && existing && sameData(existing.data, m.data)) return { replay: existing.version };
-      if (refusal) return refuse(refusal.code, refusal.messageVi, refusal.messageEn, { entity: m.entity, recordId: m.recordId, op });
-      if (op === "delete" && !live) return refuse("not_found", "Bản ghi cần xóa không có (hoặc đã bị xóa).", `${m.entity} ${m.recordId} does not exist`);
-    }
-    const base = m.baseVersion ?? 0;
-    if (!acting.trusted && (existing ? base !== existing.version : base !== 0)) {
-      if (existing)
-        return conflict({
-          entity: m.entity,
-          id: m.recordId,
-          version: existing.version,
-          deleted: existing.deleted,
-          data: existing.data,
-          updatedAt: existing.updatedAt,
-          updatedBy: existing.updatedBy,
-        });
-      return refuse(
-        "bad_base_version",
-        "Bản ghi này chưa có trên máy chủ; không thể sửa theo một phiên bản cũ.",
-        `${m.entity} ${m.recordId} does not exist; baseVersion must be 0`,
-      );
-    }
-    return { op };
+  private judge(acting: Acting, m: RecordMutation, existing: StoredRecord | undefined) {
+    return judgeRecordEdit(acting, m, existing);
   }
 
   /** Another writer committed between the read and the write (PostgreSQL): the conflict it is, with the record as it is now. */
   private async movedOn(trx: Tx, officeId: string, m: RecordMutation): Promise<MutationRefused> {
-    const now = await this.get(trx, officeId, m.entity, m.recordId);
-    return conflict({
-      entity: m.entity,
-      id: m.recordId,
-      version: now?.version ?? 0,
-      deleted: now?.deleted ?? true,
-      data: now?.data ?? null,
-      updatedAt: now?.updatedAt ?? stamp(this.ctx.clock),
-      updatedBy: now?.updatedBy ?? "",
-    });
+    return movedOnConflict(m, await this.get(trx, officeId, m.entity, m.recordId), stamp(this.ctx.clock));
   }
 
   /**
@@ -314,6 +274,75 @@ export class RecordRepository {
     const act = auditOfRecord(entity, recordId, data, acting);
     if (act && !(act.entryId && (await this.audit.entryExists(trx, acting.officeId, act.entryId)))) await this.audit.append(trx, acting.officeId, act);
   }
+}
+
+/**
+ * What the rule table and the base version say of a mutation on the record as read: refused,
+ * a conflict, an idempotent replay of an append-only record, or the operation to write.
+ */
+export function judgeRecordEdit(
+  acting: Acting,
+  m: RecordMutation,
+  existing: StoredRecord | undefined,
+): { op: RecordOp } | { replay: number } | MutationRefused {
+  const live = existing !== undefined && !existing.deleted;
+  const op: RecordOp = m.type === "record.delete" ? "delete" : live ? "update" : "create";
+  if (!acting.trusted) {
+    const refusal = recordRefusal(m.entity, op, acting.roles, acting.where);
+    // A replay of an append-only record with exactly its stored data changes nothing: answer it as applied.
+    if (refusal?.code === "rule.append_only" && m.type === "record.put" && existing && sameData(existing.data, m.data)) return { replay: existing.version };
+    if (refusal) return refuse(refusal.code, refusal.messageVi, refusal.messageEn, { entity: m.entity, recordId: m.recordId, op });
+    if (op === "delete" && !live) return refuse("not_found", "Bản ghi cần xóa không có (hoặc đã bị xóa).", `${m.entity} ${m.recordId} does not exist`);
+  }
+  const base = m.baseVersion ?? 0;
+  if (!acting.trusted && (existing ? base !== existing.version : base !== 0)) {
+    if (existing)
+      return conflict({
+        entity: m.entity,
+        id: m.recordId,
+        version: existing.version,
+        deleted: existing.deleted,
+        data: existing.data,
+        updatedAt: existing.updatedAt,
+        updatedBy: existing.updatedBy,
+      });
+    return refuse(
+      "bad_base_version",
+      "Bản ghi này chưa có trên máy chủ; không thể sửa theo một phiên bản cũ.",
+      `${m.entity} ${m.recordId} does not exist; baseVersion must be 0`,
+    );
+  }
+  return { op };
+}
+
+/** The conflict answered when the record moved on between the read and the guarded write: the record as it is now. */
+export function movedOnConflict(m: RecordMutation, now: StoredRecord | undefined, at: string): MutationRefused {
+  return conflict({
+    entity: m.entity,
+    id: m.recordId,
+    version: now?.version ?? 0,
+    deleted: now?.deleted ?? true,
+    data: now?.data ?? null,
+    updatedAt: now?.updatedAt ?? at,
+    updatedBy: now?.updatedBy ?? "",
+  });
+}
+
+/** A records row as the rules read it. */
+export function storedRecord(r: {
+  version: number | string;
+  deleted: number | string;
+  data: string | null;
+  updated_at: string;
+  updated_by: string;
+}): StoredRecord {
+  return {
+    version: Number(r.version),
+    deleted: Number(r.deleted) === 1,
+    data: r.data === null ? null : (JSON.parse(r.data) as Record<string, unknown>),
+    updatedAt: r.updated_at,
+    updatedBy: r.updated_by,
+  };
 }
 
 function sameData(a: Record<string, unknown> | null, b: Record<string, unknown>): boolean {

@@ -1,4 +1,4 @@
-import type { ApiError, CurrentRecord } from "../../shared/sync/schemas.ts";
+import type { ApiError, Assigned, CurrentRecord, MutationResult } from "../../shared/sync/schemas.ts";
 
 /**
  * A mutation the server will not apply: outside the rule table, not possible in the record's
@@ -27,3 +27,9 @@ export const conflict = (current: CurrentRecord, what = "bản ghi") =>
     },
     current,
   );
+
+/** A mutation's answer: applied with what it was assigned, or refused / a conflict (with the server's record). */
+export function answerOf(mutationId: string, a: Assigned | MutationRefused): MutationResult {
+  if (!(a instanceof MutationRefused)) return { mutationId, status: "applied", assigned: a };
+  return { mutationId, status: a.current ? "conflict" : "refused", assigned: {}, error: a.error, ...(a.current ? { current: a.current } : {}) };
+}

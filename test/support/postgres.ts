@@ -21,6 +21,8 @@ export interface PostgresCluster {
   /** Connection string of the `postgres` database. */
   url: string;
   urlFor(database: string): string;
+  /** The same database over the cluster's Unix socket (no TCP stack: cheaper per round trip on one machine). */
+  socketUrlFor(database: string): string;
   createDatabase(name: string): Promise<string>;
   stop(): Promise<void>;
 }
@@ -141,6 +143,7 @@ export async function startPostgres(): Promise<PostgresCluster> {
     port,
     url: urlFor("postgres"),
     urlFor,
+    socketUrlFor: (db: string) => `postgres://postgres@/${db}?host=${encodeURIComponent(dir)}&port=${port}`,
     async createDatabase(name: string) {
       if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bad database name ${name}`);
       const c = new pg.Client({ connectionString: urlFor("postgres") });

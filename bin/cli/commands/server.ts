@@ -6,7 +6,7 @@ import { CliError } from "../errors.ts";
 const usage = `Usage: vanthu server [--db sqlite:PATH | postgres://…] [--blobs DIR] [--port N] [--host ADDR] [--web DIR] [--demo]
                     [--tls-cert FILE --tls-key FILE] [--trust-proxy] [--behind-tls]
                     [--backup-dir DIR [--backup-every 24h] [--backup-keep N]] [--office-quota 20GB]
-                    [--trust-anchor FILE]...
+                    [--trust-anchor FILE]... [--workers N]
        vanthu server --create-admin USERNAME [--db …]
 
 Máy chủ đồng bộ Văn thư số (the sync server): các văn phòng đồng bộ với nó; đồng hồ của nó
@@ -34,6 +34,9 @@ dựng (dist/web) ở địa chỉ gốc /.
   --office-quota SIZE   dung lượng văn bản tối đa của mỗi cơ quan (vd. 500MB, 20GB; mặc định 20GB)
   --trust-anchor FILE   chứng thư gốc (PEM) công bố cho mọi máy của các cơ quan, ngoài chứng thư
                         gốc Chính phủ có sẵn (G2, G1); lặp lại được; vanthu start dùng cho CA thử
+  --workers N   chạy N tiến trình máy chủ cùng một cổng (mỗi nhân CPU một tiến trình), chỉ với
+                PostgreSQL; mỗi tiến trình mở tối đa VANTHU_DB_POOL kết nối (mặc định 10) và một
+                kết nối đọc
   --create-admin USERNAME
                 tạo tài khoản quản trị hệ thống (in mật khẩu ngẫu nhiên một lần) rồi thoát;
                 quản trị tạo cơ quan và tài khoản qua /api/admin
@@ -71,6 +74,7 @@ export const command: CliCommand = {
           "office-quota": { type: "string" },
           "create-admin": { type: "string" },
           "trust-anchor": { type: "string", multiple: true },
+          workers: { type: "string" },
         },
       }));
     } catch (e) {
@@ -102,6 +106,18 @@ export const command: CliCommand = {
     if (values["office-quota"] !== undefined && !quota)
       throw usageError(`Hạn mức không hợp lệ: ${values["office-quota"]} (vd. 500MB, 20GB).`, `invalid --office-quota ${values["office-quota"]}`);
 
+    const workers = Number(values.workers ?? "1");
+    if (!/^\d{1,2}$/.test(values.workers ?? "1") || workers < 1 || workers > 64)
+      throw usageError(`Số tiến trình không hợp lệ: ${values.workers} (1–64).`, `invalid --workers ${values.workers}`);
+    if (workers > 1 && !/^postgres(ql)?:\/\//.test(values.db ?? ""))
+      throw usageError(
+        "--workers cần PostgreSQL (--db postgres://…): SQLite chỉ có một tiến trình ghi.",
+        "--workers needs PostgreSQL (--db postgres://…): SQLite has a single writer process",
+      );
+    const { default: cluster } = await import("node:cluster");
+    if (workers > 1 && cluster.isPrimary) return runPrimary(workers, values.db!, Boolean(values.demo));
+    const worker = cluster.isWorker ? Number(process.env.VANTHU_WORKER ?? "0") : undefined;
+
     const { startSyncServer } = await import("../../../sync-server/serve.ts");
     const { seedDemo, DEMO_LABEL } = await import("../../../sync-server/seed.ts");
     const stopped = new Promise<void>((resolve) => {
@@ -123,7 +139,8 @@ export const command: CliCommand = {
         path,
         labelVi: values.demo ? "CA thử của thiết bị ký thử (CHỈ DÙNG THỬ — không có giá trị pháp lý)" : `Chứng thư gốc do quản trị công bố (${path})`,
       })),
-      backups: values["backup-dir"] ? { dir: values["backup-dir"], everyMs, keep } : undefined,
+      // With several processes, the first runs the scheduled backups.
+      backups: values["backup-dir"] && !worker ? { dir: values["backup-dir"], everyMs, keep } : undefined,
       onBackup: (run) =>
         process.stdout.write(
           run.verified
@@ -131,6 +148,15 @@ export const command: CliCommand = {
             : `SAO LƯU THẤT BẠI (backup failed): ${run.detail}\n`,
         ),
     });
+    if (worker !== undefined) {
+      // One of several processes: the first process set the database up and speaks for all.
+      process.send?.({ listening: server.url });
+      await stopped;
+      await server.close();
+      // The channel to the first process would keep this one alive.
+      process.disconnect?.();
+      return 0;
+    }
     if (values.demo) {
       const demo = await seedDemo(server.storage);
       if (demo) {
@@ -151,6 +177,67 @@ export const command: CliCommand = {
     return 0;
   },
 };
+
+/**
+ * `--workers N`: the first process migrates the database (and seeds the demo), then starts N
+ * server processes on the same address (node:cluster hands each new connection to one of them)
+ * and waits. The processes share nothing but the database: sessions, login throttling, uploads
+ * and the change feed live there (README, "PostgreSQL past one machine"). A process that dies is
+ * replaced.
+ */
+async function runPrimary(workers: number, db: string, demo: boolean): Promise<number> {
+  const { default: cluster } = await import("node:cluster");
+  const { SyncStorage } = await import("../../../sync-server/storage/storage.ts");
+  const { parseDatabaseUrl } = await import("../../../sync-server/storage/open.ts");
+  const { systemQlvbClock } = await import("../../../sync-server/clock/qlvb-clock.ts");
+  const { seedDemo, DEMO_LABEL } = await import("../../../sync-server/seed.ts");
+  const storage = await SyncStorage.open(parseDatabaseUrl(db), systemQlvbClock);
+  try {
+    const seeded = demo ? await seedDemo(storage) : undefined;
+    if (seeded) {
+      process.stdout.write(`\nĐã tạo cơ quan và tài khoản THỬ (${DEMO_LABEL}):\n`);
+      for (const d of seeded)
+        process.stdout.write(`  ${d.username.padEnd(18)} mật khẩu: ${d.password}   ${d.rolesVi.join(", ")} — ${d.fullName}, ${d.office}\n`);
+    } else if (!demo && (await storage.isEmpty())) process.stdout.write(firstAccountHelp(db));
+  } finally {
+    await storage.close();
+  }
+  let stopping = false;
+  const start = (index: number) => {
+    const w = cluster.fork({ VANTHU_WORKER: String(index) });
+    w.on("exit", (code, signal) => {
+      if (stopping) return;
+      process.stderr.write(`[sync-server] process ${index} stopped (${signal ?? code}); starting another\n`);
+      start(index);
+    });
+    return w;
+  };
+  const listening = await Promise.all(
+    Array.from(
+      { length: workers },
+      (_, i) => new Promise<string>((resolve) => start(i).on("message", (m: { listening?: string }) => m.listening && resolve(m.listening))),
+    ),
+  );
+  process.stdout.write(`Máy chủ đồng bộ Văn thư số đang chạy (sync server listening): ${listening[0]}\n`);
+  process.stdout.write(`  ${workers} tiến trình (server processes), cơ sở dữ liệu: postgres\n`);
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", () => resolve());
+    process.once("SIGTERM", () => resolve());
+  });
+  stopping = true;
+  await Promise.all(
+    Object.values(cluster.workers ?? {}).map(
+      (w) =>
+        new Promise<void>((resolve) => {
+          if (!w || w.isDead()) return resolve();
+          w.once("exit", () => resolve());
+          w.process.kill("SIGTERM");
+        }),
+    ),
+  );
+  process.stdout.write("Đã dừng máy chủ đồng bộ (stopped).\n");
+  return 0;
+}
 
 /** What to do on a new, empty database (no demo accounts any more). */
 function firstAccountHelp(db: string | undefined): string {
