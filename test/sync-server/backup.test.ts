@@ -8,7 +8,7 @@ import { backup, verifyBackup, type BackupManifest } from "../../sync-server/bac
 import { createSyncApp } from "../../sync-server/app.ts";
 import { BlobStore } from "../../sync-server/blobs/store.ts";
 import { systemQlvbClock } from "../../sync-server/clock/qlvb-clock.ts";
-import { parseDatabaseUrl } from "../../sync-server/storage/open.ts";
+import { parseDatabaseUrl, whenDurable } from "../../sync-server/storage/open.ts";
 import { SyncStorage } from "../../sync-server/storage/storage.ts";
 import { verifyAuditChain } from "../../shared/domain/audit/audit-chain.ts";
 import { TABLES } from "../../sync-server/storage/schema.ts";
@@ -187,6 +187,8 @@ describeBackends("backup and restore", (env) => {
       data: { recordId },
     });
     await e.storage.applyPush(actor, [put("before-1"), put("before-2")], { clientId: "x" });
+    // What an answer waits for (app.ts): on SQLite the push's group COMMIT, which a backup from another connection needs.
+    await whenDurable(e.storage.db);
     const seen = await e.storage.pull(office.id, "", 100);
     expect(seen.changes.map((c) => c.id)).toEqual(["before-1", "before-2"]);
     const out = join(e.dir, "backup-cross");
