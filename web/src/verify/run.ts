@@ -123,8 +123,8 @@ export async function reverifyWaiting(db: VanthuDb): Promise<void> {
   for (const r of await db.received.where("status").anyOf("pending", "verifying", "verified").toArray()) void verifyReceived(db, r.id).catch(() => undefined);
 }
 
-/** How old an inconclusive verdict must be before a sync round judges the document again. */
-export const RECHECK_INCONCLUSIVE_AFTER_MS = 30_000;
+/** How old an inconclusive verdict must be before a sync round judges the document again: a verdict that stays inconclusive (a CRL server down for days) costs a check every few minutes, not every round. */
+export const RECHECK_INCONCLUSIVE_AFTER_MS = 5 * 60_000;
 
 /**
  * Documents judged "chưa kết luận được" and still waiting for the clerk are checked again after a
