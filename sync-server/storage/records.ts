@@ -38,14 +38,7 @@ export class RecordRepository {
       .where("entity", "=", entity)
       .where("record_id", "=", recordId)
       .executeTakeFirst();
-    if (!r) return undefined;
-    return {
-      version: Number(r.version),
-      deleted: Number(r.deleted) === 1,
-      data: r.data === null ? null : (JSON.parse(r.data) as Record<string, unknown>),
-      updatedAt: r.updated_at,
-      updatedBy: r.updated_by,
-    };
+    return r ? storedRecord(r) : undefined;
   }
 
   async apply(trx: Tx, acting: Acting, m: RecordMutation): Promise<Assigned> {
