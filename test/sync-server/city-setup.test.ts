@@ -6,6 +6,7 @@ import { main } from "../../bin/cli/main.ts";
 import { command as cityCommand } from "../../bin/cli/commands/city.ts";
 import { findOffices } from "../../shared/domain/offices/index.ts";
 import { accountsTemplate, addAccounts, readAccountsCsv, setUpCity } from "../../sync-server/city/setup.ts";
+import { whenDurable } from "../../sync-server/storage/open.ts";
 import { hashPassword } from "../../sync-server/auth/password.ts";
 import { describeBackends, login, type Env } from "./harness.ts";
 
@@ -132,6 +133,9 @@ describeBackends("setting the city up from Nghị quyết 1669 (114 offices)", (
     const accounts = join(dir, "accounts.csv");
     writeFileSync(accounts, ["co_quan,ten_dang_nhap,ho_ten,vai_tro", "UBND xã An Hưng,vanthu.anhung,Phạm Thị Thu,văn thư"].join("\n"));
     const before = await officeRows(env());
+    // The command opens its own connection, in this process: the harness's group COMMIT must be done first
+    // (the command's busy wait would block the event loop that runs it).
+    await whenDurable(env().storage.db);
     const out1 = await cli(["city", "setup", "--db", databaseUrl(env()), "--accounts", accounts, "--passwords-out", join(dir, "pw.csv")]);
     expect(out1.code).toBe(0);
     expect(out1.out).toContain("Cơ quan: 0 tạo mới, 116 đã có");
