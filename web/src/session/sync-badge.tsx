@@ -10,7 +10,7 @@ import { syncState } from "../sync/state.ts";
 export function startAutoSync(): () => void {
   // The first round waits until the first screen is drawn: the protocol code is not needed to show it.
   // Nobody signed in: nothing to sync, and the sync code is not loaded at all.
-  const round = async () => ((await db.meta.get("session")) ? (await import("./sync-view.tsx")).runSync() : ("skipped" as const));
+  const round = async () => ((await db.meta.get("session")) ? (await import("./sync-view.tsx")).runSync("skip") : ("skipped" as const));
   const s = scheduleSync(round, { firstDelayMs: 1500 });
   return () => s.stop();
 }

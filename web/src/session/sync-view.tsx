@@ -18,8 +18,9 @@ const KIND_VI: Record<string, string> = {
   "cert.put": "Chứng thư số",
 };
 
-export function runSync(): Promise<SyncOutcome> {
-  return syncNow(db, { onNewReceived: (id) => void verifyReceived(db, id).catch(() => undefined) });
+/** A round now; `whenBusy` "after" (a press, a change just made): once the running round ends, if one runs. */
+export function runSync(whenBusy: "skip" | "after" = "after"): Promise<SyncOutcome> {
+  return syncNow(db, { onNewReceived: (id) => void verifyReceived(db, id).catch(() => undefined), whenBusy });
 }
 
 export function SyncView() {

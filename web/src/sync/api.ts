@@ -12,17 +12,21 @@ export class ApiClient {
     private readonly token: string,
     /** Ends every request of a sync round the person stopped (sync/state.ts). */
     private readonly signal?: AbortSignal,
+    private readonly answerDeadlineMs = ANSWER_DEADLINE_MS,
   ) {}
   async req(path: string, init: RequestInit = {}): Promise<Response> {
     let res: Response;
+    const deadline = answerDeadline(init.signal ?? this.signal, init.body, this.answerDeadlineMs);
     try {
       res = await fetch(this.base + path, {
         ...init,
-        signal: init.signal ?? this.signal,
+        signal: deadline.signal,
         headers: { authorization: `Bearer ${this.token}`, ...(init.headers ?? {}) },
       });
     } catch (e) {
       throw unreachable(e);
+    } finally {
+      deadline.clear();
     }
     if (!res.ok && res.status !== 409) await throwApi(res);
     return res;
@@ -38,6 +42,38 @@ export class ApiClient {
     if (!res.ok) await throwApi(res);
     return (await readJson(res)) as T;
   }
+}
+
+/** No answer this long after a request was sent (plus time for its body at a slow 2G rate): the line is dead, not slow. */
+export const ANSWER_DEADLINE_MS = 60_000;
+const SLOWEST_UPLOAD_BYTES_PER_S = 8 * 1024;
+
+/** Reported when a request got no answer in time: the network's failure, tried again by the next round. */
+export class NoAnswerError extends Error {
+  override readonly name = "NoAnswerError";
+}
+
+/**
+ * A request's signal that also ends it when no answer comes in time. A connection that silently
+ * stops (a mobile line dropping every packet, a proxy that keeps the socket open) otherwise
+ * leaves fetch waiting for minutes, and the round waiting with it holds the sync lock: no press
+ * of "Đồng bộ ngay" could start another.
+ */
+function answerDeadline(outer: AbortSignal | null | undefined, body: BodyInit | null | undefined, ms: number): { signal: AbortSignal; clear(): void } {
+  const controller = new AbortController();
+  const size = body instanceof Uint8Array ? body.byteLength : typeof body === "string" ? body.length : 0;
+  const timer = setTimeout(
+    () => controller.abort(new NoAnswerError("No answer from the sync server in time")),
+    ms + (1000 * size) / SLOWEST_UPLOAD_BYTES_PER_S,
+  );
+  const fromOuter = () => controller.abort(outer!.reason);
+  if (outer?.aborted) fromOuter();
+  else outer?.addEventListener("abort", fromOuter, { once: true });
+  return {
+    signal: controller.signal,
+    // Only the deadline ends here: a pause must still stop the answer's body as it comes down.
+    clear: () => clearTimeout(timer),
+  };
 }
 
 /**

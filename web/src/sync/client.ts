@@ -497,8 +497,33 @@ async function refreshPublishedAnchors(api: ApiClient, db: VanthuDb): Promise<vo
  */
 export type SyncOutcome = "done" | "retry" | "error" | "skipped";
 
+export interface SyncOptions {
+  onNewReceived?: (id: string) => void;
+  base?: string;
+  /**
+   * When a round already runs (in this tab or another): "skip" (the scheduler's rhythm), or
+   * "after" — a press of "Đồng bộ ngay" or a change just made must not be lost because a round
+   * was finishing: it runs once that round ends (one such wait per tab).
+   */
+  whenBusy?: "skip" | "after";
+}
+
+let queuedRound: Promise<SyncOutcome> | undefined;
+
 /** One sync round; only one tab of this origin runs it at a time. */
-export async function syncNow(db: VanthuDb, opts: { onNewReceived?: (id: string) => void; base?: string } = {}): Promise<SyncOutcome> {
+export async function syncNow(db: VanthuDb, opts: SyncOptions = {}): Promise<SyncOutcome> {
+  if (typeof navigator === "undefined" || !navigator.locks) return syncRound(db, opts);
+  const ran = await navigator.locks.request("vanthu-sync", { ifAvailable: true }, async (lock) => (lock ? syncRound(db, opts) : undefined));
+  if (ran !== undefined) return ran;
+  if (opts.whenBusy !== "after") return "skipped";
+  queuedRound ??= navigator.locks.request("vanthu-sync", () => {
+    queuedRound = undefined;
+    return syncRound(db, opts);
+  });
+  return queuedRound;
+}
+
+async function syncRound(db: VanthuDb, opts: SyncOptions): Promise<SyncOutcome> {
   const session = await loadSession(db);
   if (!session) {
     setSyncState({ phase: "signed-out" });
@@ -561,10 +586,6 @@ export async function syncNow(db: VanthuDb, opts: { onNewReceived?: (id: string)
       endRound(signal);
     }
   };
-  if (typeof navigator !== "undefined" && navigator.locks) {
-    await navigator.locks.request("vanthu-sync", { ifAvailable: true }, async (lock) => {
-      if (lock) await run();
-    });
-  } else await run();
+  await run();
   return outcome;
 }
