@@ -10,19 +10,31 @@ import { sha1 } from "@noble/hashes/legacy.js";
 export interface IncrementalHash {
   update(data: Uint8Array): unknown;
   digest(): Uint8Array;
+  /** An independent hash in the same state (node:crypto's Hash.copy; noble's clone): lets the verifier hash a prefix shared by several signatures once. */
+  copy?(): IncrementalHash;
 }
 export type HashAlgorithmName = "SHA-1" | "SHA-256" | "SHA-384" | "SHA-512";
 export type HashFactory = (algorithm: HashAlgorithmName) => IncrementalHash;
 
+type NobleHash = ReturnType<typeof sha256.create> | ReturnType<typeof sha1.create>;
+
+function copyable(h: NobleHash): IncrementalHash {
+  return {
+    update: (data) => h.update(data),
+    digest: () => h.digest(),
+    copy: () => copyable(h.clone()),
+  };
+}
+
 export const nobleHashFactory: HashFactory = (algorithm) => {
   switch (algorithm) {
     case "SHA-1":
-      return sha1.create();
+      return copyable(sha1.create());
     case "SHA-256":
-      return sha256.create();
+      return copyable(sha256.create());
     case "SHA-384":
-      return sha384.create();
+      return copyable(sha384.create());
     case "SHA-512":
-      return sha512.create();
+      return copyable(sha512.create());
   }
 };

@@ -2,7 +2,7 @@ import type { x509 } from "../pki/x509.ts";
 import type { CrlCache, FetchLike } from "../pki/revocation.ts";
 import type { PdfFile } from "./pdf/document.ts";
 import type { UpdateAnalysis } from "./diff/index.ts";
-import type { HashFactory } from "./hash.ts";
+import type { FilePrefixes, HashFactory } from "./hash.ts";
 
 export interface VerifyOptions {
   /** Trust anchors (e.g. bundledTrustAnchors() plus the office's own). */
@@ -50,6 +50,8 @@ export interface FileContext {
   options: VerifyOptions;
   crypto: Crypto;
   hash: HashFactory;
+  /** Hash states of the file's first bytes, shared by its signatures' digests. */
+  prefixes?: FilePrefixes;
   now: Date;
   dss: { certs: x509.X509Certificate[]; crls: Uint8Array[]; ocsps: Uint8Array[] };
   /** CA certificates to complete paths with: the DSS and the caller's cache (the bundled sub-CAs a path may need are added per signature: poolWith). */

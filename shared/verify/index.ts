@@ -8,7 +8,7 @@ import type { ByteSource } from "./pdf/source.ts";
 import { locateSignatures, type SignatureField } from "./pdf/signatures.ts";
 import type { Finding, ValidationReport } from "./report.ts";
 import { renderReportVi } from "./render-vi.ts";
-import { nobleHashFactory, type HashFactory } from "./hash.ts";
+import { FilePrefixes, nobleHashFactory, type HashFactory, type IncrementalHash } from "./hash.ts";
 import { toX509 } from "./signature/signer.ts";
 import { unreadableSignature, verifySignature } from "./signature/pipeline.ts";
 import type { FileContext, VerifyOptions } from "./context.ts";
@@ -99,6 +99,15 @@ function progressOf(ordered: SignatureField[], options: VerifyOptions) {
   let bytesDone = 0;
   let signature = 0;
   const tell = () => report?.({ bytesDone: Math.min(bytesDone, bytesTotal), bytesTotal, signature, signatures: ordered.length });
+  const counted = (h: IncrementalHash): IncrementalHash => ({
+    update(data: Uint8Array) {
+      bytesDone += data.byteLength;
+      tell();
+      return h.update(data);
+    },
+    digest: () => h.digest(),
+    ...(h.copy ? { copy: () => counted(h.copy!()) } : {}),
+  });
   return {
     next() {
       signature++;
@@ -106,17 +115,12 @@ function progressOf(ordered: SignatureField[], options: VerifyOptions) {
     },
     hash(factory: HashFactory): HashFactory {
       if (!report) return factory;
-      return (algorithm) => {
-        const h = factory(algorithm);
-        return {
-          update(data: Uint8Array) {
-            bytesDone += data.byteLength;
-            tell();
-            return h.update(data);
-          },
-          digest: () => h.digest(),
-        };
-      };
+      return (algorithm) => counted(factory(algorithm));
+    },
+    /** Bytes a digest continued past without hashing them again (FilePrefixes): done all the same. */
+    skipped(bytes: number) {
+      bytesDone += bytes;
+      tell();
     },
   };
 }
@@ -175,11 +179,13 @@ export async function verifyPdf(input: Uint8Array | ByteSource, options: VerifyO
     const dssCerts = dssRaw.certs.map(toX509).filter((x): x is x509.X509Certificate => !!x);
     const ordered = [...sigs].sort((x, y) => (x.byteRange?.[2] ?? 0) - (y.byteRange?.[2] ?? 0));
     const progress = progressOf(ordered, options);
+    const hash = progress.hash(options.hash ?? nobleHashFactory);
     const ctx: FileContext = {
       file,
       options,
       crypto,
-      hash: progress.hash(options.hash ?? nobleHashFactory),
+      hash,
+      prefixes: new FilePrefixes(hash, (n) => progress.skipped(n)),
       now,
       dss: { certs: dssCerts, crls: dssRaw.crls, ocsps: dssRaw.ocsps },
       intermediates: [...dssCerts, ...(options.intermediates ?? [])],

@@ -44,6 +44,7 @@ export const structure: Stage = (s) => {
       [c, d],
     ],
     ctx.hash,
+    ctx.prefixes,
   );
   return out;
 };
