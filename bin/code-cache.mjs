@@ -8,6 +8,7 @@ import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import { Script } from "node:vm";
+import { CJS_WRAPPER_END, CJS_WRAPPER_START } from "./build-cli.mjs";
 
 /** The command exported by `file`, its `run` wrapped to refresh the cache when it ends. */
 export function loadCodeCached(file) {
@@ -18,8 +19,11 @@ export function loadCodeCached(file) {
   } catch {
     // first run of this build
   }
-  const source = readFileSync(file, "utf8");
-  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: file, cachedData });
+  // ASCII (bin/build-cli.mjs escapes the rest): read as latin1, one byte a character, no decoding.
+  let source = readFileSync(file, "latin1");
+  // Written already wrapped (CJS_WRAPPER_START); a build from before that is wrapped here.
+  if (!source.startsWith(CJS_WRAPPER_START)) source = `${CJS_WRAPPER_START}${source}${CJS_WRAPPER_END}`;
+  const script = new Script(source, { filename: file, cachedData });
   const module = { exports: {} };
   script.runInThisContext().call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
   const command = module.exports.command;
