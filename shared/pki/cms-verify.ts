@@ -172,7 +172,45 @@ function signedDataOf(content: asn1js.Sequence): pkijs.SignedData | undefined {
     version: version.valueBlock.valueDec,
     digestAlgorithms: digestAlgorithms.valueBlock.value.map((a) => new pkijs.AlgorithmIdentifier({ schema: a })),
     encapContentInfo: new pkijs.EncapsulatedContentInfo({ schema: encap }),
-    signerInfos: signerInfos.valueBlock.value.map((si) => new pkijs.SignerInfo({ schema: si })),
+    signerInfos: signerInfos.valueBlock.value.map((si) => signerInfoOf(si) ?? new pkijs.SignerInfo({ schema: si })),
+  });
+}
+
+const isTagged = (b: asn1js.AsnType | undefined, tagNumber: number): b is asn1js.Constructed =>
+  b instanceof asn1js.BaseBlock && b.idBlock.tagClass === 3 && b.idBlock.tagNumber === tagNumber && b.idBlock.isConstructed;
+
+/**
+ * A SignerInfo read part by part (RFC 5652 §5.3: version, sid as issuer and serial, digest
+ * algorithm, [0] signed attributes, signature algorithm, signature, [1] unsigned attributes),
+ * each part by pkijs's own class: pkijs's SignerInfo schema is built anew and matched at every
+ * call, a third of the time a letter's signature took to read. Undefined for any other shape
+ * (a subject key identifier as sid, attributes missing or misplaced): pkijs then reads it whole.
+ */
+function signerInfoOf(si: asn1js.AsnType): pkijs.SignerInfo | undefined {
+  if (!(si instanceof asn1js.Sequence)) return undefined;
+  const parts = [...si.valueBlock.value];
+  const [version, sid, digestAlgorithm] = parts.splice(0, 3);
+  const signedAttrs = isTagged(parts[0], 0) ? parts.shift() : undefined;
+  const [signatureAlgorithm, signature, unsignedAttrs, ...extra] = parts;
+  if (
+    !(version instanceof asn1js.Integer) ||
+    !(sid instanceof asn1js.Sequence) ||
+    !(digestAlgorithm instanceof asn1js.Sequence) ||
+    !signedAttrs ||
+    !(signatureAlgorithm instanceof asn1js.Sequence) ||
+    !(signature instanceof asn1js.OctetString) ||
+    (unsignedAttrs !== undefined && !isTagged(unsignedAttrs, 1)) ||
+    extra.length > 0
+  )
+    return undefined;
+  return new pkijs.SignerInfo({
+    version: version.valueBlock.valueDec,
+    sid: new pkijs.IssuerAndSerialNumber({ schema: sid }),
+    digestAlgorithm: new pkijs.AlgorithmIdentifier({ schema: digestAlgorithm }),
+    signedAttrs: new pkijs.SignedAndUnsignedAttributes({ type: 0, schema: signedAttrs }),
+    signatureAlgorithm: new pkijs.AlgorithmIdentifier({ schema: signatureAlgorithm }),
+    signature,
+    ...(unsignedAttrs ? { unsignedAttrs: new pkijs.SignedAndUnsignedAttributes({ type: 1, schema: unsignedAttrs }) } : {}),
   });
 }
 
@@ -329,7 +367,11 @@ function pkijsCertificateOf(der: Uint8Array): pkijs.Certificate | undefined {
   let c = pkijsCertificates.get(key);
   if (c === undefined) {
     try {
-      c = pkijs.Certificate.fromBER(der.slice());
+      // Without asn1js's speculative parsing of OCTET and BIT STRING contents: pkijs parses the
+      // extension values and the public key it reads itself.
+      const asn = asn1js.fromBER(der.slice(), { parseEmbedded: false, copyInput: false });
+      if (asn.offset === -1) throw new Error(asn.result.error);
+      c = new pkijs.Certificate({ schema: asn.result });
       rawDer.set(c, der.slice());
     } catch {
       c = null;
@@ -348,12 +390,20 @@ export function derOf(o: { toSchema(): asn1js.AsnType }): Uint8Array<ArrayBuffer
   return rawDer.get(o) ?? new Uint8Array(o.toSchema().toBER(false));
 }
 
+/** Names equal as DER bytes (the usual case, and cheap), else as pkijs compares them (string preparation of each value). */
+function sameIssuer(a: pkijs.RelativeDistinguishedNames, b: pkijs.RelativeDistinguishedNames): boolean {
+  const x = a.valueBeforeDecode;
+  const y = b.valueBeforeDecode;
+  if (x.byteLength > 0 && bytesEqual(new Uint8Array(x), new Uint8Array(y))) return true;
+  return a.isEqual(b);
+}
+
 /** The signer's certificate: by issuer and serial, or by subject key identifier. */
 export function findSignerCertificate(sd: pkijs.SignedData, si: pkijs.SignerInfo): pkijs.Certificate | undefined {
   const certs = certificatesOf(sd);
   const sid = si.sid;
   if (sid instanceof pkijs.IssuerAndSerialNumber) {
-    return certs.find((c) => c.serialNumber.isEqual(sid.serialNumber) && c.issuer.isEqual(sid.issuer));
+    return certs.find((c) => c.serialNumber.isEqual(sid.serialNumber) && sameIssuer(c.issuer, sid.issuer));
   }
   if (sid instanceof asn1js.Primitive || sid instanceof asn1js.Constructed) {
     const skid = new Uint8Array((sid as asn1js.Primitive).valueBlock.valueHexView ?? new Uint8Array());
