@@ -26,6 +26,16 @@ describe("PdfParser", () => {
     expect(d.get("N")).toEqual([1, -2.5, 0.5]);
   });
 
+  it("reads hex strings in pairs, with white space anywhere, an odd last digit, and refuses a bad character wherever it is", () => {
+    const hex = (s: string) => (new PdfParser(new TextEncoder().encode(s)).parseValue() as PdfString).bytes;
+    expect([...hex("<3082aB0f>")]).toEqual([0x30, 0x82, 0xab, 0x0f]);
+    expect([...hex("<30 8\n2a\tB0 f>")]).toEqual([0x30, 0x82, 0xab, 0x0f]);
+    expect([...hex("<3082a>")]).toEqual([0x30, 0x82, 0xa0]);
+    expect([...hex("<>")]).toEqual([]);
+    for (const bad of ["<30820G00>", "<3082 0G>", "<G0>", "<0G>", `<${"0".repeat(2000)}x${"0".repeat(9)}>`])
+      expect(() => hex(bad), bad).toThrow(PdfSyntaxError);
+  });
+
   it("marks duplicate keys; refuses deep nesting and unterminated input with PdfSyntaxError", () => {
     expect((new PdfParser(new TextEncoder().encode("<< /A 1 /A 2 >>")).parseValue() as PdfDict).duplicateKeys).toBe(true);
     expect(() => new PdfParser(new TextEncoder().encode("[".repeat(10_000))).parseValue()).toThrow(PdfSyntaxError);

@@ -22,6 +22,10 @@ export function isWhite(c: number | undefined): boolean {
 function isRegular(c: number | undefined): boolean {
   return c !== undefined && WS[c] !== 1 && DELIM[c] !== 1;
 }
+/** A byte's value as a hex digit; -2 for white space, -1 for anything else. */
+const HEX = new Int8Array(256).fill(-1);
+for (let c = 0; c < 256; c++) HEX[c] = WS[c] === 1 ? -2 : hexVal(c);
+
 function hexVal(c: number): number {
   if (c >= 48 && c <= 57) return c - 48;
   if (c >= 65 && c <= 70) return c - 55;
@@ -176,10 +180,19 @@ export class PdfParser {
     const out = new Uint8Array(Math.ceil((end - this.pos) / 2));
     let n = 0;
     let hi = -1;
-    for (let i = this.pos; i < end; i++) {
-      const c = b[i]!;
-      if (WS[c] === 1) continue;
-      const v = hexVal(c);
+    let i = this.pos;
+    // Pairs of digits, as a signature's /Contents is written (thousands of them, mostly its
+    // zero padding): one table look-up a digit. The loop below takes over at the first white
+    // space or bad character.
+    for (; i + 1 < end; i += 2) {
+      const h = HEX[b[i]!]!;
+      const l = HEX[b[i + 1]!]!;
+      if ((h | l) < 0) break;
+      out[n++] = (h << 4) | l;
+    }
+    for (; i < end; i++) {
+      const v = HEX[b[i]!]!;
+      if (v === -2) continue;
       if (v < 0) {
         this.pos = i;
         this.fail("bad character in hex string");
