@@ -105,7 +105,7 @@ export async function buildCli() {
     metafile: true,
     charset: "utf8",
     logLevel: "error",
-    plugins: [sourceAddresses],
+    plugins: [sourceAddresses, fastBufferSource],
   });
   for (const n of CODE_CACHED) await buildCommonJs(n, outdir);
   // The sources, and npm's record of the installed packages (bundled ones are in the build:
@@ -113,7 +113,7 @@ export async function buildCli() {
   const inputs = Object.keys(result.metafile.inputs).filter((p) => !p.startsWith("node_modules/") && !p.includes("/node_modules/"));
   if (existsSync(join(ROOT, INSTALLED))) inputs.push(INSTALLED);
   // This script too: a change to how commands are built makes the build stale.
-  inputs.push("bin/build-cli.mjs");
+  inputs.push("bin/build-cli.mjs", "bin/fast-buffer-source.mjs");
   // The one-line summaries for `vanthu --help`, read once here rather than at every run.
   const commands = {};
   for (const n of names) {
@@ -138,6 +138,24 @@ const fflateWithoutWorkers = {
     const browserBuild = join(ROOT, "node_modules/fflate/esm/browser.js");
     if (!existsSync(browserBuild)) return;
     build.onResolve({ filter: /^fflate$/ }, () => ({ path: browserBuild }));
+  },
+};
+
+/**
+ * asn1js 4's byte-type checks (@peculiar/utils 4.1.0's bytes/buffer-source.js) replaced by
+ * bin/fast-buffer-source.mjs: the same functions and answers, without the string that
+ * Object.prototype.toString builds four times for every block asn1js makes. Only for that
+ * version of the file: another version is bundled as it is.
+ */
+const FAST_BUFFER_SOURCE_FOR = "4.1.0";
+const fastBufferSource = {
+  name: "vanthu-fast-buffer-source",
+  setup(build) {
+    build.onLoad({ filter: /[\\/]@peculiar[\\/]utils[\\/]build[\\/]bytes[\\/]buffer-source\.js$/ }, (args) => {
+      const pkg = JSON.parse(readFileSync(join(dirname(args.path), "../../package.json"), "utf8"));
+      if (pkg.version !== FAST_BUFFER_SOURCE_FOR) return undefined;
+      return { contents: readFileSync(join(ROOT, "bin/fast-buffer-source.mjs"), "utf8"), loader: "js", resolveDir: dirname(args.path) };
+    });
   },
 };
 
@@ -170,7 +188,7 @@ async function buildCommonJs(name, outdir) {
     // hashing it against the cache and decoding cost a third of what a UTF-8 file does.
     charset: "ascii",
     logLevel: "error",
-    plugins: [sourceAddresses, fflateWithoutWorkers],
+    plugins: [sourceAddresses, fflateWithoutWorkers, fastBufferSource],
   });
   const text = readFileSync(outfile, "utf8");
   // The script runs in a vm.Script, which has no loader for import(): refuse a bundle that needs one.
