@@ -87,8 +87,8 @@ const taken = new Set<string>();
 
 describe.each([
   ["as shipped", { ...searchSizes }],
-  ["with small windows, so that every path is taken", { WINDOW: 16, MIN_PART: 4, MAX_EXPANSIONS: 3, DENSER: 8, PAGE: 7 }],
-  ["with tiny windows, so that even numbers are common", { WINDOW: 2, MIN_PART: 1, MAX_EXPANSIONS: 3, DENSER: 4, PAGE: 7 }],
+  ["with small windows, so that every path is taken", { WINDOW: 16, MIN_PART: 4, MAX_EXPANSIONS: 3, GROW: 4, DENSER: 8, PAGE: 7 }],
+  ["with tiny windows, so that even numbers are common", { WINDOW: 2, MIN_PART: 1, MAX_EXPANSIONS: 3, GROW: 2, DENSER: 2, PAGE: 7 }],
 ])("register search (R16) against the plain answer, %s", (_name, sizes) => {
   const shipped = { ...searchSizes };
   beforeAll(() => {
@@ -180,6 +180,7 @@ describe("register search, all paths", () => {
       [
         "a token absent",
         "rare token drives",
+        "window drives",
         "every token broad",
         "filter only",
         "newest",
