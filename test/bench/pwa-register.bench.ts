@@ -1,8 +1,8 @@
 /**
  * `npm run bench`: the PWA in Chromium with an incoming register of 100,000 entries.
  * Prints: time to open the register view, p50/p95 of searches typed without diacritics
- * (from typing to the answer on screen), JS heap, and the gzipped JavaScript the first
- * screen loads. Figures only, no assertions on speed.
+ * (from typing to the first screen of matches on screen, and to the whole answer known), JS
+ * heap, and the gzipped JavaScript the first screen loads. Figures only, no assertions on speed.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -176,26 +176,34 @@ try {
   ];
   const searchLoad = loadavg()[0]!;
   const times: number[] = [];
+  const wholeTimes: number[] = [];
   const byQuery: Array<[string, number]> = [];
   for (let round = 0; round < 3; round++) {
     for (const q of queries) {
       const query = round === 0 ? q : `${q}${round === 1 ? "" : " "}`.trim() + (round === 2 ? " " + q.split(" ")[0] : "");
-      const ms = await page.evaluate(
+      // To the first screen of matches drawn, and to the whole answer (the newest 200) known.
+      const [ms, allMs] = await page.evaluate(
         (query) =>
-          new Promise<number>((ok) => {
+          new Promise<[number, number]>((ok) => {
             const input = document.querySelector<HTMLInputElement>("#register-search")!;
             const t = performance.now();
             input.value = query;
             input.dispatchEvent(new Event("input", { bubbles: true }));
+            let first = 0;
             const check = () => {
-              if (document.querySelector('[data-testid="result-count"]')?.getAttribute("data-query") === query) ok(performance.now() - t);
-              else requestAnimationFrame(check);
+              const c = document.querySelector('[data-testid="result-count"]');
+              if (c?.getAttribute("data-query") === query) {
+                first ||= performance.now() - t;
+                if (c.getAttribute("data-complete") === "true") return ok([first, performance.now() - t]);
+              }
+              requestAnimationFrame(check);
             };
             check();
           }),
         query,
       );
       times.push(ms);
+      wholeTimes.push(allMs);
       byQuery.push([query, ms]);
       // Clear between queries, as a person does.
       await page.evaluate(() => {
@@ -309,7 +317,8 @@ try {
   }
   floor.sort((a, b) => a - b);
   times.sort((a, b) => a - b);
-  const pct = (p: number) => times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))]!;
+  wholeTimes.sort((a, b) => a - b);
+  const pct = (p: number, xs = times) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
   // Live objects only: garbage the collector has not taken yet is not memory the register holds.
   const cdp = await page.context().newCDPSession(page);
   await cdp.send("HeapProfiler.collectGarbage");
@@ -326,7 +335,10 @@ try {
   const at = (load: number) => `(load ${load.toFixed(1)})`;
   console.log(`  open register view (year ${new Date().getFullYear()}, newest 200 matches, rows on screen drawn): ${openMs.toFixed(0)} ms ${at(openLoad)}`);
   console.log(
-    `  search without diacritics, ${times.length} queries: p50 ${pct(50).toFixed(0)} ms, p95 ${pct(95).toFixed(0)} ms, max ${times.at(-1)!.toFixed(0)} ms ${at(searchLoad)}`,
+    `  search without diacritics, ${times.length} queries, to the first screen of matches drawn: p50 ${pct(50).toFixed(0)} ms, p95 ${pct(95).toFixed(0)} ms, max ${times.at(-1)!.toFixed(0)} ms ${at(searchLoad)}`,
+  );
+  console.log(
+    `  the same, to the whole answer (newest 200 matches) known: p50 ${pct(50, wholeTimes).toFixed(0)} ms, p95 ${pct(95, wholeTimes).toFixed(0)} ms, max ${wholeTimes.at(-1)!.toFixed(0)} ms`,
   );
   console.log(
     `  peer, same run: reading the year's 200 newest entries with a bare IndexedDB cursor: p50 ${floor[10]!.toFixed(0)} ms, p95 ${floor[18]!.toFixed(0)} ms ${at(floorLoad)}`,
