@@ -182,6 +182,7 @@ describe("register search, all paths", () => {
         "rare token drives",
         "window drives",
         "every token broad",
+        "expanded token left to rows",
         "filter only",
         "newest",
         "dense token checked on rows",

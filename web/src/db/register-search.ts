@@ -168,7 +168,11 @@ async function searchYear(s: Search, year: number, limit: number): Promise<strin
     searchPaths.add(s.rowFilter ? "filter only" : "newest");
     return s.rowFilter ? walkRows(s, year, s.rowFilter, limit) : newestIds(s.table, year, limit);
   }
-  const tokens = await Promise.all(s.q.map((t) => tokenOf(s.table, s.trans, year, t)));
+  const firsts = await Promise.all(s.q.map((t) => firstRead(s.table, s.trans, year, t)));
+  // A token known whole drives: a common token that expands to several index tokens is then
+  // cheaper checked on the rows of its candidates than read part by part.
+  const someWhole = firsts.some((r) => r.newest.whole);
+  const tokens = await Promise.all(firsts.map((r) => tokenOf(s.table, r, someWhole)));
   check(s.signal);
   const known = tokens.filter((t): t is Postings => t !== "broad");
   if (known.length === 0) {
@@ -250,19 +254,28 @@ function fullCheck(s: Search, e: Entry): boolean {
   return matchesQuery(e.searchTokens, s.q) && (!s.rowFilter || s.rowFilter(e));
 }
 
-/**
- * A query token in a year: one request for the newest WINDOW keys of its range. A token with
- * fewer is known whole (a number, a rare word, whatever it expands to); a common one is read per
- * index token it expands to, each newest first, when it expands to few.
- */
-async function tokenOf(table: Table, trans: IDBTransaction, year: number, token: string): Promise<Token> {
+/** The first read of a query token in a year: the newest WINDOW keys of its range, and (at the same time) the index tokens it expands to. */
+interface FirstRead {
+  newest: Part;
+  expanding: Promise<{ keys: string[]; skipped: boolean } | "broad">;
+}
+
+async function firstRead(table: Table, trans: IDBTransaction, year: number, token: string): Promise<FirstRead> {
   const prefix = `${year}:${token}`;
-  // The index tokens it expands to are looked for at the same time: a common token needs them.
   // One letter that many entries have begins too many words to read them one by one.
   const expanding = token.length === 1 ? Promise.resolve("broad" as const) : expansionsOf(trans, table.name, prefix);
-  expanding.catch(() => {}); // awaited below, or not needed
+  expanding.catch(() => {}); // awaited by tokenOf, or not needed
   const newest: Part = { key: prefix, prefix: true, ids: [], window: searchSizes.WINDOW, whole: false };
   await readPart(table, newest, searchSizes.WINDOW);
+  return { newest, expanding };
+}
+
+/**
+ * A query token's postings from its first read. A token with fewer than WINDOW entries is known
+ * whole (a number, a rare word, whatever it expands to); a common one is read per index token it
+ * expands to, each newest first, when it expands to few — unless `someWhole` (another token drives).
+ */
+async function tokenOf(table: Table, { newest, expanding }: FirstRead, someWhole: boolean): Promise<Token> {
   if (newest.whole) {
     searchPaths.add("token read whole");
     return postingsOf([newest]);
@@ -276,6 +289,10 @@ async function tokenOf(table: Table, trans: IDBTransaction, year: number, token:
   if (found.keys.length === 1 && !found.skipped) {
     searchPaths.add("token window");
     return postingsOf([newest]);
+  }
+  if (someWhole) {
+    searchPaths.add("expanded token left to rows");
+    return "broad";
   }
   searchPaths.add(found.skipped ? "whole numbers skipped" : "token expanded");
   // The window shared between the index tokens; those that stop too soon grow on their own.
