@@ -64,6 +64,17 @@ export async function searchRegister<R extends RegisterName>(
 export async function searchRegisterPage(db: VanthuDb, register: RegisterName, f: RegisterFilter, first: number): Promise<{ ids: string[]; rows: Entry[] }> {
   const table = db[register] as unknown as Table;
   const plain = !f.query?.trim() && !f.typeCode && !f.status && !f.from && !f.to && !f.issuer?.trim() && f.year !== undefined;
+  if (plain && (f.limit ?? 200) <= first) {
+    // The view's first screen of a year: its newest rows are the answer, in one request.
+    const rows = await table
+      .where("[year+number]")
+      .between([f.year, Dexie.minKey], [f.year, Dexie.maxKey])
+      .reverse()
+      .limit(f.limit ?? 200)
+      .toArray();
+    check(f.signal);
+    return { ids: rows.map((e) => e.id), rows };
+  }
   const [ids, newest] = await Promise.all([
     searchRegisterIds(db, register, f),
     plain ? table.where("[year+number]").between([f.year, Dexie.minKey], [f.year, Dexie.maxKey]).reverse().limit(first).toArray() : undefined,
