@@ -193,6 +193,7 @@ describe("register search, all paths", () => {
         "token window",
         "whole numbers skipped",
         "window grown",
+        "short list grown",
       ].sort(),
     );
   });

@@ -31,7 +31,7 @@ export interface RegisterFilter {
  * keys, a denser one (a word in most entries) is checked on rows; the register itself is read at
  * most PAGE rows at a time. A test shrinks them to walk every path on a small register.
  */
-export const searchSizes = { WINDOW: 256, MIN_PART: 128, MAX_EXPANSIONS: 12, GROW: 4, DENSER: 8, PAGE: 200 };
+export const searchSizes = { WINDOW: 256, MIN_PART: 128, MAX_EXPANSIONS: 12, GROW: 4, DENSER: 3, PAGE: 200 };
 
 /** The paths a search took (a fixed set of names): the test checks that it walked every one. */
 export const searchPaths = new Set<string>();
@@ -180,10 +180,15 @@ async function searchYear(s: Search, year: number, limit: number): Promise<strin
     return s.rowFilter ? walkRows(s, year, s.rowFilter, limit) : newestIds(s.table, year, limit);
   }
   const firsts = await Promise.all(s.q.map((t) => firstRead(s.table, s.trans, year, t)));
+  if (firsts.some((r) => r.newest.whole && r.newest.ids.length === 0)) {
+    searchPaths.add("a token absent");
+    return [];
+  }
   // A token known whole drives: a common token that expands to several index tokens is then
-  // cheaper checked on the rows of its candidates than read part by part.
-  const someWhole = firsts.some((r) => r.newest.whole);
-  const tokens = await Promise.all(firsts.map((r) => tokenOf(s.table, r, someWhole)));
+  // cheaper checked on the rows of its candidates than read part by part (not so when only
+  // single words' windows could drive: the expanded token may be the rare one, as "42" in "dot 42").
+  const driven = firsts.some((r) => r.newest.whole);
+  const tokens = await Promise.all(firsts.map((r) => tokenOf(s.table, r, driven)));
   check(s.signal);
   const known = tokens.filter((t): t is Postings => t !== "broad");
   if (known.length === 0) {
@@ -195,27 +200,34 @@ async function searchYear(s: Search, year: number, limit: number): Promise<strin
     return [];
   }
   const needsRow = s.rowFilter !== undefined || known.length < s.q.length;
-  // What rows told, kept while the driver's window grows.
+  // What rows told, kept while the windows grow.
   const checked = new Map<string, boolean>();
   for (;;) {
     const driver = driverOf(known);
     const others = known.filter((t) => t !== driver);
+    const dense = new Set(others.filter((t) => isDense(t, driver)));
+    if (dense.size) searchPaths.add("dense token checked on rows");
     const candidates: Array<{ id: string; sure: boolean }> = [];
+    // The lists alike in density that stop short of the next candidate: read further before going on.
+    const short = new Set<Postings>();
     for (const id of driver.ids) {
       // Below the driver's floor its own list has gaps (a part read less far).
       if (driver.floor !== undefined && id < driver.floor) break;
       const open = others.filter((t) => !t.set.has(id));
       // A token known down to this entry that does not list it: no match.
       if (open.some((t) => t.floor === undefined || id >= t.floor)) continue;
+      for (const t of open) if (!dense.has(t)) short.add(t);
+      if (short.size) break;
       candidates.push({ id, sure: !needsRow && open.length === 0 });
     }
+    // The candidates come newest first, so the matches found so far are the newest ones.
     const found = await checkOnRows(s, candidates, checked, limit);
-    if (found.length >= limit || driver.floor === undefined) {
+    if (found.length >= limit || (short.size === 0 && driver.floor === undefined)) {
       searchPaths.add(driver.floor === undefined ? "rare token drives" : "window drives");
       return found;
     }
-    searchPaths.add("window grown");
-    await grow(s, driver, others);
+    searchPaths.add(short.size ? "short list grown" : "window grown");
+    await grow(s, short.size ? [...short] : [driver]);
   }
 }
 
@@ -227,14 +239,21 @@ function driverOf(known: Postings[]): Postings {
 }
 
 /**
- * The driver read GROW times as far back; each other token that stops short of it and is not many
- * times denser too (a denser one is cheaper checked on the rows of the driver's candidates).
+ * A token many times denser than the driver over the entries its window covers (a word in most
+ * entries): reading its keys as far back as the driver's would cost more than reading the rows of
+ * the driver's candidates, which decide it instead.
  */
-async function grow(s: Search, driver: Postings, others: Postings[]): Promise<void> {
-  const reads = [driver, ...others.filter((t) => t.floor !== undefined && t.floor > driver.floor! && t.ids.length <= searchSizes.DENSER * driver.ids.length)];
-  if (reads.length < others.length + 1) searchPaths.add("dense token checked on rows");
+function isDense(t: Postings, driver: Postings): boolean {
+  if (t.floor === undefined) return false;
+  const floor = t.floor;
+  const driverAbove = driver.ids.filter((id) => id >= floor).length;
+  return t.ids.length > searchSizes.DENSER * Math.max(1, driverAbove);
+}
+
+/** Lists read GROW times as far back. */
+async function grow(s: Search, tokens: Postings[]): Promise<void> {
   await Promise.all(
-    reads.map(async (t) => {
+    tokens.map(async (t) => {
       await Promise.all(t.parts.filter((p) => !p.whole).map((p) => readPart(s.table, p, p.window * searchSizes.GROW)));
       Object.assign(t, postingsOf(t.parts));
     }),
@@ -284,9 +303,9 @@ async function firstRead(table: Table, trans: IDBTransaction, year: number, toke
 /**
  * A query token's postings from its first read. A token with fewer than WINDOW entries is known
  * whole (a number, a rare word, whatever it expands to); a common one is read per index token it
- * expands to, each newest first, when it expands to few — unless `someWhole` (another token drives).
+ * expands to, each newest first, when it expands to few — unless `driven` (a token known whole drives).
  */
-async function tokenOf(table: Table, { newest, expanding }: FirstRead, someWhole: boolean): Promise<Token> {
+async function tokenOf(table: Table, { newest, expanding }: FirstRead, driven: boolean): Promise<Token> {
   if (newest.whole) {
     searchPaths.add("token read whole");
     return postingsOf([newest]);
@@ -301,7 +320,7 @@ async function tokenOf(table: Table, { newest, expanding }: FirstRead, someWhole
     searchPaths.add("token window");
     return postingsOf([newest]);
   }
-  if (someWhole) {
+  if (driven) {
     searchPaths.add("expanded token left to rows");
     return "broad";
   }
