@@ -90,12 +90,13 @@ export async function searchRegisterPage(db: VanthuDb, register: RegisterName, f
  * registration order: read backwards (one getAll request with a direction, where the browser has
  * it) it gives the newest first. Each query token (a prefix of entry tokens) is read as the newest
  * WINDOW keys of its range: a token with fewer (a number, a rare word) is then known whole; a
- * common one is read per index token it expands to. The answer is the intersection of these
- * lists, exact above the oldest key every window reached; rows are read only to check what keys
- * cannot decide (a token too broad to read, a filter on another column). A query of only broad
- * tokens (one letter) reads the register's newest rows, where matches are dense. Nothing is kept
- * between searches: memory does not grow with the register. The ids come newest first, at most
- * `limit`; the view reads the rows of those it shows.
+ * common one is read per index token it expands to. The rarest list drives (see searchYear): its
+ * entries, newest first, are the candidates, decided by the other lists' keys where those reach and
+ * by rows where a token is too broad or too dense to read (or a filter is on another column); the
+ * search stops as soon as it has `limit` matches, so the view's first screen (a small limit) costs
+ * a few requests. A query of only broad tokens (one letter) reads the register's newest rows, where
+ * matches are dense. Nothing is kept between searches: memory does not grow with the register. The
+ * ids come newest first, at most `limit`; the view reads the rows of those it shows.
  */
 export async function searchRegisterIds(db: VanthuDb, register: RegisterName, f: RegisterFilter): Promise<string[]> {
   const table = db[register] as unknown as Table;
