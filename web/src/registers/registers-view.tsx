@@ -267,7 +267,8 @@ function useRegisterSearch(filter: () => Filter): Accessor<Answer | undefined> {
  * rows scrolled into view are read by key, live (a change to one is shown).
  */
 function useVirtualRows(answer: Accessor<Answer | undefined>, body: () => HTMLElement | undefined, spacer: () => HTMLElement | undefined) {
-  const [range, setRange] = createSignal({ start: 0, end: FIRST_ROWS });
+  // At first only the rows that can be on screen (at the estimated height): the rows beyond it are drawn once measured.
+  const [range, setRange] = createSignal({ start: 0, end: Math.min(FIRST_ROWS, Math.ceil(window.innerHeight / ROW_HEIGHT)) });
   const [rowHeight, setRowHeight] = createSignal(ROW_HEIGHT);
   const [read, setRead] = createSignal(new Map<string, Entry>());
   const all = () => answer()?.ids ?? [];
