@@ -207,11 +207,34 @@ function signerInfoOf(si: asn1js.AsnType): pkijs.SignerInfo | undefined {
     version: version.valueBlock.valueDec,
     sid: new pkijs.IssuerAndSerialNumber({ schema: sid }),
     digestAlgorithm: new pkijs.AlgorithmIdentifier({ schema: digestAlgorithm }),
-    signedAttrs: new pkijs.SignedAndUnsignedAttributes({ type: 0, schema: signedAttrs }),
+    signedAttrs: attributesOf(signedAttrs, 0) ?? new pkijs.SignedAndUnsignedAttributes({ type: 0, schema: signedAttrs }),
     signatureAlgorithm: new pkijs.AlgorithmIdentifier({ schema: signatureAlgorithm }),
     signature,
-    ...(unsignedAttrs ? { unsignedAttrs: new pkijs.SignedAndUnsignedAttributes({ type: 1, schema: unsignedAttrs }) } : {}),
+    ...(unsignedAttrs ? { unsignedAttrs: attributesOf(unsignedAttrs, 1) ?? new pkijs.SignedAndUnsignedAttributes({ type: 1, schema: unsignedAttrs }) } : {}),
   });
+}
+
+/**
+ * The [0] signed or [1] unsigned attributes read attribute by attribute (each a SEQUENCE of its
+ * type and a non-empty SET of values), as pkijs's schema reads them, without building that schema
+ * for every attribute of every signature. `encodedValue` is what the signature covers: the same
+ * bytes with the SET tag (RFC 5652 §5.4), as pkijs sets it. Undefined for any other shape, or
+ * for none at all: pkijs then reads (or refuses) the set itself.
+ */
+function attributesOf(tagged: asn1js.AsnType, type: 0 | 1): pkijs.SignedAndUnsignedAttributes | undefined {
+  if (!(tagged instanceof asn1js.Constructed)) return undefined;
+  const items = tagged.valueBlock.value;
+  if (items.length === 0) return undefined;
+  const attributes: pkijs.Attribute[] = [];
+  for (const item of items) {
+    if (!(item instanceof asn1js.Sequence) || item.valueBlock.value.length !== 2) return undefined;
+    const [oid, values] = item.valueBlock.value;
+    if (!(oid instanceof asn1js.ObjectIdentifier) || !(values instanceof asn1js.Set) || values.valueBlock.value.length === 0) return undefined;
+    attributes.push(new pkijs.Attribute({ type: oid.valueBlock.toString(), values: values.valueBlock.value }));
+  }
+  const encoded = new Uint8Array(tagged.valueBeforeDecodeView);
+  encoded[0] = 0x31;
+  return new pkijs.SignedAndUnsignedAttributes({ type, attributes, encodedValue: encoded.buffer });
 }
 
 interface Tlv {
