@@ -26,8 +26,8 @@ export class SessionRepository {
     });
   }
 
-  async find(tokenHash: string): Promise<{ user: User; expiresAt: string } | undefined> {
-    // One query (session and user together): it runs on every request.
+  async find(tokenHash: string): Promise<{ user: User; expiresAt: string; mustChangePassword: boolean } | undefined> {
+    // One query (session and user together, the must-change flag included): it runs on every request.
     const r = await this.ctx.db
       .selectFrom("sessions")
       .innerJoin("users", "users.id", "sessions.user_id")
@@ -41,7 +41,9 @@ export class SessionRepository {
       return undefined;
     }
     const user = toUser(r);
-    return user.disabled ? undefined : { user, expiresAt: r.expires_at };
+    // users.* includes the column of migration 0100 (typed in security/schema.ts, which this folder does not import).
+    const mustChange = Number((r as { must_change_password?: number }).must_change_password ?? 0) === 1;
+    return user.disabled ? undefined : { user, expiresAt: r.expires_at, mustChangePassword: mustChange };
   }
 
   async delete(tokenHash: string): Promise<void> {
