@@ -78,6 +78,12 @@ BEGIN
     DELETE FROM mutations m WHERE m.office_id = p_office AND m.mutation_id = ANY(v_claimed) AND NOT (m.mutation_id = ANY(v_done));
   END IF;
 
+  IF cardinality(v_done) = cardinality(p_ids) THEN
+    -- Every edit claimed and written (the usual push): the answers need no read.
+    RETURN QUERY SELECT u.id, 'applied', '{"version":' || (u.base + 1) || '}' FROM unnest(p_ids, p_bases) WITH ORDINALITY AS u(id, base, ord) ORDER BY u.ord;
+    RETURN;
+  END IF;
+
   RETURN QUERY
     SELECT u.id,
       CASE WHEN u.id = ANY(v_done) THEN 'applied' WHEN u.id = ANY(v_claimed) OR m.result IS NULL THEN 'retry' ELSE 'duplicate' END,
