@@ -125,8 +125,13 @@ describeBackends("two devices editing one record at once", (env) => {
 
   it("one batch of edits: the fresh ones apply, a stale one and a delete of a deleted record are answered alone; a retry of the batch changes nothing", async () => {
     const put = (recordId: string, data: Record<string, unknown>, baseVersion: number): Mutation => ({
-      ...edit(recordId, data, baseVersion),
+      id: mutationId("e"),
+      clientTime: clientTime(),
+      type: "record.put",
       entity: "cert_person",
+      recordId,
+      data,
+      baseVersion,
     });
     const del = (recordId: string, baseVersion: number): Mutation => ({
       id: mutationId("d"),
