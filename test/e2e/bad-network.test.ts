@@ -134,7 +134,19 @@ it("stops a document going up when the person asks, and goes on from where it st
   await page.goto(`${proxy.url}/#/dong-bo`);
   await page.getByTestId("sync-now").click();
   // The document's bytes are shown as they go, with a way to stop.
-  await page.getByTestId("sync-bytes").waitFor();
+  await page
+    .getByTestId("sync-bytes")
+    .waitFor()
+    .catch(async (e) => {
+      // What the person saw instead, for whoever reads a failed run.
+      throw new Error(
+        `no bytes shown: ${await page
+          .locator("main")
+          .innerText()
+          .catch(() => "?")} | proxy ${JSON.stringify(proxy.stats)}`,
+        { cause: e },
+      );
+    });
   await expect.poll(uploaded, { timeout: 120_000, interval: 100 }).toBeGreaterThan(size / 8);
   await page.getByTestId("sync-pause").click();
   await expect.poll(() => page.getByTestId("sync-badge").innerText()).toMatch(/^Đã tạm dừng đồng bộ/);
