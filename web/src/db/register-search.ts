@@ -26,11 +26,12 @@ export interface RegisterFilter {
  * The search's sizes: the newest WINDOW keys of a token's postings are read in one request (a
  * token with fewer is then known whole); a token that expands to several index tokens reads at
  * least MIN_PART keys of each; a query token that is the prefix of more than MAX_EXPANSIONS index
- * tokens and has more than WINDOW entries is checked on rows, and so is one DENSER times as dense
- * as the rarest other token (a word in most entries); the register itself is read PAGE rows at a time.
- * A test shrinks them to walk every path on a small register.
+ * tokens and has more than WINDOW entries is checked on rows; a list that must reach further back
+ * is read GROW times as far; a token up to DENSER times as dense as the one that drives is read by
+ * keys, a denser one (a word in most entries) is checked on rows; the register itself is read at
+ * most PAGE rows at a time. A test shrinks them to walk every path on a small register.
  */
-export const searchSizes = { WINDOW: 256, MIN_PART: 128, MAX_EXPANSIONS: 12, DENSER: 8, PAGE: 200 };
+export const searchSizes = { WINDOW: 256, MIN_PART: 128, MAX_EXPANSIONS: 12, GROW: 4, DENSER: 3, PAGE: 200 };
 
 /** The paths a search took (a fixed set of names): the test checks that it walked every one. */
 export const searchPaths = new Set<string>();
@@ -63,6 +64,17 @@ export async function searchRegister<R extends RegisterName>(
 export async function searchRegisterPage(db: VanthuDb, register: RegisterName, f: RegisterFilter, first: number): Promise<{ ids: string[]; rows: Entry[] }> {
   const table = db[register] as unknown as Table;
   const plain = !f.query?.trim() && !f.typeCode && !f.status && !f.from && !f.to && !f.issuer?.trim() && f.year !== undefined;
+  if (plain && (f.limit ?? 200) <= first) {
+    // The view's first screen of a year: its newest rows are the answer, in one request.
+    const rows = await table
+      .where("[year+number]")
+      .between([f.year, Dexie.minKey], [f.year, Dexie.maxKey])
+      .reverse()
+      .limit(f.limit ?? 200)
+      .toArray();
+    check(f.signal);
+    return { ids: rows.map((e) => e.id), rows };
+  }
   const [ids, newest] = await Promise.all([
     searchRegisterIds(db, register, f),
     plain ? table.where("[year+number]").between([f.year, Dexie.minKey], [f.year, Dexie.maxKey]).reverse().limit(first).toArray() : undefined,
@@ -78,12 +90,13 @@ export async function searchRegisterPage(db: VanthuDb, register: RegisterName, f
  * registration order: read backwards (one getAll request with a direction, where the browser has
  * it) it gives the newest first. Each query token (a prefix of entry tokens) is read as the newest
  * WINDOW keys of its range: a token with fewer (a number, a rare word) is then known whole; a
- * common one is read per index token it expands to. The answer is the intersection of these
- * lists, exact above the oldest key every window reached; rows are read only to check what keys
- * cannot decide (a token too broad to read, a filter on another column). A query of only broad
- * tokens (one letter) reads the register's newest rows, where matches are dense. Nothing is kept
- * between searches: memory does not grow with the register. The ids come newest first, at most
- * `limit`; the view reads the rows of those it shows.
+ * common one is read per index token it expands to. The rarest list drives (see searchYear): its
+ * entries, newest first, are the candidates, decided by the other lists' keys where those reach and
+ * by rows where a token is too broad or too dense to read (or a filter is on another column); the
+ * search stops as soon as it has `limit` matches, so the view's first screen (a small limit) costs
+ * a few requests. A query of only broad tokens (one letter) reads the register's newest rows, where
+ * matches are dense. Nothing is kept between searches: memory does not grow with the register. The
+ * ids come newest first, at most `limit`; the view reads the rows of those it shows.
  */
 export async function searchRegisterIds(db: VanthuDb, register: RegisterName, f: RegisterFilter): Promise<string[]> {
   const table = db[register] as unknown as Table;
@@ -125,94 +138,128 @@ interface Search {
 }
 
 /**
- * One token's postings in a year, newest first, as one or more parts: the whole prefix range when
- * it has few entries, else one part per index token it expands to. A part read to its window's
- * end knows nothing older than its oldest key (its floor).
+ * A part of a token's postings in a year, newest first: the whole prefix range, or one index
+ * token it expands to. A part read to its window's end knows nothing older than its oldest key.
  */
 interface Part {
-  /** The index key, or the prefix (its range) when `whole`. */
+  /** The index key, or the prefix (its range) when `prefix`. */
   key: string;
+  prefix: boolean;
   ids: string[];
   window: number;
   whole: boolean;
 }
-type Token = { parts: Part[]; ids: Set<string> } | "broad";
 
-const floorOf = (p: Part) => (p.whole ? undefined : p.ids.at(-1));
+/** A query token's postings as read so far: every entry newer than `floor` (all of them when there is none), newest first. */
+interface Postings {
+  parts: Part[];
+  ids: string[];
+  set: Set<string>;
+  floor: string | undefined;
+}
+type Token = Postings | "broad";
 
+/** The union of the parts: known whole above the newest of their floors. */
+function postingsOf(parts: Part[]): Postings {
+  const floors = parts.filter((p) => !p.whole).map((p) => p.ids.at(-1) ?? "");
+  const floor = floors.length ? floors.sort().at(-1) : undefined;
+  const ids = [...new Set(parts.flatMap((p) => p.ids))].sort().reverse();
+  return { parts, ids, set: new Set(ids), floor };
+}
+
+/**
+ * One year's matches, newest first. The rarest token drives: a token known whole (a number, a rare
+ * word) or else the one whose window reaches furthest back. Its entries are the candidates, newest
+ * first; each other token decides by its keys where it is known (above its floor), and rows are
+ * read — a page at a time, only as many as the answer needs — for what keys leave open (a broad or
+ * dense token, a filter on another column). When the driver's window is spent before `limit`
+ * matches, it is read GROW times as far (with the lists not much denser), and the candidates go on.
+ */
 async function searchYear(s: Search, year: number, limit: number): Promise<string[]> {
   if (s.q.length === 0) {
     searchPaths.add(s.rowFilter ? "filter only" : "newest");
     return s.rowFilter ? walkRows(s, year, s.rowFilter, limit) : newestIds(s.table, year, limit);
   }
-  const tokens = await Promise.all(s.q.map((t) => tokenOf(s.table, s.trans, year, t)));
+  const firsts = await Promise.all(s.q.map((t) => firstRead(s.table, s.trans, year, t)));
+  if (firsts.some((r) => r.newest.whole && r.newest.ids.length === 0)) {
+    searchPaths.add("a token absent");
+    return [];
+  }
+  // A token known whole drives: a common token that expands to several index tokens is then
+  // cheaper checked on the rows of its candidates than read part by part (not so when only
+  // single words' windows could drive: the expanded token may be the rare one, as "42" in "dot 42").
+  const driven = firsts.some((r) => r.newest.whole);
+  const tokens = await Promise.all(firsts.map((r) => tokenOf(s.table, r, driven)));
   check(s.signal);
-  const known = tokens.filter((t): t is Exclude<Token, "broad"> => t !== "broad");
+  const known = tokens.filter((t): t is Postings => t !== "broad");
   if (known.length === 0) {
     searchPaths.add("every token broad");
     return walkRows(s, year, (e) => fullCheck(s, e), limit);
   }
-  let needsRow = s.rowFilter !== undefined || known.length < s.q.length;
-  const isWhole = (t: (typeof known)[number]) => t.parts.every((p) => p.whole);
-  if (known.some((t) => isWhole(t) && t.ids.size === 0)) {
+  if (known.some((t) => t.floor === undefined && t.ids.length === 0)) {
     searchPaths.add("a token absent");
     return [];
   }
+  const needsRow = s.rowFilter !== undefined || known.length < s.q.length;
   // What rows told, kept while the windows grow.
   const checked = new Map<string, boolean>();
   for (;;) {
-    // Above the newest floor every list is known: there, keys decide.
-    const floors = known.flatMap((t) => t.parts.map(floorOf)).filter((f): f is string => f !== undefined);
-    const floor = floors.sort().at(-1);
-    const decided = (id: string) => floor === undefined || id >= floor;
-    // A token known whole (a number, a rare word) drives, its older entries checked on rows;
-    // else the matches come from above the floor, and the lists that stop there are read further.
-    const whole = known.filter(isWhole).sort((a, b) => a.ids.size - b.ids.size)[0];
-    const driver = whole ? [...whole.ids] : known.map((t) => [...t.ids].filter(decided)).sort((a, b) => a.length - b.length)[0]!;
-    const candidates = driver
-      .filter((id) => known.every((t) => t.ids.has(id) || (!isWhole(t) && !decided(id))))
-      .sort()
-      .reverse()
-      .map((id) => ({ id, sure: !needsRow && decided(id) }));
+    const driver = driverOf(known);
+    const others = known.filter((t) => t !== driver);
+    const dense = new Set(others.filter((t) => isDense(t, driver)));
+    if (dense.size) searchPaths.add("dense token checked on rows");
+    const candidates: Array<{ id: string; sure: boolean }> = [];
+    // The lists alike in density that stop short of the next candidate: read further before going on.
+    const short = new Set<Postings>();
+    for (const id of driver.ids) {
+      // Below the driver's floor its own list has gaps (a part read less far).
+      if (driver.floor !== undefined && id < driver.floor) break;
+      const open = others.filter((t) => !t.set.has(id));
+      // A token known down to this entry that does not list it: no match.
+      if (open.some((t) => t.floor === undefined || id >= t.floor)) continue;
+      for (const t of open) if (!dense.has(t)) short.add(t);
+      if (short.size) break;
+      candidates.push({ id, sure: !needsRow && open.length === 0 });
+    }
+    // The candidates come newest first, so the matches found so far are the newest ones.
     const found = await checkOnRows(s, candidates, checked, limit);
-    if (found.length >= limit || floor === undefined || whole) {
-      if (whole && floor !== undefined) searchPaths.add("rare token drives");
+    if (found.length >= limit || (short.size === 0 && driver.floor === undefined)) {
+      searchPaths.add(driver.floor === undefined ? "rare token drives" : "window drives");
       return found;
     }
-    // Too few: the floor must go `further` times as far back. A list with c entries above the
-    // floor then needs about c × further: those short of it are read to that in one round (the
-    // ones that stop at the floor at least twice as far, so that every round moves it).
-    const further = Math.min(64, (1.4 * limit) / Math.max(found.length, 1));
-    const above = (ids: Iterable<string>) => [...ids].filter(decided).length;
-    const plan = known.flatMap((t) =>
-      t.parts
-        .filter((p) => !p.whole)
-        .map((p) => {
-          const need = Math.ceil(above(p.ids) * further);
-          return { t, p, need: floorOf(p) === floor ? Math.max(need, 2 * p.window) : need };
-        }),
-    );
-    const grown = plan.filter(({ p, need }) => need > p.ids.length);
-    // A list many times denser than the rarest other (a word in most entries) is cheaper checked
-    // on the rows of the others' matches than read; lists alike in density are read, to their end if need be.
-    const rarest = (t: (typeof known)[number]) => Math.max(1, Math.min(...known.filter((u) => u !== t).map((u) => above(u.ids))));
-    const dense = grown.find(({ t }) => known.length > 1 && above(t.ids) >= searchSizes.DENSER * rarest(t));
-    if (dense) {
-      searchPaths.add("dense token checked on rows");
-      known.splice(known.indexOf(dense.t), 1);
-      needsRow = true;
-      continue;
-    }
-    searchPaths.add("window grown");
-    await Promise.all(
-      grown.map(({ t, p, need }) =>
-        readPart(s.table, p, need).then(() => {
-          for (const id of p.ids) t.ids.add(id);
-        }),
-      ),
-    );
-    check(s.signal);
+    searchPaths.add(short.size ? "short list grown" : "window grown");
+    await grow(s, short.size ? [...short] : [driver]);
   }
+}
+
+/** The token with the fewest candidates: one known whole, the smallest; else the one whose window reaches furthest back. */
+function driverOf(known: Postings[]): Postings {
+  const whole = known.filter((t) => t.floor === undefined).sort((a, b) => a.ids.length - b.ids.length)[0];
+  if (whole) return whole;
+  return [...known].sort((a, b) => (a.floor! < b.floor! ? -1 : a.floor! > b.floor! ? 1 : a.ids.length - b.ids.length))[0]!;
+}
+
+/**
+ * A token many times denser than the driver over the entries its window covers (a word in most
+ * entries): reading its keys as far back as the driver's would cost more than reading the rows of
+ * the driver's candidates, which decide it instead.
+ */
+function isDense(t: Postings, driver: Postings): boolean {
+  if (t.floor === undefined) return false;
+  const floor = t.floor;
+  const driverAbove = driver.ids.filter((id) => id >= floor).length;
+  return t.ids.length > searchSizes.DENSER * Math.max(1, driverAbove);
+}
+
+/** Lists read GROW times as far back. */
+async function grow(s: Search, tokens: Postings[]): Promise<void> {
+  await Promise.all(
+    tokens.map(async (t) => {
+      await Promise.all(t.parts.filter((p) => !p.whole).map((p) => readPart(s.table, p, p.window * searchSizes.GROW)));
+      Object.assign(t, postingsOf(t.parts));
+    }),
+  );
+  check(s.signal);
 }
 
 /** Entries that match every token and filter; rows are read (a page at a time) only for what keys leave open. */
@@ -238,21 +285,31 @@ function fullCheck(s: Search, e: Entry): boolean {
   return matchesQuery(e.searchTokens, s.q) && (!s.rowFilter || s.rowFilter(e));
 }
 
-/**
- * A query token in a year: one request for the newest WINDOW keys of its range. A token with
- * fewer is known whole (a number, a rare word, whatever it expands to); a common one is read per
- * index token it expands to, each newest first, when it expands to few.
- */
-async function tokenOf(table: Table, trans: IDBTransaction, year: number, token: string): Promise<Token> {
+/** The first read of a query token in a year: the newest WINDOW keys of its range, and (at the same time) the index tokens it expands to. */
+interface FirstRead {
+  newest: Part;
+  expanding: Promise<{ keys: string[]; skipped: boolean } | "broad">;
+}
+
+async function firstRead(table: Table, trans: IDBTransaction, year: number, token: string): Promise<FirstRead> {
   const prefix = `${year}:${token}`;
-  // The index tokens it expands to are looked for at the same time: a common token needs them.
   // One letter that many entries have begins too many words to read them one by one.
   const expanding = token.length === 1 ? Promise.resolve("broad" as const) : expansionsOf(trans, table.name, prefix);
-  expanding.catch(() => {}); // awaited below, or not needed
-  const { ids: newest, whole } = await rangeKeys(table, prefix, true, searchSizes.WINDOW);
-  if (whole) {
+  expanding.catch(() => {}); // awaited by tokenOf, or not needed
+  const newest: Part = { key: prefix, prefix: true, ids: [], window: searchSizes.WINDOW, whole: false };
+  await readPart(table, newest, searchSizes.WINDOW);
+  return { newest, expanding };
+}
+
+/**
+ * A query token's postings from its first read. A token with fewer than WINDOW entries is known
+ * whole (a number, a rare word, whatever it expands to); a common one is read per index token it
+ * expands to, each newest first, when it expands to few — unless `driven` (a token known whole drives).
+ */
+async function tokenOf(table: Table, { newest, expanding }: FirstRead, driven: boolean): Promise<Token> {
+  if (newest.whole) {
     searchPaths.add("token read whole");
-    return { parts: [{ key: prefix, ids: newest, window: searchSizes.WINDOW, whole: true }], ids: new Set(newest) };
+    return postingsOf([newest]);
   }
   const found = await expanding;
   if (found === "broad") {
@@ -262,33 +319,28 @@ async function tokenOf(table: Table, trans: IDBTransaction, year: number, token:
   // One index token and nothing skipped: its range read backwards is already its newest.
   if (found.keys.length === 1 && !found.skipped) {
     searchPaths.add("token window");
-    return { parts: [{ key: found.keys[0]!, ids: newest, window: searchSizes.WINDOW, whole: false }], ids: new Set(newest) };
+    return postingsOf([newest]);
+  }
+  if (driven) {
+    searchPaths.add("expanded token left to rows");
+    return "broad";
   }
   searchPaths.add(found.skipped ? "whole numbers skipped" : "token expanded");
   // The window shared between the index tokens; those that stop too soon grow on their own.
   const window = Math.max(searchSizes.MIN_PART, Math.ceil(searchSizes.WINDOW / found.keys.length));
-  const parts = found.keys.map((key) => ({ key, ids: [] as string[], window, whole: false }));
+  const parts = found.keys.map((key): Part => ({ key, prefix: false, ids: [], window, whole: false }));
   await Promise.all(parts.map((p) => readPart(table, p, window)));
-  return { parts, ids: new Set(parts.flatMap((p) => p.ids)) };
+  return postingsOf(parts);
 }
 
 /** The newest `window` keys of a part (re-read from the newest: an index range cannot start at a primary key). */
 async function readPart(table: Table, p: Part, window: number): Promise<void> {
-  const read = await rangeKeys(table, p.key, false, window);
-  p.ids = read.ids;
-  p.window = window;
-  p.whole = read.whole;
-}
-
-/**
- * The newest `count` primary keys under an index key (or every index key that begins with it),
- * newest first; `whole` when that was all of them.
- */
-async function rangeKeys(table: Table, key: string, prefix: boolean, count: number): Promise<{ ids: string[]; whole: boolean }> {
-  const range = prefix ? table.where("yearTokens").between(key, `${key}\uffff`, true, true) : table.where("yearTokens").equals(key);
-  const ids = (await range.reverse().limit(count).primaryKeys()) as string[];
+  const range = p.prefix ? table.where("yearTokens").between(p.key, `${p.key}\uffff`, true, true) : table.where("yearTokens").equals(p.key);
+  const ids = (await range.reverse().limit(window).primaryKeys()) as string[];
   // A prefix range runs index key by index key: its ids are sorted here, and an entry with two of its tokens counted once.
-  return { ids: prefix ? [...new Set(ids)].sort().reverse() : ids, whole: ids.length < count };
+  p.ids = p.prefix ? [...new Set(ids)].sort().reverse() : ids;
+  p.window = window;
+  p.whole = ids.length < window;
 }
 
 /**
@@ -336,12 +388,15 @@ async function newestIds(table: Table, year: number, limit: number): Promise<str
 async function walkRows(s: Search, year: number, keep: (e: Entry) => boolean, limit: number): Promise<string[]> {
   const out: string[] = [];
   let below: unknown = Dexie.maxKey;
+  // A first page about the size of the answer (matches of a broad token are dense), then larger ones.
+  let page = Math.min(searchSizes.PAGE, limit + 8);
   while (out.length < limit) {
-    const rows = await s.table.where("[year+number]").between([year, Dexie.minKey], [year, below], true, false).reverse().limit(searchSizes.PAGE).toArray();
+    const rows = await s.table.where("[year+number]").between([year, Dexie.minKey], [year, below], true, false).reverse().limit(page).toArray();
     check(s.signal);
     for (const e of rows) if (keep(e) && out.push(e.id) >= limit) break;
-    if (rows.length < searchSizes.PAGE) break;
+    if (rows.length < page) break;
     below = rows.at(-1)!.number;
+    page = Math.min(searchSizes.PAGE, page * 2);
   }
   return out;
 }

@@ -27,10 +27,6 @@ export function RegistersView(props: { kind: "incoming" | "outgoing" }) {
   const [status, setStatus] = createSignal("");
   const [from, setFrom] = createSignal("");
   const [to, setTo] = createSignal("");
-  const years = useLive(
-    () => props.kind,
-    (k) => registerYears(db, k),
-  );
   const filter = createMemo(() => ({
     kind: props.kind,
     year: year(),
@@ -43,6 +39,11 @@ export function RegistersView(props: { kind: "incoming" | "outgoing" }) {
   }));
   // The answer keeps the filter it answers, so the view (and the benchmark) can tell a fresh answer from a stale one.
   const answer = useRegisterSearch(filter);
+  // After the search: its reads are queued first, the year list can wait.
+  const years = useLive(
+    () => props.kind,
+    (k) => registerYears(db, k),
+  );
   const ids = () => answer()?.ids;
   let tbody: HTMLTableSectionElement | undefined;
   let top: HTMLTableRowElement | undefined;
@@ -146,8 +147,9 @@ export function RegistersView(props: { kind: "incoming" | "outgoing" }) {
         data-query={answer()?.f.query ?? ""}
         data-kind={answer()?.f.kind ?? ""}
         data-issuer={answer()?.f.issuer ?? ""}
+        data-complete={answer()?.complete ? "true" : "false"}
       >
-        {ids() === undefined ? "Đang tải…" : `${ids()!.length >= RESULT_LIMIT ? `${RESULT_LIMIT} văn bản mới nhất` : `${ids()!.length} văn bản`}`}
+        {countText(answer())}
       </p>
       <div class="table-wrap">
         <table class="register responsive" data-testid="register-table">
@@ -187,6 +189,12 @@ export function RegistersView(props: { kind: "incoming" | "outgoing" }) {
   );
 }
 
+function countText(a: Answer | undefined): string {
+  if (!a) return "Đang tải…";
+  if (!a.complete) return `${a.ids.length} văn bản mới nhất, đang tìm tiếp…`;
+  return a.ids.length >= RESULT_LIMIT ? `${RESULT_LIMIT} văn bản mới nhất` : `${a.ids.length} văn bản`;
+}
+
 /** The newest this many matches are shown; the person narrows the search for older ones. */
 const RESULT_LIMIT = 200;
 /** Rows read with the answer: a first screen and a little more. */
@@ -204,28 +212,49 @@ interface Answer {
   ids: string[];
   /** The rows of the first screen, read with the answer. */
   first: Map<string, Entry>;
+  /** False while only the first screen's matches are known (the search for the rest runs). */
+  complete: boolean;
 }
 
 /**
- * The register's answer as the person types: each new filter (a keystroke) aborts the search
+ * The register's answer as the person types: each new filter (a keystroke) aborts the searches
  * still running for the previous one, and the answer follows changes to the register (liveQuery).
- * The search gives keys; only the rows of the first screen are read with it.
+ * The first screen comes first: a search for FIRST_ROWS matches (with their rows) is shown as soon
+ * as it ends, then the search for RESULT_LIMIT replaces it. The search gives keys; only the rows of
+ * the first screen are read with it.
  */
 function useRegisterSearch(filter: () => Filter): Accessor<Answer | undefined> {
   const [answer, setAnswer] = createSignal<Answer>();
   createEffect(
     on(filter, (f) => {
       const aborter = new AbortController();
-      const sub = liveQuery(async () => {
-        const { ids, rows } = await searchRegisterPage(db, f.kind, { ...f, limit: RESULT_LIMIT, signal: aborter.signal }, FIRST_ROWS);
-        return { ids, first: new Map(rows.map((e) => [e.id, e])) };
-      }).subscribe({
-        next: (a) => setAnswer({ f, ...a }),
-        error: (e) => isAbortError(e) || console.error("register search failed", e),
+      const search = (limit: number) =>
+        liveQuery(async () => {
+          const { ids, rows } = await searchRegisterPage(db, f.kind, { ...f, limit, signal: aborter.signal }, FIRST_ROWS);
+          return { ids, first: new Map(rows.map((e) => [e.id, e])), complete: limit === RESULT_LIMIT || ids.length < limit };
+        });
+      const failed = (e: unknown) => isAbortError(e) || console.error("register search failed", e);
+      let full: { unsubscribe(): void } | undefined;
+      const first = search(FIRST_ROWS).subscribe({
+        next: (a) => {
+          setAnswer({ f, ...a });
+          // More than a screen matches: the rest, while the person reads the first rows.
+          full ??= a.complete
+            ? undefined
+            : search(RESULT_LIMIT).subscribe({
+                next: (b) => {
+                  first.unsubscribe();
+                  setAnswer({ f, ...b });
+                },
+                error: failed,
+              });
+        },
+        error: failed,
       });
       onCleanup(() => {
         aborter.abort(new DOMException("superseded", "AbortError"));
-        sub.unsubscribe();
+        first.unsubscribe();
+        full?.unsubscribe();
       });
     }),
   );
@@ -238,7 +267,8 @@ function useRegisterSearch(filter: () => Filter): Accessor<Answer | undefined> {
  * rows scrolled into view are read by key, live (a change to one is shown).
  */
 function useVirtualRows(answer: Accessor<Answer | undefined>, body: () => HTMLElement | undefined, spacer: () => HTMLElement | undefined) {
-  const [range, setRange] = createSignal({ start: 0, end: FIRST_ROWS });
+  // At first only the rows that can be on screen (at the estimated height): the rows beyond it are drawn once measured.
+  const [range, setRange] = createSignal({ start: 0, end: Math.min(FIRST_ROWS, Math.ceil(window.innerHeight / ROW_HEIGHT)) });
   const [rowHeight, setRowHeight] = createSignal(ROW_HEIGHT);
   const [read, setRead] = createSignal(new Map<string, Entry>());
   const all = () => answer()?.ids ?? [];
