@@ -10,6 +10,10 @@
  *  (c) fairness at saturation — the longest any request waited, and the fewest rounds a client
  *      completed against the median.
  *
+ * Beside each figure the CPU of the server process(es), of the load processes and, on PostgreSQL,
+ * of the cluster's processes (all on the same two cores). BENCH_PG_STATEMENTS=1 also loads
+ * pg_stat_statements and prints, per phase, the statements PostgreSQL ran per push and per pull.
+ *
  * On PostgreSQL the saturation phase is repeated for each server setting in BENCH_PG_SERVERS
  * (processes × connections per process: `1x10,2x5,1x4,1x20` by default; the paced phase runs
  * with the first), over the cluster's Unix socket as a server on the database's machine would.
@@ -32,6 +36,9 @@ import { systemQlvbClock } from "./clock/qlvb-clock.ts";
 import { parseDatabaseUrl } from "./storage/open.ts";
 import { SyncStorage } from "./storage/storage.ts";
 import { startPostgres } from "../test/support/postgres.ts";
+import pgDriver from "pg";
+
+const PgClient = pgDriver.Client;
 
 const OFFICES = Number(process.env.BENCH_OFFICES ?? 114);
 const CLIENTS_PER_OFFICE = 3;
@@ -82,9 +89,10 @@ const machine = () => `load average ${load()} (1/5/15 min) on ${cpus().length} c
 function cpuMs(pid: number | undefined): number | undefined {
   const stat = (p: number | string) => {
     try {
-      // After the command name: state, ppid, …; utime and stime are fields 14 and 15 of stat (11 and 12 here), in ticks of 10 ms.
+      // After the command name: state, ppid, …; utime, stime, cutime, cstime are fields 14–17 of stat (11–14 here), in
+      // ticks of 10 ms. cutime/cstime: children that ended and were waited for (PostgreSQL's backends of closed connections).
       const fields = readFileSync(`/proc/${p}/stat`, "utf8").split(") ")[1]!.split(" ");
-      return { ppid: Number(fields[1]), ms: (Number(fields[11]) + Number(fields[12])) * 10 };
+      return { ppid: Number(fields[1]), ms: (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * 10 };
     } catch {
       return undefined;
     }
@@ -322,9 +330,22 @@ const pct = (xs: number[], p: number) => (xs.length ? xs[Math.min(xs.length - 1,
 const ms = (x: number) => `${x < 10 ? x.toFixed(1) : x.toFixed(0)} ms`;
 const mark = (ok: boolean) => (ok ? "✓" : "✗");
 
+/** What the bench can see of the database's own processes (PostgreSQL), set by the PostgreSQL run. */
+interface DatabaseProbe {
+  /** CPU the database's processes have used, in ms. */
+  cpuMs(): number | undefined;
+  /** Forgets the statement statistics (BENCH_PG_STATEMENTS). */
+  reset?(): Promise<void>;
+  /** Statements run since reset(), most called first, and transactions committed. */
+  statements?(): Promise<{ rows: { calls: number; ms: number; query: string }[]; commits: number }>;
+}
+let probe: DatabaseProbe | undefined;
+
 async function phase(server: Server, clients: Client[], mode: Mode, seconds: number) {
   const { url } = server;
   const loadBefore = load();
+  await probe?.reset?.();
+  const dbCpuBefore = probe?.cpuMs();
   const cpuBefore = cpuMs(server.proc.pid);
   const parts = Array.from({ length: CLIENT_PROCESSES }, (_, w) => clients.filter((_, i) => i % CLIENT_PROCESSES === w));
   const results = await Promise.all(parts.map((part) => runWorker(url, part, mode, seconds)));
@@ -349,6 +370,12 @@ async function phase(server: Server, clients: Client[], mode: Mode, seconds: num
   const total = lat.push!.length + lat.pull!.length + lat.send!.length;
   const errCount = Object.values(errors).reduce((a, b) => a + b, 0);
   const cpuAfter = cpuMs(server.proc.pid);
+  const dbCpuAfter = probe?.cpuMs();
+  const dbCpu =
+    dbCpuBefore !== undefined && dbCpuAfter !== undefined
+      ? { perRequestMs: (dbCpuAfter - dbCpuBefore) / total, share: (dbCpuAfter - dbCpuBefore) / (seconds * 1000) }
+      : undefined;
+  const statements = await probe?.statements?.();
   const serverCpu =
     cpuBefore !== undefined && cpuAfter !== undefined
       ? { perRequestMs: (cpuAfter - cpuBefore) / total, share: (cpuAfter - cpuBefore) / (seconds * 1000) }
@@ -365,6 +392,8 @@ async function phase(server: Server, clients: Client[], mode: Mode, seconds: num
     loadBefore,
     loadAfter: load(),
     serverCpu,
+    dbCpu,
+    statements,
     processMedians,
   };
 }
@@ -382,6 +411,18 @@ function printLatencies(r: PhaseResult) {
     console.log(
       `    server process: ${r.serverCpu.perRequestMs.toFixed(2)} ms of CPU per request, ${(100 * r.serverCpu.share).toFixed(0)}% of one core; load processes: ${r.loadCpuPerRequestMs.toFixed(2)} ms per request`,
     );
+  if (r.dbCpu)
+    console.log(`    PostgreSQL's processes: ${r.dbCpu.perRequestMs.toFixed(2)} ms of CPU per request, ${(100 * r.dbCpu.share).toFixed(0)}% of one core`);
+  if (r.statements) {
+    const pushes = r.lat.push!.length + r.lat.send!.length;
+    const pulls = r.lat.pull!.length;
+    const calls = r.statements.rows.reduce((a, x) => a + x.calls, 0);
+    console.log(
+      `    PostgreSQL ran ${(calls / (pushes + pulls)).toFixed(2)} statements and ${(r.statements.commits / (pushes + pulls)).toFixed(2)} transactions per request (${pushes} pushes, ${pulls} pulls); per push or pull:`,
+    );
+    for (const x of r.statements.rows.slice(0, 12))
+      console.log(`      ${(x.calls / (pushes + pulls)).toFixed(3).padStart(6)} × ${(x.ms / x.calls).toFixed(3)} ms  ${x.query}`);
+  }
   if (r.errCount) console.log(`    errors: ${JSON.stringify(r.errors)}`);
 }
 
@@ -453,11 +494,40 @@ if (process.env.BENCH_ROLE === "client") {
     }
   }
   if (which.includes("postgres")) {
-    const pg = await startPostgres();
+    const counting = process.env.BENCH_PG_STATEMENTS === "1";
+    const pg = await startPostgres(counting ? { settings: { shared_preload_libraries: "pg_stat_statements", "pg_stat_statements.track": "all" } } : {});
+    let closeStats: (() => Promise<void>) | undefined;
     try {
       await pg.createDatabase("bench");
+      probe = { cpuMs: () => cpuMs(pg.pid()) };
+      if (counting) {
+        const stats = new PgClient({ connectionString: pg.socketUrlFor("bench") });
+        stats.on("error", () => {});
+        await stats.connect();
+        await stats.query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+        let commitsBefore = 0;
+        const commits = async () =>
+          Number((await stats.query("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")).rows[0].xact_commit);
+        probe.reset = async () => {
+          await stats.query("SELECT pg_stat_statements_reset()");
+          commitsBefore = await commits();
+        };
+        probe.statements = async () => {
+          // pg_stat_database is sent by each backend when it goes idle: give it a moment.
+          await new Promise((r) => setTimeout(r, 1500));
+          const rows = (
+            await stats.query(
+              "SELECT calls::int, total_exec_time AS ms, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS query FROM pg_stat_statements " +
+                "WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND query NOT LIKE '%pg_stat_%' ORDER BY calls DESC",
+            )
+          ).rows as { calls: number; ms: number; query: string }[];
+          return { rows, commits: (await commits()) - commitsBefore };
+        };
+        closeStats = () => stats.end();
+      }
       await run("PostgreSQL 15 (throwaway cluster on the same 2 cores, fsync off, over its Unix socket)", pg.socketUrlFor("bench"), PG_SERVERS);
     } finally {
+      await closeStats?.();
       await pg.stop();
     }
   }

@@ -77,7 +77,6 @@ export function forgetSessionsOf(storage: SyncStorage, userId: string): void {
  */
 export function requireSession(storage: SyncStorage, options: { allowPendingChange?: boolean } = {}): MiddlewareHandler<{ Variables: AuthVariables }> {
   const cache = cacheOf(storage);
-  const users = new UserRepository(storage);
   return async (c, next) => {
     const m = /^Bearer ([A-Za-z0-9_-]{20,200})$/.exec(c.req.header("authorization") ?? "");
     if (!m) throw unauthorised();
@@ -88,7 +87,7 @@ export function requireSession(storage: SyncStorage, options: { allowPendingChan
       cache.delete(tokenHash);
       const session = await storage.findSession(tokenHash);
       if (!session) throw unauthorised();
-      entry = { user: session.user, expiresAt: Date.parse(session.expiresAt), checkedAt: now, mustChange: await users.mustChangePassword(session.user.id) };
+      entry = { user: session.user, expiresAt: Date.parse(session.expiresAt), checkedAt: now, mustChange: session.mustChangePassword };
       if (cache.size > 50_000) cache.clear();
       cache.set(tokenHash, entry);
     }

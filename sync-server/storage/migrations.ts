@@ -1,6 +1,7 @@
 import type { Kysely, Migration, MigrationProvider } from "kysely";
 import { securityMigrations } from "./migrations/0100-security.ts";
 import { authorityMigration } from "./migrations/0200-authority.ts";
+import { pushFunctionMigration } from "./migrations/0300-push-function.ts";
 
 export type DialectName = "sqlite" | "postgres";
 
@@ -164,6 +165,7 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     },
     ...securityMigrations,
     "0200_authority": authorityMigration,
+    "0300_push_function": pushFunctionMigration(dialect),
   };
 }
 

@@ -94,17 +94,22 @@ export function openDatabase(target: DatabaseTarget, options: { poolSize?: numbe
   // connection is one PostgreSQL process, which a busy database machine schedules like any other.
   const readerCount = Number(process.env.VANTHU_DB_READERS) || Math.max(1, Math.round((config.max ?? 10) / 4));
   const reader = new Readers(Array.from({ length: readerCount }, () => new PipelinedReader(config)));
-  const db = new Kysely<Database>({ dialect: new VanthuPostgresDialect({ pool }, reader) });
+  // Pushes of record edits are one statement each (record-edits.ts), pipelined the same way on connections of their own.
+  const writerCount = Number(process.env.VANTHU_DB_WRITERS) || readerCount;
+  const writer = new Readers(Array.from({ length: writerCount }, () => new PipelinedReader(config)));
+  const db = new Kysely<Database>({ dialect: new VanthuPostgresDialect({ pool }, reader, writer) });
   poolOf.set(db, pool);
   readerOf.set(db, reader);
+  writerOf.set(db, writer);
   return { db, dialect: "postgres", target };
 }
 
-/** Kysely's PostgreSQL dialect, whose destroy() also closes the readers' connections. */
+/** Kysely's PostgreSQL dialect, whose destroy() also closes the pipelined connections. */
 class VanthuPostgresDialect extends PostgresDialect {
   constructor(
     config: ConstructorParameters<typeof PostgresDialect>[0],
     readonly reader: Readers,
+    readonly writer: Readers,
   ) {
     super(config);
   }
@@ -112,7 +117,7 @@ class VanthuPostgresDialect extends PostgresDialect {
     const driver = super.createDriver();
     const destroy = driver.destroy.bind(driver);
     driver.destroy = async () => {
-      await this.reader.end();
+      await Promise.all([this.reader.end(), this.writer.end()]);
       await destroy();
     };
     return driver;
@@ -201,11 +206,22 @@ class Readers {
 
 const poolOf = new WeakMap<Kysely<Database>, pg.Pool>();
 const readerOf = new WeakMap<Kysely<Database>, Readers>();
+const writerOf = new WeakMap<Kysely<Database>, Readers>();
 
 /** A read (one statement, no transaction) on a pipelined readers' connection of a PostgreSQL database opened here. */
 export function pgRead(db: Kysely<Database>): ((text: string, values: unknown[]) => Promise<pg.QueryResult>) | undefined {
   const reader = readerOf.get(db);
   return reader && ((text, values) => reader.query(text, values));
+}
+
+/**
+ * A single statement that writes in its own transaction (a push of record edits), on a pipelined
+ * connection kept for such statements (like the readers': one write and one read for the
+ * statements of a turn of the event loop), of a PostgreSQL database opened here.
+ */
+export function pgWrite(db: Kysely<Database>): ((text: string, values: unknown[]) => Promise<pg.QueryResult>) | undefined {
+  const writer = writerOf.get(db);
+  return writer && ((text, values) => writer.query(text, values));
 }
 
 /** The connection pool under a PostgreSQL database opened here (for the pipelined hot paths), else undefined. */

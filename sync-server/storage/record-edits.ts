@@ -2,7 +2,8 @@ import type pg from "pg";
 import type { Assigned, MutationResult } from "../../shared/sync/schemas.ts";
 import { stamp } from "../clock/qlvb-clock.ts";
 import type { Acting, StorageContext } from "./context.ts";
-import { pgPoolOf, pipelined, sqliteExclusive, type SqliteHandle } from "./open.ts";
+import { recordRefusal } from "../../shared/sync/rules.ts";
+import { pgPoolOf, pgWrite, pipelined, sqliteExclusive, type SqliteHandle } from "./open.ts";
 import { judgeRecordEdit, movedOnConflict, RecordRepository, storedRecord, type RecordMutation, type StoredRecord } from "./records.ts";
 import { answerOf, MutationRefused } from "./refusal.ts";
 
@@ -44,9 +45,68 @@ export class RecordEditPush {
     const exclusive = sqliteExclusive(this.ctx.db);
     if (exclusive) return exclusive((sqlite) => applyOnSqlite(sqlite, acting, mutations, stamp(this.ctx.clock)), true);
     const pool = pgPoolOf(this.ctx.db);
-    if (!pool) throw new Error("RecordEditPush needs a database opened by openDatabase");
-    return applyOnPostgres(pool, acting, mutations, stamp(this.ctx.clock));
+    const write = pgWrite(this.ctx.db);
+    if (!pool || !write) throw new Error("RecordEditPush needs a database opened by openDatabase");
+    const at = stamp(this.ctx.clock);
+    if (!mutations.every((m) => writableUnjudged(acting, m))) return applyOnPostgres(pool, acting, mutations, at);
+    return applyInOneStatement(write, pool, acting, mutations, at);
   }
+}
+
+/**
+ * Whether the rule table allows this edit whatever state the record is in (create and update
+ * for a put based on a version, create for a new one, delete for a delete), so that the only
+ * thing left to judge is the base version, which the guarded write checks: then the whole push
+ * can be written by vanthu_push_record_edits without reading the records first. Anything else
+ * (an append-only entity's update, a role that may update but not create, a delete based on
+ * nothing, an unknown entity) is judged the usual way.
+ */
+function writableUnjudged(acting: Acting, m: RecordMutation): boolean {
+  const base = m.baseVersion ?? 0;
+  if (m.type === "record.delete") return base > 0 && !recordRefusal(m.entity, "delete", acting.roles, acting.where);
+  if (recordRefusal(m.entity, "create", acting.roles, acting.where)) return false;
+  return base === 0 || !recordRefusal(m.entity, "update", acting.roles, acting.where);
+}
+
+/**
+ * PostgreSQL, one round trip: the function made by migration 0300 claims, writes, feeds and
+ * answers in one statement (its own transaction), on a pipelined connection: the pushes that
+ * requests start in one turn of the event loop leave in one write. The edits it did not write
+ * (a conflict, a record not there) were neither written nor remembered: they are judged again
+ * the usual way, exactly as a retry of them would be, and answered from that.
+ */
+async function applyInOneStatement(
+  write: (text: string, values: unknown[]) => Promise<pg.QueryResult>,
+  pool: pg.Pool,
+  acting: Acting,
+  ms: RecordMutation[],
+  at: string,
+): Promise<MutationResult[]> {
+  const { rows } = await write(PG.pushRecordEdits, [
+    acting.officeId,
+    acting.clientId,
+    acting.userId,
+    at,
+    ms.map((m) => m.id),
+    ms.map((m) => m.type),
+    ms.map((m) => m.entity),
+    ms.map((m) => m.recordId),
+    ms.map((m) => (m.type === "record.put" ? JSON.stringify(m.data) : null)),
+    ms.map((m) => m.baseVersion ?? 0),
+    ms.map((m) => m.clientTime),
+  ]);
+  const results: MutationResult[] = [];
+  const again: RecordMutation[] = [];
+  (rows as { outcome: "applied" | "duplicate" | "retry"; answer: string | null }[]).forEach((r, i) => {
+    const m = ms[i]!;
+    if (r.outcome === "retry") again.push(m);
+    else results[i] = { mutationId: m.id, status: r.outcome, assigned: JSON.parse(r.answer ?? "{}") as Assigned };
+  });
+  if (again.length > 0) {
+    const judged = await applyOnPostgres(pool, acting, again, at);
+    again.forEach((m, k) => (results[ms.indexOf(m)] = judged[k]!));
+  }
+  return results;
 }
 
 const key = (entity: string, recordId: string) => `${entity}\u0000${recordId}`;
@@ -133,6 +193,8 @@ function applyOnSqlite(db: SqliteHandle, acting: Acting, ms: RecordMutation[], a
 }
 
 const PG = {
+  pushRecordEdits:
+    "SELECT outcome, answer FROM vanthu_push_record_edits($1, $2, $3, $4, $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::int[], $11::text[])",
   claim:
     "INSERT INTO mutations (office_id, mutation_id, client_id, user_id, type, result, applied_at) " +
     "SELECT $1, u.id, $2, $3, u.type, '{}', $4 FROM unnest($5::text[], $6::text[]) AS u(id, type) " +
@@ -167,7 +229,7 @@ const PG = {
     WHERE m.office_id = $1 AND m.mutation_id = a.mutation_id
   ), forgotten AS (
     DELETE FROM mutations m WHERE m.office_id = $1
-      AND (m.mutation_id = ANY($10::text[]) OR m.mutation_id IN (SELECT mutation_id FROM input EXCEPT SELECT mutation_id FROM done))
+      AND m.mutation_id IN (SELECT unnest($10::text[]) UNION ALL (SELECT mutation_id FROM input EXCEPT SELECT mutation_id FROM done))
   )
   SELECT entity, record_id FROM w`,
   current: "SELECT version, deleted, data, updated_at, updated_by FROM records WHERE office_id = $1 AND entity = $2 AND record_id = $3",

@@ -1,6 +1,10 @@
 import { stamp } from "../clock/qlvb-clock.ts";
 import type { AuditRepository } from "./audit.ts";
 import { toUser, type StorageContext, type User } from "./context.ts";
+import { pgRead } from "./open.ts";
+import type { Database } from "./schema.ts";
+
+const PG_FIND = "SELECT users.*, sessions.expires_at FROM sessions JOIN users ON users.id = sessions.user_id WHERE sessions.token_hash = $1";
 
 /** Bearer sessions, stored by the SHA-256 of their token. */
 export class SessionRepository {
@@ -26,22 +30,28 @@ export class SessionRepository {
     });
   }
 
-  async find(tokenHash: string): Promise<{ user: User; expiresAt: string } | undefined> {
-    // One query (session and user together): it runs on every request.
-    const r = await this.ctx.db
-      .selectFrom("sessions")
-      .innerJoin("users", "users.id", "sessions.user_id")
-      .selectAll("users")
-      .select("sessions.expires_at")
-      .where("sessions.token_hash", "=", tokenHash)
-      .executeTakeFirst();
+  async find(tokenHash: string): Promise<{ user: User; expiresAt: string; mustChangePassword: boolean } | undefined> {
+    // One query (session and user together, the must-change flag included): it runs on every request
+    // whose session is not cached. On PostgreSQL on a pipelined readers' connection, beside the pulls.
+    const read = pgRead(this.ctx.db);
+    const r = read
+      ? ((await read(PG_FIND, [tokenHash])).rows[0] as (Database["users"] & { expires_at: string }) | undefined)
+      : await this.ctx.db
+          .selectFrom("sessions")
+          .innerJoin("users", "users.id", "sessions.user_id")
+          .selectAll("users")
+          .select("sessions.expires_at")
+          .where("sessions.token_hash", "=", tokenHash)
+          .executeTakeFirst();
     if (!r) return undefined;
     if (Date.parse(r.expires_at) <= this.ctx.clock.now().getTime()) {
       await this.delete(tokenHash);
       return undefined;
     }
     const user = toUser(r);
-    return user.disabled ? undefined : { user, expiresAt: r.expires_at };
+    // users.* includes the column of migration 0100 (typed in security/schema.ts, which this folder does not import).
+    const mustChange = Number((r as { must_change_password?: number }).must_change_password ?? 0) === 1;
+    return user.disabled ? undefined : { user, expiresAt: r.expires_at, mustChangePassword: mustChange };
   }
 
   async delete(tokenHash: string): Promise<void> {

@@ -103,7 +103,7 @@ export class SyncStorage implements StorageContext {
   getUser = (id: string): Promise<User | undefined> => this.users.get(id);
   officesOf = (user: User): Promise<Office[]> => this.users.officesOf(user);
   createSession = (tokenHash: string, userId: string, expiresAt: string): Promise<void> => this.sessions.create(tokenHash, userId, expiresAt);
-  findSession = (tokenHash: string): Promise<{ user: User; expiresAt: string } | undefined> => this.sessions.find(tokenHash);
+  findSession = (tokenHash: string): Promise<{ user: User; expiresAt: string; mustChangePassword: boolean } | undefined> => this.sessions.find(tokenHash);
   deleteSession = (tokenHash: string): Promise<void> => this.sessions.delete(tokenHash);
   /**
    * For server code writing with its own authority (routes that check their own rules): trusted,

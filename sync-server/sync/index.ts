@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { MAX_PULL_LIMIT, PushRequest, type PullResponse, type PushResponse } from "../../shared/sync/schemas.ts";
 import { SyncError } from "../errors.ts";
+import { admission } from "../http/admission.ts";
 import { jsonAnswer } from "../http/compress.ts";
 import { readJson } from "../http/errors.ts";
 import type { AuthVariables } from "../auth/index.ts";
@@ -14,6 +15,10 @@ export interface SyncRouteOptions {
 /** POST /push: the outbox in order, one transaction per batch. GET /pull?cursor=&limit=: the office's changes in pages. */
 export function syncRoutes(storage: SyncStorage, options: SyncRouteOptions = {}) {
   const app = new Hono<{ Variables: AuthVariables }>();
+  // PostgreSQL: at most VANTHU_SYNC_CONCURRENCY (64; 0: no bound) pushes and pulls worked on at once by this process,
+  // so that a send's round trips do not each wait behind every other request (admission.ts). SQLite has no round trips.
+  const concurrency = Number(process.env.VANTHU_SYNC_CONCURRENCY ?? 64);
+  if (storage.dialect === "postgres" && concurrency > 0) app.use("*", admission(concurrency));
 
   app.post("/push", async (c) => {
     const body = await readJson(c, PushRequest);

@@ -8,7 +8,7 @@
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { chmodSync, chownSync, existsSync, mkdtempSync, renameSync, rmSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,6 +23,8 @@ export interface PostgresCluster {
   urlFor(database: string): string;
   /** The same database over the cluster's Unix socket (no TCP stack: cheaper per round trip on one machine). */
   socketUrlFor(database: string): string;
+  /** The postmaster's process id (its backends are its children): for CPU accounting in benches. */
+  pid(): number | undefined;
   createDatabase(name: string): Promise<string>;
   stop(): Promise<void>;
 }
@@ -119,7 +121,8 @@ function copyTemplate(template: string, dataDir: string): void {
   execFileSync("cp", ["-a", template, dataDir], { stdio: "pipe" });
 }
 
-export async function startPostgres(): Promise<PostgresCluster> {
+/** `settings`: extra server settings (`-c name=value`), e.g. pg_stat_statements for a bench. */
+export async function startPostgres(options: { settings?: Record<string, string> } = {}): Promise<PostgresCluster> {
   const dir = mkdtempSync(join(tmpdir(), "vanthu-pg-"));
   const dataDir = join(dir, "data");
   const user = clusterUser();
@@ -129,7 +132,11 @@ export async function startPostgres(): Promise<PostgresCluster> {
   copyTemplate(templateCluster(user), dataDir);
   const port = await freePort();
   // fsync off: a throwaway cluster; durability against a killed *server process* does not depend on it.
-  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200 -c shared_buffers=64MB`;
+  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200 -c shared_buffers=64MB${Object.entries(
+    options.settings ?? {},
+  )
+    .map(([k, v]) => ` -c ${k}=${v}`)
+    .join("")}`;
   asUser(user.name, `${PG_BIN}/pg_ctl`, ["-D", dataDir, "-o", opts, "-l", join(dir, "log"), "-w", "-t", "60", "start"]);
   const urlFor = (db: string) => `postgres://postgres@127.0.0.1:${port}/${db}`;
   let stopped = false;
@@ -144,6 +151,13 @@ export async function startPostgres(): Promise<PostgresCluster> {
     url: urlFor("postgres"),
     urlFor,
     socketUrlFor: (db: string) => `postgres://postgres@/${db}?host=${encodeURIComponent(dir)}&port=${port}`,
+    pid() {
+      try {
+        return Number(readFileSync(join(dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
+      } catch {
+        return undefined;
+      }
+    },
     async createDatabase(name: string) {
       if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bad database name ${name}`);
       const c = new pg.Client({ connectionString: urlFor("postgres") });

@@ -123,6 +123,46 @@ describeBackends("two devices editing one record at once", (env) => {
     expect(del).toMatchObject({ status: "conflict", current: { version: 2, deleted: false, data: { name: "A2" } } });
   });
 
+  it("one batch of edits: the fresh ones apply, a stale one and a delete of a deleted record are answered alone; a retry of the batch changes nothing", async () => {
+    const put = (recordId: string, data: Record<string, unknown>, baseVersion: number): Mutation => ({
+      id: mutationId("e"),
+      clientTime: clientTime(),
+      type: "record.put",
+      entity: "cert_person",
+      recordId,
+      data,
+      baseVersion,
+    });
+    const del = (recordId: string, baseVersion: number): Mutation => ({
+      id: mutationId("d"),
+      clientTime: clientTime(),
+      type: "record.delete",
+      entity: "cert_person",
+      recordId,
+      baseVersion,
+    });
+    // b1 at version 2, b2 deleted at version 2.
+    await pushOk(env(), clerk, [put("b1", { v: 1 }, 0), put("b2", { v: 1 }, 0)]);
+    await pushOk(env(), clerk, [put("b1", { v: 2 }, 1), del("b2", 1)]);
+    const { cursor } = await pullAll(env(), clerk);
+    const batch = [put("b3", { v: 1 }, 0), put("b1", { v: "stale" }, 1), put("b4", { v: 1 }, 0), del("b2", 2), put("b1x", { v: 1 }, 3), put("b5", { v: 1 }, 0)];
+    const first = (await pushOk(env(), clerk, batch)).results;
+    expect(first.map((r) => r.status)).toEqual(["applied", "conflict", "applied", "refused", "refused", "applied"]);
+    expect(first[1]).toMatchObject({ current: { version: 2, data: { v: 2 } } });
+    expect(first[3]!.error?.code).toBe("not_found");
+    expect(first[4]!.error?.code).toBe("bad_base_version");
+    expect([first[0], first[2], first[5]].map((r) => r!.assigned.version)).toEqual([1, 1, 1]);
+    const again = (await pushOk(env(), clerk, batch)).results;
+    expect(again.map((r) => r.status)).toEqual(["duplicate", "conflict", "duplicate", "refused", "refused", "duplicate"]);
+    expect(again[0]!.assigned).toEqual(first[0]!.assigned);
+    // The feed holds the three new records once each, and nothing of the refused or conflicting edits.
+    const feed = (await pullAll(env(), clerk, cursor)).changes.filter((c) => c.entity === "cert_person");
+    expect(feed.map((c) => c.id)).toEqual(["b3", "b4", "b5"]);
+    // The refused and conflicting edits were not remembered: corrected, the same ids apply.
+    const fixed = (await pushOk(env(), clerk, [{ ...batch[1]!, baseVersion: 2 } as Mutation])).results[0]!;
+    expect(fixed).toMatchObject({ status: "applied", assigned: { version: 3 } });
+  });
+
   it("append-only records from two devices merge without loss (distinct ids never conflict)", async () => {
     const answers = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
