@@ -42,6 +42,9 @@ export default defineConfig({
     emptyOutDir: true,
     target: "es2022",
     chunkSizeWarningLimit: 2000,
+    // The precompression plugin (brotli at its highest level) is slow by design; rolldown's timing
+    // report would be the first thing a newcomer reads at `npm start`, and says nothing to act on.
+    rolldownOptions: { checks: { bundlerTimings: false } },
   },
   worker: { format: "es" },
   plugins: underVitest
